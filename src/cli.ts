@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+import './shims.js';
+/** mlops: every step from a terminal, over the same step functions the actions run. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { describeError, UserError } from './core/errors.js';
+import { loadConfig } from './core/config/config.js';
+import { expandPaths } from './core/data/paths.js';
+import { mergeProfiles, PROFILE_FORMAT } from './core/profile/profile.js';
+import type { DatasetProfile } from './core/profile/profile.js';
+import { DEFAULT_MAX_DOMAIN_SIZE, inferSchema } from './core/schema/infer.js';
+import { schemaToYaml } from './core/schema/schema.js';
+import { scanData } from './core/validate/scan.js';
+import { LocalStepIO } from './adapters/local/step-io.js';
+import { runEntry } from './entry.js';
+import { STEPS } from './steps/index.js';
+import type { StepSpec } from './steps/spec.js';
+
+const program = new Command('mlops')
+  .description('ML pipelines as GitHub Actions, and from your terminal with local storage.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+/** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
+async function runStep(step: StepSpec, inputs: Map<string, string>): Promise<number> {
+  const io = new LocalStepIO(inputs);
+  await step.run(io);
+  for (const summary of io.summaries) process.stdout.write(`${summary}\n`);
+  for (const [name, value] of io.outputs) process.stderr.write(`  ${name}: ${value}\n`);
+  return io.failed === null ? 0 : 1;
+}
+
+for (const step of Object.values(STEPS)) {
+  const command = program.command(step.name).description(step.description);
+  for (const [name, input] of Object.entries(step.inputs)) {
+    const option = new Option(input.list ? `--${name} <values...>` : `--${name} <value>`, input.description);
+    if (input.choices) option.choices([...input.choices]);
+    command.addOption(option);
+  }
+  command.action(async (options: Record<string, string | string[] | undefined>) => {
+    const inputs = new Map<string, string>();
+    for (const name of Object.keys(step.inputs)) {
+      const value = options[camel(name)];
+      if (value !== undefined) inputs.set(name, Array.isArray(value) ? value.join('\n') : value);
+    }
+    process.exitCode = await runStep(step, inputs);
+  });
+}
+
+program
+  .command('infer-schema')
+  .description('Infers a schema (types, nullability, ranges, categorical domains, row-count bounds) from data and prints it as YAML to edit and commit.')
+  .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
+  .option('-o, --output <file>', 'write the schema to this file instead of standard output')
+  .addOption(new Option('--format <format>', 'file format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
+  .option('--max-domain-size <n>', `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${DEFAULT_MAX_DOMAIN_SIZE})`)
+  .option('--config <file>', 'mlops.yaml to read null_values and defaults from')
+  .action(async (data: string[], options: { output?: string; format?: 'auto' | 'csv' | 'tsv' | 'jsonl'; maxDomainSize?: string; config?: string }) => {
+    const loaded = await loadConfig(options.config);
+    const files = await expandPaths(data.map((p) => resolve(p)));
+    const maxDomainSize = options.maxDomainSize !== undefined ? Number(options.maxDomainSize) : (loaded.config.validate.max_domain_size ?? DEFAULT_MAX_DOMAIN_SIZE);
+    if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0) throw new UserError(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
+    const scan = await scanData(files, { format: options.format ?? loaded.config.data.format ?? 'auto', nullValues: loaded.config.data.null_values, onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`) });
+    if (scan.rows === 0) throw new UserError(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
+    const schema = inferSchema(scan.profile, { maxDomainSize });
+    const yaml = schemaToYaml(
+      schema,
+      `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`,
+    );
+    if (options.output) {
+      await writeFileAtomic(options.output, yaml);
+      process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
+    } else process.stdout.write(yaml);
+  });
+
+program
+  .command('merge-profiles')
+  .description('Merges data profiles (profile.json from validate-data) of shards into the profile of all of them.')
+  .argument('<profiles...>', 'profile.json files')
+  .requiredOption('-o, --output <file>', 'where to write the merged profile')
+  .action(async (paths: string[], options: { output: string }) => {
+    let merged: DatasetProfile | null = null;
+    for (const path of paths) {
+      const profile = await readProfile(path);
+      merged = merged === null ? profile : mergeProfiles(merged, profile);
+    }
+    await writeFileAtomic(options.output, `${JSON.stringify(merged)}\n`);
+    process.stderr.write(`wrote ${options.output}: ${merged!.rows} rows, ${merged!.columns.length} columns from ${paths.length} profiles\n`);
+  });
+
+program
+  .command('run')
+  .description('Runs the pipeline on a project: today validate-data (train, evaluate, register, deploy and drift-check arrive with their releases).')
+  .option('--config <file>', 'the project\'s mlops.yaml', 'mlops.yaml')
+  .action(async (options: { config: string }) => {
+    const code = await runStep(STEPS['validate-data']!, new Map([['config', options.config]]));
+    process.exitCode = code;
+  });
+
+async function readProfile(path: string): Promise<DatasetProfile> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UserError(`cannot read profile ${path}: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== PROFILE_FORMAT) {
+    throw new UserError(`${path} is not a data profile (expected "format": "${PROFILE_FORMAT}")`, 'Use the profile.json that validate-data writes.');
+  }
+  return value as DatasetProfile;
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+await runEntry(import.meta.url, async () => {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.stderr.write(`mlops: ${describeError(error)}\n`);
+    process.exitCode = 2;
+  }
+});

@@ -1,0 +1,190 @@
+/**
+ * A byte-level tokenizer for delimited text (CSV per RFC 4180, and TSV): quoted
+ * fields with embedded delimiters, doubled quotes and newlines, LF or CRLF line
+ * ends. Fields are handed to the sink as byte offsets, so no string is made for a
+ * field nobody reads. Input arrives in chunks; a record cut by a chunk's end is
+ * left for the next call.
+ */
+
+/** Field flags. */
+export const FIELD_QUOTED = 1;
+/** The quoted field holds doubled quotes ("") that decode to one quote. */
+export const FIELD_ESCAPED_QUOTES = 2;
+/** Text after a closing quote, or a quote never closed: the record is malformed. */
+export const FIELD_MALFORMED = 4;
+
+export interface RecordSink {
+  /**
+   * One record: field i spans bytes [starts[i], ends[i]) of buf, with flags[i].
+   * `line` is the 1-based line of the file where the record starts.
+   */
+  record(buf: Buffer, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void;
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+export class DelimitedTokenizer {
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private flags = new Uint8Array(64);
+  /** 1-based line number of the next record. */
+  line = 1;
+
+  constructor(private readonly delimiter: number) {}
+
+  /**
+   * Tokenizes complete records in buf[start, end) and returns the offset where the
+   * first incomplete record begins (end when all were complete). With `final`, the
+   * last record may end without a newline and an unclosed quote ends at `end`.
+   * With `maxRecords`, it stops after that many records and returns where the next begins.
+   */
+  tokenize(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink, maxRecords = Infinity): number {
+    const delimiter = this.delimiter;
+    let pos = start;
+    let emitted = 0;
+    while (pos < end && emitted < maxRecords) {
+      const recordStart = pos;
+      const recordLine = this.line;
+      let newlines = 0;
+      let count = 0;
+      let complete = false;
+      // One record.
+      for (;;) {
+        if (count === this.starts.length) this.grow();
+        let flag = 0;
+        let fieldStart = pos;
+        let fieldEnd: number;
+        if (pos < end && buf[pos] === QUOTE) {
+          // Quoted field: scan for the closing quote; "" is an escaped quote.
+          flag = FIELD_QUOTED;
+          fieldStart = pos + 1;
+          let i = fieldStart;
+          let closed = false;
+          for (;;) {
+            const q = indexOfByte(buf, QUOTE, i, end);
+            if (q < 0) break;
+            if (q + 1 < end && buf[q + 1] === QUOTE) {
+              flag |= FIELD_ESCAPED_QUOTES;
+              i = q + 2;
+              continue;
+            }
+            if (q + 1 >= end && !final) break; // may be the first of an escaped pair: wait for more
+            fieldEnd = q;
+            closed = true;
+            pos = q + 1;
+            break;
+          }
+          if (!closed) {
+            if (!final) return recordStart; // the quote may close in the next chunk
+            flag |= FIELD_MALFORMED;
+            fieldEnd = end;
+            pos = end;
+          }
+          newlines += countByte(buf, LF, fieldStart, fieldEnd!);
+          // After the closing quote: delimiter, line end, or end of input; anything else is malformed.
+          if (pos < end && buf[pos] !== delimiter && buf[pos] !== LF && !(buf[pos] === CR && (pos + 1 >= end || buf[pos + 1] === LF))) {
+            flag |= FIELD_MALFORMED;
+            while (pos < end && buf[pos] !== delimiter && buf[pos] !== LF) pos++;
+          }
+        } else {
+          let i = pos;
+          while (i < end) {
+            const c = buf[i]!;
+            if (c === delimiter || c === LF) break;
+            i++;
+          }
+          fieldEnd = i;
+          pos = i;
+        }
+        this.starts[count] = fieldStart;
+        this.ends[count] = fieldEnd!;
+        this.flags[count] = flag;
+        count++;
+        if (pos >= end) {
+          if (!final) return recordStart;
+          // Drop a CR before the end of input.
+          if (!(flag & FIELD_QUOTED) && fieldEnd! > fieldStart && buf[fieldEnd! - 1] === CR) this.ends[count - 1] = fieldEnd! - 1;
+          complete = true;
+          break;
+        }
+        const c = buf[pos]!;
+        if (c === delimiter) {
+          pos++;
+          if (pos >= end && !final) return recordStart;
+          if (pos >= end) {
+            // A trailing delimiter at the very end: one more empty field.
+            if (count === this.starts.length) this.grow();
+            this.starts[count] = pos;
+            this.ends[count] = pos;
+            this.flags[count] = 0;
+            count++;
+            complete = true;
+            break;
+          }
+          continue;
+        }
+        if (c === CR) {
+          // CR LF ends the record; the CR is not part of the field.
+          if (pos + 1 >= end && !final) return recordStart;
+          pos++;
+          if (pos >= end) {
+            complete = true;
+            break;
+          }
+        }
+        if (buf[pos] === LF) {
+          // Unquoted field before LF may end in CR (CRLF).
+          if (!(flag & FIELD_QUOTED) && fieldEnd! > fieldStart && buf[fieldEnd! - 1] === CR) this.ends[count - 1] = fieldEnd! - 1;
+          pos++;
+          newlines++;
+          complete = true;
+          break;
+        }
+      }
+      if (complete) {
+        this.line += newlines;
+        // A blank line (one empty unquoted field) is not a record.
+        if (!(count === 1 && this.starts[0] === this.ends[0] && this.flags[0] === 0)) {
+          sink.record(buf, this.starts, this.ends, this.flags, count, recordLine);
+          emitted++;
+        }
+      }
+    }
+    return pos;
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    starts.set(this.starts);
+    const ends = new Int32Array(size);
+    ends.set(this.ends);
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.starts = starts;
+    this.ends = ends;
+    this.flags = flags;
+  }
+}
+
+function indexOfByte(buf: Uint8Array, byte: number, from: number, to: number): number {
+  const i = buf.indexOf(byte, from);
+  return i >= 0 && i < to ? i : -1;
+}
+
+function countByte(buf: Uint8Array, byte: number, from: number, to: number): number {
+  let n = 0;
+  let i = buf.indexOf(byte, from);
+  while (i >= 0 && i < to) {
+    n++;
+    i = buf.indexOf(byte, i + 1);
+  }
+  return n;
+}
+
+/** Decodes a quoted field's text, turning doubled quotes into one. */
+export function unescapeQuotes(text: string): string {
+  return text.replaceAll('""', '"');
+}

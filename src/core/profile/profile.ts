@@ -1,0 +1,215 @@
+/**
+ * Column profiles: counts per value kind, moments, a KLL quantile sketch, a
+ * HyperLogLog distinct estimate and a frequent-items summary. Every part is
+ * mergeable, so the profile of two shards merges into the profile of both, and
+ * later steps (drift checks) compare stored profiles without the raw data.
+ */
+import { FrequentItems, HyperLogLog, KllSketch, hashNumber, hashString } from '../sketch/index.js';
+import type { FrequentItemsState, HllState, KllState } from '../sketch/index.js';
+import { KIND_NAMES, Kind } from '../data/values.js';
+import { NumberCounts } from './number-counts.js';
+import type { KindName } from '../data/values.js';
+
+export const PROFILE_FORMAT = 'mlops-profile/v1';
+/** KLL accuracy parameter: normalized rank error about 1% at 99% confidence. */
+export const KLL_K = 256;
+/** Distinct values kept exactly before the frequent-items summary starts to approximate. */
+export const FREQUENT_CAPACITY = 1024;
+const DATETIME_SALT = 0x5bd1e995;
+
+export type KindCounts = Record<KindName, number>;
+
+export interface ColumnProfileState {
+  name: string;
+  counts: KindCounts;
+  numeric: { count: number; mean: number; m2: number; min: number; max: number; sketch: KllState } | null;
+  distinct: HllState;
+  top: FrequentItemsState;
+  /** False when numbers had too many distinct values to count: `top` then holds only non-numeric values. */
+  numbersInTop: boolean;
+  lengths: { count: number; sum: number; min: number; max: number } | null;
+  datetime: { min: number; max: number } | null;
+}
+
+export interface DatasetProfile {
+  format: typeof PROFILE_FORMAT;
+  rows: number;
+  files: string[];
+  columns: ColumnProfileState[];
+}
+
+export class ColumnProfileBuilder {
+  readonly counts = new Float64Array(KIND_NAMES.length);
+  private n = 0;
+  /** Sums of (value - shift) and its square: shifting by the first value keeps them accurate without a division per value. */
+  private shift = 0;
+  private sum = 0;
+  private sumSquares = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private readonly sketch = new KllSketch(KLL_K);
+  private readonly hll = new HyperLogLog(12);
+  private readonly top = new FrequentItems(FREQUENT_CAPACITY);
+  private readonly numberCounts = new NumberCounts(FREQUENT_CAPACITY);
+  private lenCount = 0;
+  private lenSum = 0;
+  private lenMin = Infinity;
+  private lenMax = -Infinity;
+  private dtMin = Infinity;
+  private dtMax = -Infinity;
+
+  constructor(readonly name: string) {}
+
+  /** Adds `count` nulls (for example, rows of a JSON Lines file that lack the key). */
+  addNulls(count: number): void {
+    this.counts[Kind.Null]! += count;
+  }
+
+  /**
+   * Adds one value. `value` is the number for numeric kinds (0/1 for booleans,
+   * epoch ms for datetimes); `text` is required for strings and datetimes.
+   */
+  add(kind: Kind, value: number, text: string | null, textHash = -1): void {
+    this.counts[kind]! += 1;
+    switch (kind) {
+      case Kind.Integer:
+      case Kind.Number: {
+        if (this.n++ === 0) this.shift = value;
+        const d = value - this.shift;
+        this.sum += d;
+        this.sumSquares += d * d;
+        if (value < this.min) this.min = value;
+        if (value > this.max) this.max = value;
+        this.sketch.update(value);
+        const hash = hashNumber(value);
+        this.hll.addHash(hash);
+        this.numberCounts.add(value, hash);
+        return;
+      }
+      case Kind.String: {
+        const s = text ?? '';
+        this.hll.addHash(textHash >= 0 ? textHash : hashString(s));
+        this.top.add(s);
+        this.lenCount++;
+        this.lenSum += s.length;
+        if (s.length < this.lenMin) this.lenMin = s.length;
+        if (s.length > this.lenMax) this.lenMax = s.length;
+        return;
+      }
+      case Kind.Boolean: {
+        const s = value ? 'true' : 'false';
+        this.hll.addHash(hashString(s));
+        this.top.add(s);
+        return;
+      }
+      case Kind.Datetime: {
+        this.hll.addHash((hashNumber(value) ^ DATETIME_SALT) >>> 0);
+        this.top.add(text ?? new Date(value).toISOString());
+        if (value < this.dtMin) this.dtMin = value;
+        if (value > this.dtMax) this.dtMax = value;
+        return;
+      }
+      case Kind.NaN:
+      case Kind.Infinity: {
+        this.top.add(Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity');
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  toState(): ColumnProfileState {
+    const top = FrequentItems.fromJSON(this.top.toJSON());
+    if (!this.numberCounts.overflowed) for (const [value, count] of this.numberCounts.entries()) top.add(String(value), count);
+    return {
+      name: this.name,
+      counts: countsRecord(this.counts),
+      numeric:
+        this.n > 0
+          ? {
+              count: this.n,
+              mean: this.shift + this.sum / this.n,
+              m2: Math.max(0, this.sumSquares - (this.sum * this.sum) / this.n),
+              min: this.min,
+              max: this.max,
+              sketch: this.sketch.toJSON(),
+            }
+          : null,
+      distinct: this.hll.toJSON(),
+      top: top.toJSON(),
+      numbersInTop: !this.numberCounts.overflowed,
+      lengths: this.lenCount > 0 ? { count: this.lenCount, sum: this.lenSum, min: this.lenMin, max: this.lenMax } : null,
+      datetime: this.dtMin <= this.dtMax ? { min: this.dtMin, max: this.dtMax } : null,
+    };
+  }
+}
+
+function countsRecord(counts: Float64Array): KindCounts {
+  const out = {} as KindCounts;
+  KIND_NAMES.forEach((name, i) => (out[name] = counts[i]!));
+  return out;
+}
+
+/** Merges two column profiles of the same column (shards of one data set). */
+export function mergeColumnStates(a: ColumnProfileState, b: ColumnProfileState): ColumnProfileState {
+  const counts = {} as KindCounts;
+  for (const name of KIND_NAMES) counts[name] = a.counts[name] + b.counts[name];
+  let numeric = a.numeric ?? b.numeric;
+  if (a.numeric && b.numeric) {
+    // Chan et al.'s parallel update of mean and sum of squared deviations.
+    const n = a.numeric.count + b.numeric.count;
+    const delta = b.numeric.mean - a.numeric.mean;
+    const sketch = KllSketch.fromJSON(a.numeric.sketch);
+    sketch.merge(KllSketch.fromJSON(b.numeric.sketch));
+    numeric = {
+      count: n,
+      mean: a.numeric.mean + (delta * b.numeric.count) / n,
+      m2: a.numeric.m2 + b.numeric.m2 + (delta * delta * a.numeric.count * b.numeric.count) / n,
+      min: Math.min(a.numeric.min, b.numeric.min),
+      max: Math.max(a.numeric.max, b.numeric.max),
+      sketch: sketch.toJSON(),
+    };
+  }
+  const distinct = HyperLogLog.fromJSON(a.distinct);
+  distinct.merge(HyperLogLog.fromJSON(b.distinct));
+  const top = FrequentItems.fromJSON(a.top);
+  top.merge(FrequentItems.fromJSON(b.top));
+  const lengths =
+    a.lengths && b.lengths
+      ? { count: a.lengths.count + b.lengths.count, sum: a.lengths.sum + b.lengths.sum, min: Math.min(a.lengths.min, b.lengths.min), max: Math.max(a.lengths.max, b.lengths.max) }
+      : (a.lengths ?? b.lengths);
+  const datetime =
+    a.datetime && b.datetime ? { min: Math.min(a.datetime.min, b.datetime.min), max: Math.max(a.datetime.max, b.datetime.max) } : (a.datetime ?? b.datetime);
+  return { name: a.name, counts, numeric, distinct: distinct.toJSON(), top: top.toJSON(), numbersInTop: a.numbersInTop && b.numbersInTop, lengths, datetime };
+}
+
+/** Merges two data set profiles: columns are matched by name, in first-seen order. */
+export function mergeProfiles(a: DatasetProfile, b: DatasetProfile): DatasetProfile {
+  const byName = new Map<string, ColumnProfileState>();
+  for (const column of a.columns) byName.set(column.name, column);
+  for (const column of b.columns) {
+    const other = byName.get(column.name);
+    if (other) {
+      // A column missing from one side counts as null for that side's rows.
+      byName.set(column.name, mergeColumnStates(other, column));
+    } else {
+      byName.set(column.name, withExtraNulls(column, a.rows));
+    }
+  }
+  for (const column of a.columns) {
+    if (!b.columns.some((c) => c.name === column.name)) byName.set(column.name, withExtraNulls(byName.get(column.name)!, b.rows));
+  }
+  return { format: PROFILE_FORMAT, rows: a.rows + b.rows, files: [...a.files, ...b.files], columns: [...byName.values()] };
+}
+
+function withExtraNulls(column: ColumnProfileState, rows: number): ColumnProfileState {
+  return { ...column, counts: { ...column.counts, null: column.counts.null + rows } };
+}
+
+/** Total values of a column (rows it was seen in). */
+export function columnTotal(column: ColumnProfileState): number {
+  let total = 0;
+  for (const name of KIND_NAMES) total += column.counts[name];
+  return total;
+}

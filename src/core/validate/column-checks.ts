@@ -1,0 +1,252 @@
+/**
+ * Streaming checks of one column against its schema: every value is checked as it
+ * is read; counts and a few sample rows per check are kept, and `finish` turns the
+ * counts into anomalies using each check's `mostly` tolerance.
+ */
+import { Kind } from '../data/values.js';
+import { resolveCheck, resolveDomain } from '../schema/schema.js';
+import type { ColumnSchema, ColumnTypeName, ResolvedCheck, Severity } from '../schema/schema.js';
+import type { Anomaly, AnomalyKind, Sample } from './anomalies.js';
+
+/** Gives the current value's text when a check needs it (decoding is deferred until then). */
+export interface ValueText {
+  text(): string;
+}
+
+const MAX_SAMPLE_TEXT = 200;
+
+export interface TallyState {
+  count: number;
+  samples: Sample[];
+}
+
+/** A count of failing values and the first few of them. */
+export class Tally {
+  count = 0;
+  samples: Sample[] = [];
+  constructor(private readonly limit: number) {}
+  add(file: string, row: number, line: number, value: ValueText | string): void {
+    this.count++;
+    if (this.samples.length < this.limit) {
+      const text = typeof value === 'string' ? value : value.text();
+      this.samples.push({ file, row, line, value: text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text });
+    }
+  }
+  toState(): TallyState {
+    return { count: this.count, samples: this.samples };
+  }
+  /** Adds another shard's tally; samples stay the earliest by file order, then row. */
+  absorb(other: TallyState, files: readonly string[]): void {
+    this.count += other.count;
+    if (other.samples.length === 0) return;
+    this.samples = [...this.samples, ...other.samples]
+      .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.row - b.row)
+      .slice(0, this.limit);
+  }
+}
+
+const TALLIES = ['wrongType', 'belowMin', 'aboveMax', 'notInDomain', 'nan', 'infinity', 'nulls', 'duplicates'] as const;
+
+/** A checker's counts, for merging the work of parallel readers. */
+export interface CheckerState {
+  checked: number;
+  tallies: Record<(typeof TALLIES)[number], TallyState>;
+  /** Values of a unique column, with where each was first seen (file index * 2^32 + row). */
+  unique: Array<[string, number]> | null;
+}
+
+const FILE_STRIDE = 4294967296;
+
+export class ColumnChecker {
+  readonly type: ResolvedCheck<ColumnTypeName>;
+  private readonly min?: ResolvedCheck<number>;
+  private readonly max?: ResolvedCheck<number>;
+  private readonly minText?: string;
+  private readonly maxText?: string;
+  private readonly domain?: ResolvedCheck<Set<string>>;
+  private readonly maxNulls: ResolvedCheck<number>;
+  private readonly unique: Map<string, number> | null;
+  private readonly severity: Severity;
+  private readonly mostly: number;
+  checked = 0;
+  readonly wrongType: Tally;
+  readonly belowMin: Tally;
+  readonly aboveMax: Tally;
+  readonly notInDomain: Tally;
+  readonly nan: Tally;
+  readonly infinity: Tally;
+  readonly nulls: Tally;
+  readonly duplicates: Tally;
+
+
+  constructor(
+    readonly name: string,
+    readonly schema: ColumnSchema,
+    sampleLimit: number,
+    /** The files being read, in order (shared, grows as files are opened). */
+    private readonly files: readonly string[],
+  ) {
+    this.severity = schema.severity ?? 'error';
+    this.mostly = schema.mostly ?? 1;
+    this.type = resolveCheck(schema.type, schema)! as ResolvedCheck<ColumnTypeName>;
+    const min = resolveCheck(schema.min, schema);
+    const max = resolveCheck(schema.max, schema);
+    if (min) ({ check: this.min, text: this.minText } = boundFor(min, this.type.value, name, 'min'));
+    if (max) ({ check: this.max, text: this.maxText } = boundFor(max, this.type.value, name, 'max'));
+    const domain = resolveDomain(schema);
+    if (domain) this.domain = { ...domain, value: new Set(domain.value) };
+    const nullCheck = resolveCheck(schema.max_null_fraction, schema);
+    this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
+    if (schema.nullable === false && nullCheck === undefined) this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
+    this.unique = schema.unique ? new Map() : null;
+    this.wrongType = new Tally(sampleLimit);
+    this.belowMin = new Tally(sampleLimit);
+    this.aboveMax = new Tally(sampleLimit);
+    this.notInDomain = new Tally(sampleLimit);
+    this.nan = new Tally(sampleLimit);
+    this.infinity = new Tally(sampleLimit);
+    this.nulls = new Tally(sampleLimit);
+    this.duplicates = new Tally(sampleLimit);
+  }
+
+  /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
+  check(kind: Kind, value: number, text: ValueText, fileIndex: number, row: number, line: number): void {
+    const file = this.files[fileIndex]!;
+    if (kind === Kind.Null) {
+      if (this.maxNulls.value < 1) this.nulls.add(file, row, line, '(null)');
+      return;
+    }
+    this.checked++;
+    if (kind === Kind.NaN) {
+      if (!this.schema.allow_nan) this.nan.add(file, row, line, text);
+      return;
+    }
+    if (kind === Kind.Infinity) {
+      if (!this.schema.allow_infinity) this.infinity.add(file, row, line, text);
+      return;
+    }
+    const type = this.type.value;
+    const typeOk =
+      type === 'string' ||
+      (type === 'number' && (kind === Kind.Integer || kind === Kind.Number)) ||
+      (type === 'integer' && kind === Kind.Integer) ||
+      (type === 'boolean' && kind === Kind.Boolean) ||
+      (type === 'datetime' && kind === Kind.Datetime);
+    if (!typeOk) {
+      this.wrongType.add(file, row, line, text);
+      return;
+    }
+    if (type !== 'string' && type !== 'boolean') {
+      if (this.min !== undefined && value < this.min.value) this.belowMin.add(file, row, line, text);
+      if (this.max !== undefined && value > this.max.value) this.aboveMax.add(file, row, line, text);
+    }
+    if (this.domain !== undefined && !this.domain.value.has(text.text())) this.notInDomain.add(file, row, line, text);
+    if (this.unique !== null) {
+      const key = text.text();
+      const first = this.unique.get(key);
+      if (first === undefined) this.unique.set(key, fileIndex * FILE_STRIDE + row);
+      else this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
+    }
+  }
+
+  private location(encoded: number): string {
+    const fileIndex = Math.floor(encoded / FILE_STRIDE);
+    const row = encoded - fileIndex * FILE_STRIDE;
+    return this.files.length > 1 ? `row ${row} of ${this.files[fileIndex]}` : `row ${row}`;
+  }
+
+  toState(): CheckerState {
+    const tallies = {} as CheckerState['tallies'];
+    for (const name of TALLIES) tallies[name] = this[name].toState();
+    return { checked: this.checked, tallies, unique: this.unique ? [...this.unique] : null };
+  }
+
+  /** Adds the counts of a checker of the same column that read other rows. */
+  absorb(other: CheckerState): void {
+    this.checked += other.checked;
+    for (const name of TALLIES) this[name].absorb(other.tallies[name], this.files);
+    if (this.unique && other.unique) {
+      for (const [key, where] of other.unique) {
+        const mine = this.unique.get(key);
+        if (mine === undefined) {
+          this.unique.set(key, where);
+          continue;
+        }
+        const [first, later] = mine < where ? [mine, where] : [where, mine];
+        this.unique.set(key, first);
+        const fileIndex = Math.floor(later / FILE_STRIDE);
+        this.duplicates.add(this.files[fileIndex]!, later - fileIndex * FILE_STRIDE, 0, `${key} (first at ${this.location(first)})`);
+      }
+    }
+  }
+
+  /** Anomalies from the counts; `total` is the number of rows the column was read in. */
+  finish(total: number, nullCount: number): Anomaly[] {
+    const anomalies: Anomaly[] = [];
+    const column = this.name;
+    const nullFraction = total > 0 ? nullCount / total : 0;
+    if (nullFraction > this.maxNulls.value + 1e-12) {
+      anomalies.push({
+        kind: 'too_many_nulls',
+        severity: this.maxNulls.severity,
+        column,
+        message: `${nullCount} of ${total} values (${percent(nullFraction)}) are missing; ${this.maxNulls.value === 0 ? 'none may be' : `at most ${percent(this.maxNulls.value)} may be`}.`,
+        expected: this.maxNulls.value === 0 ? 'no missing values' : `null fraction <= ${this.maxNulls.value}`,
+        unexpectedCount: nullCount,
+        checked: total,
+        unexpectedFraction: nullFraction,
+        samples: this.nulls.samples,
+      });
+    }
+    const valueCheck = (kind: AnomalyKind, tally: Tally, checked: number, rule: { mostly: number; severity: Severity }, what: string, expected: string) => {
+      if (tally.count === 0 || checked === 0) return;
+      const fraction = tally.count / checked;
+      if (1 - fraction >= rule.mostly - 1e-12) return;
+      const tolerance = rule.mostly < 1 ? `; at least ${percent(rule.mostly)} must pass (mostly: ${rule.mostly})` : '';
+      anomalies.push({
+        kind,
+        severity: rule.severity,
+        column,
+        message: `${tally.count} of ${checked} values (${percent(fraction)}) ${what}${tolerance}.`,
+        expected,
+        unexpectedCount: tally.count,
+        checked,
+        unexpectedFraction: fraction,
+        mostly: rule.mostly,
+        samples: tally.samples,
+      });
+    };
+    const defaults = { mostly: this.mostly, severity: this.severity };
+    const typeName = this.type.value;
+    valueCheck('wrong_type', this.wrongType, this.checked, this.type, `are not of type ${typeName}`, `type ${typeName}`);
+    const typed = this.checked - this.wrongType.count - this.nan.count - this.infinity.count;
+    if (this.min) valueCheck('below_min', this.belowMin, typed, this.min, `are below the minimum ${this.minText}`, `>= ${this.minText}`);
+    if (this.max) valueCheck('above_max', this.aboveMax, typed, this.max, `are above the maximum ${this.maxText}`, `<= ${this.maxText}`);
+    if (this.domain) {
+      const allowed = [...this.domain.value];
+      const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, … (${allowed.length} values)` : allowed.join(', ');
+      valueCheck('not_in_domain', this.notInDomain, typed, this.domain, 'are outside the allowed values', `one of: ${shown}`);
+    }
+    valueCheck('nan', this.nan, this.checked, defaults, 'are NaN, which allow_nan does not permit', 'no NaN (set allow_nan: true to permit)');
+    valueCheck('infinity', this.infinity, this.checked, defaults, 'are infinite, which allow_infinity does not permit', 'finite values (set allow_infinity: true to permit)');
+    if (this.unique) valueCheck('duplicate_value', this.duplicates, this.checked, defaults, 'repeat an earlier value in this unique column', 'unique values');
+    return anomalies;
+  }
+}
+
+function boundFor(check: ResolvedCheck<number | string>, type: string, column: string, key: string): { check: ResolvedCheck<number>; text: string } {
+  if (type === 'datetime') {
+    const ms = typeof check.value === 'string' ? Date.parse(check.value) : check.value;
+    if (Number.isNaN(ms)) throw new Error(`columns.${column}.${key}: "${check.value}" is not a date or time (use ISO 8601, e.g. 2024-01-31)`);
+    return { check: { ...check, value: ms }, text: String(check.value) };
+  }
+  if (typeof check.value !== 'number') throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
+  return { check: check as ResolvedCheck<number>, text: String(check.value) };
+}
+
+export function percent(fraction: number): string {
+  const p = fraction * 100;
+  if (p === 0 || p === 100) return `${p}%`;
+  if (p < 0.01) return '<0.01%';
+  return `${p < 10 ? p.toFixed(2) : p.toFixed(1)}%`;
+}

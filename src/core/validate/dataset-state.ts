@@ -1,0 +1,207 @@
+/**
+ * What one reader accumulates over the rows it reads: per column a profile and,
+ * given a schema, its checks; per file a tally of malformed rows. The main thread
+ * holds one; each parallel reader holds another, and their states merge.
+ */
+import { FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from '../data/delimited.js';
+import type { RecordSink } from '../data/delimited.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../data/values.js';
+import { UserError } from '../errors.js';
+import { ColumnProfileBuilder } from '../profile/profile.js';
+import { StringInterner } from '../profile/string-interner.js';
+import type { ColumnProfileState } from '../profile/profile.js';
+import type { DataSchema } from '../schema/schema.js';
+import { ColumnChecker, Tally } from './column-checks.js';
+import type { CheckerState, TallyState, ValueText } from './column-checks.js';
+
+export interface ReaderSettings {
+  schema: DataSchema | null;
+  nullValues: readonly string[];
+  sampleLimit: number;
+}
+
+/** A column across all files: its profile and its checks. */
+export class ColumnScan {
+  readonly profile: ColumnProfileBuilder;
+  readonly interner = new StringInterner();
+  /** Values (nulls included) read in the current file. */
+  seenInFile = 0;
+  constructor(
+    readonly name: string,
+    readonly checker: ColumnChecker | null,
+  ) {
+    this.profile = new ColumnProfileBuilder(name);
+  }
+}
+
+/** The current CSV field, decoded only when a check or the profile asks. */
+class FieldText implements ValueText {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+  flags = 0;
+  cached: string | null = null;
+  set(buf: Buffer, start: number, end: number, flags: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.flags = flags;
+    this.cached = null;
+  }
+  text(): string {
+    if (this.cached === null) {
+      const raw = decodeText(this.buf, this.start, this.end);
+      this.cached = this.flags & FIELD_ESCAPED_QUOTES ? unescapeQuotes(raw) : raw;
+    }
+    return this.cached;
+  }
+}
+
+class StringText implements ValueText {
+  value = '';
+  text(): string {
+    return this.value;
+  }
+}
+
+export interface ReaderState {
+  columns: Array<{ name: string; profile: ColumnProfileState; checker: CheckerState | null }>;
+  malformed: Array<{ file: string; tally: TallyState }>;
+}
+
+export class DatasetState {
+  readonly columns = new Map<string, ColumnScan>();
+  readonly classifier: ValueClassifier;
+  /** Files in reading order; checkers and samples refer to them by index. */
+  readonly files: string[] = [];
+  readonly malformed = new Map<string, Tally>();
+  private readonly field = new FieldText();
+  private readonly stringText = new StringText();
+
+  constructor(readonly settings: ReaderSettings) {
+    this.classifier = new ValueClassifier(settings.nullValues ?? DEFAULT_NULL_VALUES);
+    // Schema columns come first, in schema order, so reports follow the schema.
+    if (settings.schema) for (const name of Object.keys(settings.schema.columns)) this.columnFor(name);
+  }
+
+  columnFor(name: string): ColumnScan {
+    let column = this.columns.get(name);
+    if (!column) {
+      column = new ColumnScan(name, this.checkerFor(name));
+      this.columns.set(name, column);
+    }
+    return column;
+  }
+
+  private checkerFor(name: string): ColumnChecker | null {
+    const columnSchema = this.settings.schema?.columns[name];
+    if (!columnSchema) return null;
+    try {
+      return new ColumnChecker(name, columnSchema, this.settings.sampleLimit, this.files);
+    } catch (error) {
+      throw new UserError(`schema: ${(error as Error).message}`, 'Fix the schema file.');
+    }
+  }
+
+  malformedTally(file: string): Tally {
+    let tally = this.malformed.get(file);
+    if (!tally) {
+      tally = new Tally(this.settings.sampleLimit);
+      this.malformed.set(file, tally);
+    }
+    return tally;
+  }
+
+  /**
+   * A sink for delimited records of one file, numbering rows from `firstRow`.
+   * `header` maps field positions to columns.
+   */
+  recordSink(fileIndex: number, header: ColumnScan[], firstRow: number): RecordSink & { row: number } {
+    const classifier = this.classifier;
+    const field = this.field;
+    const malformed = this.malformedTally(this.files[fileIndex]!);
+    const file = this.files[fileIndex]!;
+    const width = header.length;
+    const decodeField = () => field.text();
+    return {
+      row: firstRow - 1,
+      record(buf, starts, ends, flags, count, line) {
+        const row = ++this.row;
+        let bad = count !== width;
+        for (let i = 0; i < count && i < width; i++) {
+          const f = flags[i]!;
+          if (f & FIELD_MALFORMED) bad = true;
+          const column = header[i]!;
+          const start = starts[i]!;
+          const end = ends[i]!;
+          field.set(buf, start, end, f);
+          const kind = classifier.classify(buf, start, end);
+          const value = classifier.value;
+          if (kind === Kind.String) {
+            const slot = column.interner.intern(buf, start, end, f, decodeField);
+            if (slot >= 0) {
+              field.cached = column.interner.texts[slot]!;
+              column.profile.add(kind, value, field.cached, column.interner.hashes[slot]!);
+            } else column.profile.add(kind, value, field.text());
+          } else column.profile.add(kind, value, kind === Kind.Datetime ? field.text() : null);
+          if (column.checker !== null) column.checker.check(kind, value, field, fileIndex, row, line);
+        }
+        for (let i = count; i < width; i++) {
+          const column = header[i]!;
+          column.profile.add(Kind.Null, 0, null);
+          column.checker?.check(Kind.Null, 0, field, fileIndex, row, line);
+        }
+        if (bad) {
+          const why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+          const preview = decodeText(buf, starts[0]!, ends[count - 1]!);
+          malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
+        }
+      },
+    };
+  }
+
+  /** One JSON Lines record (already parsed). */
+  jsonRecord(fileIndex: number, record: Array<[string, unknown]>, row: number, line: number, seen: Set<string>): void {
+    const classifier = this.classifier;
+    const stringText = this.stringText;
+    for (const [name, value] of record) {
+      const column = this.columnFor(name);
+      seen.add(name);
+      column.seenInFile++;
+      let kind: Kind;
+      let number = 0;
+      let text: string;
+      if (value === null || value === undefined) {
+        kind = Kind.Null;
+        text = '';
+      } else if (typeof value === 'number') {
+        kind = Number.isInteger(value) ? Kind.Integer : Kind.Number;
+        number = value;
+        text = String(value);
+      } else if (typeof value === 'boolean') {
+        kind = Kind.Boolean;
+        number = value ? 1 : 0;
+        text = String(value);
+      } else if (typeof value === 'string') {
+        kind = classifier.classifyText(value);
+        number = classifier.value;
+        // A JSON string stays a string unless it is a null token or a date.
+        if (kind !== Kind.Null && kind !== Kind.Datetime) kind = Kind.String;
+        text = value;
+      } else {
+        kind = Kind.String;
+        text = JSON.stringify(value);
+      }
+      stringText.value = text;
+      column.profile.add(kind, number, kind === Kind.String || kind === Kind.Datetime ? text : null);
+      column.checker?.check(kind, number, stringText, fileIndex, row, line);
+    }
+  }
+
+  toState(): ReaderState {
+    return {
+      columns: [...this.columns.values()].map((c) => ({ name: c.name, profile: c.profile.toState(), checker: c.checker?.toState() ?? null })),
+      malformed: [...this.malformed].map(([file, tally]) => ({ file, tally: tally.toState() })),
+    };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Parallel reading of delimited files. The main thread reads the file, finds whole
+ * records with the same tokenizer and hands each block of records, with the row
+ * and line it starts at, to a reader thread. Readers profile and check their rows;
+ * at the end their states merge with the main thread's (profiles are mergeable,
+ * tallies add up). Workers run this same bundle: entries call `isReaderThread()`.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { DelimitedTokenizer } from '../data/delimited.js';
+import { DatasetState } from './dataset-state.js';
+import type { ColumnScan, ReaderSettings, ReaderState } from './dataset-state.js';
+
+const ROLE = 'mlops-data-reader';
+let readerScript: URL | null = null;
+
+/** Entries register their own file so the reader threads can run it. */
+export function setReaderScript(url: string | URL): void {
+  readerScript = new URL(url);
+}
+
+export function parallelReadingAvailable(): boolean {
+  return readerScript !== null;
+}
+
+export function isReaderThread(): boolean {
+  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+}
+
+type ToReader =
+  | { type: 'file'; fileIndex: number; file: string; delimiter: number; header: string[] }
+  | { type: 'chunk'; fileIndex: number; buffer: ArrayBuffer; baseRow: number; baseLine: number }
+  | { type: 'finish' };
+type FromReader = { type: 'done' } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
+
+/** The reader thread's loop. */
+export function runReaderThread(): void {
+  const port = parentPort!;
+  const state = new DatasetState((workerData as { settings: ReaderSettings }).settings);
+  const headers = new Map<number, { columns: ColumnScan[]; delimiter: number }>();
+  port.on('message', (message: ToReader) => {
+    try {
+      if (message.type === 'file') {
+        state.files[message.fileIndex] = message.file;
+        headers.set(message.fileIndex, { columns: message.header.map((name) => state.columnFor(name)), delimiter: message.delimiter });
+      } else if (message.type === 'chunk') {
+        const { columns, delimiter } = headers.get(message.fileIndex)!;
+        const tokenizer = new DelimitedTokenizer(delimiter);
+        tokenizer.line = message.baseLine;
+        const buf = Buffer.from(message.buffer);
+        tokenizer.tokenize(buf, 0, buf.length, true, state.recordSink(message.fileIndex, columns, message.baseRow + 1));
+        port.postMessage({ type: 'done' } satisfies FromReader);
+      } else {
+        port.postMessage({ type: 'state', state: state.toState() } satisfies FromReader);
+      }
+    } catch (error) {
+      port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies FromReader);
+    }
+  });
+}
+
+interface Reader {
+  worker: Worker;
+  inFlight: number;
+}
+
+/** The main thread's side: a few reader threads, at most `depth` blocks queued on each. */
+export class ReaderPool {
+  private readonly readers: Reader[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+  private readonly states: ReaderState[] = [];
+
+  constructor(
+    size: number,
+    settings: ReaderSettings,
+    private readonly depth = 2,
+  ) {
+    if (!readerScript) throw new Error('parallel reading needs setReaderScript() from the entry');
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(readerScript, { workerData: { role: ROLE, settings } });
+      const reader: Reader = { worker, inFlight: 0 };
+      worker.on('message', (message: FromReader) => {
+        if (message.type === 'done') reader.inFlight--;
+        else if (message.type === 'state') this.states.push(message.state);
+        else this.failure = new Error(`a data reader failed: ${message.message}`);
+        this.notify();
+      });
+      worker.on('error', (error) => {
+        this.failure = error;
+        this.notify();
+      });
+      this.readers.push(reader);
+    }
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private async waitFor(condition: () => boolean): Promise<void> {
+    while (!condition()) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  startFile(fileIndex: number, file: string, delimiter: number, header: string[]): void {
+    for (const { worker } of this.readers) worker.postMessage({ type: 'file', fileIndex, file, delimiter, header } satisfies ToReader);
+  }
+
+  /** Hands a block of whole records to the least busy reader (waiting while all are full). */
+  async dispatch(fileIndex: number, block: Buffer, baseRow: number, baseLine: number): Promise<void> {
+    await this.waitFor(() => this.readers.some((r) => r.inFlight < this.depth));
+    const reader = this.readers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const buffer = new ArrayBuffer(block.length);
+    new Uint8Array(buffer).set(block);
+    reader.inFlight++;
+    reader.worker.postMessage({ type: 'chunk', fileIndex, buffer, baseRow, baseLine } satisfies ToReader, [buffer]);
+  }
+
+  /** Waits for every block, collects each reader's state and stops the threads. */
+  async finish(): Promise<ReaderState[]> {
+    try {
+      for (const { worker } of this.readers) worker.postMessage({ type: 'finish' } satisfies ToReader);
+      await this.waitFor(() => this.states.length === this.readers.length);
+      return this.states;
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map(({ worker }) => worker.terminate()));
+  }
+}

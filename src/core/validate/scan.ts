@@ -1,0 +1,370 @@
+/**
+ * One streaming pass over data files that profiles every column and, given a
+ * schema, checks every value. Memory stays flat in the files' length (sketches and
+ * a few sample rows per check), except for columns declared `unique`. Large
+ * delimited files are read by several threads.
+ */
+import { availableParallelism } from 'node:os';
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from '../data/delimited.js';
+import type { RecordSink } from '../data/delimited.js';
+import { detectFormat, openSource } from '../data/source.js';
+import type { DataFormat } from '../data/source.js';
+import { DEFAULT_NULL_VALUES, decodeText } from '../data/values.js';
+import { UserError } from '../errors.js';
+import { mergeColumnStates, PROFILE_FORMAT } from '../profile/profile.js';
+import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
+import type { DataSchema } from '../schema/schema.js';
+import { ANOMALY_KINDS, SEVERITY_ORDER } from './anomalies.js';
+import type { Anomaly } from './anomalies.js';
+import { DatasetState } from './dataset-state.js';
+import type { ColumnScan, ReaderState } from './dataset-state.js';
+import { parallelReadingAvailable, ReaderPool } from './parallel.js';
+
+export interface ScanProgress {
+  file: string;
+  fileIndex: number;
+  files: number;
+  bytesRead: number;
+  fileSize: number;
+  rows: number;
+  elapsedMs: number;
+}
+
+export interface ScanOptions {
+  schema?: DataSchema | null;
+  format?: DataFormat | 'auto';
+  nullValues?: readonly string[];
+  /** Sample rows kept per anomaly. */
+  sampleLimit?: number;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Milliseconds between progress calls. */
+  progressIntervalMs?: number;
+  /** Reader threads for large delimited files (default: one per core; 0 reads on this thread). */
+  threads?: number;
+  /** Files at least this large (bytes on disk) are read in parallel. */
+  parallelMinBytes?: number;
+}
+
+export interface ScanResult {
+  profile: DatasetProfile;
+  anomalies: Anomaly[];
+  rows: number;
+  /** Bytes of data read (after decompression). */
+  bytes: number;
+  elapsedMs: number;
+}
+
+/** Records the main thread hands to a reader at once. */
+const BLOCK_BYTES = 4 << 20;
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_PARALLEL_MIN_BYTES = 32 << 20;
+
+export async function scanData(files: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
+  if (files.length === 0) throw new UserError('no data files to read', 'Give a data path (input `data`, flag --data, or data.path in mlops.yaml).');
+  const started = performance.now();
+  const schema = options.schema ?? null;
+  const settings = { schema, nullValues: options.nullValues ?? DEFAULT_NULL_VALUES, sampleLimit: options.sampleLimit ?? 5 };
+  const state = new DatasetState(settings);
+  const anomalies: Anomaly[] = [];
+  const seenInAnyFile = new Set<string>();
+  const threads = options.threads ?? defaultThreads();
+  const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
+  let pool: ReaderPool | null = null;
+  let rows = 0;
+  let bytes = 0;
+  const interval = options.progressIntervalMs ?? 1000;
+  let lastProgress = performance.now();
+
+  try {
+    for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+      const file = files[fileIndex]!;
+      state.files.push(file);
+      const format = detectFormat(file, options.format);
+      const source = await openSource(file);
+      const progress = () => {
+        const now = performance.now();
+        if (options.onProgress && now - lastProgress >= interval) {
+          lastProgress = now;
+          options.onProgress({ file, fileIndex, files: files.length, bytesRead: source.bytesRead(), fileSize: source.size, rows, elapsedMs: now - started });
+        }
+      };
+      const chunks = (async function* () {
+        let first = true;
+        for await (let chunk of source.chunks) {
+          if (first) {
+            first = false;
+            if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+          }
+          bytes += chunk.length;
+          yield chunk;
+          progress();
+        }
+      })();
+      for (const column of state.columns.values()) column.seenInFile = 0;
+      const seen = new Set<string>();
+      let fileRows = 0;
+      let hasHeader = true;
+
+      if (format === 'jsonl') {
+        fileRows = await readJsonLines(chunks, file, state, fileIndex, seen);
+        for (const column of state.columns.values()) {
+          // Rows of this file that lacked a key hold nulls for it.
+          if (seen.has(column.name) && column.seenInFile < fileRows) {
+            const missing = fileRows - column.seenInFile;
+            column.profile.addNulls(missing);
+            if (column.checker) for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++) column.checker.nulls.add(file, 0, 0, '(key absent)');
+          }
+        }
+      } else {
+        const delimiter = format === 'tsv' ? 9 : 44;
+        const parallel = threads > 0 && parallelReadingAvailable() && (source.gzip ? source.size * 4 : source.size) >= parallelMinBytes;
+        if (parallel && pool === null) pool = new ReaderPool(threads, settings);
+        const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen);
+        fileRows = result.rows;
+        hasHeader = result.hasHeader;
+      }
+      rows += fileRows;
+      for (const name of seen) seenInAnyFile.add(name);
+
+      if (!hasHeader) {
+        anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file is empty: no header and no rows.', expected: 'a header line and data rows', samples: [] });
+        continue;
+      }
+      if (fileRows === 0) anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file has no data rows.', expected: 'at least one data row', samples: [] });
+      if (schema && (fileRows > 0 || format !== 'jsonl')) anomalies.push(...columnSetAnomalies(schema, seen, file));
+    }
+
+    // Merge what reader threads saw.
+    const readerStates: ReaderState[] = pool ? await pool.finish() : [];
+    pool = null;
+    const profiles = new Map<string, ColumnProfileState>();
+    for (const column of state.columns.values()) profiles.set(column.name, column.profile.toState());
+    for (const reader of readerStates) {
+      for (const column of reader.columns) {
+        const mine = profiles.get(column.name);
+        profiles.set(column.name, mine ? mergeColumnStates(mine, column.profile) : column.profile);
+        if (column.checker) state.columnFor(column.name).checker?.absorb(column.checker);
+      }
+      for (const { file, tally } of reader.malformed) state.malformedTally(file).absorb(tally, state.files);
+    }
+
+    for (const [file, tally] of state.malformed) {
+      if (tally.count === 0) continue;
+      const format = detectFormat(file, options.format);
+      anomalies.push({
+        kind: 'malformed_row',
+        severity: 'error',
+        file,
+        message: `${tally.count} rows do not parse.`,
+        expected: format === 'jsonl' ? 'one JSON object per line' : 'as many fields as the header, with RFC 4180 quoting',
+        unexpectedCount: tally.count,
+        samples: tally.samples,
+      });
+    }
+    for (const column of state.columns.values()) {
+      const profile = profiles.get(column.name)!;
+      if (!column.checker) continue;
+      const total = Object.values(profile.counts).reduce((a, b) => a + b, 0);
+      if (total === 0) continue; // missing everywhere: reported as missing_column
+      anomalies.push(...column.checker.finish(total, profile.counts.null));
+    }
+    if (schema) {
+      const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
+      if (minRows !== undefined && rows < minRows) {
+        anomalies.push({ kind: 'too_few_rows', severity: 'error', message: `${rows} rows; the schema asks for at least ${minRows}.`, expected: `>= ${minRows} rows`, samples: [] });
+      }
+      if (maxRows !== undefined && rows > maxRows) {
+        anomalies.push({ kind: 'too_many_rows', severity: 'error', message: `${rows} rows; the schema allows at most ${maxRows}.`, expected: `<= ${maxRows} rows`, samples: [] });
+      }
+    }
+    const kindOrder = Object.keys(ANOMALY_KINDS);
+    anomalies.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind));
+    const profile: DatasetProfile = {
+      format: PROFILE_FORMAT,
+      rows,
+      files: [...files],
+      columns: [...profiles.values()].filter((c) => seenInAnyFile.has(c.name)),
+    };
+    return { profile, anomalies, rows, bytes, elapsedMs: performance.now() - started };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
+function defaultThreads(): number {
+  const fromEnv = envNumber('MLOPS_READER_THREADS');
+  if (fromEnv !== undefined) return fromEnv;
+  const cores = availableParallelism();
+  return cores > 1 ? cores : 0;
+}
+
+function envNumber(name: string): number | undefined {
+  const text = process.env[name];
+  if (text === undefined || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UserError(`environment variable ${name}: "${text}" is not a whole number >= 0`);
+  return value;
+}
+
+/** Missing and unexpected columns of one file. */
+function columnSetAnomalies(schema: DataSchema, seen: Set<string>, file: string): Anomaly[] {
+  const anomalies: Anomaly[] = [];
+  for (const [name, columnSchema] of Object.entries(schema.columns)) {
+    if (!seen.has(name) && columnSchema.required !== false) {
+      anomalies.push({
+        kind: 'missing_column',
+        severity: columnSchema.severity ?? 'error',
+        column: name,
+        file,
+        message: `Column "${name}" is in the schema but not in the file.`,
+        expected: `a column named "${name}"`,
+        samples: [],
+      });
+    }
+  }
+  const policy = schema.dataset.unexpected_columns ?? 'warning';
+  if (policy !== 'ignore') {
+    for (const name of seen) {
+      if (!(name in schema.columns)) {
+        anomalies.push({ kind: 'unexpected_column', severity: policy, column: name, file, message: `Column "${name}" is not in the schema.`, expected: 'only the columns of the schema', samples: [] });
+      }
+    }
+  }
+  return anomalies;
+}
+
+/** Reads one CSV/TSV file (rows numbered from 1 in each file); with a pool, blocks of whole records go to reader threads. */
+async function readDelimited(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  fileIndex: number,
+  delimiter: number,
+  state: DatasetState,
+  pool: ReaderPool | null,
+  anomalies: Anomaly[],
+  seen: Set<string>,
+): Promise<{ rows: number; hasHeader: boolean }> {
+  const tokenizer = new DelimitedTokenizer(delimiter);
+  let header: ColumnScan[] | null = null;
+  let headerNames: string[] | null = null;
+  const headerSink: RecordSink = {
+    record(buf, starts, ends, flags, count) {
+      const raw: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const text = decodeText(buf, starts[i]!, ends[i]!);
+        raw.push(flags[i]! & FIELD_ESCAPED_QUOTES ? unescapeQuotes(text) : text);
+      }
+      headerNames = dedupeHeader(raw, file, anomalies);
+    },
+  };
+  let rows = 0;
+  let sink: (RecordSink & { row: number }) | null = null;
+  const counter: RecordSink = {
+    record() {
+      rows++;
+    },
+  };
+  let pending: Buffer | null = null;
+  const handle = async (buf: Buffer, final: boolean): Promise<Buffer | null> => {
+    let offset = 0;
+    if (headerNames === null) {
+      offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
+      if (headerNames === null) return final ? null : buf;
+      const names: string[] = headerNames;
+      for (const name of names) seen.add(name);
+      header = names.map((name) => state.columnFor(name));
+      pool?.startFile(fileIndex, file, delimiter, names);
+      sink = state.recordSink(fileIndex, header, 1);
+    }
+    let consumed: number;
+    if (pool) {
+      const baseRow = rows;
+      const baseLine = tokenizer.line;
+      consumed = tokenizer.tokenize(buf, offset, buf.length, final, counter);
+      if (consumed > offset) await pool.dispatch(fileIndex, buf.subarray(offset, consumed), baseRow, baseLine);
+    } else {
+      const before = sink!.row;
+      consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink!);
+      rows += sink!.row - before;
+    }
+    return consumed < buf.length ? buf.subarray(consumed) : null;
+  };
+  for await (const chunk of chunks) {
+    // Gather at least a block before tokenizing, so reader threads get big blocks.
+    pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    if (pool && pending.length < BLOCK_BYTES) continue;
+    pending = await handle(pending, false);
+    if (pending !== null && pending.length > MAX_RECORD_BYTES) {
+      throw new UserError(`${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`, 'A quote is probably never closed; check the quoting near that line.');
+    }
+  }
+  if (pending !== null) await handle(pending, true);
+  return { rows, hasHeader: headerNames !== null };
+}
+
+/** Header names, with repeats renamed (and reported) so every column has its own name. */
+function dedupeHeader(raw: string[], file: string, anomalies: Anomaly[]): string[] {
+  const names = new Set<string>();
+  return raw.map((text, i) => {
+    let name = text === '' ? `(column ${i + 1})` : text;
+    if (names.has(name)) {
+      anomalies.push({
+        kind: 'duplicate_header',
+        severity: 'error',
+        column: name,
+        file,
+        message: `The header names column "${name}" more than once (again at position ${i + 1}); the repeat is read as "${name} (column ${i + 1})".`,
+        expected: 'distinct column names',
+        samples: [],
+      });
+      name = `${name} (column ${i + 1})`;
+    }
+    names.add(name);
+    return name;
+  });
+}
+
+/** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
+async function readJsonLines(chunks: AsyncIterable<Buffer>, file: string, state: DatasetState, fileIndex: number, seen: Set<string>): Promise<number> {
+  let pending: Buffer | null = null;
+  let line = 0;
+  let rows = 0;
+  const malformed = state.malformedTally(file);
+  const handle = (buf: Buffer, start: number, end: number) => {
+    line++;
+    const e = end > start && buf[end - 1] === 13 ? end - 1 : end;
+    const text = decodeText(buf, start, e);
+    if (text.trim() === '') return;
+    rows++;
+    const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      malformed.add(file, rows, line, `not JSON (${(error as Error).message}): ${preview}`);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      malformed.add(file, rows, line, `not a JSON object: ${preview}`);
+      return;
+    }
+    state.jsonRecord(fileIndex, Object.entries(value as Record<string, unknown>), rows, line, seen);
+  };
+  for await (const chunk of chunks) {
+    const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    let start = 0;
+    let nl = buf.indexOf(10, start);
+    while (nl >= 0) {
+      handle(buf, start, nl);
+      start = nl + 1;
+      nl = buf.indexOf(10, start);
+    }
+    pending = start < buf.length ? buf.subarray(start) : null;
+    if (pending !== null && pending.length > MAX_RECORD_BYTES) {
+      throw new UserError(`${file}: line ${line + 1} is longer than 256 MB`, 'JSON Lines needs one object per line.');
+    }
+  }
+  if (pending !== null) handle(pending, 0, pending.length);
+  return rows;
+}
