@@ -13,8 +13,12 @@ for (const [name, entry] of Object.entries(entries)) {
   if (only.length > 0 && !only.includes(name)) continue;
   const out = `dist/${name}`;
   rmSync(out, { recursive: true, force: true });
-  execFileSync(process.execPath, ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+    {
+      stdio: 'inherit',
+    },
+  );
   console.log(`built ${out}/index.js`);
 }

@@ -52,29 +52,48 @@ for (const step of Object.values(STEPS)) {
 
 program
   .command('infer-schema')
-  .description('Infers a schema (types, nullability, ranges, categorical domains, row-count bounds) from data and prints it as YAML to edit and commit.')
+  .description(
+    'Infers a schema (types, nullability, ranges, categorical domains, row-count bounds) from data and prints it as YAML to edit and commit.',
+  )
   .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
   .option('-o, --output <file>', 'write the schema to this file instead of standard output')
   .addOption(new Option('--format <format>', 'file format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
-  .option('--max-domain-size <n>', `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${DEFAULT_MAX_DOMAIN_SIZE})`)
+  .option(
+    '--max-domain-size <n>',
+    `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${DEFAULT_MAX_DOMAIN_SIZE})`,
+  )
   .option('--config <file>', 'mlops.yaml to read null_values and defaults from')
-  .action(async (data: string[], options: { output?: string; format?: 'auto' | 'csv' | 'tsv' | 'jsonl'; maxDomainSize?: string; config?: string }) => {
-    const loaded = await loadConfig(options.config);
-    const files = await expandPaths(data.map((p) => resolve(p)));
-    const maxDomainSize = options.maxDomainSize !== undefined ? Number(options.maxDomainSize) : (loaded.config.validate.max_domain_size ?? DEFAULT_MAX_DOMAIN_SIZE);
-    if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0) throw new UserError(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
-    const scan = await scanData(files, { format: options.format ?? loaded.config.data.format ?? 'auto', nullValues: loaded.config.data.null_values, onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`) });
-    if (scan.rows === 0) throw new UserError(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
-    const schema = inferSchema(scan.profile, { maxDomainSize });
-    const yaml = schemaToYaml(
-      schema,
-      `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`,
-    );
-    if (options.output) {
-      await writeFileAtomic(options.output, yaml);
-      process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
-    } else process.stdout.write(yaml);
-  });
+  .action(
+    async (
+      data: string[],
+      options: { output?: string; format?: 'auto' | 'csv' | 'tsv' | 'jsonl'; maxDomainSize?: string; config?: string },
+    ) => {
+      const loaded = await loadConfig(options.config);
+      const files = await expandPaths(data.map((p) => resolve(p)));
+      const maxDomainSize =
+        options.maxDomainSize !== undefined
+          ? Number(options.maxDomainSize)
+          : (loaded.config.validate.max_domain_size ?? DEFAULT_MAX_DOMAIN_SIZE);
+      if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0)
+        throw new UserError(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
+      const scan = await scanData(files, {
+        format: options.format ?? loaded.config.data.format ?? 'auto',
+        nullValues: loaded.config.data.null_values,
+        onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`),
+      });
+      if (scan.rows === 0)
+        throw new UserError(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
+      const schema = inferSchema(scan.profile, { maxDomainSize });
+      const yaml = schemaToYaml(
+        schema,
+        `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`,
+      );
+      if (options.output) {
+        await writeFileAtomic(options.output, yaml);
+        process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
+      } else process.stdout.write(yaml);
+    },
+  );
 
 program
   .command('merge-profiles')
@@ -88,17 +107,33 @@ program
       merged = merged === null ? profile : mergeProfiles(merged, profile);
     }
     await writeFileAtomic(options.output, `${JSON.stringify(merged)}\n`);
-    process.stderr.write(`wrote ${options.output}: ${merged!.rows} rows, ${merged!.columns.length} columns from ${paths.length} profiles\n`);
+    process.stderr.write(
+      `wrote ${options.output}: ${merged!.rows} rows, ${merged!.columns.length} columns from ${paths.length} profiles\n`,
+    );
   });
 
 program
   .command('run')
-  .description('Runs the pipeline on a project: today validate-data (train, evaluate, register, deploy and drift-check arrive with their releases).')
-  .option('--config <file>', 'the project\'s mlops.yaml', 'mlops.yaml')
+  .description(
+    'Runs the pipeline on a project: today validate-data (train, evaluate, register, deploy and drift-check arrive with their releases).',
+  )
+  .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
   .action(async (options: { config: string }) => {
     const code = await runStep(STEPS['validate-data']!, new Map([['config', options.config]]));
     process.exitCode = code;
   });
+
+// For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
+program.command('spec', { hidden: true }).action(() => {
+  const specs = Object.values(STEPS).map(({ name, title, description, inputs, outputs }) => ({
+    name,
+    title,
+    description,
+    inputs,
+    outputs,
+  }));
+  process.stdout.write(`${JSON.stringify(specs, null, 2)}\n`);
+});
 
 async function readProfile(path: string): Promise<DatasetProfile> {
   let value: unknown;
@@ -108,7 +143,10 @@ async function readProfile(path: string): Promise<DatasetProfile> {
     throw new UserError(`cannot read profile ${path}: ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== PROFILE_FORMAT) {
-    throw new UserError(`${path} is not a data profile (expected "format": "${PROFILE_FORMAT}")`, 'Use the profile.json that validate-data writes.');
+    throw new UserError(
+      `${path} is not a data profile (expected "format": "${PROFILE_FORMAT}")`,
+      'Use the profile.json that validate-data writes.',
+    );
   }
   return value as DatasetProfile;
 }

@@ -2918,10 +2918,16 @@ program
     .action(async (data, options) => {
     const loaded = await (0,_core_config_config_js__WEBPACK_IMPORTED_MODULE_6__/* .loadConfig */ .Z9)(options.config);
     const files = await (0,_core_data_paths_js__WEBPACK_IMPORTED_MODULE_7__/* .expandPaths */ .p)(data.map((p) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)));
-    const maxDomainSize = options.maxDomainSize !== undefined ? Number(options.maxDomainSize) : (loaded.config.validate.max_domain_size ?? _core_schema_infer_js__WEBPACK_IMPORTED_MODULE_9__/* .DEFAULT_MAX_DOMAIN_SIZE */ .w);
+    const maxDomainSize = options.maxDomainSize !== undefined
+        ? Number(options.maxDomainSize)
+        : (loaded.config.validate.max_domain_size ?? _core_schema_infer_js__WEBPACK_IMPORTED_MODULE_9__/* .DEFAULT_MAX_DOMAIN_SIZE */ .w);
     if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
-    const scan = await (0,_core_validate_scan_js__WEBPACK_IMPORTED_MODULE_11__/* .scanData */ .M)(files, { format: options.format ?? loaded.config.data.format ?? 'auto', nullValues: loaded.config.data.null_values, onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`) });
+    const scan = await (0,_core_validate_scan_js__WEBPACK_IMPORTED_MODULE_11__/* .scanData */ .M)(files, {
+        format: options.format ?? loaded.config.data.format ?? 'auto',
+        nullValues: loaded.config.data.null_values,
+        onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`),
+    });
     if (scan.rows === 0)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
     const schema = (0,_core_schema_infer_js__WEBPACK_IMPORTED_MODULE_9__/* .inferSchema */ ._)(scan.profile, { maxDomainSize });
@@ -2950,10 +2956,21 @@ program
 program
     .command('run')
     .description('Runs the pipeline on a project: today validate-data (train, evaluate, register, deploy and drift-check arrive with their releases).')
-    .option('--config <file>', 'the project\'s mlops.yaml', 'mlops.yaml')
+    .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
     .action(async (options) => {
     const code = await runStep(_steps_index_js__WEBPACK_IMPORTED_MODULE_13__/* .STEPS */ .U['validate-data'], new Map([['config', options.config]]));
     process.exitCode = code;
+});
+// For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
+program.command('spec', { hidden: true }).action(() => {
+    const specs = Object.values(_steps_index_js__WEBPACK_IMPORTED_MODULE_13__/* .STEPS */ .U).map(({ name, title, description, inputs, outputs }) => ({
+        name,
+        title,
+        description,
+        inputs,
+        outputs,
+    }));
+    process.stdout.write(`${JSON.stringify(specs, null, 2)}\n`);
 });
 async function readProfile(path) {
     let value;
@@ -4237,9 +4254,9 @@ async function expandPaths(patterns) {
 /**
  * Classifying one text field (as bytes) into the kind of value it holds, without
  * allocating a string on the hot path. Numbers are parsed from bytes with the exact
- * fast path (Clinger: at most 15 significant digits and a power of ten up to 1e22
- * give a correctly rounded result with one multiplication or division); anything
- * else falls back to JavaScript's own number parser.
+ * fast path (Clinger: digits that fit in 53 bits and a power of ten up to 1e22 give
+ * a correctly rounded result with one multiplication or division); anything else
+ * falls back to JavaScript's own number parser.
  */
 const Kind = {
     Null: 0,
@@ -4254,7 +4271,9 @@ const Kind = {
 const KIND_NAMES = ['null', 'integer', 'number', 'nan', 'infinity', 'boolean', 'datetime', 'string'];
 /** Text values read as missing (null) unless the configuration says otherwise. */
 const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'Null', 'None', '#N/A'];
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+    1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const NAN_TEXT = new Set(['NaN', 'nan', 'NAN']);
@@ -4358,15 +4377,12 @@ class ValueClassifier {
         }
         let mantissa = 0;
         let digits = 0;
-        let significant = 0;
         let fractionDigits = 0;
         let sawDot = false;
         for (; i < end; i++) {
             const c = buf[i];
             if (c >= 48 && c <= 57) {
                 digits++;
-                if (significant > 0 || c !== 48)
-                    significant++;
                 mantissa = mantissa * 10 + (c - 48);
                 if (sawDot)
                     fractionDigits++;
@@ -4406,7 +4422,8 @@ class ValueClassifier {
             return Kind.String;
         const kind = sawDot || sawExponent ? Kind.Number : Kind.Integer;
         const power = exponent - fractionDigits;
-        if (significant <= 15 && power >= -22 && power <= 22) {
+        // Exact when the digits fit in 53 bits and the power of ten is exact (Clinger's fast path).
+        if (mantissa <= Number.MAX_SAFE_INTEGER && power >= -22 && power <= 22) {
             const magnitude = power === 0 ? mantissa : power > 0 ? mantissa * POW10[power] : mantissa / POW10[-power];
             this.value = negative ? -magnitude : magnitude;
         }
@@ -4691,10 +4708,26 @@ function mergeColumnStates(a, b) {
     const top = core_sketch/* FrequentItems */.JI.fromJSON(a.top);
     top.merge(core_sketch/* FrequentItems */.JI.fromJSON(b.top));
     const lengths = a.lengths && b.lengths
-        ? { count: a.lengths.count + b.lengths.count, sum: a.lengths.sum + b.lengths.sum, min: Math.min(a.lengths.min, b.lengths.min), max: Math.max(a.lengths.max, b.lengths.max) }
+        ? {
+            count: a.lengths.count + b.lengths.count,
+            sum: a.lengths.sum + b.lengths.sum,
+            min: Math.min(a.lengths.min, b.lengths.min),
+            max: Math.max(a.lengths.max, b.lengths.max),
+        }
         : (a.lengths ?? b.lengths);
-    const datetime = a.datetime && b.datetime ? { min: Math.min(a.datetime.min, b.datetime.min), max: Math.max(a.datetime.max, b.datetime.max) } : (a.datetime ?? b.datetime);
-    return { name: a.name, counts, numeric, distinct: distinct.toJSON(), top: top.toJSON(), numbersInTop: a.numbersInTop && b.numbersInTop, lengths, datetime };
+    const datetime = a.datetime && b.datetime
+        ? { min: Math.min(a.datetime.min, b.datetime.min), max: Math.max(a.datetime.max, b.datetime.max) }
+        : (a.datetime ?? b.datetime);
+    return {
+        name: a.name,
+        counts,
+        numeric,
+        distinct: distinct.toJSON(),
+        top: top.toJSON(),
+        numbersInTop: a.numbersInTop && b.numbersInTop,
+        lengths,
+        datetime,
+    };
 }
 /** Merges two data set profiles: columns are matched by name, in first-seen order. */
 function mergeProfiles(a, b) {
@@ -5018,7 +5051,12 @@ async function loadSchema(file) {
 }
 function schemaToYaml(schema, header) {
     const body = (0,yaml__WEBPACK_IMPORTED_MODULE_1__/* .stringify */ .As)(schema, { lineWidth: 0 });
-    return header ? `${header.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n')}\n${body}` : body;
+    return header
+        ? `${header
+            .split('\n')
+            .map((line) => `# ${line}`.trimEnd())
+            .join('\n')}\n${body}`
+        : body;
 }
 
 
@@ -6390,7 +6428,11 @@ class DatasetState {
     }
     toState() {
         return {
-            columns: [...this.columns.values()].map((c) => ({ name: c.name, profile: c.profile.toState(), checker: c.checker?.toState() ?? null })),
+            columns: [...this.columns.values()].map((c) => ({
+                name: c.name,
+                profile: c.profile.toState(),
+                checker: c.checker?.toState() ?? null,
+            })),
             malformed: [...this.malformed].map(([file, tally]) => ({ file, tally: tally.toState() })),
         };
     }
@@ -6707,6 +6749,8 @@ async function scanData(files, options = {}) {
     let bytes = 0;
     const interval = options.progressIntervalMs ?? 1000;
     let lastProgress = performance.now();
+    /** Rows read so far in the current file, for progress lines. */
+    const live = { rows: 0 };
     try {
         for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
             const file = files[fileIndex];
@@ -6717,7 +6761,15 @@ async function scanData(files, options = {}) {
                 const now = performance.now();
                 if (options.onProgress && now - lastProgress >= interval) {
                     lastProgress = now;
-                    options.onProgress({ file, fileIndex, files: files.length, bytesRead: source.bytesRead(), fileSize: source.size, rows, elapsedMs: now - started });
+                    options.onProgress({
+                        file,
+                        fileIndex,
+                        files: files.length,
+                        bytesRead: source.bytesRead(),
+                        fileSize: source.size,
+                        rows: rows + live.rows,
+                        elapsedMs: now - started,
+                    });
                 }
             };
             const chunks = (async function* () {
@@ -6736,10 +6788,11 @@ async function scanData(files, options = {}) {
             for (const column of state.columns.values())
                 column.seenInFile = 0;
             const seen = new Set();
+            live.rows = 0;
             let fileRows = 0;
             let hasHeader = true;
             if (format === 'jsonl') {
-                fileRows = await readJsonLines(chunks, file, state, fileIndex, seen);
+                fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
                 for (const column of state.columns.values()) {
                     // Rows of this file that lacked a key hold nulls for it.
                     if (seen.has(column.name) && column.seenInFile < fileRows) {
@@ -6756,7 +6809,7 @@ async function scanData(files, options = {}) {
                 const parallel = threads > 0 && (0,validate_parallel/* parallelReadingAvailable */.nV)() && (source.gzip ? source.size * 4 : source.size) >= parallelMinBytes;
                 if (parallel && pool === null)
                     pool = new validate_parallel/* ReaderPool */.eq(threads, settings);
-                const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen);
+                const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
                 fileRows = result.rows;
                 hasHeader = result.hasHeader;
             }
@@ -6764,11 +6817,25 @@ async function scanData(files, options = {}) {
             for (const name of seen)
                 seenInAnyFile.add(name);
             if (!hasHeader) {
-                anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file is empty: no header and no rows.', expected: 'a header line and data rows', samples: [] });
+                anomalies.push({
+                    kind: 'empty_file',
+                    severity: 'error',
+                    file,
+                    message: 'The file is empty: no header and no rows.',
+                    expected: 'a header line and data rows',
+                    samples: [],
+                });
                 continue;
             }
             if (fileRows === 0)
-                anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file has no data rows.', expected: 'at least one data row', samples: [] });
+                anomalies.push({
+                    kind: 'empty_file',
+                    severity: 'error',
+                    file,
+                    message: 'The file has no data rows.',
+                    expected: 'at least one data row',
+                    samples: [],
+                });
             if (schema && (fileRows > 0 || format !== 'jsonl'))
                 anomalies.push(...columnSetAnomalies(schema, seen, file));
         }
@@ -6814,10 +6881,22 @@ async function scanData(files, options = {}) {
         if (schema) {
             const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
             if (minRows !== undefined && rows < minRows) {
-                anomalies.push({ kind: 'too_few_rows', severity: 'error', message: `${rows} rows; the schema asks for at least ${minRows}.`, expected: `>= ${minRows} rows`, samples: [] });
+                anomalies.push({
+                    kind: 'too_few_rows',
+                    severity: 'error',
+                    message: `${rows} rows; the schema asks for at least ${minRows}.`,
+                    expected: `>= ${minRows} rows`,
+                    samples: [],
+                });
             }
             if (maxRows !== undefined && rows > maxRows) {
-                anomalies.push({ kind: 'too_many_rows', severity: 'error', message: `${rows} rows; the schema allows at most ${maxRows}.`, expected: `<= ${maxRows} rows`, samples: [] });
+                anomalies.push({
+                    kind: 'too_many_rows',
+                    severity: 'error',
+                    message: `${rows} rows; the schema allows at most ${maxRows}.`,
+                    expected: `<= ${maxRows} rows`,
+                    samples: [],
+                });
             }
         }
         const kindOrder = Object.keys(ANOMALY_KINDS);
@@ -6871,14 +6950,22 @@ function columnSetAnomalies(schema, seen, file) {
     if (policy !== 'ignore') {
         for (const name of seen) {
             if (!(name in schema.columns)) {
-                anomalies.push({ kind: 'unexpected_column', severity: policy, column: name, file, message: `Column "${name}" is not in the schema.`, expected: 'only the columns of the schema', samples: [] });
+                anomalies.push({
+                    kind: 'unexpected_column',
+                    severity: policy,
+                    column: name,
+                    file,
+                    message: `Column "${name}" is not in the schema.`,
+                    expected: 'only the columns of the schema',
+                    samples: [],
+                });
             }
         }
     }
     return anomalies;
 }
 /** Reads one CSV/TSV file (rows numbered from 1 in each file); with a pool, blocks of whole records go to reader threads. */
-async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, anomalies, seen) {
+async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, anomalies, seen, live) {
     const tokenizer = new delimited/* DelimitedTokenizer */.N0(delimiter);
     let header = null;
     let headerNames = null;
@@ -6926,6 +7013,7 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
             consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink);
             rows += sink.row - before;
         }
+        live.rows = rows;
         return consumed < buf.length ? buf.subarray(consumed) : null;
     };
     for await (const chunk of chunks) {
@@ -6964,7 +7052,7 @@ function dedupeHeader(raw, file, anomalies) {
     });
 }
 /** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
-async function readJsonLines(chunks, file, state, fileIndex, seen) {
+async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
     let pending = null;
     let line = 0;
     let rows = 0;
@@ -6990,6 +7078,7 @@ async function readJsonLines(chunks, file, state, fileIndex, seen) {
             return;
         }
         state.jsonRecord(fileIndex, Object.entries(value), rows, line, seen);
+        live.rows = rows;
     };
     for await (const chunk of chunks) {
         const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
@@ -7923,7 +8012,11 @@ const MAX_ANOMALY_ROWS = 100;
 function renderValidationReport(input) {
     const errors = input.anomalies.filter((a) => a.severity === 'error').length;
     const warnings = input.anomalies.length - errors;
-    const verdict = errors > 0 ? `❌ ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : warnings > 0 ? `⚠️ passed with ${plural(warnings, 'warning')}` : '✅ passed';
+    const verdict = errors > 0
+        ? `❌ ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+        : warnings > 0
+            ? `⚠️ passed with ${plural(warnings, 'warning')}`
+            : '✅ passed';
     const lines = [];
     lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
     lines.push('');
@@ -7931,18 +8024,24 @@ function renderValidationReport(input) {
     const mb = input.bytes / 1e6;
     const seconds = input.elapsedMs / 1000;
     lines.push(`${fileList}: ${plural(input.rows, 'row')}, ${plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
-        (input.schemaFile ? `Schema: ${code(input.schemaFile, 120)}.` : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
+        (input.schemaFile
+            ? `Schema: ${code(input.schemaFile, 120)}.`
+            : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
     lines.push('');
     if (input.anomalies.length > 0) {
         lines.push('### Anomalies');
         lines.push('');
-        const rows = input.anomalies.slice(0, MAX_ANOMALY_ROWS).map((a) => [
+        const rows = input.anomalies
+            .slice(0, MAX_ANOMALY_ROWS)
+            .map((a) => [
             a.severity === 'error' ? '❌ error' : '⚠️ warning',
             `\`${a.kind}\``,
             a.column !== undefined ? code(a.column, 60) : a.file !== undefined ? code(a.file, 60) : '',
             escapeText(a.message, 300),
             a.expected !== undefined ? escapeText(a.expected, 160) : '',
-            a.samples.map((s) => `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`).join('<br>'),
+            a.samples
+                .map((s) => `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`)
+                .join('<br>'),
         ]);
         lines.push(table(['', 'Anomaly', 'Column', 'Found', 'Expected', 'Sample rows'], rows));
         if (input.anomalies.length > MAX_ANOMALY_ROWS)
@@ -8040,8 +8139,14 @@ const validateData = {
     inputs: {
         config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
         data: { description: 'Data files or globs, one per line. Default: data.path in mlops.yaml.', list: true },
-        schema: { description: 'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.' },
-        format: { description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.', choices: ['auto', 'csv', 'tsv', 'jsonl'], default: 'auto' },
+        schema: {
+            description: 'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.',
+        },
+        format: {
+            description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.',
+            choices: ['auto', 'csv', 'tsv', 'jsonl'],
+            default: 'auto',
+        },
         'fail-on': {
             description: 'Fail the step on anomalies of this severity or worse: error, warning or never. Default: validate.fail_on in mlops.yaml, else error.',
             choices: ['error', 'warning', 'never'],
@@ -8071,7 +8176,11 @@ async function runValidateData(io) {
     }
     const files = await (0,paths/* expandPaths */.p)(patterns);
     const schemaInput = io.getInput('schema');
-    const schemaFile = schemaInput ? (0,external_node_path_.resolve)(cwd, schemaInput) : loaded.config.data.schema ? (0,config/* configPath */.eQ)(loaded, loaded.config.data.schema) : null;
+    const schemaFile = schemaInput
+        ? (0,external_node_path_.resolve)(cwd, schemaInput)
+        : loaded.config.data.schema
+            ? (0,config/* configPath */.eQ)(loaded, loaded.config.data.schema)
+            : null;
     const schema = schemaFile ? await (0,schema_schema/* loadSchema */.e$)(shown(schemaFile)) : null;
     const format = (choiceInput(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto');
     const failOn = choiceInput(io, validateData, 'fail-on') ?? loaded.config.validate.fail_on ?? 'error';
@@ -8108,7 +8217,11 @@ async function runValidateData(io) {
     // Annotations point at the first offending line of each anomaly.
     for (const anomaly of scan.anomalies.slice(0, 10)) {
         const sample = anomaly.samples.find((s) => s.line > 0);
-        const where = { file: sample?.file ?? anomaly.file, line: sample?.line, title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}` };
+        const where = {
+            file: sample?.file ?? anomaly.file,
+            line: sample?.line,
+            title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}`,
+        };
         const text = anomaly.column !== undefined ? `${anomaly.column}: ${anomaly.message}` : anomaly.message;
         if (anomaly.severity === 'error')
             io.error(text, where);

@@ -30,14 +30,23 @@ export interface ValidateDataResult {
 export const validateData: StepSpec = {
   name: 'validate-data',
   title: 'Validate data',
-  description: 'Checks data files (CSV, TSV, JSON Lines; gzip too) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
+  description:
+    'Checks data files (CSV, TSV, JSON Lines; gzip too) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     data: { description: 'Data files or globs, one per line. Default: data.path in mlops.yaml.', list: true },
-    schema: { description: 'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.' },
-    format: { description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.', choices: ['auto', 'csv', 'tsv', 'jsonl'], default: 'auto' },
+    schema: {
+      description:
+        'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.',
+    },
+    format: {
+      description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.',
+      choices: ['auto', 'csv', 'tsv', 'jsonl'],
+      default: 'auto',
+    },
     'fail-on': {
-      description: 'Fail the step on anomalies of this severity or worse: error, warning or never. Default: validate.fail_on in mlops.yaml, else error.',
+      description:
+        'Fail the step on anomalies of this severity or worse: error, warning or never. Default: validate.fail_on in mlops.yaml, else error.',
       choices: ['error', 'warning', 'never'],
       default: 'error',
     },
@@ -60,19 +69,28 @@ export async function runValidateData(io: StepIO): Promise<ValidateDataResult> {
   const loaded = await loadConfig(io.getInput('config') || undefined);
   const cwd = process.cwd();
   const dataInputs = listInput(io, 'data');
-  const patterns = dataInputs.length > 0 ? dataInputs.map((p) => resolve(cwd, p)) : asList(loaded.config.data.path).map((p) => configPath(loaded, p));
+  const patterns =
+    dataInputs.length > 0 ? dataInputs.map((p) => resolve(cwd, p)) : asList(loaded.config.data.path).map((p) => configPath(loaded, p));
   if (patterns.length === 0) {
     throw new UserError('no data to validate', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
   }
   const files = await expandPaths(patterns);
   const schemaInput = io.getInput('schema');
-  const schemaFile = schemaInput ? resolve(cwd, schemaInput) : loaded.config.data.schema ? configPath(loaded, loaded.config.data.schema) : null;
+  const schemaFile = schemaInput
+    ? resolve(cwd, schemaInput)
+    : loaded.config.data.schema
+      ? configPath(loaded, loaded.config.data.schema)
+      : null;
   const schema: DataSchema | null = schemaFile ? await loadSchema(shown(schemaFile)) : null;
-  const format = (choiceInput<DataFormat | 'auto'>(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto') as DataFormat | 'auto';
+  const format = (choiceInput<DataFormat | 'auto'>(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto') as
+    DataFormat | 'auto';
   const failOn = choiceInput<FailOn>(io, validateData, 'fail-on') ?? loaded.config.validate.fail_on ?? 'error';
   const outputDir = outputDirFor(io, loaded, 'validate-data');
 
-  if (!schema) io.warning('No schema given: only the file structure is checked. Write one with `mlops infer-schema DATA > schema.yaml` and set data.schema in mlops.yaml.');
+  if (!schema)
+    io.warning(
+      'No schema given: only the file structure is checked. Write one with `mlops infer-schema DATA > schema.yaml` and set data.schema in mlops.yaml.',
+    );
   const scan = await io.group(`Reading ${files.length === 1 ? shown(files[0]!) : `${files.length} files`}`, () =>
     scanData(files.map(shown), {
       schema,
@@ -110,14 +128,20 @@ export async function runValidateData(io: StepIO): Promise<ValidateDataResult> {
   // Annotations point at the first offending line of each anomaly.
   for (const anomaly of scan.anomalies.slice(0, 10)) {
     const sample = anomaly.samples.find((s) => s.line > 0);
-    const where = { file: sample?.file ?? anomaly.file, line: sample?.line, title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}` };
+    const where = {
+      file: sample?.file ?? anomaly.file,
+      line: sample?.line,
+      title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}`,
+    };
     const text = anomaly.column !== undefined ? `${anomaly.column}: ${anomaly.message}` : anomaly.message;
     if (anomaly.severity === 'error') io.error(text, where);
     else io.warning(text, where);
   }
   await io.appendSummary(report);
   const mbPerSecond = scan.bytes / 1e6 / Math.max(scan.elapsedMs / 1000, 1e-3);
-  io.info(`${scan.rows.toLocaleString('en-US')} rows, ${(scan.bytes / 1e6).toFixed(1)} MB in ${(scan.elapsedMs / 1000).toFixed(2)} s (${mbPerSecond.toFixed(0)} MB/s): ${errors} errors, ${warnings} warnings.`);
+  io.info(
+    `${scan.rows.toLocaleString('en-US')} rows, ${(scan.bytes / 1e6).toFixed(1)} MB in ${(scan.elapsedMs / 1000).toFixed(2)} s (${mbPerSecond.toFixed(0)} MB/s): ${errors} errors, ${warnings} warnings.`,
+  );
   io.info(`Report: ${shown(reportPath)}`);
   io.setOutput('valid', String(valid));
   io.setOutput('errors', String(errors));

@@ -18,7 +18,7 @@ export class GitHubStepIO implements StepIO {
     let text = markdown;
     const room = SUMMARY_LIMIT - this.summaryBytes;
     if (Buffer.byteLength(text) > room) {
-      const note = '\n\n*Summary truncated at GitHub\'s 1 MiB limit; the full report is in the step\'s report file and artifact.*\n';
+      const note = "\n\n*Summary truncated at GitHub's 1 MiB limit; the full report is in the step's report file and artifact.*\n";
       text = truncateUtf8(text, Math.max(0, room - Buffer.byteLength(note))) + note;
     }
     if (text.length === 0) return;

@@ -80,15 +80,24 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read config ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`, 'Check the `config` input (or --config); it is relative to the working directory.');
+    throw new UserError(
+      `cannot read config ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error)}`,
+      'Check the `config` input (or --config); it is relative to the working directory.',
+    );
   }
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
-    throw new UserError(`${path ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${document.errors[0]!.message}`, 'Fix the YAML syntax at the line shown.');
+    throw new UserError(
+      `${path ?? DEFAULT_CONFIG_FILE}: not valid YAML: ${document.errors[0]!.message}`,
+      'Fix the YAML syntax at the line shown.',
+    );
   }
   const result = Config.safeParse(document.toJS() ?? {});
   if (!result.success) {
-    throw new UserError(`${path ?? DEFAULT_CONFIG_FILE}: invalid settings:\n${formatZodError(result.error)}`, 'See the README section "mlops.yaml" for every key and its allowed values.');
+    throw new UserError(
+      `${path ?? DEFAULT_CONFIG_FILE}: invalid settings:\n${formatZodError(result.error)}`,
+      'See the README section "mlops.yaml" for every key and its allowed values.',
+    );
   }
   return { config: result.data, file, baseDir: dirname(file) };
 }

@@ -10,7 +10,11 @@ export async function expandPaths(patterns: readonly string[]): Promise<string[]
       continue;
     }
     const matches = (await glob(pattern, { absolute: true, onlyFiles: true, expandDirectories: false })).sort();
-    if (matches.length === 0) throw new UserError(`no file matches ${pattern}`, 'Check the glob; it is relative to the working directory (or to mlops.yaml for paths in it).');
+    if (matches.length === 0)
+      throw new UserError(
+        `no file matches ${pattern}`,
+        'Check the glob; it is relative to the working directory (or to mlops.yaml for paths in it).',
+      );
     files.push(...matches);
   }
   return files;

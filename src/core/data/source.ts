@@ -59,7 +59,10 @@ export async function openSource(path: string): Promise<OpenedSource> {
   } catch (error) {
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`cannot read data file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`, 'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).');
+    throw new UserError(
+      `cannot read data file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
+      'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).',
+    );
   }
   const file = createReadStream(path, { highWaterMark: CHUNK_SIZE });
   const chunks = gzip ? file.pipe(createGunzip({ chunkSize: CHUNK_SIZE })) : file;
@@ -77,6 +80,9 @@ async function* readChunks(stream: AsyncIterable<Buffer>, path: string): AsyncIt
     for await (const chunk of stream) yield chunk;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UserError(`${path}: could not be read to the end: ${message}`, 'The file may be truncated or not valid gzip; check how it was written.');
+    throw new UserError(
+      `${path}: could not be read to the end: ${message}`,
+      'The file may be truncated or not valid gzip; check how it was written.',
+    );
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Classifying one text field (as bytes) into the kind of value it holds, without
  * allocating a string on the hot path. Numbers are parsed from bytes with the exact
- * fast path (Clinger: at most 15 significant digits and a power of ten up to 1e22
- * give a correctly rounded result with one multiplication or division); anything
- * else falls back to JavaScript's own number parser.
+ * fast path (Clinger: digits that fit in 53 bits and a power of ten up to 1e22 give
+ * a correctly rounded result with one multiplication or division); anything else
+ * falls back to JavaScript's own number parser.
  */
 
 export const Kind = {
@@ -24,7 +24,9 @@ export type KindName = (typeof KIND_NAMES)[number];
 /** Text values read as missing (null) unless the configuration says otherwise. */
 export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'Null', 'None', '#N/A'];
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const DATETIME_TEXT = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const NAN_TEXT = new Set(['NaN', 'nan', 'NAN']);
@@ -126,14 +128,12 @@ export class ValueClassifier {
     }
     let mantissa = 0;
     let digits = 0;
-    let significant = 0;
     let fractionDigits = 0;
     let sawDot = false;
     for (; i < end; i++) {
       const c = buf[i]!;
       if (c >= 48 && c <= 57) {
         digits++;
-        if (significant > 0 || c !== 48) significant++;
         mantissa = mantissa * 10 + (c - 48);
         if (sawDot) fractionDigits++;
       } else if (c === 46 && !sawDot) {
@@ -164,7 +164,8 @@ export class ValueClassifier {
     if (i !== end) return Kind.String;
     const kind = sawDot || sawExponent ? Kind.Number : Kind.Integer;
     const power = exponent - fractionDigits;
-    if (significant <= 15 && power >= -22 && power <= 22) {
+    // Exact when the digits fit in 53 bits and the power of ten is exact (Clinger's fast path).
+    if (mantissa <= Number.MAX_SAFE_INTEGER && power >= -22 && power <= 22) {
       const magnitude = power === 0 ? mantissa : power > 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
       this.value = negative ? -magnitude : magnitude;
     } else {

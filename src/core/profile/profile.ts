@@ -177,11 +177,27 @@ export function mergeColumnStates(a: ColumnProfileState, b: ColumnProfileState):
   top.merge(FrequentItems.fromJSON(b.top));
   const lengths =
     a.lengths && b.lengths
-      ? { count: a.lengths.count + b.lengths.count, sum: a.lengths.sum + b.lengths.sum, min: Math.min(a.lengths.min, b.lengths.min), max: Math.max(a.lengths.max, b.lengths.max) }
+      ? {
+          count: a.lengths.count + b.lengths.count,
+          sum: a.lengths.sum + b.lengths.sum,
+          min: Math.min(a.lengths.min, b.lengths.min),
+          max: Math.max(a.lengths.max, b.lengths.max),
+        }
       : (a.lengths ?? b.lengths);
   const datetime =
-    a.datetime && b.datetime ? { min: Math.min(a.datetime.min, b.datetime.min), max: Math.max(a.datetime.max, b.datetime.max) } : (a.datetime ?? b.datetime);
-  return { name: a.name, counts, numeric, distinct: distinct.toJSON(), top: top.toJSON(), numbersInTop: a.numbersInTop && b.numbersInTop, lengths, datetime };
+    a.datetime && b.datetime
+      ? { min: Math.min(a.datetime.min, b.datetime.min), max: Math.max(a.datetime.max, b.datetime.max) }
+      : (a.datetime ?? b.datetime);
+  return {
+    name: a.name,
+    counts,
+    numeric,
+    distinct: distinct.toJSON(),
+    top: top.toJSON(),
+    numbersInTop: a.numbersInTop && b.numbersInTop,
+    lengths,
+    datetime,
+  };
 }
 
 /** Merges two data set profiles: columns are matched by name, in first-seen order. */

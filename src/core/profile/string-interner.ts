@@ -42,7 +42,8 @@ export class StringInterner {
     for (;;) {
       const key = this.keys[slot];
       if (key === null || key === undefined) break;
-      if (this.bytesHash[slot] === h && this.flagsOf[slot] === flags && key.length === length && sameBytes(key, buf, start, length)) return slot;
+      if (this.bytesHash[slot] === h && this.flagsOf[slot] === flags && key.length === length && sameBytes(key, buf, start, length))
+        return slot;
       slot = (slot + 1) & this.mask;
     }
     if (this.size >= this.capacity) return -1;

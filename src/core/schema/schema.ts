@@ -94,7 +94,10 @@ export function parseSchema(text: string, file: string): DataSchema {
   }
   const result = DataSchema.safeParse(document.toJS());
   if (!result.success) {
-    throw new UserError(`${file}: not a valid data schema:\n${formatZodError(result.error)}`, 'Compare with `mlops infer-schema DATA`, which writes a valid schema.');
+    throw new UserError(
+      `${file}: not a valid data schema:\n${formatZodError(result.error)}`,
+      'Compare with `mlops infer-schema DATA`, which writes a valid schema.',
+    );
   }
   return result.data;
 }
@@ -104,12 +107,20 @@ export async function loadSchema(file: string): Promise<DataSchema> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read schema ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'Check the schema path, or create one with `mlops infer-schema DATA > schema.yaml`.');
+    throw new UserError(
+      `cannot read schema ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      'Check the schema path, or create one with `mlops infer-schema DATA > schema.yaml`.',
+    );
   }
   return parseSchema(text, file);
 }
 
 export function schemaToYaml(schema: DataSchema, header?: string): string {
   const body = stringify(schema, { lineWidth: 0 });
-  return header ? `${header.split('\n').map((line) => `# ${line}`.trimEnd()).join('\n')}\n${body}` : body;
+  return header
+    ? `${header
+        .split('\n')
+        .map((line) => `# ${line}`.trimEnd())
+        .join('\n')}\n${body}`
+    : body;
 }

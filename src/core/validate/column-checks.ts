@@ -78,7 +78,6 @@ export class ColumnChecker {
   readonly nulls: Tally;
   readonly duplicates: Tally;
 
-
   constructor(
     readonly name: string,
     readonly schema: ColumnSchema,
@@ -198,7 +197,14 @@ export class ColumnChecker {
         samples: this.nulls.samples,
       });
     }
-    const valueCheck = (kind: AnomalyKind, tally: Tally, checked: number, rule: { mostly: number; severity: Severity }, what: string, expected: string) => {
+    const valueCheck = (
+      kind: AnomalyKind,
+      tally: Tally,
+      checked: number,
+      rule: { mostly: number; severity: Severity },
+      what: string,
+      expected: string,
+    ) => {
       if (tally.count === 0 || checked === 0) return;
       const fraction = tally.count / checked;
       if (1 - fraction >= rule.mostly - 1e-12) return;
@@ -227,20 +233,49 @@ export class ColumnChecker {
       const shown = allowed.length > 12 ? `${allowed.slice(0, 12).join(', ')}, … (${allowed.length} values)` : allowed.join(', ');
       valueCheck('not_in_domain', this.notInDomain, typed, this.domain, 'are outside the allowed values', `one of: ${shown}`);
     }
-    valueCheck('nan', this.nan, this.checked, defaults, 'are NaN, which allow_nan does not permit', 'no NaN (set allow_nan: true to permit)');
-    valueCheck('infinity', this.infinity, this.checked, defaults, 'are infinite, which allow_infinity does not permit', 'finite values (set allow_infinity: true to permit)');
-    if (this.unique) valueCheck('duplicate_value', this.duplicates, this.checked, defaults, 'repeat an earlier value in this unique column', 'unique values');
+    valueCheck(
+      'nan',
+      this.nan,
+      this.checked,
+      defaults,
+      'are NaN, which allow_nan does not permit',
+      'no NaN (set allow_nan: true to permit)',
+    );
+    valueCheck(
+      'infinity',
+      this.infinity,
+      this.checked,
+      defaults,
+      'are infinite, which allow_infinity does not permit',
+      'finite values (set allow_infinity: true to permit)',
+    );
+    if (this.unique)
+      valueCheck(
+        'duplicate_value',
+        this.duplicates,
+        this.checked,
+        defaults,
+        'repeat an earlier value in this unique column',
+        'unique values',
+      );
     return anomalies;
   }
 }
 
-function boundFor(check: ResolvedCheck<number | string>, type: string, column: string, key: string): { check: ResolvedCheck<number>; text: string } {
+function boundFor(
+  check: ResolvedCheck<number | string>,
+  type: string,
+  column: string,
+  key: string,
+): { check: ResolvedCheck<number>; text: string } {
   if (type === 'datetime') {
     const ms = typeof check.value === 'string' ? Date.parse(check.value) : check.value;
-    if (Number.isNaN(ms)) throw new Error(`columns.${column}.${key}: "${check.value}" is not a date or time (use ISO 8601, e.g. 2024-01-31)`);
+    if (Number.isNaN(ms))
+      throw new Error(`columns.${column}.${key}: "${check.value}" is not a date or time (use ISO 8601, e.g. 2024-01-31)`);
     return { check: { ...check, value: ms }, text: String(check.value) };
   }
-  if (typeof check.value !== 'number') throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
+  if (typeof check.value !== 'number')
+    throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
   return { check: check as ResolvedCheck<number>, text: String(check.value) };
 }
 

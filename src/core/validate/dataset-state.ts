@@ -200,7 +200,11 @@ export class DatasetState {
 
   toState(): ReaderState {
     return {
-      columns: [...this.columns.values()].map((c) => ({ name: c.name, profile: c.profile.toState(), checker: c.checker?.toState() ?? null })),
+      columns: [...this.columns.values()].map((c) => ({
+        name: c.name,
+        profile: c.profile.toState(),
+        checker: c.checker?.toState() ?? null,
+      })),
       malformed: [...this.malformed].map(([file, tally]) => ({ file, tally: tally.toState() })),
     };
   }

@@ -20,7 +20,12 @@ const MAX_ANOMALY_ROWS = 100;
 export function renderValidationReport(input: ValidationReportInput): string {
   const errors = input.anomalies.filter((a) => a.severity === 'error').length;
   const warnings = input.anomalies.length - errors;
-  const verdict = errors > 0 ? `❌ ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : warnings > 0 ? `⚠️ passed with ${plural(warnings, 'warning')}` : '✅ passed';
+  const verdict =
+    errors > 0
+      ? `❌ ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`
+      : warnings > 0
+        ? `⚠️ passed with ${plural(warnings, 'warning')}`
+        : '✅ passed';
   const lines: string[] = [];
   lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
   lines.push('');
@@ -29,22 +34,32 @@ export function renderValidationReport(input: ValidationReportInput): string {
   const seconds = input.elapsedMs / 1000;
   lines.push(
     `${fileList}: ${plural(input.rows, 'row')}, ${plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
-      (input.schemaFile ? `Schema: ${code(input.schemaFile, 120)}.` : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'),
+      (input.schemaFile
+        ? `Schema: ${code(input.schemaFile, 120)}.`
+        : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'),
   );
   lines.push('');
   if (input.anomalies.length > 0) {
     lines.push('### Anomalies');
     lines.push('');
-    const rows = input.anomalies.slice(0, MAX_ANOMALY_ROWS).map((a) => [
-      a.severity === 'error' ? '❌ error' : '⚠️ warning',
-      `\`${a.kind}\``,
-      a.column !== undefined ? code(a.column, 60) : a.file !== undefined ? code(a.file, 60) : '',
-      escapeText(a.message, 300),
-      a.expected !== undefined ? escapeText(a.expected, 160) : '',
-      a.samples.map((s) => `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`).join('<br>'),
-    ]);
+    const rows = input.anomalies
+      .slice(0, MAX_ANOMALY_ROWS)
+      .map((a) => [
+        a.severity === 'error' ? '❌ error' : '⚠️ warning',
+        `\`${a.kind}\``,
+        a.column !== undefined ? code(a.column, 60) : a.file !== undefined ? code(a.file, 60) : '',
+        escapeText(a.message, 300),
+        a.expected !== undefined ? escapeText(a.expected, 160) : '',
+        a.samples
+          .map(
+            (s) =>
+              `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`,
+          )
+          .join('<br>'),
+      ]);
     lines.push(table(['', 'Anomaly', 'Column', 'Found', 'Expected', 'Sample rows'], rows));
-    if (input.anomalies.length > MAX_ANOMALY_ROWS) lines.push('', `… and ${input.anomalies.length - MAX_ANOMALY_ROWS} more (see validation.json).`);
+    if (input.anomalies.length > MAX_ANOMALY_ROWS)
+      lines.push('', `… and ${input.anomalies.length - MAX_ANOMALY_ROWS} more (see validation.json).`);
     lines.push('');
   }
   lines.push('### Columns');

@@ -60,7 +60,8 @@ const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 << 20;
 
 export async function scanData(files: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
-  if (files.length === 0) throw new UserError('no data files to read', 'Give a data path (input `data`, flag --data, or data.path in mlops.yaml).');
+  if (files.length === 0)
+    throw new UserError('no data files to read', 'Give a data path (input `data`, flag --data, or data.path in mlops.yaml).');
   const started = performance.now();
   const schema = options.schema ?? null;
   const settings = { schema, nullValues: options.nullValues ?? DEFAULT_NULL_VALUES, sampleLimit: options.sampleLimit ?? 5 };
@@ -74,6 +75,8 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
   let bytes = 0;
   const interval = options.progressIntervalMs ?? 1000;
   let lastProgress = performance.now();
+  /** Rows read so far in the current file, for progress lines. */
+  const live = { rows: 0 };
 
   try {
     for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
@@ -85,7 +88,15 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         const now = performance.now();
         if (options.onProgress && now - lastProgress >= interval) {
           lastProgress = now;
-          options.onProgress({ file, fileIndex, files: files.length, bytesRead: source.bytesRead(), fileSize: source.size, rows, elapsedMs: now - started });
+          options.onProgress({
+            file,
+            fileIndex,
+            files: files.length,
+            bytesRead: source.bytesRead(),
+            fileSize: source.size,
+            rows: rows + live.rows,
+            elapsedMs: now - started,
+          });
         }
       };
       const chunks = (async function* () {
@@ -102,24 +113,26 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
       })();
       for (const column of state.columns.values()) column.seenInFile = 0;
       const seen = new Set<string>();
+      live.rows = 0;
       let fileRows = 0;
       let hasHeader = true;
 
       if (format === 'jsonl') {
-        fileRows = await readJsonLines(chunks, file, state, fileIndex, seen);
+        fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
         for (const column of state.columns.values()) {
           // Rows of this file that lacked a key hold nulls for it.
           if (seen.has(column.name) && column.seenInFile < fileRows) {
             const missing = fileRows - column.seenInFile;
             column.profile.addNulls(missing);
-            if (column.checker) for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++) column.checker.nulls.add(file, 0, 0, '(key absent)');
+            if (column.checker)
+              for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++) column.checker.nulls.add(file, 0, 0, '(key absent)');
           }
         }
       } else {
         const delimiter = format === 'tsv' ? 9 : 44;
         const parallel = threads > 0 && parallelReadingAvailable() && (source.gzip ? source.size * 4 : source.size) >= parallelMinBytes;
         if (parallel && pool === null) pool = new ReaderPool(threads, settings);
-        const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen);
+        const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
         fileRows = result.rows;
         hasHeader = result.hasHeader;
       }
@@ -127,10 +140,25 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
       for (const name of seen) seenInAnyFile.add(name);
 
       if (!hasHeader) {
-        anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file is empty: no header and no rows.', expected: 'a header line and data rows', samples: [] });
+        anomalies.push({
+          kind: 'empty_file',
+          severity: 'error',
+          file,
+          message: 'The file is empty: no header and no rows.',
+          expected: 'a header line and data rows',
+          samples: [],
+        });
         continue;
       }
-      if (fileRows === 0) anomalies.push({ kind: 'empty_file', severity: 'error', file, message: 'The file has no data rows.', expected: 'at least one data row', samples: [] });
+      if (fileRows === 0)
+        anomalies.push({
+          kind: 'empty_file',
+          severity: 'error',
+          file,
+          message: 'The file has no data rows.',
+          expected: 'at least one data row',
+          samples: [],
+        });
       if (schema && (fileRows > 0 || format !== 'jsonl')) anomalies.push(...columnSetAnomalies(schema, seen, file));
     }
 
@@ -171,14 +199,28 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
     if (schema) {
       const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
       if (minRows !== undefined && rows < minRows) {
-        anomalies.push({ kind: 'too_few_rows', severity: 'error', message: `${rows} rows; the schema asks for at least ${minRows}.`, expected: `>= ${minRows} rows`, samples: [] });
+        anomalies.push({
+          kind: 'too_few_rows',
+          severity: 'error',
+          message: `${rows} rows; the schema asks for at least ${minRows}.`,
+          expected: `>= ${minRows} rows`,
+          samples: [],
+        });
       }
       if (maxRows !== undefined && rows > maxRows) {
-        anomalies.push({ kind: 'too_many_rows', severity: 'error', message: `${rows} rows; the schema allows at most ${maxRows}.`, expected: `<= ${maxRows} rows`, samples: [] });
+        anomalies.push({
+          kind: 'too_many_rows',
+          severity: 'error',
+          message: `${rows} rows; the schema allows at most ${maxRows}.`,
+          expected: `<= ${maxRows} rows`,
+          samples: [],
+        });
       }
     }
     const kindOrder = Object.keys(ANOMALY_KINDS);
-    anomalies.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind));
+    anomalies.sort(
+      (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind),
+    );
     const profile: DatasetProfile = {
       format: PROFILE_FORMAT,
       rows,
@@ -227,7 +269,15 @@ function columnSetAnomalies(schema: DataSchema, seen: Set<string>, file: string)
   if (policy !== 'ignore') {
     for (const name of seen) {
       if (!(name in schema.columns)) {
-        anomalies.push({ kind: 'unexpected_column', severity: policy, column: name, file, message: `Column "${name}" is not in the schema.`, expected: 'only the columns of the schema', samples: [] });
+        anomalies.push({
+          kind: 'unexpected_column',
+          severity: policy,
+          column: name,
+          file,
+          message: `Column "${name}" is not in the schema.`,
+          expected: 'only the columns of the schema',
+          samples: [],
+        });
       }
     }
   }
@@ -244,6 +294,7 @@ async function readDelimited(
   pool: ReaderPool | null,
   anomalies: Anomaly[],
   seen: Set<string>,
+  live: { rows: number },
 ): Promise<{ rows: number; hasHeader: boolean }> {
   const tokenizer = new DelimitedTokenizer(delimiter);
   let header: ColumnScan[] | null = null;
@@ -288,6 +339,7 @@ async function readDelimited(
       consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink!);
       rows += sink!.row - before;
     }
+    live.rows = rows;
     return consumed < buf.length ? buf.subarray(consumed) : null;
   };
   for await (const chunk of chunks) {
@@ -296,7 +348,10 @@ async function readDelimited(
     if (pool && pending.length < BLOCK_BYTES) continue;
     pending = await handle(pending, false);
     if (pending !== null && pending.length > MAX_RECORD_BYTES) {
-      throw new UserError(`${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`, 'A quote is probably never closed; check the quoting near that line.');
+      throw new UserError(
+        `${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`,
+        'A quote is probably never closed; check the quoting near that line.',
+      );
     }
   }
   if (pending !== null) await handle(pending, true);
@@ -326,7 +381,14 @@ function dedupeHeader(raw: string[], file: string, anomalies: Anomaly[]): string
 }
 
 /** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
-async function readJsonLines(chunks: AsyncIterable<Buffer>, file: string, state: DatasetState, fileIndex: number, seen: Set<string>): Promise<number> {
+async function readJsonLines(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  state: DatasetState,
+  fileIndex: number,
+  seen: Set<string>,
+  live: { rows: number },
+): Promise<number> {
   let pending: Buffer | null = null;
   let line = 0;
   let rows = 0;
@@ -350,6 +412,7 @@ async function readJsonLines(chunks: AsyncIterable<Buffer>, file: string, state:
       return;
     }
     state.jsonRecord(fileIndex, Object.entries(value as Record<string, unknown>), rows, line, seen);
+    live.rows = rows;
   };
   for await (const chunk of chunks) {
     const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
