@@ -3,7 +3,7 @@ import './shims.js';
 /** mlops: every step from a terminal, over the same step functions the actions run. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { describeError, UserError } from './core/errors.js';
 import { loadConfig } from './core/config/config.js';
@@ -22,6 +22,7 @@ const program = new Command('mlops')
   .description('ML pipelines as GitHub Actions, and from your terminal with local storage.')
   .version('0.1.0')
   .showHelpAfterError()
+  .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 /** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
@@ -159,6 +160,11 @@ await runEntry(import.meta.url, async () => {
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed the problem (or the help): 0 for --help and --version, 2 for bad usage.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
     process.stderr.write(`mlops: ${describeError(error)}\n`);
     process.exitCode = 2;
   }

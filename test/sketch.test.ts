@@ -168,8 +168,14 @@ describe('KllSketch', () => {
   });
 
   test('fromJSON names the bad field', () => {
-    const good = sketchOf(Float64Array.from({ length: 1000 }, (_, i) => i), 16).toJSON();
-    const bad = (patch: Record<string, unknown>): (() => KllSketch) => () => KllSketch.fromJSON({ ...good, ...patch });
+    const good = sketchOf(
+      Float64Array.from({ length: 1000 }, (_, i) => i),
+      16,
+    ).toJSON();
+    const bad =
+      (patch: Record<string, unknown>): (() => KllSketch) =>
+      () =>
+        KllSketch.fromJSON({ ...good, ...patch });
     expect(() => KllSketch.fromJSON(null)).toThrow(/"state" must be an object/);
     expect(bad({ k: 3 })).toThrow(/"k"/);
     expect(bad({ n: -1 })).toThrow(/"n"/);
@@ -208,8 +214,8 @@ function murmur3Bytes(bytes: Uint8Array, seed: number): number {
   if (rest >= 3) k ^= bytes[tail + 2]! << 16;
   if (rest >= 2) k ^= bytes[tail + 1]! << 8;
   if (rest >= 1) {
-      k ^= bytes[tail]!;
-      h ^= Math.imul(rotl(Math.imul(k, c1), 15), c2);
+    k ^= bytes[tail]!;
+    h ^= Math.imul(rotl(Math.imul(k, c1), 15), c2);
   }
   h ^= bytes.length;
   h ^= h >>> 16;
@@ -409,10 +415,22 @@ describe('FrequentItems', () => {
   test('order is deterministic: count desc, then key asc', () => {
     const a = new FrequentItems();
     const b = new FrequentItems();
-    const adds: Array<[string, number]> = [['b', 2], ['a', 2], ['c', 5], ['B', 2], ['d', 1]];
+    const adds: Array<[string, number]> = [
+      ['b', 2],
+      ['a', 2],
+      ['c', 5],
+      ['B', 2],
+      ['d', 1],
+    ];
     for (const [k, c] of adds) a.add(k, c);
     for (const [k, c] of [...adds].reverse()) b.add(k, c);
-    const expected = [['c', 5], ['B', 2], ['a', 2], ['b', 2], ['d', 1]];
+    const expected = [
+      ['c', 5],
+      ['B', 2],
+      ['a', 2],
+      ['b', 2],
+      ['d', 1],
+    ];
     expect(a.top(10)).toEqual(expected);
     expect(b.top(10)).toEqual(expected);
     expect(a.top(2)).toEqual(expected.slice(0, 2));
@@ -433,7 +451,15 @@ describe('FrequentItems', () => {
     expect(() => FrequentItems.fromJSON({ ...state, exact: 'yes' })).toThrow(/"exact"/);
     expect(() => FrequentItems.fromJSON({ ...state, maxError: -1 })).toThrow(/"maxError"/);
     expect(() => FrequentItems.fromJSON({ ...state, total: 1 })).toThrow(/"total"/);
-    expect(() => FrequentItems.fromJSON({ ...state, items: [['a', 1], ['a', 2]] })).toThrow(/"items\[1\]" repeats/);
+    expect(() =>
+      FrequentItems.fromJSON({
+        ...state,
+        items: [
+          ['a', 1],
+          ['a', 2],
+        ],
+      }),
+    ).toThrow(/"items\[1\]" repeats/);
     expect(() => FrequentItems.fromJSON({ ...state, items: [['a', -1]] })).toThrow(/"items\[0\]"/);
   });
 });

@@ -2878,6 +2878,7 @@ const program = new commander__WEBPACK_IMPORTED_MODULE_3__/* .Command */ .uB('ml
     .description('ML pipelines as GitHub Actions, and from your terminal with local storage.')
     .version('0.1.0')
     .showHelpAfterError()
+    .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
 /** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
 async function runStep(step, inputs) {
@@ -2993,6 +2994,11 @@ await (0,_entry_js__WEBPACK_IMPORTED_MODULE_12__/* .runEntry */ .C)(import.meta.
         await program.parseAsync(process.argv);
     }
     catch (error) {
+        if (error instanceof commander__WEBPACK_IMPORTED_MODULE_3__/* .CommanderError */ .b7) {
+            // commander has printed the problem (or the help): 0 for --help and --version, 2 for bad usage.
+            process.exitCode = error.exitCode === 0 ? 0 : 2;
+            return;
+        }
         process.stderr.write(`mlops: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .describeError */ .U)(error)}\n`);
         process.exitCode = 2;
     }
@@ -5889,6 +5895,7 @@ class FrequentItems {
 /* harmony export */   KN: () => (/* binding */ percent),
 /* harmony export */   qj: () => (/* binding */ ColumnChecker)
 /* harmony export */ });
+/* unused harmony export canonicalText */
 /* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2912);
 /* harmony import */ var _schema_schema_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6964);
 /**
@@ -5913,6 +5920,13 @@ class Tally {
             const text = typeof value === 'string' ? value : value.text();
             this.samples.push({ file, row, line, value: text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text });
         }
+    }
+    /** Counts one failing value found out of order (when merging readers): the samples stay the earliest. */
+    offer(sample, files) {
+        this.count++;
+        this.samples = [...this.samples, sample]
+            .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.row - b.row)
+            .slice(0, this.limit);
     }
     toState() {
         return { count: this.count, samples: this.samples };
@@ -5940,7 +5954,9 @@ class ColumnChecker {
     maxText;
     domain;
     maxNulls;
+    /** First place of each value of a unique column (file index * 2^32 + row), and its line. */
     unique;
+    uniqueLines;
     severity;
     mostly;
     checked = 0;
@@ -5968,13 +5984,20 @@ class ColumnChecker {
         if (max)
             ({ check: this.max, text: this.maxText } = boundFor(max, this.type.value, name, 'max'));
         const domain = (0,_schema_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveDomain */ .pH)(schema);
-        if (domain)
-            this.domain = { ...domain, value: new Set(domain.value) };
+        if (domain) {
+            const classifier = new _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .ValueClassifier */ .Dw([]);
+            const canonical = domain.value.map((entry) => {
+                const kind = classifier.classifyText(entry);
+                return canonicalText(kind, classifier.value, { text: () => entry });
+            });
+            this.domain = { ...domain, value: new Set(canonical) };
+        }
         const nullCheck = (0,_schema_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveCheck */ .RM)(schema.max_null_fraction, schema);
         this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
         if (schema.nullable === false && nullCheck === undefined)
             this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
         this.unique = schema.unique ? new Map() : null;
+        this.uniqueLines = schema.unique ? new Map() : null;
         this.wrongType = new Tally(sampleLimit);
         this.belowMin = new Tally(sampleLimit);
         this.aboveMax = new Tally(sampleLimit);
@@ -5984,26 +6007,31 @@ class ColumnChecker {
         this.nulls = new Tally(sampleLimit);
         this.duplicates = new Tally(sampleLimit);
     }
+    /** Whether nulls are limited (so null rows are sampled). */
+    get tracksNulls() {
+        return this.maxNulls.value < 1;
+    }
     /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
     check(kind, value, text, fileIndex, row, line) {
         const file = this.files[fileIndex];
         if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Null) {
-            if (this.maxNulls.value < 1)
+            if (this.tracksNulls)
                 this.nulls.add(file, row, line, '(null)');
             return;
         }
         this.checked++;
-        if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN) {
+        const type = this.type.value;
+        const numeric = type === 'number' || type === 'integer';
+        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN) {
             if (!this.schema.allow_nan)
                 this.nan.add(file, row, line, text);
             return;
         }
-        if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity) {
+        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity) {
             if (!this.schema.allow_infinity)
                 this.infinity.add(file, row, line, text);
             return;
         }
-        const type = this.type.value;
         const typeOk = type === 'string' ||
             (type === 'number' && (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number)) ||
             (type === 'integer' && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer) ||
@@ -6013,19 +6041,21 @@ class ColumnChecker {
             this.wrongType.add(file, row, line, text);
             return;
         }
-        if (type !== 'string' && type !== 'boolean') {
+        if (numeric || type === 'datetime') {
             if (this.min !== undefined && value < this.min.value)
                 this.belowMin.add(file, row, line, text);
             if (this.max !== undefined && value > this.max.value)
                 this.aboveMax.add(file, row, line, text);
         }
-        if (this.domain !== undefined && !this.domain.value.has(text.text()))
+        if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text)))
             this.notInDomain.add(file, row, line, text);
         if (this.unique !== null) {
             const key = text.text();
             const first = this.unique.get(key);
-            if (first === undefined)
+            if (first === undefined) {
                 this.unique.set(key, fileIndex * FILE_STRIDE + row);
+                this.uniqueLines.set(key, line);
+            }
             else
                 this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
         }
@@ -6039,7 +6069,11 @@ class ColumnChecker {
         const tallies = {};
         for (const name of TALLIES)
             tallies[name] = this[name].toState();
-        return { checked: this.checked, tallies, unique: this.unique ? [...this.unique] : null };
+        return {
+            checked: this.checked,
+            tallies,
+            unique: this.unique ? [...this.unique].map(([key, where]) => [key, where, this.uniqueLines.get(key) ?? 0]) : null,
+        };
     }
     /** Adds the counts of a checker of the same column that read other rows. */
     absorb(other) {
@@ -6047,16 +6081,26 @@ class ColumnChecker {
         for (const name of TALLIES)
             this[name].absorb(other.tallies[name], this.files);
         if (this.unique && other.unique) {
-            for (const [key, where] of other.unique) {
+            for (const [key, where, line] of other.unique) {
                 const mine = this.unique.get(key);
                 if (mine === undefined) {
                     this.unique.set(key, where);
+                    this.uniqueLines.set(key, line);
                     continue;
                 }
-                const [first, later] = mine < where ? [mine, where] : [where, mine];
+                // The same value was first seen by two readers: the later place is a repeat.
+                const mineLine = this.uniqueLines.get(key) ?? 0;
+                const [first, later, laterLine] = mine < where ? [mine, where, line] : [where, mine, mineLine];
                 this.unique.set(key, first);
+                this.uniqueLines.set(key, first === where ? line : mineLine);
                 const fileIndex = Math.floor(later / FILE_STRIDE);
-                this.duplicates.add(this.files[fileIndex], later - fileIndex * FILE_STRIDE, 0, `${key} (first at ${this.location(first)})`);
+                const value = `${key} (first at ${this.location(first)})`;
+                this.duplicates.offer({
+                    file: this.files[fileIndex],
+                    row: later - fileIndex * FILE_STRIDE,
+                    line: laterLine,
+                    value: value.length > MAX_SAMPLE_TEXT ? `${value.slice(0, MAX_SAMPLE_TEXT)}…` : value,
+                }, this.files);
             }
         }
     }
@@ -6128,6 +6172,26 @@ function boundFor(check, type, column, key) {
     if (typeof check.value !== 'number')
         throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
     return { check: check, text: String(check.value) };
+}
+/**
+ * The text a domain compares: numbers by value (`007` and `7.0` match `7`), booleans
+ * in lower case, NaN and infinities in one spelling, everything else as written. The
+ * profile's frequent values use the same forms, so inferred domains match the data.
+ */
+function canonicalText(kind, value, text) {
+    switch (kind) {
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer:
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number:
+            return String(value);
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Boolean:
+            return value ? 'true' : 'false';
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN:
+            return 'NaN';
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity:
+            return value > 0 ? 'Infinity' : '-Infinity';
+        default:
+            return text.text();
+    }
 }
 function percent(fraction) {
     const p = fraction * 100;
@@ -6400,7 +6464,7 @@ class DatasetState {
                 text = '';
             }
             else if (typeof value === 'number') {
-                kind = Number.isInteger(value) ? values/* Kind */.b8.Integer : values/* Kind */.b8.Number;
+                kind = !Number.isFinite(value) ? values/* Kind */.b8.Infinity : Number.isInteger(value) ? values/* Kind */.b8.Integer : values/* Kind */.b8.Number;
                 number = value;
                 text = String(value);
             }
@@ -6424,6 +6488,17 @@ class DatasetState {
             stringText.value = text;
             column.profile.add(kind, number, kind === values/* Kind */.b8.String || kind === values/* Kind */.b8.Datetime ? text : null);
             column.checker?.check(kind, number, stringText, fileIndex, row, line);
+        }
+        // A key a row lacks is a null there: take samples for the columns whose nulls are checked.
+        const file = this.files[fileIndex];
+        let keys = null;
+        for (const column of this.columns.values()) {
+            const checker = column.checker;
+            if (checker === null || !checker.tracksNulls || checker.nulls.samples.length >= this.settings.sampleLimit)
+                continue;
+            keys ??= new Set(record.map(([name]) => name));
+            if (!keys.has(column.name))
+                checker.nulls.add(file, row, line, '(key absent)');
         }
     }
     toState() {
@@ -6742,6 +6817,8 @@ async function scanData(files, options = {}) {
     const state = new dataset_state/* DatasetState */.y(settings);
     const anomalies = [];
     const seenInAnyFile = new Set();
+    /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
+    const rowsCovered = new Map();
     const threads = options.threads ?? defaultThreads();
     const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
     let pool = null;
@@ -6793,15 +6870,10 @@ async function scanData(files, options = {}) {
             let hasHeader = true;
             if (format === 'jsonl') {
                 fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
+                // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
                 for (const column of state.columns.values()) {
-                    // Rows of this file that lacked a key hold nulls for it.
-                    if (seen.has(column.name) && column.seenInFile < fileRows) {
-                        const missing = fileRows - column.seenInFile;
-                        column.profile.addNulls(missing);
-                        if (column.checker)
-                            for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++)
-                                column.checker.nulls.add(file, 0, 0, '(key absent)');
-                    }
+                    if (seen.has(column.name) && column.seenInFile < fileRows)
+                        column.profile.addNulls(fileRows - column.seenInFile);
                 }
             }
             else {
@@ -6814,8 +6886,10 @@ async function scanData(files, options = {}) {
                 hasHeader = result.hasHeader;
             }
             rows += fileRows;
-            for (const name of seen)
+            for (const name of seen) {
                 seenInAnyFile.add(name);
+                rowsCovered.set(name, (rowsCovered.get(name) ?? 0) + fileRows);
+            }
             if (!hasHeader) {
                 anomalies.push({
                     kind: 'empty_file',
@@ -6854,6 +6928,11 @@ async function scanData(files, options = {}) {
             }
             for (const { file, tally } of reader.malformed)
                 state.malformedTally(file).absorb(tally, state.files);
+        }
+        for (const [name, profile] of profiles) {
+            const absent = rows - (rowsCovered.get(name) ?? 0);
+            if (absent > 0 && seenInAnyFile.has(name))
+                profile.counts.null += absent;
         }
         for (const [file, tally] of state.malformed) {
             if (tally.count === 0)
@@ -6991,8 +7070,9 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
         let offset = 0;
         if (headerNames === null) {
             offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
+            // Keep only the unfinished header (blank lines before it are already counted).
             if (headerNames === null)
-                return final ? null : buf;
+                return final ? null : buf.subarray(offset);
             const names = headerNames;
             for (const name of names)
                 seen.add(name);
@@ -7969,11 +8049,17 @@ function escapeText(text, max = 500) {
 function escapeHtml(text) {
     return oneLine(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 }
-/** A value as an inline code span, safe in a table cell. Empty text shows as an empty-string marker. */
-function code(text, max = 80) {
-    const value = truncate(oneLine(text), max).replace(/\|/g, '\\|');
-    if (value === '')
+/**
+ * A value as an inline code span. In a table cell (the default) pipes are escaped;
+ * pass `inTable = false` elsewhere. Empty and all-space values show as a marker.
+ */
+function code(text, max = 80, inTable = true) {
+    const line = truncate(oneLine(text), max);
+    if (line === '')
         return '*(empty)*';
+    if (/^ +$/.test(line))
+        return `*(${line.length === 1 ? 'a space' : `${line.length} spaces`})*`;
+    const value = inTable ? line.replace(/\|/g, '\\|') : line;
     let longest = 0;
     for (const run of value.match(/`+/g) ?? [])
         longest = Math.max(longest, run.length);
@@ -8020,12 +8106,12 @@ function renderValidationReport(input) {
     const lines = [];
     lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
     lines.push('');
-    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120)).join(', ') : `${input.files.length} files`;
+    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120, false)).join(', ') : `${input.files.length} files`;
     const mb = input.bytes / 1e6;
     const seconds = input.elapsedMs / 1000;
     lines.push(`${fileList}: ${plural(input.rows, 'row')}, ${plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
         (input.schemaFile
-            ? `Schema: ${code(input.schemaFile, 120)}.`
+            ? `Schema: ${code(input.schemaFile, 120, false)}.`
             : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
     lines.push('');
     if (input.anomalies.length > 0) {
@@ -21538,10 +21624,11 @@ exports.visitAsync = visitAsync;
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   b7: () => (/* binding */ CommanderError),
 /* harmony export */   c$: () => (/* binding */ Option),
 /* harmony export */   uB: () => (/* binding */ Command)
 /* harmony export */ });
-/* unused harmony exports program, createCommand, createArgument, createOption, CommanderError, InvalidArgumentError, InvalidOptionArgumentError, Argument, Help */
+/* unused harmony exports program, createCommand, createArgument, createOption, InvalidArgumentError, InvalidOptionArgumentError, Argument, Help */
 /* harmony import */ var _index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8909);
 
 

@@ -35870,6 +35870,7 @@ class FrequentItems {
 /* harmony export */   KN: () => (/* binding */ percent),
 /* harmony export */   qj: () => (/* binding */ ColumnChecker)
 /* harmony export */ });
+/* unused harmony export canonicalText */
 /* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2912);
 /* harmony import */ var _schema_schema_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6964);
 /**
@@ -35894,6 +35895,13 @@ class Tally {
             const text = typeof value === 'string' ? value : value.text();
             this.samples.push({ file, row, line, value: text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text });
         }
+    }
+    /** Counts one failing value found out of order (when merging readers): the samples stay the earliest. */
+    offer(sample, files) {
+        this.count++;
+        this.samples = [...this.samples, sample]
+            .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.row - b.row)
+            .slice(0, this.limit);
     }
     toState() {
         return { count: this.count, samples: this.samples };
@@ -35921,7 +35929,9 @@ class ColumnChecker {
     maxText;
     domain;
     maxNulls;
+    /** First place of each value of a unique column (file index * 2^32 + row), and its line. */
     unique;
+    uniqueLines;
     severity;
     mostly;
     checked = 0;
@@ -35949,13 +35959,20 @@ class ColumnChecker {
         if (max)
             ({ check: this.max, text: this.maxText } = boundFor(max, this.type.value, name, 'max'));
         const domain = (0,_schema_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveDomain */ .pH)(schema);
-        if (domain)
-            this.domain = { ...domain, value: new Set(domain.value) };
+        if (domain) {
+            const classifier = new _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .ValueClassifier */ .Dw([]);
+            const canonical = domain.value.map((entry) => {
+                const kind = classifier.classifyText(entry);
+                return canonicalText(kind, classifier.value, { text: () => entry });
+            });
+            this.domain = { ...domain, value: new Set(canonical) };
+        }
         const nullCheck = (0,_schema_schema_js__WEBPACK_IMPORTED_MODULE_1__/* .resolveCheck */ .RM)(schema.max_null_fraction, schema);
         this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
         if (schema.nullable === false && nullCheck === undefined)
             this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
         this.unique = schema.unique ? new Map() : null;
+        this.uniqueLines = schema.unique ? new Map() : null;
         this.wrongType = new Tally(sampleLimit);
         this.belowMin = new Tally(sampleLimit);
         this.aboveMax = new Tally(sampleLimit);
@@ -35965,26 +35982,31 @@ class ColumnChecker {
         this.nulls = new Tally(sampleLimit);
         this.duplicates = new Tally(sampleLimit);
     }
+    /** Whether nulls are limited (so null rows are sampled). */
+    get tracksNulls() {
+        return this.maxNulls.value < 1;
+    }
     /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
     check(kind, value, text, fileIndex, row, line) {
         const file = this.files[fileIndex];
         if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Null) {
-            if (this.maxNulls.value < 1)
+            if (this.tracksNulls)
                 this.nulls.add(file, row, line, '(null)');
             return;
         }
         this.checked++;
-        if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN) {
+        const type = this.type.value;
+        const numeric = type === 'number' || type === 'integer';
+        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN) {
             if (!this.schema.allow_nan)
                 this.nan.add(file, row, line, text);
             return;
         }
-        if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity) {
+        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity) {
             if (!this.schema.allow_infinity)
                 this.infinity.add(file, row, line, text);
             return;
         }
-        const type = this.type.value;
         const typeOk = type === 'string' ||
             (type === 'number' && (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number)) ||
             (type === 'integer' && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer) ||
@@ -35994,19 +36016,21 @@ class ColumnChecker {
             this.wrongType.add(file, row, line, text);
             return;
         }
-        if (type !== 'string' && type !== 'boolean') {
+        if (numeric || type === 'datetime') {
             if (this.min !== undefined && value < this.min.value)
                 this.belowMin.add(file, row, line, text);
             if (this.max !== undefined && value > this.max.value)
                 this.aboveMax.add(file, row, line, text);
         }
-        if (this.domain !== undefined && !this.domain.value.has(text.text()))
+        if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text)))
             this.notInDomain.add(file, row, line, text);
         if (this.unique !== null) {
             const key = text.text();
             const first = this.unique.get(key);
-            if (first === undefined)
+            if (first === undefined) {
                 this.unique.set(key, fileIndex * FILE_STRIDE + row);
+                this.uniqueLines.set(key, line);
+            }
             else
                 this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
         }
@@ -36020,7 +36044,11 @@ class ColumnChecker {
         const tallies = {};
         for (const name of TALLIES)
             tallies[name] = this[name].toState();
-        return { checked: this.checked, tallies, unique: this.unique ? [...this.unique] : null };
+        return {
+            checked: this.checked,
+            tallies,
+            unique: this.unique ? [...this.unique].map(([key, where]) => [key, where, this.uniqueLines.get(key) ?? 0]) : null,
+        };
     }
     /** Adds the counts of a checker of the same column that read other rows. */
     absorb(other) {
@@ -36028,16 +36056,26 @@ class ColumnChecker {
         for (const name of TALLIES)
             this[name].absorb(other.tallies[name], this.files);
         if (this.unique && other.unique) {
-            for (const [key, where] of other.unique) {
+            for (const [key, where, line] of other.unique) {
                 const mine = this.unique.get(key);
                 if (mine === undefined) {
                     this.unique.set(key, where);
+                    this.uniqueLines.set(key, line);
                     continue;
                 }
-                const [first, later] = mine < where ? [mine, where] : [where, mine];
+                // The same value was first seen by two readers: the later place is a repeat.
+                const mineLine = this.uniqueLines.get(key) ?? 0;
+                const [first, later, laterLine] = mine < where ? [mine, where, line] : [where, mine, mineLine];
                 this.unique.set(key, first);
+                this.uniqueLines.set(key, first === where ? line : mineLine);
                 const fileIndex = Math.floor(later / FILE_STRIDE);
-                this.duplicates.add(this.files[fileIndex], later - fileIndex * FILE_STRIDE, 0, `${key} (first at ${this.location(first)})`);
+                const value = `${key} (first at ${this.location(first)})`;
+                this.duplicates.offer({
+                    file: this.files[fileIndex],
+                    row: later - fileIndex * FILE_STRIDE,
+                    line: laterLine,
+                    value: value.length > MAX_SAMPLE_TEXT ? `${value.slice(0, MAX_SAMPLE_TEXT)}…` : value,
+                }, this.files);
             }
         }
     }
@@ -36109,6 +36147,26 @@ function boundFor(check, type, column, key) {
     if (typeof check.value !== 'number')
         throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
     return { check: check, text: String(check.value) };
+}
+/**
+ * The text a domain compares: numbers by value (`007` and `7.0` match `7`), booleans
+ * in lower case, NaN and infinities in one spelling, everything else as written. The
+ * profile's frequent values use the same forms, so inferred domains match the data.
+ */
+function canonicalText(kind, value, text) {
+    switch (kind) {
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer:
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number:
+            return String(value);
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Boolean:
+            return value ? 'true' : 'false';
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN:
+            return 'NaN';
+        case _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity:
+            return value > 0 ? 'Infinity' : '-Infinity';
+        default:
+            return text.text();
+    }
 }
 function percent(fraction) {
     const p = fraction * 100;
@@ -36381,7 +36439,7 @@ class DatasetState {
                 text = '';
             }
             else if (typeof value === 'number') {
-                kind = Number.isInteger(value) ? values/* Kind */.b8.Integer : values/* Kind */.b8.Number;
+                kind = !Number.isFinite(value) ? values/* Kind */.b8.Infinity : Number.isInteger(value) ? values/* Kind */.b8.Integer : values/* Kind */.b8.Number;
                 number = value;
                 text = String(value);
             }
@@ -36405,6 +36463,17 @@ class DatasetState {
             stringText.value = text;
             column.profile.add(kind, number, kind === values/* Kind */.b8.String || kind === values/* Kind */.b8.Datetime ? text : null);
             column.checker?.check(kind, number, stringText, fileIndex, row, line);
+        }
+        // A key a row lacks is a null there: take samples for the columns whose nulls are checked.
+        const file = this.files[fileIndex];
+        let keys = null;
+        for (const column of this.columns.values()) {
+            const checker = column.checker;
+            if (checker === null || !checker.tracksNulls || checker.nulls.samples.length >= this.settings.sampleLimit)
+                continue;
+            keys ??= new Set(record.map(([name]) => name));
+            if (!keys.has(column.name))
+                checker.nulls.add(file, row, line, '(key absent)');
         }
     }
     toState() {
@@ -38530,11 +38599,17 @@ function escapeText(text, max = 500) {
 function escapeHtml(text) {
     return oneLine(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
 }
-/** A value as an inline code span, safe in a table cell. Empty text shows as an empty-string marker. */
-function code(text, max = 80) {
-    const value = truncate(oneLine(text), max).replace(/\|/g, '\\|');
-    if (value === '')
+/**
+ * A value as an inline code span. In a table cell (the default) pipes are escaped;
+ * pass `inTable = false` elsewhere. Empty and all-space values show as a marker.
+ */
+function code(text, max = 80, inTable = true) {
+    const line = truncate(oneLine(text), max);
+    if (line === '')
         return '*(empty)*';
+    if (/^ +$/.test(line))
+        return `*(${line.length === 1 ? 'a space' : `${line.length} spaces`})*`;
+    const value = inTable ? line.replace(/\|/g, '\\|') : line;
     let longest = 0;
     for (const run of value.match(/`+/g) ?? [])
         longest = Math.max(longest, run.length);
@@ -38581,12 +38656,12 @@ function renderValidationReport(input) {
     const lines = [];
     lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
     lines.push('');
-    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120)).join(', ') : `${input.files.length} files`;
+    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120, false)).join(', ') : `${input.files.length} files`;
     const mb = input.bytes / 1e6;
     const seconds = input.elapsedMs / 1000;
     lines.push(`${fileList}: ${plural(input.rows, 'row')}, ${plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
         (input.schemaFile
-            ? `Schema: ${code(input.schemaFile, 120)}.`
+            ? `Schema: ${code(input.schemaFile, 120, false)}.`
             : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
     lines.push('');
     if (input.anomalies.length > 0) {
@@ -38784,6 +38859,8 @@ async function scanData(files, options = {}) {
     const state = new dataset_state/* DatasetState */.y(settings);
     const anomalies = [];
     const seenInAnyFile = new Set();
+    /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
+    const rowsCovered = new Map();
     const threads = options.threads ?? defaultThreads();
     const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
     let pool = null;
@@ -38835,15 +38912,10 @@ async function scanData(files, options = {}) {
             let hasHeader = true;
             if (format === 'jsonl') {
                 fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
+                // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
                 for (const column of state.columns.values()) {
-                    // Rows of this file that lacked a key hold nulls for it.
-                    if (seen.has(column.name) && column.seenInFile < fileRows) {
-                        const missing = fileRows - column.seenInFile;
-                        column.profile.addNulls(missing);
-                        if (column.checker)
-                            for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++)
-                                column.checker.nulls.add(file, 0, 0, '(key absent)');
-                    }
+                    if (seen.has(column.name) && column.seenInFile < fileRows)
+                        column.profile.addNulls(fileRows - column.seenInFile);
                 }
             }
             else {
@@ -38856,8 +38928,10 @@ async function scanData(files, options = {}) {
                 hasHeader = result.hasHeader;
             }
             rows += fileRows;
-            for (const name of seen)
+            for (const name of seen) {
                 seenInAnyFile.add(name);
+                rowsCovered.set(name, (rowsCovered.get(name) ?? 0) + fileRows);
+            }
             if (!hasHeader) {
                 anomalies.push({
                     kind: 'empty_file',
@@ -38896,6 +38970,11 @@ async function scanData(files, options = {}) {
             }
             for (const { file, tally } of reader.malformed)
                 state.malformedTally(file).absorb(tally, state.files);
+        }
+        for (const [name, profile] of profiles) {
+            const absent = rows - (rowsCovered.get(name) ?? 0);
+            if (absent > 0 && seenInAnyFile.has(name))
+                profile.counts.null += absent;
         }
         for (const [file, tally] of state.malformed) {
             if (tally.count === 0)
@@ -39033,8 +39112,9 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
         let offset = 0;
         if (headerNames === null) {
             offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
+            // Keep only the unfinished header (blank lines before it are already counted).
             if (headerNames === null)
-                return final ? null : buf;
+                return final ? null : buf.subarray(offset);
             const names = headerNames;
             for (const name of names)
                 seen.add(name);

@@ -29,10 +29,15 @@ export function escapeHtml(text: string): string {
   return oneLine(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
 
-/** A value as an inline code span, safe in a table cell. Empty text shows as an empty-string marker. */
-export function code(text: string, max = 80): string {
-  const value = truncate(oneLine(text), max).replace(/\|/g, '\\|');
-  if (value === '') return '*(empty)*';
+/**
+ * A value as an inline code span. In a table cell (the default) pipes are escaped;
+ * pass `inTable = false` elsewhere. Empty and all-space values show as a marker.
+ */
+export function code(text: string, max = 80, inTable = true): string {
+  const line = truncate(oneLine(text), max);
+  if (line === '') return '*(empty)*';
+  if (/^ +$/.test(line)) return `*(${line.length === 1 ? 'a space' : `${line.length} spaces`})*`;
+  const value = inTable ? line.replace(/\|/g, '\\|') : line;
   let longest = 0;
   for (const run of value.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);

@@ -3,7 +3,7 @@
  * is read; counts and a few sample rows per check are kept, and `finish` turns the
  * counts into anomalies using each check's `mostly` tolerance.
  */
-import { Kind } from '../data/values.js';
+import { Kind, ValueClassifier } from '../data/values.js';
 import { resolveCheck, resolveDomain } from '../schema/schema.js';
 import type { ColumnSchema, ColumnTypeName, ResolvedCheck, Severity } from '../schema/schema.js';
 import type { Anomaly, AnomalyKind, Sample } from './anomalies.js';
@@ -32,6 +32,13 @@ export class Tally {
       this.samples.push({ file, row, line, value: text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text });
     }
   }
+  /** Counts one failing value found out of order (when merging readers): the samples stay the earliest. */
+  offer(sample: Sample, files: readonly string[]): void {
+    this.count++;
+    this.samples = [...this.samples, sample]
+      .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.row - b.row)
+      .slice(0, this.limit);
+  }
   toState(): TallyState {
     return { count: this.count, samples: this.samples };
   }
@@ -51,8 +58,8 @@ const TALLIES = ['wrongType', 'belowMin', 'aboveMax', 'notInDomain', 'nan', 'inf
 export interface CheckerState {
   checked: number;
   tallies: Record<(typeof TALLIES)[number], TallyState>;
-  /** Values of a unique column, with where each was first seen (file index * 2^32 + row). */
-  unique: Array<[string, number]> | null;
+  /** Values of a unique column, with where each was first seen: [value, file index * 2^32 + row, line]. */
+  unique: Array<[string, number, number]> | null;
 }
 
 const FILE_STRIDE = 4294967296;
@@ -65,7 +72,9 @@ export class ColumnChecker {
   private readonly maxText?: string;
   private readonly domain?: ResolvedCheck<Set<string>>;
   private readonly maxNulls: ResolvedCheck<number>;
+  /** First place of each value of a unique column (file index * 2^32 + row), and its line. */
   private readonly unique: Map<string, number> | null;
+  private readonly uniqueLines: Map<string, number> | null;
   private readonly severity: Severity;
   private readonly mostly: number;
   checked = 0;
@@ -93,11 +102,19 @@ export class ColumnChecker {
     if (min) ({ check: this.min, text: this.minText } = boundFor(min, this.type.value, name, 'min'));
     if (max) ({ check: this.max, text: this.maxText } = boundFor(max, this.type.value, name, 'max'));
     const domain = resolveDomain(schema);
-    if (domain) this.domain = { ...domain, value: new Set(domain.value) };
+    if (domain) {
+      const classifier = new ValueClassifier([]);
+      const canonical = domain.value.map((entry) => {
+        const kind = classifier.classifyText(entry);
+        return canonicalText(kind, classifier.value, { text: () => entry });
+      });
+      this.domain = { ...domain, value: new Set(canonical) };
+    }
     const nullCheck = resolveCheck(schema.max_null_fraction, schema);
     this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
     if (schema.nullable === false && nullCheck === undefined) this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
     this.unique = schema.unique ? new Map() : null;
+    this.uniqueLines = schema.unique ? new Map() : null;
     this.wrongType = new Tally(sampleLimit);
     this.belowMin = new Tally(sampleLimit);
     this.aboveMax = new Tally(sampleLimit);
@@ -108,23 +125,29 @@ export class ColumnChecker {
     this.duplicates = new Tally(sampleLimit);
   }
 
+  /** Whether nulls are limited (so null rows are sampled). */
+  get tracksNulls(): boolean {
+    return this.maxNulls.value < 1;
+  }
+
   /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
   check(kind: Kind, value: number, text: ValueText, fileIndex: number, row: number, line: number): void {
     const file = this.files[fileIndex]!;
     if (kind === Kind.Null) {
-      if (this.maxNulls.value < 1) this.nulls.add(file, row, line, '(null)');
+      if (this.tracksNulls) this.nulls.add(file, row, line, '(null)');
       return;
     }
     this.checked++;
-    if (kind === Kind.NaN) {
+    const type = this.type.value;
+    const numeric = type === 'number' || type === 'integer';
+    if (numeric && kind === Kind.NaN) {
       if (!this.schema.allow_nan) this.nan.add(file, row, line, text);
       return;
     }
-    if (kind === Kind.Infinity) {
+    if (numeric && kind === Kind.Infinity) {
       if (!this.schema.allow_infinity) this.infinity.add(file, row, line, text);
       return;
     }
-    const type = this.type.value;
     const typeOk =
       type === 'string' ||
       (type === 'number' && (kind === Kind.Integer || kind === Kind.Number)) ||
@@ -135,16 +158,18 @@ export class ColumnChecker {
       this.wrongType.add(file, row, line, text);
       return;
     }
-    if (type !== 'string' && type !== 'boolean') {
+    if (numeric || type === 'datetime') {
       if (this.min !== undefined && value < this.min.value) this.belowMin.add(file, row, line, text);
       if (this.max !== undefined && value > this.max.value) this.aboveMax.add(file, row, line, text);
     }
-    if (this.domain !== undefined && !this.domain.value.has(text.text())) this.notInDomain.add(file, row, line, text);
+    if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text))) this.notInDomain.add(file, row, line, text);
     if (this.unique !== null) {
       const key = text.text();
       const first = this.unique.get(key);
-      if (first === undefined) this.unique.set(key, fileIndex * FILE_STRIDE + row);
-      else this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
+      if (first === undefined) {
+        this.unique.set(key, fileIndex * FILE_STRIDE + row);
+        this.uniqueLines!.set(key, line);
+      } else this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
     }
   }
 
@@ -157,7 +182,11 @@ export class ColumnChecker {
   toState(): CheckerState {
     const tallies = {} as CheckerState['tallies'];
     for (const name of TALLIES) tallies[name] = this[name].toState();
-    return { checked: this.checked, tallies, unique: this.unique ? [...this.unique] : null };
+    return {
+      checked: this.checked,
+      tallies,
+      unique: this.unique ? [...this.unique].map(([key, where]) => [key, where, this.uniqueLines!.get(key) ?? 0]) : null,
+    };
   }
 
   /** Adds the counts of a checker of the same column that read other rows. */
@@ -165,16 +194,29 @@ export class ColumnChecker {
     this.checked += other.checked;
     for (const name of TALLIES) this[name].absorb(other.tallies[name], this.files);
     if (this.unique && other.unique) {
-      for (const [key, where] of other.unique) {
+      for (const [key, where, line] of other.unique) {
         const mine = this.unique.get(key);
         if (mine === undefined) {
           this.unique.set(key, where);
+          this.uniqueLines!.set(key, line);
           continue;
         }
-        const [first, later] = mine < where ? [mine, where] : [where, mine];
+        // The same value was first seen by two readers: the later place is a repeat.
+        const mineLine = this.uniqueLines!.get(key) ?? 0;
+        const [first, later, laterLine] = mine < where ? [mine, where, line] : [where, mine, mineLine];
         this.unique.set(key, first);
+        this.uniqueLines!.set(key, first === where ? line : mineLine);
         const fileIndex = Math.floor(later / FILE_STRIDE);
-        this.duplicates.add(this.files[fileIndex]!, later - fileIndex * FILE_STRIDE, 0, `${key} (first at ${this.location(first)})`);
+        const value = `${key} (first at ${this.location(first)})`;
+        this.duplicates.offer(
+          {
+            file: this.files[fileIndex]!,
+            row: later - fileIndex * FILE_STRIDE,
+            line: laterLine,
+            value: value.length > MAX_SAMPLE_TEXT ? `${value.slice(0, MAX_SAMPLE_TEXT)}…` : value,
+          },
+          this.files,
+        );
       }
     }
   }
@@ -277,6 +319,27 @@ function boundFor(
   if (typeof check.value !== 'number')
     throw new Error(`columns.${column}.${key}: expected a number for a ${type} column, found "${check.value}"`);
   return { check: check as ResolvedCheck<number>, text: String(check.value) };
+}
+
+/**
+ * The text a domain compares: numbers by value (`007` and `7.0` match `7`), booleans
+ * in lower case, NaN and infinities in one spelling, everything else as written. The
+ * profile's frequent values use the same forms, so inferred domains match the data.
+ */
+export function canonicalText(kind: Kind, value: number, text: ValueText): string {
+  switch (kind) {
+    case Kind.Integer:
+    case Kind.Number:
+      return String(value);
+    case Kind.Boolean:
+      return value ? 'true' : 'false';
+    case Kind.NaN:
+      return 'NaN';
+    case Kind.Infinity:
+      return value > 0 ? 'Infinity' : '-Infinity';
+    default:
+      return text.text();
+  }
 }
 
 export function percent(fraction: number): string {

@@ -175,7 +175,7 @@ export class DatasetState {
         kind = Kind.Null;
         text = '';
       } else if (typeof value === 'number') {
-        kind = Number.isInteger(value) ? Kind.Integer : Kind.Number;
+        kind = !Number.isFinite(value) ? Kind.Infinity : Number.isInteger(value) ? Kind.Integer : Kind.Number;
         number = value;
         text = String(value);
       } else if (typeof value === 'boolean') {
@@ -195,6 +195,15 @@ export class DatasetState {
       stringText.value = text;
       column.profile.add(kind, number, kind === Kind.String || kind === Kind.Datetime ? text : null);
       column.checker?.check(kind, number, stringText, fileIndex, row, line);
+    }
+    // A key a row lacks is a null there: take samples for the columns whose nulls are checked.
+    const file = this.files[fileIndex]!;
+    let keys: Set<string> | null = null;
+    for (const column of this.columns.values()) {
+      const checker = column.checker;
+      if (checker === null || !checker.tracksNulls || checker.nulls.samples.length >= this.settings.sampleLimit) continue;
+      keys ??= new Set(record.map(([name]) => name));
+      if (!keys.has(column.name)) checker.nulls.add(file, row, line, '(key absent)');
     }
   }
 

@@ -29,13 +29,13 @@ export function renderValidationReport(input: ValidationReportInput): string {
   const lines: string[] = [];
   lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
   lines.push('');
-  const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120)).join(', ') : `${input.files.length} files`;
+  const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120, false)).join(', ') : `${input.files.length} files`;
   const mb = input.bytes / 1e6;
   const seconds = input.elapsedMs / 1000;
   lines.push(
     `${fileList}: ${plural(input.rows, 'row')}, ${plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
       (input.schemaFile
-        ? `Schema: ${code(input.schemaFile, 120)}.`
+        ? `Schema: ${code(input.schemaFile, 120, false)}.`
         : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'),
   );
   lines.push('');

@@ -68,6 +68,8 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
   const state = new DatasetState(settings);
   const anomalies: Anomaly[] = [];
   const seenInAnyFile = new Set<string>();
+  /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
+  const rowsCovered = new Map<string, number>();
   const threads = options.threads ?? defaultThreads();
   const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
   let pool: ReaderPool | null = null;
@@ -119,14 +121,9 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
 
       if (format === 'jsonl') {
         fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
+        // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
         for (const column of state.columns.values()) {
-          // Rows of this file that lacked a key hold nulls for it.
-          if (seen.has(column.name) && column.seenInFile < fileRows) {
-            const missing = fileRows - column.seenInFile;
-            column.profile.addNulls(missing);
-            if (column.checker)
-              for (let i = 0; i < Math.min(missing, settings.sampleLimit); i++) column.checker.nulls.add(file, 0, 0, '(key absent)');
-          }
+          if (seen.has(column.name) && column.seenInFile < fileRows) column.profile.addNulls(fileRows - column.seenInFile);
         }
       } else {
         const delimiter = format === 'tsv' ? 9 : 44;
@@ -137,7 +134,10 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         hasHeader = result.hasHeader;
       }
       rows += fileRows;
-      for (const name of seen) seenInAnyFile.add(name);
+      for (const name of seen) {
+        seenInAnyFile.add(name);
+        rowsCovered.set(name, (rowsCovered.get(name) ?? 0) + fileRows);
+      }
 
       if (!hasHeader) {
         anomalies.push({
@@ -174,6 +174,11 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         if (column.checker) state.columnFor(column.name).checker?.absorb(column.checker);
       }
       for (const { file, tally } of reader.malformed) state.malformedTally(file).absorb(tally, state.files);
+    }
+
+    for (const [name, profile] of profiles) {
+      const absent = rows - (rowsCovered.get(name) ?? 0);
+      if (absent > 0 && seenInAnyFile.has(name)) profile.counts.null += absent;
     }
 
     for (const [file, tally] of state.malformed) {
@@ -321,7 +326,8 @@ async function readDelimited(
     let offset = 0;
     if (headerNames === null) {
       offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
-      if (headerNames === null) return final ? null : buf;
+      // Keep only the unfinished header (blank lines before it are already counted).
+      if (headerNames === null) return final ? null : buf.subarray(offset);
       const names: string[] = headerNames;
       for (const name of names) seen.add(name);
       header = names.map((name) => state.columnFor(name));
