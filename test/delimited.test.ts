@@ -369,3 +369,50 @@ describe('maxRecords', () => {
     expect(sink.records).toHaveLength(0);
   });
 });
+
+describe('countRecords (the block splitter of parallel reading)', () => {
+  // countRecords must cut where tokenize cuts and count what tokenize emits, or rows and lines drift.
+  const documents = [
+    'id,name,score\n1,alice,3.5\n2,bob,4\n3,carol,\n',
+    'id,name\r\n1,"Smith, J"\r\n2,"say ""hi"""\r\n3,"two\r\nlines"\r\n',
+    '\n"h1","h""2",h3\n\n"a,b","c\nd",""\r\n,,\r\n"x""""y",z,"w"\n\n\r\n1,2,\n"tail",é,😀',
+    'a,b\n1,2\n3,"open\nstill open',
+    'a,b\n"x"y,z\n"q"\r\n',
+    'a,b\n1,',
+    'a,b\r\n1,2\r',
+    '\r\n\r\n\n',
+    'x\n\r\n""\n"a"b\n',
+  ];
+
+  test.each(documents.map((d) => [JSON.stringify(d).slice(0, 40), d]))(
+    '%s: same cut, count and lines as tokenize at every split',
+    (_name, text) => {
+      const buf = Buffer.from(text, 'utf8');
+      for (let cut = 0; cut <= buf.length; cut++) {
+        const reference = new DelimitedTokenizer(COMMA);
+        const counter = new DelimitedTokenizer(COMMA);
+        const sink = collector();
+        const piece = Buffer.from(buf.subarray(0, cut));
+        const offset = reference.tokenize(piece, 0, piece.length, false, sink);
+        const counted = counter.countRecords(piece, 0, piece.length, false);
+        expect({ cut, offset: counted, records: counter.counted, line: counter.line }).toEqual({
+          cut,
+          offset,
+          records: sink.records.length,
+          line: reference.line,
+        });
+        // Then the rest, as the final piece.
+        const rest = Buffer.concat([piece.subarray(offset), buf.subarray(cut)]);
+        const before = sink.records.length;
+        reference.tokenize(rest, 0, rest.length, true, sink);
+        const end = counter.countRecords(rest, 0, rest.length, true);
+        expect({ cut, end, records: counter.counted, line: counter.line }).toEqual({
+          cut,
+          end: rest.length,
+          records: sink.records.length - before,
+          line: reference.line,
+        });
+      }
+    },
+  );
+});

@@ -3289,6 +3289,101 @@ class DelimitedTokenizer {
         }
         return pos;
     }
+    /** Records counted by the last `countRecords` call. */
+    counted = 0;
+    /**
+     * Finds whole records without handing out fields: the same rules as `tokenize`
+     * (quotes open only at a field's start, blank lines are not records), for the
+     * thread that only splits input into blocks of records. Counts them into
+     * `counted`, advances `line`, and returns where the first incomplete record begins.
+     */
+    countRecords(buf, start, end, final) {
+        const delimiter = this.delimiter;
+        let pos = start;
+        let records = 0;
+        while (pos < end) {
+            const recordStart = pos;
+            let newlines = 0;
+            let blank = true;
+            for (;;) {
+                if (pos < end && buf[pos] === QUOTE) {
+                    blank = false;
+                    const fieldStart = pos + 1;
+                    let i = fieldStart;
+                    let close = -1;
+                    for (;;) {
+                        const q = indexOfByte(buf, QUOTE, i, end);
+                        if (q < 0)
+                            break;
+                        if (q + 1 < end && buf[q + 1] === QUOTE) {
+                            i = q + 2;
+                            continue;
+                        }
+                        if (q + 1 >= end && !final)
+                            break;
+                        close = q;
+                        break;
+                    }
+                    if (close < 0) {
+                        if (!final)
+                            return this.endCount(recordStart, records);
+                        newlines += countByte(buf, LF, fieldStart, end);
+                        pos = end;
+                    }
+                    else {
+                        newlines += countByte(buf, LF, fieldStart, close);
+                        pos = close + 1;
+                    }
+                    // Anything after the closing quote, up to the delimiter or line end, belongs to this field.
+                    while (pos < end && buf[pos] !== delimiter && buf[pos] !== LF)
+                        pos++;
+                }
+                else {
+                    const fieldStart = pos;
+                    while (pos < end) {
+                        const c = buf[pos];
+                        if (c === delimiter || c === LF)
+                            break;
+                        pos++;
+                    }
+                    if (pos > fieldStart && !(pos - fieldStart === 1 && buf[fieldStart] === CR))
+                        blank = false;
+                }
+                if (pos >= end) {
+                    if (!final)
+                        return this.endCount(recordStart, records);
+                    if (!blank)
+                        records++;
+                    this.line += newlines;
+                    return this.endCount(pos, records);
+                }
+                if (buf[pos] === delimiter) {
+                    blank = false;
+                    pos++;
+                    if (pos >= end) {
+                        if (!final)
+                            return this.endCount(recordStart, records);
+                        records++;
+                        this.line += newlines;
+                        return this.endCount(pos, records);
+                    }
+                    continue;
+                }
+                // Line feed: the record ends.
+                pos++;
+                newlines++;
+                if (!blank)
+                    records++;
+                this.line += newlines;
+                break;
+            }
+        }
+        return this.endCount(pos, records);
+    }
+    endCount(offset, records) {
+        this.counted = records;
+        return offset;
+    }
     grow() {
         const size = this.starts.length * 2;
         const starts = new Int32Array(size);
@@ -4434,7 +4529,7 @@ class ValueClassifier {
             this.value = negative ? -magnitude : magnitude;
         }
         else {
-            this.value = Number(decodeText(buf, start, end));
+            this.value = Number(buf.toString('latin1', start, end)); // digits, signs, dot, e: ASCII
             if (!Number.isFinite(this.value))
                 return Kind.Infinity;
         }
@@ -5959,6 +6054,14 @@ class ColumnChecker {
     uniqueLines;
     severity;
     mostly;
+    /** Precomputed for the per-value path. */
+    numeric;
+    acceptedKinds;
+    ranged;
+    minValue;
+    maxValue;
+    allowNaN;
+    allowInfinity;
     checked = 0;
     wrongType;
     belowMin;
@@ -5996,6 +6099,21 @@ class ColumnChecker {
         this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
         if (schema.nullable === false && nullCheck === undefined)
             this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
+        const type = this.type.value;
+        this.numeric = type === 'number' || type === 'integer';
+        const kinds = {
+            string: [_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Boolean, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Datetime, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.String],
+            number: [_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer, _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number],
+            integer: [_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer],
+            boolean: [_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Boolean],
+            datetime: [_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Datetime],
+        };
+        this.acceptedKinds = kinds[type].reduce((bits, kind) => bits | (1 << kind), 0);
+        this.ranged = (this.numeric || type === 'datetime') && (this.min !== undefined || this.max !== undefined);
+        this.minValue = this.min?.value ?? -Infinity;
+        this.maxValue = this.max?.value ?? Infinity;
+        this.allowNaN = schema.allow_nan === true;
+        this.allowInfinity = schema.allow_infinity === true;
         this.unique = schema.unique ? new Map() : null;
         this.uniqueLines = schema.unique ? new Map() : null;
         this.wrongType = new Tally(sampleLimit);
@@ -6013,42 +6131,31 @@ class ColumnChecker {
     }
     /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
     check(kind, value, text, fileIndex, row, line) {
-        const file = this.files[fileIndex];
         if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Null) {
             if (this.tracksNulls)
-                this.nulls.add(file, row, line, '(null)');
+                this.nulls.add(this.files[fileIndex], row, line, '(null)');
             return;
         }
         this.checked++;
-        const type = this.type.value;
-        const numeric = type === 'number' || type === 'integer';
-        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN) {
-            if (!this.schema.allow_nan)
-                this.nan.add(file, row, line, text);
+        if (this.numeric && (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity)) {
+            if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN ? !this.allowNaN : !this.allowInfinity)
+                (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.NaN ? this.nan : this.infinity).add(this.files[fileIndex], row, line, text);
             return;
         }
-        if (numeric && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Infinity) {
-            if (!this.schema.allow_infinity)
-                this.infinity.add(file, row, line, text);
+        // Which kinds each type takes: a bit per kind.
+        if ((this.acceptedKinds & (1 << kind)) === 0) {
+            this.wrongType.add(this.files[fileIndex], row, line, text);
             return;
         }
-        const typeOk = type === 'string' ||
-            (type === 'number' && (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Number)) ||
-            (type === 'integer' && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Integer) ||
-            (type === 'boolean' && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Boolean) ||
-            (type === 'datetime' && kind === _data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Datetime);
-        if (!typeOk) {
-            this.wrongType.add(file, row, line, text);
-            return;
+        if (this.ranged) {
+            if (value < this.minValue)
+                this.belowMin.add(this.files[fileIndex], row, line, text);
+            if (value > this.maxValue)
+                this.aboveMax.add(this.files[fileIndex], row, line, text);
         }
-        if (numeric || type === 'datetime') {
-            if (this.min !== undefined && value < this.min.value)
-                this.belowMin.add(file, row, line, text);
-            if (this.max !== undefined && value > this.max.value)
-                this.aboveMax.add(file, row, line, text);
+        if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text))) {
+            this.notInDomain.add(this.files[fileIndex], row, line, text);
         }
-        if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text)))
-            this.notInDomain.add(file, row, line, text);
         if (this.unique !== null) {
             const key = text.text();
             const first = this.unique.get(key);
@@ -6057,7 +6164,7 @@ class ColumnChecker {
                 this.uniqueLines.set(key, line);
             }
             else
-                this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
+                this.duplicates.add(this.files[fileIndex], row, line, `${key} (first at ${this.location(first)})`);
         }
     }
     location(encoded) {
@@ -6573,7 +6680,7 @@ function runReaderThread() {
                 const { columns, delimiter } = headers.get(message.fileIndex);
                 const tokenizer = new delimited/* DelimitedTokenizer */.N0(delimiter);
                 tokenizer.line = message.baseLine;
-                const buf = Buffer.from(message.buffer);
+                const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
                 tokenizer.tokenize(buf, 0, buf.length, true, state.recordSink(message.fileIndex, columns, message.baseRow + 1));
                 port.postMessage({ type: 'done' });
             }
@@ -6634,14 +6741,25 @@ class ReaderPool {
         for (const { worker } of this.readers)
             worker.postMessage({ type: 'file', fileIndex, file, delimiter, header });
     }
-    /** Hands a block of whole records to the least busy reader (waiting while all are full). */
-    async dispatch(fileIndex, block, baseRow, baseLine) {
+    /**
+     * Hands the whole records in buf[start, end) to the least busy reader (waiting while
+     * all are full). A buffer that owns its memory is moved, not copied: do not use it after.
+     */
+    async dispatch(fileIndex, buf, start, end, baseRow, baseLine) {
         await this.waitFor(() => this.readers.some((r) => r.inFlight < this.depth));
         const reader = this.readers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-        const buffer = new ArrayBuffer(block.length);
-        new Uint8Array(buffer).set(block);
+        const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
+        let message;
+        if (owned) {
+            message = { type: 'chunk', fileIndex, buffer: buf.buffer, byteOffset: start, length: end - start, baseRow, baseLine };
+        }
+        else {
+            const buffer = new ArrayBuffer(end - start);
+            new Uint8Array(buffer).set(buf.subarray(start, end));
+            message = { type: 'chunk', fileIndex, buffer, byteOffset: 0, length: end - start, baseRow, baseLine };
+        }
         reader.inFlight++;
-        reader.worker.postMessage({ type: 'chunk', fileIndex, buffer, baseRow, baseLine }, [buffer]);
+        reader.worker.postMessage(message, [message.buffer]);
     }
     /** Waits for every block, collects each reader's state and stops the threads. */
     async finish() {
@@ -6674,14 +6792,14 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: DEFAULT_PARALLEL_MIN_BYTES
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: ./src/core/data/delimited.ts
 var delimited = __nccwpck_require__(4763);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 // EXTERNAL MODULE: ./src/core/errors.ts
@@ -6714,7 +6832,8 @@ function detectFormat(path, format = 'auto') {
     return found;
 }
 const CHUNK_SIZE = 1 << 20;
-async function openSource(path) {
+/** Opens a data file; `chunkSize` is the size of the pieces read (and decompressed) at once. */
+async function openSource(path, chunkSize = CHUNK_SIZE) {
     let size;
     let gzip = false;
     try {
@@ -6738,8 +6857,8 @@ async function openSource(path) {
         const code = error.code;
         throw new errors/* UserError */.y(`cannot read data file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`, 'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).');
     }
-    const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: CHUNK_SIZE });
-    const chunks = gzip ? file.pipe((0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize: CHUNK_SIZE })) : file;
+    const file = (0,external_node_fs_.createReadStream)(path, { highWaterMark: chunkSize });
+    const chunks = gzip ? file.pipe((0,external_node_zlib_namespaceObject.createGunzip)({ chunkSize })) : file;
     file.on('error', (error) => chunks.destroy(error));
     return {
         size,
@@ -6804,6 +6923,7 @@ var validate_parallel = __nccwpck_require__(4362);
 
 
 
+
 /** Records the main thread hands to a reader at once. */
 const BLOCK_BYTES = 4 << 20;
 const MAX_RECORD_BYTES = 256 * 1024 * 1024;
@@ -6833,7 +6953,9 @@ async function scanData(files, options = {}) {
             const file = files[fileIndex];
             state.files.push(file);
             const format = detectFormat(file, options.format);
-            const source = await openSource(file);
+            const size = await fileSize(file);
+            const parallel = format !== 'jsonl' && threads > 0 && (0,validate_parallel/* parallelReadingAvailable */.nV)() && size >= parallelMinBytes;
+            const source = await openSource(file, parallel ? BLOCK_BYTES : undefined);
             const progress = () => {
                 const now = performance.now();
                 if (options.onProgress && now - lastProgress >= interval) {
@@ -6878,7 +7000,6 @@ async function scanData(files, options = {}) {
             }
             else {
                 const delimiter = format === 'tsv' ? 9 : 44;
-                const parallel = threads > 0 && (0,validate_parallel/* parallelReadingAvailable */.nV)() && (source.gzip ? source.size * 4 : source.size) >= parallelMinBytes;
                 if (parallel && pool === null)
                     pool = new validate_parallel/* ReaderPool */.eq(threads, settings);
                 const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
@@ -6993,6 +7114,14 @@ async function scanData(files, options = {}) {
     }
 }
 /** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
+async function fileSize(path) {
+    try {
+        return (await (0,promises_.stat)(path)).size;
+    }
+    catch {
+        return 0; // openSource reports the problem
+    }
+}
 function defaultThreads() {
     const fromEnv = envNumber('MLOPS_READER_THREADS');
     if (fromEnv !== undefined)
@@ -7060,11 +7189,6 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
     };
     let rows = 0;
     let sink = null;
-    const counter = {
-        record() {
-            rows++;
-        },
-    };
     let pending = null;
     const handle = async (buf, final) => {
         let offset = 0;
@@ -7084,9 +7208,14 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
         if (pool) {
             const baseRow = rows;
             const baseLine = tokenizer.line;
-            consumed = tokenizer.tokenize(buf, offset, buf.length, final, counter);
+            consumed = tokenizer.countRecords(buf, offset, buf.length, final);
+            rows += tokenizer.counted;
+            live.rows = rows;
+            // The block's memory moves to the reader thread: keep a copy of the unfinished tail first.
+            const tail = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
             if (consumed > offset)
-                await pool.dispatch(fileIndex, buf.subarray(offset, consumed), baseRow, baseLine);
+                await pool.dispatch(fileIndex, buf, offset, consumed, baseRow, baseLine);
+            return tail;
         }
         else {
             const before = sink.row;
@@ -7097,10 +7226,14 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
         return consumed < buf.length ? buf.subarray(consumed) : null;
     };
     for await (const chunk of chunks) {
-        // Gather at least a block before tokenizing, so reader threads get big blocks.
-        pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-        if (pool && pending.length < BLOCK_BYTES)
-            continue;
+        if (pool) {
+            // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
+            pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
+            if (pending.length < BLOCK_BYTES)
+                continue;
+        }
+        else
+            pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
         pending = await handle(pending, false);
         if (pending !== null && pending.length > MAX_RECORD_BYTES) {
             throw new errors/* UserError */.y(`${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`, 'A quote is probably never closed; check the quoting near that line.');

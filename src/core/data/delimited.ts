@@ -155,6 +155,92 @@ export class DelimitedTokenizer {
     return pos;
   }
 
+  /** Records counted by the last `countRecords` call. */
+  counted = 0;
+
+  /**
+   * Finds whole records without handing out fields: the same rules as `tokenize`
+   * (quotes open only at a field's start, blank lines are not records), for the
+   * thread that only splits input into blocks of records. Counts them into
+   * `counted`, advances `line`, and returns where the first incomplete record begins.
+   */
+  countRecords(buf: Buffer, start: number, end: number, final: boolean): number {
+    const delimiter = this.delimiter;
+    let pos = start;
+    let records = 0;
+    while (pos < end) {
+      const recordStart = pos;
+      let newlines = 0;
+      let blank = true;
+      for (;;) {
+        if (pos < end && buf[pos] === QUOTE) {
+          blank = false;
+          const fieldStart = pos + 1;
+          let i = fieldStart;
+          let close = -1;
+          for (;;) {
+            const q = indexOfByte(buf, QUOTE, i, end);
+            if (q < 0) break;
+            if (q + 1 < end && buf[q + 1] === QUOTE) {
+              i = q + 2;
+              continue;
+            }
+            if (q + 1 >= end && !final) break;
+            close = q;
+            break;
+          }
+          if (close < 0) {
+            if (!final) return this.endCount(recordStart, records);
+            newlines += countByte(buf, LF, fieldStart, end);
+            pos = end;
+          } else {
+            newlines += countByte(buf, LF, fieldStart, close);
+            pos = close + 1;
+          }
+          // Anything after the closing quote, up to the delimiter or line end, belongs to this field.
+          while (pos < end && buf[pos] !== delimiter && buf[pos] !== LF) pos++;
+        } else {
+          const fieldStart = pos;
+          while (pos < end) {
+            const c = buf[pos]!;
+            if (c === delimiter || c === LF) break;
+            pos++;
+          }
+          if (pos > fieldStart && !(pos - fieldStart === 1 && buf[fieldStart] === CR)) blank = false;
+        }
+        if (pos >= end) {
+          if (!final) return this.endCount(recordStart, records);
+          if (!blank) records++;
+          this.line += newlines;
+          return this.endCount(pos, records);
+        }
+        if (buf[pos] === delimiter) {
+          blank = false;
+          pos++;
+          if (pos >= end) {
+            if (!final) return this.endCount(recordStart, records);
+            records++;
+            this.line += newlines;
+            return this.endCount(pos, records);
+          }
+          continue;
+        }
+        // Line feed: the record ends.
+        pos++;
+        newlines++;
+        if (!blank) records++;
+        this.line += newlines;
+        break;
+      }
+    }
+    return this.endCount(pos, records);
+  }
+
+  private endCount(offset: number, records: number): number {
+    this.counted = records;
+    return offset;
+  }
+
   private grow(): void {
     const size = this.starts.length * 2;
     const starts = new Int32Array(size);

@@ -41,7 +41,8 @@ export interface OpenedSource {
 
 const CHUNK_SIZE = 1 << 20;
 
-export async function openSource(path: string): Promise<OpenedSource> {
+/** Opens a data file; `chunkSize` is the size of the pieces read (and decompressed) at once. */
+export async function openSource(path: string, chunkSize = CHUNK_SIZE): Promise<OpenedSource> {
   let size: number;
   let gzip = false;
   try {
@@ -64,8 +65,8 @@ export async function openSource(path: string): Promise<OpenedSource> {
       'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).',
     );
   }
-  const file = createReadStream(path, { highWaterMark: CHUNK_SIZE });
-  const chunks = gzip ? file.pipe(createGunzip({ chunkSize: CHUNK_SIZE })) : file;
+  const file = createReadStream(path, { highWaterMark: chunkSize });
+  const chunks = gzip ? file.pipe(createGunzip({ chunkSize })) : file;
   file.on('error', (error) => chunks.destroy(error));
   return {
     size,

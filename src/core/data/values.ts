@@ -169,7 +169,7 @@ export class ValueClassifier {
       const magnitude = power === 0 ? mantissa : power > 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
       this.value = negative ? -magnitude : magnitude;
     } else {
-      this.value = Number(decodeText(buf, start, end));
+      this.value = Number(buf.toString('latin1', start, end)); // digits, signs, dot, e: ASCII
       if (!Number.isFinite(this.value)) return Kind.Infinity;
     }
     return kind;

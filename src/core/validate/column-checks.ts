@@ -77,6 +77,14 @@ export class ColumnChecker {
   private readonly uniqueLines: Map<string, number> | null;
   private readonly severity: Severity;
   private readonly mostly: number;
+  /** Precomputed for the per-value path. */
+  private readonly numeric: boolean;
+  private readonly acceptedKinds: number;
+  private readonly ranged: boolean;
+  private readonly minValue: number;
+  private readonly maxValue: number;
+  private readonly allowNaN: boolean;
+  private readonly allowInfinity: boolean;
   checked = 0;
   readonly wrongType: Tally;
   readonly belowMin: Tally;
@@ -113,6 +121,21 @@ export class ColumnChecker {
     const nullCheck = resolveCheck(schema.max_null_fraction, schema);
     this.maxNulls = nullCheck ?? { value: schema.nullable === false ? 0 : 1, mostly: 1, severity: this.severity };
     if (schema.nullable === false && nullCheck === undefined) this.maxNulls = { value: 0, mostly: 1, severity: this.severity };
+    const type = this.type.value;
+    this.numeric = type === 'number' || type === 'integer';
+    const kinds: Record<ColumnTypeName, Kind[]> = {
+      string: [Kind.Integer, Kind.Number, Kind.NaN, Kind.Infinity, Kind.Boolean, Kind.Datetime, Kind.String],
+      number: [Kind.Integer, Kind.Number],
+      integer: [Kind.Integer],
+      boolean: [Kind.Boolean],
+      datetime: [Kind.Datetime],
+    };
+    this.acceptedKinds = kinds[type].reduce<number>((bits, kind) => bits | (1 << kind), 0);
+    this.ranged = (this.numeric || type === 'datetime') && (this.min !== undefined || this.max !== undefined);
+    this.minValue = this.min?.value ?? -Infinity;
+    this.maxValue = this.max?.value ?? Infinity;
+    this.allowNaN = schema.allow_nan === true;
+    this.allowInfinity = schema.allow_infinity === true;
     this.unique = schema.unique ? new Map() : null;
     this.uniqueLines = schema.unique ? new Map() : null;
     this.wrongType = new Tally(sampleLimit);
@@ -132,44 +155,35 @@ export class ColumnChecker {
 
   /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */
   check(kind: Kind, value: number, text: ValueText, fileIndex: number, row: number, line: number): void {
-    const file = this.files[fileIndex]!;
     if (kind === Kind.Null) {
-      if (this.tracksNulls) this.nulls.add(file, row, line, '(null)');
+      if (this.tracksNulls) this.nulls.add(this.files[fileIndex]!, row, line, '(null)');
       return;
     }
     this.checked++;
-    const type = this.type.value;
-    const numeric = type === 'number' || type === 'integer';
-    if (numeric && kind === Kind.NaN) {
-      if (!this.schema.allow_nan) this.nan.add(file, row, line, text);
+    if (this.numeric && (kind === Kind.NaN || kind === Kind.Infinity)) {
+      if (kind === Kind.NaN ? !this.allowNaN : !this.allowInfinity)
+        (kind === Kind.NaN ? this.nan : this.infinity).add(this.files[fileIndex]!, row, line, text);
       return;
     }
-    if (numeric && kind === Kind.Infinity) {
-      if (!this.schema.allow_infinity) this.infinity.add(file, row, line, text);
+    // Which kinds each type takes: a bit per kind.
+    if ((this.acceptedKinds & (1 << kind)) === 0) {
+      this.wrongType.add(this.files[fileIndex]!, row, line, text);
       return;
     }
-    const typeOk =
-      type === 'string' ||
-      (type === 'number' && (kind === Kind.Integer || kind === Kind.Number)) ||
-      (type === 'integer' && kind === Kind.Integer) ||
-      (type === 'boolean' && kind === Kind.Boolean) ||
-      (type === 'datetime' && kind === Kind.Datetime);
-    if (!typeOk) {
-      this.wrongType.add(file, row, line, text);
-      return;
+    if (this.ranged) {
+      if (value < this.minValue) this.belowMin.add(this.files[fileIndex]!, row, line, text);
+      if (value > this.maxValue) this.aboveMax.add(this.files[fileIndex]!, row, line, text);
     }
-    if (numeric || type === 'datetime') {
-      if (this.min !== undefined && value < this.min.value) this.belowMin.add(file, row, line, text);
-      if (this.max !== undefined && value > this.max.value) this.aboveMax.add(file, row, line, text);
+    if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text))) {
+      this.notInDomain.add(this.files[fileIndex]!, row, line, text);
     }
-    if (this.domain !== undefined && !this.domain.value.has(canonicalText(kind, value, text))) this.notInDomain.add(file, row, line, text);
     if (this.unique !== null) {
       const key = text.text();
       const first = this.unique.get(key);
       if (first === undefined) {
         this.unique.set(key, fileIndex * FILE_STRIDE + row);
         this.uniqueLines!.set(key, line);
-      } else this.duplicates.add(file, row, line, `${key} (first at ${this.location(first)})`);
+      } else this.duplicates.add(this.files[fileIndex]!, row, line, `${key} (first at ${this.location(first)})`);
     }
   }
 

@@ -28,7 +28,7 @@ export function isReaderThread(): boolean {
 
 type ToReader =
   | { type: 'file'; fileIndex: number; file: string; delimiter: number; header: string[] }
-  | { type: 'chunk'; fileIndex: number; buffer: ArrayBuffer; baseRow: number; baseLine: number }
+  | { type: 'chunk'; fileIndex: number; buffer: ArrayBuffer; byteOffset: number; length: number; baseRow: number; baseLine: number }
   | { type: 'finish' };
 type FromReader = { type: 'done' } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
 
@@ -46,7 +46,7 @@ export function runReaderThread(): void {
         const { columns, delimiter } = headers.get(message.fileIndex)!;
         const tokenizer = new DelimitedTokenizer(delimiter);
         tokenizer.line = message.baseLine;
-        const buf = Buffer.from(message.buffer);
+        const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
         tokenizer.tokenize(buf, 0, buf.length, true, state.recordSink(message.fileIndex, columns, message.baseRow + 1));
         port.postMessage({ type: 'done' } satisfies FromReader);
       } else {
@@ -111,14 +111,24 @@ export class ReaderPool {
     for (const { worker } of this.readers) worker.postMessage({ type: 'file', fileIndex, file, delimiter, header } satisfies ToReader);
   }
 
-  /** Hands a block of whole records to the least busy reader (waiting while all are full). */
-  async dispatch(fileIndex: number, block: Buffer, baseRow: number, baseLine: number): Promise<void> {
+  /**
+   * Hands the whole records in buf[start, end) to the least busy reader (waiting while
+   * all are full). A buffer that owns its memory is moved, not copied: do not use it after.
+   */
+  async dispatch(fileIndex: number, buf: Buffer, start: number, end: number, baseRow: number, baseLine: number): Promise<void> {
     await this.waitFor(() => this.readers.some((r) => r.inFlight < this.depth));
     const reader = this.readers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
-    const buffer = new ArrayBuffer(block.length);
-    new Uint8Array(buffer).set(block);
+    const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
+    let message: ToReader;
+    if (owned) {
+      message = { type: 'chunk', fileIndex, buffer: buf.buffer as ArrayBuffer, byteOffset: start, length: end - start, baseRow, baseLine };
+    } else {
+      const buffer = new ArrayBuffer(end - start);
+      new Uint8Array(buffer).set(buf.subarray(start, end));
+      message = { type: 'chunk', fileIndex, buffer, byteOffset: 0, length: end - start, baseRow, baseLine };
+    }
     reader.inFlight++;
-    reader.worker.postMessage({ type: 'chunk', fileIndex, buffer, baseRow, baseLine } satisfies ToReader, [buffer]);
+    reader.worker.postMessage(message, [message.buffer]);
   }
 
   /** Waits for every block, collects each reader's state and stops the threads. */

@@ -4,6 +4,7 @@
  * a few sample rows per check), except for columns declared `unique`. Large
  * delimited files are read by several threads.
  */
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
@@ -85,7 +86,9 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
       const file = files[fileIndex]!;
       state.files.push(file);
       const format = detectFormat(file, options.format);
-      const source = await openSource(file);
+      const size = await fileSize(file);
+      const parallel = format !== 'jsonl' && threads > 0 && parallelReadingAvailable() && size >= parallelMinBytes;
+      const source = await openSource(file, parallel ? BLOCK_BYTES : undefined);
       const progress = () => {
         const now = performance.now();
         if (options.onProgress && now - lastProgress >= interval) {
@@ -127,7 +130,6 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         }
       } else {
         const delimiter = format === 'tsv' ? 9 : 44;
-        const parallel = threads > 0 && parallelReadingAvailable() && (source.gzip ? source.size * 4 : source.size) >= parallelMinBytes;
         if (parallel && pool === null) pool = new ReaderPool(threads, settings);
         const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
         fileRows = result.rows;
@@ -239,6 +241,14 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
 }
 
 /** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0; // openSource reports the problem
+  }
+}
+
 function defaultThreads(): number {
   const fromEnv = envNumber('MLOPS_READER_THREADS');
   if (fromEnv !== undefined) return fromEnv;
@@ -316,11 +326,6 @@ async function readDelimited(
   };
   let rows = 0;
   let sink: (RecordSink & { row: number }) | null = null;
-  const counter: RecordSink = {
-    record() {
-      rows++;
-    },
-  };
   let pending: Buffer | null = null;
   const handle = async (buf: Buffer, final: boolean): Promise<Buffer | null> => {
     let offset = 0;
@@ -338,8 +343,13 @@ async function readDelimited(
     if (pool) {
       const baseRow = rows;
       const baseLine = tokenizer.line;
-      consumed = tokenizer.tokenize(buf, offset, buf.length, final, counter);
-      if (consumed > offset) await pool.dispatch(fileIndex, buf.subarray(offset, consumed), baseRow, baseLine);
+      consumed = tokenizer.countRecords(buf, offset, buf.length, final);
+      rows += tokenizer.counted;
+      live.rows = rows;
+      // The block's memory moves to the reader thread: keep a copy of the unfinished tail first.
+      const tail = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
+      if (consumed > offset) await pool.dispatch(fileIndex, buf, offset, consumed, baseRow, baseLine);
+      return tail;
     } else {
       const before = sink!.row;
       consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink!);
@@ -349,9 +359,11 @@ async function readDelimited(
     return consumed < buf.length ? buf.subarray(consumed) : null;
   };
   for await (const chunk of chunks) {
-    // Gather at least a block before tokenizing, so reader threads get big blocks.
-    pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-    if (pool && pending.length < BLOCK_BYTES) continue;
+    if (pool) {
+      // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
+      pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
+      if (pending.length < BLOCK_BYTES) continue;
+    } else pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
     pending = await handle(pending, false);
     if (pending !== null && pending.length > MAX_RECORD_BYTES) {
       throw new UserError(
