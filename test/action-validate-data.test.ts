@@ -9,6 +9,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, sep } from 'node:path';
 import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import type { ActionResult, Annotation } from './support/action-runner.js';
+import { codeSpans } from './support/markdown.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const PENGUINS_TEXT = readFileSync(join(EXAMPLE, 'data', 'penguins.csv'), 'utf8');
@@ -101,55 +102,6 @@ function cells(row: string): string[] {
   }
   out.push(cell.trim());
   return out;
-}
-
-/** Splits inline Markdown into its code spans' contents and the text outside them (CommonMark rules for backtick runs). */
-function codeSpans(text: string): { outside: string; spans: string[] } {
-  let outside = '';
-  const spans: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) {
-      outside += text.slice(i, i + 2);
-      i += 2;
-      continue;
-    }
-    if (c !== '`') {
-      outside += c;
-      i++;
-      continue;
-    }
-    let n = 0;
-    while (text[i + n] === '`') n++;
-    // Find a closing run of exactly n backticks.
-    let j = i + n;
-    let close = -1;
-    while (j < text.length) {
-      if (text[j] !== '`') {
-        j++;
-        continue;
-      }
-      let m = 0;
-      while (text[j + m] === '`') m++;
-      if (m === n) {
-        close = j;
-        break;
-      }
-      j += m;
-    }
-    if (close < 0) {
-      outside += '`'.repeat(n);
-      i += n;
-      continue;
-    }
-    let content = text.slice(i + n, close);
-    if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
-    spans.push(content);
-    outside += '\u0000';
-    i = close + n;
-  }
-  return { outside, spans };
 }
 
 /** Tables of a Markdown document: runs of lines that start with a pipe. */

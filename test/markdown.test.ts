@@ -4,6 +4,7 @@ import type { ColumnSummary } from '../src/core/profile/summary.js';
 import type { Anomaly } from '../src/core/validate/anomalies.js';
 import { renderValidationReport } from '../src/core/validate/report.js';
 import type { ValidationReportInput } from '../src/core/validate/report.js';
+import { codeSpans } from './support/markdown.js';
 
 /*
  * A small model of how GitHub (cmark-gfm) reads what we write, enough to check safety:
@@ -16,7 +17,6 @@ import type { ValidationReportInput } from '../src/core/validate/report.js';
  * - outside code, a backslash before ASCII punctuation makes it literal, and entities decode.
  */
 
-const PUNCTUATION = /[!-/:-@[-`{-~]/;
 
 /** Cells of a table row, split as cmark-gfm does, with `\|` unescaped. */
 function splitRow(line: string): string[] {
@@ -38,62 +38,8 @@ function splitRow(line: string): string[] {
 /** Number of cell delimiters in a row: pipes not preceded by a backslash. */
 const unescapedPipes = (line: string): number => [...line].filter((c, i) => c === '|' && line[i - 1] !== '\\').length;
 
-interface Inline {
-  /** Text outside code spans, still with escapes and entities as written. */
-  outside: string;
-  /** Contents of the code spans, as displayed. */
-  spans: string[];
-}
-
 /** Splits inline Markdown into code spans and the rest (CommonMark code-span rules). */
-function parseInline(text: string): Inline {
-  let outside = '';
-  const spans: string[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length && PUNCTUATION.test(text[i + 1]!)) {
-      outside += text.slice(i, i + 2);
-      i += 2;
-      continue;
-    }
-    if (c !== '`') {
-      outside += c;
-      i++;
-      continue;
-    }
-    let n = 0;
-    while (text[i + n] === '`') n++;
-    // Find the closing run of exactly n backticks.
-    let j = i + n;
-    let close = -1;
-    while (j < text.length) {
-      if (text[j] !== '`') {
-        j++;
-        continue;
-      }
-      let m = 0;
-      while (text[j + m] === '`') m++;
-      if (m === n) {
-        close = j;
-        break;
-      }
-      j += m;
-    }
-    if (close < 0) {
-      // No closing run: the backticks are literal text.
-      outside += '`'.repeat(n);
-      i += n;
-      continue;
-    }
-    let content = text.slice(i + n, close);
-    if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
-    spans.push(content);
-    outside += '\u0000'; // a placeholder, so text on both sides does not join
-    i = close + n;
-  }
-  return { outside, spans };
-}
+const parseInline = codeSpans;
 
 /** What plain escaped text displays as: backslash escapes and entities resolved, the mention guard dropped. */
 function displayText(escaped: string): string {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { hasStackTrace, makeTempDir, removeTempDirs, runCli } from './support/action-runner.js';
+import { prng } from './support/random.js';
 
 const SINGLE = { MLOPS_READER_THREADS: '0' };
 const PARALLEL = { MLOPS_READER_THREADS: '2', MLOPS_PARALLEL_MIN_BYTES: '0' };
@@ -19,18 +20,6 @@ const TARGET_BYTES = 8_000_000;
 
 const HEADER = ['id', 'x', 'n', 'cat', 'flag', 'note'] as const;
 type Column = (typeof HEADER)[number];
-
-/** Seeded xorshift32 uniforms in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 function quote(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;

@@ -3,17 +3,7 @@ import { Kind, ValueClassifier } from '../src/core/data/values.js';
 import { ColumnProfileBuilder, PROFILE_FORMAT, columnTotal, mergeColumnStates, mergeProfiles } from '../src/core/profile/profile.js';
 import type { ColumnProfileState, DatasetProfile } from '../src/core/profile/profile.js';
 import { HISTOGRAM_BINS, QUANTILES, inferColumnType, summarizeColumn } from '../src/core/profile/summary.js';
-
-/** Seeded xorshift32 uniforms in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
+import { prng } from './support/random.js';
 
 /** A column profile of text values, classified as the CSV reader would. */
 function profileTexts(name: string, values: ReadonlyArray<string>): ColumnProfileState {

@@ -1,16 +1,5 @@
 import { FrequentItems, HASH_SEED, HyperLogLog, KllSketch, hashNumber, hashString } from '../src/core/sketch/index.js';
-
-/** Seeded xorshift32 generator of uniforms in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { prng } from './support/random.js';
 
 const N = 1_000_000;
 const RANK_TOLERANCE = 0.01;
