@@ -17,7 +17,6 @@ import { codeSpans } from './support/markdown.js';
  * - outside code, a backslash before ASCII punctuation makes it literal, and entities decode.
  */
 
-
 /** Cells of a table row, split as cmark-gfm does, with `\|` unescaped. */
 function splitRow(line: string): string[] {
   expect(line.startsWith('|')).toBe(true);
