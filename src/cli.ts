@@ -116,12 +116,19 @@ program
 program
   .command('run')
   .description(
-    'Runs the pipeline on a project: today validate-data (train, evaluate, register, deploy and drift-check arrive with their releases).',
+    'Runs the pipeline on a project: validate-data, train, evaluate (register, deploy and drift-check arrive with their releases). Stops at the first step that fails.',
   )
   .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
   .action(async (options: { config: string }) => {
-    const code = await runStep(STEPS['validate-data']!, new Map([['config', options.config]]));
-    process.exitCode = code;
+    for (const name of ['validate-data', 'train', 'evaluate']) {
+      process.stderr.write(`\n━━ ${name}\n`);
+      const code = await runStep(STEPS[name]!, new Map([['config', options.config]]));
+      if (code !== 0) {
+        process.stderr.write(`\n${name} failed: the pipeline stops here.\n`);
+        process.exitCode = code;
+        return;
+      }
+    }
   });
 
 // For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.

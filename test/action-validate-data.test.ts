@@ -588,16 +588,24 @@ describe('validate-data action (dist/validate-data/index.js)', () => {
       expect(run.outputs).toMatchObject({ valid: 'false', errors: '2', report: join('reports', 'report.md') });
     });
 
-    test('step: train fails with a clear message', async () => {
+    test('step: register (not built yet) fails with a clear message', async () => {
       const dir = await project();
-      const run = await runAction(BUNDLES.main, { inputs: { step: 'train' }, cwd: dir });
+      const run = await runAction(BUNDLES.main, { inputs: { step: 'register' }, cwd: dir });
       expect(run.code).toBe(1);
       expect(hasStackTrace(run.stdout + run.stderr)).toBe(false);
       const failures = run.annotations.filter((a) => a.command === 'error');
       expect(failures).toHaveLength(1);
-      expect(failures[0]!.message).toContain('"train"');
-      expect(failures[0]!.message).toContain('validate-data');
+      expect(failures[0]!.message).toContain('"register"');
+      expect(failures[0]!.message).toContain('validate-data, train, evaluate');
       expect(run.outputs).toEqual({});
+    });
+
+    test('step: train runs the train bundle', async () => {
+      const dir = await project();
+      const run = await runAction(BUNDLES.main, { inputs: { step: 'train', epochs: '3' }, cwd: dir });
+      expect(run.code).toBe(0);
+      expect(run.outputs.backend).toBe('wasm');
+      expect(existsSync(join(dir, run.outputs['model-dir']!, 'model.json'))).toBe(true);
     });
 
     test('no step fails naming the input', async () => {

@@ -175,7 +175,6 @@ describe('mlops CLI (dist/cli/index.js)', () => {
       const whole = (await validate(dir, ['--data', PENGUINS_CSV])).profile;
 
       expect(m.format).toBe('mlops-profile/v1');
-      expect(m.rows).toBe(344);
       expect(m.rows).toBe(RECORDS.length);
       const nulls = penguinNulls();
       expect(Object.fromEntries(m.columns.map((c) => [c.name, c.counts.null]))).toEqual(nulls);
@@ -233,16 +232,32 @@ describe('mlops CLI (dist/cli/index.js)', () => {
     });
   });
 
-  test('run --config examples/penguins/mlops.yaml exits 0 and prints the report', async () => {
+  test('run --config examples/penguins/mlops.yaml runs validate-data, train and evaluate, and prints their reports', async () => {
     const dir = await makeTempDir();
     await cp(EXAMPLE, join(dir, 'examples', 'penguins'), { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
     const run = await runCli(['run', '--config', 'examples/penguins/mlops.yaml'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^## Data validation: ✅ passed/);
-    const report = await readFile(join(dir, 'examples', 'penguins', '.mlops', 'validate-data', 'report.md'), 'utf8');
-    expect(run.stdout.trim()).toBe(report.trim());
+    const out = join(dir, 'examples', 'penguins', '.mlops');
+    const report = await readFile(join(out, 'validate-data', 'report.md'), 'utf8');
+    expect(run.stdout.startsWith(report.trim())).toBe(true);
     expect(run.stdout).toContain(`${RECORDS.length} rows`);
     expect(run.stderr).toMatch(/valid: true/);
+    expect(run.stdout).toContain('## Training: penguins');
+    const evaluation = await readFile(join(out, 'evaluate', 'report.md'), 'utf8');
+    expect(run.stdout).toContain(evaluation.trim());
+    expect(run.stderr).toMatch(/blessed: true/);
+  });
+
+  test('run stops at the first failing step', async () => {
+    const dir = await makeTempDir();
+    await cp(EXAMPLE, join(dir, 'examples', 'penguins'), { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    const data = join(dir, 'examples', 'penguins', 'data', 'penguins.csv');
+    await writeFile(data, (await readFile(data, 'utf8')).replace(/^Adelie,/m, 'Dodo,'));
+    const run = await runCli(['run', '--config', 'examples/penguins/mlops.yaml'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/validate-data failed: the pipeline stops here/);
+    expect(run.stdout).not.toContain('## Training');
   });
 
   describe('exit codes', () => {

@@ -1,13 +1,11 @@
-// The root action: runs the step named by the `step` input.
-import '../shims.js';
+// The root action: runs the step named by the `step` input, by loading that step's own bundle.
 import * as core from '@actions/core';
-import { runAction } from '../adapters/github/run.js';
-import { runEntry } from '../entry.js';
-import { STEPS } from '../steps/index.js';
 
-await runEntry(import.meta.url, async () => {
-  const name = core.getInput('step');
-  const step = STEPS[name];
-  if (step) await runAction(step);
-  else core.setFailed(`input step: "${name}" is not a step that works yet; choose one of: ${Object.keys(STEPS).join(', ')}`);
-});
+const STEPS = ['validate-data', 'train', 'evaluate'];
+const step = core.getInput('step');
+if (STEPS.includes(step)) {
+  // The step bundles sit beside this one (dist/<step>/index.js) and run when loaded.
+  await import(/* webpackIgnore: true */ new URL(`../${step}/index.js`, import.meta.url).href);
+} else {
+  core.setFailed(`input step: "${step}" is not a step that works yet; choose one of: ${STEPS.join(', ')}`);
+}

@@ -8,6 +8,8 @@ export interface InputSpec {
   choices?: readonly string[];
   /** Several values, one per line (action) or repeated flag (CLI). */
   list?: boolean;
+  /** A default written into action.yml (an expression such as `${{ github.token }}`); only for inputs mlops.yaml does not set. */
+  actionDefault?: string;
 }
 
 export interface OutputSpec {

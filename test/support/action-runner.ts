@@ -15,6 +15,8 @@ export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 
 
 export const BUNDLES = {
   validateData: join(ROOT, 'dist', 'validate-data', 'index.js'),
+  train: join(ROOT, 'dist', 'train', 'index.js'),
+  evaluate: join(ROOT, 'dist', 'evaluate', 'index.js'),
   main: join(ROOT, 'dist', 'main', 'index.js'),
   cli: join(ROOT, 'dist', 'cli', 'index.js'),
 } as const;

@@ -1,0 +1,32 @@
+import * as cache from '@actions/cache';
+import { DefaultArtifactClient } from '@actions/artifact';
+import type { ArtifactStore, RunCache } from '../../ports/storage.js';
+import { artifactName } from '../../ports/storage.js';
+import { listFiles } from '../local/storage.js';
+
+/** GitHub's Actions cache. Save and restore pass the same single path (the cache version hashes the paths). */
+export class GitHubRunCache implements RunCache {
+  readonly description = 'GitHub Actions cache';
+  async restore(key: string, dir: string): Promise<boolean> {
+    return (await cache.restoreCache([dir], key)) === key;
+  }
+  async save(key: string, dir: string): Promise<void> {
+    try {
+      await cache.saveCache([dir], key);
+    } catch (error) {
+      // An entry for this key already exists (entries are immutable): nothing to do.
+      if ((error as Error).name !== cache.ReserveCacheError.name) throw error;
+    }
+  }
+}
+
+export class GitHubArtifactStore implements ArtifactStore {
+  readonly description = 'workflow artifacts';
+  private readonly client = new DefaultArtifactClient();
+  async upload(name: string, dir: string): Promise<{ location: string }> {
+    const files = await listFiles(dir);
+    const { id } = await this.client.uploadArtifact(artifactName(name), files, dir);
+    const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
+    return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
+  }
+}

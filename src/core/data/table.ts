@@ -1,0 +1,192 @@
+/**
+ * A data set read into memory, column by column, for training and evaluation.
+ * Numbers live in Float64Arrays (NaN for a missing or non-numeric cell); a column
+ * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
+ * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
+ */
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from './delimited.js';
+import type { RecordSink } from './delimited.js';
+import { detectFormat, openSource } from './source.js';
+import type { DataFormat } from './source.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from './values.js';
+import { UserError } from '../errors.js';
+
+export interface TableColumn {
+  name: string;
+  /** The number in each row; NaN where the cell is missing or not a number. */
+  numbers: Float64Array;
+  /** The text of each row when the column holds any non-numeric value, else null. */
+  texts: Array<string | null> | null;
+  /** Rows holding a value (not null). */
+  present: number;
+  /** Rows holding a number (integers and decimals; NaN/infinity excluded). */
+  numeric: number;
+}
+
+export interface Table {
+  rows: number;
+  columns: TableColumn[];
+  files: string[];
+}
+
+export interface ReadTableOptions {
+  format?: DataFormat | 'auto';
+  nullValues?: readonly string[];
+}
+
+class ColumnBuilder {
+  numbers = new Float64Array(1024);
+  texts: Array<string | null> | null = null;
+  present = 0;
+  numeric = 0;
+  constructor(readonly name: string) {}
+
+  set(row: number, kind: Kind, value: number, text: () => string): void {
+    if (row >= this.numbers.length) {
+      const grown = new Float64Array(this.numbers.length * 2);
+      grown.set(this.numbers);
+      grown.fill(NaN, this.numbers.length);
+      this.numbers = grown;
+    }
+    if (kind === Kind.Null) {
+      this.numbers[row] = NaN;
+      if (this.texts) this.texts[row] = null;
+      return;
+    }
+    this.present++;
+    if (kind === Kind.Integer || kind === Kind.Number) {
+      this.numeric++;
+      this.numbers[row] = value;
+      if (this.texts) this.texts[row] = text();
+      return;
+    }
+    this.numbers[row] = NaN;
+    if (!this.texts) {
+      // The first text: earlier rows keep their numbers as text.
+      this.texts = [];
+      for (let r = 0; r < row; r++) this.texts[r] = Number.isNaN(this.numbers[r]!) ? null : String(this.numbers[r]);
+    }
+    this.texts[row] = text();
+  }
+
+  finish(rows: number): TableColumn {
+    const numbers = this.numbers.length === rows ? this.numbers : this.numbers.slice(0, rows);
+    if (this.numbers.length < rows) numbers.fill(NaN, this.numbers.length);
+    const texts = this.texts ? Array.from({ length: rows }, (_, r) => this.texts![r] ?? null) : null;
+    return { name: this.name, numbers, texts, present: this.present, numeric: this.numeric };
+  }
+}
+
+/** Reads files (one table: the same columns in each, by name) into memory. */
+export async function readTable(files: readonly string[], options: ReadTableOptions = {}): Promise<Table> {
+  if (files.length === 0) throw new UserError('no data files to read');
+  const classifier = new ValueClassifier(options.nullValues ?? DEFAULT_NULL_VALUES);
+  const builders = new Map<string, ColumnBuilder>();
+  const builder = (name: string): ColumnBuilder => {
+    let b = builders.get(name);
+    if (!b) {
+      b = new ColumnBuilder(name);
+      b.numbers.fill(NaN);
+      builders.set(name, b);
+    }
+    return b;
+  };
+  let rows = 0;
+  for (const file of files) {
+    const format = detectFormat(file, options.format);
+    const source = await openSource(file);
+    if (format === 'jsonl') {
+      let pending: Buffer | null = null;
+      let line = 0;
+      const handle = (buf: Buffer, start: number, end: number) => {
+        line++;
+        const text = decodeText(buf, start, end > start && buf[end - 1] === 13 ? end - 1 : end);
+        if (text.trim() === '') return;
+        let value: unknown;
+        try {
+          value = JSON.parse(text);
+        } catch (error) {
+          throw new UserError(
+            `${file}:${line}: not JSON (${(error as Error).message})`,
+            'Run validate-data on this file to find every bad line.',
+          );
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${file}:${line}: not a JSON object`);
+        for (const [name, cell] of Object.entries(value as Record<string, unknown>)) {
+          const b = builder(name);
+          if (cell === null || cell === undefined) b.set(rows, Kind.Null, 0, () => '');
+          else if (typeof cell === 'number') b.set(rows, Number.isFinite(cell) ? Kind.Number : Kind.Infinity, cell, () => String(cell));
+          else if (typeof cell === 'boolean') b.set(rows, Kind.Boolean, cell ? 1 : 0, () => String(cell));
+          else if (typeof cell === 'string') {
+            const kind = classifier.classifyText(cell);
+            b.set(rows, kind === Kind.Null ? Kind.Null : Kind.String, 0, () => cell);
+          } else b.set(rows, Kind.String, 0, () => JSON.stringify(cell));
+        }
+        rows++;
+      };
+      for await (const chunk of source.chunks) {
+        const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        let start = 0;
+        for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+          handle(buf, start, nl);
+          start = nl + 1;
+        }
+        pending = start < buf.length ? buf.subarray(start) : null;
+      }
+      if (pending) handle(pending, 0, pending.length);
+      continue;
+    }
+    const tokenizer = new DelimitedTokenizer(format === 'tsv' ? 9 : 44);
+    let header: ColumnBuilder[] | null = null;
+    const sink: RecordSink = {
+      record(buf, starts, ends, flags, count, line) {
+        const text = (i: number) => {
+          const raw = decodeText(buf, starts[i]!, ends[i]!);
+          return flags[i]! & FIELD_ESCAPED_QUOTES ? unescapeQuotes(raw) : raw;
+        };
+        if (header === null) {
+          header = [];
+          for (let i = 0; i < count; i++) header.push(builder(text(i)));
+          return;
+        }
+        if (count !== header.length) {
+          throw new UserError(
+            `${file}:${line}: ${count} fields where the header has ${header.length}`,
+            'Run validate-data on this file to find every malformed row.',
+          );
+        }
+        for (let i = 0; i < count; i++) {
+          const kind = classifier.classify(buf, starts[i]!, ends[i]!);
+          header[i]!.set(rows, kind, classifier.value, () => text(i));
+        }
+        rows++;
+      },
+    };
+    let pending: Buffer | null = null;
+    let first = true;
+    for await (let chunk of source.chunks) {
+      if (first) {
+        first = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      }
+      const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+      const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
+      pending = consumed < buf.length ? buf.subarray(consumed) : null;
+    }
+    if (pending) tokenizer.tokenize(pending, 0, pending.length, true, sink);
+  }
+  if (rows === 0) throw new UserError(`no data rows in ${files.join(', ')}`);
+  return { rows, columns: [...builders.values()].map((b) => b.finish(rows)), files: [...files] };
+}
+
+export function tableColumn(table: Table, name: string, what = 'column'): TableColumn {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) {
+    const names = table.columns.map((c) => c.name);
+    throw new UserError(
+      `${what} "${name}" is not in ${table.files.join(', ')}`,
+      `Columns there: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}. Set data.target (or the \`target\` input) to one of them.`,
+    );
+  }
+  return column;
+}

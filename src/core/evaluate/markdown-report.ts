@@ -1,0 +1,184 @@
+/**
+ * The evaluation report in Markdown, for the job summary and the pull request
+ * comment: the blessing with every reason, candidate against baseline per metric,
+ * per-class results, the confusion matrix, and charts as Mermaid `xychart-beta`
+ * blocks, which GitHub renders without any image host.
+ */
+import { code, escapeText, formatNumber, table } from '../markdown.js';
+import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
+import type { EvaluationReportData } from './report-model.js';
+
+/** Text safe inside a quoted Mermaid label: letters, digits, space and a little punctuation. */
+export function mermaidLabel(text: string, max = 24): string {
+  const clean = text.replace(/[^\p{L}\p{N} _.+-]/gu, '_').slice(0, max);
+  return `"${clean === '' ? '_' : clean}"`;
+}
+
+function isClassification(metrics: ClassificationMetrics | RegressionMetrics): metrics is ClassificationMetrics {
+  return 'confusion_matrix' in metrics;
+}
+
+function delta(candidate: number | null, baseline: number | null): string {
+  if (candidate === null || baseline === null) return '';
+  const d = candidate - baseline;
+  const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
+  return `${sign}${formatNumber(Math.abs(d))}`;
+}
+
+/** The report's sections, each whole, so a PR comment can fold or drop them one by one. */
+export function evaluationSections(data: EvaluationReportData): {
+  header: string;
+  sections: Array<{ title: string; body: string; fold?: boolean }>;
+} {
+  const { blessing, candidate, baseline } = data;
+  const verdict = blessing.blessed ? '✅ blessed' : '❌ not blessed';
+  const header = [
+    `## Evaluation: ${escapeText(data.modelName)}: ${verdict}`,
+    '',
+    `${data.task}, ${data.data.rows.toLocaleString('en-US')} test rows from ${data.data.files.map((f) => code(f, 80, false)).join(', ')}. ` +
+      `Candidate: ${code(candidate.source, 120, false)}. ` +
+      (baseline ? `Baseline: ${code(baseline.source, 120, false)}.` : 'No baseline (a first model): only value bounds apply.'),
+    '',
+    ...(blessing.reasons.length > 0 ? ['**Why not blessed:**', '', ...blessing.reasons.map((r) => `- ${escapeText(r, 400)}`), ''] : []),
+  ].join('\n');
+  const sections: Array<{ title: string; body: string; fold?: boolean }> = [];
+
+  // Metrics: every scalar metric of the candidate, with baseline, change and gate.
+  const checks = new Map(blessing.checks.map((c) => [c.metric, c]));
+  const baselineMetrics = (baseline?.metrics ?? {}) as Record<string, unknown>;
+  const rows: string[][] = [];
+  for (const [name, value] of Object.entries(candidate.metrics)) {
+    if (typeof value !== 'number' && value !== null) continue;
+    if (name === 'count') continue;
+    const base = typeof baselineMetrics[name] === 'number' ? (baselineMetrics[name] as number) : null;
+    const check = checks.get(name);
+    rows.push([
+      `\`${name}\``,
+      formatNumber(value),
+      formatNumber(base),
+      delta(value, base),
+      check ? (check.passed ? '✅ pass' : '❌ fail') : '',
+    ]);
+  }
+  for (const check of blessing.checks) {
+    if (!(check.metric in candidate.metrics)) rows.push([code(check.metric, 40), '(missing)', formatNumber(check.baseline), '', '❌ fail']);
+  }
+  sections.push({
+    title: 'Metrics',
+    body: table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows, ['left', 'right', 'right', 'right', 'left']),
+    fold: false,
+  });
+
+  const metrics = candidate.metrics;
+  if (isClassification(metrics)) {
+    const classes = metrics.per_class.map((c) => c.class);
+    const baselinePerClass = Array.isArray(baselineMetrics.per_class)
+      ? (baselineMetrics.per_class as Array<{ class: string; f1: number }>)
+      : null;
+    sections.push({
+      title: 'Per class',
+      body: table(
+        ['Class', 'Precision', 'Recall', 'F1', 'Support'],
+        metrics.per_class.map((c) => [
+          code(c.class, 40),
+          formatNumber(c.precision),
+          formatNumber(c.recall),
+          formatNumber(c.f1),
+          formatNumber(c.support),
+        ]),
+        ['left', 'right', 'right', 'right', 'right'],
+      ),
+    });
+    sections.push({
+      title: 'Confusion matrix',
+      body: table(
+        ['true ↓ / predicted →', ...classes.map((c) => code(c, 24))],
+        metrics.confusion_matrix.map((row, i) => [code(classes[i]!, 24), ...row.map((n) => (n === 0 ? '·' : String(n)))]),
+        ['left', ...classes.map(() => 'right' as const)],
+      ),
+      fold: classes.length > 8,
+    });
+    // F1 per class, candidate bars and baseline line.
+    const chart = [
+      '```mermaid',
+      'xychart-beta',
+      '  title "F1 per class"',
+      `  x-axis [${classes.map((c) => mermaidLabel(c)).join(', ')}]`,
+      '  y-axis "F1" 0 --> 1',
+      `  bar [${metrics.per_class.map((c) => c.f1.toFixed(4)).join(', ')}]`,
+      ...(baselinePerClass && baselinePerClass.length === classes.length
+        ? [`  line [${baselinePerClass.map((c) => Number(c.f1).toFixed(4)).join(', ')}]`]
+        : []),
+      '```',
+      ...(baselinePerClass ? ['', 'Bars: candidate. Line: baseline.'] : []),
+    ].join('\n');
+    sections.push({ title: 'F1 per class (chart)', body: chart });
+    const positive = data.curves.length === 1 ? data.curves[0] : null;
+    if (positive && positive.roc.length > 1) {
+      // The ROC curve as TPR at evenly spaced false positive rates.
+      const grid = Array.from({ length: 21 }, (_, i) => i / 20);
+      const tpr = grid.map((fpr) => {
+        let best = 0;
+        for (const p of positive.roc) if (p.fpr <= fpr + 1e-12) best = Math.max(best, p.tpr);
+        return best.toFixed(4);
+      });
+      sections.push({
+        title: 'ROC curve (chart)',
+        body: [
+          '```mermaid',
+          'xychart-beta',
+          `  title ${mermaidLabel(`ROC, positive class ${positive.class}`, 60)}`,
+          `  x-axis "False positive rate" [${grid.map((g) => `"${g.toFixed(2)}"`).join(', ')}]`,
+          '  y-axis "True positive rate" 0 --> 1',
+          `  line [${tpr.join(', ')}]`,
+          '```',
+        ].join('\n'),
+      });
+    }
+  } else if (data.residuals.length > 0) {
+    // Residuals (predicted − actual) as a histogram.
+    const residuals = data.residuals.map((r) => r.predicted - r.actual);
+    const lo = Math.min(...residuals);
+    const hi = Math.max(...residuals);
+    const bins = 12;
+    const width = hi > lo ? (hi - lo) / bins : 1;
+    const counts = new Array<number>(bins).fill(0);
+    for (const r of residuals) counts[Math.min(bins - 1, Math.floor((r - lo) / width))]!++;
+    sections.push({
+      title: 'Residuals (chart)',
+      body: [
+        '```mermaid',
+        'xychart-beta',
+        '  title "Residuals: predicted minus actual"',
+        `  x-axis [${counts.map((_, i) => `"${formatNumber(lo + (i + 0.5) * width)}"`).join(', ')}]`,
+        '  y-axis "Rows"',
+        `  bar [${counts.join(', ')}]`,
+        '```',
+      ].join('\n'),
+    });
+  }
+  if (data.slices.length > 0) {
+    const names = [...new Set(data.slices.flatMap((s) => Object.keys(s.metrics)))].filter((n) => n !== 'count').slice(0, 4);
+    sections.push({
+      title: 'Slices',
+      body: table(
+        ['Column', 'Value', 'Rows', ...names.map((n) => `\`${n}\``)],
+        data.slices.map((s) => [
+          code(s.column, 30),
+          code(s.value, 30),
+          formatNumber(s.count),
+          ...names.map((n) => formatNumber(s.metrics[n] ?? null)),
+        ]),
+      ),
+      fold: true,
+    });
+  }
+  return { header, sections };
+}
+
+/** The whole report as one Markdown document. */
+export function renderEvaluationMarkdown(data: EvaluationReportData): string {
+  const { header, sections } = evaluationSections(data);
+  const links = data.links.length > 0 ? `\n${data.links.map((l) => `[${escapeText(l.label, 80)}](${l.url})`).join(' · ')}\n` : '';
+  return `${header}\n${sections.map((s) => `### ${escapeText(s.title)}\n\n${s.body}\n`).join('\n')}${links}`;
+}

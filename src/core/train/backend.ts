@@ -1,0 +1,65 @@
+/**
+ * The TensorFlow.js backend: tfjs-node when it is installed (an optional
+ * accelerator), else WebAssembly (SIMD, from the .wasm files shipped beside the
+ * bundle or in node_modules), else the plain JavaScript cpu backend, with a warning.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+// Only what tabular models need: the core, layers, and the cpu and wasm backends
+// (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+
+const WASM_FILE = 'tfjs-backend-wasm.wasm';
+let chosen: string | null = null;
+
+/** Where the .wasm files are: beside this bundle when built, else in the installed package. */
+function wasmDirectory(): string | null {
+  const here = (globalThis as { __dirname?: string }).__dirname;
+  if (here && existsSync(join(here, WASM_FILE))) return here;
+  try {
+    const require = createRequire(join(process.cwd(), 'package.json'));
+    const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    if (existsSync(join(dir, 'dist', WASM_FILE))) return join(dir, 'dist');
+  } catch {
+    // not installed there
+  }
+  return null;
+}
+
+/**
+ * Initialises the fastest backend available and returns its name. `preferred`
+ * ('wasm' or 'cpu', or MLOPS_TF_BACKEND) forces one.
+ */
+export async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log: (line: string) => void = () => {}): Promise<string> {
+  if (chosen !== null && (!preferred || preferred === chosen)) return chosen;
+  if (!preferred || preferred === 'tensorflow') {
+    try {
+      // An optional accelerator: loaded only when installed (the name is a variable so bundlers leave it out).
+      const name = '@tensorflow/tfjs-node';
+      createRequire(join(process.cwd(), 'package.json'))(name);
+      if (await tf.setBackend('tensorflow')) return (chosen = 'tensorflow');
+    } catch {
+      // not installed: fine
+    }
+  }
+  if (!preferred || preferred === 'wasm') {
+    const dir = wasmDirectory();
+    if (dir) {
+      setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
+      try {
+        if (await tf.setBackend('wasm')) {
+          await tf.ready();
+          return (chosen = 'wasm');
+        }
+      } catch (error) {
+        log(`warning: the WebAssembly backend did not start (${(error as Error).message}); training on the slower cpu backend`);
+      }
+    } else log(`warning: ${WASM_FILE} not found; training on the slower cpu backend`);
+  }
+  await tf.setBackend('cpu');
+  await tf.ready();
+  return (chosen = 'cpu');
+}

@@ -1,0 +1,66 @@
+/**
+ * What steps see of GitHub's API: the few calls they make, in their own terms.
+ * The REST adapter speaks Octokit; tests run it against an emulator checked
+ * against GitHub's OpenAPI description. Steps and core code depend only on this port.
+ */
+
+/** A repository, as in `owner/repo`. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** A comment on an issue or pull request (the conversation tab, not a review comment). */
+export interface IssueComment {
+  id: number;
+  /** The Markdown as stored ('' when GitHub omits it). */
+  body: string;
+  /** The author's login; null for a deleted account. */
+  author: string | null;
+  /** The comment's page on GitHub (its html_url). */
+  url: string;
+}
+
+export interface GitHubPort {
+  /** Every comment on the issue or pull request, oldest first, across all pages. */
+  listIssueComments(ref: RepoRef, issueNumber: number): AsyncIterable<IssueComment>;
+  createIssueComment(ref: RepoRef, issueNumber: number, body: string): Promise<IssueComment>;
+  /** Replaces the body of a comment (its id is unique across the repository). */
+  updateIssueComment(ref: RepoRef, commentId: number, body: string): Promise<IssueComment>;
+}
+
+/** One entry of the `errors` list GitHub sends with a 422. */
+export interface GitHubValidationDetail {
+  resource?: string;
+  field?: string;
+  code: string;
+  message?: string;
+}
+
+/**
+ * GitHub answered with an error status (or could not be reached: status 0).
+ * Adapters throw this and nothing else for API failures, so callers can branch on `status`.
+ */
+export class GitHubApiError extends Error {
+  override readonly name = 'GitHubApiError';
+  constructor(
+    message: string,
+    /** The HTTP status; 0 when no response came back. */
+    readonly status: number,
+    /** GitHub's `documentation_url` for the failed call, when it sent one. */
+    readonly documentationUrl?: string,
+    /** The `errors` of a 422 validation failure. */
+    readonly errors: GitHubValidationDetail[] = [],
+    /** The call that failed, as `METHOD /path`. */
+    readonly request?: string,
+  ) {
+    super(message);
+  }
+
+  /** True for GitHub's 422 when a comment or issue body is over its size limit. */
+  get isBodyTooLong(): boolean {
+    if (this.status !== 422) return false;
+    const texts = [this.message, ...this.errors.map((e) => `${e.field ?? ''} ${e.message ?? ''}`)];
+    return texts.some((text) => /too long/i.test(text));
+  }
+}

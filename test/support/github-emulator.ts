@@ -1,0 +1,806 @@
+/**
+ * A local stand-in for GitHub's REST API: a real HTTP server on 127.0.0.1 that
+ * keeps issues and comments in memory and answers as GitHub does (pagination with
+ * Link headers, tokens with read or write permission, GitHub's error shapes).
+ *
+ * Every request and every response is checked against GitHub's published OpenAPI
+ * description (@octokit/openapi, dereferenced): the operation is found by method
+ * and path template, path and query parameters and the JSON body are validated
+ * against its schemas, and the response body against the schema of its status. A
+ * request that does not match is answered 500 at once; every mismatch is recorded
+ * in `violations`, and `assertClean()` fails a test with all of them.
+ *
+ * Statuses GitHub sends from every endpoint though the description does not list
+ * them for each operation (401, 403, 404) are checked against the Basic Error schema
+ * the description gives for them elsewhere; any other undocumented status is a violation.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+
+/** GitHub's limit on a comment body, in characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** What a token may do on the emulated repositories. */
+export type Permission = 'read' | 'write';
+
+/** A token's permission, and optionally the account it acts as (default: github-actions[bot], as GITHUB_TOKEN does). */
+export type TokenGrant = Permission | { permission: Permission; login?: string };
+
+export interface EmulatorResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface EmulatorOptions {
+  /** Accepted tokens (sent as `Authorization: token X` or `Bearer X`). Default: { 'write-token': 'write', 'read-token': 'read' }. */
+  tokens?: Record<string, TokenGrant>;
+  /** The longest comment body accepted before a 422. Default: GitHub's 65,536 characters. */
+  commentLimit?: number;
+  /**
+   * Changes each emulated response before it is validated and sent (return a new one
+   * or edit it in place): a way to prove that response validation catches a wrong field.
+   */
+  mutateResponse?: (response: EmulatorResponse, context: { operationId: string; method: string; path: string }) => EmulatorResponse | void;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** The parsed JSON body (the raw text when it is not JSON; undefined when empty). */
+  body: unknown;
+  status: number;
+  /** The OpenAPI operation it matched, e.g. issues/list-comments. */
+  operationId?: string;
+}
+
+export interface Violation {
+  /** `METHOD /path?query` of the request. */
+  request: string;
+  operationId?: string;
+  /** What did not match: the operation itself, a parameter, the request body, the response status or body, or the emulator. */
+  part: 'operation' | 'path' | 'query' | 'request body' | 'response status' | 'response body' | 'emulator';
+  message: string;
+}
+
+/** One mismatch, before it is tied to its request. */
+type Problem = Pick<Violation, 'part' | 'message'>;
+
+export interface SeedOptions {
+  /** The author's login. Default: a human contributor, octocat. */
+  login?: string;
+}
+
+/** A comment as the emulator stores it. */
+export interface StoredComment {
+  id: number;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  body: string;
+  login: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const DEFAULT_TOKENS: Record<string, TokenGrant> = { 'write-token': 'write', 'read-token': 'read' };
+const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' } as const;
+const DEFAULT_SEED_LOGIN = 'octocat';
+
+/** The operations this emulator answers; the OpenAPI description keeps the schemas of these only. */
+const OPERATIONS = ['issues/list-comments', 'issues/create-comment', 'issues/get-comment', 'issues/update-comment'] as const;
+type OperationId = (typeof OPERATIONS)[number];
+
+interface Issue {
+  owner: string;
+  repo: string;
+  number: number;
+  pullRequest: boolean;
+}
+
+interface Caller {
+  login: string;
+  permission: Permission;
+}
+
+interface HandlerContext {
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: unknown;
+  caller: Caller;
+  operation: Operation;
+}
+
+export class GitHubEmulator {
+  /** The API root to give a client as its base URL, e.g. http://127.0.0.1:PORT. */
+  readonly url: string;
+  readonly requests: RecordedRequest[] = [];
+  readonly violations: Violation[] = [];
+
+  private readonly tokens: Record<string, TokenGrant>;
+  private readonly commentLimit: number;
+  private readonly mutateResponse: EmulatorOptions['mutateResponse'];
+  private readonly issues = new Map<string, Issue>();
+  private readonly comments = new Map<number, StoredComment>();
+  private nextCommentId = 1_900_000_001;
+  private readonly userIds = new Map<string, number>();
+
+  private constructor(
+    private readonly server: Server,
+    options: EmulatorOptions,
+  ) {
+    const address = server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${address.port}`;
+    this.tokens = options.tokens ?? DEFAULT_TOKENS;
+    this.commentLimit = options.commentLimit ?? GITHUB_COMMENT_LIMIT;
+    this.mutateResponse = options.mutateResponse;
+  }
+
+  /** Loads the OpenAPI description (once per process), then listens on 127.0.0.1 on a free port. */
+  static async start(options: EmulatorOptions = {}): Promise<GitHubEmulator> {
+    loadDescription();
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const emulator = new GitHubEmulator(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      emulator.handle(req, res).catch((error: unknown) => {
+        emulator.violations.push({ request: `${req.method} ${req.url}`, part: 'emulator', message: String(error) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ message: `GitHub emulator failed: ${String(error)}` }));
+      });
+    });
+    return emulator;
+  }
+
+  /** Stops listening and drops open connections. */
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Adds an issue, or a pull request (the default), that comments can go on. */
+  addIssue(ref: RepoRef, number: number, options: { pullRequest?: boolean } = {}): void {
+    const key = issueKey(ref, number);
+    if (!this.issues.has(key)) this.issues.set(key, { owner: ref.owner, repo: ref.repo, number, pullRequest: options.pullRequest ?? true });
+  }
+
+  /** Adds comments in this order (oldest first), creating the pull request when needed; returns them. */
+  seedComments(ref: RepoRef, issueNumber: number, bodies: string[], options: SeedOptions = {}): StoredComment[] {
+    this.addIssue(ref, issueNumber);
+    return bodies.map((body) => this.storeComment(ref, issueNumber, body, options.login ?? DEFAULT_SEED_LOGIN));
+  }
+
+  /** The comments on an issue or pull request, oldest first. */
+  commentsOn(ref: RepoRef, issueNumber: number): StoredComment[] {
+    return [...this.comments.values()].filter((c) => sameRepo(c, ref) && c.issueNumber === issueNumber).sort((a, b) => a.id - b.id);
+  }
+
+  /** Throws with every recorded violation, when there is any. */
+  assertClean(): void {
+    if (this.violations.length === 0) return;
+    const lines = this.violations.map((v) => `- ${v.request}${v.operationId ? ` (${v.operationId})` : ''}: ${v.part}: ${v.message}`);
+    throw new Error(`The GitHub emulator saw ${this.violations.length} violation(s) of GitHub's OpenAPI description:\n${lines.join('\n')}`);
+  }
+
+  private storeComment(ref: RepoRef, issueNumber: number, body: string, login: string): StoredComment {
+    const now = timestamp();
+    const comment: StoredComment = {
+      id: this.nextCommentId++,
+      owner: ref.owner,
+      repo: ref.repo,
+      issueNumber,
+      body,
+      login,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.comments.set(comment.id, comment);
+    return comment;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', this.url);
+    const raw = await readBody(req);
+    const query = parseQuery(url.searchParams);
+    const label = `${method} ${url.pathname}${url.search}`;
+    const recorded: RecordedRequest = { method, path: url.pathname, query, body: parseJsonOrText(raw), status: 0 };
+    this.requests.push(recorded);
+    const send = (response: EmulatorResponse): void => {
+      recorded.status = response.status;
+      const headers = { 'content-type': 'application/json; charset=utf-8', ...standardHeaders(), ...response.headers };
+      res.writeHead(response.status, headers);
+      res.end(response.body === undefined ? '' : JSON.stringify(response.body));
+    };
+    /** Records the problems and answers 500 at once, so a client bug fails where it happens. */
+    const reject = (problems: Problem[], operationId?: string): void => {
+      for (const problem of problems) this.violations.push({ request: label, operationId, ...problem });
+      send({
+        status: 500,
+        body: {
+          message: "GitHub emulator: the request does not match GitHub's OpenAPI description",
+          errors: problems.map((p) => `${p.part}: ${p.message}`),
+        },
+      });
+    };
+
+    const found = findOperation(method, url.pathname);
+    if (!found.operation) return reject([{ part: 'operation', message: found.problem }]);
+    const operation = found.operation;
+    recorded.operationId = operation.operationId;
+    const problems = validateRequest(operation, found.params, query, raw);
+    if (problems.length > 0) return reject(problems, operation.operationId);
+    if (!isEmulated(operation.operationId)) {
+      const message = `${operation.operationId} is in GitHub's description but this emulator does not implement it`;
+      return reject([{ part: 'emulator', message }], operation.operationId);
+    }
+
+    let response = this.authorize(req, method, operation);
+    if (!response) {
+      const context: HandlerContext = {
+        params: coerceAll(found.params, operation.parameters('path')),
+        query: coerceAll(query, operation.parameters('query')),
+        body: recorded.body,
+        caller: this.callerOf(req)!,
+        operation,
+      };
+      response = this.route(operation.operationId, context);
+    }
+    if (this.mutateResponse) {
+      response = this.mutateResponse(response, { operationId: operation.operationId, method, path: url.pathname }) ?? response;
+    }
+    for (const problem of validateResponse(operation, response)) {
+      this.violations.push({ request: label, operationId: operation.operationId, ...problem });
+    }
+    send(response);
+  }
+
+  private callerOf(req: IncomingMessage): Caller | null {
+    const match = /^(?:token|bearer)\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const grant = match ? this.tokens[match[1]!] : undefined;
+    if (grant === undefined) return null;
+    return typeof grant === 'string'
+      ? { permission: grant, login: BOT.login }
+      : { permission: grant.permission, login: grant.login ?? BOT.login };
+  }
+
+  /** GitHub's 401 without a valid token, its 403 for a read-only token that writes; undefined when allowed. */
+  private authorize(req: IncomingMessage, method: string, operation: Operation): EmulatorResponse | undefined {
+    const caller = this.callerOf(req);
+    if (!caller) {
+      const message = req.headers.authorization ? 'Bad credentials' : 'Requires authentication';
+      return { status: 401, body: { message, documentation_url: 'https://docs.github.com/rest', status: '401' } };
+    }
+    if (method !== 'GET' && caller.permission !== 'write') {
+      return {
+        status: 403,
+        body: { message: 'Resource not accessible by integration', documentation_url: operation.docsUrl, status: '403' },
+      };
+    }
+    return undefined;
+  }
+
+  private route(operationId: OperationId, ctx: HandlerContext): EmulatorResponse {
+    const ref = { owner: String(ctx.params.owner), repo: String(ctx.params.repo) };
+    switch (operationId) {
+      case 'issues/list-comments': {
+        const issue = this.issues.get(issueKey(ref, Number(ctx.params.issue_number)));
+        if (!issue) return notFound(ctx.operation);
+        const since = typeof ctx.query.since === 'string' ? Date.parse(ctx.query.since) : NaN;
+        const all = this.commentsOn(ref, issue.number).filter((c) => Number.isNaN(since) || Date.parse(c.updatedAt) >= since);
+        const perPage = pageSize(ctx.query.per_page);
+        const page = typeof ctx.query.page === 'number' && ctx.query.page >= 1 ? ctx.query.page : 1;
+        const pageItems = all.slice((page - 1) * perPage, page * perPage);
+        const link = linkHeader(this.url, ctx, Math.max(1, Math.ceil(all.length / perPage)), page);
+        return { status: 200, body: pageItems.map((c) => this.commentJson(c)), headers: link ? { link } : {} };
+      }
+      case 'issues/create-comment': {
+        const issue = this.issues.get(issueKey(ref, Number(ctx.params.issue_number)));
+        if (!issue) return notFound(ctx.operation);
+        const body = (ctx.body as { body: string }).body;
+        const invalid = this.checkBody(body, ctx.operation);
+        if (invalid) return invalid;
+        const comment = this.storeComment(ref, issue.number, body, ctx.caller.login);
+        const json = this.commentJson(comment);
+        return { status: 201, body: json, headers: { location: json.url } };
+      }
+      case 'issues/get-comment': {
+        const comment = this.findComment(ref, ctx.params.comment_id);
+        return comment ? { status: 200, body: this.commentJson(comment) } : notFound(ctx.operation);
+      }
+      case 'issues/update-comment': {
+        const comment = this.findComment(ref, ctx.params.comment_id);
+        if (!comment) return notFound(ctx.operation);
+        const body = (ctx.body as { body: string }).body;
+        const invalid = this.checkBody(body, ctx.operation);
+        if (invalid) return invalid;
+        comment.body = body;
+        comment.updatedAt = timestamp();
+        return { status: 200, body: this.commentJson(comment) };
+      }
+    }
+  }
+
+  private findComment(ref: RepoRef, id: unknown): StoredComment | undefined {
+    const comment = this.comments.get(Number(id));
+    return comment && sameRepo(comment, ref) ? comment : undefined;
+  }
+
+  /** GitHub's 422s for a comment body: blank, or over the limit. */
+  private checkBody(body: string, operation: Operation): EmulatorResponse | undefined {
+    if (body.trim() === '') {
+      return validationFailed(operation, { resource: 'IssueComment', code: 'missing_field', field: 'body' });
+    }
+    if (body.length > this.commentLimit) {
+      return validationFailed(operation, {
+        resource: 'IssueComment',
+        code: 'custom',
+        field: 'body',
+        message: `body is too long (maximum is ${this.commentLimit} characters)`,
+      });
+    }
+    return undefined;
+  }
+
+  private commentJson(comment: StoredComment): Record<string, unknown> & { url: string } {
+    const issue = this.issues.get(issueKey(comment, comment.issueNumber));
+    const repoPath = `${comment.owner}/${comment.repo}`;
+    const api = `${this.url}/repos/${repoPath}`;
+    const url = `${api}/issues/comments/${comment.id}`;
+    return {
+      id: comment.id,
+      node_id: `IC_kwDO${Buffer.from(String(comment.id)).toString('base64url')}`,
+      url,
+      html_url: `https://github.com/${repoPath}/${issue?.pullRequest === false ? 'issues' : 'pull'}/${comment.issueNumber}#issuecomment-${comment.id}`,
+      body: comment.body,
+      user: this.userJson(comment.login),
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+      issue_url: `${api}/issues/${comment.issueNumber}`,
+      author_association: comment.login === BOT.login ? 'NONE' : 'CONTRIBUTOR',
+      performed_via_github_app: null,
+      reactions: {
+        url: `${url}/reactions`,
+        total_count: 0,
+        '+1': 0,
+        '-1': 0,
+        laugh: 0,
+        confused: 0,
+        heart: 0,
+        hooray: 0,
+        eyes: 0,
+        rocket: 0,
+      },
+    };
+  }
+
+  private userJson(login: string): Record<string, unknown> {
+    const bot = login === BOT.login;
+    let id: number = BOT.id;
+    if (!bot) {
+      if (!this.userIds.has(login)) this.userIds.set(login, 583231 + this.userIds.size);
+      id = this.userIds.get(login)!;
+    }
+    const users = `${this.url}/users/${encodeURIComponent(login)}`;
+    return {
+      login,
+      id,
+      node_id: Buffer.from(`${bot ? '03:Bot' : '04:User'}${id}`).toString('base64'),
+      avatar_url: bot ? 'https://avatars.githubusercontent.com/in/15368?v=4' : `https://avatars.githubusercontent.com/u/${id}?v=4`,
+      gravatar_id: '',
+      url: users,
+      html_url: bot ? 'https://github.com/apps/github-actions' : `https://github.com/${encodeURIComponent(login)}`,
+      followers_url: `${users}/followers`,
+      following_url: `${users}/following{/other_user}`,
+      gists_url: `${users}/gists{/gist_id}`,
+      starred_url: `${users}/starred{/owner}{/repo}`,
+      subscriptions_url: `${users}/subscriptions`,
+      organizations_url: `${users}/orgs`,
+      repos_url: `${users}/repos`,
+      events_url: `${users}/events{/privacy}`,
+      received_events_url: `${users}/received_events`,
+      type: bot ? 'Bot' : 'User',
+      user_view_type: 'public',
+      site_admin: false,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// GitHub's behaviour
+
+function isEmulated(operationId: string): operationId is OperationId {
+  return (OPERATIONS as readonly string[]).includes(operationId);
+}
+
+function issueKey(ref: RepoRef, number: number): string {
+  return `${ref.owner.toLowerCase()}/${ref.repo.toLowerCase()}#${number}`;
+}
+
+function sameRepo(a: RepoRef, b: RepoRef): boolean {
+  return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
+
+function notFound(operation: Operation): EmulatorResponse {
+  return { status: 404, body: { message: 'Not Found', documentation_url: operation.docsUrl, status: '404' } };
+}
+
+function validationFailed(operation: Operation, error: Record<string, string>): EmulatorResponse {
+  return { status: 422, body: { message: 'Validation Failed', errors: [error], documentation_url: operation.docsUrl, status: '422' } };
+}
+
+/** GitHub's page size: `per_page` (default 30) up to 100. */
+function pageSize(value: unknown): number {
+  if (typeof value !== 'number' || value < 1) return 30;
+  return Math.min(100, Math.floor(value));
+}
+
+/** RFC 8288 links as GitHub sends them: prev, next, last, first (those that apply); undefined on a lone page. */
+function linkHeader(base: string, ctx: HandlerContext, lastPage: number, page: number): string | undefined {
+  const path = `/repos/${encodeURIComponent(String(ctx.params.owner))}/${encodeURIComponent(String(ctx.params.repo))}/issues/${String(ctx.params.issue_number)}/comments`;
+  const at = (n: number): string => {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(ctx.query)) if (name !== 'page') search.set(name, String(value));
+    search.set('page', String(n));
+    return `<${base}${path}?${search.toString()}>`;
+  };
+  const links: string[] = [];
+  if (page > 1) links.push(`${at(Math.min(page - 1, lastPage))}; rel="prev"`);
+  if (page < lastPage) links.push(`${at(page + 1)}; rel="next"`, `${at(lastPage)}; rel="last"`);
+  if (page > 1) links.push(`${at(1)}; rel="first"`);
+  return links.length > 0 ? links.join(', ') : undefined;
+}
+
+function standardHeaders(): Record<string, string> {
+  return {
+    'x-github-api-version-selected': '2022-11-28',
+    'x-github-media-type': 'github.v3; format=json',
+    'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': '4999',
+    'x-ratelimit-used': '1',
+    'x-ratelimit-resource': 'core',
+  };
+}
+
+/** GitHub's timestamps: ISO 8601 in UTC, whole seconds. */
+function timestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJsonOrText(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+function parseQuery(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of params) {
+    const previous = query[name];
+    query[name] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+  }
+  return query;
+}
+
+// ---------------------------------------------------------------------------
+// The OpenAPI description
+
+type Json = Record<string, unknown>;
+
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: Json;
+}
+
+interface Operation {
+  method: string;
+  template: string;
+  operationId: string;
+  docsUrl: string;
+  /** The operation as described; kept for the emulated operations only. */
+  described?: Json;
+  validators: Map<string, ValidateFunction | null>;
+  parameters(where: 'path' | 'query'): Parameter[];
+}
+
+interface PathEntry {
+  template: string;
+  pattern: RegExp;
+  names: string[];
+  /** Literal segments: a path matching several templates takes the most literal one (`issues/comments/{id}` over `{owner}/{repo}/issues/{number}`). */
+  literals: number;
+  operations: Map<string, Operation>;
+}
+
+interface Description {
+  paths: PathEntry[];
+  /** Schemas of statuses GitHub sends from any endpoint, taken from operations that do document them. */
+  common: Map<number, Json>;
+}
+
+const DESCRIPTION_FILE = '@octokit/openapi/generated/api.github.com.deref.json';
+/** Operations whose responses give the schema of GitHub-wide statuses, in order of preference. */
+const COMMON_STATUS_SOURCES = ['users/get-authenticated', 'repos/get', 'issues/create-comment'];
+const COMMON_STATUSES = [401, 403, 404];
+
+let description: Description | undefined;
+let ajv: Ajv | undefined;
+
+/** Reads the 73 MB description once per process and keeps the path index and the emulated operations only. */
+function loadDescription(): Description {
+  if (description) return description;
+  const file = createRequire(import.meta.url).resolve(DESCRIPTION_FILE);
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Json> };
+  const paths: PathEntry[] = [];
+  const common = new Map<number, Json>();
+  const sources = new Map<string, Json>();
+  for (const [template, item] of Object.entries(spec.paths)) {
+    const names: string[] = [];
+    const source = template
+      .split('/')
+      .map((segment) =>
+        segment.replace(/\{([^}]+)\}|[^{]+/g, (part, name?: string) => {
+          if (name === undefined) return escapeRegExp(part);
+          names.push(name);
+          return '([^/]+)';
+        }),
+      )
+      .join('/');
+    const entry: PathEntry = {
+      template,
+      pattern: new RegExp(`^${source}$`),
+      names,
+      literals: template.split('/').filter((segment) => segment !== '' && !segment.includes('{')).length,
+      operations: new Map(),
+    };
+    for (const [method, value] of Object.entries(item)) {
+      if (!['get', 'put', 'post', 'patch', 'delete', 'head', 'options'].includes(method)) continue;
+      const op = value as Json;
+      const operationId = String(op.operationId);
+      if (COMMON_STATUS_SOURCES.includes(operationId)) sources.set(operationId, op);
+      entry.operations.set(method.toUpperCase(), makeOperation(method.toUpperCase(), template, op, isEmulated(operationId)));
+    }
+    paths.push(entry);
+  }
+  for (const status of COMMON_STATUSES) {
+    for (const id of COMMON_STATUS_SOURCES) {
+      const schema = jsonSchemaOf(record(record(sources.get(id)?.responses)[String(status)]));
+      if (schema) {
+        common.set(status, schema);
+        break;
+      }
+    }
+  }
+  paths.sort((a, b) => b.literals - a.literals);
+  description = { paths, common };
+  return description;
+}
+
+function makeOperation(method: string, template: string, op: Json, keep: boolean): Operation {
+  const described = keep ? op : undefined;
+  return {
+    method,
+    template,
+    operationId: String(op.operationId),
+    docsUrl: String(record(op.externalDocs).url ?? 'https://docs.github.com/rest'),
+    described,
+    validators: new Map(),
+    parameters(where) {
+      const list = (described?.parameters ?? []) as Parameter[];
+      return list.filter((p) => p.in === where);
+    },
+  };
+}
+
+function findOperation(method: string, path: string): { operation?: Operation; params: Record<string, string>; problem: string } {
+  const { paths } = loadDescription();
+  let otherMethods: string[] = [];
+  for (const entry of paths) {
+    const match = entry.pattern.exec(path);
+    if (!match) continue;
+    const operation = entry.operations.get(method);
+    if (!operation) {
+      otherMethods = [...entry.operations.keys()];
+      continue;
+    }
+    const params: Record<string, string> = {};
+    entry.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)));
+    return { operation, params, problem: '' };
+  }
+  const problem =
+    otherMethods.length > 0
+      ? `${method} is not an operation of this path in GitHub's description (it has ${otherMethods.join(', ')})`
+      : `no operation in GitHub's description matches ${method} ${path}`;
+  return { params: {}, problem };
+}
+
+function validateRequest(
+  operation: Operation,
+  pathParams: Record<string, string>,
+  query: Record<string, string | string[]>,
+  raw: string,
+): Problem[] {
+  const problems: Problem[] = [];
+  const op = operation.described;
+  if (!op) return problems;
+  for (const where of ['path', 'query'] as const) {
+    const params = operation.parameters(where);
+    const values = where === 'path' ? pathParams : query;
+    const known = new Set(params.map((p) => p.name));
+    for (const name of Object.keys(values)) {
+      if (!known.has(name)) problems.push({ part: where, message: `${name} is not a ${where} parameter of ${operation.operationId}` });
+    }
+    const validate = validator(operation, where, () => ({
+      type: 'object',
+      properties: Object.fromEntries(params.map((p) => [p.name, toJsonSchema(p.schema ?? {})])),
+      required: params.filter((p) => p.required || where === 'path').map((p) => p.name),
+    }));
+    const coerced = coerceAll(values, params);
+    if (validate && !validate(coerced)) problems.push(...problemsOf(validate.errors, where));
+  }
+  const requestBody = record(op.requestBody);
+  const schema = jsonSchemaOf(requestBody);
+  if (raw === '') {
+    if (requestBody.required) problems.push({ part: 'request body', message: 'the operation requires a JSON body and none was sent' });
+  } else if (!schema) {
+    problems.push({ part: 'request body', message: `${operation.operationId} takes no JSON body` });
+  } else {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      problems.push({ part: 'request body', message: 'the body is not JSON' });
+      return problems;
+    }
+    const validate = validator(operation, 'body', () => schema);
+    if (validate && !validate(body)) problems.push(...problemsOf(validate.errors, 'request body'));
+  }
+  return problems;
+}
+
+function validateResponse(operation: Operation, response: EmulatorResponse): Problem[] {
+  const op = operation.described;
+  if (!op) return [];
+  const documented = record(op.responses)[String(response.status)];
+  let schema: Json | undefined;
+  if (documented !== undefined) {
+    schema = jsonSchemaOf(record(documented));
+    if (!schema) {
+      return response.body === undefined
+        ? []
+        : [{ part: 'response body', message: `status ${response.status} is documented without a JSON body` }];
+    }
+  } else {
+    schema = loadDescription().common.get(response.status);
+    if (!schema) {
+      return [{ part: 'response status', message: `${operation.operationId} does not document status ${response.status}` }];
+    }
+  }
+  const validate = validator(operation, `response ${response.status}`, () => schema!);
+  if (validate && !validate(response.body)) return problemsOf(validate.errors, 'response body');
+  return [];
+}
+
+/** A compiled validator for a part of an operation, compiled on first use. */
+function validator(operation: Operation, part: string, schema: () => Json): ValidateFunction | null {
+  if (!operation.validators.has(part)) {
+    ajv ??= makeAjv();
+    operation.validators.set(part, ajv.compile(schema()));
+  }
+  return operation.validators.get(part) ?? null;
+}
+
+function makeAjv(): Ajv {
+  const instance = new Ajv({ strict: false, allErrors: true, logger: false });
+  const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+  addFormats(instance);
+  return instance;
+}
+
+function problemsOf(errors: ErrorObject[] | null | undefined, part: Violation['part']): Problem[] {
+  return (errors ?? []).map((error) => ({
+    part,
+    message: `${error.instancePath || '(root)'} ${error.message ?? 'is invalid'}${error.keyword === 'enum' ? ` (${JSON.stringify(error.params)})` : ''}`,
+  }));
+}
+
+/** The JSON schema of a request body or response, converted from OpenAPI 3.0. */
+function jsonSchemaOf(holder: Json): Json | undefined {
+  const schema = record(record(record(holder.content)['application/json']).schema);
+  return Object.keys(schema).length > 0 ? toJsonSchema(schema) : undefined;
+}
+
+const DROPPED_KEYWORDS = new Set([
+  'nullable',
+  'example',
+  'examples',
+  'discriminator',
+  'xml',
+  'externalDocs',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
+
+/** OpenAPI 3.0 schema to JSON Schema: `nullable: true` becomes a null type (or a null branch); annotations go. */
+function toJsonSchema(schema: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (DROPPED_KEYWORDS.has(key) || key.startsWith('x-')) continue;
+    if (key === 'properties' || key === 'patternProperties') {
+      out[key] = Object.fromEntries(Object.entries(record(value)).map(([name, sub]) => [name, toJsonSchema(record(sub))]));
+    } else if ((key === 'items' || key === 'additionalProperties' || key === 'not') && typeof value === 'object' && value !== null) {
+      out[key] = toJsonSchema(value as Json);
+    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = value.map((sub) => toJsonSchema(record(sub)));
+    } else {
+      out[key] = value;
+    }
+  }
+  if (schema.nullable === true) {
+    if (typeof out.type === 'string') {
+      out.type = [out.type, 'null'];
+      if (Array.isArray(out.enum) && !out.enum.includes(null)) out.enum = [...(out.enum as unknown[]), null];
+    } else {
+      return { anyOf: [out, { type: 'null' }] };
+    }
+  }
+  return out;
+}
+
+/** Query and path values arrive as text; the schema says what they are meant to be. Text that does not parse stays text (and fails). */
+function coerceAll(values: Record<string, string | string[]>, params: Parameter[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) {
+    const schema = params.find((p) => p.name === name)?.schema ?? {};
+    out[name] = coerce(value, schema);
+  }
+  return out;
+}
+
+function coerce(value: string | string[], schema: Json): unknown {
+  if (schema.type === 'array') {
+    const items = Array.isArray(value) ? value : value.split(',');
+    return items.map((item) => coerce(item, record(schema.items)));
+  }
+  if (Array.isArray(value)) return value;
+  if (schema.type === 'integer' && /^-?\d+$/.test(value)) return Number(value);
+  if (schema.type === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (schema.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}
+
+function record(value: unknown): Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : {};
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
