@@ -296,7 +296,7 @@ interface BuiltinResult {
   features: string[];
   classes: string[] | null;
   rows: { total: number; train: number; validation: number; unlabelled: number };
-  epochs: { run: number; best: number; stoppedEarly: boolean };
+  epochs: { run: number; best: number; stoppedEarly: boolean; trainingMs: number; rowsPerSecond: number };
   trainMetrics: Record<string, unknown>;
   validationMetrics: Record<string, unknown> | null;
   metrics: Record<string, number | null>;
@@ -350,7 +350,8 @@ async function trainBuiltin(
       ),
   );
   io.info(
-    `Stopped after ${fit.epochsRun} epochs${fit.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${fit.bestEpoch}.`,
+    `Stopped after ${fit.epochsRun} epochs${fit.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${fit.bestEpoch}. ` +
+      `${Math.round((trainLabelled.length * fit.epochsRun) / (fit.trainingMs / 1000)).toLocaleString('en-US')} rows/s.`,
   );
   const trainMetrics = fullMetrics(await scoreRows(fit.model, pre, table, trainLabelled));
   const validationMetrics = validationLabelled.length > 0 ? fullMetrics(await scoreRows(fit.model, pre, table, validationLabelled)) : null;
@@ -361,7 +362,13 @@ async function trainBuiltin(
     features: pre.features.map((f) => f.name),
     classes: pre.target.task === 'classification' ? pre.target.classes : null,
     rows: { total: table.rows, train: trainLabelled.length, validation: validationLabelled.length, unlabelled },
-    epochs: { run: fit.epochsRun, best: fit.bestEpoch, stoppedEarly: fit.stoppedEarly },
+    epochs: {
+      run: fit.epochsRun,
+      best: fit.bestEpoch,
+      stoppedEarly: fit.stoppedEarly,
+      trainingMs: Math.round(fit.trainingMs),
+      rowsPerSecond: Math.round((trainLabelled.length * fit.epochsRun) / (fit.trainingMs / 1000)),
+    },
     trainMetrics: trainMetrics as unknown as Record<string, unknown>,
     validationMetrics: validationMetrics as unknown as Record<string, unknown> | null,
     metrics: scalarMetrics(validationMetrics ?? trainMetrics),

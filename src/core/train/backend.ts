@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 // Only what tabular models need: the core, layers, and the cpu and wasm backends
 // (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import: the package marks its node build free of side effects, so a bare
+// `import '…'` would be dropped by the bundler and the cpu backend never registered.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 const WASM_FILE = 'tfjs-backend-wasm.wasm';
@@ -59,7 +61,7 @@ export async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log:
       }
     } else log(`warning: ${WASM_FILE} not found; training on the slower cpu backend`);
   }
-  await tf.setBackend('cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error(`the TensorFlow.js cpu backend ${version_cpu} did not start`);
   await tf.ready();
   return (chosen = 'cpu');
 }

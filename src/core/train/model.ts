@@ -25,6 +25,8 @@ export interface FitResult {
   bestEpoch: number;
   history: Array<{ epoch: number; loss: number; valLoss: number | null }>;
   stoppedEarly: boolean;
+  /** Time spent in the epochs (shuffling, steps and validation), without data loading. */
+  trainingMs: number;
 }
 
 /** mulberry32: a small seeded generator for shuffles and splits. */
@@ -162,7 +164,7 @@ export async function fitModel(
     xVal?.dispose();
     yVal?.dispose();
   }
-  return { model, epochsRun: history.length, bestEpoch, history, stoppedEarly };
+  return { model, epochsRun: history.length, bestEpoch, history, stoppedEarly, trainingMs: performance.now() - started };
 }
 
 /** Class probabilities (classification: rows x classes) or values (regression), for encoded features. */
