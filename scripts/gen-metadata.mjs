@@ -27,7 +27,10 @@ function describeInput(input) {
 
 for (const spec of specs) {
   const inputs = Object.fromEntries(
-    Object.entries(spec.inputs).map(([name, input]) => [name, { description: describeInput(input), required: false }]),
+    Object.entries(spec.inputs).map(([name, input]) => [
+      name,
+      { description: describeInput(input), required: false, ...(input.actionDefault ? { default: input.actionDefault } : {}) },
+    ]),
   );
   const outputs = Object.fromEntries(Object.entries(spec.outputs).map(([name, output]) => [name, { description: output.description }]));
   const action = {
@@ -46,8 +49,9 @@ for (const spec of specs) {
 const rootInputs = { step: { description: `The step to run: ${specs.map((s) => s.name).join(', ')}.`, required: true } };
 const rootOutputs = {};
 for (const spec of specs) {
-  for (const [name, input] of Object.entries(spec.inputs))
-    rootInputs[name] ??= { description: `(${spec.name}) ${describeInput(input)}`, required: false };
+  for (const [name, input] of Object.entries(spec.inputs)) {
+    rootInputs[name] ??= { description: `(${spec.name}) ${describeInput(input)}`, required: false, ...(input.actionDefault ? { default: input.actionDefault } : {}) };
+  }
   for (const [name, output] of Object.entries(spec.outputs)) rootOutputs[name] ??= { description: `(${spec.name}) ${output.description}` };
 }
 put(

@@ -101,8 +101,17 @@ describe('train (dist/train/index.js)', () => {
     const copy = await project();
     const lines = readFileSync(join(copy, 'data', 'penguins.csv'), 'utf8').split('\n');
     await writeFile(join(copy, 'data', 'penguins.csv'), lines.slice(0, -5).join('\n') + '\n');
-    const changed = ok(await trainIn(copy, { epochs: '2' }));
+    // Only the data differ from the first run.
+    const changed = ok(await trainIn(copy));
     expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+    // Reading options the model depends on are part of the key too.
+    const nulls = await project();
+    await writeFile(
+      join(nulls, 'mlops.yaml'),
+      readFileSync(join(nulls, 'mlops.yaml'), 'utf8').replace('  target: species', "  target: species\n  null_values: ['', 'NA', 'male']"),
+    );
+    const withNulls = ok(await trainIn(nulls));
+    expect(withNulls.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
   });
 
   test('the same seed gives the same weights; another seed gives others', async () => {
@@ -197,6 +206,53 @@ describe('train: regression, the linear model, and your own trainer', () => {
     );
     expect(edited.outputs['cache-hit']).toBe('false');
     expect(edited.outputs['cache-key']).not.toBe(result.outputs['cache-key']);
+  });
+
+  test("the trainer does not get the runner's service tokens or this step's inputs", async () => {
+    const dir = await project();
+    await writeFile(
+      join(dir, 'trainer.mjs'),
+      [
+        "import { writeFileSync } from 'node:fs';",
+        'const leaked = Object.keys(process.env).filter((k) => k.startsWith("INPUT_") || k.startsWith("ACTIONS_RUNTIME") || k.startsWith("ACTIONS_ID_TOKEN"));',
+        'writeFileSync(process.env.MLOPS_MODEL_DIR + "/m", "x");',
+        'writeFileSync(process.env.MLOPS_METRICS_FILE, JSON.stringify({ leaked: leaked.length }));',
+        'console.log("seen:", leaked.join(" "), "kept:", process.env.KEEP_ME);',
+      ].join('\n'),
+    );
+    const result = ok(
+      await runAction(BUNDLES.train, {
+        cwd: dir,
+        inputs: { config: 'mlops.yaml', command: 'node trainer.mjs', token: 'secret-input' },
+        env: { ACTIONS_RUNTIME_TOKEN: 'runtime-secret', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-secret', KEEP_ME: 'yes' },
+      }),
+    );
+    expect(JSON.parse(result.outputs.metrics!)).toEqual({ leaked: 0 });
+    expect(result.stdout).toContain('kept: yes');
+  });
+
+  test('a NaN in a numeric column is a missing number, not a reason to treat the column as text', async () => {
+    const dir = await makeTempDir('mlops-nan-');
+    const rows = ['x,y'];
+    for (let i = 0; i < 200; i++) rows.push(`${i % 17 === 0 ? 'NaN' : (i / 10).toFixed(1)},${(i / 5).toFixed(2)}`);
+    await writeFile(join(dir, 'data.csv'), rows.join('\n') + '\n');
+    const result = ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { data: 'data.csv', target: 'y', epochs: '3' } }));
+    const pre = json(join(dir, result.outputs['model-dir']!, 'preprocess.json')) as {
+      features: Array<{ kind: string }>;
+      target: { task: string };
+    };
+    expect(pre.features[0]!.kind).toBe('numeric');
+    expect(pre.target.task).toBe('regression');
+  });
+
+  test('a class label that spells a workflow command is logged as text, not run', async () => {
+    const dir = await makeTempDir('mlops-inject-');
+    const rows = ['x,label'];
+    for (let i = 0; i < 60; i++) rows.push(`${i},${i % 2 === 0 ? '"a\n::error file=README.md,line=1::injected"' : 'b'}`);
+    await writeFile(join(dir, 'data.csv'), rows.join('\n') + '\n');
+    const result = ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { data: 'data.csv', target: 'label', epochs: '2' } }));
+    expect(result.annotations.filter((a) => a.command === 'error')).toEqual([]);
+    expect(result.stdout).not.toMatch(/^::error/m);
   });
 
   test('a failing trainer, or one that writes no metrics or no model, fails the step clearly', async () => {
@@ -336,6 +392,31 @@ describe('evaluate (dist/evaluate/index.js)', () => {
     expect(result.outputs['comment-url']).toBe('');
     expect(result.summary).toContain('Evaluation: penguins');
     emulator.assertClean();
+  });
+
+  test('test rows of a class the model never saw count as wrong, and are reported', async () => {
+    const copy = await project();
+    ok(await trainIn(copy));
+    const testFile = join(copy, 'data', 'penguins-test.csv');
+    const text = readFileSync(testFile, 'utf8');
+    const extra = text
+      .trim()
+      .split('\n')
+      .slice(1, 21)
+      .map((line) => line.replace(/^[A-Za-z]+,/, 'Emperor,'));
+    await writeFile(testFile, `${text.trim()}\n${extra.join('\n')}\n`);
+    const result = await runAction(BUNDLES.evaluate, { cwd: copy, inputs: { config: 'mlops.yaml', comment: 'false' } });
+    const metrics = JSON.parse(result.outputs.metrics!) as Record<string, number>;
+    expect(metrics.count).toBe(88);
+    // At most the 68 known birds are right: accuracy at most 68/88.
+    expect(metrics.accuracy).toBeLessThanOrEqual(68 / 88 + 1e-12);
+    expect(result.outputs.blessed).toBe('false');
+    expect(result.stdout).toMatch(/::warning[^\n]*20 test rows have a class the model .* never saw in training \(Emperor\)/);
+  });
+
+  test('the action declares the workflow token as the default for `token`', () => {
+    const action = readFileSync(join(ROOT, 'actions', 'evaluate', 'action.yml'), 'utf8');
+    expect(action).toMatch(/token:\n\s+description: [^\n]+\n\s+required: false\n\s+default: \$\{\{ github\.token \}\}/);
   });
 
   test('no test data or no model: clear errors', async () => {

@@ -6,6 +6,7 @@ import {
   MARKER_RESERVE,
   commentMarker,
   fitComment,
+  ownCommentTest,
   publishPrComment,
   splitMarkdownSections,
   upsertStickyComment,
@@ -105,6 +106,18 @@ describe('the sticky pull request comment, against the GitHub emulator', () => {
     expect(again).toEqual({ action: 'unchanged', comment: first.comment });
     expect(writes()).toEqual(['POST 201']);
     expect(emulator.commentsOn(REF, PR)[0]!.updatedAt).toBe(before);
+    emulator.assertClean();
+  });
+
+  test("a person's comment holding the marker is never taken over: ours is created beside it", async () => {
+    const [planted] = emulator.seedComments(REF, PR, [`${MARKER}\nI pasted the marker`], { login: 'outsider' });
+    const result = await upsertStickyComment(github, REF, PR, KEY, 'the real report');
+    expect(result.action).toBe('created');
+    expect(writes()).toEqual(['POST 201']);
+    expect(emulator.commentsOn(REF, PR).find((c) => c.id === planted!.id)!.body).toBe(`${MARKER}\nI pasted the marker`);
+    // With an explicit author, only that login's comment is ours.
+    const again = await upsertStickyComment(github, REF, PR, KEY, 'the real report, again', ownCommentTest('outsider'));
+    expect(again).toMatchObject({ action: 'updated', comment: { id: planted!.id } });
     emulator.assertClean();
   });
 

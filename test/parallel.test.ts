@@ -378,6 +378,14 @@ describe('parallel reading (dist/cli/index.js, MLOPS_READER_THREADS)', () => {
     });
   });
 
+  test('two parallel runs of the same file write byte-identical profiles (blocks go to readers in a fixed order)', async () => {
+    const again = await validate(dir, 'data.csv', PARALLEL, 'parallel-again');
+    const first = await readFile(join(dir, 'parallel', 'profile.json'), 'utf8');
+    const second = await readFile(join(dir, 'parallel-again', 'profile.json'), 'utf8');
+    expect(again.results.rows).toBe(parallel.results.rows);
+    expect(second === first).toBe(true);
+  });
+
   test('an invalid MLOPS_READER_THREADS is a user error naming the variable', async () => {
     const run = await runCli(['validate-data', '--data', 'clean.csv', '--output-dir', 'bad-env'], {
       cwd: dir,

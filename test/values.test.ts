@@ -290,3 +290,15 @@ describe('almost numbers are strings', () => {
     expect(kindOf(text)).toBe('string');
   });
 });
+
+describe('dates without a zone are UTC', () => {
+  test('parseIsoUtc reads zone-less dates and date-times as UTC, and honours explicit zones', async () => {
+    const { parseIsoUtc } = await import('../src/core/data/values.js');
+    expect(parseIsoUtc('2024-01-31')).toBe(Date.UTC(2024, 0, 31));
+    expect(parseIsoUtc('2024-01-31T05:06')).toBe(Date.UTC(2024, 0, 31, 5, 6));
+    expect(parseIsoUtc('2024-01-31 05:06:07')).toBe(Date.UTC(2024, 0, 31, 5, 6, 7));
+    expect(parseIsoUtc('2024-01-31T05:06:07+02:00')).toBe(Date.UTC(2024, 0, 31, 3, 6, 7));
+    expect(parseIsoUtc('2024-01-31T05:06:07Z')).toBe(Date.UTC(2024, 0, 31, 5, 6, 7));
+    expect(Number.isNaN(parseIsoUtc('2024-13-45'))).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@ export const id = 972;
 export const ids = [972];
 export const modules = {
 
-/***/ 6361:
+/***/ 96361:
 /***/ (function(__unused_webpack_module, exports) {
 
 // https://github.com/topojson/topojson-client v3.1.0 Copyright 2019 Mike Bostock
@@ -1920,7 +1920,7 @@ function union(...others) {
 
 /***/ }),
 
-/***/ 8781:
+/***/ 48781:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -2787,7 +2787,7 @@ var elasticInOut = (function custom(a, p) {
 
 /***/ }),
 
-/***/ 5907:
+/***/ 55907:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -3132,7 +3132,7 @@ function precisionRound(step, max) {
 
 /***/ }),
 
-/***/ 9493:
+/***/ 89493:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -6278,7 +6278,7 @@ function transverseMercator() {
 
 /***/ }),
 
-/***/ 7609:
+/***/ 67609:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -6311,7 +6311,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   piecewise: () => (/* binding */ piecewise),
 /* harmony export */   quantize: () => (/* binding */ quantize)
 /* harmony export */ });
-/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8781);
+/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(48781);
 // https://d3js.org/d3-interpolate/ v3.0.2 Copyright 2010-2026 Mike Bostock
 
 
@@ -6872,7 +6872,7 @@ function quantize(interpolator, n) {
 
 /***/ }),
 
-/***/ 4011:
+/***/ 54011:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -7068,7 +7068,7 @@ function pathRound(digits = 3) {
 
 /***/ }),
 
-/***/ 8513:
+/***/ 58513:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -7096,7 +7096,7 @@ function pathRound(digits = 3) {
 /* harmony export */   y8: () => (/* binding */ cardinal)
 /* harmony export */ });
 /* unused harmony exports areaRadial, curveBumpX, curveBumpY, lineRadial, link, linkHorizontal, linkRadial, linkVertical, pie, pointRadial, radialArea, radialLine, stack, stackOffsetDiverging, stackOffsetExpand, stackOffsetNone, stackOffsetSilhouette, stackOffsetWiggle, stackOrderAppearance, stackOrderAscending, stackOrderDescending, stackOrderInsideOut, stackOrderNone, stackOrderReverse, symbolAsterisk, symbolCircle, symbolCross, symbolDiamond, symbolDiamond2, symbolPlus, symbolSquare, symbolSquare2, symbolStar, symbolTimes, symbolTriangle, symbolTriangle2, symbolWye, symbolX, symbols, symbolsFill, symbolsStroke */
-/* harmony import */ var d3_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4011);
+/* harmony import */ var d3_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(54011);
 // https://d3js.org/d3-shape/ v3.2.1 Copyright 2010-2026 Mike Bostock
 
 
@@ -9174,7 +9174,7 @@ function reverse(series) {
 
 /***/ }),
 
-/***/ 3581:
+/***/ 73581:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -9185,7 +9185,7 @@ function reverse(series) {
 /* harmony export */   de: () => (/* binding */ formatLocale)
 /* harmony export */ });
 /* unused harmony exports isoFormat, isoParse, timeFormatDefaultLocale */
-/* harmony import */ var d3_time__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2071);
+/* harmony import */ var d3_time__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22071);
 // https://d3js.org/d3-time-format/ v4.1.1 Copyright 2010-2026 Mike Bostock
 
 
@@ -9924,7 +9924,7 @@ var parseIso = +new Date("2000-01-01T00:00:00.000Z")
 
 /***/ }),
 
-/***/ 2071:
+/***/ 22071:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10334,7 +10334,7 @@ const [timeTicks, timeTickInterval] = ticker(timeYear, timeMonth, timeSunday, ti
 
 /***/ }),
 
-/***/ 3937:
+/***/ 33937:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10485,7 +10485,7 @@ function interval(callback, delay, time) {
 
 /***/ }),
 
-/***/ 6290:
+/***/ 46290:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -10509,7 +10509,7 @@ const domImage = () => typeof Image !== 'undefined' ? Image : null;
 
 let NodeCanvas;
 try {
-  NodeCanvas = await __webpack_require__.e(/* import() */ 989).then(__webpack_require__.t.bind(__webpack_require__, 9989, 19));
+  NodeCanvas = await __webpack_require__.e(/* import() */ 989).then(__webpack_require__.t.bind(__webpack_require__, 79989, 19));
   if (!(NodeCanvas && NodeCanvas.createCanvas)) {
     NodeCanvas = null;
   }
@@ -10543,7 +10543,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4406:
+/***/ 94406:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -10552,8 +10552,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   resolvefilter: () => (/* binding */ ResolveFilter)
 /* harmony export */ });
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5793);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(566);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(80168);
 
 
 
@@ -11231,7 +11231,7 @@ ResolveFilter.Definition = {
 
 /***/ }),
 
-/***/ 566:
+/***/ 50566:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -11257,9 +11257,9 @@ ResolveFilter.Definition = {
 /* harmony export */   vC: () => (/* binding */ EventStream)
 /* harmony export */ });
 /* unused harmony export UniqueList */
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2617);
-/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9270);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(32617);
+/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(59270);
 
 
 
@@ -13345,7 +13345,7 @@ function transform(type) {
 
 /***/ }),
 
-/***/ 7842:
+/***/ 47842:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -13360,11 +13360,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   sortitems: () => (/* binding */ SortItems),
 /* harmony export */   stack: () => (/* binding */ Stack)
 /* harmony export */ });
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(566);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1046);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50566);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(91046);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(80168);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5793);
-/* harmony import */ var d3_interpolate__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7609);
+/* harmony import */ var d3_interpolate__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(67609);
 
 
 
@@ -14321,7 +14321,7 @@ function partition(data, groupby, sort, field) {
 
 /***/ }),
 
-/***/ 3270:
+/***/ 63270:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14522,7 +14522,7 @@ function parseThrottle(s) {
 
 /***/ }),
 
-/***/ 2314:
+/***/ 12314:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -14534,7 +14534,7 @@ function parseThrottle(s) {
 /* harmony export */   uS: () => (/* binding */ Literal)
 /* harmony export */ });
 /* unused harmony exports ASTNode, ArrayExpression, BinaryExpression, ConditionalExpression, Identifier, LogicalExpression, MemberExpression, ObjectExpression, Property, RawCode, UnaryExpression */
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
 
 
 const RawCode = 'RawCode';
@@ -16137,7 +16137,7 @@ function codegen (opt) {
 
 /***/ }),
 
-/***/ 6122:
+/***/ 36122:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -16149,9 +16149,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/vega-dataflow/build/vega-dataflow.js
-var vega_dataflow = __webpack_require__(566);
+var vega_dataflow = __webpack_require__(50566);
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 ;// CONCATENATED MODULE: ./node_modules/d3-quadtree/dist/d3-quadtree.mjs
 // https://d3js.org/d3-quadtree/ v3.0.2 Copyright 2010-2026 Mike Bostock
 function tree_add(d) {
@@ -16650,7 +16650,7 @@ function set(type, name, callback) {
 
 
 // EXTERNAL MODULE: ./node_modules/d3-timer/dist/d3-timer.mjs
-var d3_timer = __webpack_require__(3937);
+var d3_timer = __webpack_require__(33937);
 ;// CONCATENATED MODULE: ./node_modules/d3-force/dist/d3-force.mjs
 // https://d3js.org/d3-force/ v3.0.1 Copyright 2010-2026 Mike Bostock
 
@@ -17626,7 +17626,7 @@ function setForceParam(f, v, _) {
 
 /***/ }),
 
-/***/ 9270:
+/***/ 59270:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -17638,10 +17638,10 @@ function setForceParam(f, v, _) {
 /* harmony export */ });
 /* unused harmony exports numberFormatLocale, resetNumberFormatDefaultLocale, resetTimeFormatDefaultLocale, timeFormatLocale */
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5793);
-/* harmony import */ var d3_format__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5907);
-/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2694);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(168);
-/* harmony import */ var d3_time_format__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3581);
+/* harmony import */ var d3_format__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(55907);
+/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(52694);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(80168);
+/* harmony import */ var d3_time_format__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(73581);
 
 
 
@@ -17842,17 +17842,17 @@ __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony export */   YK: () => (/* binding */ parser)
 /* harmony export */ });
 /* unused harmony exports DataPrefix, IndexPrefix, ScalePrefix, SignalPrefix, bandspace, bandwidth, codeGenerator, codegenParams, containerSize, contrast, copy, data, dataVisitor, dayAbbrevFormat, dayFormat, debug, domain, easeFunctions, encode, format, geoArea, geoBounds, geoCentroid, geoScale, geoShape, geoTranslate, inScope, indata, indataVisitor, indexof, info, interpolateLinear, invert, join, lastindexof, luminance, merge, modify, monthAbbrevFormat, monthFormat, pathShape, pinchAngle, pinchDistance, pluck, range, replace, reverse, scale, scaleGradient, scaleVisitor, screen, setdata, slice, sort, timeFormat, timeParse, treeAncestors, treePath, utcFormat, utcParse, warn, windowSize */
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
 /* harmony import */ var d3_ease__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7837);
-/* harmony import */ var vega_expression__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2314);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1046);
-/* harmony import */ var d3_geo__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(9493);
-/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(8781);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(566);
-/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7478);
-/* harmony import */ var vega_selections__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4911);
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1146);
-/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2694);
+/* harmony import */ var vega_expression__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(12314);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(91046);
+/* harmony import */ var d3_geo__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(89493);
+/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(48781);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(50566);
+/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(17478);
+/* harmony import */ var vega_selections__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(54911);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(61146);
+/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(52694);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(5793);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_scenegraph__WEBPACK_IMPORTED_MODULE_4__]);
 vega_scenegraph__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
@@ -18737,7 +18737,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3652:
+/***/ 43652:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -18754,14 +18754,14 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   kde2d: () => (/* binding */ KDE2D),
 /* harmony export */   projection: () => (/* binding */ Projection)
 /* harmony export */ });
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(566);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(80168);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5793);
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1146);
-/* harmony import */ var vega_projection__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6412);
-/* harmony import */ var d3_geo__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9493);
-/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8781);
-/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6290);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(61146);
+/* harmony import */ var vega_projection__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76412);
+/* harmony import */ var d3_geo__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(89493);
+/* harmony import */ var d3_color__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(48781);
+/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(46290);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_canvas__WEBPACK_IMPORTED_MODULE_4__]);
 vega_canvas__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
@@ -20090,7 +20090,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5485:
+/***/ 15485:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -20108,9 +20108,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/vega-dataflow/build/vega-dataflow.js
-var vega_dataflow = __webpack_require__(566);
+var vega_dataflow = __webpack_require__(50566);
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 ;// CONCATENATED MODULE: ./node_modules/d3-hierarchy/dist/d3-hierarchy.mjs
 // https://d3js.org/d3-hierarchy/ v3.1.3 Copyright 2010-2026 Mike Bostock
 function defaultSeparation$1(a, b) {
@@ -22064,7 +22064,7 @@ Treemap.Definition = {
 
 /***/ }),
 
-/***/ 9622:
+/***/ 19622:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -22072,10 +22072,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   label: () => (/* binding */ Label)
 /* harmony export */ });
-/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7478);
-/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6290);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(566);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(168);
+/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(17478);
+/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(46290);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(50566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(80168);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_scenegraph__WEBPACK_IMPORTED_MODULE_0__, vega_canvas__WEBPACK_IMPORTED_MODULE_1__]);
 ([vega_scenegraph__WEBPACK_IMPORTED_MODULE_0__, vega_canvas__WEBPACK_IMPORTED_MODULE_1__] = __webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__);
 
@@ -22959,7 +22959,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2617:
+/***/ 32617:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -22976,9 +22976,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __webpack_require__(9896);
+var external_fs_ = __webpack_require__(79896);
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 ;// CONCATENATED MODULE: ./node_modules/d3-dsv/dist/d3-dsv.mjs
 // https://d3js.org/d3-dsv/ v3.0.2 Copyright 2013-2026 Mike Bostock
 var EOL = {},
@@ -23190,9 +23190,9 @@ const fixtz = new Date("2019-01-01T00:00").getHours() || new Date("2019-07-01T00
 
 
 // EXTERNAL MODULE: ./node_modules/topojson-client/dist/topojson-client.js
-var topojson_client = __webpack_require__(6361);
+var topojson_client = __webpack_require__(96361);
 // EXTERNAL MODULE: ./node_modules/vega-format/build/vega-format.js
-var vega_format = __webpack_require__(9270);
+var vega_format = __webpack_require__(59270);
 ;// CONCATENATED MODULE: ./node_modules/vega-loader/build/vega-loader.node.js
 
 
@@ -23531,7 +23531,7 @@ const loader = loaderFactory(external_fs_);
 
 /***/ }),
 
-/***/ 9498:
+/***/ 49498:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -23539,11 +23539,11 @@ __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony export */   qg: () => (/* binding */ parse)
 /* harmony export */ });
 /* unused harmony exports AxisDomainRole, AxisGridRole, AxisLabelRole, AxisRole, AxisTickRole, AxisTitleRole, DataScope, FrameRole, LegendEntryRole, LegendLabelRole, LegendRole, LegendSymbolRole, LegendTitleRole, MarkRole, Scope, ScopeRole, config, signal, signalUpdates, stream */
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
 /* harmony import */ var vega_functions__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5612);
-/* harmony import */ var vega_event_selector__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3270);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1046);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(566);
+/* harmony import */ var vega_event_selector__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(63270);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91046);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(50566);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_functions__WEBPACK_IMPORTED_MODULE_1__]);
 vega_functions__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
@@ -27343,7 +27343,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6412:
+/***/ 76412:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -27355,7 +27355,7 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/d3-geo/dist/d3-geo.mjs
-var d3_geo = __webpack_require__(9493);
+var d3_geo = __webpack_require__(89493);
 ;// CONCATENATED MODULE: ./node_modules/d3-geo-projection/src/math.js
 var abs = Math.abs;
 var atan = Math.atan;
@@ -27454,7 +27454,7 @@ var mollweideRaw = mollweideBromleyRaw(sqrt2 / halfPi, sqrt2, pi);
 }
 
 // EXTERNAL MODULE: ./node_modules/vega-scale/build/vega-scale.js + 2 modules
-var vega_scale = __webpack_require__(1046);
+var vega_scale = __webpack_require__(91046);
 ;// CONCATENATED MODULE: ./node_modules/vega-projection/build/vega-projection.js
 
 
@@ -27531,7 +27531,7 @@ for (const key in projections) {
 
 /***/ }),
 
-/***/ 8926:
+/***/ 58926:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -27539,9 +27539,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   loess: () => (/* binding */ Loess),
 /* harmony export */   regression: () => (/* binding */ Regression)
 /* harmony export */ });
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1146);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(168);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(61146);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(80168);
 
 
 
@@ -27780,14 +27780,14 @@ Regression.Definition = {
 
 /***/ }),
 
-/***/ 7834:
+/***/ 77834:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   _: () => (/* binding */ context)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
 
 
 
@@ -28379,7 +28379,7 @@ Context.prototype = Subcontext.prototype = {
 
 /***/ }),
 
-/***/ 1046:
+/***/ 91046:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -28434,17 +28434,17 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: DiscreteLegend, Identity, isTemporal, scaleCopy
 
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 // EXTERNAL MODULE: ./node_modules/d3-array/dist/d3-array.mjs
 var d3_array = __webpack_require__(5793);
 // EXTERNAL MODULE: ./node_modules/d3-interpolate/dist/d3-interpolate.mjs
-var d3_interpolate = __webpack_require__(7609);
+var d3_interpolate = __webpack_require__(67609);
 // EXTERNAL MODULE: ./node_modules/d3-format/dist/d3-format.mjs
-var d3_format = __webpack_require__(5907);
+var d3_format = __webpack_require__(55907);
 // EXTERNAL MODULE: ./node_modules/d3-time/dist/d3-time.mjs
-var d3_time = __webpack_require__(2071);
+var d3_time = __webpack_require__(22071);
 // EXTERNAL MODULE: ./node_modules/d3-time-format/dist/d3-time-format.mjs
-var d3_time_format = __webpack_require__(3581);
+var d3_time_format = __webpack_require__(73581);
 ;// CONCATENATED MODULE: ./node_modules/d3-scale/dist/d3-scale.mjs
 // https://d3js.org/d3-scale/ v4.0.3 Copyright 2010-2026 Mike Bostock
 
@@ -29613,7 +29613,7 @@ function divergingSqrt() {
 
 
 // EXTERNAL MODULE: ./node_modules/d3-color/dist/d3-color.mjs
-var d3_color = __webpack_require__(8781);
+var d3_color = __webpack_require__(48781);
 ;// CONCATENATED MODULE: ./node_modules/d3-scale-chromatic/dist/d3-scale-chromatic.mjs
 // https://d3js.org/d3-scale-chromatic/ v3.1.1 Copyright 2010-2026 Mike Bostock; 2002 Cynthia Brewer, Mark Harrower, and The Pennsylvania State University
 
@@ -30057,7 +30057,7 @@ var plasma = ramp(colors("0d088710078813078916078a19068c1b068d1d068e20068f220690
 
 
 // EXTERNAL MODULE: ./node_modules/vega-time/build/vega-time.js
-var vega_time = __webpack_require__(2694);
+var vega_time = __webpack_require__(52694);
 ;// CONCATENATED MODULE: ./node_modules/vega-scale/build/vega-scale.js
 
 
@@ -30853,7 +30853,7 @@ function domainCaption(locale, scale, opt) {
 
 /***/ }),
 
-/***/ 7478:
+/***/ 17478:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -30916,12 +30916,12 @@ __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony export */   y$: () => (/* binding */ intersect),
 /* harmony export */   zx: () => (/* binding */ point)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var d3_shape__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8513);
-/* harmony import */ var d3_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4011);
-/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6290);
-/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2617);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1046);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var d3_shape__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(58513);
+/* harmony import */ var d3_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(54011);
+/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(46290);
+/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(32617);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(91046);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_canvas__WEBPACK_IMPORTED_MODULE_2__]);
 vega_canvas__WEBPACK_IMPORTED_MODULE_2__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
@@ -35931,7 +35931,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4911:
+/***/ 54911:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -36114,9 +36114,9 @@ function set(values) {
 }
 
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 // EXTERNAL MODULE: ./node_modules/vega-expression/build/vega-expression.js
-var vega_expression = __webpack_require__(2314);
+var vega_expression = __webpack_require__(12314);
 ;// CONCATENATED MODULE: ./node_modules/vega-selections/build/vega-selection.js
 
 
@@ -36463,7 +36463,7 @@ function selectionVisitor(name, args, scope, params) {
 
 /***/ }),
 
-/***/ 1146:
+/***/ 61146:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -37664,7 +37664,7 @@ function angleDelta(p, q, r, sx, sy) {
 
 /***/ }),
 
-/***/ 2694:
+/***/ 52694:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -37700,8 +37700,8 @@ function angleDelta(p, q, r, sx, sy) {
 /* harmony export */   wO: () => (/* binding */ isoweek),
 /* harmony export */   xo: () => (/* binding */ dayofyear)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var d3_time__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2071);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var d3_time__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(22071);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5793);
 
 
@@ -38178,7 +38178,7 @@ function detectTimeUnits(data, field, utc) {
 
 /***/ }),
 
-/***/ 9630:
+/***/ 49630:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -38224,11 +38224,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   values: () => (/* binding */ Values),
 /* harmony export */   window: () => (/* binding */ Window)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1146);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(61146);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5793);
-/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2694);
+/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(52694);
 
 
 
@@ -41987,7 +41987,7 @@ function adjustRange(w, bisect) {
 
 /***/ }),
 
-/***/ 168:
+/***/ 80168:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -43112,7 +43112,7 @@ function visitArray(array, filter, visitor) {
 
 /***/ }),
 
-/***/ 7472:
+/***/ 37472:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -43125,9 +43125,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   render: () => (/* binding */ Render),
 /* harmony export */   viewlayout: () => (/* binding */ ViewLayout)
 /* harmony export */ });
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(566);
-/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7478);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50566);
+/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(17478);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(80168);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_scenegraph__WEBPACK_IMPORTED_MODULE_1__]);
 vega_scenegraph__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
@@ -44454,21 +44454,21 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8026:
+/***/ 18026:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   S: () => (/* binding */ View)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
-/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7478);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
+/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(17478);
 /* harmony import */ var d3_array__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5793);
 /* harmony import */ var vega_functions__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5612);
-/* harmony import */ var vega_runtime__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7834);
-/* harmony import */ var d3_timer__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3937);
-/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9270);
+/* harmony import */ var vega_runtime__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(77834);
+/* harmony import */ var d3_timer__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(33937);
+/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(59270);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_scenegraph__WEBPACK_IMPORTED_MODULE_2__, vega_functions__WEBPACK_IMPORTED_MODULE_3__]);
 ([vega_scenegraph__WEBPACK_IMPORTED_MODULE_2__, vega_functions__WEBPACK_IMPORTED_MODULE_3__] = __webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__);
 
@@ -45835,7 +45835,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 909:
+/***/ 40909:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -45847,9 +45847,9 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/vega-dataflow/build/vega-dataflow.js
-var vega_dataflow = __webpack_require__(566);
+var vega_dataflow = __webpack_require__(50566);
 // EXTERNAL MODULE: ./node_modules/vega-util/build/index.js + 49 modules
-var build = __webpack_require__(168);
+var build = __webpack_require__(80168);
 ;// CONCATENATED MODULE: ./node_modules/d3-delaunay/dist/d3-delaunay.mjs
 // https://github.com/d3/d3-delaunay v6.0.6 Copyright 2018-2026 Observable, Inc., 2021 Mapbox
 const epsilon$1 = 1.1102230246251565e-16;
@@ -47546,7 +47546,7 @@ function isPoint(p) {
 
 /***/ }),
 
-/***/ 7624:
+/***/ 37624:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -47554,11 +47554,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   wordcloud: () => (/* binding */ Wordcloud)
 /* harmony export */ });
-/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6290);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(168);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1046);
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1146);
+/* harmony import */ var vega_canvas__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(46290);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(80168);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(91046);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(61146);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_canvas__WEBPACK_IMPORTED_MODULE_0__]);
 vega_canvas__WEBPACK_IMPORTED_MODULE_0__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
@@ -48106,7 +48106,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3972:
+/***/ 33972:
 /***/ ((__webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
@@ -48349,32 +48349,32 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   zoomPow: () => (/* reexport safe */ vega_util__WEBPACK_IMPORTED_MODULE_0__.SW),
 /* harmony export */   zoomSymlog: () => (/* reexport safe */ vega_util__WEBPACK_IMPORTED_MODULE_0__.B2)
 /* harmony export */ });
-/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(168);
-/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(566);
-/* harmony import */ var vega_transforms__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9630);
-/* harmony import */ var vega_view_transforms__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7472);
-/* harmony import */ var vega_encode__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7842);
-/* harmony import */ var vega_geo__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3652);
-/* harmony import */ var vega_force__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6122);
-/* harmony import */ var vega_hierarchy__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5485);
-/* harmony import */ var vega_label__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9622);
-/* harmony import */ var vega_regression__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(8926);
-/* harmony import */ var vega_voronoi__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(909);
-/* harmony import */ var vega_wordcloud__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(7624);
-/* harmony import */ var vega_crossfilter__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(4406);
-/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(1146);
-/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(2694);
-/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(2617);
-/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_16__ = __webpack_require__(7478);
-/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_17__ = __webpack_require__(1046);
-/* harmony import */ var vega_projection__WEBPACK_IMPORTED_MODULE_18__ = __webpack_require__(6412);
-/* harmony import */ var vega_view__WEBPACK_IMPORTED_MODULE_19__ = __webpack_require__(8026);
-/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_20__ = __webpack_require__(9270);
+/* harmony import */ var vega_util__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(80168);
+/* harmony import */ var vega_dataflow__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50566);
+/* harmony import */ var vega_transforms__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(49630);
+/* harmony import */ var vega_view_transforms__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(37472);
+/* harmony import */ var vega_encode__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(47842);
+/* harmony import */ var vega_geo__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(43652);
+/* harmony import */ var vega_force__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(36122);
+/* harmony import */ var vega_hierarchy__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(15485);
+/* harmony import */ var vega_label__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(19622);
+/* harmony import */ var vega_regression__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(58926);
+/* harmony import */ var vega_voronoi__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(40909);
+/* harmony import */ var vega_wordcloud__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(37624);
+/* harmony import */ var vega_crossfilter__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(94406);
+/* harmony import */ var vega_statistics__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(61146);
+/* harmony import */ var vega_time__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(52694);
+/* harmony import */ var vega_loader__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(32617);
+/* harmony import */ var vega_scenegraph__WEBPACK_IMPORTED_MODULE_16__ = __webpack_require__(17478);
+/* harmony import */ var vega_scale__WEBPACK_IMPORTED_MODULE_17__ = __webpack_require__(91046);
+/* harmony import */ var vega_projection__WEBPACK_IMPORTED_MODULE_18__ = __webpack_require__(76412);
+/* harmony import */ var vega_view__WEBPACK_IMPORTED_MODULE_19__ = __webpack_require__(18026);
+/* harmony import */ var vega_format__WEBPACK_IMPORTED_MODULE_20__ = __webpack_require__(59270);
 /* harmony import */ var vega_functions__WEBPACK_IMPORTED_MODULE_21__ = __webpack_require__(5612);
-/* harmony import */ var vega_parser__WEBPACK_IMPORTED_MODULE_22__ = __webpack_require__(9498);
-/* harmony import */ var vega_runtime__WEBPACK_IMPORTED_MODULE_23__ = __webpack_require__(7834);
-/* harmony import */ var vega_expression__WEBPACK_IMPORTED_MODULE_24__ = __webpack_require__(2314);
-/* harmony import */ var vega_event_selector__WEBPACK_IMPORTED_MODULE_25__ = __webpack_require__(3270);
+/* harmony import */ var vega_parser__WEBPACK_IMPORTED_MODULE_22__ = __webpack_require__(49498);
+/* harmony import */ var vega_runtime__WEBPACK_IMPORTED_MODULE_23__ = __webpack_require__(77834);
+/* harmony import */ var vega_expression__WEBPACK_IMPORTED_MODULE_24__ = __webpack_require__(12314);
+/* harmony import */ var vega_event_selector__WEBPACK_IMPORTED_MODULE_25__ = __webpack_require__(63270);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([vega_view_transforms__WEBPACK_IMPORTED_MODULE_3__, vega_geo__WEBPACK_IMPORTED_MODULE_5__, vega_label__WEBPACK_IMPORTED_MODULE_8__, vega_wordcloud__WEBPACK_IMPORTED_MODULE_11__, vega_scenegraph__WEBPACK_IMPORTED_MODULE_16__, vega_view__WEBPACK_IMPORTED_MODULE_19__, vega_functions__WEBPACK_IMPORTED_MODULE_21__, vega_parser__WEBPACK_IMPORTED_MODULE_22__]);
 ([vega_view_transforms__WEBPACK_IMPORTED_MODULE_3__, vega_geo__WEBPACK_IMPORTED_MODULE_5__, vega_label__WEBPACK_IMPORTED_MODULE_8__, vega_wordcloud__WEBPACK_IMPORTED_MODULE_11__, vega_scenegraph__WEBPACK_IMPORTED_MODULE_16__, vega_view__WEBPACK_IMPORTED_MODULE_19__, vega_functions__WEBPACK_IMPORTED_MODULE_21__, vega_parser__WEBPACK_IMPORTED_MODULE_22__] = __webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__);
 

@@ -34150,8 +34150,9 @@ class GitHubStepIO {
         this.summaryBytes += Buffer.byteLength(text);
         await summary.addRaw(text, true).write();
     }
+    /** Log lines may carry data (class names, file names): a line starting with `::` would be a workflow command, so `::` is broken up. */
     info(message) {
-        info(message);
+        info(message.replace(/::/g, ':\u200b:'));
     }
     warning(message, where) {
         warning(message, annotation(where));
@@ -34508,7 +34509,8 @@ function unescapeQuotes(text) {
 /* harmony export */   LL: () => (/* binding */ DEFAULT_NULL_VALUES),
 /* harmony export */   b8: () => (/* binding */ Kind),
 /* harmony export */   g7: () => (/* binding */ decodeText),
-/* harmony export */   kd: () => (/* binding */ KIND_NAMES)
+/* harmony export */   kd: () => (/* binding */ KIND_NAMES),
+/* harmony export */   nP: () => (/* binding */ parseIsoUtc)
 /* harmony export */ });
 /**
  * Classifying one text field (as bytes) into the kind of value it holds, without
@@ -34617,7 +34619,7 @@ class ValueClassifier {
             return Kind.Boolean;
         }
         if (DATETIME_TEXT.test(text)) {
-            const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+            const ms = parseIsoUtc(text);
             if (!Number.isNaN(ms)) {
                 this.value = ms;
                 return Kind.Datetime;
@@ -34693,6 +34695,11 @@ class ValueClassifier {
         }
         return kind;
     }
+}
+/** Milliseconds of an ISO 8601 date or date-time; without a zone it is UTC, whatever the machine's time zone. NaN if invalid. */
+function parseIsoUtc(text) {
+    const iso = text.length === 10 ? `${text}T00:00:00` : text.replace(' ', 'T');
+    return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
 }
 
 
@@ -36246,7 +36253,7 @@ class ColumnChecker {
 }
 function boundFor(check, type, column, key) {
     if (type === 'datetime') {
-        const ms = typeof check.value === 'string' ? Date.parse(check.value) : check.value;
+        const ms = typeof check.value === 'string' ? (0,_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .parseIsoUtc */ .nP)(check.value) : check.value;
         if (Number.isNaN(ms))
             throw new Error(`columns.${column}.${key}: "${check.value}" is not a date or time (use ISO 8601, e.g. 2024-01-31)`);
         return { check: { ...check, value: ms }, text: String(check.value) };
@@ -36668,7 +36675,10 @@ class ReaderPool {
     readers = [];
     failure = null;
     wake = null;
+    /** Each reader's final state, by reader: merged in this fixed order, so results do not depend on timing. */
     states = [];
+    received = 0;
+    nextReader = 0;
     constructor(size, settings, depth = 2) {
         this.depth = depth;
         if (!readerScript)
@@ -36679,8 +36689,10 @@ class ReaderPool {
             worker.on('message', (message) => {
                 if (message.type === 'done')
                     reader.inFlight--;
-                else if (message.type === 'state')
-                    this.states.push(message.state);
+                else if (message.type === 'state') {
+                    this.states[i] = message.state;
+                    this.received++;
+                }
                 else
                     this.failure = new Error(`a data reader failed: ${message.message}`);
                 this.notify();
@@ -36711,12 +36723,13 @@ class ReaderPool {
             worker.postMessage({ type: 'file', fileIndex, file, delimiter, header });
     }
     /**
-     * Hands the whole records in buf[start, end) to the least busy reader (waiting while
-     * all are full). A buffer that owns its memory is moved, not copied: do not use it after.
+     * Hands the whole records in buf[start, end) to the next reader in turn (waiting
+     * while it is full). A buffer that owns its memory is moved, not copied: do not use it after.
      */
     async dispatch(fileIndex, buf, start, end, baseRow, baseLine) {
-        await this.waitFor(() => this.readers.some((r) => r.inFlight < this.depth));
-        const reader = this.readers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+        // Blocks go round the readers in turn, so each reader sees the same rows on every run.
+        const reader = this.readers[this.nextReader++ % this.readers.length];
+        await this.waitFor(() => reader.inFlight < this.depth);
         const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
         let message;
         if (owned) {
@@ -36735,7 +36748,7 @@ class ReaderPool {
         try {
             for (const { worker } of this.readers)
                 worker.postMessage({ type: 'finish' });
-            await this.waitFor(() => this.states.length === this.readers.length);
+            await this.waitFor(() => this.received === this.readers.length);
             return this.states;
         }
         finally {
@@ -39507,9 +39520,13 @@ async function runValidateData(io) {
     }
     return { valid, errors, warnings, reportPath, profilePath, resultsPath, scan };
 }
-/** The step's output folder: the `output-dir` input, else output_dir in mlops.yaml, else .mlops beside it. */
-function outputDirFor(io, loaded, step) {
-    const input = io.getInput('output-dir');
+/**
+ * A step's output folder: for the running step (`own`), the `output-dir` input when
+ * set; else output_dir in mlops.yaml, else .mlops beside mlops.yaml. Other steps'
+ * folders (a model to evaluate, a report to include) never follow this step's input.
+ */
+function outputDirFor(io, loaded, step, own = true) {
+    const input = own ? io.getInput('output-dir') : '';
     if (input)
         return (0,external_node_path_.resolve)(process.cwd(), input);
     if (loaded.config.output_dir)

@@ -1,6 +1,6 @@
 /** evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on the pull request. */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse as parseYaml } from 'yaml';
@@ -24,11 +24,12 @@ import { formatZodError } from '../core/zod-errors.js';
 import { publishPrComment } from '../core/report/pr-comment.js';
 import { initBackend } from '../core/train/backend.js';
 import { loadModel } from '../core/train/model-io.js';
-import { labelOf } from '../core/train/preprocess.js';
+import { inferTask, labelOf } from '../core/train/preprocess.js';
 import { fullMetrics, scalarMetrics, scoreRows } from '../core/train/score.js';
 import type { Scored } from '../core/train/score.js';
 import { gitHubFromEnvironment } from '../adapters/github/github-api.js';
 import type { StepIO } from '../ports/step-io.js';
+import { actionsRuntimeAvailable } from '../ports/storage.js';
 import { choiceInput, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 import { outputDirFor, shown } from './validate-data.js';
@@ -57,7 +58,6 @@ export const evaluate: StepSpec = {
         'Instead of a model: a CSV of predictions from any framework, with columns y_true and y_pred, and for classification optional score:<class> columns of probabilities.',
     },
     data: { description: 'Held-out test data files or globs, one per line. Default: data.test in mlops.yaml.', list: true },
-    target: { description: 'The label column. Default: data.target in mlops.yaml, else the model card.' },
     'baseline-model-dir': {
       description:
         'A baseline model directory (for example the model in production), scored on the same test data. Default: evaluate.baseline.model.',
@@ -135,11 +135,18 @@ async function readBaselineMetrics(path: string): Promise<Record<string, unknown
   return value;
 }
 
-async function scoreModel(dir: string, table: Table): Promise<Evaluated> {
+async function scoreModel(dir: string, table: Table, warn?: (message: string) => void): Promise<Evaluated> {
   const loaded = await loadModel(dir);
   const rows = Array.from({ length: table.rows }, (_, i) => i);
-  const scored = await scoreRows(loaded.model, loaded.preprocess, table, rows);
+  const scored = await scoreRows(loaded.model, loaded.preprocess, table, rows, true);
   loaded.model.dispose();
+  if (scored.task === 'classification' && scored.classes.length > (loaded.preprocess.target as { classes: string[] }).classes.length) {
+    const unseen = scored.classes.slice((loaded.preprocess.target as { classes: string[] }).classes.length);
+    const count = scored.yTrue.filter((y) => y >= (loaded.preprocess.target as { classes: string[] }).classes.length).length;
+    warn?.(
+      `${count} test rows have a class the model ${dir} never saw in training (${unseen.join(', ')}); they count as wrong predictions.`,
+    );
+  }
   if (scored.rows.length === 0)
     throw new UserError(
       `no test rows have a usable target "${loaded.preprocess.target.name}"`,
@@ -155,7 +162,9 @@ async function scorePredictions(path: string, format: DataFormat | 'auto'): Prom
   const yPred = tableColumn(table, 'y_pred', 'predictions column');
   const scoreColumns = table.columns.filter((c) => c.name.startsWith('score:'));
   const rows = Array.from({ length: table.rows }, (_, i) => i).filter((r) => labelOf(yTrue, r) !== null && labelOf(yPred, r) !== null);
-  const classification = yTrue.texts !== null || yPred.texts !== null || scoreColumns.length > 0;
+  // Classification for text labels, score columns, or a few whole-number labels (0/1); else regression.
+  const classification =
+    yTrue.texts !== null || yPred.texts !== null || scoreColumns.length > 0 || inferTask(yTrue, rows) === 'classification';
   if (!classification) {
     const truth = rows.map((r) => yTrue.numbers[r]!);
     const predicted = rows.map((r) => yPred.numbers[r]!);
@@ -212,6 +221,8 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   const format = (loaded.config.data.format ?? 'auto') as DataFormat | 'auto';
   const outputDir = outputDirFor(io, loaded, 'evaluate');
   const modelName = loaded.config.model?.name ?? 'model';
+  // A blessing from an earlier run must not outlive a failed one.
+  await rm(join(outputDir, 'blessing.json'), { force: true });
 
   // The candidate.
   const predictionsInput = io.getInput('predictions');
@@ -220,7 +231,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   let table: Table | null = null;
   let dataFiles: string[] = [];
   if (predictionsInput) {
-    candidate = await scorePredictions(resolve(predictionsInput), format);
+    candidate = await scorePredictions(resolve(predictionsInput), 'auto');
     candidateSource = shown(resolve(predictionsInput));
     dataFiles = [candidateSource];
   } else {
@@ -233,13 +244,15 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
         'Set the `data` input (or --data), or data.test in mlops.yaml: held-out rows the model never trained on.',
       );
     dataFiles = (await expandPaths(patterns)).map(shown);
-    const modelDir = io.getInput('model-dir') ? resolve(io.getInput('model-dir')) : join(outputDirFor(io, loaded, 'train'), 'model');
+    const modelDir = io.getInput('model-dir') ? resolve(io.getInput('model-dir')) : join(outputDirFor(io, loaded, 'train', false), 'model');
     if (!existsSync(modelDir))
       throw new UserError(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const backend = await initBackend(undefined, (line) => io.warning(line));
     io.info(`TensorFlow.js backend: ${backend}`);
     table = await readTable(dataFiles, { format, nullValues: loaded.config.data.null_values });
-    candidate = await io.group(`Scoring ${shown(modelDir)} on ${table.rows} test rows`, () => scoreModel(modelDir, table!));
+    candidate = await io.group(`Scoring ${shown(modelDir)} on ${table.rows} test rows`, () =>
+      scoreModel(modelDir, table!, (m) => io.warning(m)),
+    );
     candidateSource = shown(modelDir);
   }
 
@@ -263,7 +276,9 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
         'a baseline model needs test data to score it on',
         'Use baseline-metrics with predictions, or give a model-dir and test data.',
       );
-    const scored = await io.group(`Scoring the baseline ${shown(baselineDir)}`, () => scoreModel(baselineDir, table!));
+    const scored = await io.group(`Scoring the baseline ${shown(baselineDir)}`, () =>
+      scoreModel(baselineDir, table!, (m) => io.warning(m)),
+    );
     baseline = { source: shown(baselineDir), metrics: scored.metrics as unknown as Record<string, unknown> };
   } else if (baselineMetricsFile) {
     baseline = { source: shown(baselineMetricsFile), metrics: await readBaselineMetrics(baselineMetricsFile) };
@@ -350,6 +365,17 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   io.info(`${blessing.blessed ? 'Blessed' : 'Not blessed'}: ${blessing.blessed ? 'every gate passed' : blessing.reasons.join(' ')}`);
   io.info(`Reports: ${shown(paths.report)}, ${shown(paths.html)}`);
 
+  if (io.onGitHub && actionsRuntimeAvailable()) {
+    // The reports (HTML included) as an artifact of the run, linked from the comment's run link.
+    const name = `evaluation-${modelName}`;
+    try {
+      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
+      const { location } = await store.upload(name, outputDir);
+      io.info(`Uploaded the reports as artifact "${name}": ${location}`);
+    } catch (error) {
+      io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
+    }
+  }
   const commentUrl = await comment(io, loaded, report);
   io.setOutput('blessed', String(blessing.blessed));
   io.setOutput('metrics', JSON.stringify(candidateScalars));
@@ -388,7 +414,7 @@ async function comment(io: StepIO, loaded: LoadedConfig, report: EvaluationRepor
   const { header, sections } = evaluationSections(report);
   const validationPath = io.getInput('validation-report')
     ? resolve(io.getInput('validation-report'))
-    : join(outputDirFor(io, loaded, 'validate-data'), 'report.md');
+    : join(outputDirFor(io, loaded, 'validate-data', false), 'report.md');
   const extra: Array<{ title: string; body: string; fold?: boolean }> = [];
   if (existsSync(validationPath))
     extra.push({ title: 'Data validation', body: (await readFile(validationPath, 'utf8')).replace(/^## /gm, '#### '), fold: true });

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { asList, configPath, loadConfig } from '../core/config/config.js';
 import type { LoadedConfig } from '../core/config/config.js';
@@ -165,10 +166,12 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
   for (const file of codeFiles) codeHashes.push(await hashFile(file));
   const trainer = command
     ? { kind: 'command', command, code: codeHashes.map((h) => ({ path: shown(h.path), sha256: h.sha256 })) }
-    : { kind: 'builtin', version: TRAINER_VERSION };
+    : { kind: 'builtin', version: TRAINER_VERSION, build: await codeIdentity() };
   const hashes = {
     data: sha256(stableJson(dataHashes.map((h) => h.sha256))),
-    params: sha256(stableJson({ params, target })),
+    params: sha256(
+      stableJson({ params, target, format: loaded.config.data.format ?? 'auto', nullValues: loaded.config.data.null_values ?? null }),
+    ),
     code: sha256(stableJson(trainer)),
   };
   const cacheKey = `mlops-train-${modelName}-${sha256(stableJson(hashes)).slice(0, 40)}`;
@@ -176,7 +179,7 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
   // GitHub's storage clients are large: loaded only on a runner (a chunk of their own in the bundle).
   const cache: RunCache = onRunner
     ? new (await import('../adapters/github/storage.js')).GitHubRunCache()
-    : new LocalRunCache(join(outputDirFor(io, loaded, 'cache'), 'train'));
+    : new LocalRunCache(join(outputDirFor(io, loaded, 'cache', false), 'train'));
 
   if (useCache) {
     const hit = await io.group(`Looking for an identical earlier run (${cache.description})`, async () => {
@@ -265,6 +268,18 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
   const outcome = { modelDir, metrics, cacheHit: false, backend, cacheKey };
   await finish(io, outcome, modelName, card);
   return outcome;
+}
+
+/**
+ * The identity of the running code: a hash of this bundle (or source file), so that
+ * a new release of the action never reuses models its predecessor trained.
+ */
+async function codeIdentity(): Promise<string> {
+  try {
+    return (await hashFile(fileURLToPath(import.meta.url))).sha256.slice(0, 16);
+  } catch {
+    return 'unknown';
+  }
 }
 
 async function readMetrics(path: string): Promise<Record<string, number | null>> {
@@ -387,8 +402,14 @@ async function runCommand(
   const paramsFile = join(work, '..', `params-${process.pid}.json`);
   await writeFile(paramsFile, `${JSON.stringify(job.params, null, 2)}\n`);
   const metricsFile = join(work, METRICS_FILE);
+  // The trainer gets the environment a `run:` step would: not the runner's service tokens, nor this step's inputs.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('INPUT_') && !/^ACTIONS_(RUNTIME|ID_TOKEN_REQUEST|RESULTS|CACHE)_/.test(name),
+    ),
+  );
   const env = {
-    ...process.env,
+    ...inherited,
     MLOPS_TRAIN_DATA: job.files.join('\n'),
     MLOPS_TARGET: job.target,
     MLOPS_PARAMS_FILE: paramsFile,
@@ -447,7 +468,7 @@ async function finish(io: StepIO, outcome: TrainOutcome, modelName: string, card
     '',
   ].join('\n');
   await io.appendSummary(summary);
-  if (io.onGitHub && actionsRuntimeAvailable() && !outcome.cacheHit) {
+  if (io.onGitHub && actionsRuntimeAvailable()) {
     const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
     const name = io.getInput('artifact-name') || `model-${modelName}`;
     try {

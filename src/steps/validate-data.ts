@@ -155,9 +155,13 @@ export async function runValidateData(io: StepIO): Promise<ValidateDataResult> {
   return { valid, errors, warnings, reportPath, profilePath, resultsPath, scan };
 }
 
-/** The step's output folder: the `output-dir` input, else output_dir in mlops.yaml, else .mlops beside it. */
-export function outputDirFor(io: StepIO, loaded: LoadedConfig, step: string): string {
-  const input = io.getInput('output-dir');
+/**
+ * A step's output folder: for the running step (`own`), the `output-dir` input when
+ * set; else output_dir in mlops.yaml, else .mlops beside mlops.yaml. Other steps'
+ * folders (a model to evaluate, a report to include) never follow this step's input.
+ */
+export function outputDirFor(io: StepIO, loaded: LoadedConfig, step: string, own = true): string {
+  const input = own ? io.getInput('output-dir') : '';
   if (input) return resolve(process.cwd(), input);
   if (loaded.config.output_dir) return join(configPath(loaded, loaded.config.output_dir), step);
   return join(loaded.baseDir, '.mlops', step);

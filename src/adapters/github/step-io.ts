@@ -25,8 +25,9 @@ export class GitHubStepIO implements StepIO {
     this.summaryBytes += Buffer.byteLength(text);
     await core.summary.addRaw(text, true).write();
   }
+  /** Log lines may carry data (class names, file names): a line starting with `::` would be a workflow command, so `::` is broken up. */
   info(message: string): void {
-    core.info(message);
+    core.info(message.replace(/::/g, ':\u200b:'));
   }
   warning(message: string, where?: Where): void {
     core.warning(message, annotation(where));

@@ -4,7 +4,7 @@
  * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
  * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
  */
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from './delimited.js';
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from './delimited.js';
 import type { RecordSink } from './delimited.js';
 import { detectFormat, openSource } from './source.js';
 import type { DataFormat } from './source.js';
@@ -41,6 +41,11 @@ class ColumnBuilder {
   numeric = 0;
   constructor(readonly name: string) {}
 
+  /**
+   * Sets one cell. NaN and infinities count as missing numbers. Once a column holds
+   * text, its numeric cells read as their canonical text (`007` and `7.0` as `7`), as
+   * validate-data's domains do, so the same value always encodes the same way.
+   */
   set(row: number, kind: Kind, value: number, text: () => string): void {
     if (row >= this.numbers.length) {
       const grown = new Float64Array(this.numbers.length * 2);
@@ -48,7 +53,7 @@ class ColumnBuilder {
       grown.fill(NaN, this.numbers.length);
       this.numbers = grown;
     }
-    if (kind === Kind.Null) {
+    if (kind === Kind.Null || kind === Kind.NaN || kind === Kind.Infinity) {
       this.numbers[row] = NaN;
       if (this.texts) this.texts[row] = null;
       return;
@@ -57,7 +62,7 @@ class ColumnBuilder {
     if (kind === Kind.Integer || kind === Kind.Number) {
       this.numeric++;
       this.numbers[row] = value;
-      if (this.texts) this.texts[row] = text();
+      if (this.texts) this.texts[row] = String(value);
       return;
     }
     this.numbers[row] = NaN;
@@ -66,7 +71,7 @@ class ColumnBuilder {
       this.texts = [];
       for (let r = 0; r < row; r++) this.texts[r] = Number.isNaN(this.numbers[r]!) ? null : String(this.numbers[r]);
     }
-    this.texts[row] = text();
+    this.texts[row] = kind === Kind.Boolean ? (value ? 'true' : 'false') : text();
   }
 
   finish(rows: number): TableColumn {
@@ -149,6 +154,14 @@ export async function readTable(files: readonly string[], options: ReadTableOpti
           for (let i = 0; i < count; i++) header.push(builder(text(i)));
           return;
         }
+        for (let i = 0; i < count; i++) {
+          if (flags[i]! & FIELD_MALFORMED) {
+            throw new UserError(
+              `${file}:${line}: a quoted field is not closed properly`,
+              'Run validate-data on this file to find every malformed row.',
+            );
+          }
+        }
         if (count !== header.length) {
           throw new UserError(
             `${file}:${line}: ${count} fields where the header has ${header.length}`,
@@ -185,7 +198,7 @@ export function tableColumn(table: Table, name: string, what = 'column'): TableC
     const names = table.columns.map((c) => c.name);
     throw new UserError(
       `${what} "${name}" is not in ${table.files.join(', ')}`,
-      `Columns there: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}. Set data.target (or the \`target\` input) to one of them.`,
+      `Columns there: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`,
     );
   }
   return column;

@@ -108,7 +108,7 @@ export class ValueClassifier {
       return Kind.Boolean;
     }
     if (DATETIME_TEXT.test(text)) {
-      const ms = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
+      const ms = parseIsoUtc(text);
       if (!Number.isNaN(ms)) {
         this.value = ms;
         return Kind.Datetime;
@@ -174,4 +174,10 @@ export class ValueClassifier {
     }
     return kind;
   }
+}
+
+/** Milliseconds of an ISO 8601 date or date-time; without a zone it is UTC, whatever the machine's time zone. NaN if invalid. */
+export function parseIsoUtc(text: string): number {
+  const iso = text.length === 10 ? `${text}T00:00:00` : text.replace(' ', 'T');
+  return Date.parse(/(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
 }

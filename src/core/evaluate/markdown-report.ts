@@ -180,5 +180,5 @@ export function evaluationSections(data: EvaluationReportData): {
 export function renderEvaluationMarkdown(data: EvaluationReportData): string {
   const { header, sections } = evaluationSections(data);
   const links = data.links.length > 0 ? `\n${data.links.map((l) => `[${escapeText(l.label, 80)}](${l.url})`).join(' · ')}\n` : '';
-  return `${header}\n${sections.map((s) => `### ${escapeText(s.title)}\n\n${s.body}\n`).join('\n')}${links}`;
+  return `${header}\n${sections.map((s) => `### ${s.title}\n\n${s.body}\n`).join('\n')}${links}`;
 }

@@ -66,22 +66,32 @@ export function fitComment(sections: CommentSection[], options: FitOptions): str
   return fitBlocks(options.header, sections.map(renderSection), options.footer ?? '', options.limit ?? COMMENT_LIMIT, false);
 }
 
-/** Creates, updates or leaves alone the comment holding `key`'s marker (the first one, searching every page). */
+/**
+ * Creates, updates or leaves alone our comment holding `key`'s marker (the first
+ * one, searching every page); `isOwn` tells our comments from others' (default: a bot's).
+ */
 export async function upsertStickyComment(
   github: GitHubPort,
   ref: RepoRef,
   issueNumber: number,
   key: string,
   body: string,
+  isOwn: (comment: IssueComment) => boolean = ownCommentTest(),
 ): Promise<{ action: 'created' | 'updated' | 'unchanged'; comment: IssueComment }> {
   const marker = commentMarker(key);
   const text = withMarker(marker, body);
   for await (const comment of github.listIssueComments(ref, issueNumber)) {
-    if (!comment.body.includes(marker)) continue;
+    // Only our own comment: anyone can paste the marker into a comment of theirs.
+    if (!comment.body.includes(marker) || !isOwn(comment)) continue;
     if (comment.body === text) return { action: 'unchanged', comment };
     return { action: 'updated', comment: await github.updateIssueComment(ref, comment.id, text) };
   }
   return { action: 'created', comment: await github.createIssueComment(ref, issueNumber, text) };
+}
+
+/** Which comments are ours: by `author` when given, else by any bot account. */
+export function ownCommentTest(author?: string): (comment: IssueComment) => boolean {
+  return author ? (comment) => comment.author === author : (comment) => comment.author !== null && comment.author.endsWith('[bot]');
 }
 
 /** What `publishPrComment` posts: finished Markdown, or sections it fits itself. */
@@ -98,6 +108,12 @@ export interface PublishOptions {
    * pull request comes from a fork, so forks are not skipped.
    */
   eventName?: string;
+  /**
+   * The login that posts the comment (the token's user). Default: any bot account
+   * (`github-actions[bot]` for the workflow token): a person's comment holding the
+   * marker is never taken over.
+   */
+  author?: string;
 }
 
 export type PublishResult =
@@ -129,7 +145,7 @@ export async function publishPrComment(
   let text = typeof body === 'string' ? body : fitComment(body.sections, body);
   if (withMarker(marker, text).length > COMMENT_LIMIT) text = shrink(body, COMMENT_LIMIT);
   const post = async (): Promise<PublishResult> => {
-    const result = await upsertStickyComment(github, ref, pr.number, key, text);
+    const result = await upsertStickyComment(github, ref, pr.number, key, text, ownCommentTest(options.author));
     log.info(`${capitalize(result.action)} the report comment on pull request #${pr.number}: ${result.comment.url}`);
     return { posted: true, pullRequest: pr.number, ...result };
   };

@@ -4,7 +4,6 @@
  * bundle or in node_modules), else the plain JavaScript cpu backend, with a warning.
  */
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 // Only what tabular models need: the core, layers, and the cpu and wasm backends
 // (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
@@ -18,11 +17,23 @@ const WASM_FILE = 'tfjs-backend-wasm.wasm';
 let chosen: string | null = null;
 
 /** Where the .wasm files are: beside this bundle when built, else in the installed package. */
-function wasmDirectory(): string | null {
+/**
+ * A require() that resolves from the user's working directory. Loaded through an
+ * import the bundler leaves alone: bundlers rewrite createRequire(...) calls to
+ * point into the bundle, which would hide packages the user installed.
+ */
+async function projectRequire(): Promise<NodeJS.Require> {
+  const { createRequire } = (await import(/* webpackIgnore: true */ 'node:module')) as unknown as {
+    createRequire(path: string): NodeJS.Require;
+  };
+  return createRequire(join(process.cwd(), 'package.json'));
+}
+
+async function wasmDirectory(): Promise<string | null> {
   const here = (globalThis as { __dirname?: string }).__dirname;
   if (here && existsSync(join(here, WASM_FILE))) return here;
   try {
-    const require = createRequire(join(process.cwd(), 'package.json'));
+    const require = await projectRequire();
     const dir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
     if (existsSync(join(dir, 'dist', WASM_FILE))) return join(dir, 'dist');
   } catch {
@@ -39,16 +50,15 @@ export async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log:
   if (chosen !== null && (!preferred || preferred === chosen)) return chosen;
   if (!preferred || preferred === 'tensorflow') {
     try {
-      // An optional accelerator: loaded only when installed (the name is a variable so bundlers leave it out).
-      const name = '@tensorflow/tfjs-node';
-      createRequire(join(process.cwd(), 'package.json'))(name);
+      // An optional accelerator: used only when the project has it installed.
+      (await projectRequire())('@tensorflow/tfjs-node');
       if (await tf.setBackend('tensorflow')) return (chosen = 'tensorflow');
     } catch {
       // not installed: fine
     }
   }
   if (!preferred || preferred === 'wasm') {
-    const dir = wasmDirectory();
+    const dir = await wasmDirectory();
     if (dir) {
       setWasmPaths(dir.endsWith('/') ? dir : `${dir}/`);
       try {

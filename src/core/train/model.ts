@@ -151,7 +151,7 @@ export async function fitModel(
         sinceBest = 0;
         bestWeights?.forEach((w) => w.dispose());
         bestWeights = model.getWeights().map((w: tf.Tensor) => w.clone());
-      } else if (++sinceBest > params.early_stopping.patience) {
+      } else if (++sinceBest >= params.early_stopping.patience) {
         stoppedEarly = true;
         break;
       }

@@ -71,20 +71,8 @@ export function fitPreprocessor(table: Table, rows: readonly number[], options: 
   const features: FeatureSpec[] = names.map((name) => {
     const column = tableColumn(table, name, 'feature column');
     if (!column.texts) {
-      let n = 0;
-      let sum = 0;
-      let sumSquares = 0;
-      for (const r of rows) {
-        const v = column.numbers[r]!;
-        if (!Number.isFinite(v)) continue;
-        n++;
-        sum += v;
-        sumSquares += v * v;
-      }
-      const mean = n > 0 ? sum / n : 0;
-      const variance = n > 1 ? Math.max(0, (sumSquares - n * mean * mean) / (n - 1)) : 0;
-      const std = Math.sqrt(variance);
-      return { name, kind: 'numeric', mean, std: std > 1e-12 ? std : 1 };
+      const { mean, std } = meanAndStd(column.numbers, rows);
+      return { name, kind: 'numeric', mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
     }
     const counts = new Map<string, number>();
     for (const r of rows) {
@@ -118,22 +106,31 @@ export function fitPreprocessor(table: Table, rows: readonly number[], options: 
         `target "${options.target}" holds text, so it cannot be a regression target`,
         'Set train.task: classification, or pick a numeric target.',
       );
-    let n = 0;
-    let sum = 0;
-    let sumSquares = 0;
-    for (const r of rows) {
-      const v = targetColumn.numbers[r]!;
-      if (!Number.isFinite(v)) continue;
-      n++;
-      sum += v;
-      sumSquares += v * v;
-    }
-    const mean = n > 0 ? sum / n : 0;
-    const std = n > 1 ? Math.sqrt(Math.max(0, (sumSquares - n * mean * mean) / (n - 1))) : 1;
-    target = { name: options.target, task, mean, std: std > 1e-12 ? std : 1 };
+    const { mean, std } = meanAndStd(targetColumn.numbers, rows);
+    target = { name: options.target, task, mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
   }
   const width = features.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.categories.length + 1), 0);
   return { format: PREPROCESS_FORMAT, features, target, width };
+}
+
+/** Mean and sample standard deviation of the finite values at `rows`, in two passes (exact for large offsets). */
+function meanAndStd(values: Float64Array, rows: readonly number[]): { mean: number; std: number } {
+  let n = 0;
+  let sum = 0;
+  for (const r of rows) {
+    const v = values[r]!;
+    if (Number.isFinite(v)) {
+      n++;
+      sum += v;
+    }
+  }
+  const mean = n > 0 ? sum / n : 0;
+  let squares = 0;
+  for (const r of rows) {
+    const v = values[r]!;
+    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
+  }
+  return { mean, std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0 };
 }
 
 /** Numbers first, in numeric order; then text in code-point order. */

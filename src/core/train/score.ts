@@ -4,34 +4,59 @@ import type { ClassificationMetrics, RegressionMetrics } from '../evaluate/metri
 import type { Table } from '../data/table.js';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { predictEncoded } from './model.js';
-import { encodeFeatures, encodeTarget, labelledRows } from './preprocess.js';
+import { tableColumn } from '../data/table.js';
+import { encodeFeatures, encodeTarget, labelOf, labelledRows } from './preprocess.js';
 import type { Preprocessor } from './preprocess.js';
 
 export type Scored =
   | { task: 'classification'; classes: string[]; rows: number[]; yTrue: number[]; yPred: number[]; scores: number[][] }
   | { task: 'regression'; rows: number[]; yTrue: number[]; yPred: number[] };
 
-/** Predicts the labelled rows among `rows` (rows without a known label are left out). */
-export async function scoreRows(model: LayersModel, pre: Preprocessor, table: Table, rows: readonly number[]): Promise<Scored> {
-  const kept = labelledRows(pre, table, rows);
+/**
+ * Predicts `rows`. Rows without a label are left out. With `unseenClasses`
+ * (evaluation), a row whose class the model never saw stays in: its class is added
+ * to the list (with score 0) and every prediction for it counts as wrong, so a
+ * test set with new classes cannot look better than it is. Without it (training
+ * metrics), such rows are left out.
+ */
+export async function scoreRows(
+  model: LayersModel,
+  pre: Preprocessor,
+  table: Table,
+  rows: readonly number[],
+  unseenClasses = false,
+): Promise<Scored> {
+  const target = pre.target;
+  let kept: number[];
+  let classes: string[] = target.task === 'classification' ? target.classes : [];
+  let yTrue: number[];
+  if (target.task === 'classification' && unseenClasses) {
+    const column = tableColumn(table, target.name, 'target column');
+    kept = rows.filter((r) => labelOf(column, r) !== null);
+    const extra = [...new Set(kept.map((r) => labelOf(column, r)!).filter((label) => !target.classes.includes(label)))].sort();
+    classes = [...target.classes, ...extra];
+    const index = new Map(classes.map((c, i) => [c, i]));
+    yTrue = kept.map((r) => index.get(labelOf(column, r)!)!);
+  } else {
+    kept = labelledRows(pre, table, rows);
+    const encoded = encodeTarget(pre, table, kept);
+    yTrue = target.task === 'regression' ? Array.from(encoded, (v) => v * target.std + target.mean) : Array.from(encoded);
+  }
   const x = encodeFeatures(pre, table, kept);
   const output = await predictEncoded(model, pre, x, kept.length);
-  const target = encodeTarget(pre, table, kept);
-  if (pre.target.task === 'regression') {
-    const { mean, std } = pre.target;
-    return { task: 'regression', rows: kept, yTrue: Array.from(target, (v) => v * std + mean), yPred: Array.from(output) };
-  }
-  const k = pre.target.classes.length;
+  if (target.task === 'regression') return { task: 'regression', rows: kept, yTrue, yPred: Array.from(output) };
+  const k = target.classes.length;
   const scores: number[][] = [];
   const yPred: number[] = [];
   for (let i = 0; i < kept.length; i++) {
     const row = Array.from(output.subarray(i * k, (i + 1) * k));
-    scores.push(row);
     let best = 0;
     for (let c = 1; c < k; c++) if (row[c]! > row[best]!) best = c;
     yPred.push(best);
+    for (let c = k; c < classes.length; c++) row.push(0); // the model gives unseen classes no probability
+    scores.push(row);
   }
-  return { task: 'classification', classes: pre.target.classes, rows: kept, yTrue: Array.from(target), yPred, scores };
+  return { task: 'classification', classes, rows: kept, yTrue, yPred, scores };
 }
 
 export type FullMetrics = ClassificationMetrics | RegressionMetrics;

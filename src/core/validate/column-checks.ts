@@ -3,7 +3,7 @@
  * is read; counts and a few sample rows per check are kept, and `finish` turns the
  * counts into anomalies using each check's `mostly` tolerance.
  */
-import { Kind, ValueClassifier } from '../data/values.js';
+import { Kind, ValueClassifier, parseIsoUtc } from '../data/values.js';
 import { resolveCheck, resolveDomain } from '../schema/schema.js';
 import type { ColumnSchema, ColumnTypeName, ResolvedCheck, Severity } from '../schema/schema.js';
 import type { Anomaly, AnomalyKind, Sample } from './anomalies.js';
@@ -325,7 +325,7 @@ function boundFor(
   key: string,
 ): { check: ResolvedCheck<number>; text: string } {
   if (type === 'datetime') {
-    const ms = typeof check.value === 'string' ? Date.parse(check.value) : check.value;
+    const ms = typeof check.value === 'string' ? parseIsoUtc(check.value) : check.value;
     if (Number.isNaN(ms))
       throw new Error(`columns.${column}.${key}: "${check.value}" is not a date or time (use ISO 8601, e.g. 2024-01-31)`);
     return { check: { ...check, value: ms }, text: String(check.value) };

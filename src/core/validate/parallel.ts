@@ -68,7 +68,10 @@ export class ReaderPool {
   private readonly readers: Reader[] = [];
   private failure: Error | null = null;
   private wake: (() => void) | null = null;
-  private readonly states: ReaderState[] = [];
+  /** Each reader's final state, by reader: merged in this fixed order, so results do not depend on timing. */
+  private readonly states: Array<ReaderState | undefined> = [];
+  private received = 0;
+  private nextReader = 0;
 
   constructor(
     size: number,
@@ -81,8 +84,10 @@ export class ReaderPool {
       const reader: Reader = { worker, inFlight: 0 };
       worker.on('message', (message: FromReader) => {
         if (message.type === 'done') reader.inFlight--;
-        else if (message.type === 'state') this.states.push(message.state);
-        else this.failure = new Error(`a data reader failed: ${message.message}`);
+        else if (message.type === 'state') {
+          this.states[i] = message.state;
+          this.received++;
+        } else this.failure = new Error(`a data reader failed: ${message.message}`);
         this.notify();
       });
       worker.on('error', (error) => {
@@ -112,12 +117,13 @@ export class ReaderPool {
   }
 
   /**
-   * Hands the whole records in buf[start, end) to the least busy reader (waiting while
-   * all are full). A buffer that owns its memory is moved, not copied: do not use it after.
+   * Hands the whole records in buf[start, end) to the next reader in turn (waiting
+   * while it is full). A buffer that owns its memory is moved, not copied: do not use it after.
    */
   async dispatch(fileIndex: number, buf: Buffer, start: number, end: number, baseRow: number, baseLine: number): Promise<void> {
-    await this.waitFor(() => this.readers.some((r) => r.inFlight < this.depth));
-    const reader = this.readers.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    // Blocks go round the readers in turn, so each reader sees the same rows on every run.
+    const reader = this.readers[this.nextReader++ % this.readers.length]!;
+    await this.waitFor(() => reader.inFlight < this.depth);
     const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
     let message: ToReader;
     if (owned) {
@@ -135,8 +141,8 @@ export class ReaderPool {
   async finish(): Promise<ReaderState[]> {
     try {
       for (const { worker } of this.readers) worker.postMessage({ type: 'finish' } satisfies ToReader);
-      await this.waitFor(() => this.states.length === this.readers.length);
-      return this.states;
+      await this.waitFor(() => this.received === this.readers.length);
+      return this.states as ReaderState[];
     } finally {
       await this.close();
     }
