@@ -50,7 +50,11 @@ const rootInputs = { step: { description: `The step to run: ${specs.map((s) => s
 const rootOutputs = {};
 for (const spec of specs) {
   for (const [name, input] of Object.entries(spec.inputs)) {
-    rootInputs[name] ??= { description: `(${spec.name}) ${describeInput(input)}`, required: false, ...(input.actionDefault ? { default: input.actionDefault } : {}) };
+    rootInputs[name] ??= {
+      description: `(${spec.name}) ${describeInput(input)}`,
+      required: false,
+      ...(input.actionDefault ? { default: input.actionDefault } : {}),
+    };
   }
   for (const [name, output] of Object.entries(spec.outputs)) rootOutputs[name] ??= { description: `(${spec.name}) ${output.description}` };
 }
