@@ -64,6 +64,7 @@ export async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log:
       try {
         if (await tf.setBackend('wasm')) {
           await tf.ready();
+          useFastTransposedMatMul('wasm');
           return (chosen = 'wasm');
         }
       } catch (error) {
@@ -74,4 +75,48 @@ export async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log:
   if (!(await tf.setBackend('cpu'))) throw new Error(`the TensorFlow.js cpu backend ${version_cpu} did not start`);
   await tf.ready();
   return (chosen = 'cpu');
+}
+
+interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: { disposeData(dataId: object): void };
+  attrs: Record<string, unknown>;
+}
+
+/**
+ * The WebAssembly backend multiplies matrices fast only when neither is transposed;
+ * its transposed cases (which every backward pass of a dense layer uses) run several
+ * times slower. This re-registers BatchMatMul to transpose explicitly first and then
+ * multiply on the fast path: the same numbers, about twice the training speed.
+ */
+function useFastTransposedMatMul(backendName: string): void {
+  const matMul = tf.getKernel('BatchMatMul', backendName);
+  const transpose = tf.getKernel('Transpose', backendName);
+  if (!matMul || !transpose || (matMul as { fastTransposed?: boolean }).fastTransposed) return;
+  const call = (kernel: tf.KernelConfig, args: KernelArgs) =>
+    kernel.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  const flip = (x: tf.TensorInfo, args: KernelArgs): tf.TensorInfo => {
+    const perm = x.shape.map((_, i) => i);
+    const r = perm.length;
+    [perm[r - 2], perm[r - 1]] = [perm[r - 1]!, perm[r - 2]!];
+    return call(transpose, { inputs: { x }, backend: args.backend, attrs: { perm } });
+  };
+  const kernelFunc = (args: KernelArgs): tf.TensorInfo => {
+    const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+    if (!transposeA && !transposeB) return call(matMul, args);
+    const a = transposeA ? flip(args.inputs.a!, args) : args.inputs.a!;
+    const b = transposeB ? flip(args.inputs.b!, args) : args.inputs.b!;
+    try {
+      return call(matMul, {
+        inputs: { ...args.inputs, a, b },
+        backend: args.backend,
+        attrs: { ...args.attrs, transposeA: false, transposeB: false },
+      });
+    } finally {
+      if (a !== args.inputs.a) args.backend.disposeData(a.dataId);
+      if (b !== args.inputs.b) args.backend.disposeData(b.dataId);
+    }
+  };
+  tf.unregisterKernel('BatchMatMul', backendName);
+  tf.registerKernel({ ...matMul, kernelFunc: kernelFunc as unknown as tf.KernelFunc, fastTransposed: true } as tf.KernelConfig);
 }
