@@ -5,10 +5,12 @@
 //                                               train run: to measure a candidate change of the defaults
 //   node bench/quality.mjs --only NAME[,NAME]   some data sets only (penguins, seattle-weather, gapminder, cars)
 //   node bench/quality.mjs --with-cars          adds auto-mpg (regression), whose license is not an open one
+// The splits are written once under bench/data/quality/<name>/ and reused; delete a folder to write it again.
 // Our side runs the CLI bundle (`train`, then `evaluate` on the test file); scikit-learn's side runs
 // bench/sklearn_quality.py on the same files. Data sets come from files already here (the penguins example
 // and the vega-datasets npm package): nothing is downloaded.
 import { execFile, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +60,9 @@ function seededRandom(seed) {
 
 /** Records of a simple CSV file (RFC 4180 quoting; no embedded newlines in these files). */
 function readCsv(path) {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
   const split = (line) => {
     const out = [];
     let field = '';
@@ -66,12 +70,16 @@ function readCsv(path) {
     for (let i = 0; i < line.length; i++) {
       const c = line[i];
       if (quoted) {
-        if (c === '"' && line[i + 1] === '"') (field += '"'), i++;
-        else if (c === '"') quoted = false;
+        if (c === '"' && line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else if (c === '"') quoted = false;
         else field += c;
       } else if (c === '"') quoted = true;
-      else if (c === ',') out.push(field), (field = '');
-      else field += c;
+      else if (c === ',') {
+        out.push(field);
+        field = '';
+      } else field += c;
     }
     out.push(field);
     return out;
@@ -102,8 +110,14 @@ function writeSplit(name, columns, records) {
   const text = (keep) =>
     [columns.join(','), ...records.filter((_, i) => keep(i)).map((r) => columns.map((c) => csvField(r[c])).join(','))].join('\n') + '\n';
   mkdirSync(join(dir, name), { recursive: true });
-  writeFileSync(train, text((i) => !testRows.has(i)));
-  writeFileSync(test, text((i) => testRows.has(i)));
+  writeFileSync(
+    train,
+    text((i) => !testRows.has(i)),
+  );
+  writeFileSync(
+    test,
+    text((i) => testRows.has(i)),
+  );
   return { train, test, reused: false };
 }
 
@@ -113,8 +127,9 @@ const DATASETS = [
     title: 'Palmer penguins',
     target: 'species',
     task: 'classification',
-    // The example project's own split (every fifth bird held out), as `npm start` uses it.
-    license: `${vegaLicense('penguins.json')} (vega-datasets' entry for the same data)`,
+    // The example project's own split (every fifth bird held out), as `npm start` uses it; its license is
+    // the one vega-datasets names for the same data (penguins.json), as the example's mlops.yaml says.
+    license: vegaLicense('penguins.json'),
     prepare: () => ({ train: 'examples/penguins/data/penguins.csv', test: 'examples/penguins/data/penguins-test.csv', reused: true }),
   },
   {
@@ -161,7 +176,11 @@ const DATASETS = [
 if (DATASETS.length === 0) throw new Error('no data set selected');
 
 function countRows(path) {
-  return readFileSync(path, 'utf8').split(/\r?\n/).filter((l) => l !== '').length - 1;
+  return (
+    readFileSync(path, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== '').length - 1
+  );
 }
 
 async function cli(argv) {
@@ -202,8 +221,6 @@ async function ours(dataset, files, model) {
     join(out, 'model'),
     '--data',
     files.test,
-    '--target',
-    dataset.target,
     '--gates',
     gates,
     '--comment',
@@ -245,6 +262,9 @@ function sklearnSide(python, dataset, files) {
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
+/** Which bundle produces the figures (checked again at the end: a rebuild during the run would mix two builds). */
+const bundleHash = () => createHash('sha256').update(readFileSync('dist/cli/index.js')).digest('hex').slice(0, 12);
+const bundleAtStart = bundleHash();
 const python = findPython();
 mkdirSync(dir, { recursive: true });
 writeFileSync(gates, '[]\n');
@@ -271,15 +291,23 @@ const gap = (a, b) => {
 
 console.log(`\n## Model quality: ours (${paramsFile ? `with ${paramsFile}` : 'default parameters'}) against scikit-learn\n`);
 console.log(`Command: node bench/quality.mjs${args.length > 0 ? ` ${args.join(' ')}` : ''}`);
+// The commit too, when this is a git checkout.
+const git = (argv) => spawnSync('git', argv, { encoding: 'utf8' });
+const commit = git(['rev-parse', '--short', 'HEAD']);
+const distChanged = commit.status === 0 && git(['status', '--porcelain', '--', 'dist']).stdout.trim() !== '';
 console.log(
-  `Node ${process.version}; our backend: ${results[0].mlp.card.trainer.backend}; ` +
+  `CLI bundle: dist/cli/index.js sha256 ${bundleAtStart}` +
+    (commit.status === 0 ? ` (commit ${commit.stdout.trim()}${distChanged ? ', dist/ has uncommitted changes' : ''})` : ''),
+);
+if (bundleHash() !== bundleAtStart)
+  console.log(`**Warning:** dist/cli/index.js changed during this run (now ${bundleHash()}): the figures may mix two builds; run again.`);
+console.log(
+  `Node ${process.version}; our backend: ${results[0].mlp.card.trainer?.backend ?? 'n/a'}; ` +
     (python ? `scikit-learn ${results[0].sk.sklearn} (${results[0].sk.reader})` : 'scikit-learn: not installed'),
 );
 console.log('Scores on the held-out test file, in points: accuracy x 100 (classification) or R² x 100 (regression).');
 console.log('Gap = ours - scikit-learn, like for like (mlp with MLP, linear with the linear model); ✗ marks a gap beyond -2 points.\n');
-console.log(
-  '| Data set (rows, license) | Task | Metric | Our mlp | Our linear | sklearn MLP | sklearn linear | Gap mlp | Gap linear |',
-);
+console.log('| Data set (rows, license) | Task | Metric | Our mlp | Our linear | sklearn MLP | sklearn linear | Gap mlp | Gap linear |');
 console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   const m = metricName(r.dataset.task);
@@ -299,24 +327,29 @@ if (python) {
 }
 
 console.log('\n### Training runs\n');
-console.log('| Data set | Model | Fit rows / early-stopping rows | Epochs run (best) | Early stop | Train s | sklearn iterations (converged) |');
+console.log(
+  '| Data set | Model | Fit rows / early-stopping rows | Epochs run (best) | Early stop | train wall s | sklearn iterations (converged) |',
+);
 console.log('| --- | --- | ---: | ---: | --- | ---: | ---: |');
 for (const r of results) {
   for (const key of ['mlp', 'linear']) {
     const { card, trainSeconds } = r[key];
     const sk = r.sk?.models[key];
     console.log(
-      `| ${r.dataset.name} | ${key} | ${card.data.rows.train} / ${card.data.rows.validation} | ${card.epochs.run} (${card.epochs.best}) | ` +
-        `${card.epochs.stoppedEarly ? 'yes' : 'no'} | ${trainSeconds.toFixed(1)} | ${sk ? `${sk.iterations ?? 'n/a'} (${sk.converged ? 'yes' : 'no'})` : 'n/a'} |`,
+      `| ${r.dataset.name} | ${key} | ${card.data?.rows?.train ?? 'n/a'} / ${card.data?.rows?.validation ?? 'n/a'} | ` +
+        `${card.epochs?.run ?? 'n/a'} (${card.epochs?.best ?? 'n/a'}) | ${card.epochs ? (card.epochs.stoppedEarly ? 'yes' : 'no') : 'n/a'} | ` +
+        `${trainSeconds.toFixed(1)} | ${sk ? `${sk.iterations ?? 'n/a'} (${sk.converged ? 'yes' : 'no'})` : 'n/a'} |`,
     );
   }
 }
 console.log(
   `\nSplit: ${Math.round((1 - TEST_SHARE) * 100)}/${Math.round(TEST_SHARE * 100)}, seed ${SPLIT_SEED} (penguins: the example project's own split), ` +
-    `files under ${dir}/. Our trainer holds out validation_split (0.2) of the training file for early stopping and fits on ` +
-    'the rest; scikit-learn fits on the whole training file.',
+    `files under ${dir}/. Our trainer holds out validation_split (${results[0].mlp.card.params?.validation_split ?? 'n/a'}) ` +
+    'of the training file for early stopping and fits on the rest; scikit-learn fits on the whole training file.',
 );
 if (!python) {
-  console.log('\nscikit-learn was not found (tried python3, then /usr/bin/python3), so only our figures are shown. To compare, install it:');
+  console.log(
+    '\nscikit-learn was not found (tried python3, then /usr/bin/python3), so only our figures are shown. To compare, install it:',
+  );
   console.log('  apt-get install -y python3-sklearn python3-pandas      (Debian/Ubuntu; or: pip install scikit-learn pandas)');
 }

@@ -381,6 +381,9 @@ describe('evaluate (dist/evaluate/index.js)', () => {
     expect(comments[0]!.body).toContain('<!-- mlops-actions:pr-report:penguins -->');
     expect(comments[0]!.body).toContain('Evaluation: penguins');
     expect(comments[0]!.body).toContain('Data validation');
+    // The training section comes from the model card: trainer, data hash, parameters.
+    expect(comments[0]!.body).toContain('<summary>Training</summary>');
+    expect(comments[0]!.body).toContain(sha256(join(dir, 'data', 'penguins.csv')).slice(0, 12));
     expect(comments[0]!.body.length).toBeLessThanOrEqual(65_536);
     emulator.assertClean();
   });

@@ -38639,7 +38639,10 @@ function summarizeColumn(column) {
     const nulls = column.counts.null;
     const top = core_sketch/* FrequentItems */.JI.fromJSON(column.top);
     const distinctExact = top.exact && column.numbersInTop;
-    const distinct = distinctExact ? top.size : Math.round(core_sketch/* HyperLogLog */.l8.fromJSON(column.distinct).estimate());
+    // An estimate can overshoot a little; there are never more distinct values than values.
+    const distinct = distinctExact
+        ? top.size
+        : Math.min(Math.round(core_sketch/* HyperLogLog */.l8.fromJSON(column.distinct).estimate()), total - column.counts.null);
     const type = inferColumnType(column);
     let quantiles = null;
     let histogram = null;

@@ -21,6 +21,7 @@ import type { ClassificationMetrics, RegressionMetrics } from '../core/evaluate/
 import type { EvaluationReportData } from '../core/evaluate/report-model.js';
 import { runUrl } from '../core/lineage.js';
 import { formatZodError } from '../core/zod-errors.js';
+import { code, formatNumber, table } from '../core/markdown.js';
 import { publishPrComment } from '../core/report/pr-comment.js';
 import { initBackend } from '../core/train/backend.js';
 import { loadModel } from '../core/train/model-io.js';
@@ -230,6 +231,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   let candidateSource: string;
   let table: Table | null = null;
   let dataFiles: string[] = [];
+  let candidateCard: Record<string, unknown> | null = null;
   if (predictionsInput) {
     candidate = await scorePredictions(resolve(predictionsInput), 'auto');
     candidateSource = shown(resolve(predictionsInput));
@@ -254,6 +256,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       scoreModel(modelDir, table!, (m) => io.warning(m)),
     );
     candidateSource = shown(modelDir);
+    candidateCard = await readCard(modelDir);
   }
 
   // The baseline, on the same test rows.
@@ -376,7 +379,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
     }
   }
-  const commentUrl = await comment(io, loaded, report);
+  const commentUrl = await comment(io, loaded, report, candidateCard);
   io.setOutput('blessed', String(blessing.blessed));
   io.setOutput('metrics', JSON.stringify(candidateScalars));
   io.setOutput('baseline-metrics', JSON.stringify(baseline ? numeric(baseline.metrics) : null));
@@ -398,7 +401,12 @@ function parseEvaluateConfig(loaded: LoadedConfig): z.infer<typeof EvaluateConfi
 }
 
 /** The sticky pull request comment: data validation, training and evaluation in one place. */
-async function comment(io: StepIO, loaded: LoadedConfig, report: EvaluationReportData): Promise<string | null> {
+async function comment(
+  io: StepIO,
+  loaded: LoadedConfig,
+  report: EvaluationReportData,
+  candidateCard: Record<string, unknown> | null,
+): Promise<string | null> {
   const mode = choiceInput<'auto' | 'true' | 'false'>(io, evaluate, 'comment') ?? 'auto';
   if (mode === 'false') return null;
   const eventPath = process.env.GITHUB_EVENT_PATH;
@@ -418,6 +426,7 @@ async function comment(io: StepIO, loaded: LoadedConfig, report: EvaluationRepor
   const extra: Array<{ title: string; body: string; fold?: boolean }> = [];
   if (existsSync(validationPath))
     extra.push({ title: 'Data validation', body: (await readFile(validationPath, 'utf8')).replace(/^## /gm, '#### '), fold: true });
+  if (candidateCard) extra.push({ title: 'Training', body: trainingSection(candidateCard), fold: true });
   const footer = report.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
   const result = await publishPrComment(
     github.github,
@@ -429,4 +438,43 @@ async function comment(io: StepIO, loaded: LoadedConfig, report: EvaluationRepor
     { eventName: process.env.GITHUB_EVENT_NAME },
   );
   return result.posted ? result.comment.url : null;
+}
+
+async function readCard(modelDir: string): Promise<Record<string, unknown> | null> {
+  try {
+    return JSON.parse(await readFile(join(modelDir, 'model-card.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/** The training part of the PR comment, from the model card: trainer, parameters, data, lineage and metrics. */
+function trainingSection(card: Record<string, unknown>): string {
+  const get = <T>(path: string): T | undefined =>
+    path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), card) as
+      T | undefined;
+  const params = (get<Record<string, unknown>>('params') ?? {}) as Record<string, unknown>;
+  const trainer = get<Record<string, unknown>>('trainer') ?? {};
+  const lines = [
+    `Trainer: ${code(String(trainer.kind === 'command' ? trainer.command : `${String(trainer.model ?? 'builtin')} on ${String(trainer.backend ?? '?')}`), 120, false)}` +
+      (get<number>('durationMs') !== undefined ? `, ${(get<number>('durationMs')! / 1000).toFixed(1)} s` : '') +
+      (get<number>('epochs.run') !== undefined ? `, ${get<number>('epochs.run')} epochs (best ${get<number>('epochs.best')})` : '') +
+      '.',
+    `Data: ${(get<Array<{ path: string; sha256: string }>>('data.files') ?? []).map((f) => `${code(f.path, 60, false)} (sha256 ${f.sha256.slice(0, 12)})`).join(', ')}` +
+      (get<string>('git.commit') ? `; commit ${code(String(get<string>('git.commit')).slice(0, 12), 12, false)}` : '') +
+      '.',
+    '',
+    table(
+      ['Parameter', 'Value'],
+      Object.entries(params).map(([k, v]) => [`\`${k}\``, code(typeof v === 'string' ? v : JSON.stringify(v), 60)]),
+    ),
+  ];
+  const validation = get<Record<string, unknown>>('metrics.validation');
+  if (validation) {
+    const rows = Object.entries(validation)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k, v]) => [`\`${k}\``, formatNumber(v as number)]);
+    if (rows.length > 0) lines.push('', '**Validation metrics**', '', table(['Metric', 'Value'], rows, ['left', 'right']));
+  }
+  return lines.join('\n');
 }

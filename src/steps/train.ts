@@ -42,7 +42,7 @@ export const train: StepSpec = {
     target: { description: 'The label column. Default: data.target in mlops.yaml.' },
     params: { description: 'A YAML or JSON file of training parameters; its keys override the train section of mlops.yaml.' },
     model: { description: 'mlp or linear. Default: train.model in mlops.yaml, else mlp.', choices: ['mlp', 'linear'] },
-    epochs: { description: 'Maximum epochs. Default: train.epochs, else 100 (early stopping usually ends sooner).' },
+    epochs: { description: 'Maximum epochs. Default: train.epochs, else 1000 (early stopping usually ends sooner).' },
     'learning-rate': { description: 'Adam learning rate. Default: train.learning_rate, else 0.001.' },
     'batch-size': {
       description: 'Rows per training step, or auto. Default: train.batch_size, else auto (32 for small data, up to 2048 for large).',

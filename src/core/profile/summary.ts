@@ -48,7 +48,10 @@ export function summarizeColumn(column: ColumnProfileState): ColumnSummary {
   const nulls = column.counts.null;
   const top = FrequentItems.fromJSON(column.top);
   const distinctExact = top.exact && column.numbersInTop;
-  const distinct = distinctExact ? top.size : Math.round(HyperLogLog.fromJSON(column.distinct).estimate());
+  // An estimate can overshoot a little; there are never more distinct values than values.
+  const distinct = distinctExact
+    ? top.size
+    : Math.min(Math.round(HyperLogLog.fromJSON(column.distinct).estimate()), total - column.counts.null);
   const type = inferColumnType(column);
   let quantiles: Record<string, number> | null = null;
   let histogram: ColumnSummary['histogram'] = null;

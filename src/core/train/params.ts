@@ -13,17 +13,17 @@ export const TrainParams = z.strictObject({
   dropout: z.number().min(0).max(0.95).default(0),
   l2: z.number().min(0).default(0),
   learning_rate: z.number().positive().max(10).default(0.001),
-  epochs: z.number().int().min(1).max(10000).default(100),
+  epochs: z.number().int().min(1).max(10000).default(1000),
   /** Rows per step; auto: 32 for small data, growing with the data up to 2048. */
   batch_size: z.union([z.literal('auto'), z.number().int().min(1).max(1_000_000)]).default('auto'),
   validation_split: z.number().min(0).max(0.9).default(0.2),
   early_stopping: z
     .strictObject({
       monitor: z.enum(['val_loss', 'loss']).default('val_loss'),
-      patience: z.number().int().min(0).default(10),
+      patience: z.number().int().min(0).default(30),
       min_delta: z.number().min(0).default(0),
     })
-    .default({ monitor: 'val_loss', patience: 10, min_delta: 0 }),
+    .default({ monitor: 'val_loss', patience: 30, min_delta: 0 }),
   seed: z
     .number()
     .int()
@@ -33,7 +33,7 @@ export const TrainParams = z.strictObject({
   /** Feature columns (default: all but the target). */
   features: z.array(z.string()).min(1).optional(),
   /** Most frequent values one-hot encoded per text column; the rest share an "unknown" slot. */
-  max_categories: z.number().int().min(1).max(10000).default(50),
+  max_categories: z.number().int().min(1).max(10000).default(100),
 });
 export type TrainParams = z.infer<typeof TrainParams>;
 

@@ -11,7 +11,7 @@ import { tableColumn } from '../data/table.js';
 import type { Table, TableColumn } from '../data/table.js';
 
 export const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
-export const DEFAULT_MAX_CATEGORIES = 50;
+export const DEFAULT_MAX_CATEGORIES = 100;
 
 export type Task = 'classification' | 'regression';
 
