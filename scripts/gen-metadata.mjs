@@ -48,16 +48,23 @@ for (const spec of specs) {
 // The root action runs any working step, chosen by `step`; it takes the union of their inputs.
 const rootInputs = { step: { description: `The step to run: ${specs.map((s) => s.name).join(', ')}.`, required: true } };
 const rootOutputs = {};
+// An input or output several steps share gets each step's own description.
+const joined = (entries) =>
+  entries.length === 1 ? `(${entries[0][0]}) ${entries[0][1]}` : entries.map(([step, text]) => `${step}: ${text}`).join(' | ');
+const inputTexts = new Map();
+const outputTexts = new Map();
 for (const spec of specs) {
   for (const [name, input] of Object.entries(spec.inputs)) {
-    rootInputs[name] ??= {
-      description: `(${spec.name}) ${describeInput(input)}`,
-      required: false,
-      ...(input.actionDefault ? { default: input.actionDefault } : {}),
-    };
+    inputTexts.set(name, [...(inputTexts.get(name) ?? []), [spec.name, describeInput(input)]]);
+    rootInputs[name] ??= { description: '', required: false, ...(input.actionDefault ? { default: input.actionDefault } : {}) };
   }
-  for (const [name, output] of Object.entries(spec.outputs)) rootOutputs[name] ??= { description: `(${spec.name}) ${output.description}` };
+  for (const [name, output] of Object.entries(spec.outputs)) {
+    outputTexts.set(name, [...(outputTexts.get(name) ?? []), [spec.name, output.description]]);
+    rootOutputs[name] ??= { description: '' };
+  }
 }
+for (const [name, entries] of inputTexts) rootInputs[name].description = joined(entries);
+for (const [name, entries] of outputTexts) rootOutputs[name].description = joined(entries);
 put(
   'action.yml',
   header('src/steps/*.ts') +
