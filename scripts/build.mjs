@@ -6,6 +6,7 @@ const entries = {
   'validate-data': 'src/actions/validate-data.ts',
   train: 'src/actions/train.ts',
   evaluate: 'src/actions/evaluate.ts',
+  register: 'src/actions/register.ts',
   main: 'src/actions/main.ts',
   cli: 'src/cli.ts',
 };

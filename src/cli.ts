@@ -16,6 +16,7 @@ import { scanData } from './core/validate/scan.js';
 import { LocalStepIO } from './adapters/local/step-io.js';
 import { runEntry } from './entry.js';
 import { STEPS } from './steps/index.js';
+import { registryFor } from './steps/register.js';
 import type { StepSpec } from './steps/spec.js';
 
 const program = new Command('mlops')
@@ -116,11 +117,11 @@ program
 program
   .command('run')
   .description(
-    'Runs the pipeline on a project: validate-data, train, evaluate (register, deploy and drift-check arrive with their releases). Stops at the first step that fails.',
+    'Runs the pipeline on a project: validate-data, train, evaluate, register (in the local registry; deploy and drift-check arrive with their releases). Stops at the first step that fails.',
   )
   .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
   .action(async (options: { config: string }) => {
-    for (const name of ['validate-data', 'train', 'evaluate']) {
+    for (const name of ['validate-data', 'train', 'evaluate', 'register']) {
       process.stderr.write(`\n━━ ${name}\n`);
       const code = await runStep(STEPS[name]!, new Map([['config', options.config]]));
       if (code !== 0) {
@@ -130,6 +131,90 @@ program
       }
     }
   });
+
+const registryCommand = program
+  .command('registry')
+  .description('The model registry: list versions, show one with its lineage, move aliases, pull a version.');
+const withRegistry = async (options: { config?: string; registry?: string }) => {
+  const loaded = await loadConfig(options.config);
+  const io = new LocalStepIO(new Map(options.registry ? [['registry', options.registry]] : []));
+  return registryFor(io, loaded);
+};
+const registryOptions = (command: Command) =>
+  command
+    .option('--config <file>', 'mlops.yaml (for registry.path)')
+    .option('--registry <dir>', 'the registry folder (default: registry.path in mlops.yaml, else .mlops/registry beside it)');
+
+registryOptions(
+  registryCommand.command('list').description('Lists the versions of a model, with their aliases.').argument('<model>'),
+).action(async (model: string, options: { config?: string; registry?: string }) => {
+  const registry = await withRegistry(options);
+  const versions = await registry.list(model);
+  const aliases = await registry.aliases(model);
+  for (const v of versions) {
+    const names = Object.entries(aliases)
+      .filter(([, n]) => n === v.version)
+      .map(([a]) => a);
+    process.stdout.write(`v${v.version}  ${v.digest}  ${v.createdAt}${names.length > 0 ? `  [${names.join(', ')}]` : ''}\n`);
+  }
+  if (versions.length === 0) process.stderr.write(`no versions of ${model} yet\n`);
+});
+
+registryOptions(
+  registryCommand
+    .command('show')
+    .description('Shows one version (by number, alias or digest) as JSON: files, model card, blessing.')
+    .argument('<model>')
+    .argument('<ref>', 'a version number (3 or v3), an alias, or a digest'),
+).action(async (model: string, ref: string, options: { config?: string; registry?: string }) => {
+  const registry = await withRegistry(options);
+  process.stdout.write(`${JSON.stringify(await registry.resolve(model, ref), null, 2)}\n`);
+});
+
+registryOptions(
+  registryCommand
+    .command('alias')
+    .description('Points an alias at a version (or removes it with --unset).')
+    .argument('<model>')
+    .argument('<alias>')
+    .argument('[ref]', 'the version (number, alias or digest)')
+    .option('--unset', 'remove the alias'),
+).action(
+  async (model: string, alias: string, ref: string | undefined, options: { config?: string; registry?: string; unset?: boolean }) => {
+    const registry = await withRegistry(options);
+    if (options.unset) {
+      await registry.unsetAlias(model, alias);
+      process.stderr.write(`${alias} removed\n`);
+      return;
+    }
+    if (!ref) throw new UserError('which version should the alias point at?', `mlops registry alias ${model} ${alias} 3`);
+    const version = await registry.resolve(model, ref);
+    await registry.setAlias(model, alias, version.version);
+    process.stderr.write(`${alias} -> v${version.version}\n`);
+  },
+);
+
+registryOptions(
+  registryCommand.command('history').description('Shows every change of an alias.').argument('<model>').argument('<alias>'),
+).action(async (model: string, alias: string, options: { config?: string; registry?: string }) => {
+  const registry = await withRegistry(options);
+  for (const event of await registry.aliasHistory(model, alias)) {
+    process.stdout.write(`${event.at}  ${event.version === null ? 'unset' : `v${event.version}`}\n`);
+  }
+});
+
+registryOptions(
+  registryCommand
+    .command('pull')
+    .description("Copies a version's files into a folder, verifying every file's digest.")
+    .argument('<model>')
+    .argument('<ref>')
+    .requiredOption('-o, --output <dir>', 'where the model files go'),
+).action(async (model: string, ref: string, options: { config?: string; registry?: string; output: string }) => {
+  const registry = await withRegistry(options);
+  const version = await registry.pull(model, ref, resolve(options.output));
+  process.stderr.write(`pulled ${model} v${version.version} (${version.files.length} files) into ${options.output}\n`);
+});
 
 // For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
 program.command('spec', { hidden: true }).action(() => {

@@ -588,15 +588,15 @@ describe('validate-data action (dist/validate-data/index.js)', () => {
       expect(run.outputs).toMatchObject({ valid: 'false', errors: '2', report: join('reports', 'report.md') });
     });
 
-    test('step: register (not built yet) fails with a clear message', async () => {
+    test('step: deploy (not built yet) fails with a clear message', async () => {
       const dir = await project();
-      const run = await runAction(BUNDLES.main, { inputs: { step: 'register' }, cwd: dir });
+      const run = await runAction(BUNDLES.main, { inputs: { step: 'deploy' }, cwd: dir });
       expect(run.code).toBe(1);
       expect(hasStackTrace(run.stdout + run.stderr)).toBe(false);
       const failures = run.annotations.filter((a) => a.command === 'error');
       expect(failures).toHaveLength(1);
-      expect(failures[0]!.message).toContain('"register"');
-      expect(failures[0]!.message).toContain('validate-data, train, evaluate');
+      expect(failures[0]!.message).toContain('"deploy"');
+      expect(failures[0]!.message).toContain('validate-data, train, evaluate, register');
       expect(run.outputs).toEqual({});
     });
 

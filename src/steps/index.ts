@@ -1,5 +1,6 @@
 import type { StepSpec } from './spec.js';
 import { evaluate } from './evaluate.js';
+import { register } from './register.js';
 import { train } from './train.js';
 import { validateData } from './validate-data.js';
 
@@ -8,4 +9,5 @@ export const STEPS: Record<string, StepSpec> = {
   [validateData.name]: validateData,
   [train.name]: train,
   [evaluate.name]: evaluate,
+  [register.name]: register,
 };

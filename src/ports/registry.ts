@@ -1,0 +1,62 @@
+/**
+ * The model registry: immutable, numbered versions of a model (its files, model card
+ * and blessing), and aliases (staging, production, champion, ...) that point at one
+ * version each and move. Two backends: a folder (local) and an OCI registry.
+ */
+
+export interface RegisteredFile {
+  /** Path inside the model directory, with forward slashes. */
+  path: string;
+  /** sha256:<hex> of the file's bytes. */
+  digest: string;
+  size: number;
+}
+
+export interface ModelVersion {
+  model: string;
+  /** 1, 2, 3, ... per model, never reused. */
+  version: number;
+  /** Content digest of the version (sha256:<hex>): of its manifest (OCI) or index (local). */
+  digest: string;
+  createdAt: string;
+  files: RegisteredFile[];
+  /** The model card (lineage, params, metrics) registered with it. */
+  card: Record<string, unknown> | null;
+  /** The evaluate step's blessing.json, when one was registered. */
+  blessing: Record<string, unknown> | null;
+  /** Where it lives: local://<model>/<version> or oci://<registry>/<repository>@<digest>. */
+  uri: string;
+}
+
+export interface AliasEvent {
+  alias: string;
+  /** The version it points at after the event, or null when unset. */
+  version: number | null;
+  at: string;
+}
+
+export interface Registry {
+  readonly kind: 'local' | 'oci';
+  /** Registers every file of `dir` as the next version of `model`. Safe when several processes register at once. */
+  register(
+    model: string,
+    dir: string,
+    metadata: { card: Record<string, unknown> | null; blessing: Record<string, unknown> | null },
+  ): Promise<ModelVersion>;
+  /** Every version, oldest first. */
+  list(model: string): Promise<ModelVersion[]>;
+  /** A version by number (3 or v3), alias (production) or digest (sha256:...). */
+  resolve(model: string, ref: string): Promise<ModelVersion>;
+  /** Points `alias` at `version` (which must exist). */
+  setAlias(model: string, alias: string, version: number): Promise<void>;
+  unsetAlias(model: string, alias: string): Promise<void>;
+  /** Current aliases: alias -> version. */
+  aliases(model: string): Promise<Record<string, number>>;
+  /** Every change of `alias`, oldest first. */
+  aliasHistory(model: string, alias: string): Promise<AliasEvent[]>;
+  /** Copies the version's files into `dir`, verifying every file's digest; a mismatch is an error. */
+  pull(model: string, ref: string, dir: string): Promise<ModelVersion>;
+}
+
+/** Model and alias names: lower-case letters, digits, '.', '_' and '-' (OCI repository and tag rules allow them). */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;

@@ -1,0 +1,119 @@
+/**
+ * register, proven from its bundle (dist/register/index.js) after train and
+ * evaluate on the example project, with the local registry; and the `mlops
+ * registry` commands. Concurrency is proven with real processes: several
+ * register bundles at once on one registry folder.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import type { ProcessResult } from './support/action-runner.js';
+
+const EXAMPLE = join(ROOT, 'examples', 'penguins');
+const REGISTER = join(ROOT, 'dist', 'register', 'index.js');
+
+afterAll(removeTempDirs);
+
+function ok<T extends ProcessResult>(result: T): T {
+  if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+const sha = (bytes: Buffer): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+describe('register (dist/register/index.js), local registry', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeTempDir('mlops-register-');
+    await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
+    ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
+  });
+
+  test('registers the blessed model as version 1, with its card and blessing, and points an alias at it', async () => {
+    const result = ok(await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml', alias: 'staging' } }));
+    expect(result.outputs.version).toBe('1');
+    expect(result.outputs.uri).toBe('local://penguins/1');
+    expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(result.summary).toContain('Registered: penguins version 1 (staging)');
+    const shown = ok(await runCli(['registry', 'show', 'penguins', 'staging', '--config', 'mlops.yaml'], { cwd: dir }));
+    const version = JSON.parse(shown.stdout) as {
+      version: number;
+      digest: string;
+      files: Array<{ path: string; digest: string }>;
+      card: { name: string };
+      blessing: { blessed: boolean };
+    };
+    expect(version.version).toBe(1);
+    expect(version.digest).toBe(result.outputs.digest);
+    expect(version.card.name).toBe('penguins');
+    expect(version.blessing.blessed).toBe(true);
+    const weights = version.files.find((f) => f.path === 'weights.bin')!;
+    expect(weights.digest).toBe(sha(readFileSync(join(dir, '.mlops', 'train', 'model', 'weights.bin'))));
+  });
+
+  test('versions count up; aliases move; history and pull work through the CLI', async () => {
+    const second = ok(await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml' } }));
+    expect(second.outputs.version).toBe('2');
+    ok(await runCli(['registry', 'alias', 'penguins', 'staging', '2', '--config', 'mlops.yaml'], { cwd: dir }));
+    const list = ok(await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: dir }));
+    expect(list.stdout).toMatch(/^v1 {2}sha256:/m);
+    expect(list.stdout).toMatch(/^v2 .*\[staging\]$/m);
+    const history = ok(await runCli(['registry', 'history', 'penguins', 'staging', '--config', 'mlops.yaml'], { cwd: dir }));
+    expect(
+      history.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(['v1', 'v2']);
+    const out = join(dir, 'pulled');
+    ok(await runCli(['registry', 'pull', 'penguins', 'v2', '-o', out, '--config', 'mlops.yaml'], { cwd: dir }));
+    for (const file of readdirSync(join(dir, '.mlops', 'train', 'model'))) {
+      expect(readFileSync(join(out, file)).equals(readFileSync(join(dir, '.mlops', 'train', 'model', file)))).toBe(true);
+    }
+  });
+
+  test('refuses a model that is not blessed, or was not evaluated, and says why; allow-unblessed overrides', async () => {
+    await writeFile(join(dir, 'strict.yaml'), '- metric: accuracy\n  lower: 0.99999\n');
+    await runAction(BUNDLES.evaluate, {
+      cwd: dir,
+      inputs: { config: 'mlops.yaml', comment: 'false', gates: 'strict.yaml', 'fail-on-unblessed': 'false' },
+    });
+    const refused = await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml' } });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/the model is not blessed: accuracy .* is below the minimum 0\.99999/);
+    expect(hasStackTrace(refused.stdout + refused.stderr)).toBe(false);
+    const noBlessing = await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml', blessing: 'nowhere.json' } });
+    expect(noBlessing.code).toBe(1);
+    expect(noBlessing.stdout).toMatch(/no blessing at nowhere\.json: the model was not evaluated/);
+    const forced = ok(await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml', 'allow-unblessed': 'true' } }));
+    expect(Number(forced.outputs.version)).toBeGreaterThan(2);
+    expect(forced.summary).toContain('**not blessed**');
+  });
+
+  test('several processes registering at once get distinct versions, and none is lost', async () => {
+    const registry = join(dir, 'shared-registry');
+    const runs = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml', registry, 'allow-unblessed': 'true', alias: 'latest' } }),
+      ),
+    );
+    const versions = runs.map((r) => Number(ok(r) && r.outputs.version)).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5]);
+    const list = ok(await runCli(['registry', 'list', 'penguins', '--registry', registry], { cwd: dir }));
+    expect(list.stdout.trim().split('\n')).toHaveLength(5);
+    const history = ok(await runCli(['registry', 'history', 'penguins', 'latest', '--registry', registry], { cwd: dir }));
+    expect(history.stdout.trim().split('\n')).toHaveLength(5);
+  });
+
+  test('an unknown version names what exists', async () => {
+    const missing = await runCli(['registry', 'show', 'penguins', 'v99', '--config', 'mlops.yaml'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no version 99/);
+    expect(missing.stderr).toMatch(/versions v1-v3/);
+    expect(missing.stderr).toMatch(/staging/);
+    expect(existsSync(join(dir, 'pulled-none'))).toBe(false);
+  });
+});
