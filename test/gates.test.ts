@@ -1,19 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { UserError } from '../src/core/errors.js';
 import { defaultDirection, evaluateGates, parseGates } from '../src/core/evaluate/gates.js';
 import type { Gate } from '../src/core/evaluate/gates.js';
-
-/** The UserError `fn` throws; fails the test when it throws nothing or something else. */
-function userErrorOf(fn: () => unknown): UserError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  return caught as UserError;
-}
+import { userErrorOf } from './support/errors.js';
 
 /** The result of a single gate. */
 function one(candidate: Record<string, number | null>, baseline: Record<string, number | null> | null, gate: Gate) {

@@ -1,5 +1,4 @@
 import { describe, expect, test } from '@jest/globals';
-import { UserError } from '../src/core/errors.js';
 import {
   classificationMetrics,
   downsampleCurve,
@@ -10,23 +9,12 @@ import {
 } from '../src/core/evaluate/metrics.js';
 import type { ClassificationMetrics } from '../src/core/evaluate/metrics.js';
 import { prng } from './support/random.js';
+import { userErrorOf } from './support/errors.js';
 
 /*
  * Every expected value here is worked out by hand (the working is in the comments) or copied from a
  * published scikit-learn documentation example (named where used), never from the code under test.
  */
-
-/** The UserError `fn` throws; fails the test when it throws nothing or something else. */
-function userErrorOf(fn: () => unknown): UserError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  return caught as UserError;
-}
 
 /** Binary probability rows [1 - p, p] from positive-class probabilities. */
 const binaryScores = (p: number[]): number[][] => p.map((v) => [1 - v, v]);

@@ -10,6 +10,9 @@ import { DEFAULT_MAX_DOMAIN_SIZE, inferSchema } from '../src/core/schema/infer.j
 import { loadSchema, parseSchema, resolveCheck, resolveDomain, schemaToYaml } from '../src/core/schema/schema.js';
 import type { DataSchema } from '../src/core/schema/schema.js';
 import { scanData } from '../src/core/validate/scan.js';
+import { userErrorOf } from './support/errors.js';
+
+const userErrorMessage = (fn: () => unknown): string => userErrorOf(fn).message;
 
 /** A data set profile from rows of text (null = the column's key is absent: counted as null). */
 function profileOf(columns: Record<string, Array<string | null>>): DatasetProfile {
@@ -33,18 +36,6 @@ function profileOf(columns: Record<string, Array<string | null>>): DatasetProfil
       return builder.toState();
     }),
   };
-}
-
-/** Expects `fn` to throw a UserError and returns its message. */
-function userErrorOf(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UserError);
-  return (caught as UserError).message;
 }
 
 describe('inferSchema', () => {
@@ -232,7 +223,7 @@ describe('parseSchema', () => {
     ['columns missing', 'dataset: {}\n', ['columns']],
     ['column without type', 'columns:\n  a:\n    nullable: false\n', ['columns.a.type']],
   ])('%s: UserError naming the key path and what is allowed', (_name, yaml, needles) => {
-    const message = userErrorOf(() => parseSchema(yaml, 'my-schema.yaml'));
+    const message = userErrorMessage(() => parseSchema(yaml, 'my-schema.yaml'));
     expect(message).toContain('my-schema.yaml');
     for (const needle of needles) expect(message).toContain(needle);
   });
@@ -242,23 +233,23 @@ describe('parseSchema', () => {
     ['in dataset', 'dataset:\n  rows: 5\ncolumns: {}\n', 'rows', 'dataset'],
     ['in an object check', 'columns:\n  age:\n    type: integer\n    min: {value: 0, tolerance: 0.1}\n', 'tolerance', 'columns.age.min'],
   ])('unknown key %s is rejected, naming the key and where', (_name, yaml, key, where) => {
-    const message = userErrorOf(() => parseSchema(yaml, 'schema.yaml'));
+    const message = userErrorMessage(() => parseSchema(yaml, 'schema.yaml'));
     expect(message).toContain(`"${key}"`);
     expect(message).toContain(where);
   });
 
   test('unknown key at the top level is rejected', () => {
-    expect(userErrorOf(() => parseSchema('colums:\n  a:\n    type: string\ncolumns: {}\n', 'schema.yaml'))).toContain('"colums"');
+    expect(userErrorMessage(() => parseSchema('colums:\n  a:\n    type: string\ncolumns: {}\n', 'schema.yaml'))).toContain('"colums"');
   });
 
   test('invalid YAML is a UserError naming the file', () => {
-    const message = userErrorOf(() => parseSchema('columns: [\n', 'bad.yaml'));
+    const message = userErrorMessage(() => parseSchema('columns: [\n', 'bad.yaml'));
     expect(message).toContain('bad.yaml');
     expect(message).toContain('not valid YAML');
   });
 
   test('several problems are all listed', () => {
-    const message = userErrorOf(() =>
+    const message = userErrorMessage(() =>
       parseSchema('columns:\n  a:\n    type: int\n  b:\n    type: string\n    unique: "yes"\n', 'schema.yaml'),
     );
     expect(message).toContain('columns.a.type');
