@@ -143,7 +143,10 @@ const withRegistry = async (options: { config?: string; registry?: string }) => 
 const registryOptions = (command: Command) =>
   command
     .option('--config <file>', 'mlops.yaml (for registry.path)')
-    .option('--registry <dir>', 'the registry folder (default: registry.path in mlops.yaml, else .mlops/registry beside it)');
+    .option(
+      '--registry <where>',
+      'oci://host/namespace or a folder (default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside it)',
+    );
 
 registryOptions(
   registryCommand.command('list').description('Lists the versions of a model, with their aliases.').argument('<model>'),

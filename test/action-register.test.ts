@@ -10,6 +10,7 @@ import { cp, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
+import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REGISTER = join(ROOT, 'dist', 'register', 'index.js');
@@ -108,6 +109,27 @@ describe('register (dist/register/index.js), local registry', () => {
     expect(history.stdout.trim().split('\n')).toHaveLength(5);
   });
 
+  test('evaluate takes its baseline from a registry alias, and treats a missing alias as a first model', async () => {
+    const withAlias = ok(
+      await runAction(BUNDLES.evaluate, {
+        cwd: dir,
+        inputs: { config: 'mlops.yaml', comment: 'false', 'baseline-alias': 'staging', 'fail-on-unblessed': 'false' },
+      }),
+    );
+    // staging points at a registered copy of this very model: the baseline scores exactly the same.
+    expect(JSON.parse(withAlias.outputs['baseline-metrics']!)).toEqual(JSON.parse(withAlias.outputs.metrics!));
+    expect(withAlias.stdout).toMatch(/Scoring the baseline: penguins at staging \(v2\)/);
+    expect(withAlias.summary).toContain('staging = penguins v2 (local://penguins/2)');
+    const missing = ok(
+      await runAction(BUNDLES.evaluate, {
+        cwd: dir,
+        inputs: { config: 'mlops.yaml', comment: 'false', 'baseline-alias': 'production', 'fail-on-unblessed': 'false' },
+      }),
+    );
+    expect(missing.outputs['baseline-metrics']).toBe('null');
+    expect(missing.stdout).toContain('No penguins model at alias "production" yet: evaluating as a first model');
+  });
+
   test('an unknown version names what exists', async () => {
     const missing = await runCli(['registry', 'show', 'penguins', 'v99', '--config', 'mlops.yaml'], { cwd: dir });
     expect(missing.code).toBe(2);
@@ -115,5 +137,44 @@ describe('register (dist/register/index.js), local registry', () => {
     expect(missing.stderr).toMatch(/versions v1-v3/);
     expect(missing.stderr).toMatch(/staging/);
     expect(existsSync(join(dir, 'pulled-none'))).toBe(false);
+  });
+});
+
+const ociUnavailable = registryUnavailable();
+const ociTitle = 'register and evaluate with an OCI registry (a real docker-registry on loopback)';
+(ociUnavailable ? describe.skip : describe)(ociUnavailable ? `${ociTitle} (skipped: ${ociUnavailable})` : ociTitle, () => {
+  let registry: TestRegistry;
+  let dir: string;
+  beforeAll(async () => {
+    registry = (await TestRegistry.start())!;
+    dir = await makeTempDir('mlops-oci-');
+    await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
+    await writeFile(join(dir, 'mlops.yaml'), `${config}registry:\n  url: oci://${registry.host}/acme\n  insecure: true\n`);
+    ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '20' } }));
+  });
+  afterAll(async () => registry?.stop());
+
+  test('registers versions as OCI artifacts, moves an alias, and evaluate scores the model at the alias', async () => {
+    const first = ok(
+      await runAction(REGISTER, { cwd: dir, inputs: { config: 'mlops.yaml', 'allow-unblessed': 'true', alias: 'production' } }),
+    );
+    expect(first.outputs.version).toBe('1');
+    expect(first.outputs.uri).toBe(`oci://${registry.host}/acme/penguins@${first.outputs.digest}`);
+    expect(first.summary).toContain(`--registry oci://${registry.host}/acme`);
+    const list = ok(await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: dir }));
+    expect(list.stdout).toMatch(/^v1 .*\[production\]$/m);
+    const out = join(dir, 'pulled');
+    ok(await runCli(['registry', 'pull', 'penguins', 'production', '-o', out, '--config', 'mlops.yaml'], { cwd: dir }));
+    const weights = readFileSync(join(dir, '.mlops', 'train', 'model', 'weights.bin'));
+    expect(sha(readFileSync(join(out, 'weights.bin')))).toBe(sha(weights));
+    const evaluated = ok(
+      await runAction(BUNDLES.evaluate, {
+        cwd: dir,
+        inputs: { config: 'mlops.yaml', comment: 'false', 'baseline-alias': 'production', 'fail-on-unblessed': 'false' },
+      }),
+    );
+    expect(JSON.parse(evaluated.outputs['baseline-metrics']!)).toEqual(JSON.parse(evaluated.outputs.metrics!));
+    expect(evaluated.summary).toContain(`production = penguins v1 (oci://${registry.host}/acme/penguins@`);
   });
 });

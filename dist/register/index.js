@@ -31157,7 +31157,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3637);
 /* harmony import */ var _adapters_github_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1379);
-/* harmony import */ var _steps_register_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3216);
+/* harmony import */ var _steps_register_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(115);
 
 
 
@@ -37576,7 +37576,7 @@ self.__dirname ??= (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(self.__fil
 
 /***/ }),
 
-/***/ 3216:
+/***/ 115:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38519,6 +38519,1153 @@ function isCode(error, code) {
     return error?.code === code;
 }
 function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/core/registry/oci-client.ts
+/**
+ * A small client for the OCI distribution API (the registry HTTP API that ghcr.io,
+ * Docker Hub and the CNCF distribution registry speak): blobs, manifests and tags
+ * of one repository, over Node's global `fetch`.
+ *
+ * - Blobs are pushed monolithically (POST an upload, then PUT its bytes with the
+ *   digest) after a HEAD that skips blobs the registry already holds; a file is
+ *   hashed, then streamed from disk, never loaded whole.
+ * - Everything read back is verified against its digest: a blob or manifest whose
+ *   bytes do not hash to the digest asked for is an error, and a file is written
+ *   aside and renamed only once verified.
+ * - Authentication: anonymous, HTTP basic, or the bearer token flow (a 401 with
+ *   `WWW-Authenticate: Bearer realm=...,service=...,scope=...` is answered by asking
+ *   the realm for a token, with the credentials as basic auth; tokens are cached per
+ *   scope). A `{ token }` (GITHUB_TOKEN for ghcr.io) is sent as the password.
+ * - Registry errors (`{"errors":[{"code","message"}]}`) become UserErrors naming the
+ *   status and code, with a hint.
+ *
+ * Media types follow the CNCF ModelPack specification: an OCI image manifest with
+ * `artifactType` MODEL_ARTIFACT_TYPE, a MODEL_CONFIG_MEDIA_TYPE config, and one raw
+ * layer per file, titled with its path (`org.opencontainers.image.title`).
+ */
+
+
+
+
+
+
+
+/** An OCI image manifest: what a model version is stored as. */
+const OCI_MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+/** An OCI image index (a list of manifests); accepted when reading. */
+const OCI_INDEX_MEDIA_TYPE = 'application/vnd.oci.image.index.v1+json';
+/** Docker's manifest and manifest list; accepted when reading. */
+const DOCKER_MANIFEST_MEDIA_TYPE = 'application/vnd.docker.distribution.manifest.v2+json';
+const DOCKER_MANIFEST_LIST_MEDIA_TYPE = 'application/vnd.docker.distribution.manifest.list.v2+json';
+/** ModelPack: the `artifactType` of a model manifest. */
+const MODEL_ARTIFACT_TYPE = 'application/vnd.cncf.model.manifest.v1+json';
+/** ModelPack: the manifest's config blob (a JSON description of the model). */
+const MODEL_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.model.config.v1+json';
+/** ModelPack: a weight file, stored as is (not archived, not compressed). */
+const MODEL_WEIGHT_MEDIA_TYPE = 'application/vnd.cncf.model.weight.v1.raw';
+/** ModelPack: a file that goes with the weights (topology, tokenizer, preprocessing), stored as is. */
+const MODEL_WEIGHT_CONFIG_MEDIA_TYPE = 'application/vnd.cncf.model.weight.config.v1.raw';
+/** ModelPack: documentation (README, model card), stored as is. */
+const MODEL_DOC_MEDIA_TYPE = 'application/vnd.cncf.model.doc.v1.raw';
+/**
+ * The layer type this suite gives every file of a model directory that is not a weight
+ * file (model.json, preprocessing, the model card, the blessing): ModelPack's type for
+ * the files that accompany the weights, so ModelPack-aware tools keep them with the model.
+ */
+const MODEL_FILE_MEDIA_TYPE = MODEL_WEIGHT_CONFIG_MEDIA_TYPE;
+/** The annotation that names a layer's file (its path in the model directory), as ORAS does. */
+const TITLE_ANNOTATION = 'org.opencontainers.image.title';
+/** Every manifest type this client reads (sent as Accept). */
+const MANIFEST_MEDIA_TYPES = [
+    OCI_MANIFEST_MEDIA_TYPE,
+    OCI_INDEX_MEDIA_TYPE,
+    DOCKER_MANIFEST_MEDIA_TYPE,
+    DOCKER_MANIFEST_LIST_MEDIA_TYPE,
+];
+const WEIGHT_EXTENSIONS = /\.(bin|safetensors|onnx|gguf|pt|pth|ckpt|h5|keras|pb|tflite|npz|npy|pkl|joblib)$/i;
+/** The layer media type for a file of a model directory: MODEL_WEIGHT_MEDIA_TYPE for weight files (by extension), else MODEL_FILE_MEDIA_TYPE. */
+function layerMediaType(path) {
+    return WEIGHT_EXTENSIONS.test(path) ? MODEL_WEIGHT_MEDIA_TYPE : MODEL_FILE_MEDIA_TYPE;
+}
+/**
+ * A ModelPack-style OCI image manifest. Keys come in a fixed order and annotations
+ * sorted by name, so the same input always serializes to the same bytes (and digest).
+ */
+function buildManifest(input) {
+    const descriptor = (d, what) => {
+        checkDigest(d.digest, what);
+        if (!Number.isSafeInteger(d.size) || d.size < 0)
+            throw new core_errors/* UserError */.y(`${what}: size ${d.size} is not a whole number of bytes`);
+        const out = { mediaType: d.mediaType, digest: d.digest, size: d.size };
+        const annotations = sortedAnnotations(d.annotations);
+        if (annotations)
+            out.annotations = annotations;
+        return out;
+    };
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST_MEDIA_TYPE,
+        artifactType: input.artifactType ?? MODEL_ARTIFACT_TYPE,
+        config: descriptor({ ...input.config, mediaType: input.config.mediaType ?? MODEL_CONFIG_MEDIA_TYPE }, 'manifest config'),
+        layers: input.layers.map((layer, i) => descriptor(layer, `layer ${layer.annotations?.[TITLE_ANNOTATION] ?? i}`)),
+    };
+    const annotations = sortedAnnotations(input.annotations);
+    if (annotations)
+        manifest.annotations = annotations;
+    return manifest;
+}
+function sortedAnnotations(annotations) {
+    if (!annotations || Object.keys(annotations).length === 0)
+        return undefined;
+    return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+/** The sha256 digest of bytes, as `sha256:<hex>`. */
+function sha256Digest(data) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+}
+const oci_client_DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
+const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const TOKEN_USERNAME = 'token';
+function checkDigest(digest, what = 'digest') {
+    if (!oci_client_DIGEST_PATTERN.test(digest))
+        throw new core_errors/* UserError */.y(`${what}: "${digest}" is not a digest`, 'A digest looks like sha256:<64 lower-case hex digits>.');
+}
+function checkReference(reference) {
+    if (!oci_client_DIGEST_PATTERN.test(reference) && !TAG_PATTERN.test(reference)) {
+        throw new core_errors/* UserError */.y(`"${reference}" is neither a tag nor a digest`, 'A tag is up to 128 letters, digits, ".", "_" and "-" (not starting with "." or "-"); a digest is sha256:<hex>.');
+    }
+}
+function hashFor(digest) {
+    return (0,external_node_crypto_.createHash)(digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+}
+function algorithmOf(digest) {
+    return digest.slice(0, digest.indexOf(':'));
+}
+/** Parses the first challenge of a WWW-Authenticate header (registries send one). */
+function parseChallenge(header) {
+    const match = header?.match(/^\s*(\w+)\s*(.*)$/s);
+    if (!match)
+        return null;
+    const scheme = match[1].toLowerCase();
+    if (scheme !== 'basic' && scheme !== 'bearer')
+        return null;
+    const params = {};
+    for (const param of match[2].matchAll(/([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))/g)) {
+        params[param[1].toLowerCase()] = param[2] !== undefined ? param[2].replace(/\\(.)/g, '$1') : (param[3] ?? '');
+    }
+    return { scheme, params };
+}
+/** A client for one repository of an OCI registry. */
+class OciClient {
+    registry;
+    repository;
+    base;
+    origin;
+    insecure;
+    auth;
+    userAgent;
+    /** The scheme the registry asked for, once it has (credentials are not sent before). */
+    scheme = null;
+    tokens = new Map();
+    /** The scope the registry named for pull and for push requests. */
+    scopes = new Map();
+    constructor(options) {
+        if (/^[a-z]+:\/\//i.test(options.registry) || options.registry.includes('/') || options.registry.trim() === '') {
+            throw new core_errors/* UserError */.y(`registry "${options.registry}" is not a host name`, 'Give the registry as host or host:port (ghcr.io, localhost:5000), without a scheme or path; use `insecure` for plain http.');
+        }
+        if (!REPOSITORY_PATTERN.test(options.repository)) {
+            throw new core_errors/* UserError */.y(`repository "${options.repository}" is not a valid OCI repository name`, 'Use lower-case letters, digits and separators (".", "_", "-"), path parts joined by "/" (owner/model).');
+        }
+        this.registry = options.registry;
+        this.repository = options.repository;
+        this.insecure = options.insecure ?? false;
+        this.origin = `${this.insecure ? 'http' : 'https'}://${options.registry}`;
+        this.base = `${this.origin}/v2/${options.repository}`;
+        this.auth = options.auth ?? null;
+        this.userAgent = options.userAgent ?? 'mlops-actions';
+    }
+    /** registry/repository, as in an image reference. */
+    get name() {
+        return `${this.registry}/${this.repository}`;
+    }
+    // ---------------------------------------------------------------- blobs
+    /** The size of the blob when the registry holds it (-1 when it does not say), else null. */
+    async blobSize(digest) {
+        checkDigest(digest);
+        const res = await this.send({ method: 'HEAD', url: `${this.base}/blobs/${digest}`, action: `check blob ${digest}` });
+        if (res.status === 404)
+            return null;
+        if (res.status !== 200)
+            return this.fail(res, `check blob ${digest}`);
+        return Number(res.headers.get('content-length') ?? -1);
+    }
+    /** Uploads a blob unless the registry already holds it. */
+    async pushBlob(source) {
+        let digest;
+        let size;
+        let body;
+        if (Buffer.isBuffer(source)) {
+            digest = sha256Digest(source);
+            size = source.length;
+            body = () => source;
+        }
+        else {
+            const path = source.path;
+            try {
+                size = (await (0,promises_.stat)(path)).size;
+            }
+            catch (error) {
+                throw new core_errors/* UserError */.y(`cannot read ${path}: ${error.message}`);
+            }
+            if (source.size !== undefined && source.size !== size)
+                throw new core_errors/* UserError */.y(`${path} is ${size} bytes, not the ${source.size} expected`);
+            if (source.digest !== undefined)
+                checkDigest(source.digest);
+            digest = source.digest ?? (await oci_client_hashFile(path));
+            body = () => (0,external_node_fs_namespaceObject.createReadStream)(path);
+        }
+        if ((await this.blobSize(digest)) !== null)
+            return { digest, size, existed: true };
+        const action = `push blob ${digest}`;
+        const started = await this.send({
+            method: 'POST',
+            url: `${this.base}/blobs/uploads/`,
+            action,
+            push: true,
+            headers: { 'content-length': '0' },
+        });
+        const location = started.headers.get('location');
+        if (started.status !== 202 || !location)
+            return this.fail(started, action);
+        await started.body?.cancel();
+        const upload = new URL(location, this.origin).href;
+        const url = `${upload}${upload.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
+        const res = await this.send({
+            method: 'PUT',
+            url,
+            action,
+            push: true,
+            body,
+            headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) },
+        });
+        if (res.status !== 201)
+            return this.fail(res, action);
+        await res.body?.cancel();
+        const stored = res.headers.get('docker-content-digest');
+        if (stored && stored !== digest) {
+            throw new core_errors/* UserError */.y(`the registry stored blob ${digest} as ${stored}`, 'The upload was changed on the way; push again.');
+        }
+        return { digest, size, existed: false };
+    }
+    /** The blob's bytes, verified against its digest. */
+    async getBlob(digest) {
+        checkDigest(digest);
+        const action = `get blob ${digest}`;
+        const res = await this.send({ method: 'GET', url: `${this.base}/blobs/${digest}`, action });
+        if (res.status !== 200)
+            return this.fail(res, action);
+        let data;
+        try {
+            data = Buffer.from(await res.arrayBuffer());
+        }
+        catch (error) {
+            throw new core_errors/* UserError */.y(`${action} from ${this.name}: the download broke off: ${error.message}`, 'Try again.');
+        }
+        const actual = `${algorithmOf(digest)}:${hashFor(digest).update(data).digest('hex')}`;
+        if (actual !== digest)
+            throw this.corrupt(digest, actual, data.length);
+        return data;
+    }
+    /**
+     * Streams the blob into `path`, verifying its digest on the way: it is written to a
+     * temporary file beside `path` and renamed only once verified, so `path` never holds
+     * unverified bytes. Returns the size.
+     */
+    async pullBlobToFile(digest, path) {
+        checkDigest(digest);
+        const action = `get blob ${digest}`;
+        const res = await this.send({ method: 'GET', url: `${this.base}/blobs/${digest}`, action });
+        if (res.status !== 200 || !res.body)
+            return this.fail(res, action);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+        const partial = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.partial`);
+        const hash = hashFor(digest);
+        let size = 0;
+        const hasher = new external_node_stream_.Transform({
+            transform(chunk, _encoding, callback) {
+                hash.update(chunk);
+                size += chunk.length;
+                callback(null, chunk);
+            },
+        });
+        try {
+            try {
+                await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(res.body), hasher, (0,external_node_fs_namespaceObject.createWriteStream)(partial, { flags: 'wx' }));
+            }
+            catch (error) {
+                throw new core_errors/* UserError */.y(`${action} from ${this.name} into ${path} failed: ${error.message}`, 'Try again.');
+            }
+            const actual = `${algorithmOf(digest)}:${hash.digest('hex')}`;
+            if (actual !== digest)
+                throw this.corrupt(digest, actual, size);
+            await (0,promises_.rename)(partial, path);
+        }
+        catch (error) {
+            await (0,promises_.rm)(partial, { force: true });
+            throw error;
+        }
+        return { digest, size };
+    }
+    // ------------------------------------------------------------ manifests
+    /**
+     * Stores a manifest under a tag (or under its digest) and returns the digest of the
+     * exact bytes sent. An object is sent as JSON.stringify(manifest); pass a Buffer to
+     * choose the bytes. Putting a tag again moves it.
+     */
+    async putManifest(reference, manifest, mediaType = OCI_MANIFEST_MEDIA_TYPE) {
+        checkReference(reference);
+        const bytes = Buffer.isBuffer(manifest) ? manifest : Buffer.from(JSON.stringify(manifest));
+        const digest = sha256Digest(bytes);
+        if (oci_client_DIGEST_PATTERN.test(reference) && reference !== digest) {
+            throw new core_errors/* UserError */.y(`the manifest's digest is ${digest}, not ${reference}`, 'Put a manifest under its own digest, or under a tag.');
+        }
+        const action = `put manifest ${reference}`;
+        const res = await this.send({
+            method: 'PUT',
+            url: `${this.base}/manifests/${reference}`,
+            action,
+            push: true,
+            body: () => bytes,
+            headers: { 'content-type': mediaType },
+        });
+        if (res.status !== 201 && res.status !== 200)
+            return this.fail(res, action);
+        await res.body?.cancel();
+        const stored = res.headers.get('docker-content-digest');
+        if (stored && stored !== digest && algorithmOf(stored) === 'sha256') {
+            throw new core_errors/* UserError */.y(`the registry stored manifest ${reference} as ${stored}, not ${digest}`, 'The registry changed the manifest; push again.');
+        }
+        return digest;
+    }
+    /** A manifest by tag or digest, its bytes verified against the digest asked for and the one the registry reports. */
+    async getManifest(reference) {
+        checkReference(reference);
+        const action = `get manifest ${reference}`;
+        const res = await this.send({
+            method: 'GET',
+            url: `${this.base}/manifests/${reference}`,
+            action,
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        });
+        if (res.status !== 200)
+            return this.fail(res, action);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        const expected = [oci_client_DIGEST_PATTERN.test(reference) ? reference : null, res.headers.get('docker-content-digest')].filter((d) => d !== null && oci_client_DIGEST_PATTERN.test(d));
+        for (const want of expected) {
+            const actual = `${algorithmOf(want)}:${hashFor(want).update(bytes).digest('hex')}`;
+            if (actual !== want)
+                throw this.corrupt(want, actual, bytes.length, 'manifest');
+        }
+        let manifest;
+        try {
+            manifest = JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new core_errors/* UserError */.y(`manifest ${reference} of ${this.name} is not JSON`);
+        }
+        if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) {
+            throw new core_errors/* UserError */.y(`manifest ${reference} of ${this.name} is not a JSON object`);
+        }
+        const record = manifest;
+        const contentType = res.headers.get('content-type')?.split(';')[0]?.trim();
+        const mediaType = typeof record.mediaType === 'string' ? record.mediaType : contentType || OCI_MANIFEST_MEDIA_TYPE;
+        return { manifest: record, digest: sha256Digest(bytes), mediaType, bytes };
+    }
+    /** The digest a tag points at (or the digest itself when it is stored), null when absent. */
+    async headManifest(reference) {
+        checkReference(reference);
+        const action = `check manifest ${reference}`;
+        const res = await this.send({
+            method: 'HEAD',
+            url: `${this.base}/manifests/${reference}`,
+            action,
+            headers: { accept: MANIFEST_MEDIA_TYPES.join(', ') },
+        });
+        if (res.status === 404)
+            return null;
+        if (res.status !== 200)
+            return this.fail(res, action);
+        const digest = res.headers.get('docker-content-digest');
+        if (digest && oci_client_DIGEST_PATTERN.test(digest))
+            return digest;
+        return (await this.getManifest(reference)).digest;
+    }
+    /**
+     * Every tag of the repository, sorted; [] when nothing was pushed yet. Pages of
+     * `pageSize` are asked for with `n` and followed through the Link header (a registry
+     * that ignores `n` answers with every tag at once).
+     */
+    async listTags(options = {}) {
+        const tags = new Set();
+        const seen = new Set();
+        let url = `${this.base}/tags/list${options.pageSize ? `?n=${options.pageSize}` : ''}`;
+        while (url && !seen.has(url)) {
+            seen.add(url);
+            const res = await this.send({ method: 'GET', url, action: 'list tags' });
+            if (res.status === 404 && tags.size === 0) {
+                const { code } = await readError(res);
+                if (code === 'NAME_UNKNOWN')
+                    return [];
+                return this.fail(res, 'list tags', { code, message: 'repository not found' });
+            }
+            if (res.status !== 200)
+                return this.fail(res, 'list tags');
+            const page = (await res.json());
+            if (page.tags !== null && page.tags !== undefined && !Array.isArray(page.tags))
+                throw new core_errors/* UserError */.y(`${this.name}: the tag list is not a list`);
+            for (const tag of page.tags ?? [])
+                if (typeof tag === 'string')
+                    tags.add(tag);
+            const next = res.headers.get('link')?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+            url = next ? new URL(next[1], url).href : null;
+        }
+        return [...tags].sort();
+    }
+    /**
+     * Deletes a manifest by digest (the registry drops the tags that point at it). True
+     * when deleted, false when it was not there. Registries may refuse (405 UNSUPPORTED).
+     */
+    async deleteManifest(digest) {
+        checkDigest(digest, 'delete manifest');
+        const action = `delete manifest ${digest}`;
+        const res = await this.send({ method: 'DELETE', url: `${this.base}/manifests/${digest}`, action, push: true });
+        if (res.status === 404) {
+            await res.body?.cancel();
+            return false;
+        }
+        if (res.status !== 202 && res.status !== 200)
+            return this.fail(res, action);
+        await res.body?.cancel();
+        return true;
+    }
+    // ------------------------------------------------------------ transport
+    /** Sends a request, answering one auth challenge (401) by retrying with credentials or a token. */
+    async send(spec) {
+        const res = await this.fetchFollowing(spec);
+        if (res.status !== 401)
+            return res;
+        const challenge = parseChallenge(res.headers.get('www-authenticate'));
+        if (!challenge)
+            return res;
+        if (challenge.scheme === 'basic') {
+            if (!this.auth || this.scheme === 'basic')
+                return res;
+            this.scheme = 'basic';
+            await res.body?.cancel();
+        }
+        else {
+            const kind = spec.push ? 'push' : 'pull';
+            const scope = challenge.params.scope ?? `repository:${this.repository}:${spec.push ? 'pull,push' : 'pull'}`;
+            const realm = challenge.params.realm;
+            if (!realm)
+                return res;
+            await res.body?.cancel();
+            this.tokens.set(scope, await this.fetchToken(realm, challenge.params.service, scope));
+            this.scopes.set(kind, scope);
+            this.scheme = 'bearer';
+        }
+        return this.fetchFollowing(spec);
+    }
+    /** One request; GET and HEAD follow redirects, sending credentials only to the registry itself. */
+    async fetchFollowing(spec) {
+        let url = spec.url;
+        for (let hop = 0;; hop++) {
+            const headers = { 'user-agent': this.userAgent, ...spec.headers };
+            const authorization = new URL(url).origin === this.origin ? this.authorization(spec.push ? 'push' : 'pull') : null;
+            if (authorization)
+                headers.authorization = authorization;
+            const init = { method: spec.method, headers, redirect: 'manual' };
+            if (spec.body) {
+                const body = spec.body();
+                init.body = (Buffer.isBuffer(body) ? body : external_node_stream_.Readable.toWeb(body));
+                init.duplex = 'half';
+            }
+            let res;
+            try {
+                res = await fetch(url, init);
+            }
+            catch (error) {
+                throw this.unreachable(url, error);
+            }
+            const location = res.headers.get('location');
+            const redirect = [301, 302, 303, 307, 308].includes(res.status) && location && (spec.method === 'GET' || spec.method === 'HEAD');
+            if (!redirect || hop >= 5)
+                return res;
+            await res.body?.cancel();
+            url = new URL(location, url).href;
+        }
+    }
+    authorization(kind) {
+        if (this.scheme === 'basic' && this.auth)
+            return `Basic ${this.basicCredentials()}`;
+        if (this.scheme === 'bearer') {
+            for (const k of kind === 'pull' ? ['pull', 'push'] : ['push']) {
+                const scope = this.scopes.get(k);
+                const cached = scope === undefined ? undefined : this.tokens.get(scope);
+                if (cached && cached.expiresAt > Date.now())
+                    return `Bearer ${cached.token}`;
+            }
+        }
+        return null;
+    }
+    basicCredentials() {
+        const auth = this.auth;
+        const [username, password] = 'token' in auth ? [TOKEN_USERNAME, auth.token] : [auth.username, auth.password];
+        return Buffer.from(`${username}:${password}`).toString('base64');
+    }
+    /** Asks the token service named by a Bearer challenge for a token for `scope`. */
+    async fetchToken(realm, service, scope) {
+        let url;
+        try {
+            url = new URL(realm);
+        }
+        catch {
+            throw new core_errors/* UserError */.y(`${this.registry} named "${realm}" as its token service, which is not a URL`);
+        }
+        if (service)
+            url.searchParams.set('service', service);
+        url.searchParams.set('scope', scope);
+        const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
+        if (this.auth) {
+            if (url.protocol !== 'https:' && !this.insecure) {
+                throw new core_errors/* UserError */.y(`${this.registry} asks for credentials to be sent to ${url.origin} without TLS`, 'Refusing to send them; set insecure only for a registry you trust on a private network.');
+            }
+            headers.authorization = `Basic ${this.basicCredentials()}`;
+        }
+        let res;
+        try {
+            res = await fetch(url, { headers });
+        }
+        catch (error) {
+            throw this.unreachable(url.href, error);
+        }
+        if (res.status !== 200) {
+            const { code, message } = await readError(res);
+            const detail = code ? `${res.status} ${code}${message ? ` (${message})` : ''}` : `${res.status} ${res.statusText}`;
+            throw new core_errors/* UserError */.y(`the token service of ${this.registry} (${url.origin}${url.pathname}) refused a token for ${scope}: ${detail}`, res.status === 401 || res.status === 403 ? this.credentialsHint(res.status, scope.endsWith('push')) : 'Try again later.');
+        }
+        const body = (await res.json().catch(() => ({})));
+        const token = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
+        if (!token)
+            throw new core_errors/* UserError */.y(`the token service of ${this.registry} answered without a token`);
+        const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 60;
+        return { token, expiresAt: Date.now() + Math.max(lifetime - 10, lifetime / 2) * 1000 };
+    }
+    unreachable(url, error) {
+        const cause = error.cause;
+        const reason = cause?.code ?? cause?.message ?? error.message;
+        return new core_errors/* UserError */.y(`cannot reach registry ${this.registry} (${new URL(url).origin}): ${reason}`, this.insecure
+            ? 'Check the registry address and that the registry is running.'
+            : 'Check the registry address; a registry that speaks plain http (a local one) needs insecure: true.');
+    }
+    corrupt(digest, actual, size, what = 'blob') {
+        return new core_errors/* UserError */.y(`${what} ${digest} from ${this.name} does not match its digest: the ${size} bytes received hash to ${actual}`, "The registry's copy is corrupt or was tampered with; do not use it. Push the content again from a trusted copy.");
+    }
+    /** Throws the registry's error as a UserError: what failed, the status and error code, and a hint. */
+    async fail(res, action, known) {
+        const { code, message } = known ?? (await readError(res));
+        const detail = code
+            ? `${res.status} ${code}${message ? ` (${message})` : ''}`
+            : `${res.status} ${res.statusText || 'unexpected answer'}`;
+        throw new core_errors/* UserError */.y(`${action} on ${this.name} failed: ${detail}`, this.hint(res.status, code, action));
+    }
+    hint(status, code, action) {
+        const push = /^(push|put|delete)/.test(action);
+        if (status === 401 || status === 403 || code === 'UNAUTHORIZED' || code === 'DENIED')
+            return this.credentialsHint(status, push);
+        switch (code) {
+            case 'MANIFEST_UNKNOWN':
+                return `No such tag or digest in ${this.name}; list its tags to see what exists.`;
+            case 'NAME_UNKNOWN':
+                return `The repository ${this.name} does not exist (nothing was pushed to it yet), or the credentials cannot see it.`;
+            case 'BLOB_UNKNOWN':
+                return `${this.name} does not hold this blob: it was never pushed, or was garbage-collected.`;
+            case 'MANIFEST_BLOB_UNKNOWN':
+                return 'Push the config and every layer blob before the manifest that references them.';
+            case 'MANIFEST_INVALID':
+                return 'The registry rejected the manifest: check its mediaType, config and layer descriptors.';
+            case 'DIGEST_INVALID':
+                return 'The content did not match its digest on the way; push again.';
+            case 'UNSUPPORTED':
+                return 'The registry does not support this operation (deleting is often switched off).';
+            case 'TOOMANYREQUESTS':
+                return 'The registry is rate-limiting requests; wait and try again.';
+        }
+        if (status === 405)
+            return 'The registry does not allow this operation (deleting is often switched off).';
+        if (status === 429)
+            return 'The registry is rate-limiting requests; wait and try again.';
+        if (status >= 500)
+            return 'The registry had a problem; try again later.';
+        return `The registry refused to ${action}.`;
+    }
+    credentialsHint(status, push) {
+        const ghcr = this.registry === 'ghcr.io';
+        if (!this.auth) {
+            return ghcr
+                ? `${this.registry} needs credentials: pass GITHUB_TOKEN (with \`permissions: packages: ${push ? 'write' : 'read'}\` in the job) as the token.`
+                : `${this.registry} needs credentials: give a username and password, or a token.`;
+        }
+        if (ghcr) {
+            return push
+                ? 'The job needs `permissions: packages: write`; for a package that already exists, its settings must also give this repository write access (Manage Actions access).'
+                : "The job needs `permissions: packages: read`, and the package's settings must give this repository access.";
+        }
+        if (status === 401)
+            return `${this.registry} rejected the credentials: check the username and password (or token).`;
+        return `The credentials are valid but may not ${push ? 'push to' : 'read'} ${this.name}.`;
+    }
+}
+/** The first error of a registry's JSON error body (`{"errors":[{"code","message"}]}`), if any. */
+async function readError(res) {
+    const text = res.status === 204 ? '' : await res.text().catch(() => '');
+    try {
+        const body = JSON.parse(text);
+        const first = body.errors?.[0];
+        if (first)
+            return { code: String(first.code ?? ''), message: typeof first.message === 'string' ? first.message : '' };
+        if (typeof body.error === 'string')
+            return { code: '', message: body.error };
+    }
+    catch {
+        // not JSON: fall through
+    }
+    return { code: '', message: text.trim().slice(0, 200) };
+}
+/** sha256:<hex> of a file, read as a stream. */
+async function oci_client_hashFile(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    try {
+        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+            hash.update(chunk);
+    }
+    catch (error) {
+        throw new core_errors/* UserError */.y(`cannot read ${path}: ${error.message}`);
+    }
+    return `sha256:${hash.digest('hex')}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/registry/oci.ts
+/**
+ * The OCI model registry: models kept in any OCI distribution registry (ghcr.io, Docker
+ * Hub, Harbor, a CNCF distribution registry), one repository per model
+ * (`<namespace>/<model>`).
+ *
+ * Layout of a model's repository:
+ *
+ *   tag v1, v2, ...        a version, immutable: a ModelPack-style OCI image manifest (artifactType
+ *                          MODEL_ARTIFACT_TYPE) whose config blob (MODEL_CONFIG_MEDIA_TYPE) is the JSON
+ *                          { model, version, createdAt, files: [{ path, digest, size }], card, blessing }
+ *                          and with one raw layer per file, titled with its path. The version's digest is
+ *                          the manifest's digest, and its uri oci://<registry>/<namespace>/<model>@<digest>.
+ *   other tags             aliases (production, staging, ...): moving tags that point at the very manifest
+ *                          bytes of a version, so an alias and its version share one digest. An unset alias
+ *                          points at a small "unset" manifest (tags cannot be deleted portably: deleting a
+ *                          manifest by digest would delete the version itself).
+ *   tag alias-history      a small manifest whose config blob is the JSON list of alias events
+ *                          [{ alias, version, previous, at }], oldest first (registries keep no tag history).
+ *
+ * Blobs are content-addressed: a file already in the repository (the same bytes registered before) is found
+ * with a HEAD and not uploaded again.
+ *
+ * Concurrency. Registries have no conditional PUT, so a version number is claimed optimistically: the
+ * writer lists the tags, takes n = max(vN) + 1, PUTs its manifest under vN only when a HEAD finds vN absent,
+ * waits a short settle time and re-reads vN; when vN is not its own manifest (another writer won the race),
+ * it tries n + 1, a bounded number of times. Every manifest carries a random writer id, so two writers never
+ * produce the same bytes. A writer whose PUT lands later than the settle time after a competitor's re-read
+ * could still overwrite that competitor's version: the settle time (default 300 ms) is chosen to be far longer
+ * than a PUT takes. Aliases are last-writer-wins, as tags are in every OCI registry, and the alias history is
+ * read, changed and written back, so two alias moves at the same moment can lose one history event (never
+ * the alias itself).
+ */
+
+
+
+
+
+
+
+/** The tag that holds the alias history. */
+const ALIAS_HISTORY_TAG = 'alias-history';
+/** artifactType and config media type of the alias history manifest. */
+const ALIAS_HISTORY_ARTIFACT_TYPE = 'application/vnd.mlops-actions.alias-history.v1+json';
+/** artifactType of the manifest an unset alias points at. */
+const ALIAS_UNSET_ARTIFACT_TYPE = 'application/vnd.mlops-actions.alias-unset.v1+json';
+/** The OCI empty descriptor's media type and content ({}). */
+const EMPTY_MEDIA_TYPE = 'application/vnd.oci.empty.v1+json';
+const EMPTY_BLOB = Buffer.from('{}');
+/** A random id per register call, so concurrent writers never produce identical manifests. */
+const WRITER_ANNOTATION = 'dev.mlops-actions.writer';
+const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
+const REVISION_ANNOTATION = 'org.opencontainers.image.revision';
+const oci_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+const oci_VERSION_REF = /^v?(\d+)$/;
+const VERSION_TAG = /^v(\d+)$/;
+class OciRegistry {
+    options;
+    kind = 'oci';
+    registry;
+    namespace;
+    clients = new Map();
+    constructor(options) {
+        this.options = options;
+        this.registry = options.registry;
+        this.namespace = options.namespace.replace(/^\/+|\/+$/g, '');
+        if (!this.namespace) {
+            throw new core_errors/* UserError */.y('the OCI registry needs a namespace', 'Give the owner or path the model repositories live under (for example acme).');
+        }
+        // Validates the registry and namespace now rather than at the first request.
+        new OciClient({ registry: options.registry, repository: `${this.namespace}/model`, insecure: options.insecure });
+    }
+    async register(model, dir, metadata) {
+        const client = this.client(model);
+        const sources = await oci_modelFiles(dir);
+        const files = [];
+        const layers = [];
+        for (const source of sources) {
+            const hashed = await hashFile(source.absolute);
+            const digest = `sha256:${hashed.sha256}`;
+            const pushed = await client.pushBlob({ path: source.absolute, digest, size: hashed.bytes });
+            files.push({ path: source.path, digest, size: pushed.size });
+            layers.push({
+                digest,
+                size: pushed.size,
+                mediaType: layerMediaType(source.path),
+                annotations: { [TITLE_ANNOTATION]: source.path },
+            });
+        }
+        const createdAt = new Date().toISOString();
+        const annotations = {
+            [CREATED_ANNOTATION]: createdAt,
+            [WRITER_ANNOTATION]: (0,external_node_crypto_.randomBytes)(8).toString('hex'),
+        };
+        const source = sourceUrl(this.options.env ?? process.env);
+        if (source)
+            annotations[SOURCE_ANNOTATION] = source;
+        const revision = cardCommit(metadata.card);
+        if (revision)
+            annotations[REVISION_ANNOTATION] = revision;
+        const maxAttempts = this.options.maxAttempts ?? 20;
+        const settleMs = this.options.settleMs ?? 300;
+        let n = Math.max(0, ...oci_versionNumbers(await client.listTags())) + 1;
+        const tried = [];
+        for (let attempt = 0; attempt < maxAttempts; attempt++, n++) {
+            const tag = `v${n}`;
+            if ((await client.headManifest(tag)) !== null)
+                continue;
+            const config = { model, version: n, createdAt, files, card: metadata.card, blessing: metadata.blessing };
+            const configBlob = await client.pushBlob(Buffer.from(stableJson(config)));
+            const manifest = buildManifest({ config: configBlob, layers, annotations });
+            const bytes = Buffer.from(JSON.stringify(manifest));
+            const digest = await client.putManifest(tag, bytes, OCI_MANIFEST_MEDIA_TYPE);
+            tried.push(n);
+            // Give a competitor's PUT of the same tag that was already under way the time to land, then check.
+            await oci_sleep(settleMs * (1 + Math.random() * 0.5));
+            if ((await client.headManifest(tag)) === digest)
+                return this.toModelVersion(config, digest);
+        }
+        throw new core_errors/* UserError */.y(`could not register ${model} in ${client.name}: other writers took every version number tried (${tried.map((t) => `v${t}`).join(', ') || 'none free'}) in ${maxAttempts} attempts`, 'Many registers of this model are running at once; run the register again.');
+    }
+    async list(model) {
+        const client = this.client(model);
+        const numbers = oci_versionNumbers(await client.listTags());
+        const versions = await Promise.all(numbers.map(async (n) => (await this.readVersion(client, model, `v${n}`, n)).version));
+        return versions.sort((a, b) => a.version - b.version);
+    }
+    async resolve(model, ref) {
+        return (await this.resolveFull(model, ref)).version;
+    }
+    async setAlias(model, alias, version) {
+        const client = this.client(model);
+        oci_checkAliasName(alias);
+        const tag = `v${version}`;
+        if (!Number.isSafeInteger(version) || version < 1 || (await client.headManifest(tag)) === null) {
+            throw await this.unknownRef(model, String(version), `version ${version}`);
+        }
+        const fetched = await client.getManifest(tag);
+        const previous = await this.aliasVersion(client, alias);
+        await client.putManifest(alias, fetched.bytes, fetched.mediaType);
+        if (previous !== version)
+            await this.appendHistory(client, { alias, version, previous, at: new Date().toISOString() });
+    }
+    async unsetAlias(model, alias) {
+        const client = this.client(model);
+        oci_checkAliasName(alias);
+        const previous = await this.aliasVersion(client, alias);
+        if (previous === null) {
+            const current = await this.aliases(model);
+            throw new core_errors/* UserError */.y(`model "${model}" has no alias "${alias}" to unset`, Object.keys(current).length ? `Its aliases: ${oci_describeAliases(current)}.` : 'It has no aliases yet.');
+        }
+        const empty = await client.pushBlob(EMPTY_BLOB);
+        const unset = buildManifest({
+            artifactType: ALIAS_UNSET_ARTIFACT_TYPE,
+            config: { digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE },
+            layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
+        });
+        await client.putManifest(alias, unset);
+        await this.appendHistory(client, { alias, version: null, previous, at: new Date().toISOString() });
+    }
+    async aliases(model) {
+        const client = this.client(model);
+        const tags = await client.listTags();
+        const byDigest = await this.versionDigests(client, tags);
+        const result = {};
+        for (const tag of tags) {
+            if (VERSION_TAG.test(tag) || tag === ALIAS_HISTORY_TAG)
+                continue;
+            const digest = await client.headManifest(tag);
+            const version = digest === null ? undefined : byDigest.get(digest);
+            if (version !== undefined)
+                result[tag] = version;
+        }
+        return result;
+    }
+    async aliasHistory(model, alias) {
+        const client = this.client(model);
+        oci_checkName(alias, 'alias');
+        return (await this.readHistory(client))
+            .filter((e) => e.alias === alias)
+            .map(({ alias: a, version, at }) => ({ alias: a, version, at }));
+    }
+    async pull(model, ref, dir) {
+        const client = this.client(model);
+        const { version } = await this.resolveFull(model, ref);
+        await oci_checkPullTarget(dir);
+        const parent = (0,external_node_path_.dirname)(dir);
+        await (0,promises_.mkdir)(parent, { recursive: true });
+        const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        try {
+            await (0,promises_.mkdir)(staging);
+            for (const file of version.files) {
+                const target = (0,external_node_path_.join)(staging, ...file.path.split('/'));
+                let pulled;
+                try {
+                    pulled = await client.pullBlobToFile(file.digest, target);
+                }
+                catch (error) {
+                    if (error instanceof core_errors/* UserError */.y) {
+                        throw new core_errors/* UserError */.y(`${file.path} of ${model} v${version.version}: ${error.message}`, error.hint);
+                    }
+                    throw error;
+                }
+                if (pulled.size !== file.size) {
+                    throw new core_errors/* UserError */.y(`${file.path} of ${model} v${version.version} is ${pulled.size} bytes in ${client.name}, not the ${file.size} registered`, 'The version record and its blob disagree. Do not deploy this version; register the model again.');
+                }
+            }
+            await oci_checkPullTarget(dir);
+            await (0,promises_.rmdir)(dir).catch((error) => {
+                if (!oci_isCode(error, 'ENOENT'))
+                    throw error;
+            });
+            await (0,promises_.rename)(staging, dir);
+        }
+        catch (error) {
+            await (0,promises_.rm)(staging, { recursive: true, force: true });
+            throw error;
+        }
+        return version;
+    }
+    // ---- internals ----
+    /** The repository of a model. */
+    repository(model) {
+        return `${this.namespace}/${model}`;
+    }
+    client(model) {
+        oci_checkName(model, 'model');
+        let client = this.clients.get(model);
+        if (!client) {
+            client = new OciClient({
+                registry: this.options.registry,
+                repository: this.repository(model),
+                insecure: this.options.insecure,
+                auth: this.options.auth ?? null,
+            });
+            this.clients.set(model, client);
+        }
+        return client;
+    }
+    toModelVersion(config, digest) {
+        return {
+            model: config.model,
+            version: config.version,
+            digest,
+            createdAt: config.createdAt,
+            files: config.files.map(({ path, digest: d, size }) => ({ path, digest: d, size })),
+            card: config.card,
+            blessing: config.blessing,
+            uri: `oci://${this.registry}/${this.repository(config.model)}@${digest}`,
+        };
+    }
+    async resolveFull(model, ref) {
+        const client = this.client(model);
+        const wanted = ref.trim();
+        const number = oci_VERSION_REF.exec(wanted);
+        if (number) {
+            const n = Number(number[1]);
+            if (Number.isSafeInteger(n) && n >= 1 && (await client.headManifest(`v${n}`)) !== null) {
+                return this.readVersion(client, model, `v${n}`, n);
+            }
+            throw await this.unknownRef(model, wanted, `version ${number[1]}`);
+        }
+        if (wanted.startsWith('sha256:')) {
+            if (!oci_DIGEST_PATTERN.test(wanted)) {
+                throw new core_errors/* UserError */.y(`"${wanted}" is not a version digest of model "${model}"`, 'A digest is sha256: followed by 64 lower-case hex digits (the digest a register printed).');
+            }
+            if ((await client.headManifest(wanted)) !== null) {
+                const found = await this.readVersion(client, model, wanted, null).catch(() => null);
+                // Only a manifest that its version tag still points at is a version (not the alias history, not a
+                // manifest that lost a register race).
+                if (found && (await client.headManifest(`v${found.version.version}`)) === wanted)
+                    return found;
+            }
+            throw await this.unknownRef(model, wanted, `a version with digest ${wanted}`);
+        }
+        if (NAME_PATTERN.test(wanted) && wanted !== ALIAS_HISTORY_TAG) {
+            const digest = await client.headManifest(wanted);
+            if (digest !== null) {
+                const byDigest = await this.versionDigests(client, await client.listTags());
+                const n = byDigest.get(digest);
+                if (n !== undefined)
+                    return this.readVersion(client, model, `v${n}`, n);
+            }
+        }
+        throw await this.unknownRef(model, wanted, `alias "${wanted}"`);
+    }
+    /** Reads a version manifest and its config; `expected` is the version number the reference implies. */
+    async readVersion(client, model, reference, expected) {
+        const fetched = await client.getManifest(reference);
+        const manifest = fetched.manifest;
+        const bad = (why) => new core_errors/* UserError */.y(`${client.name}@${reference} is not a model version registered by this tool: ${why}`, 'Versions are written only by register and never changed; re-tag or delete what was pushed by hand, or register the model again.');
+        if (manifest.artifactType !== MODEL_ARTIFACT_TYPE || manifest.config?.mediaType !== MODEL_CONFIG_MEDIA_TYPE) {
+            throw bad(`its artifactType is ${String(manifest.artifactType)}`);
+        }
+        if (typeof manifest.config.digest !== 'string')
+            throw bad('its config has no digest');
+        let config;
+        try {
+            config = JSON.parse((await client.getBlob(manifest.config.digest)).toString('utf8'));
+        }
+        catch (error) {
+            if (error instanceof core_errors/* UserError */.y)
+                throw error;
+            throw bad('its config is not JSON');
+        }
+        if (config.model !== model ||
+            typeof config.version !== 'number' ||
+            (expected !== null && config.version !== expected) ||
+            typeof config.createdAt !== 'string' ||
+            !Array.isArray(config.files)) {
+            throw bad(`its config does not describe ${model}${expected !== null ? ` v${expected}` : ''}`);
+        }
+        for (const file of config.files) {
+            const parts = typeof file?.path === 'string' ? file.path.split('/') : [];
+            if (!parts.length ||
+                parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\')) ||
+                !oci_DIGEST_PATTERN.test(String(file.digest))) {
+                throw bad(`it lists a file with a bad path or digest (${JSON.stringify(file)})`);
+            }
+        }
+        const full = {
+            model,
+            version: config.version,
+            createdAt: config.createdAt,
+            files: config.files,
+            card: config.card ?? null,
+            blessing: config.blessing ?? null,
+        };
+        return { version: this.toModelVersion(full, fetched.digest), fetched };
+    }
+    /** digest -> version number of every version tag among `tags`. */
+    async versionDigests(client, tags) {
+        const map = new Map();
+        const numbers = oci_versionNumbers(tags);
+        const digests = await Promise.all(numbers.map((n) => client.headManifest(`v${n}`)));
+        numbers.forEach((n, i) => {
+            const digest = digests[i];
+            if (digest)
+                map.set(digest, n);
+        });
+        return map;
+    }
+    /** The version an alias tag points at now, or null (absent, or unset). */
+    async aliasVersion(client, alias) {
+        const digest = await client.headManifest(alias);
+        if (digest === null)
+            return null;
+        return (await this.versionDigests(client, await client.listTags())).get(digest) ?? null;
+    }
+    async readHistory(client) {
+        if ((await client.headManifest(ALIAS_HISTORY_TAG)) === null)
+            return [];
+        const fetched = await client.getManifest(ALIAS_HISTORY_TAG);
+        const config = fetched.manifest.config;
+        if (typeof config?.digest !== 'string') {
+            throw new core_errors/* UserError */.y(`${client.name}:${ALIAS_HISTORY_TAG} is not an alias history`, `The tag ${ALIAS_HISTORY_TAG} is kept by this tool; delete it or point it back at the history manifest.`);
+        }
+        let parsed;
+        try {
+            parsed = JSON.parse((await client.getBlob(config.digest)).toString('utf8'));
+        }
+        catch (error) {
+            if (error instanceof core_errors/* UserError */.y)
+                throw error;
+            parsed = null;
+        }
+        if (!Array.isArray(parsed)) {
+            throw new core_errors/* UserError */.y(`the alias history of ${client.name} is not a JSON list`, `The tag ${ALIAS_HISTORY_TAG} is kept by this tool; delete it to start a new history.`);
+        }
+        const events = [];
+        for (const raw of parsed) {
+            if (typeof raw?.alias !== 'string' || typeof raw.at !== 'string')
+                continue;
+            events.push({
+                alias: raw.alias,
+                version: typeof raw.version === 'number' ? raw.version : null,
+                previous: typeof raw.previous === 'number' ? raw.previous : null,
+                at: raw.at,
+            });
+        }
+        return events;
+    }
+    /** Read-modify-write of the alias-history tag (concurrent alias moves can lose an event: see the top). */
+    async appendHistory(client, event) {
+        const events = [...(await this.readHistory(client)), event];
+        const config = await client.pushBlob(Buffer.from(JSON.stringify(events)));
+        const empty = await client.pushBlob(EMPTY_BLOB);
+        const manifest = buildManifest({
+            artifactType: ALIAS_HISTORY_ARTIFACT_TYPE,
+            config: { ...config, mediaType: ALIAS_HISTORY_ARTIFACT_TYPE },
+            layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
+            annotations: { [CREATED_ANNOTATION]: event.at },
+        });
+        await client.putManifest(ALIAS_HISTORY_TAG, manifest);
+    }
+    /** The error for a reference that names nothing: what the model has, and how to refer to it. */
+    async unknownRef(model, ref, what) {
+        const client = this.client(model);
+        const numbers = oci_versionNumbers(await client.listTags());
+        if (numbers.length === 0) {
+            return new core_errors/* UserError */.y(`model "${model}" has no versions in ${client.name}, so "${ref}" names nothing`, `Check the model name and namespace (${this.namespace}), or register "${model}" first.`);
+        }
+        const aliases = await this.aliases(model);
+        const aliasText = Object.keys(aliases).length ? `aliases ${oci_describeAliases(aliases)}` : 'no aliases';
+        return new core_errors/* UserError */.y(`model "${model}" has no ${what} in ${client.name}`, `It has versions ${oci_describeNumbers(numbers)} and ${aliasText}. Refer to a version by number (3 or v3), alias or digest (sha256:...).`);
+    }
+}
+// ---- helpers ----
+function oci_versionNumbers(tags) {
+    const numbers = [];
+    for (const tag of tags) {
+        const match = VERSION_TAG.exec(tag);
+        if (match && Number.isSafeInteger(Number(match[1])) && Number(match[1]) >= 1)
+            numbers.push(Number(match[1]));
+    }
+    return numbers.sort((a, b) => a - b);
+}
+function sourceUrl(env) {
+    if (!env.GITHUB_REPOSITORY)
+        return null;
+    return `${(env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')}/${env.GITHUB_REPOSITORY}`;
+}
+function cardCommit(card) {
+    const git = card?.git;
+    if (git && typeof git === 'object' && !Array.isArray(git)) {
+        const commit = git.commit;
+        if (typeof commit === 'string' && commit)
+            return commit;
+    }
+    return null;
+}
+/** The files of a model directory, sorted by their path with forward slashes (as the local registry reads them). */
+async function oci_modelFiles(dir) {
+    let info;
+    try {
+        info = await (0,promises_.stat)(dir);
+    }
+    catch {
+        throw new core_errors/* UserError */.y(`the model directory ${dir} does not exist`, 'Point at the model-dir output of train, or a folder with your model files.');
+    }
+    if (!info.isDirectory())
+        throw new core_errors/* UserError */.y(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
+    const entries = await (0,promises_.readdir)(dir, { recursive: true, withFileTypes: true });
+    const files = [];
+    for (const entry of entries) {
+        const absolute = (0,external_node_path_.join)(entry.parentPath, entry.name);
+        const isFile = entry.isFile() || (entry.isSymbolicLink() && (await (0,promises_.stat)(absolute).catch(() => null))?.isFile() === true);
+        if (isFile)
+            files.push({ path: (0,external_node_path_.relative)(dir, absolute).split(external_node_path_.sep).join('/'), absolute });
+    }
+    if (files.length === 0)
+        throw new core_errors/* UserError */.y(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
+async function oci_checkPullTarget(dir) {
+    let info;
+    try {
+        info = await (0,promises_.stat)(dir);
+    }
+    catch {
+        return;
+    }
+    if (!info.isDirectory() || (await (0,promises_.readdir)(dir)).length > 0) {
+        throw new core_errors/* UserError */.y(`cannot pull into ${dir}: it exists and is not an empty folder`, `Pull into a new or empty folder, or delete ${dir} first.`);
+    }
+}
+function oci_checkName(name, what) {
+    if (!NAME_PATTERN.test(name)) {
+        throw new core_errors/* UserError */.y(`"${name}" is not a valid ${what} name`, `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`);
+    }
+}
+function oci_checkAliasName(alias) {
+    oci_checkName(alias, 'alias');
+    if (oci_VERSION_REF.test(alias)) {
+        throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: it would be read as version ${oci_VERSION_REF.exec(alias)[1]}`, 'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.');
+    }
+    if (alias === ALIAS_HISTORY_TAG) {
+        throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: the OCI registry keeps the alias history under that tag`, 'Choose another name, for example production or staging.');
+    }
+}
+function oci_describeAliases(aliases) {
+    return Object.entries(aliases)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, version]) => `${name} -> v${version}`)
+        .join(', ');
+}
+/** 1, 2, 3, 5 -> "v1-v3, v5". */
+function oci_describeNumbers(numbers) {
+    const ranges = [];
+    for (let i = 0; i < numbers.length;) {
+        let j = i;
+        while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1)
+            j++;
+        ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
+        i = j + 1;
+    }
+    return ranges.join(', ');
+}
+function oci_isCode(error, code) {
+    return error?.code === code;
+}
+function oci_sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
@@ -40326,10 +41473,11 @@ function progressLine(p) {
 
 
 
+
 const register = {
     name: 'register',
     title: 'Register',
-    description: 'Registers a blessed model directory as the next immutable version of the model in the registry (a folder today; OCI registries such as ghcr.io are not built yet), with its model card and blessing, and optionally points an alias at it.',
+    description: 'Registers a blessed model directory as the next immutable version of the model in the registry (a folder, or an OCI registry such as ghcr.io), with its model card and blessing, and optionally points an alias at it.',
     inputs: {
         config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
         'model-dir': {
@@ -40342,7 +41490,13 @@ const register = {
             choices: ['true', 'false'],
         },
         alias: { description: 'An alias to point at the new version (for example staging or champion). Default: none.' },
-        registry: { description: 'The registry folder. Default: registry.path in mlops.yaml, else .mlops/registry beside mlops.yaml.' },
+        registry: {
+            description: 'The registry: oci://host/namespace (ghcr.io: oci://ghcr.io/<owner>) or a folder. Default: registry.url or registry.path in mlops.yaml, else the folder .mlops/registry beside mlops.yaml.',
+        },
+        token: {
+            description: 'Token for an OCI registry (ghcr.io: the job needs permissions: packages: write). Default: the workflow token.',
+            actionDefault: '${{ github.token }}',
+        },
     },
     outputs: {
         version: { description: 'The new version number.' },
@@ -40353,13 +41507,28 @@ const register = {
         await runRegister(io);
     },
 };
-/** The registry configured for a project (the local folder backend). */
+/**
+ * The registry configured for a project: `oci://host/namespace` (an OCI registry such
+ * as ghcr.io: ghcr.io/<owner>) or a folder, from the `registry` input, else
+ * registry.url or registry.path in mlops.yaml, else .mlops/registry beside it.
+ * OCI credentials: the `token` input (or GITHUB_TOKEN), else MLOPS_REGISTRY_USERNAME
+ * and MLOPS_REGISTRY_PASSWORD; anonymous without them.
+ */
 function registryFor(io, loaded) {
     const settings = (loaded.config.registry ?? {});
-    if (settings.type !== undefined && settings.type !== 'local') {
-        throw new core_errors/* UserError */.y(`registry.type "${String(settings.type)}" is not built yet`, 'Use the local registry (registry.type: local, the default).');
-    }
     const input = io.getInput('registry');
+    const url = input.startsWith('oci://') ? input : !input && typeof settings.url === 'string' ? settings.url : null;
+    if (url) {
+        const match = /^oci:\/\/([^/]+)\/(.+?)\/?$/.exec(url);
+        if (!match)
+            throw new core_errors/* UserError */.y(`registry "${url}" is not of the form oci://host/namespace`, 'For GitHub: oci://ghcr.io/<owner>.');
+        const token = io.getInput('token') || process.env.GITHUB_TOKEN || '';
+        const username = process.env.MLOPS_REGISTRY_USERNAME;
+        const password = process.env.MLOPS_REGISTRY_PASSWORD;
+        const auth = token ? { token } : username && password ? { username, password } : null;
+        const insecure = settings.insecure === true || process.env.MLOPS_REGISTRY_INSECURE === 'true';
+        return new OciRegistry({ registry: match[1], namespace: match[2], insecure, auth });
+    }
     const root = input
         ? (0,external_node_path_.resolve)(input)
         : typeof settings.path === 'string'
@@ -40418,7 +41587,7 @@ async function runRegister(io) {
         '',
         `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed === true ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
         '',
-        `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR\`.`,
+        `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${version.uri.replace(/^(oci:\/\/.+)\/[^/]+@.*$/, '$1')}` : ''}\`.`,
         '',
         table(['Metric', 'Validation'], Object.entries(metrics)
             .filter(([, v]) => typeof v === 'number')

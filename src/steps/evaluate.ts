@@ -33,13 +33,14 @@ import type { StepIO } from '../ports/step-io.js';
 import { actionsRuntimeAvailable } from '../ports/storage.js';
 import { choiceInput, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
+import { registryFor } from './register.js';
 import { outputDirFor, shown } from './validate-data.js';
 
 const EvaluateConfig = z
   .strictObject({
     gates: z.array(z.unknown()).optional(),
     slices: z.array(z.string()).optional(),
-    baseline: z.strictObject({ model: z.string().optional(), metrics: z.string().optional() }).optional(),
+    baseline: z.strictObject({ model: z.string().optional(), metrics: z.string().optional(), alias: z.string().optional() }).optional(),
     fail_on_unblessed: z.boolean().optional(),
   })
   .default({});
@@ -65,6 +66,10 @@ export const evaluate: StepSpec = {
     },
     'baseline-metrics': {
       description: 'Or a JSON file of baseline metrics (a previous evaluation.json or metrics.json). Default: evaluate.baseline.metrics.',
+    },
+    'baseline-alias': {
+      description:
+        'Or the model at this alias of the registry (for example production), pulled and scored on the same test data; while the alias does not exist yet, the candidate is a first model. Default: evaluate.baseline.alias.',
     },
     gates: { description: 'A YAML or JSON file with a list of gates. Default: evaluate.gates in mlops.yaml (no gates: always blessed).' },
     slices: { description: 'Columns to report metrics per value of, one per line. Default: evaluate.slices.', list: true },
@@ -273,7 +278,32 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
     : config.baseline?.metrics
       ? configPath(loaded, config.baseline.metrics)
       : null;
-  if (baselineDir) {
+  const baselineAlias = io.getInput('baseline-alias') || config.baseline?.alias || '';
+  if (baselineAlias && !baselineDir) {
+    if (!table) throw new UserError('a baseline from the registry needs test data to score it on', 'Give a model-dir and test data.');
+    const registry = registryFor(io, loaded);
+    let aliases: Record<string, number> = {};
+    try {
+      aliases = await registry.aliases(modelName);
+    } catch {
+      aliases = {}; // no versions of this model yet
+    }
+    if (aliases[baselineAlias] === undefined) {
+      io.info(`No ${modelName} model at alias "${baselineAlias}" yet: evaluating as a first model (only value bounds apply).`);
+    } else {
+      const pulled = join(outputDir, `.baseline-${baselineAlias}`);
+      await rm(pulled, { recursive: true, force: true });
+      const version = await registry.pull(modelName, baselineAlias, pulled);
+      const scored = await io.group(`Scoring the baseline: ${modelName} at ${baselineAlias} (v${version.version})`, () =>
+        scoreModel(pulled, table!, (m) => io.warning(m)),
+      );
+      baseline = {
+        source: `${baselineAlias} = ${modelName} v${version.version} (${version.uri})`,
+        metrics: scored.metrics as unknown as Record<string, unknown>,
+      };
+      await rm(pulled, { recursive: true, force: true });
+    }
+  } else if (baselineDir) {
     if (!table)
       throw new UserError(
         'a baseline model needs test data to score it on',

@@ -7,6 +7,7 @@ import type { LoadedConfig } from '../core/config/config.js';
 import { UserError } from '../core/errors.js';
 import { code, escapeText, formatNumber, table } from '../core/markdown.js';
 import { LocalRegistry } from '../core/registry/local.js';
+import { OciRegistry } from '../core/registry/oci.js';
 import type { StepIO } from '../ports/step-io.js';
 import { NAME_PATTERN } from '../ports/registry.js';
 import type { ModelVersion, Registry } from '../ports/registry.js';
@@ -18,7 +19,7 @@ export const register: StepSpec = {
   name: 'register',
   title: 'Register',
   description:
-    'Registers a blessed model directory as the next immutable version of the model in the registry (a folder today; OCI registries such as ghcr.io are not built yet), with its model card and blessing, and optionally points an alias at it.',
+    'Registers a blessed model directory as the next immutable version of the model in the registry (a folder, or an OCI registry such as ghcr.io), with its model card and blessing, and optionally points an alias at it.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     'model-dir': {
@@ -31,7 +32,14 @@ export const register: StepSpec = {
       choices: ['true', 'false'],
     },
     alias: { description: 'An alias to point at the new version (for example staging or champion). Default: none.' },
-    registry: { description: 'The registry folder. Default: registry.path in mlops.yaml, else .mlops/registry beside mlops.yaml.' },
+    registry: {
+      description:
+        'The registry: oci://host/namespace (ghcr.io: oci://ghcr.io/<owner>) or a folder. Default: registry.url or registry.path in mlops.yaml, else the folder .mlops/registry beside mlops.yaml.',
+    },
+    token: {
+      description: 'Token for an OCI registry (ghcr.io: the job needs permissions: packages: write). Default: the workflow token.',
+      actionDefault: '${{ github.token }}',
+    },
   },
   outputs: {
     version: { description: 'The new version number.' },
@@ -43,16 +51,27 @@ export const register: StepSpec = {
   },
 };
 
-/** The registry configured for a project (the local folder backend). */
+/**
+ * The registry configured for a project: `oci://host/namespace` (an OCI registry such
+ * as ghcr.io: ghcr.io/<owner>) or a folder, from the `registry` input, else
+ * registry.url or registry.path in mlops.yaml, else .mlops/registry beside it.
+ * OCI credentials: the `token` input (or GITHUB_TOKEN), else MLOPS_REGISTRY_USERNAME
+ * and MLOPS_REGISTRY_PASSWORD; anonymous without them.
+ */
 export function registryFor(io: StepIO, loaded: LoadedConfig): Registry {
   const settings = (loaded.config.registry ?? {}) as Record<string, unknown>;
-  if (settings.type !== undefined && settings.type !== 'local') {
-    throw new UserError(
-      `registry.type "${String(settings.type)}" is not built yet`,
-      'Use the local registry (registry.type: local, the default).',
-    );
-  }
   const input = io.getInput('registry');
+  const url = input.startsWith('oci://') ? input : !input && typeof settings.url === 'string' ? settings.url : null;
+  if (url) {
+    const match = /^oci:\/\/([^/]+)\/(.+?)\/?$/.exec(url);
+    if (!match) throw new UserError(`registry "${url}" is not of the form oci://host/namespace`, 'For GitHub: oci://ghcr.io/<owner>.');
+    const token = io.getInput('token') || process.env.GITHUB_TOKEN || '';
+    const username = process.env.MLOPS_REGISTRY_USERNAME;
+    const password = process.env.MLOPS_REGISTRY_PASSWORD;
+    const auth = token ? { token } : username && password ? { username, password } : null;
+    const insecure = settings.insecure === true || process.env.MLOPS_REGISTRY_INSECURE === 'true';
+    return new OciRegistry({ registry: match[1]!, namespace: match[2]!, insecure, auth });
+  }
   const root = input
     ? resolve(input)
     : typeof settings.path === 'string'
@@ -119,7 +138,7 @@ export async function runRegister(io: StepIO): Promise<ModelVersion> {
       '',
       `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed === true ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
       '',
-      `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR\`.`,
+      `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${version.uri.replace(/^(oci:\/\/.+)\/[^/]+@.*$/, '$1')}` : ''}\`.`,
       '',
       table(
         ['Metric', 'Validation'],
