@@ -39,6 +39,11 @@ describe('register (dist/register/index.js), local registry', () => {
     expect(result.outputs.uri).toBe('local://penguins/1');
     expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(result.summary).toContain('Registered: penguins version 1 (staging)');
+    // The lineage from the model card: the training data's hash.
+    const dataHash = createHash('sha256')
+      .update(readFileSync(join(dir, 'data', 'penguins.csv')))
+      .digest('hex');
+    expect(result.summary).toContain(`sha256 \`${dataHash.slice(0, 16)}\``);
     const shown = ok(await runCli(['registry', 'show', 'penguins', 'staging', '--config', 'mlops.yaml'], { cwd: dir }));
     const version = JSON.parse(shown.stdout) as {
       version: number;
@@ -154,6 +159,23 @@ const ociTitle = 'register and evaluate with an OCI registry (a real docker-regi
     ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '20' } }));
   });
   afterAll(async () => registry?.stop());
+
+  test('with basic auth: credentials from MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD; a wrong password fails clearly', async () => {
+    const secured = await TestRegistry.start({ auth: { username: 'ml', password: 's3cret' } });
+    if (!secured) throw new Error('htpasswd is missing: apt-get install -y apache2-utils');
+    try {
+      const inputs = { config: 'mlops.yaml', 'allow-unblessed': 'true', registry: `oci://${secured.host}/team` };
+      const env = { MLOPS_REGISTRY_INSECURE: 'true', MLOPS_REGISTRY_USERNAME: 'ml', MLOPS_REGISTRY_PASSWORD: 's3cret' };
+      const done = ok(await runAction(REGISTER, { cwd: dir, inputs, env }));
+      expect(done.outputs.uri).toMatch(new RegExp(`^oci://${secured.host.replace(/\./g, '\\.')}/team/penguins@sha256:`));
+      const denied = await runAction(REGISTER, { cwd: dir, inputs, env: { ...env, MLOPS_REGISTRY_PASSWORD: 'wrong' } });
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toMatch(/401|unauthori[sz]ed|credentials/i);
+      expect(hasStackTrace(denied.stdout + denied.stderr)).toBe(false);
+    } finally {
+      await secured.stop();
+    }
+  });
 
   test('registers versions as OCI artifacts, moves an alias, and evaluate scores the model at the alias', async () => {
     const first = ok(

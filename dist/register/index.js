@@ -41587,6 +41587,7 @@ async function runRegister(io) {
         '',
         `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed === true ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
         '',
+        ...lineageLines(card),
         `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${version.uri.replace(/^(oci:\/\/.+)\/[^/]+@.*$/, '$1')}` : ''}\`.`,
         '',
         table(['Metric', 'Validation'], Object.entries(metrics)
@@ -41598,6 +41599,25 @@ async function runRegister(io) {
     io.setOutput('digest', version.digest);
     io.setOutput('uri', version.uri);
     return version;
+}
+/** Lineage from the model card, for the summary: trainer, data files with their hashes, commit and run. */
+function lineageLines(card) {
+    if (!card)
+        return ['No model card: no lineage recorded.', ''];
+    const get = (path) => path.split('.').reduce((v, k) => (v && typeof v === 'object' ? v[k] : undefined), card);
+    const trainer = (get('trainer') ?? {});
+    const files = (get('data.files') ?? []);
+    const lines = [
+        `- Trainer: ${code(String(trainer.kind === 'command' ? trainer.command : `${String(trainer.model ?? trainer.kind ?? '?')} (${String(trainer.backend ?? '?')})`), 100, false)}`,
+        ...files.map((f) => `- Data: ${code(f.path, 80, false)} sha256 ${code(String(f.sha256).slice(0, 16), 16, false)}`),
+    ];
+    if (get('git.commit'))
+        lines.push(`- Commit: ${code(String(get('git.commit')), 40, false)}`);
+    if (typeof get('run.url') === 'string')
+        lines.push(`- Run: ${escapeText(String(get('run.url')), 200)}`);
+    if (get('trainedAt'))
+        lines.push(`- Trained: ${escapeText(String(get('trainedAt')))}`);
+    return [...lines, ''];
 }
 
 

@@ -138,6 +138,7 @@ export async function runRegister(io: StepIO): Promise<ModelVersion> {
       '',
       `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed === true ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
       '',
+      ...lineageLines(card),
       `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${version.uri.replace(/^(oci:\/\/.+)\/[^/]+@.*$/, '$1')}` : ''}\`.`,
       '',
       table(
@@ -154,4 +155,21 @@ export async function runRegister(io: StepIO): Promise<ModelVersion> {
   io.setOutput('digest', version.digest);
   io.setOutput('uri', version.uri);
   return version;
+}
+
+/** Lineage from the model card, for the summary: trainer, data files with their hashes, commit and run. */
+function lineageLines(card: Record<string, unknown> | null): string[] {
+  if (!card) return ['No model card: no lineage recorded.', ''];
+  const get = (path: string): unknown =>
+    path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), card);
+  const trainer = (get('trainer') ?? {}) as Record<string, unknown>;
+  const files = (get('data.files') ?? []) as Array<{ path: string; sha256: string }>;
+  const lines = [
+    `- Trainer: ${code(String(trainer.kind === 'command' ? trainer.command : `${String(trainer.model ?? trainer.kind ?? '?')} (${String(trainer.backend ?? '?')})`), 100, false)}`,
+    ...files.map((f) => `- Data: ${code(f.path, 80, false)} sha256 ${code(String(f.sha256).slice(0, 16), 16, false)}`),
+  ];
+  if (get('git.commit')) lines.push(`- Commit: ${code(String(get('git.commit')), 40, false)}`);
+  if (typeof get('run.url') === 'string') lines.push(`- Run: ${escapeText(String(get('run.url')), 200)}`);
+  if (get('trainedAt')) lines.push(`- Trained: ${escapeText(String(get('trainedAt')))}`);
+  return [...lines, ''];
 }
