@@ -160,6 +160,25 @@ const ociTitle = 'register and evaluate with an OCI registry (a real docker-regi
   });
   afterAll(async () => registry?.stop());
 
+  test('several register processes at once on one OCI repository get distinct versions, none lost', async () => {
+    const inputs = { config: 'mlops.yaml', 'allow-unblessed': 'true', registry: `oci://${registry.host}/race` };
+    const runs = await Promise.all(
+      Array.from({ length: 4 }, () => runAction(REGISTER, { cwd: dir, inputs, env: { MLOPS_REGISTRY_INSECURE: 'true' } })),
+    );
+    const versions = runs.map((r) => Number(ok(r).outputs.version)).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4]);
+    // Each version still holds the digest its writer was told.
+    for (const run of runs) {
+      const shown = ok(
+        await runCli(['registry', 'show', 'penguins', `v${run.outputs.version}`, '--registry', `oci://${registry.host}/race`], {
+          cwd: dir,
+          env: { MLOPS_REGISTRY_INSECURE: 'true' },
+        }),
+      );
+      expect((JSON.parse(shown.stdout) as { digest: string }).digest).toBe(run.outputs.digest);
+    }
+  });
+
   test('with basic auth: credentials from MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD; a wrong password fails clearly', async () => {
     const secured = await TestRegistry.start({ auth: { username: 'ml', password: 's3cret' } });
     if (!secured) throw new Error('htpasswd is missing: apt-get install -y apache2-utils');
