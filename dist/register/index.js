@@ -38662,6 +38662,8 @@ function parseChallenge(header) {
     }
     return { scheme, params };
 }
+/** Waits before trying a read again after a server error. */
+const RETRY_DELAYS_MS = [100, 300, 900];
 /** A client for one repository of an OCI registry. */
 class OciClient {
     registry;
@@ -38956,8 +38958,23 @@ class OciClient {
         return true;
     }
     // ------------------------------------------------------------ transport
-    /** Sends a request, answering one auth challenge (401) by retrying with credentials or a token. */
+    /**
+     * Sends a request. Reads (GET, HEAD) that meet a passing server error (5xx, 429)
+     * are tried again, up to three more times with growing waits: registries have such
+     * moments, for example while another client commits the same blob.
+     */
     async send(spec) {
+        const retriable = spec.method === 'GET' || spec.method === 'HEAD';
+        for (let attempt = 0;; attempt++) {
+            const res = await this.sendOnce(spec);
+            if (!retriable || attempt >= RETRY_DELAYS_MS.length || !(res.status >= 500 || res.status === 429))
+                return res;
+            await res.body?.cancel();
+            await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt] * (1 + Math.random() / 2)));
+        }
+    }
+    /** Sends a request once, answering one auth challenge (401) by retrying with credentials or a token. */
+    async sendOnce(spec) {
         const res = await this.fetchFollowing(spec);
         if (res.status !== 401)
             return res;

@@ -217,6 +217,9 @@ export function parseChallenge(header: string | null): Challenge | null {
   return { scheme, params };
 }
 
+/** Waits before trying a read again after a server error. */
+const RETRY_DELAYS_MS = [100, 300, 900];
+
 interface RequestSpec {
   method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   url: string;
@@ -528,8 +531,23 @@ export class OciClient {
 
   // ------------------------------------------------------------ transport
 
-  /** Sends a request, answering one auth challenge (401) by retrying with credentials or a token. */
+  /**
+   * Sends a request. Reads (GET, HEAD) that meet a passing server error (5xx, 429)
+   * are tried again, up to three more times with growing waits: registries have such
+   * moments, for example while another client commits the same blob.
+   */
   private async send(spec: RequestSpec): Promise<Response> {
+    const retriable = spec.method === 'GET' || spec.method === 'HEAD';
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.sendOnce(spec);
+      if (!retriable || attempt >= RETRY_DELAYS_MS.length || !(res.status >= 500 || res.status === 429)) return res;
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]! * (1 + Math.random() / 2)));
+    }
+  }
+
+  /** Sends a request once, answering one auth challenge (401) by retrying with credentials or a token. */
+  private async sendOnce(spec: RequestSpec): Promise<Response> {
     const res = await this.fetchFollowing(spec);
     if (res.status !== 401) return res;
     const challenge = parseChallenge(res.headers.get('www-authenticate'));
