@@ -31157,7 +31157,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3637);
 /* harmony import */ var _adapters_github_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6928);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1379);
-/* harmony import */ var _steps_register_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(115);
+/* harmony import */ var _steps_register_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1817);
 
 
 
@@ -37576,7 +37576,7 @@ self.__dirname ??= (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(self.__fil
 
 /***/ }),
 
-/***/ 115:
+/***/ 1817:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37814,6 +37814,86 @@ function runUrl(env = process.env) {
     return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
+;// CONCATENATED MODULE: ./src/core/registry/shared.ts
+/** Helpers both registry backends share: model files, pull targets, names, messages. */
+
+
+
+
+/** A version reference: 3 or v3. */
+const VERSION_REF = /^v?(\d+)$/;
+/** The files of a model directory, sorted by their path with forward slashes. */
+async function modelFiles(dir) {
+    let info;
+    try {
+        info = await (0,promises_.stat)(dir);
+    }
+    catch {
+        throw new core_errors/* UserError */.y(`the model directory ${dir} does not exist`, 'Point at the model-dir output of train, or a folder with your model files.');
+    }
+    if (!info.isDirectory())
+        throw new core_errors/* UserError */.y(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
+    const entries = await (0,promises_.readdir)(dir, { recursive: true, withFileTypes: true });
+    const files = [];
+    for (const entry of entries) {
+        const absolute = (0,external_node_path_.join)(entry.parentPath, entry.name);
+        const isFile = entry.isFile() || (entry.isSymbolicLink() && (await (0,promises_.stat)(absolute).catch(() => null))?.isFile() === true);
+        if (isFile)
+            files.push({ path: (0,external_node_path_.relative)(dir, absolute).split(external_node_path_.sep).join('/'), absolute });
+    }
+    if (files.length === 0)
+        throw new core_errors/* UserError */.y(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
+async function checkPullTarget(dir) {
+    let info;
+    try {
+        info = await (0,promises_.stat)(dir);
+    }
+    catch {
+        return;
+    }
+    if (!info.isDirectory() || (await (0,promises_.readdir)(dir)).length > 0) {
+        throw new core_errors/* UserError */.y(`cannot pull into ${dir}: it exists and is not an empty folder`, `Pull into a new or empty folder, or delete ${dir} first.`);
+    }
+}
+function checkName(name, what) {
+    if (!NAME_PATTERN.test(name)) {
+        throw new core_errors/* UserError */.y(`"${name}" is not a valid ${what} name`, `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`);
+    }
+}
+function checkAliasName(alias) {
+    checkName(alias, 'alias');
+    if (VERSION_REF.test(alias)) {
+        throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: it would be read as version ${VERSION_REF.exec(alias)[1]}`, 'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.');
+    }
+}
+/** 1, 2, 3, 5, 7, 8 -> "v1-v3, v5, v7-v8". */
+function describeNumbers(numbers) {
+    const ranges = [];
+    for (let i = 0; i < numbers.length;) {
+        let j = i;
+        while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1)
+            j++;
+        ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
+        i = j + 1;
+    }
+    return ranges.join(', ');
+}
+function isCode(error, code) {
+    return error?.code === code;
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+function describeAliases(aliases) {
+    return Object.entries(aliases)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, version]) => `${name} -> v${version}`)
+        .join(', ');
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/local.ts
 /**
  * The local model registry: a folder that needs no server (`.mlops/registry/` by default).
@@ -37852,12 +37932,12 @@ function runUrl(env = process.env) {
 
 
 
+
 /** Where the local registry lives when nothing says otherwise (relative to the project). */
 const DEFAULT_LOCAL_REGISTRY = '.mlops/registry';
 /** The format of a version record, kept in the record. */
 const RECORD_SCHEMA = 1;
 const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-const VERSION_REF = /^v?(\d+)$/;
 const VERSION_FILE = /^(\d+)\.json$/;
 class LocalRegistry {
     root;
@@ -38279,29 +38359,6 @@ async function breakLock(lockPath, observed, staleMs) {
     }
 }
 // ---- files ----
-/** The files of a model directory, sorted by their path with forward slashes. */
-async function modelFiles(dir) {
-    let info;
-    try {
-        info = await (0,promises_.stat)(dir);
-    }
-    catch {
-        throw new core_errors/* UserError */.y(`the model directory ${dir} does not exist`, 'Point at the model-dir output of train, or a folder with your model files.');
-    }
-    if (!info.isDirectory())
-        throw new core_errors/* UserError */.y(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
-    const entries = await (0,promises_.readdir)(dir, { recursive: true, withFileTypes: true });
-    const files = [];
-    for (const entry of entries) {
-        const absolute = (0,external_node_path_.join)(entry.parentPath, entry.name);
-        const isFile = entry.isFile() || (entry.isSymbolicLink() && (await (0,promises_.stat)(absolute).catch(() => null))?.isFile() === true);
-        if (isFile)
-            files.push({ path: (0,external_node_path_.relative)(dir, absolute).split(external_node_path_.sep).join('/'), absolute });
-    }
-    if (files.length === 0)
-        throw new core_errors/* UserError */.y(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
 /** Stores a file's bytes as a blob unless one with the same digest exists; the copy is checked against the hash. */
 async function storeBlob(blobDir, source) {
     const { sha256: hex, bytes: size } = await hashFile(source);
@@ -38345,19 +38402,6 @@ async function copyHashing(from, to) {
         await out.close();
     }
     return { digest: `sha256:${hash.digest('hex')}`, size };
-}
-/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
-async function checkPullTarget(dir) {
-    let info;
-    try {
-        info = await (0,promises_.stat)(dir);
-    }
-    catch {
-        return;
-    }
-    if (!info.isDirectory() || (await (0,promises_.readdir)(dir)).length > 0) {
-        throw new core_errors/* UserError */.y(`cannot pull into ${dir}: it exists and is not an empty folder`, `Pull into a new or empty folder, or delete ${dir} first.`);
-    }
 }
 async function appendLine(path, line) {
     const handle = await (0,promises_.open)(path, 'a+');
@@ -38474,17 +38518,6 @@ function parseRecord(bytes, path, model, version) {
     };
 }
 // ---- names and messages ----
-function checkName(name, what) {
-    if (!NAME_PATTERN.test(name)) {
-        throw new core_errors/* UserError */.y(`"${name}" is not a valid ${what} name`, `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`);
-    }
-}
-function checkAliasName(alias) {
-    checkName(alias, 'alias');
-    if (VERSION_REF.test(alias)) {
-        throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: it would be read as version ${VERSION_REF.exec(alias)[1]}`, 'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.');
-    }
-}
 function foldHistory(events) {
     const current = {};
     for (const event of events) {
@@ -38497,29 +38530,6 @@ function foldHistory(events) {
 }
 function sortKeys(record) {
     return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-function describeAliases(aliases) {
-    return Object.entries(sortKeys(aliases))
-        .map(([name, version]) => `${name} -> v${version}`)
-        .join(', ');
-}
-/** 1, 2, 3, 5, 7, 8 -> "v1-v3, v5, v7-v8". */
-function describeNumbers(numbers) {
-    const ranges = [];
-    for (let i = 0; i < numbers.length;) {
-        let j = i;
-        while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1)
-            j++;
-        ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
-        i = j + 1;
-    }
-    return ranges.join(', ');
-}
-function isCode(error, code) {
-    return error?.code === code;
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -39219,6 +39229,7 @@ async function oci_client_hashFile(path) {
 
 
 
+
 /** The tag that holds the alias history. */
 const ALIAS_HISTORY_TAG = 'alias-history';
 /** artifactType and config media type of the alias history manifest. */
@@ -39234,7 +39245,6 @@ const CREATED_ANNOTATION = 'org.opencontainers.image.created';
 const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
 const REVISION_ANNOTATION = 'org.opencontainers.image.revision';
 const oci_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-const oci_VERSION_REF = /^v?(\d+)$/;
 const VERSION_TAG = /^v(\d+)$/;
 class OciRegistry {
     options;
@@ -39254,7 +39264,7 @@ class OciRegistry {
     }
     async register(model, dir, metadata) {
         const client = this.client(model);
-        const sources = await oci_modelFiles(dir);
+        const sources = await modelFiles(dir);
         const files = [];
         const layers = [];
         for (const source of sources) {
@@ -39295,7 +39305,7 @@ class OciRegistry {
             const digest = await client.putManifest(tag, bytes, OCI_MANIFEST_MEDIA_TYPE);
             tried.push(n);
             // Give a competitor's PUT of the same tag that was already under way the time to land, then check.
-            await oci_sleep(settleMs * (1 + Math.random() * 0.5));
+            await sleep(settleMs * (1 + Math.random() * 0.5));
             if ((await client.headManifest(tag)) === digest)
                 return this.toModelVersion(config, digest);
         }
@@ -39312,7 +39322,7 @@ class OciRegistry {
     }
     async setAlias(model, alias, version) {
         const client = this.client(model);
-        oci_checkAliasName(alias);
+        checkOciAliasName(alias);
         const tag = `v${version}`;
         if (!Number.isSafeInteger(version) || version < 1 || (await client.headManifest(tag)) === null) {
             throw await this.unknownRef(model, String(version), `version ${version}`);
@@ -39325,11 +39335,11 @@ class OciRegistry {
     }
     async unsetAlias(model, alias) {
         const client = this.client(model);
-        oci_checkAliasName(alias);
+        checkOciAliasName(alias);
         const previous = await this.aliasVersion(client, alias);
         if (previous === null) {
             const current = await this.aliases(model);
-            throw new core_errors/* UserError */.y(`model "${model}" has no alias "${alias}" to unset`, Object.keys(current).length ? `Its aliases: ${oci_describeAliases(current)}.` : 'It has no aliases yet.');
+            throw new core_errors/* UserError */.y(`model "${model}" has no alias "${alias}" to unset`, Object.keys(current).length ? `Its aliases: ${describeAliases(current)}.` : 'It has no aliases yet.');
         }
         const empty = await client.pushBlob(EMPTY_BLOB);
         const unset = buildManifest({
@@ -39357,7 +39367,7 @@ class OciRegistry {
     }
     async aliasHistory(model, alias) {
         const client = this.client(model);
-        oci_checkName(alias, 'alias');
+        checkName(alias, 'alias');
         return (await this.readHistory(client))
             .filter((e) => e.alias === alias)
             .map(({ alias: a, version, at }) => ({ alias: a, version, at }));
@@ -39365,7 +39375,7 @@ class OciRegistry {
     async pull(model, ref, dir) {
         const client = this.client(model);
         const { version } = await this.resolveFull(model, ref);
-        await oci_checkPullTarget(dir);
+        await checkPullTarget(dir);
         const parent = (0,external_node_path_.dirname)(dir);
         await (0,promises_.mkdir)(parent, { recursive: true });
         const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
@@ -39387,9 +39397,9 @@ class OciRegistry {
                     throw new core_errors/* UserError */.y(`${file.path} of ${model} v${version.version} is ${pulled.size} bytes in ${client.name}, not the ${file.size} registered`, 'The version record and its blob disagree. Do not deploy this version; register the model again.');
                 }
             }
-            await oci_checkPullTarget(dir);
+            await checkPullTarget(dir);
             await (0,promises_.rmdir)(dir).catch((error) => {
-                if (!oci_isCode(error, 'ENOENT'))
+                if (!isCode(error, 'ENOENT'))
                     throw error;
             });
             await (0,promises_.rename)(staging, dir);
@@ -39406,7 +39416,7 @@ class OciRegistry {
         return `${this.namespace}/${model}`;
     }
     client(model) {
-        oci_checkName(model, 'model');
+        checkName(model, 'model');
         let client = this.clients.get(model);
         if (!client) {
             client = new OciClient({
@@ -39434,7 +39444,7 @@ class OciRegistry {
     async resolveFull(model, ref) {
         const client = this.client(model);
         const wanted = ref.trim();
-        const number = oci_VERSION_REF.exec(wanted);
+        const number = VERSION_REF.exec(wanted);
         if (number) {
             const n = Number(number[1]);
             if (Number.isSafeInteger(n) && n >= 1 && (await client.headManifest(`v${n}`)) !== null) {
@@ -39583,8 +39593,8 @@ class OciRegistry {
             return new core_errors/* UserError */.y(`model "${model}" has no versions in ${client.name}, so "${ref}" names nothing`, `Check the model name and namespace (${this.namespace}), or register "${model}" first.`);
         }
         const aliases = await this.aliases(model);
-        const aliasText = Object.keys(aliases).length ? `aliases ${oci_describeAliases(aliases)}` : 'no aliases';
-        return new core_errors/* UserError */.y(`model "${model}" has no ${what} in ${client.name}`, `It has versions ${oci_describeNumbers(numbers)} and ${aliasText}. Refer to a version by number (3 or v3), alias or digest (sha256:...).`);
+        const aliasText = Object.keys(aliases).length ? `aliases ${describeAliases(aliases)}` : 'no aliases';
+        return new core_errors/* UserError */.y(`model "${model}" has no ${what} in ${client.name}`, `It has versions ${describeNumbers(numbers)} and ${aliasText}. Refer to a version by number (3 or v3), alias or digest (sha256:...).`);
     }
 }
 // ---- helpers ----
@@ -39611,79 +39621,12 @@ function cardCommit(card) {
     }
     return null;
 }
-/** The files of a model directory, sorted by their path with forward slashes (as the local registry reads them). */
-async function oci_modelFiles(dir) {
-    let info;
-    try {
-        info = await (0,promises_.stat)(dir);
-    }
-    catch {
-        throw new core_errors/* UserError */.y(`the model directory ${dir} does not exist`, 'Point at the model-dir output of train, or a folder with your model files.');
-    }
-    if (!info.isDirectory())
-        throw new core_errors/* UserError */.y(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
-    const entries = await (0,promises_.readdir)(dir, { recursive: true, withFileTypes: true });
-    const files = [];
-    for (const entry of entries) {
-        const absolute = (0,external_node_path_.join)(entry.parentPath, entry.name);
-        const isFile = entry.isFile() || (entry.isSymbolicLink() && (await (0,promises_.stat)(absolute).catch(() => null))?.isFile() === true);
-        if (isFile)
-            files.push({ path: (0,external_node_path_.relative)(dir, absolute).split(external_node_path_.sep).join('/'), absolute });
-    }
-    if (files.length === 0)
-        throw new core_errors/* UserError */.y(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
-async function oci_checkPullTarget(dir) {
-    let info;
-    try {
-        info = await (0,promises_.stat)(dir);
-    }
-    catch {
-        return;
-    }
-    if (!info.isDirectory() || (await (0,promises_.readdir)(dir)).length > 0) {
-        throw new core_errors/* UserError */.y(`cannot pull into ${dir}: it exists and is not an empty folder`, `Pull into a new or empty folder, or delete ${dir} first.`);
-    }
-}
-function oci_checkName(name, what) {
-    if (!NAME_PATTERN.test(name)) {
-        throw new core_errors/* UserError */.y(`"${name}" is not a valid ${what} name`, `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`);
-    }
-}
-function oci_checkAliasName(alias) {
-    oci_checkName(alias, 'alias');
-    if (oci_VERSION_REF.test(alias)) {
-        throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: it would be read as version ${oci_VERSION_REF.exec(alias)[1]}`, 'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.');
-    }
+/** Alias names as everywhere, and not the tag that keeps the alias history. */
+function checkOciAliasName(alias) {
+    checkAliasName(alias);
     if (alias === ALIAS_HISTORY_TAG) {
         throw new core_errors/* UserError */.y(`"${alias}" cannot be an alias: the OCI registry keeps the alias history under that tag`, 'Choose another name, for example production or staging.');
     }
-}
-function oci_describeAliases(aliases) {
-    return Object.entries(aliases)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, version]) => `${name} -> v${version}`)
-        .join(', ');
-}
-/** 1, 2, 3, 5 -> "v1-v3, v5". */
-function oci_describeNumbers(numbers) {
-    const ranges = [];
-    for (let i = 0; i < numbers.length;) {
-        let j = i;
-        while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1)
-            j++;
-        ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
-        i = j + 1;
-    }
-    return ranges.join(', ');
-}
-function oci_isCode(error, code) {
-    return error?.code === code;
-}
-function oci_sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/steps/spec.ts

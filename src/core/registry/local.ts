@@ -31,10 +31,21 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { NAME_PATTERN, type AliasEvent, type ModelVersion, type RegisteredFile, type Registry } from '../../ports/registry.js';
 import { UserError } from '../errors.js';
 import { hashFile, stableJson } from '../lineage.js';
+import {
+  VERSION_REF,
+  checkAliasName,
+  checkName,
+  checkPullTarget,
+  describeAliases,
+  describeNumbers,
+  isCode,
+  modelFiles,
+  sleep,
+} from './shared.js';
 
 /** Where the local registry lives when nothing says otherwise (relative to the project). */
 export const DEFAULT_LOCAL_REGISTRY = '.mlops/registry';
@@ -42,7 +53,6 @@ export const DEFAULT_LOCAL_REGISTRY = '.mlops/registry';
 /** The format of a version record, kept in the record. */
 const RECORD_SCHEMA = 1;
 const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-const VERSION_REF = /^v?(\d+)$/;
 const VERSION_FILE = /^(\d+)\.json$/;
 
 export interface LockOptions {
@@ -531,31 +541,6 @@ async function breakLock(lockPath: string, observed: string, staleMs: number): P
 
 // ---- files ----
 
-/** The files of a model directory, sorted by their path with forward slashes. */
-async function modelFiles(dir: string): Promise<Array<{ path: string; absolute: string }>> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    throw new UserError(
-      `the model directory ${dir} does not exist`,
-      'Point at the model-dir output of train, or a folder with your model files.',
-    );
-  }
-  if (!info.isDirectory())
-    throw new UserError(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: Array<{ path: string; absolute: string }> = [];
-  for (const entry of entries) {
-    const absolute = join(entry.parentPath, entry.name);
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(absolute).catch(() => null))?.isFile() === true);
-    if (isFile) files.push({ path: relative(dir, absolute).split(sep).join('/'), absolute });
-  }
-  if (files.length === 0)
-    throw new UserError(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
 /** Stores a file's bytes as a blob unless one with the same digest exists; the copy is checked against the hash. */
 async function storeBlob(blobDir: string, source: string): Promise<{ digest: string; size: number }> {
   const { sha256: hex, bytes: size } = await hashFile(source);
@@ -595,22 +580,6 @@ async function copyHashing(from: string, to: string): Promise<{ digest: string; 
     await out.close();
   }
   return { digest: `sha256:${hash.digest('hex')}`, size };
-}
-
-/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
-async function checkPullTarget(dir: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    return;
-  }
-  if (!info.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new UserError(
-      `cannot pull into ${dir}: it exists and is not an empty folder`,
-      `Pull into a new or empty folder, or delete ${dir} first.`,
-    );
-  }
 }
 
 async function appendLine(path: string, line: string): Promise<void> {
@@ -734,25 +703,6 @@ function parseRecord(bytes: string, path: string, model: string, version: number
 
 // ---- names and messages ----
 
-function checkName(name: string, what: 'model' | 'alias'): void {
-  if (!NAME_PATTERN.test(name)) {
-    throw new UserError(
-      `"${name}" is not a valid ${what} name`,
-      `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`,
-    );
-  }
-}
-
-function checkAliasName(alias: string): void {
-  checkName(alias, 'alias');
-  if (VERSION_REF.test(alias)) {
-    throw new UserError(
-      `"${alias}" cannot be an alias: it would be read as version ${VERSION_REF.exec(alias)![1]}`,
-      'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.',
-    );
-  }
-}
-
 function foldHistory(events: StoredAliasEvent[]): Record<string, number> {
   const current: Record<string, number> = {};
   for (const event of events) {
@@ -764,30 +714,4 @@ function foldHistory(events: StoredAliasEvent[]): Record<string, number> {
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function describeAliases(aliases: Record<string, number>): string {
-  return Object.entries(sortKeys(aliases))
-    .map(([name, version]) => `${name} -> v${version}`)
-    .join(', ');
-}
-
-/** 1, 2, 3, 5, 7, 8 -> "v1-v3, v5, v7-v8". */
-function describeNumbers(numbers: number[]): string {
-  const ranges: string[] = [];
-  for (let i = 0; i < numbers.length;) {
-    let j = i;
-    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
-    ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
-    i = j + 1;
-  }
-  return ranges.join(', ');
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === code;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -31,8 +31,8 @@
  * the alias itself).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { NAME_PATTERN, type AliasEvent, type ModelVersion, type RegisteredFile, type Registry } from '../../ports/registry.js';
 import { UserError } from '../errors.js';
 import { hashFile, stableJson } from '../lineage.js';
@@ -47,6 +47,17 @@ import {
   type FetchedManifest,
   type OciAuth,
 } from './oci-client.js';
+import {
+  VERSION_REF,
+  checkAliasName,
+  checkName,
+  checkPullTarget,
+  describeAliases,
+  describeNumbers,
+  isCode,
+  modelFiles,
+  sleep,
+} from './shared.js';
 
 /** The tag that holds the alias history. */
 export const ALIAS_HISTORY_TAG = 'alias-history';
@@ -65,7 +76,6 @@ const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
 const REVISION_ANNOTATION = 'org.opencontainers.image.revision';
 
 const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
-const VERSION_REF = /^v?(\d+)$/;
 const VERSION_TAG = /^v(\d+)$/;
 
 export interface OciRegistryOptions {
@@ -185,7 +195,7 @@ export class OciRegistry implements Registry {
 
   async setAlias(model: string, alias: string, version: number): Promise<void> {
     const client = this.client(model);
-    checkAliasName(alias);
+    checkOciAliasName(alias);
     const tag = `v${version}`;
     if (!Number.isSafeInteger(version) || version < 1 || (await client.headManifest(tag)) === null) {
       throw await this.unknownRef(model, String(version), `version ${version}`);
@@ -198,7 +208,7 @@ export class OciRegistry implements Registry {
 
   async unsetAlias(model: string, alias: string): Promise<void> {
     const client = this.client(model);
-    checkAliasName(alias);
+    checkOciAliasName(alias);
     const previous = await this.aliasVersion(client, alias);
     if (previous === null) {
       const current = await this.aliases(model);
@@ -518,95 +528,13 @@ function cardCommit(card: Record<string, unknown> | null): string | null {
   return null;
 }
 
-/** The files of a model directory, sorted by their path with forward slashes (as the local registry reads them). */
-async function modelFiles(dir: string): Promise<Array<{ path: string; absolute: string }>> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    throw new UserError(
-      `the model directory ${dir} does not exist`,
-      'Point at the model-dir output of train, or a folder with your model files.',
-    );
-  }
-  if (!info.isDirectory())
-    throw new UserError(`${dir} is not a directory`, 'Register a model directory (the model-dir output of train), not a single file.');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: Array<{ path: string; absolute: string }> = [];
-  for (const entry of entries) {
-    const absolute = join(entry.parentPath, entry.name);
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(absolute).catch(() => null))?.isFile() === true);
-    if (isFile) files.push({ path: relative(dir, absolute).split(sep).join('/'), absolute });
-  }
-  if (files.length === 0)
-    throw new UserError(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** Refuses to pull over a folder that holds anything (an empty one is replaced). */
-async function checkPullTarget(dir: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(dir);
-  } catch {
-    return;
-  }
-  if (!info.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new UserError(
-      `cannot pull into ${dir}: it exists and is not an empty folder`,
-      `Pull into a new or empty folder, or delete ${dir} first.`,
-    );
-  }
-}
-
-function checkName(name: string, what: 'model' | 'alias'): void {
-  if (!NAME_PATTERN.test(name)) {
-    throw new UserError(
-      `"${name}" is not a valid ${what} name`,
-      `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`,
-    );
-  }
-}
-
-function checkAliasName(alias: string): void {
-  checkName(alias, 'alias');
-  if (VERSION_REF.test(alias)) {
-    throw new UserError(
-      `"${alias}" cannot be an alias: it would be read as version ${VERSION_REF.exec(alias)![1]}`,
-      'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.',
-    );
-  }
+/** Alias names as everywhere, and not the tag that keeps the alias history. */
+function checkOciAliasName(alias: string): void {
+  checkAliasName(alias);
   if (alias === ALIAS_HISTORY_TAG) {
     throw new UserError(
       `"${alias}" cannot be an alias: the OCI registry keeps the alias history under that tag`,
       'Choose another name, for example production or staging.',
     );
   }
-}
-
-function describeAliases(aliases: Record<string, number>): string {
-  return Object.entries(aliases)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, version]) => `${name} -> v${version}`)
-    .join(', ');
-}
-
-/** 1, 2, 3, 5 -> "v1-v3, v5". */
-function describeNumbers(numbers: number[]): string {
-  const ranges: string[] = [];
-  for (let i = 0; i < numbers.length;) {
-    let j = i;
-    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
-    ranges.push(i === j ? `v${numbers[i]}` : `v${numbers[i]}-v${numbers[j]}`);
-    i = j + 1;
-  }
-  return ranges.join(', ');
-}
-
-function isCode(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | null)?.code === code;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
