@@ -21,12 +21,62 @@ export interface IssueComment {
   url: string;
 }
 
+/** An issue (not a pull request). */
+export interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  url: string;
+  /** The author's login; null for a deleted account. */
+  author: string | null;
+}
+
+/** A GitHub Deployment: one release of a ref to an environment. */
+export interface Deployment {
+  id: number;
+  environment: string;
+  /** The commit SHA it deploys. */
+  sha: string;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type DeploymentState = 'queued' | 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
 export interface GitHubPort {
   /** Every comment on the issue or pull request, oldest first, across all pages. */
   listIssueComments(ref: RepoRef, issueNumber: number): AsyncIterable<IssueComment>;
   createIssueComment(ref: RepoRef, issueNumber: number, body: string): Promise<IssueComment>;
   /** Replaces the body of a comment (its id is unique across the repository). */
   updateIssueComment(ref: RepoRef, commentId: number, body: string): Promise<IssueComment>;
+
+  /** Issues (pull requests left out) carrying every one of `labels`, newest first, across all pages. */
+  listIssues(ref: RepoRef, options: { labels: string[]; state: 'open' | 'closed' | 'all' }): AsyncIterable<Issue>;
+  createIssue(ref: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<Issue>;
+  updateIssue(ref: RepoRef, issueNumber: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<Issue>;
+
+  /** Starts a workflow that has a workflow_dispatch trigger, on a branch or tag. */
+  dispatchWorkflow(ref: RepoRef, workflow: string, gitRef: string, inputs: Record<string, string>): Promise<void>;
+
+  /** Creates a deployment of `sha` to `environment` (never merging the default branch in, no required status checks). */
+  createDeployment(
+    ref: RepoRef,
+    deployment: {
+      sha: string;
+      environment: string;
+      description: string;
+      payload: Record<string, unknown>;
+      productionEnvironment?: boolean;
+      transientEnvironment?: boolean;
+    },
+  ): Promise<Deployment>;
+  createDeploymentStatus(
+    ref: RepoRef,
+    deploymentId: number,
+    status: { state: DeploymentState; description?: string; environmentUrl?: string; logUrl?: string },
+  ): Promise<void>;
 }
 
 /** One entry of the `errors` list GitHub sends with a 422. */

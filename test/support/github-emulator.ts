@@ -100,14 +100,73 @@ const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' } as const
 const DEFAULT_SEED_LOGIN = 'octocat';
 
 /** The operations this emulator answers; the OpenAPI description keeps the schemas of these only. */
-const OPERATIONS = ['issues/list-comments', 'issues/create-comment', 'issues/get-comment', 'issues/update-comment'] as const;
+const OPERATIONS = [
+  'issues/list-comments',
+  'issues/create-comment',
+  'issues/get-comment',
+  'issues/update-comment',
+  'issues/list-for-repo',
+  'issues/create',
+  'issues/update',
+  'actions/create-workflow-dispatch',
+  'repos/create-deployment',
+  'repos/create-deployment-status',
+] as const;
 type OperationId = (typeof OPERATIONS)[number];
 
-interface Issue {
+/** An issue or pull request as the emulator stores it. */
+export interface StoredIssue {
   owner: string;
   repo: string;
   number: number;
   pullRequest: boolean;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  labels: string[];
+  login: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/** A workflow that can be dispatched, and the dispatches it received. */
+export interface StoredWorkflow {
+  owner: string;
+  repo: string;
+  /** Its file name, e.g. mlops-ct.yml. */
+  file: string;
+  id: number;
+  /** The inputs its workflow_dispatch trigger declares. */
+  inputs: string[];
+  dispatches: Array<{ ref: string; inputs: Record<string, unknown> }>;
+}
+
+export interface StoredDeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  environmentUrl: string;
+  logUrl: string;
+  createdAt: string;
+}
+
+export interface StoredDeployment {
+  id: number;
+  owner: string;
+  repo: string;
+  ref: string;
+  sha: string;
+  environment: string;
+  description: string;
+  payload: Record<string, unknown>;
+  autoMerge: boolean;
+  requiredContexts: string[] | null;
+  productionEnvironment: boolean;
+  transientEnvironment: boolean;
+  login: string;
+  createdAt: string;
+  statuses: StoredDeploymentStatus[];
 }
 
 interface Caller {
@@ -132,7 +191,12 @@ export class GitHubEmulator {
   private readonly tokens: Record<string, TokenGrant>;
   private readonly commentLimit: number;
   private readonly mutateResponse: EmulatorOptions['mutateResponse'];
-  private readonly issues = new Map<string, Issue>();
+  private readonly issues = new Map<string, StoredIssue>();
+  private readonly workflows: StoredWorkflow[] = [];
+  private readonly deploymentStore: StoredDeployment[] = [];
+  private nextDeploymentId = 3_100_000_001;
+  private nextStatusId = 7_200_000_001;
+  private nextRunId = 9_800_000_001;
   private readonly comments = new Map<number, StoredComment>();
   private nextCommentId = 1_900_000_001;
   private readonly userIds = new Map<string, number>();
@@ -174,9 +238,61 @@ export class GitHubEmulator {
   }
 
   /** Adds an issue, or a pull request (the default), that comments can go on. */
-  addIssue(ref: RepoRef, number: number, options: { pullRequest?: boolean } = {}): void {
+  addIssue(
+    ref: RepoRef,
+    number: number,
+    options: { pullRequest?: boolean; title?: string; body?: string; labels?: string[]; state?: 'open' | 'closed'; login?: string } = {},
+  ): StoredIssue {
     const key = issueKey(ref, number);
-    if (!this.issues.has(key)) this.issues.set(key, { owner: ref.owner, repo: ref.repo, number, pullRequest: options.pullRequest ?? true });
+    const existing = this.issues.get(key);
+    if (existing) return existing;
+    const now = timestamp();
+    const issue: StoredIssue = {
+      owner: ref.owner,
+      repo: ref.repo,
+      number,
+      pullRequest: options.pullRequest ?? true,
+      title: options.title ?? `#${number}`,
+      body: options.body ?? '',
+      state: options.state ?? 'open',
+      labels: options.labels ?? [],
+      login: options.login ?? DEFAULT_SEED_LOGIN,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: options.state === 'closed' ? now : null,
+    };
+    this.issues.set(key, issue);
+    return issue;
+  }
+
+  /** Issues (not pull requests) of a repository, lowest number first. */
+  issuesOf(ref: RepoRef): StoredIssue[] {
+    return [...this.issues.values()].filter((i) => sameRepo(i, ref) && !i.pullRequest).sort((a, b) => a.number - b.number);
+  }
+
+  /** Declares a workflow with a workflow_dispatch trigger taking `inputs`. */
+  addWorkflow(ref: RepoRef, file: string, inputs: string[] = []): StoredWorkflow {
+    const workflow: StoredWorkflow = {
+      owner: ref.owner,
+      repo: ref.repo,
+      file,
+      id: 161_000_000 + this.workflows.length,
+      inputs,
+      dispatches: [],
+    };
+    this.workflows.push(workflow);
+    return workflow;
+  }
+
+  /** Deployments of a repository, oldest first, with their statuses. */
+  deployments(ref: RepoRef): StoredDeployment[] {
+    return this.deploymentStore.filter((d) => sameRepo(d, ref));
+  }
+
+  private nextIssueNumber(ref: RepoRef): number {
+    let max = 0;
+    for (const issue of this.issues.values()) if (sameRepo(issue, ref)) max = Math.max(max, issue.number);
+    return max + 1;
   }
 
   /** Adds comments in this order (oldest first), creating the pull request when needed; returns them. */
@@ -306,7 +422,8 @@ export class GitHubEmulator {
         const perPage = pageSize(ctx.query.per_page);
         const page = typeof ctx.query.page === 'number' && ctx.query.page >= 1 ? ctx.query.page : 1;
         const pageItems = all.slice((page - 1) * perPage, page * perPage);
-        const link = linkHeader(this.url, ctx, Math.max(1, Math.ceil(all.length / perPage)), page);
+        const path = `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.repo)}/issues/${String(ctx.params.issue_number)}/comments`;
+        const link = linkHeader(this.url, path, ctx, Math.max(1, Math.ceil(all.length / perPage)), page);
         return { status: 200, body: pageItems.map((c) => this.commentJson(c)), headers: link ? { link } : {} };
       }
       case 'issues/create-comment': {
@@ -333,7 +450,256 @@ export class GitHubEmulator {
         comment.updatedAt = timestamp();
         return { status: 200, body: this.commentJson(comment) };
       }
+      case 'issues/list-for-repo': {
+        const state = typeof ctx.query.state === 'string' ? ctx.query.state : 'open';
+        const wanted =
+          typeof ctx.query.labels === 'string'
+            ? ctx.query.labels
+                .split(',')
+                .map((l) => l.trim())
+                .filter(Boolean)
+            : [];
+        // GitHub lists pull requests here too (marked with pull_request); newest first by default.
+        const all = [...this.issues.values()]
+          .filter((i) => sameRepo(i, ref) && (state === 'all' || i.state === state))
+          .filter((i) => wanted.every((l) => i.labels.some((have) => have.toLowerCase() === l.toLowerCase())))
+          .sort((a, b) => (ctx.query.direction === 'asc' ? a.number - b.number : b.number - a.number));
+        const perPage = pageSize(ctx.query.per_page);
+        const page = typeof ctx.query.page === 'number' && ctx.query.page >= 1 ? ctx.query.page : 1;
+        const items = all.slice((page - 1) * perPage, page * perPage);
+        const path = `/repos/${encodeURIComponent(ref.owner)}/${encodeURIComponent(ref.repo)}/issues`;
+        const link = linkHeader(this.url, path, ctx, Math.max(1, Math.ceil(all.length / perPage)), page);
+        return { status: 200, body: items.map((i) => this.issueJson(i)), headers: link ? { link } : {} };
+      }
+      case 'issues/create': {
+        const input = ctx.body as { title: string | number; body?: string | null; labels?: Array<string | { name?: string }> };
+        const title = String(input.title);
+        if (title.trim() === '') return validationFailed(ctx.operation, { resource: 'Issue', code: 'missing_field', field: 'title' });
+        const body = input.body ?? '';
+        if (body.length > this.commentLimit) {
+          return validationFailed(ctx.operation, {
+            resource: 'Issue',
+            code: 'custom',
+            field: 'body',
+            message: `body is too long (maximum is ${this.commentLimit} characters)`,
+          });
+        }
+        const labels = (input.labels ?? []).map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean);
+        const issue = this.addIssue(ref, this.nextIssueNumber(ref), { pullRequest: false, title, body, labels, login: ctx.caller.login });
+        const json = this.issueJson(issue);
+        return { status: 201, body: json, headers: { location: String(json.url) } };
+      }
+      case 'issues/update': {
+        const issue = this.issues.get(issueKey(ref, Number(ctx.params.issue_number)));
+        if (!issue) return notFound(ctx.operation);
+        const input = ctx.body as { title?: string | number | null; body?: string | null; state?: 'open' | 'closed' };
+        if (input.body !== undefined && input.body !== null && input.body.length > this.commentLimit) {
+          return validationFailed(ctx.operation, {
+            resource: 'Issue',
+            code: 'custom',
+            field: 'body',
+            message: `body is too long (maximum is ${this.commentLimit} characters)`,
+          });
+        }
+        if (input.title !== undefined && input.title !== null) issue.title = String(input.title);
+        if (input.body !== undefined) issue.body = input.body ?? '';
+        if (input.state !== undefined && input.state !== issue.state) {
+          issue.state = input.state;
+          issue.closedAt = input.state === 'closed' ? timestamp() : null;
+        }
+        issue.updatedAt = timestamp();
+        return { status: 200, body: this.issueJson(issue) };
+      }
+      case 'actions/create-workflow-dispatch': {
+        const id = String(ctx.params.workflow_id);
+        const workflow = this.workflows.find((w) => sameRepo(w, ref) && (w.file === id || String(w.id) === id));
+        if (!workflow) return notFound(ctx.operation);
+        const input = ctx.body as { ref: string; inputs?: Record<string, unknown> };
+        const given = input.inputs ?? {};
+        const unexpected = Object.keys(given).filter((name) => !workflow.inputs.includes(name));
+        if (unexpected.length > 0) {
+          return {
+            status: 422,
+            body: {
+              message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}`,
+              documentation_url: ctx.operation.docsUrl,
+              status: '422',
+            },
+          };
+        }
+        workflow.dispatches.push({ ref: input.ref, inputs: given });
+        if ((ctx.body as { return_run_details?: boolean }).return_run_details) {
+          const runId = this.nextRunId++;
+          return {
+            status: 200,
+            body: {
+              workflow_run_id: runId,
+              run_url: `${this.url}/repos/${ref.owner}/${ref.repo}/actions/runs/${runId}`,
+              html_url: `https://github.com/${ref.owner}/${ref.repo}/actions/runs/${runId}`,
+            },
+          };
+        }
+        return { status: 204 };
+      }
+      case 'repos/create-deployment': {
+        const input = ctx.body as {
+          ref: string;
+          task?: string;
+          auto_merge?: boolean;
+          required_contexts?: string[];
+          payload?: Record<string, unknown> | string;
+          environment?: string;
+          description?: string | null;
+          transient_environment?: boolean;
+          production_environment?: boolean;
+        };
+        const environment = input.environment ?? 'production';
+        const deployment: StoredDeployment = {
+          id: this.nextDeploymentId++,
+          owner: ref.owner,
+          repo: ref.repo,
+          ref: input.ref,
+          sha: /^[0-9a-f]{40}$/.test(input.ref) ? input.ref : 'a'.repeat(40),
+          environment,
+          description: input.description ?? '',
+          payload:
+            typeof input.payload === 'string' ? (JSON.parse(input.payload || '{}') as Record<string, unknown>) : (input.payload ?? {}),
+          autoMerge: input.auto_merge ?? true,
+          requiredContexts: input.required_contexts ?? null,
+          productionEnvironment: input.production_environment ?? environment === 'production',
+          transientEnvironment: input.transient_environment ?? false,
+          login: ctx.caller.login,
+          createdAt: timestamp(),
+          statuses: [],
+        };
+        // GitHub merges the default branch into the ref unless auto_merge is false, and checks every
+        // required status context unless required_contexts is []: both would surprise a model deploy.
+        if (deployment.autoMerge)
+          return { status: 409, body: { message: 'Conflict merging main into the ref.', documentation_url: ctx.operation.docsUrl } };
+        if (deployment.requiredContexts === null || deployment.requiredContexts.length > 0)
+          return {
+            status: 409,
+            body: { message: 'Conflict: Commit status checks failed for the ref.', documentation_url: ctx.operation.docsUrl },
+          };
+        this.deploymentStore.push(deployment);
+        return { status: 201, body: this.deploymentJson(deployment) };
+      }
+      case 'repos/create-deployment-status': {
+        const deployment = this.deploymentStore.find((d) => sameRepo(d, ref) && d.id === Number(ctx.params.deployment_id));
+        if (!deployment) return notFound(ctx.operation);
+        const input = ctx.body as { state: string; description?: string; environment_url?: string; log_url?: string; target_url?: string };
+        if ((input.description ?? '').length > 140)
+          return validationFailed(ctx.operation, {
+            resource: 'DeploymentStatus',
+            code: 'custom',
+            field: 'description',
+            message: 'description is too long (maximum is 140 characters)',
+          });
+        const status: StoredDeploymentStatus = {
+          id: this.nextStatusId++,
+          state: input.state,
+          description: input.description ?? '',
+          environmentUrl: input.environment_url ?? '',
+          logUrl: input.log_url ?? input.target_url ?? '',
+          createdAt: timestamp(),
+        };
+        deployment.statuses.push(status);
+        return { status: 201, body: this.deploymentStatusJson(deployment, status, ctx.caller.login) };
+      }
     }
+  }
+
+  private issueJson(issue: StoredIssue): Record<string, unknown> {
+    const repoPath = `${issue.owner}/${issue.repo}`;
+    const api = `${this.url}/repos/${repoPath}`;
+    const url = `${api}/issues/${issue.number}`;
+    const json: Record<string, unknown> = {
+      id: 2_000_000_000 + issue.number,
+      node_id: `I_kwDO${Buffer.from(`${repoPath}#${issue.number}`).toString('base64url')}`,
+      url,
+      repository_url: api,
+      labels_url: `${url}/labels{/name}`,
+      comments_url: `${url}/comments`,
+      events_url: `${url}/events`,
+      html_url: `https://github.com/${repoPath}/${issue.pullRequest ? 'pull' : 'issues'}/${issue.number}`,
+      number: issue.number,
+      state: issue.state,
+      state_reason: issue.state === 'closed' ? 'completed' : null,
+      title: issue.title,
+      body: issue.body === '' ? null : issue.body,
+      user: this.userJson(issue.login),
+      labels: issue.labels.map((name, i) => ({
+        id: 5_000_000_000 + i,
+        node_id: `LA_${Buffer.from(name).toString('base64url')}`,
+        url: `${api}/labels/${encodeURIComponent(name)}`,
+        name,
+        description: null,
+        color: 'ededed',
+        default: false,
+      })),
+      assignee: null,
+      assignees: [],
+      milestone: null,
+      locked: false,
+      active_lock_reason: null,
+      comments: this.commentsOn(issue, issue.number).length,
+      closed_at: issue.closedAt,
+      created_at: issue.createdAt,
+      updated_at: issue.updatedAt,
+      author_association: issue.login === BOT.login ? 'NONE' : 'CONTRIBUTOR',
+    };
+    if (issue.pullRequest) {
+      json.pull_request = {
+        url: `${api}/pulls/${issue.number}`,
+        html_url: `https://github.com/${repoPath}/pull/${issue.number}`,
+        diff_url: `https://github.com/${repoPath}/pull/${issue.number}.diff`,
+        patch_url: `https://github.com/${repoPath}/pull/${issue.number}.patch`,
+      };
+    }
+    return json;
+  }
+
+  private deploymentJson(d: StoredDeployment): Record<string, unknown> {
+    const api = `${this.url}/repos/${d.owner}/${d.repo}`;
+    return {
+      url: `${api}/deployments/${d.id}`,
+      id: d.id,
+      node_id: `DE_${Buffer.from(String(d.id)).toString('base64url')}`,
+      sha: d.sha,
+      ref: d.ref,
+      task: 'deploy',
+      payload: d.payload,
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description || null,
+      creator: this.userJson(d.login),
+      created_at: d.createdAt,
+      updated_at: d.createdAt,
+      statuses_url: `${api}/deployments/${d.id}/statuses`,
+      repository_url: api,
+      transient_environment: d.transientEnvironment,
+      production_environment: d.productionEnvironment,
+    };
+  }
+
+  private deploymentStatusJson(d: StoredDeployment, s: StoredDeploymentStatus, login: string): Record<string, unknown> {
+    const api = `${this.url}/repos/${d.owner}/${d.repo}`;
+    return {
+      url: `${api}/deployments/${d.id}/statuses/${s.id}`,
+      id: s.id,
+      node_id: `DES_${Buffer.from(String(s.id)).toString('base64url')}`,
+      state: s.state,
+      creator: this.userJson(login),
+      description: s.description,
+      environment: d.environment,
+      target_url: s.logUrl,
+      created_at: s.createdAt,
+      updated_at: s.createdAt,
+      deployment_url: `${api}/deployments/${d.id}`,
+      repository_url: api,
+      ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}),
+      ...(s.logUrl ? { log_url: s.logUrl } : {}),
+    };
   }
 
   private findComment(ref: RepoRef, id: unknown): StoredComment | undefined {
@@ -451,8 +817,7 @@ function pageSize(value: unknown): number {
 }
 
 /** RFC 8288 links as GitHub sends them: prev, next, last, first (those that apply); undefined on a lone page. */
-function linkHeader(base: string, ctx: HandlerContext, lastPage: number, page: number): string | undefined {
-  const path = `/repos/${encodeURIComponent(String(ctx.params.owner))}/${encodeURIComponent(String(ctx.params.repo))}/issues/${String(ctx.params.issue_number)}/comments`;
+function linkHeader(base: string, path: string, ctx: HandlerContext, lastPage: number, page: number): string | undefined {
   const at = (n: number): string => {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(ctx.query)) if (name !== 'page') search.set(name, String(value));
@@ -549,6 +914,12 @@ const DESCRIPTION_FILE = '@octokit/openapi/generated/api.github.com.deref.json';
 /** Operations whose responses give the schema of GitHub-wide statuses, in order of preference. */
 const COMMON_STATUS_SOURCES = ['users/get-authenticated', 'repos/get', 'issues/create-comment'];
 const COMMON_STATUSES = [401, 403, 404];
+/**
+ * Statuses GitHub sends from an operation though its description leaves them out; they are
+ * checked against the Basic Error schema. Workflow dispatch answers 422 "Unexpected inputs
+ * provided" (and "Workflow does not have 'workflow_dispatch' trigger").
+ */
+const UNDOCUMENTED_BASIC_ERRORS: Record<string, number[]> = { 'actions/create-workflow-dispatch': [422] };
 
 let description: Description | undefined;
 let ajv: Ajv | undefined;
@@ -698,7 +1069,10 @@ function validateResponse(operation: Operation, response: EmulatorResponse): Pro
         : [{ part: 'response body', message: `status ${response.status} is documented without a JSON body` }];
     }
   } else {
-    schema = loadDescription().common.get(response.status);
+    const common = loadDescription().common;
+    schema =
+      common.get(response.status) ??
+      (UNDOCUMENTED_BASIC_ERRORS[operation.operationId]?.includes(response.status) ? common.get(404) : undefined);
     if (!schema) {
       return [{ part: 'response status', message: `${operation.operationId} does not document status ${response.status}` }];
     }

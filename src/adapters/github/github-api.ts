@@ -1,6 +1,15 @@
 import { Octokit } from '@octokit/rest';
 import { UserError } from '../../core/errors.js';
-import { GitHubApiError, type GitHubPort, type GitHubValidationDetail, type IssueComment, type RepoRef } from '../../ports/github.js';
+import {
+  GitHubApiError,
+  type Deployment,
+  type DeploymentState,
+  type GitHubPort,
+  type GitHubValidationDetail,
+  type Issue,
+  type IssueComment,
+  type RepoRef,
+} from '../../ports/github.js';
 
 /** Where the REST API is when GITHUB_API_URL does not say (GitHub Enterprise Server sets it). */
 export const DEFAULT_API_URL = 'https://api.github.com';
@@ -66,6 +75,110 @@ export class GitHubRestAdapter implements GitHubPort {
     );
     return toComment(data);
   }
+
+  async *listIssues(ref: RepoRef, options: { labels: string[]; state: 'open' | 'closed' | 'all' }): AsyncIterable<Issue> {
+    const pages = this.octokit.paginate.iterator(this.octokit.rest.issues.listForRepo, {
+      owner: ref.owner,
+      repo: ref.repo,
+      state: options.state,
+      labels: options.labels.join(','),
+      per_page: 100,
+    });
+    const iterator = pages[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const page = await call(`GET /repos/${ref.owner}/${ref.repo}/issues`, () => iterator.next());
+        if (page.done) return;
+        // This endpoint lists pull requests too; they carry pull_request.
+        for (const issue of page.value.data) if (!issue.pull_request) yield toIssue(issue);
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  async createIssue(ref: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<Issue> {
+    const { data } = await call(`POST /repos/${ref.owner}/${ref.repo}/issues`, () =>
+      this.octokit.rest.issues.create({ owner: ref.owner, repo: ref.repo, title: issue.title, body: issue.body, labels: issue.labels }),
+    );
+    return toIssue(data);
+  }
+
+  async updateIssue(
+    ref: RepoRef,
+    issueNumber: number,
+    changes: { title?: string; body?: string; state?: 'open' | 'closed' },
+  ): Promise<Issue> {
+    const { data } = await call(`PATCH /repos/${ref.owner}/${ref.repo}/issues/${issueNumber}`, () =>
+      this.octokit.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: issueNumber, ...changes }),
+    );
+    return toIssue(data);
+  }
+
+  async dispatchWorkflow(ref: RepoRef, workflow: string, gitRef: string, inputs: Record<string, string>): Promise<void> {
+    await call(`POST /repos/${ref.owner}/${ref.repo}/actions/workflows/${workflow}/dispatches`, () =>
+      this.octokit.rest.actions.createWorkflowDispatch({ owner: ref.owner, repo: ref.repo, workflow_id: workflow, ref: gitRef, inputs }),
+    );
+  }
+
+  async createDeployment(
+    ref: RepoRef,
+    deployment: {
+      sha: string;
+      environment: string;
+      description: string;
+      payload: Record<string, unknown>;
+      productionEnvironment?: boolean;
+      transientEnvironment?: boolean;
+    },
+  ): Promise<Deployment> {
+    const response = await call(`POST /repos/${ref.owner}/${ref.repo}/deployments`, () =>
+      this.octokit.rest.repos.createDeployment({
+        owner: ref.owner,
+        repo: ref.repo,
+        ref: deployment.sha,
+        environment: deployment.environment,
+        description: deployment.description,
+        payload: deployment.payload,
+        // The default (true) merges the default branch into the ref, and the default contexts
+        // require every status check to pass: neither belongs in a model release.
+        auto_merge: false,
+        required_contexts: [],
+        ...(deployment.productionEnvironment !== undefined ? { production_environment: deployment.productionEnvironment } : {}),
+        ...(deployment.transientEnvironment !== undefined ? { transient_environment: deployment.transientEnvironment } : {}),
+      }),
+    );
+    if (response.status !== 201 || !('id' in response.data)) {
+      const message = (response.data as { message?: string }).message ?? `HTTP ${response.status}`;
+      throw new GitHubApiError(`GitHub did not create the deployment: ${message}`, response.status, undefined, [], 'POST deployments');
+    }
+    const data = response.data;
+    return {
+      id: data.id,
+      environment: data.environment,
+      sha: data.sha,
+      payload: typeof data.payload === 'string' ? { raw: data.payload } : (data.payload as Record<string, unknown>),
+      createdAt: data.created_at,
+    };
+  }
+
+  async createDeploymentStatus(
+    ref: RepoRef,
+    deploymentId: number,
+    status: { state: DeploymentState; description?: string; environmentUrl?: string; logUrl?: string },
+  ): Promise<void> {
+    await call(`POST /repos/${ref.owner}/${ref.repo}/deployments/${deploymentId}/statuses`, () =>
+      this.octokit.rest.repos.createDeploymentStatus({
+        owner: ref.owner,
+        repo: ref.repo,
+        deployment_id: deploymentId,
+        state: status.state,
+        ...(status.description !== undefined ? { description: status.description.slice(0, 140) } : {}),
+        ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+        ...(status.logUrl ? { log_url: status.logUrl } : {}),
+      }),
+    );
+  }
 }
 
 /**
@@ -100,6 +213,28 @@ interface RestComment {
   body?: string;
   html_url: string;
   user: { login: string } | null;
+}
+
+interface RestIssue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  html_url: string;
+  user: { login: string } | null;
+  labels: Array<string | { name?: string }>;
+}
+
+function toIssue(data: RestIssue): Issue {
+  return {
+    number: data.number,
+    title: data.title,
+    body: data.body ?? '',
+    state: data.state === 'closed' ? 'closed' : 'open',
+    labels: data.labels.map((l) => (typeof l === 'string' ? l : (l.name ?? ''))).filter(Boolean),
+    url: data.html_url,
+    author: data.user?.login ?? null,
+  };
 }
 
 function toComment(data: RestComment): IssueComment {
