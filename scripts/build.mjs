@@ -7,6 +7,8 @@ const entries = {
   train: 'src/actions/train.ts',
   evaluate: 'src/actions/evaluate.ts',
   register: 'src/actions/register.ts',
+  deploy: 'src/actions/deploy.ts',
+  'drift-check': 'src/actions/drift-check.ts',
   main: 'src/actions/main.ts',
   cli: 'src/cli.ts',
 };

@@ -22,6 +22,8 @@ import type { StepSpec } from './steps/spec.js';
 const program = new Command('mlops')
   .description('ML pipelines as GitHub Actions, and from your terminal with local storage.')
   .version('0.1.0')
+  // Options of the program go before a command, so a command's own --version (deploy) is its own.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });

@@ -1,4 +1,5 @@
 import type { StepSpec } from './spec.js';
+import { deploy } from './deploy.js';
 import { evaluate } from './evaluate.js';
 import { register } from './register.js';
 import { train } from './train.js';
@@ -10,4 +11,5 @@ export const STEPS: Record<string, StepSpec> = {
   [train.name]: train,
   [evaluate.name]: evaluate,
   [register.name]: register,
+  [deploy.name]: deploy,
 };

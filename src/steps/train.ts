@@ -11,10 +11,14 @@ import { readTable } from '../core/data/table.js';
 import type { DataFormat } from '../core/data/source.js';
 import { UserError } from '../core/errors.js';
 import { gitCommit, hashFile, runUrl, sha256, stableJson } from '../core/lineage.js';
+import { ColumnProfileBuilder } from '../core/profile/profile.js';
+import type { ColumnProfileState } from '../core/profile/profile.js';
+import { Kind } from '../core/data/values.js';
+import { scanData } from '../core/validate/scan.js';
 import type { FileHash } from '../core/lineage.js';
 import { code, escapeText, formatNumber, table as mdTable } from '../core/markdown.js';
 import { initBackend } from '../core/train/backend.js';
-import { fitModel, seededRandom, shuffleInPlace } from '../core/train/model.js';
+import { fitModel, predictEncoded, seededRandom, shuffleInPlace } from '../core/train/model.js';
 import { saveModel } from '../core/train/model-io.js';
 import { parseTrainParams } from '../core/train/params.js';
 import type { TrainParams } from '../core/train/params.js';
@@ -223,6 +227,7 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
     };
     await writeFile(join(modelDir, 'model-card.json'), `${JSON.stringify(card, null, 2)}\n`);
     await writeFile(join(modelDir, METRICS_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeTrainingProfile(io, modelDir, files, loaded, null);
   } else {
     backend = await initBackend(undefined, (line) => io.warning(line));
     io.info(`TensorFlow.js backend: ${backend}`);
@@ -253,6 +258,7 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
     };
     await saveModel(modelDir, result.model, result.preprocess, card);
     await writeFile(join(modelDir, METRICS_FILE), `${JSON.stringify(metrics, null, 2)}\n`);
+    await writeTrainingProfile(io, modelDir, files, loaded, result.predictions);
     result.model.dispose();
   }
 
@@ -315,6 +321,33 @@ interface BuiltinResult {
   trainMetrics: Record<string, unknown>;
   validationMetrics: Record<string, unknown> | null;
   metrics: Record<string, number | null>;
+  /** The profile of the model's predictions on every training row (column `_prediction`). */
+  predictions: ColumnProfileState;
+}
+
+/** The column of a training profile that holds the model's own predictions (what drift-check compares with serving). */
+export const PREDICTION_COLUMN = '_prediction';
+export const PROFILE_FILE = 'profile.json';
+
+/**
+ * Writes profile.json into the model directory: the data profile of the training files
+ * (the same mergeable profile validate-data writes) plus the model's predictions, so a
+ * registered version carries the reference that drift-check compares production with.
+ */
+async function writeTrainingProfile(
+  io: StepIO,
+  modelDir: string,
+  files: string[],
+  loaded: LoadedConfig,
+  predictions: ColumnProfileState | null,
+): Promise<void> {
+  const scan = await scanData(files, {
+    format: (loaded.config.data.format ?? 'auto') as DataFormat | 'auto',
+    nullValues: loaded.config.data.null_values,
+  });
+  const profile = predictions ? { ...scan.profile, columns: [...scan.profile.columns, predictions] } : scan.profile;
+  await writeFile(join(modelDir, PROFILE_FILE), `${JSON.stringify(profile)}\n`);
+  io.info(`Training data profile (${scan.rows} rows, ${profile.columns.length} columns) saved with the model for drift checks.`);
 }
 
 async function trainBuiltin(
@@ -369,6 +402,20 @@ async function trainBuiltin(
       `${Math.round((trainLabelled.length * fit.epochsRun) / (fit.trainingMs / 1000)).toLocaleString('en-US')} rows/s.`,
   );
   const trainMetrics = fullMetrics(await scoreRows(fit.model, pre, table, trainLabelled));
+  const allRows = Array.from({ length: table.rows }, (_, i) => i);
+  const output = await predictEncoded(fit.model, pre, encodeFeatures(pre, table, allRows), allRows.length);
+  const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
+  if (pre.target.task === 'classification') {
+    const classes = pre.target.classes;
+    const k = classes.length;
+    for (let i = 0; i < allRows.length; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (output[i * k + c]! > output[i * k + best]!) best = c;
+      predictions.add(Kind.String, 0, classes[best]!);
+    }
+  } else {
+    for (let i = 0; i < allRows.length; i++) predictions.add(Kind.Number, output[i]!, null);
+  }
   const validationMetrics = validationLabelled.length > 0 ? fullMetrics(await scoreRows(fit.model, pre, table, validationLabelled)) : null;
   return {
     model: fit.model,
@@ -387,6 +434,7 @@ async function trainBuiltin(
     trainMetrics: trainMetrics as unknown as Record<string, unknown>,
     validationMetrics: validationMetrics as unknown as Record<string, unknown> | null,
     metrics: scalarMetrics(validationMetrics ?? trainMetrics),
+    predictions: predictions.toState(),
   };
 }
 

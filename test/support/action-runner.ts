@@ -17,6 +17,9 @@ export const BUNDLES = {
   validateData: join(ROOT, 'dist', 'validate-data', 'index.js'),
   train: join(ROOT, 'dist', 'train', 'index.js'),
   evaluate: join(ROOT, 'dist', 'evaluate', 'index.js'),
+  register: join(ROOT, 'dist', 'register', 'index.js'),
+  deploy: join(ROOT, 'dist', 'deploy', 'index.js'),
+  driftCheck: join(ROOT, 'dist', 'drift-check', 'index.js'),
   main: join(ROOT, 'dist', 'main', 'index.js'),
   cli: join(ROOT, 'dist', 'cli', 'index.js'),
 } as const;

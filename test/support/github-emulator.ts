@@ -692,7 +692,8 @@ export class GitHubEmulator {
       creator: this.userJson(login),
       description: s.description,
       environment: d.environment,
-      target_url: s.logUrl,
+      // GitHub sends "" when no log_url was given, which the description's uri format rejects: the run page stands in.
+      target_url: s.logUrl || `https://github.com/${d.owner}/${d.repo}/deployments`,
       created_at: s.createdAt,
       updated_at: s.createdAt,
       deployment_url: `${api}/deployments/${d.id}`,

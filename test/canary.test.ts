@@ -1,0 +1,54 @@
+import { describe, expect, test } from '@jest/globals';
+import { DEFAULT_CANARY_LIMITS, judgeCanary } from '../src/core/deploy/canary.js';
+import { signBody } from '../src/core/deploy/serve-client.js';
+
+const limits = { ...DEFAULT_CANARY_LIMITS, minRequests: 10, maxP99Ms: 50 };
+
+describe('judgeCanary', () => {
+  test('a healthy candidate is promoted', () => {
+    const verdict = judgeCanary({ requests: 100, errors: 0, p50: 2, p99: 8 }, { requests: 900, errors: 1, p50: 2, p99: 7 }, limits);
+    expect(verdict.promote).toBe(true);
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.checks.map((c) => c.name)).toEqual([
+      'traffic',
+      'error rate',
+      'error rate vs stable',
+      'p99 latency',
+      'p99 latency vs stable',
+    ]);
+  });
+
+  test('every failed check is a reason, not just the first', () => {
+    const verdict = judgeCanary({ requests: 100, errors: 30, p50: 40, p99: 90 }, { requests: 900, errors: 0, p50: 2, p99: 10 }, limits);
+    expect(verdict.promote).toBe(false);
+    expect(verdict.reasons).toHaveLength(4);
+    expect(verdict.reasons[0]).toBe('error rate: candidate error rate 30.00 % (30 of 100), limit 1.00 %.');
+    expect(verdict.reasons.join(' ')).toContain('p99 latency vs stable: candidate p99 90.0 ms vs stable 10.0 ms: may be at most 2x');
+  });
+
+  test('too little traffic is not a pass: a candidate nobody called is not promoted', () => {
+    const verdict = judgeCanary({ requests: 3, errors: 0, p50: 1, p99: 1 }, null, limits);
+    expect(verdict.promote).toBe(false);
+    expect(verdict.reasons).toEqual(['traffic: the candidate served 3 requests (at least 10 needed to judge it).']);
+  });
+
+  test('the error rate limit is inclusive; the increase over stable is judged on its own', () => {
+    expect(judgeCanary({ requests: 100, errors: 1, p50: 1, p99: 1 }, null, { ...limits, maxP99Ms: null }).promote).toBe(true);
+    const worse = judgeCanary(
+      { requests: 100, errors: 1, p50: 1, p99: 1 },
+      { requests: 1000, errors: 0, p50: 1, p99: 1 },
+      {
+        ...limits,
+        maxErrorRateIncrease: 0.001,
+      },
+    );
+    expect(worse.reasons).toEqual(['error rate vs stable: candidate 1.00 % vs stable 0.00 %: may be at most 0.10 % higher.']);
+  });
+});
+
+test('webhook signatures are HMAC-SHA256 of the body, as GitHub signs its webhooks', () => {
+  // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!".
+  expect(signBody("It's a Secret to Everybody", 'Hello, World!')).toBe(
+    'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+  );
+});
