@@ -62,6 +62,23 @@ describe('train (dist/train/index.js)', () => {
     expect(first.summary).toContain('Training: penguins');
   });
 
+  test('the model carries the profile of its training data and of its own predictions, for drift checks', () => {
+    const profile = json(join(dir, first.outputs['model-dir']!, 'profile.json')) as {
+      format: string;
+      rows: number;
+      columns: Array<{ name: string; counts: Record<string, number>; top: { items: Array<[string, number]> } | unknown }>;
+    };
+    expect(profile.format).toBe('mlops-profile/v1');
+    expect(profile.rows).toBe(276);
+    const names = profile.columns.map((c) => c.name);
+    expect(names).toContain('bill_length_mm');
+    expect(names.at(-1)).toBe('_prediction');
+    const prediction = profile.columns.at(-1)!;
+    // Every row gets a prediction (labelled or not), and predictions are class names.
+    expect(prediction.counts.string).toBe(276);
+    expect(JSON.stringify(prediction.top)).toContain('Adelie');
+  });
+
   test('the model card records lineage: data hashes, parameters, commit, run, metrics', () => {
     const card = json(join(dir, first.outputs['model-dir']!, 'model-card.json'));
     const data = card.data as {
