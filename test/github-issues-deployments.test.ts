@@ -61,6 +61,16 @@ describe('issues', () => {
   });
 });
 
+describe('pull requests', () => {
+  test("reads a pull request's head commit and repository", async () => {
+    emulator.addIssue(REF, 5, { head: { sha: 'e'.repeat(40), repo: 'someone/ml', ref: 'patch-1' } });
+    expect(await github.getPullRequest(REF, 5)).toEqual({ number: 5, state: 'open', headSha: 'e'.repeat(40), headRepo: 'someone/ml' });
+    emulator.addIssue(REF, 7, { pullRequest: false });
+    expect(((await github.getPullRequest(REF, 7).catch((e: unknown) => e)) as GitHubApiError).status).toBe(404);
+    emulator.assertClean();
+  });
+});
+
 describe('workflow dispatch', () => {
   test('dispatches with inputs; an unknown workflow is a 404 and an undeclared input a 422', async () => {
     const workflow = emulator.addWorkflow(REF, 'mlops-ct.yml', ['reason', 'force']);

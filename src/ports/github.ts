@@ -33,6 +33,14 @@ export interface Issue {
   author: string | null;
 }
 
+export interface PullRequest {
+  number: number;
+  state: 'open' | 'closed';
+  headSha: string;
+  /** owner/repo of the head branch; null when its fork was deleted. */
+  headRepo: string | null;
+}
+
 /** A GitHub Deployment: one release of a ref to an environment. */
 export interface Deployment {
   id: number;
@@ -56,6 +64,9 @@ export interface GitHubPort {
   listIssues(ref: RepoRef, options: { labels: string[]; state: 'open' | 'closed' | 'all' }): AsyncIterable<Issue>;
   createIssue(ref: RepoRef, issue: { title: string; body: string; labels: string[] }): Promise<Issue>;
   updateIssue(ref: RepoRef, issueNumber: number, changes: { title?: string; body?: string; state?: 'open' | 'closed' }): Promise<Issue>;
+
+  /** A pull request's number, state, and head commit and repository. */
+  getPullRequest(ref: RepoRef, number: number): Promise<PullRequest>;
 
   /** Starts a workflow that has a workflow_dispatch trigger, on a branch or tag. */
   dispatchWorkflow(ref: RepoRef, workflow: string, gitRef: string, inputs: Record<string, string>): Promise<void>;

@@ -8,6 +8,7 @@ import {
   type GitHubValidationDetail,
   type Issue,
   type IssueComment,
+  type PullRequest,
   type RepoRef,
 } from '../../ports/github.js';
 
@@ -113,6 +114,18 @@ export class GitHubRestAdapter implements GitHubPort {
       this.octokit.rest.issues.update({ owner: ref.owner, repo: ref.repo, issue_number: issueNumber, ...changes }),
     );
     return toIssue(data);
+  }
+
+  async getPullRequest(ref: RepoRef, number: number): Promise<PullRequest> {
+    const { data } = await call(`GET /repos/${ref.owner}/${ref.repo}/pulls/${number}`, () =>
+      this.octokit.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: number }),
+    );
+    return {
+      number: data.number,
+      state: data.state === 'closed' ? 'closed' : 'open',
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? null,
+    };
   }
 
   async dispatchWorkflow(ref: RepoRef, workflow: string, gitRef: string, inputs: Record<string, string>): Promise<void> {

@@ -1,8 +1,10 @@
+import { mkdir, rm } from 'node:fs/promises';
 import * as cache from '@actions/cache';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { ArtifactStore, RunCache } from '../../ports/storage.js';
 import { artifactName } from '../../ports/storage.js';
 import { listFiles } from '../local/storage.js';
+import { UserError } from '../../core/errors.js';
 
 /** GitHub's Actions cache. Save and restore pass the same single path (the cache version hashes the paths). */
 export class GitHubRunCache implements RunCache {
@@ -28,5 +30,20 @@ export class GitHubArtifactStore implements ArtifactStore {
     const { id } = await this.client.uploadArtifact(artifactName(name), files, dir);
     const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
     return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
+  }
+  async download(name: string, dir: string): Promise<void> {
+    let id: number;
+    try {
+      id = (await this.client.getArtifact(artifactName(name))).artifact.id;
+    } catch (error) {
+      if ((error as Error).name !== 'ArtifactNotFoundError') throw error;
+      throw new UserError(
+        `no artifact "${artifactName(name)}" in this workflow run`,
+        'The job that uploads it must run first (list it under `needs:`), and the names must match, matrix suffix included.',
+      );
+    }
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await this.client.downloadArtifact(id, { path: dir });
   }
 }
