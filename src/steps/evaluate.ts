@@ -91,7 +91,17 @@ export const evaluate: StepSpec = {
       description: "validate-data's report.md, included in the comment. Default: validate-data's report beside mlops.yaml, when present.",
     },
     'output-dir': {
-      description: 'Where report.md, report.html, evaluation.json and blessing.json go. Default: .mlops/evaluate beside mlops.yaml.',
+      description:
+        'Where report.md, report.html, evaluation.json, blessing.json (and comment.json on pull requests) go. Default: .mlops/evaluate beside mlops.yaml.',
+    },
+    'model-artifact': {
+      description:
+        "On GitHub: download the candidate model from this artifact of the run (train's artifact-name, uploaded by an earlier job) into model-dir first. Default: none (the model is already on disk).",
+    },
+    'artifact-name': { description: 'Name of the reports artifact uploaded on GitHub. Default: evaluation-<model name>.' },
+    'comment-from': {
+      description:
+        'Fork-safe reporting, in a workflow_run workflow: instead of evaluating, post the comment a pull request run saved (the comment.json of its reports artifact, or the folder holding it) on that pull request, after checking the pull request’s head commit is the triggering run’s. Default: none.',
     },
   },
   outputs: {
@@ -222,6 +232,10 @@ function curvesOf(scored: Scored): EvaluationReportData['curves'] {
 }
 
 export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
+  if (io.getInput('comment-from')) {
+    await publishSavedComment(io, resolve(io.getInput('comment-from')));
+    return { blessed: false };
+  }
   const loaded = await loadConfig(io.getInput('config') || undefined);
   const config = parseEvaluateConfig(loaded);
   const format = (loaded.config.data.format ?? 'auto') as DataFormat | 'auto';
@@ -252,6 +266,17 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       );
     dataFiles = (await expandPaths(patterns)).map(shown);
     const modelDir = io.getInput('model-dir') ? resolve(io.getInput('model-dir')) : join(outputDirFor(io, loaded, 'train', false), 'model');
+    const artifact = io.getInput('model-artifact');
+    if (artifact) {
+      if (!io.onGitHub || !actionsRuntimeAvailable())
+        throw new UserError(
+          `model-artifact "${artifact}" can only be downloaded in a GitHub Actions job`,
+          'Locally, point model-dir at the model directory instead.',
+        );
+      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
+      await store.download(artifact, modelDir);
+      io.info(`Downloaded the model from artifact "${artifact}" into ${shown(modelDir)}.`);
+    }
     if (!existsSync(modelDir))
       throw new UserError(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const backend = await initBackend(undefined, (line) => io.warning(line));
@@ -395,12 +420,21 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
     `${JSON.stringify({ format: 'mlops-blessing/v1', blessed: blessing.blessed, reasons: blessing.reasons, checks: blessing.checks, model: { name: modelName, source: candidateSource }, metrics: candidateScalars, baseline: baseline ? { source: baseline.source } : null, evaluatedAt: report.evaluatedAt }, null, 2)}\n`,
   );
   await io.appendSummary(markdown);
+  const content = await commentContent(io, loaded, report, candidateCard);
+  const pr = await pullRequestEvent();
+  if (pr) {
+    // For the fork-safe reporter (workflow_run): what to post, and where, travels with the reports artifact.
+    await writeFileAtomic(
+      join(outputDir, COMMENT_FILE),
+      `${JSON.stringify({ format: COMMENT_FORMAT, pullRequest: pr.number, headSha: pr.headSha, ...content }, null, 2)}\n`,
+    );
+  }
   io.info(`${blessing.blessed ? 'Blessed' : 'Not blessed'}: ${blessing.blessed ? 'every gate passed' : blessing.reasons.join(' ')}`);
   io.info(`Reports: ${shown(paths.report)}, ${shown(paths.html)}`);
 
   if (io.onGitHub && actionsRuntimeAvailable()) {
     // The reports (HTML included) as an artifact of the run, linked from the comment's run link.
-    const name = `evaluation-${modelName}`;
+    const name = io.getInput('artifact-name') || `evaluation-${modelName}`;
     try {
       const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
       const { location } = await store.upload(name, outputDir);
@@ -409,7 +443,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
     }
   }
-  const commentUrl = await comment(io, loaded, report, candidateCard);
+  const commentUrl = await comment(io, content);
   io.setOutput('blessed', String(blessing.blessed));
   io.setOutput('metrics', JSON.stringify(candidateScalars));
   io.setOutput('baseline-metrics', JSON.stringify(baseline ? numeric(baseline.metrics) : null));
@@ -430,13 +464,51 @@ function parseEvaluateConfig(loaded: LoadedConfig): z.infer<typeof EvaluateConfi
   return result.data;
 }
 
+const COMMENT_FILE = 'comment.json';
+const COMMENT_FORMAT = 'mlops-comment/v1';
+
+interface CommentContent {
+  key: string;
+  header: string;
+  sections: Array<{ title: string; body: string; fold?: boolean }>;
+  footer: string;
+}
+
+/** The pull request of the event (number and head commit), or null when the event is not a pull request. */
+async function pullRequestEvent(): Promise<{ number: number; headSha: string | null } | null> {
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  if (!eventPath || !existsSync(eventPath)) return null;
+  try {
+    const event = JSON.parse(await readFile(eventPath, 'utf8')) as { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+    const number = event.pull_request?.number;
+    if (typeof number !== 'number') return null;
+    const sha = event.pull_request?.head?.sha;
+    return { number, headSha: typeof sha === 'string' ? sha : null };
+  } catch {
+    return null;
+  }
+}
+
 /** The sticky pull request comment: data validation, training and evaluation in one place. */
-async function comment(
+async function commentContent(
   io: StepIO,
   loaded: LoadedConfig,
   report: EvaluationReportData,
   candidateCard: Record<string, unknown> | null,
-): Promise<string | null> {
+): Promise<CommentContent> {
+  const { header, sections } = evaluationSections(report);
+  const validationPath = io.getInput('validation-report')
+    ? resolve(io.getInput('validation-report'))
+    : join(outputDirFor(io, loaded, 'validate-data', false), 'report.md');
+  const extra: Array<{ title: string; body: string; fold?: boolean }> = [];
+  if (existsSync(validationPath))
+    extra.push({ title: 'Data validation', body: (await readFile(validationPath, 'utf8')).replace(/^## /gm, '#### '), fold: true });
+  if (candidateCard) extra.push({ title: 'Training', body: trainingSection(candidateCard), fold: true });
+  const footer = report.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
+  return { key: io.getInput('comment-key') || report.modelName, header, sections: [...sections, ...extra], footer };
+}
+
+async function comment(io: StepIO, content: CommentContent): Promise<string | null> {
   const mode = choiceInput<'auto' | 'true' | 'false'>(io, evaluate, 'comment') ?? 'auto';
   if (mode === 'false') return null;
   const eventPath = process.env.GITHUB_EVENT_PATH;
@@ -449,25 +521,78 @@ async function comment(
       );
     return null;
   }
-  const { header, sections } = evaluationSections(report);
-  const validationPath = io.getInput('validation-report')
-    ? resolve(io.getInput('validation-report'))
-    : join(outputDirFor(io, loaded, 'validate-data', false), 'report.md');
-  const extra: Array<{ title: string; body: string; fold?: boolean }> = [];
-  if (existsSync(validationPath))
-    extra.push({ title: 'Data validation', body: (await readFile(validationPath, 'utf8')).replace(/^## /gm, '#### '), fold: true });
-  if (candidateCard) extra.push({ title: 'Training', body: trainingSection(candidateCard), fold: true });
-  const footer = report.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
   const result = await publishPrComment(
     github.github,
     github.repo,
     event,
-    io.getInput('comment-key') || report.modelName,
-    { header, sections: [...sections, ...extra], footer },
+    content.key,
+    { header: content.header, sections: content.sections, footer: content.footer },
     io,
     { eventName: process.env.GITHUB_EVENT_NAME },
   );
   return result.posted ? result.comment.url : null;
+}
+
+const SavedComment = z.object({
+  format: z.literal(COMMENT_FORMAT),
+  pullRequest: z.number().int().positive(),
+  headSha: z.string().regex(/^[0-9a-f]{40}$/),
+  key: z.string().min(1).max(200),
+  header: z.string().max(65_536),
+  sections: z.array(z.object({ title: z.string().max(500), body: z.string(), fold: z.boolean().optional() })).max(50),
+  footer: z.string().max(2000),
+});
+
+/**
+ * The reporter half of the fork-safe pattern: runs in the base repository on
+ * workflow_run, with a token that may comment. The saved comment came from a pull
+ * request's run and is untrusted: its pull request must exist and have the triggering
+ * run's head commit, so one pull request's run cannot write on another's comment.
+ */
+async function publishSavedComment(io: StepIO, from: string): Promise<void> {
+  const path = from.endsWith('.json') ? from : join(from, COMMENT_FILE);
+  if (!existsSync(path)) {
+    io.info(`No saved comment at ${shown(path)}: the run was not for a pull request, or its evaluation did not finish. Nothing to post.`);
+    io.setOutput('comment-url', '');
+    return;
+  }
+  let saved: z.infer<typeof SavedComment>;
+  try {
+    const parsed = SavedComment.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    if (!parsed.success) throw new Error(formatZodError(parsed.error));
+    saved = parsed.data;
+  } catch (error) {
+    throw new UserError(`${shown(path)} is not a saved comment of evaluate: ${(error as Error).message}`);
+  }
+  const eventPath = process.env.GITHUB_EVENT_PATH;
+  const event = eventPath && existsSync(eventPath) ? (JSON.parse(await readFile(eventPath, 'utf8')) as Record<string, unknown>) : null;
+  const run = event?.workflow_run as { head_sha?: unknown } | undefined;
+  if (!run || typeof run.head_sha !== 'string')
+    throw new UserError(
+      'comment-from runs in a workflow triggered by workflow_run (the event has no workflow_run)',
+      'See workflows in the README: mlops-report.yml.',
+    );
+  const github = gitHubFromEnvironment(process.env, io.getInput('token') || undefined);
+  if (!github)
+    throw new UserError('no token to comment with', 'Set the `token` input or GITHUB_TOKEN (permissions: pull-requests: write).');
+  if (saved.headSha !== run.head_sha)
+    throw new UserError(`the saved comment is for commit ${saved.headSha}, but the triggering run built ${run.head_sha}: not posted`);
+  const pr = await github.github.getPullRequest(github.repo, saved.pullRequest);
+  if (pr.headSha !== run.head_sha)
+    throw new UserError(
+      `pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${run.head_sha}: not posted`,
+      'A newer push to the pull request has its own run, which will post its own comment.',
+    );
+  const result = await publishPrComment(
+    github.github,
+    github.repo,
+    { pull_request: { number: saved.pullRequest } },
+    saved.key,
+    { header: saved.header, sections: saved.sections, footer: saved.footer },
+    io,
+    { eventName: 'workflow_run' },
+  );
+  io.setOutput('comment-url', result.posted ? result.comment.url : '');
 }
 
 async function readCard(modelDir: string): Promise<Record<string, unknown> | null> {
