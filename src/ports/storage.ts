@@ -8,8 +8,8 @@ export interface RunCache {
   readonly description: string;
   /** Restores the folder saved under `key` into `dir`; false when there is none. */
   restore(key: string, dir: string): Promise<boolean>;
-  /** Saves `dir` under `key` (an existing entry is left as it is: entries are immutable). */
-  save(key: string, dir: string): Promise<void>;
+  /** Saves `dir` under `key`; false when nothing was saved (an entry exists: entries are immutable; or the store declined). */
+  save(key: string, dir: string): Promise<boolean>;
 }
 
 export interface ArtifactStore {

@@ -264,7 +264,11 @@ export async function runTrain(io: StepIO): Promise<TrainOutcome> {
 
   if (useCache) {
     try {
-      await cache.save(cacheKey, modelDir);
+      if (await cache.save(cacheKey, modelDir)) io.info(`Saved the run in the ${cache.description} under ${cacheKey}.`);
+      else
+        io.info(
+          `The run was not saved in the ${cache.description}: an entry for ${cacheKey} exists (or the store declined it; see above).`,
+        );
     } catch (error) {
       io.warning(
         `The run cache could not be written (${(error as Error).message}); the model is fine, only the next identical run will train again.`,

@@ -12,12 +12,14 @@ export class GitHubRunCache implements RunCache {
   async restore(key: string, dir: string): Promise<boolean> {
     return (await cache.restoreCache([dir], key)) === key;
   }
-  async save(key: string, dir: string): Promise<void> {
+  async save(key: string, dir: string): Promise<boolean> {
     try {
-      await cache.saveCache([dir], key);
+      // The cache service answers -1 (after logging a warning) when the entry exists or the upload failed.
+      return (await cache.saveCache([dir], key)) !== -1;
     } catch (error) {
       // An entry for this key already exists (entries are immutable): nothing to do.
       if ((error as Error).name !== cache.ReserveCacheError.name) throw error;
+      return false;
     }
   }
 }

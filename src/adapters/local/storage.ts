@@ -21,11 +21,11 @@ export class LocalRunCache implements RunCache {
     await cp(entry, dir, { recursive: true });
     return true;
   }
-  async save(key: string, dir: string): Promise<void> {
+  async save(key: string, dir: string): Promise<boolean> {
     const entry = join(this.root, safeKey(key));
     try {
       await stat(entry);
-      return; // immutable: the first save wins
+      return false; // immutable: the first save wins
     } catch {
       // not there yet
     }
@@ -35,8 +35,10 @@ export class LocalRunCache implements RunCache {
     await cp(dir, staging, { recursive: true });
     try {
       await rename(staging, entry);
+      return true;
     } catch {
       await rm(staging, { recursive: true, force: true }); // another process saved it first
+      return false;
     }
   }
 }
