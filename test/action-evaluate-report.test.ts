@@ -90,6 +90,19 @@ describe('evaluate comment-from (the fork-safe reporter)', () => {
     expect(comments[0]!.body).toContain('Training');
     ok(await run());
     expect(emulator.commentsOn(REPO, 12)).toHaveLength(1);
+    // As mlops-report.yml downloads them: one folder per artifact.
+    const downloaded = join(dir, 'mlops-report');
+    await cp(saved, join(downloaded, 'mlops-evaluation-1'), { recursive: true });
+    const fromArtifacts = ok(
+      await runAction(BUNDLES.evaluate, {
+        cwd: dir,
+        inputs: { 'comment-from': downloaded, token: 'write-token' },
+        event: workflowRunEvent(HEAD),
+        env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
+      }),
+    );
+    expect(fromArtifacts.outputs['comment-url']).toBe(first.outputs['comment-url']);
+    expect(emulator.commentsOn(REPO, 12)).toHaveLength(1);
     emulator.assertClean();
   });
 

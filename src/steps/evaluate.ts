@@ -1,6 +1,6 @@
 /** evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on the pull request. */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse as parseYaml } from 'yaml';
@@ -97,6 +97,10 @@ export const evaluate: StepSpec = {
     'model-artifact': {
       description:
         "On GitHub: download the candidate model from this artifact of the run (train's artifact-name, uploaded by an earlier job) into model-dir first. Default: none (the model is already on disk).",
+    },
+    'validation-artifact': {
+      description:
+        "On GitHub: download validate-data's reports from this artifact of the run (its artifact-name) first, so the comment includes them. Default: none.",
     },
     'artifact-name': { description: 'Name of the reports artifact uploaded on GitHub. Default: evaluation-<model name>.' },
     'comment-from': {
@@ -266,17 +270,9 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       );
     dataFiles = (await expandPaths(patterns)).map(shown);
     const modelDir = io.getInput('model-dir') ? resolve(io.getInput('model-dir')) : join(outputDirFor(io, loaded, 'train', false), 'model');
-    const artifact = io.getInput('model-artifact');
-    if (artifact) {
-      if (!io.onGitHub || !actionsRuntimeAvailable())
-        throw new UserError(
-          `model-artifact "${artifact}" can only be downloaded in a GitHub Actions job`,
-          'Locally, point model-dir at the model directory instead.',
-        );
-      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-      await store.download(artifact, modelDir);
-      io.info(`Downloaded the model from artifact "${artifact}" into ${shown(modelDir)}.`);
-    }
+    await downloadArtifact(io, 'model-artifact', modelDir, 'the model');
+    if (!io.getInput('validation-report'))
+      await downloadArtifact(io, 'validation-artifact', outputDirFor(io, loaded, 'validate-data', false), "validate-data's reports");
     if (!existsSync(modelDir))
       throw new UserError(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const backend = await initBackend(undefined, (line) => io.warning(line));
@@ -464,6 +460,20 @@ function parseEvaluateConfig(loaded: LoadedConfig): z.infer<typeof EvaluateConfi
   return result.data;
 }
 
+/** Downloads the artifact named by `input` (when set) into `dir`; only in a GitHub Actions job. */
+async function downloadArtifact(io: StepIO, input: string, dir: string, what: string): Promise<void> {
+  const name = io.getInput(input);
+  if (!name) return;
+  if (!io.onGitHub || !actionsRuntimeAvailable())
+    throw new UserError(
+      `${input} "${name}" can only be downloaded in a GitHub Actions job step`,
+      'Locally, the files are already on disk: leave it unset (or set model-dir / validation-report).',
+    );
+  const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
+  await store.download(name, dir);
+  io.info(`Downloaded ${what} from artifact "${name}" into ${shown(dir)}.`);
+}
+
 const COMMENT_FILE = 'comment.json';
 const COMMENT_FORMAT = 'mlops-comment/v1';
 
@@ -550,12 +560,29 @@ const SavedComment = z.object({
  * run's head commit, so one pull request's run cannot write on another's comment.
  */
 async function publishSavedComment(io: StepIO, from: string): Promise<void> {
-  const path = from.endsWith('.json') ? from : join(from, COMMENT_FILE);
-  if (!existsSync(path)) {
-    io.info(`No saved comment at ${shown(path)}: the run was not for a pull request, or its evaluation did not finish. Nothing to post.`);
+  // A comment.json, a folder holding one, or a folder of downloaded artifacts each holding one (several models).
+  let paths: string[] = [];
+  if (from.endsWith('.json')) paths = existsSync(from) ? [from] : [];
+  else if (existsSync(join(from, COMMENT_FILE))) paths = [join(from, COMMENT_FILE)];
+  else if (existsSync(from))
+    paths = (await readdir(from, { withFileTypes: true }))
+      .filter((e) => e.isDirectory() && existsSync(join(from, e.name, COMMENT_FILE)))
+      .map((e) => join(from, e.name, COMMENT_FILE))
+      .sort();
+  if (paths.length === 0) {
+    io.info(`No saved comment in ${shown(from)}: the run was not for a pull request, or its evaluation did not finish. Nothing to post.`);
     io.setOutput('comment-url', '');
     return;
   }
+  const urls: string[] = [];
+  for (const path of paths) {
+    const url = await publishOneSavedComment(io, path);
+    if (url) urls.push(url);
+  }
+  io.setOutput('comment-url', urls.join('\n'));
+}
+
+async function publishOneSavedComment(io: StepIO, path: string): Promise<string | null> {
   let saved: z.infer<typeof SavedComment>;
   try {
     const parsed = SavedComment.safeParse(JSON.parse(await readFile(path, 'utf8')));
@@ -592,7 +619,7 @@ async function publishSavedComment(io: StepIO, from: string): Promise<void> {
     io,
     { eventName: 'workflow_run' },
   );
-  io.setOutput('comment-url', result.posted ? result.comment.url : '');
+  return result.posted ? result.comment.url : null;
 }
 
 async function readCard(modelDir: string): Promise<Record<string, unknown> | null> {

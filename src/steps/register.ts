@@ -55,7 +55,7 @@ export const register: StepSpec = {
  * The registry configured for a project: `oci://host/namespace` (an OCI registry such
  * as ghcr.io: ghcr.io/<owner>) or a folder, from the `registry` input, else
  * registry.url or registry.path in mlops.yaml, else .mlops/registry beside it.
- * OCI credentials: the `token` input (or GITHUB_TOKEN), else MLOPS_REGISTRY_USERNAME
+ * OCI credentials: MLOPS_REGISTRY_TOKEN, else the `token` input (or GITHUB_TOKEN), else MLOPS_REGISTRY_USERNAME
  * and MLOPS_REGISTRY_PASSWORD; anonymous without them.
  */
 export function registryFor(io: StepIO, loaded: LoadedConfig): Registry {
@@ -65,7 +65,8 @@ export function registryFor(io: StepIO, loaded: LoadedConfig): Registry {
   if (url) {
     const match = /^oci:\/\/([^/]+)\/(.+?)\/?$/.exec(url);
     if (!match) throw new UserError(`registry "${url}" is not of the form oci://host/namespace`, 'For GitHub: oci://ghcr.io/<owner>.');
-    const token = io.getInput('token') || process.env.GITHUB_TOKEN || '';
+    // A registry's own token (a secret for a registry other than ghcr.io) wins over the workflow token.
+    const token = process.env.MLOPS_REGISTRY_TOKEN || io.getInput('token') || process.env.GITHUB_TOKEN || '';
     const username = process.env.MLOPS_REGISTRY_USERNAME;
     const password = process.env.MLOPS_REGISTRY_PASSWORD;
     const auth = token ? { token } : username && password ? { username, password } : null;

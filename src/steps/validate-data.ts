@@ -14,6 +14,7 @@ import { renderValidationReport } from '../core/validate/report.js';
 import { scanData } from '../core/validate/scan.js';
 import type { ScanProgress, ScanResult } from '../core/validate/scan.js';
 import type { StepIO } from '../ports/step-io.js';
+import { actionsRuntimeAvailable } from '../ports/storage.js';
 import { choiceInput, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 
@@ -51,6 +52,10 @@ export const validateData: StepSpec = {
       default: 'error',
     },
     'output-dir': { description: 'Where report.md, profile.json and validation.json go. Default: .mlops/validate-data beside mlops.yaml.' },
+    'artifact-name': {
+      description:
+        "On GitHub: upload the reports as an artifact of this name, for a later job (evaluate's validation-artifact puts them in its PR comment). Default: no upload.",
+    },
   },
   outputs: {
     valid: { description: '"true" when no anomaly reached the fail-on severity, else "false".' },
@@ -149,6 +154,18 @@ export async function runValidateData(io: StepIO): Promise<ValidateDataResult> {
   io.setOutput('report', shown(reportPath));
   io.setOutput('profile', shown(profilePath));
   io.setOutput('results', shown(resultsPath));
+  const artifact = io.getInput('artifact-name');
+  if (artifact) {
+    if (io.onGitHub && actionsRuntimeAvailable()) {
+      try {
+        const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
+        const { location } = await store.upload(artifact, outputDir);
+        io.info(`Uploaded the reports as artifact "${artifact}": ${location}`);
+      } catch (error) {
+        io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
+      }
+    } else io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${shown(outputDir)}.`);
+  }
   if (!valid) {
     io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${shown(reportPath)}.`);
   }

@@ -1,0 +1,164 @@
+/**
+ * One side (reference or current) of the drift check, column by column, in the least
+ * memory that still allows exact statistics: the finite numbers of a column in one
+ * sorted Float64Array (no row alignment is needed for marginal distributions, so no
+ * NaN placeholders), text values as counts per distinct value, and the counts of
+ * missing (null, NaN) and infinite cells. A side can also come from a stored profile
+ * (mlops-profile/v1): then numbers are a KLL sketch and texts a frequent-items summary.
+ */
+import { FrequentItems, KllSketch } from '../sketch/index.js';
+import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
+import { columnTotal } from '../profile/profile.js';
+import { upperBound } from './stats.js';
+
+/** The finite numbers of a column: exact (sorted) or a quantile sketch. */
+export interface NumericValues {
+  n: number;
+  /** All values, ascending, when exact. */
+  sorted: Float64Array | null;
+  /** The sketch, when the side is a profile. */
+  sketch: KllSketch | null;
+  mean: number;
+  /** Population standard deviation (ddof 0). */
+  std: number;
+  min: number;
+  max: number;
+  /** Distinct values, counted up to `DISTINCT_CAP` (Infinity past it or when unknown). */
+  distinct: number;
+  /** Counts per value (keyed by String(value)) when there are at most `DISTINCT_CAP` distinct values. */
+  counts: Map<string, number> | null;
+}
+
+export interface SideColumn {
+  name: string;
+  /** Rows of this side (cells of the column, present or not). */
+  rows: number;
+  /** Null and NaN cells. */
+  missing: number;
+  /** +/-Infinity cells (left out of the tests, reported). */
+  infinite: number;
+  numeric: NumericValues | null;
+  /** Counts of text (and boolean) values. */
+  texts: Map<string, number>;
+  textCount: number;
+  /** False when counts come from a frequent-items summary that had to approximate. */
+  textsExact: boolean;
+}
+
+export interface Side {
+  source: 'data' | 'profile';
+  /** Files read, or the profile's own file list. */
+  files: string[];
+  rows: number;
+  columns: Map<string, SideColumn>;
+}
+
+/** Distinct numbers are counted exactly up to this many (enough for Evidently's "<= 5 unique" rule and small charts). */
+export const DISTINCT_CAP = 1024;
+
+/** The cumulative share of values <= x. */
+export function cdfOf(values: NumericValues, x: number): number {
+  if (values.sorted) return upperBound(values.sorted, x) / values.n;
+  return values.sketch ? values.sketch.cdf(x) : NaN;
+}
+
+/** The q-quantile (exact: lower value at rank ceil(q n); sketch: its estimate). */
+export function quantileOf(values: NumericValues, q: number): number {
+  if (values.sorted) {
+    const n = values.sorted.length;
+    return values.sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  }
+  return values.sketch ? values.sketch.quantile(q) : NaN;
+}
+
+/** The points where the side's CDF steps: every value (exact) or every retained sketch item. */
+export function stepPoints(values: NumericValues): Float64Array {
+  if (values.sorted) return values.sorted;
+  if (!values.sketch) return new Float64Array(0);
+  const items = values.sketch.toJSON().levels.flat();
+  return Float64Array.from(items).sort();
+}
+
+/** Builds the numeric summary of exact values (sorts `values` in place). */
+export function exactNumeric(values: Float64Array): NumericValues | null {
+  const n = values.length;
+  if (n === 0) return null;
+  values.sort();
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i]! - mean) ** 2;
+  let distinct = 0;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < n;) {
+    let j = i + 1;
+    while (j < n && values[j] === values[i]) j++;
+    distinct++;
+    if (distinct <= DISTINCT_CAP) counts.set(String(values[i]), j - i);
+    i = j;
+  }
+  return {
+    n,
+    sorted: values,
+    sketch: null,
+    mean,
+    std: Math.sqrt(ss / n),
+    min: values[0]!,
+    max: values[n - 1]!,
+    distinct: distinct > DISTINCT_CAP ? Infinity : distinct,
+    counts: distinct > DISTINCT_CAP ? null : counts,
+  };
+}
+
+const NUMBER_KEY = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
+
+/** One column of a stored profile as a side column. */
+export function columnFromProfile(state: ColumnProfileState): SideColumn {
+  const rows = columnTotal(state);
+  const top = FrequentItems.fromJSON(state.top);
+  const items = top.top(top.size);
+  const texts = new Map<string, number>();
+  let numberCounts: Map<string, number> | null = state.numbersInTop ? new Map() : null;
+  // The summary holds numbers (as String(value)) beside texts while there are few distinct numbers.
+  const numericCount = state.counts.integer + state.counts.number;
+  for (const [key, count] of items) {
+    if (key === 'NaN' || key === 'Infinity' || key === '-Infinity') continue;
+    if (numberCounts && numericCount > 0 && NUMBER_KEY.test(key)) numberCounts.set(key, count);
+    else texts.set(key, count);
+  }
+  let numeric: NumericValues | null = null;
+  if (state.numeric && state.numeric.count > 0) {
+    const s = state.numeric;
+    if (numberCounts && numberCounts.size > DISTINCT_CAP) numberCounts = null;
+    numeric = {
+      n: s.count,
+      sorted: null,
+      sketch: KllSketch.fromJSON(s.sketch),
+      mean: s.mean,
+      std: Math.sqrt(s.m2 / s.count),
+      min: s.min,
+      max: s.max,
+      distinct: numberCounts ? numberCounts.size : Infinity,
+      counts: numberCounts,
+    };
+  }
+  const textCount = state.counts.string + state.counts.boolean + state.counts.datetime;
+  return {
+    name: state.name,
+    rows,
+    missing: state.counts.null + state.counts.nan,
+    infinite: state.counts.infinity,
+    numeric,
+    texts,
+    textCount,
+    textsExact: top.exact,
+  };
+}
+
+/** A stored profile as a side. */
+export function sideFromProfile(profile: DatasetProfile): Side {
+  const columns = new Map<string, SideColumn>();
+  for (const state of profile.columns) columns.set(state.name, columnFromProfile(state));
+  return { source: 'profile', files: profile.files, rows: profile.rows, columns };
+}

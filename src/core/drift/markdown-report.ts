@@ -1,0 +1,136 @@
+/**
+ * The drift report in Markdown, for the job summary and an issue body: the verdict, a table
+ * of every column (method, statistic, threshold, null shares, verdict), and small Mermaid
+ * charts of reference against current for the worst columns. Column names and category values
+ * come from users' files: in Markdown they go through code()/escapeText(); inside Mermaid
+ * blocks (where Markdown escaping does not apply) labels are reduced to a safe alphabet and
+ * column names are never written (they head the chart in Markdown instead).
+ */
+import { code, escapeText, formatNumber, table } from '../markdown.js';
+import type { ColumnDrift, DriftReport } from './compute.js';
+
+/** Columns charted in Markdown. */
+export const MARKDOWN_CHARTS = 3;
+/** Table rows shown before the rest is left to the JSON report. */
+export const MARKDOWN_MAX_ROWS = 200;
+
+/** How far past its threshold a column is (> 1 means drift), for ordering. */
+export function severity(c: ColumnDrift): number {
+  if (c.statistic === null || c.threshold === null) return c.nullDrift ? 1 + c.nullShare.change : 0;
+  let s: number;
+  if (c.direction === 'p-value') {
+    const p = Math.max(c.pValue ?? 1, 1e-300);
+    s = c.threshold > 0 && c.threshold < 1 ? Math.log(p) / Math.log(c.threshold) : p < c.threshold ? 2 : 0;
+  } else s = c.threshold > 0 ? c.statistic / c.threshold : c.statistic > 0 ? 2 : 0;
+  return c.nullDrift ? Math.max(s, 1 + c.nullShare.change) : s;
+}
+
+const STATUS_TEXT: Record<ColumnDrift['status'], string> = {
+  tested: '',
+  skipped: 'skipped',
+  'missing-in-reference': 'not in reference',
+  'missing-in-current': 'not in current',
+  'no-values-in-reference': 'no values in reference',
+  'no-values-in-current': 'no values in current',
+  'method-does-not-fit': 'test does not fit',
+};
+
+function verdict(c: ColumnDrift): string {
+  if (c.status !== 'tested' && !c.nullDrift) return `⚪ ${STATUS_TEXT[c.status]}`;
+  if (c.valueDrift && c.nullDrift) return '🔴 drift, nulls up';
+  if (c.valueDrift) return '🔴 drift';
+  if (c.nullDrift) return '🟠 nulls up';
+  return '🟢 ok';
+}
+
+function percent(share: number): string {
+  return `${formatNumber(Math.round(share * 1000) / 10)}%`;
+}
+
+function row(c: ColumnDrift): string[] {
+  const stat = c.statistic === null ? '' : formatNumber(c.statistic);
+  const p = c.pValue === null ? '' : formatNumber(c.pValue);
+  const test = c.method ? `${c.method}${c.approximate ? ' ≈' : ''}` : '';
+  const threshold = c.threshold === null ? '' : `${c.direction === 'p-value' ? 'p < ' : '≥ '}${formatNumber(c.threshold)}`;
+  const nulls = c.reference && c.current ? `${percent(c.nullShare.reference)} → ${percent(c.nullShare.current)}` : '';
+  const notes = c.notes.length > 0 ? escapeText(c.notes.join('; '), 200) : '';
+  return [code(c.column, 60), c.kind ?? '', test, stat, p, threshold, nulls, verdict(c), notes];
+}
+
+const HEADERS = ['Column', 'Kind', 'Test', 'Statistic', 'p-value', 'Drift if', 'Nulls (ref → cur)', 'Verdict', 'Notes'];
+const ALIGN: Array<'left' | 'right'> = ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'left', 'left'];
+
+/** A label safe inside a Mermaid string: letters, digits and a few signs; at most 16 characters. */
+export function mermaidLabel(text: string): string {
+  const safe = text.replace(/[^A-Za-z0-9 _.+-]/g, '_').slice(0, 16);
+  return safe === '' ? '_' : safe;
+}
+
+/** A Mermaid xychart-beta of a column's distribution: reference as bars, current as a line. */
+export function mermaidChart(c: ColumnDrift): string | null {
+  const d = c.distribution;
+  if (!d || d.labels.length === 0) return null;
+  const values = (xs: number[]) => `[${xs.map((v) => String(Math.round(v * 1000) / 1000)).join(', ')}]`;
+  const top = Math.max(...d.reference, ...d.current, 0.01);
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  x-axis [${d.labels.map((l) => `"${mermaidLabel(l)}"`).join(', ')}]`,
+    `  y-axis "share" 0 --> ${Math.min(1, Math.ceil(top * 10) / 10)}`,
+    `  bar ${values(d.reference)}`,
+    `  line ${values(d.current)}`,
+    '```',
+  ].join('\n');
+}
+
+function sectionTable(columns: ColumnDrift[]): string {
+  const shown = columns.slice(0, MARKDOWN_MAX_ROWS);
+  const more = columns.length - shown.length;
+  return table(HEADERS, shown.map(row), ALIGN) + (more > 0 ? `\n\n${more} more columns are in the JSON report.` : '');
+}
+
+/** The whole report. `links` (already safe Markdown) go at the end. */
+export function renderDriftMarkdown(report: DriftReport, links: string[] = []): string {
+  const title = `## Drift check: ${escapeText(report.subject, 100)}: ${report.drifted ? '🔴 drift detected' : '🟢 no dataset drift'}`;
+  const features = [...report.features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || severity(b) - severity(a));
+  const lines = [
+    title,
+    '',
+    `${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${formatNumber(report.driftShare)}; dataset drift at ${formatNumber(report.driftShareThreshold)} or more).` +
+      ` Reference: ${escapeText(report.reference.description, 200)} (${report.reference.rows.toLocaleString('en-US')} rows);` +
+      ` current: ${escapeText(report.current.description, 200)} (${report.current.rows.toLocaleString('en-US')} rows).`,
+    '',
+  ];
+  if (report.driftedColumns.length > 0) {
+    const names = report.driftedColumns.slice(0, 20).map((c) => code(c, 40, false));
+    lines.push(`Drifted: ${names.join(', ')}${report.driftedColumns.length > 20 ? ', …' : ''}.`, '');
+  }
+  lines.push('### Features', '', sectionTable(features), '');
+  const outputs = [report.prediction, report.target].filter((c): c is ColumnDrift => c !== null);
+  if (outputs.length > 0) {
+    lines.push('### Prediction and target', '', '(Not counted in the feature drift share.)', '');
+    lines.push(
+      table(
+        ['Role', ...HEADERS],
+        outputs.map((c) => [c.role, ...row(c)]),
+        ['left', ...ALIGN],
+      ),
+      '',
+    );
+  }
+  const charted = [...outputs, ...features].filter((c) => c.drifted && c.distribution).sort((a, b) => severity(b) - severity(a));
+  const worst = (charted.length > 0 ? charted : features.filter((c) => c.distribution)).slice(0, MARKDOWN_CHARTS);
+  if (worst.length > 0) {
+    lines.push('### Distributions', '', 'Bars: reference share; line: current share.', '');
+    for (const c of worst) {
+      const chart = mermaidChart(c);
+      if (!chart) continue;
+      const what = c.distribution!.binned ? 'bins from the lower edge' : 'categories';
+      lines.push(`**${code(c.column, 60, false)}** (${c.role}, ${what}):`, '', chart, '');
+    }
+  }
+  if (report.features.some((c) => c.approximate) || report.prediction?.approximate || report.target?.approximate)
+    lines.push('≈: computed from a stored profile (sketches), not the data itself.', '');
+  if (links.length > 0) lines.push(links.join(' · '), '');
+  return lines.join('\n');
+}

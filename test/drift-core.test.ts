@@ -1,0 +1,358 @@
+/**
+ * The drift core: reading sides with little memory, Evidently's default test per column,
+ * overrides, per-column statuses (NaN, infinities, empty and constant columns, columns on
+ * one side only), the null-share signal, prediction and target drift, sketch-based tests
+ * against exact ones, and reports that hostile column names cannot break.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ColumnProfileBuilder, PROFILE_FORMAT } from '../src/core/profile/profile.js';
+import type { DatasetProfile } from '../src/core/profile/profile.js';
+import { Kind } from '../src/core/data/values.js';
+import { exactNumeric, sideFromProfile } from '../src/core/drift/columns.js';
+import type { Side, SideColumn } from '../src/core/drift/columns.js';
+import { checkDrift, compareColumn } from '../src/core/drift/compute.js';
+import { parseDriftSettings } from '../src/core/drift/config.js';
+import { renderDriftHtml } from '../src/core/drift/html-report.js';
+import { renderDriftMarkdown, mermaidChart } from '../src/core/drift/markdown-report.js';
+import { defaultMethod, METHODS } from '../src/core/drift/methods.js';
+import { readSide } from '../src/core/drift/read.js';
+import { ksStatistic, sorted } from '../src/core/drift/stats.js';
+import { UserError } from '../src/core/errors.js';
+import { codeSpans } from './support/markdown.js';
+import { prng } from './support/random.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'drift-core-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+}
+
+function numericColumn(name: string, values: number[], extra: Partial<SideColumn> = {}): SideColumn {
+  return {
+    name,
+    rows: values.length,
+    missing: 0,
+    infinite: 0,
+    numeric: exactNumeric(Float64Array.from(values)),
+    texts: new Map(),
+    textCount: 0,
+    textsExact: true,
+    ...extra,
+  };
+}
+
+function textColumn(name: string, values: Array<string | null>): SideColumn {
+  const texts = new Map<string, number>();
+  let missing = 0;
+  for (const v of values) {
+    if (v === null) missing++;
+    else texts.set(v, (texts.get(v) ?? 0) + 1);
+  }
+  return { name, rows: values.length, missing, infinite: 0, numeric: null, texts, textCount: values.length - missing, textsExact: true };
+}
+
+function side(columns: SideColumn[]): Side {
+  return { source: 'data', files: ['x.csv'], rows: columns[0]?.rows ?? 0, columns: new Map(columns.map((c) => [c.name, c])) };
+}
+
+const settings = parseDriftSettings({});
+const options = { settings, subject: 'model', referenceDescription: 'ref.csv', currentDescription: 'cur.csv' };
+
+describe('readSide', () => {
+  test('CSV: numbers, categories, nulls, NaN and infinities per column; quoted fields', async () => {
+    const path = await file(
+      'a.csv',
+      'x,c,flag,mixed\n1.5,red,true,1\n2,"blue, dark",false,a\n,red,,2\nNaN,"say ""hi""",true,3\ninf,red,false,\n',
+    );
+    const s = await readSide([path]);
+    expect(s.rows).toBe(5);
+    const x = s.columns.get('x')!;
+    expect(Array.from(x.numeric!.sorted!)).toEqual([1.5, 2]);
+    expect(x.missing).toBe(2); // empty and NaN
+    expect(x.infinite).toBe(1);
+    const c = s.columns.get('c')!;
+    expect(Object.fromEntries(c.texts)).toEqual({ red: 3, 'blue, dark': 1, 'say "hi"': 1 });
+    expect(Object.fromEntries(s.columns.get('flag')!.texts)).toEqual({ true: 2, false: 2 });
+    const mixed = s.columns.get('mixed')!;
+    expect(mixed.numeric!.n).toBe(3);
+    expect(mixed.textCount).toBe(1);
+  });
+
+  test('JSON Lines prediction logs: bookkeeping keys ignored, absent keys count as missing', async () => {
+    const path = await file(
+      'log.jsonl',
+      [
+        '{"_time":"2024-01-01T00:00:00Z","_model":"m","_version":3,"x":1,"c":"a","_prediction":"A"}',
+        '{"_time":"2024-01-01T00:00:01Z","_model":"m","_version":3,"x":null,"c":"b","_prediction":"B"}',
+        '{"_time":"2024-01-01T00:00:02Z","_model":"m","_version":3,"c":"a","_prediction":"A"}',
+        '',
+      ].join('\n'),
+    );
+    const s = await readSide([path], { ignore: new Set(['_time', '_model', '_version']) });
+    expect([...s.columns.keys()].sort()).toEqual(['_prediction', 'c', 'x']);
+    expect(s.columns.get('x')!.missing).toBe(2);
+    expect(s.columns.get('x')!.numeric!.n).toBe(1);
+  });
+
+  test('bad files are user errors naming the file and line', async () => {
+    const ragged = await file('ragged.csv', 'a,b\n1,2\n3\n');
+    await expect(readSide([ragged])).rejects.toThrow(/ragged\.csv:3: 1 fields where the header has 2/);
+    const quote = await file('quote.csv', 'a,b\n1,"2\n');
+    await expect(readSide([quote])).rejects.toThrow(UserError);
+    const json = await file('bad.jsonl', '{"a":1}\nnot json\n');
+    await expect(readSide([json])).rejects.toThrow(/bad\.jsonl:2: not JSON/);
+    await expect(readSide([join(dir, 'missing.csv')])).rejects.toThrow(/no such file/);
+  });
+});
+
+describe("Evidently's default test", () => {
+  test.each([
+    ['numeric', 1000, 6, 'ks'],
+    ['numeric', 1000, 5, 'chisquare'],
+    ['numeric', 1000, 2, 'z'],
+    ['categorical', 500, 3, 'chisquare'],
+    ['categorical', 500, 2, 'z'],
+    ['numeric', 1001, 6, 'wasserstein'],
+    ['numeric', 1001, 5, 'jensenshannon'],
+    ['categorical', 5000, 2, 'jensenshannon'],
+  ] as const)('%s, %i reference values, %i distinct: %s', (kind, n, unique, expected) => {
+    expect(defaultMethod(kind, n, unique)).toBe(expected);
+  });
+
+  test('every method names its kinds, threshold and direction', () => {
+    for (const m of Object.values(METHODS)) {
+      expect(m.kinds.length).toBeGreaterThan(0);
+      expect(m.defaultThreshold).toBeGreaterThan(0);
+      expect(['p-value', 'distance']).toContain(m.direction);
+    }
+  });
+});
+
+describe('compareColumn', () => {
+  const random = prng(7);
+  const base = Array.from({ length: 300 }, () => normal(random));
+  const shifted = Array.from({ length: 300 }, () => normal(random) + 1);
+  const same = Array.from({ length: 300 }, () => normal(random));
+
+  test('a shifted numeric column drifts by KS; an unshifted one does not', () => {
+    const drift = compareColumn('x', 'feature', numericColumn('x', base), numericColumn('x', shifted), settings);
+    expect(drift.method).toBe('ks');
+    expect(drift.valueDrift).toBe(true);
+    expect(drift.pValue!).toBeLessThan(1e-10);
+    const ok = compareColumn('x', 'feature', numericColumn('x', base), numericColumn('x', same), settings);
+    expect(ok.valueDrift).toBe(false);
+    expect(ok.statistic).toBe(ksStatistic(sorted(base), sorted(same)));
+  });
+
+  test('per-column and global overrides', () => {
+    const s = parseDriftSettings({
+      method: 'psi',
+      threshold: 0.5,
+      columns: { x: { method: 'wasserstein', threshold: 2 }, z: { skip: true } },
+    });
+    const x = compareColumn('x', 'feature', numericColumn('x', base), numericColumn('x', shifted), s);
+    expect([x.method, x.threshold, x.valueDrift]).toEqual(['wasserstein', 2, false]);
+    const y = compareColumn('y', 'feature', numericColumn('y', base), numericColumn('y', shifted), s);
+    expect([y.method, y.threshold]).toEqual(['psi', 0.5]);
+    expect(compareColumn('z', 'feature', numericColumn('z', base), numericColumn('z', base), s).status).toBe('skipped');
+    // A numeric-only test set for a categorical column does not fit: reported, not thrown.
+    const k = compareColumn(
+      'k',
+      'feature',
+      textColumn('k', ['a', 'b', 'c']),
+      textColumn('k', ['a', 'b']),
+      parseDriftSettings({ columns: { k: { method: 'ks' } } }),
+    );
+    expect(k.status).toBe('method-does-not-fit');
+  });
+
+  test('categorical: chi-square for 3+ categories, the z-test for 2, a new category counts', () => {
+    const ref = textColumn('c', [...Array(50).fill('a'), ...Array(50).fill('b'), ...Array(50).fill('c')]);
+    const cur = textColumn('c', [...Array(50).fill('a'), ...Array(50).fill('b'), ...Array(30).fill('c'), ...Array(20).fill('new')]);
+    const r = compareColumn('c', 'feature', ref, cur, settings);
+    expect(r.method).toBe('chisquare');
+    expect(r.valueDrift).toBe(true);
+    const two = compareColumn('s', 'feature', textColumn('s', ['m', 'f', 'm', 'f']), textColumn('s', ['m', 'f', 'f', 'm']), settings);
+    expect(two.method).toBe('z');
+    expect(two.pValue).toBeCloseTo(1, 12);
+  });
+
+  test('statuses: one side only, no values, NaN and infinities, constants', () => {
+    expect(compareColumn('a', 'feature', undefined, numericColumn('a', [1]), settings).status).toBe('missing-in-reference');
+    expect(compareColumn('a', 'feature', numericColumn('a', [1]), undefined, settings).status).toBe('missing-in-current');
+    const empty = numericColumn('a', [], { rows: 10, missing: 10 });
+    const some = numericColumn('a', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const noCurrent = compareColumn('a', 'feature', some, empty, settings);
+    expect(noCurrent.status).toBe('no-values-in-current');
+    expect(noCurrent.nullDrift).toBe(true); // null share 0 -> 1
+    expect(noCurrent.drifted).toBe(true);
+    expect(compareColumn('a', 'feature', empty, some, settings).status).toBe('no-values-in-reference');
+    const inf = compareColumn('a', 'feature', some, numericColumn('a', [1, 2, 3, 4, 5, 6, 7, 8], { rows: 10, infinite: 2 }), settings);
+    expect(inf.status).toBe('tested');
+    expect(inf.notes.join(' ')).toMatch(/infinite values left out: 0 in reference, 2 in current/);
+    const constant = compareColumn(
+      'k',
+      'feature',
+      numericColumn('k', Array(2000).fill(3)),
+      numericColumn('k', Array(2000).fill(3)),
+      settings,
+    );
+    expect(constant.status).toBe('tested');
+    expect(constant.method).toBe('jensenshannon'); // one distinct value: categorical
+    expect(constant.statistic).toBe(0);
+    expect(constant.drifted).toBe(false);
+  });
+
+  test('the null share is its own signal: values unchanged, nulls up 20 points', () => {
+    const ref = numericColumn('x', base);
+    const cur = numericColumn('x', base.slice(0, 240), { rows: 300, missing: 60 });
+    const r = compareColumn('x', 'feature', ref, cur, settings);
+    expect(r.valueDrift).toBe(false);
+    expect(r.nullDrift).toBe(true);
+    expect(r.nullShare.change).toBeCloseTo(0.2, 12);
+    const loose = compareColumn('x', 'feature', ref, cur, parseDriftSettings({ null_share_threshold: 0.25 }));
+    expect(loose.nullDrift).toBe(false);
+  });
+});
+
+describe('checkDrift', () => {
+  test('dataset drift by the drifted share; prediction and target apart', () => {
+    const random = prng(11);
+    const cols = (shift: number) =>
+      ['a', 'b', 'c', 'd'].map((n, i) =>
+        numericColumn(
+          n,
+          Array.from({ length: 200 }, () => normal(random) + (i < 2 ? shift : 0)),
+        ),
+      );
+    const ref = side([...cols(0), textColumn('species', Array(200).fill('x')), textColumn('_prediction', Array(200).fill('p'))]);
+    const cur = side([...cols(2), textColumn('species', Array(200).fill('y')), textColumn('_prediction', Array(200).fill('q'))]);
+    const report = checkDrift(ref, cur, { ...options, target: 'species' });
+    expect(report.comparedFeatures).toBe(4);
+    expect(report.driftedColumns).toEqual(['a', 'b']);
+    expect(report.driftShare).toBe(0.5);
+    expect(report.drifted).toBe(true);
+    expect(report.prediction!.drifted).toBe(true);
+    expect(report.target!.drifted).toBe(true);
+    expect(report.features.map((f) => f.column)).not.toContain('species');
+    const stricter = checkDrift(ref, cur, { ...options, target: 'species', driftShare: 0.75 });
+    expect(stricter.drifted).toBe(false);
+  });
+
+  test('nothing compared: no drift', () => {
+    const report = checkDrift(side([numericColumn('a', [1, 2])]), side([numericColumn('b', [1, 2])]), options);
+    expect(report.comparedFeatures).toBe(0);
+    expect(report.drifted).toBe(false);
+    expect(report.features.map((f) => f.status).sort()).toEqual(['missing-in-current', 'missing-in-reference']);
+  });
+});
+
+describe('settings', () => {
+  test('errors name the bad key', () => {
+    expect(() => parseDriftSettings({ columns: { island: { method: 'kss' } } })).toThrow(/drift\.columns\.island\.method/);
+    expect(() => parseDriftSettings({ drift_share: 2 })).toThrow(/drift\.drift_share/);
+    expect(() => parseDriftSettings({ threshold: 0.1 })).toThrow(/`threshold` needs `method`.*drift\.threshold/s);
+    expect(() => parseDriftSettings({ colums: {} })).toThrow(/colums/);
+  });
+});
+
+describe('profiles (sketches) against exact data', () => {
+  function profileOf(name: string, values: number[]): DatasetProfile {
+    const b = new ColumnProfileBuilder(name);
+    for (const v of values) b.add(Kind.Number, v, null);
+    return { format: PROFILE_FORMAT, rows: values.length, files: ['p'], columns: [b.toState()] };
+  }
+
+  test('KS, Wasserstein and PSI from KLL sketches are close to the exact values (100,000 values a side)', () => {
+    const random = prng(5);
+    const a = Array.from({ length: 100_000 }, () => normal(random));
+    const b = Array.from({ length: 100_000 }, () => normal(random) + 0.1);
+    const exactRef = side([numericColumn('x', a)]);
+    const exactCur = side([numericColumn('x', b)]);
+    const sketchRef = sideFromProfile(profileOf('x', a));
+    const sketchCur = sideFromProfile(profileOf('x', b));
+    for (const [method, tolerance] of [
+      ['ks', 0.01],
+      ['wasserstein', 0.02],
+      ['psi', 0.01],
+    ] as const) {
+      const s = parseDriftSettings({ method });
+      const exact = checkDrift(exactRef, exactCur, { ...options, settings: s }).features[0]!;
+      const both = checkDrift(sketchRef, sketchCur, { ...options, settings: s }).features[0]!;
+      const mixed = checkDrift(sketchRef, exactCur, { ...options, settings: s }).features[0]!;
+      expect(exact.approximate).toBe(false);
+      expect(both.approximate).toBe(true);
+      expect(Math.abs(both.statistic! - exact.statistic!)).toBeLessThan(tolerance);
+      expect(Math.abs(mixed.statistic! - exact.statistic!)).toBeLessThan(tolerance);
+    }
+  });
+
+  test('categorical counts from a profile are exact', () => {
+    const b = new ColumnProfileBuilder('c');
+    for (const v of ['a', 'a', 'b', 'c']) b.add(Kind.String, 0, v);
+    const profile: DatasetProfile = { format: PROFILE_FORMAT, rows: 4, files: ['p'], columns: [b.toState()] };
+    const column = sideFromProfile(profile).columns.get('c')!;
+    expect(Object.fromEntries(column.texts)).toEqual({ a: 2, b: 1, c: 1 });
+    expect(column.textsExact).toBe(true);
+  });
+});
+
+describe('reports with hostile names', () => {
+  const hostile = [
+    '</table><script>alert(1)</script>',
+    '| a | b |',
+    '```\n# heading',
+    '@octocat #1',
+    '<!-- mlops-drift:x -->',
+    '"]; click x',
+  ];
+  function hostileReport() {
+    const ref = side(hostile.map((n) => textColumn(n, ['a', '<b>', '`x`', ...Array(20).fill('c')])));
+    const cur = side(hostile.map((n) => textColumn(n, ['<img src=x onerror=alert(1)>', '"]\n```', ...Array(20).fill('d')])));
+    return checkDrift(ref, cur, options);
+  }
+
+  test('Markdown: names stay inside code spans, Mermaid labels are reduced to a safe alphabet', () => {
+    const report = hostileReport();
+    const markdown = renderDriftMarkdown(report);
+    // Outside code spans and Mermaid blocks, none of the hostile text is left.
+    const prose = markdown.replace(/^```mermaid\n[\s\S]*?\n```$/gm, '');
+    const { outside, spans } = codeSpans(prose);
+    for (const bad of ['<script>', '<img', '<!--', '@octocat', '# heading', '| a |', '"]']) expect(outside).not.toContain(bad);
+    for (const name of hostile) expect(spans.some((span) => span.includes(name.split('\n')[0]!.replace(/\|/g, '\\|')))).toBe(true);
+    // Every table line has exactly the header's cell count.
+    const tableLines = markdown.split('\n').filter((l) => l.startsWith('| '));
+    const cells = (l: string) => l.replace(/\\\|/g, '').split('|').length;
+    for (const l of tableLines.filter((x) => !x.startsWith('| Role') && !x.startsWith('| target') && !x.startsWith('| prediction')))
+      expect(cells(l)).toBe(cells(tableLines[0]!));
+    // Fences: Mermaid blocks open and close; nothing else opens one.
+    expect((markdown.match(/^```/gm) ?? []).length % 2).toBe(0);
+    const chart = mermaidChart(report.features[0]!)!;
+    const labels = /x-axis \[(.*)\]/.exec(chart)![1]!;
+    expect(labels).toMatch(/^("[A-Za-z0-9 _.+-]*"(, )?)+$/);
+  });
+
+  test('HTML: escaped, self-contained, bounded', async () => {
+    const html = await renderDriftHtml(hostileReport());
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;/table&gt;&lt;script&gt;');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).toContain("default-src 'none'");
+    expect(html.length).toBeLessThan(500_000);
+  });
+});

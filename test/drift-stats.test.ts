@@ -1,0 +1,263 @@
+/**
+ * The drift statistics against published or hand-derived values. Reference values
+ * marked "scipy" were computed with scipy 1.17 on the same samples: the samples come
+ * from the seeded xorshift32 generator of support/random.ts, which gives bit-identical
+ * floats in Python (`s ^= s << 13 & 0xffffffff; s ^= s >> 17; s ^= s << 5 & 0xffffffff`).
+ */
+import {
+  binCounts,
+  chiSquareHomogeneity,
+  jensenShannon,
+  ksExactPValue,
+  ksStatistic,
+  ksTwoSample,
+  populationStd,
+  psi,
+  PSI_FLOOR,
+  quantileEdges,
+  sorted,
+  twoProportionZTest,
+  wasserstein,
+  wassersteinNorm,
+} from '../src/core/drift/stats.js';
+import { chiSquareSf, gammaQ, kolmogorovNSf, kolmogorovSf, logGamma, normalSf } from '../src/core/drift/special.js';
+import { prng } from './support/random.js';
+
+function sample(seed: number, n: number, scale: number, shift: number, rounded = false): Float64Array {
+  const random = prng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const u = random();
+    out[i] = rounded ? Math.round(u * scale) : u * scale + shift;
+  }
+  return out;
+}
+
+const close = (actual: number, expected: number, relative: number) => {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(relative * Math.abs(expected) + 1e-300);
+};
+
+describe('special functions', () => {
+  test('log-gamma of integers and half-integers', () => {
+    expect(Math.abs(logGamma(1))).toBeLessThan(1e-14);
+    close(logGamma(10), Math.log(362880), 1e-14);
+    close(logGamma(0.5), Math.log(Math.sqrt(Math.PI)), 1e-14);
+    close(logGamma(100), 359.1342053695754, 1e-14); // log(99!)
+  });
+
+  test('chi-square tails (scipy.stats.chi2.sf)', () => {
+    close(chiSquareSf(3.84, 1), 0.05004352124870519, 1e-12);
+    close(chiSquareSf(100, 10), 5.4497019829205215e-17, 1e-10);
+    close(chiSquareSf(0.5, 4), 0.9735009788392561, 1e-13);
+    close(chiSquareSf(25.3, 7), 0.0006712440753544802, 1e-11);
+    expect(chiSquareSf(2000, 30)).toBe(0);
+    // df = 2: Q(1, x/2) = exp(-x/2), by hand.
+    close(chiSquareSf(7, 2), Math.exp(-3.5), 1e-14);
+    expect(gammaQ(3, 0)).toBe(1);
+  });
+
+  test('normal tails (scipy.stats.norm.sf)', () => {
+    close(normalSf(1.96), 0.024997895148220435, 1e-12);
+    close(normalSf(5), 2.866515718791933e-7, 1e-11);
+    close(normalSf(0.1), 0.460172162722971, 1e-13);
+    close(normalSf(12), 1.776482112077653e-33, 1e-9);
+    close(normalSf(0), 0.5, 1e-15);
+  });
+
+  test('Kolmogorov distributions (scipy.stats.kstwobign.sf, kstwo.sf)', () => {
+    close(kolmogorovSf(1), 0.26999967167735456, 1e-12);
+    close(kolmogorovSf(0.5), 0.9639452436648751, 1e-12);
+    close(kolmogorovSf(2), 0.0006709252557796953, 1e-10);
+    close(kolmogorovNSf(500000, 0.01), 7.374635645083527e-44, 1e-6);
+    close(kolmogorovNSf(500000, 0.002), 0.036582179671620585, 1e-4);
+    close(kolmogorovNSf(5000, 0.05), 2.6523052328711187e-11, 1e-6);
+    close(kolmogorovNSf(40, 0.3), 0.0010904155041397967, 1e-6);
+    close(kolmogorovNSf(30, 0.6), 7.392006292214292e-11, 1e-6);
+    close(kolmogorovNSf(1000, 0.02), 0.8108971656895577, 1e-3);
+  });
+});
+
+describe('Kolmogorov-Smirnov', () => {
+  test('disjoint samples of 3 and 3: D = 1, p = 2 / C(6, 3) = 0.1 (by hand)', () => {
+    const r = ksTwoSample(Float64Array.of(1, 2, 3), Float64Array.of(4, 5, 6));
+    expect(r.statistic).toBe(1);
+    close(r.pValue!, 0.1, 1e-14);
+    expect(r.exact).toBe(true);
+  });
+
+  test('disjoint samples of 2 and 3: p = 2 / C(5, 2) = 0.2 (by hand)', () => {
+    const r = ksTwoSample(Float64Array.of(1, 2), Float64Array.of(4, 5, 6));
+    expect(r.statistic).toBe(1);
+    close(r.pValue!, 0.2, 1e-14);
+  });
+
+  test('identical samples: D = 0, p = 1', () => {
+    const a = sorted(sample(1, 50, 1, 0));
+    const r = ksTwoSample(a, a.slice());
+    expect(r.statistic).toBe(0);
+    expect(r.pValue).toBe(1);
+  });
+
+  test('ties: ECDFs compared after every distinct value (by hand)', () => {
+    // F_a: after 1 -> 2/4, after 2 -> 4/4; F_b: after 1 -> 1/4, after 2 -> 2/4, after 3 -> 1. Max gap 1/2 at 2.
+    const r = ksTwoSample(Float64Array.of(1, 1, 2, 2), Float64Array.of(1, 2, 3, 3));
+    expect(r.statistic).toBe(0.5);
+    // m = n = 4, h = 2: P = 2 (C(8,2) - C(8,0)) / C(8,4) = 2 (28 - 1) / 70, by the alternating sum.
+    close(r.pValue!, (2 * (28 - 1)) / 70, 1e-14);
+  });
+
+  test('one value on each side, equal or not', () => {
+    expect(ksTwoSample(Float64Array.of(5), Float64Array.of(5)).pValue).toBe(1);
+    const r = ksTwoSample(Float64Array.of(5, 5, 5), Float64Array.of(7, 7));
+    expect(r.statistic).toBe(1);
+    close(r.pValue!, 0.2, 1e-14);
+  });
+
+  const cases: Array<[string, [number, number, number, number, boolean?], [number, number, number, number], number, number]> = [
+    // name, reference (seed, n, scale, shift, rounded), current, scipy D, scipy p
+    ['n 20 / 30, shifted', [1, 20, 1, 0], [2, 30, 1, 0.3], 0.5, 0.003356115391389148],
+    ['n 100 / 110, shifted', [3, 100, 1, 0], [4, 110, 1, 0.1], 0.25363636363636366, 0.001845247142136783],
+    ['n 60 / 80, integer ties', [5, 60, 10, 0, true], [6, 80, 10, 0], 0.09583333333333334, 0.8855526423089145],
+    ['n 200 / 200 (square formula)', [7, 200, 1, 0], [8, 200, 1, 0.05], 0.155, 0.016258459276759563],
+    ['n 1000 / 1500, wider', [9, 1000, 1, 0], [10, 1500, 1.1, 0], 0.126, 9.606550600165974e-9],
+    ['n 3000 / 2000', [11, 3000, 1, 0], [12, 2000, 1, 0.02], 0.043, 0.023165179008799986],
+    ['n 500 / 700, same distribution', [13, 500, 1, 0], [14, 700, 1, 0], 0.04342857142857143, 0.624487104195666],
+  ];
+  test.each(cases)('exact p-value matches scipy to 1e-6: %s', (_, [s1, n1, sc1, sh1, r1], [s2, n2, sc2, sh2], d, p) => {
+    const a = sorted(sample(s1, n1, sc1, sh1, r1));
+    const b = sorted(sample(s2, n2, sc2, sh2, r1));
+    const r = ksTwoSample(a, b);
+    expect(r.exact).toBe(true);
+    close(r.statistic, d, 1e-12);
+    expect(Math.abs(r.pValue! - p)).toBeLessThan(1e-6);
+    close(r.pValue!, p, 1e-8);
+  });
+
+  const asymptotic: Array<[string, [number, number, number], [number, number, number], number, number]> = [
+    ['n 20000 / 15000', [15, 20000, 0], [16, 15000, 0.01], 0.015583333333333282, 0.03080338243807834],
+    ['n 12000 / 40', [17, 12000, 0], [18, 40, 0.1], 0.18341666666666667, 0.11921506667619386],
+    ['n 50000 / 60000', [19, 50000, 0], [20, 60000, 0.003], 0.005536666666666745, 0.3718713525167717],
+  ];
+  test.each(asymptotic)('asymptotic p-value (a sample over 10,000) is close to scipy: %s', (_, [s1, n1, sh1], [s2, n2, sh2], d, p) => {
+    const r = ksTwoSample(sorted(sample(s1, n1, 1, sh1)), sorted(sample(s2, n2, 1, sh2)));
+    expect(r.exact).toBe(false);
+    close(r.statistic, d, 1e-9);
+    expect(Math.abs(r.pValue! - p)).toBeLessThan(1e-3);
+  });
+
+  test('the statistic is symmetric and the exact p-value does not depend on the order', () => {
+    const a = sorted(sample(21, 37, 1, 0));
+    const b = sorted(sample(22, 53, 1, 0.2));
+    expect(ksStatistic(a, b)).toBe(ksStatistic(b, a));
+    expect(ksExactPValue(37, 53, ksStatistic(a, b))).toBe(ksExactPValue(53, 37, ksStatistic(a, b)));
+  });
+
+  test('empty samples are refused', () => {
+    expect(() => ksTwoSample(new Float64Array(0), Float64Array.of(1))).toThrow(RangeError);
+  });
+});
+
+describe('chi-square test of homogeneity', () => {
+  test('2 x 3 table (scipy.stats.chi2_contingency, correction=False)', () => {
+    const r = chiSquareHomogeneity([10, 20, 30], [15, 25, 20]);
+    close(r.statistic, 3.5555555555555554, 1e-13);
+    close(r.pValue!, 0.16901331540606607, 1e-12);
+    expect(r.df).toBe(2);
+  });
+
+  test('a category only the current data has (scipy)', () => {
+    const r = chiSquareHomogeneity([500, 300, 200, 0], [450, 350, 150, 50]);
+    close(r.statistic, 63.62058993637942, 1e-12);
+    close(r.pValue!, 9.894082802228537e-14, 1e-9);
+    expect(r.df).toBe(3);
+  });
+
+  test('by hand: the 2 x 2 table [[10, 0], [0, 10]] gives chi2 = 20 with df = 1', () => {
+    // Expected counts are all 5: chi2 = 4 * 25 / 5 = 20; for df = 1, P(X >= x) = erfc(sqrt(x / 2)) = 2 normalSf(sqrt(x)).
+    const r = chiSquareHomogeneity([10, 0], [0, 10]);
+    close(r.statistic, 20, 1e-14);
+    close(r.pValue!, 2 * normalSf(Math.sqrt(20)), 1e-10);
+  });
+
+  test('one category, or categories nobody has: no test (p = 1)', () => {
+    expect(chiSquareHomogeneity([10], [20]).pValue).toBe(1);
+    expect(chiSquareHomogeneity([10, 0], [20, 0]).pValue).toBe(1);
+    expect(chiSquareHomogeneity([0, 0], [3, 4]).pValue).toBe(1);
+  });
+});
+
+describe('two-proportion z-test (Evidently)', () => {
+  test('by hand: 30 of 100 against 50 of 100', () => {
+    // P = 0.4, se = sqrt(0.4 * 0.6 * 0.02) = sqrt(0.0048); z = -0.2 / se = -2.886751...
+    const r = twoProportionZTest(30, 100, 50, 100);
+    close(r.statistic, -0.2 / Math.sqrt(0.0048), 1e-13);
+    close(r.pValue!, 0.003892417122778628, 1e-9); // 2 * scipy.stats.norm.sf(0.2 / sqrt(0.0048))
+  });
+
+  test('the same single value on both sides: p = 1; different single values: p ~ 0', () => {
+    expect(twoProportionZTest(10, 10, 20, 20).pValue).toBe(1);
+    const r = twoProportionZTest(100, 100, 0, 100);
+    expect(r.pValue!).toBeLessThan(1e-40);
+  });
+});
+
+describe('Wasserstein distance, normalized', () => {
+  test('scipy.stats.wasserstein_distance by hand', () => {
+    expect(wasserstein(Float64Array.of(0, 1, 3), Float64Array.of(5, 6, 8))).toBeCloseTo(5, 14);
+    expect(wasserstein(Float64Array.of(0, 1), Float64Array.of(0, 1))).toBe(0);
+    expect(wasserstein(Float64Array.of(1, 1, 1), Float64Array.of(2, 2))).toBe(1);
+  });
+
+  test.each([
+    ['small', [1, 20, 1, 0], [2, 30, 1, 0.3], 0.3683849489471565, 0.31451523382853097],
+    ['ties', [5, 60, 10, 0, 1], [6, 80, 10, 0, 1], 0.4708333333333335, 2.942929379603482],
+    ['n 20000 / 15000', [15, 20000, 1, 0], [16, 15000, 1, 0.01], 0.011367760682226322, 0.2898605375743066],
+  ] as Array<[string, number[], number[], number, number]>)('matches scipy and numpy.std: %s', (_, r, c, w, std) => {
+    const a = sorted(sample(r[0]!, r[1]!, r[2]!, r[3]!, r[4] === 1));
+    const b = sorted(sample(c[0]!, c[1]!, c[2]!, c[3]!, c[4] === 1));
+    close(wasserstein(a, b), w, 1e-10);
+    close(populationStd(a), std, 1e-12);
+    close(wassersteinNorm(a, b).statistic, w / std, 1e-10);
+  });
+
+  test('a constant reference divides by the 0.001 floor', () => {
+    const r = wassersteinNorm(Float64Array.of(2, 2, 2), Float64Array.of(2, 2, 2.001));
+    close(r.statistic, 0.001 / 3 / 0.001, 1e-9);
+  });
+});
+
+describe('Jensen-Shannon distance (base 2)', () => {
+  test('scipy.spatial.distance.jensenshannon(base=2)', () => {
+    expect(jensenShannon([1, 0, 0], [0, 1, 0]).statistic).toBe(1); // disjoint supports
+    close(jensenShannon([0.5, 0.5, 0], [0, 0.5, 0.5]).statistic, 0.7071067811865476, 1e-14);
+    close(jensenShannon([0.1, 0.2, 0.7], [0.3, 0.3, 0.4]).statistic, 0.2736668758986993, 1e-13);
+    // Counts are normalized first.
+    close(jensenShannon([1, 2, 7], [3, 3, 4]).statistic, 0.2736668758986993, 1e-13);
+    expect(jensenShannon([3, 4], [3, 4]).statistic).toBe(0);
+    expect(jensenShannon([0, 0], [1, 1]).statistic).toBeNaN();
+  });
+});
+
+describe('PSI', () => {
+  test('by hand: shares 0.5/0.5 against 0.8/0.2', () => {
+    // (0.5 - 0.8) ln(0.5/0.8) + (0.5 - 0.2) ln(0.5/0.2) = 0.141 + 0.2749 = 0.41589...
+    close(psi([50, 50], [80, 20]).statistic, -0.3 * Math.log(0.625) + 0.3 * Math.log(2.5), 1e-14);
+    expect(psi([1, 2, 3], [2, 4, 6]).statistic).toBe(0);
+  });
+
+  test('an empty bin takes the 0.0001 floor', () => {
+    const value = (0.5 - PSI_FLOOR) * Math.log(0.5 / PSI_FLOOR) + (0.5 - 1) * Math.log(0.5 / 1);
+    close(psi([1, 1], [0, 10]).statistic, value, 1e-14);
+  });
+
+  test('reference deciles as bins (numpy.quantile, linear)', () => {
+    const ref = sorted(Array.from({ length: 101 }, (_, i) => i)); // 0..100: deciles 10, 20, ..., 90
+    expect(quantileEdges(ref)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    const counts = binCounts(ref, quantileEdges(ref));
+    expect(Array.from(counts)).toEqual([11, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+    // Current values above the reference all land in the last, open bin.
+    expect(Array.from(binCounts(Float64Array.of(200, 300), quantileEdges(ref))).at(-1)).toBe(2);
+    // A constant reference has one edge: two bins.
+    expect(quantileEdges(Float64Array.of(3, 3, 3, 3))).toEqual([3]);
+  });
+});
