@@ -15,6 +15,7 @@ import { schemaToYaml } from './core/schema/schema.js';
 import { scanData } from './core/validate/scan.js';
 import { LocalStepIO } from './adapters/local/step-io.js';
 import { runEntry } from './entry.js';
+import { addServeCommands } from './commands/serve.js';
 import { STEPS } from './steps/index.js';
 import { registryFor } from './steps/register.js';
 import type { StepSpec } from './steps/spec.js';
@@ -119,13 +120,19 @@ program
 program
   .command('run')
   .description(
-    'Runs the pipeline on a project: validate-data, train, evaluate, register (in the local registry; deploy and drift-check arrive with their releases). Stops at the first step that fails.',
+    'Runs the whole loop on a project: validate-data, train, evaluate, register, deploy to an environment (default staging) and drift-check (when mlops.yaml has drift.current), with the registry of mlops.yaml (a local folder by default). Stops at the first step that fails.',
   )
   .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
-  .action(async (options: { config: string }) => {
-    for (const name of ['validate-data', 'train', 'evaluate', 'register']) {
+  .option('--environment <name>', 'the environment to deploy to', 'staging')
+  .action(async (options: { config: string; environment: string }) => {
+    const loaded = await loadConfig(options.config);
+    const drift = (loaded.config.drift ?? {}) as Record<string, unknown>;
+    const steps = ['validate-data', 'train', 'evaluate', 'register', 'deploy', ...(drift.current ? ['drift-check'] : [])];
+    for (const name of steps) {
       process.stderr.write(`\n━━ ${name}\n`);
-      const code = await runStep(STEPS[name]!, new Map([['config', options.config]]));
+      const inputs = new Map([['config', options.config]]);
+      if (name === 'deploy') inputs.set('environment', options.environment);
+      const code = await runStep(STEPS[name]!, inputs);
       if (code !== 0) {
         process.stderr.write(`\n${name} failed: the pipeline stops here.\n`);
         process.exitCode = code;
@@ -220,6 +227,8 @@ registryOptions(
   const version = await registry.pull(model, ref, resolve(options.output));
   process.stderr.write(`pulled ${model} v${version.version} (${version.files.length} files) into ${options.output}\n`);
 });
+
+addServeCommands(program);
 
 // For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
 program.command('spec', { hidden: true }).action(() => {

@@ -67,7 +67,7 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
       eventName: 'pull_request',
       ref: 'refs/pull/21/merge',
       sha: HEAD,
-      runId: '5001',
+      runId: 5001,
       event: {
         action: 'opened',
         number: 21,
@@ -135,7 +135,7 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
       eventName: 'push',
       ref: 'refs/heads/main',
       sha: 'c'.repeat(40),
-      runId: '5002',
+      runId: 5002,
       apiUrl: emulator.url,
       results,
       protectedEnvironments: ['production'],
@@ -169,7 +169,7 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
       eventName: 'push',
       ref: 'refs/heads/main',
       sha: 'c'.repeat(40),
-      runId: '5003',
+      runId: 5003,
       apiUrl: emulator.url,
       results,
     });
@@ -183,7 +183,7 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
 });
 
 describe('schedule: mlops-ct.yml', () => {
-  const run = async (current: string, runId: string) => {
+  const run = async (current: string, runId: number) => {
     const workspace = await project();
     return runWorkflow({
       workflow: join(ROOT, '.github', 'workflows', 'mlops-ct.yml'),
@@ -200,7 +200,7 @@ describe('schedule: mlops-ct.yml', () => {
   };
 
   test('drifted production data: one drift issue, retraining, staging, and production waiting for approval', async () => {
-    const result = await run('data/penguins-production.csv', '5101');
+    const result = await run('data/penguins-production.csv', 5101);
     expect(statuses(result)).toEqual({ drift: 'success', retrain: 'success', staging: 'success', production: 'waiting' });
     expect(result.outputs.drifted).toBe('true');
     expect(JSON.parse(result.outputs['drifted-columns']!)).toContain('island');
@@ -212,7 +212,7 @@ describe('schedule: mlops-ct.yml', () => {
   }, 300_000);
 
   test('production data like the training data: no retraining, and the drift issue is closed', async () => {
-    const result = await run('data/penguins-production-ok.csv', '5102');
+    const result = await run('data/penguins-production-ok.csv', 5102);
     expect(statuses(result)).toEqual({ drift: 'success', retrain: 'skipped', staging: 'skipped', production: 'skipped' });
     expect(result.outputs.drifted).toBe('false');
     const issues = emulator.issuesOf(REPO).filter((i) => i.labels.includes('drift'));

@@ -9,6 +9,7 @@
 import { UserError } from '../errors.js';
 import { tableColumn } from '../data/table.js';
 import type { Table, TableColumn } from '../data/table.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from '../data/values.js';
 
 export const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
 export const DEFAULT_MAX_CATEGORIES = 100;
@@ -194,4 +195,99 @@ export function encodeTarget(pre: Preprocessor, table: Table, rows: readonly num
     return Int32Array.from(rows, (r) => index.get(labelOf(column, r) ?? '') ?? -1);
   }
   return Float32Array.from(rows, (r) => (column.numbers[r]! - target.mean) / target.std);
+}
+
+/** A raw feature value as a JSON request carries it. */
+export type RawValue = unknown;
+
+/** A value that could not be encoded: where (record index and feature name) and why. */
+export interface RecordIssue {
+  record: number;
+  feature: string;
+  /** For example "expected a number, got an object". */
+  message: string;
+}
+
+export interface EncodeRecordsOptions {
+  /** Texts that mean "missing", as the table reader's null_values (default: DEFAULT_NULL_VALUES). */
+  nullValues?: readonly string[];
+}
+
+/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
+export function describeJsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  const type = typeof value;
+  return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
+}
+
+/**
+ * Encodes raw records (feature name -> value, as a JSON request carries them) with the
+ * same rules as `encodeFeatures` on the same row read from a file by `readTable`, so
+ * serving sees exactly what training saw:
+ * - numeric features: finite numbers; strings parse as the CSV reader parses them
+ *   ("3.5", "1e3"); null, a missing key, null texts ("NA", ""), NaN and infinities
+ *   take the training mean;
+ * - categorical features: strings as the CSV reader classifies them (a number in text
+ *   reads as its canonical text, "007" as "7"; "TRUE" as "true"); numbers as their
+ *   text; booleans as "true"/"false"; missing or never-seen values take the unknown slot.
+ * Values no file could hold in that column (an object or array anywhere; a boolean or a
+ * non-numeric text for a numeric feature) are reported as issues and encoded as missing.
+ * Keys that are not features are not looked at here (the caller decides about them).
+ */
+export function encodeRecords(
+  pre: Preprocessor,
+  records: ReadonlyArray<Readonly<Record<string, RawValue>>>,
+  options: EncodeRecordsOptions = {},
+): { x: Float32Array; issues: RecordIssue[] } {
+  const classifier = new ValueClassifier(options.nullValues ?? DEFAULT_NULL_VALUES);
+  const out = new Float32Array(records.length * pre.width);
+  const issues: RecordIssue[] = [];
+  const has = Object.prototype.hasOwnProperty;
+  let offset = 0;
+  for (const feature of pre.features) {
+    if (feature.kind === 'numeric') {
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+        let v = Number.NaN;
+        if (typeof raw === 'number') v = raw;
+        else if (typeof raw === 'string') {
+          const kind = classifier.classifyText(raw);
+          if (kind === Kind.Integer || kind === Kind.Number) v = classifier.value;
+          else if (kind !== Kind.Null && kind !== Kind.NaN && kind !== Kind.Infinity)
+            issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
+        } else if (raw !== null && raw !== undefined)
+          issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
+        if (!Number.isFinite(v)) v = feature.mean;
+        out[i * pre.width + offset] = (v - feature.mean) / feature.std;
+      }
+      offset += 1;
+    } else {
+      const index = new Map(feature.categories.map((c, i) => [c, i]));
+      const unknown = feature.categories.length;
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+        let text: string | null = null;
+        if (typeof raw === 'string') {
+          const kind = classifier.classifyText(raw);
+          if (kind === Kind.Integer || kind === Kind.Number) text = String(classifier.value);
+          else if (kind === Kind.Boolean) text = classifier.value ? 'true' : 'false';
+          else if (kind === Kind.String || kind === Kind.Datetime) text = raw;
+        } else if (typeof raw === 'number') text = Number.isFinite(raw) ? String(raw) : null;
+        else if (typeof raw === 'boolean') text = raw ? 'true' : 'false';
+        else if (raw !== null && raw !== undefined)
+          issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
+        const slot = text === null ? unknown : (index.get(text) ?? unknown);
+        out[i * pre.width + offset + slot] = 1;
+      }
+      offset += feature.categories.length + 1;
+    }
+  }
+  return { x: out, issues };
+}
+
+function quoteShort(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

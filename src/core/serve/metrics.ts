@@ -1,0 +1,88 @@
+/**
+ * Prometheus metrics of the server (`GET /metrics`), in a registry of its own (never
+ * prom-client's global one): requests by route, status and model version; prediction
+ * errors and latency by version; records predicted; which versions are served.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ServedModel } from './model.js';
+
+export class ServeMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'route' | 'status' | 'version'>;
+  private readonly errors: Counter<'version' | 'kind'>;
+  private readonly latency: Histogram<'version'>;
+  private readonly predicted: Counter<'version'>;
+  private readonly served: Gauge<'model' | 'version' | 'digest' | 'role'>;
+  private readonly swaps: Counter<'result'>;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'mlops_serve_' });
+    this.requests = new Counter({
+      name: 'mlops_serve_requests_total',
+      help: 'HTTP requests by route, status code and model version ("none" when no model answered).',
+      labelNames: ['route', 'status', 'version'],
+      registers: [this.registry],
+    });
+    this.errors = new Counter({
+      name: 'mlops_serve_prediction_errors_total',
+      help: 'Prediction requests that failed, by model version and kind (client: 4xx, server: 5xx).',
+      labelNames: ['version', 'kind'],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: 'mlops_serve_prediction_duration_seconds',
+      help: 'Time to answer a prediction request, from its first byte to the response, by model version.',
+      labelNames: ['version'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+    this.predicted = new Counter({
+      name: 'mlops_serve_predictions_total',
+      help: 'Records predicted, by model version.',
+      labelNames: ['version'],
+      registers: [this.registry],
+    });
+    this.served = new Gauge({
+      name: 'mlops_serve_model_info',
+      help: 'The served model versions (1 while served): role stable or candidate.',
+      labelNames: ['model', 'version', 'digest', 'role'],
+      registers: [this.registry],
+    });
+    this.swaps = new Counter({
+      name: 'mlops_serve_model_loads_total',
+      help: 'Model loads (startup, alias moves, admin calls), by result.',
+      labelNames: ['result'],
+      registers: [this.registry],
+    });
+  }
+
+  request(route: string, status: number, version: string): void {
+    this.requests.inc({ route, status: String(status), version });
+  }
+
+  prediction(version: string, status: number, seconds: number, records: number): void {
+    this.latency.observe({ version }, seconds);
+    if (status >= 400) this.errors.inc({ version, kind: status >= 500 ? 'server' : 'client' });
+    else this.predicted.inc({ version }, records);
+  }
+
+  load(ok: boolean): void {
+    this.swaps.inc({ result: ok ? 'ok' : 'failed' });
+  }
+
+  setServed(stable: ServedModel, candidate: ServedModel | null): void {
+    this.served.reset();
+    for (const [model, role] of [
+      [stable, 'stable'],
+      [candidate, 'candidate'],
+    ] as const) {
+      if (!model) continue;
+      const { name, version, digest } = model.identity;
+      this.served.set({ model: name, version: String(version), digest, role }, 1);
+    }
+  }
+
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

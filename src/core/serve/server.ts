@@ -1,0 +1,632 @@
+/**
+ * The inference server, on Node's own http module. It speaks TF Serving's REST API
+ * and the Open Inference Protocol v2, applies the model's saved preprocessing to raw
+ * feature values, follows a registry alias (swapping models without failing a
+ * request), runs canaries, and exposes Prometheus metrics and a prediction log.
+ *
+ * Routes (`{name}` is the served model's name; `/versions/{v}` picks the stable or
+ * candidate version directly, bypassing the canary split):
+ *   POST /v1/models/{name}[/versions/{v}]:predict   {"instances": [...]} | {"inputs": {...}}
+ *   GET  /v1/models/{name}[/versions/{v}]           model status
+ *   GET  /v1/models/{name}[/versions/{v}]/metadata  signature
+ *   GET  /v2, /v2/health/live, /v2/health/ready
+ *   GET  /v2/models/{name}[/versions/{v}][/ready]   metadata, readiness
+ *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors, one per feature
+ *   GET  /metrics                                   Prometheus text
+ *   /admin/...                                      only with an admin token (see handleAdmin)
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeError } from '../errors.js';
+import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
+import { ModelSlots } from './canary.js';
+import { HttpError, decodeOip, decodeTfServing, encodeRequest } from './decode.js';
+import type { DecodedRecords } from './decode.js';
+import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
+import { ServeMetrics } from './metrics.js';
+import type { Prediction, ServedModel } from './model.js';
+import type { PredictionLog } from './prediction-log.js';
+import type { ModelSource } from './source.js';
+import { ServeStats } from './stats.js';
+
+export interface ServerOptions {
+  source: ModelSource;
+  /** The first stable model (already loaded). */
+  initial: ServedModel;
+  /** The alias to follow, or null. */
+  follow: string | null;
+  /** Seconds between checks of the alias; 0 never checks (reload still re-resolves it). */
+  pollSeconds: number;
+  /** The admin token; null: no admin API at all (every /admin route is 404). */
+  adminToken: string | null;
+  maxBodyBytes?: number;
+  /** Texts that mean "missing" (data.null_values of mlops.yaml), as in training. */
+  nullValues?: readonly string[];
+  log?: PredictionLog | null;
+  /** Where the server tells what it does (loads, swaps, errors). */
+  logger?: (line: string) => void;
+}
+
+const API_VERSION = '0.1.0';
+
+type Route =
+  | { kind: 'tfs'; action: 'predict' | 'status' | 'metadata'; name: string; version: number | null }
+  | { kind: 'oip'; action: 'infer' | 'metadata' | 'ready'; name: string; version: number | null }
+  | { kind: 'server'; action: 'live' | 'ready' | 'metadata' | 'metrics' }
+  | { kind: 'admin'; action: string };
+
+const TFS = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d{1,15}))?(:predict|\/metadata)?$/;
+const OIP = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d{1,15}))?(\/infer|\/ready)?$/;
+const ADMIN_ACTIONS: Record<string, 'GET' | 'POST'> = {
+  status: 'GET',
+  candidate: 'POST',
+  weight: 'POST',
+  promote: 'POST',
+  rollback: 'POST',
+  reload: 'POST',
+  'reset-stats': 'POST',
+};
+
+/** The route of a path, and the method it takes; null when no route matches. */
+function matchRoute(path: string): { route: Route; method: 'GET' | 'POST' } | null {
+  let m = TFS.exec(path);
+  if (m) {
+    const name = decodeSegment(m[1]!);
+    const version = m[2] ? Number(m[2]) : null;
+    if (m[3] === ':predict') return { route: { kind: 'tfs', action: 'predict', name, version }, method: 'POST' };
+    return { route: { kind: 'tfs', action: m[3] ? 'metadata' : 'status', name, version }, method: 'GET' };
+  }
+  m = OIP.exec(path);
+  if (m) {
+    const name = decodeSegment(m[1]!);
+    const version = m[2] ? Number(m[2]) : null;
+    if (m[3] === '/infer') return { route: { kind: 'oip', action: 'infer', name, version }, method: 'POST' };
+    return { route: { kind: 'oip', action: m[3] ? 'ready' : 'metadata', name, version }, method: 'GET' };
+  }
+  switch (path) {
+    case '/v2':
+      return { route: { kind: 'server', action: 'metadata' }, method: 'GET' };
+    case '/v2/health/live':
+      return { route: { kind: 'server', action: 'live' }, method: 'GET' };
+    case '/v2/health/ready':
+      return { route: { kind: 'server', action: 'ready' }, method: 'GET' };
+    case '/metrics':
+      return { route: { kind: 'server', action: 'metrics' }, method: 'GET' };
+  }
+  const admin = /^\/admin\/([a-z-]+)$/.exec(path);
+  if (admin && admin[1]! in ADMIN_ACTIONS) return { route: { kind: 'admin', action: admin[1]! }, method: ADMIN_ACTIONS[admin[1]!]! };
+  return null;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function routeLabel(route: Route | null): string {
+  if (!route) return 'unknown';
+  return route.kind === 'server' || route.kind === 'admin' ? `${route.kind}_${route.action}` : `${route.kind}_${route.action}`;
+}
+
+export class InferenceServer {
+  readonly slots: ModelSlots;
+  readonly stats = new ServeStats();
+  readonly metrics = new ServeMetrics();
+  readonly http: Server;
+  private readonly maxBody: number;
+  private readonly log: PredictionLog | null;
+  private readonly logger: (line: string) => void;
+  private following: string | null;
+  /** The alias's digest when last resolved: the server swaps only when the alias moves. */
+  private lastSeenDigest: string | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private inFlight = 0;
+  private idle: Array<() => void> = [];
+  private closing = false;
+  private lastPollError = '';
+
+  constructor(private readonly options: ServerOptions) {
+    this.slots = new ModelSlots(options.initial);
+    this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.log = options.log ?? null;
+    this.logger = options.logger ?? (() => {});
+    this.following = options.follow;
+    if (options.follow && options.initial.identity.version > 0) this.lastSeenDigest = options.initial.identity.digest;
+    this.metrics.setServed(this.slots.stable, null);
+    this.http = createServer((req, res) => void this.handle(req, res));
+    this.http.requestTimeout = 30_000;
+    this.http.headersTimeout = 15_000;
+  }
+
+  get name(): string {
+    return this.options.source.name;
+  }
+
+  /** Starts listening; resolves with the bound port. */
+  async listen(port: number, host: string): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(port, host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    this.schedulePoll();
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  private schedulePoll(): void {
+    if (!this.following || this.options.pollSeconds <= 0 || this.closing) return;
+    this.pollTimer = setTimeout(() => {
+      void this.exclusive(() => this.checkAlias()).finally(() => this.schedulePoll());
+    }, this.options.pollSeconds * 1000);
+    this.pollTimer.unref();
+  }
+
+  /** Runs admin changes and alias checks one at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves the followed alias; when it has moved to another version, loads it and swaps. */
+  private async checkAlias(): Promise<void> {
+    const alias = this.following;
+    if (!alias) return;
+    try {
+      const version = await this.options.source.resolve(alias);
+      if (version.digest === this.lastSeenDigest) return;
+      if (version.digest !== this.slots.stable.identity.digest) {
+        await this.swapStable(version.digest, `${alias} moved to v${version.version}`);
+      }
+      this.lastSeenDigest = version.digest;
+      this.lastPollError = '';
+    } catch (error) {
+      const message = describeError(error);
+      if (message !== this.lastPollError)
+        this.logger(`following ${alias}: ${message}; still serving v${this.slots.stable.identity.version}`);
+      this.lastPollError = message;
+    }
+  }
+
+  /** Loads `ref` and makes it the stable model; a failed load leaves the served model in place (and throws). */
+  private async swapStable(ref: string, why: string): Promise<ServedModel> {
+    const model = await this.loadModel(ref);
+    const old = this.slots.stable.identity;
+    this.slots.swapStable(model);
+    this.metrics.setServed(this.slots.stable, this.slots.candidate);
+    this.logger(
+      `serving ${this.name} v${model.identity.version} (${model.identity.digest.slice(0, 19)}) instead of v${old.version}: ${why}`,
+    );
+    return model;
+  }
+
+  private async loadModel(ref: string): Promise<ServedModel> {
+    try {
+      const model = await this.options.source.load(ref);
+      this.metrics.load(true);
+      return model;
+    } catch (error) {
+      this.metrics.load(false);
+      this.logger(`loading ${this.name} ${ref} failed: ${describeError(error)}; still serving v${this.slots.stable.identity.version}`);
+      throw error;
+    }
+  }
+
+  /** Stops accepting, lets requests in flight finish (up to `graceMs`), flushes the log. */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeIdleConnections();
+    const drained = new Promise<void>((resolve) => (this.inFlight === 0 ? resolve() : this.idle.push(resolve)));
+    const timer = setTimeout(() => this.http.closeAllConnections(), graceMs);
+    await drained;
+    // Connections of the last requests turn idle once their answers are flushed.
+    const sweep = setInterval(() => this.http.closeIdleConnections(), 20);
+    this.http.closeIdleConnections();
+    await closed;
+    clearInterval(sweep);
+    clearTimeout(timer);
+    await this.exclusive(async () => undefined);
+    await this.log?.close();
+    this.slots.retireAll();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    this.inFlight++;
+    let label = 'unknown';
+    let version = 'none';
+    try {
+      const path = (req.url ?? '/').split('?', 1)[0]!;
+      const matched = matchRoute(path);
+      label = routeLabel(matched?.route ?? null);
+      if (matched?.route.kind === 'admin' && this.options.adminToken === null) throw new HttpError(404, `no route ${path}`);
+      if (!matched) throw new HttpError(404, `no route ${path}`);
+      if (req.method !== matched.method && !(matched.method === 'GET' && req.method === 'HEAD')) {
+        throw new HttpError(405, `${path} takes ${matched.method}, not ${req.method}`, { Allow: matched.method });
+      }
+      if (this.closing) res.setHeader('Connection', 'close');
+      const { route } = matched;
+      if (route.kind === 'tfs' || route.kind === 'oip') {
+        if (route.name !== this.name) throw new HttpError(404, `no model "${route.name}": this server serves "${this.name}"`);
+        if (route.action === 'predict' || route.action === 'infer') {
+          const routed = { version: 'none' };
+          try {
+            await this.predict(req, res, route.kind, route.version, started, routed);
+          } finally {
+            version = routed.version;
+          }
+          return;
+        }
+        const model = this.pick(route.version);
+        try {
+          version = String(model.identity.version);
+          if (route.kind === 'tfs') sendJson(res, 200, route.action === 'status' ? this.tfsStatus(route.version) : this.tfsMetadata(model));
+          else if (route.action === 'ready') sendJson(res, 200, { name: this.name, ready: true });
+          else sendJson(res, 200, this.oipMetadata(model, route.version));
+        } finally {
+          model.release();
+        }
+        return;
+      }
+      if (route.kind === 'server') {
+        if (route.action === 'live') sendJson(res, 200, { live: true });
+        else if (route.action === 'ready') sendJson(res, this.closing ? 503 : 200, { ready: !this.closing });
+        else if (route.action === 'metadata') sendJson(res, 200, { name: 'mlops-serve', version: API_VERSION, extensions: [] });
+        else {
+          const { contentType, body } = await this.metrics.text();
+          res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+          res.end(body);
+        }
+        return;
+      }
+      await this.handleAdmin(route.action, req, res);
+    } catch (error) {
+      this.sendError(res, error, label);
+    } finally {
+      if (!res.headersSent) this.sendError(res, new Error('no answer'), label);
+      this.metrics.request(label, res.statusCode, version);
+      this.inFlight--;
+      if (this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  private sendError(res: ServerResponse, error: unknown, label: string): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof HttpError) {
+      sendJson(res, error.status, { error: error.message }, error.headers);
+      if (error.headers.Connection === 'close') res.once('finish', () => res.req.socket?.destroySoon?.());
+      return;
+    }
+    this.logger(`${label}: ${describeError(error)}`);
+    sendJson(res, 500, { error: `internal error: ${describeError(error)}` });
+  }
+
+  /** The stable model, or the served model of `version`, acquired (404 if that version is not served). */
+  private pick(version: number | null): ServedModel {
+    if (version === null) {
+      const model = this.slots.stable;
+      model.acquire();
+      return model;
+    }
+    const model = this.slots.byVersion(version);
+    if (!model)
+      throw new HttpError(404, `version ${version} of "${this.name}" is not served (served: ${this.servedVersions().join(', ')})`);
+    return model;
+  }
+
+  private servedVersions(): string[] {
+    return this.slots.all().map((m) => String(m.identity.version));
+  }
+
+  /** A prediction request of either protocol; sets `routed.version` to the version that answers. */
+  private async predict(
+    req: IncomingMessage,
+    res: ServerResponse,
+    protocol: 'tfs' | 'oip',
+    version: number | null,
+    started: number,
+    routed: { version: string },
+  ): Promise<void> {
+    const body = parseJsonBody(await readBody(req, this.maxBody));
+    const decoded = protocol === 'tfs' ? decodeTfServing(body) : decodeOip(body);
+    let model: ServedModel;
+    if (version === null) model = this.slots.route();
+    else model = this.pick(version);
+    routed.version = String(model.identity.version);
+    let status = 500;
+    let predictions: Prediction[] | null = null;
+    try {
+      const x = encodeRequest(model, decoded, this.options.nullValues);
+      predictions = await model.predictEncoded(x, decoded.records.length);
+      const headers = { 'X-Model-Version': String(model.identity.version) };
+      if (protocol === 'tfs') sendJson(res, 200, tfsResponse(model, predictions, (decoded as { columnar: boolean }).columnar), headers);
+      else sendJson(res, 200, oipResponse(model, predictions, decoded as ReturnType<typeof decodeOip>), headers);
+      status = 200;
+      if (this.log) this.logPredictions(model, decoded, predictions);
+    } catch (error) {
+      status = error instanceof HttpError ? error.status : 500;
+      if (error instanceof HttpError) error.headers['X-Model-Version'] = String(model.identity.version);
+      throw error;
+    } finally {
+      model.release();
+      const seconds = (performance.now() - started) / 1000;
+      const label = String(model.identity.version);
+      this.stats.record(model.identity.version, model.task, status, seconds * 1000, status === 200 ? predictions : null);
+      this.metrics.prediction(label, status, seconds, decoded.records.length);
+    }
+  }
+
+  private logPredictions(model: ServedModel, decoded: DecodedRecords, predictions: Prediction[]): void {
+    const log = this.log!;
+    const time = new Date().toISOString();
+    const features = model.preprocess.features;
+    const has = Object.prototype.hasOwnProperty;
+    for (let i = 0; i < predictions.length; i++) {
+      if (!log.sampled()) continue;
+      const record = decoded.records[i]!;
+      const entry = Object.create(null) as Record<string, unknown>;
+      for (const f of features) if (has.call(record, f.name)) entry[f.name] = record[f.name];
+      entry._time = time;
+      entry._model = model.identity.name;
+      entry._version = model.identity.version;
+      const p = predictions[i]!;
+      entry._prediction = 'label' in p ? p.label : p.value;
+      log.write(entry);
+    }
+  }
+
+  private tfsStatus(version: number | null): object {
+    const models = version === null ? this.slots.all() : this.slots.all().filter((m) => m.identity.version === version);
+    return {
+      model_version_status: models.map((m) => ({
+        version: String(m.identity.version),
+        state: 'AVAILABLE',
+        status: { error_code: 'OK', error_message: '' },
+      })),
+    };
+  }
+
+  private tfsMetadata(model: ServedModel): object {
+    const pre = model.preprocess;
+    const inputs = Object.fromEntries(
+      pre.features.map((f) => [
+        f.name,
+        { dtype: f.kind === 'numeric' ? 'DT_DOUBLE' : 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: f.name },
+      ]),
+    );
+    const outputs =
+      model.task === 'classification'
+        ? {
+            label: { dtype: 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: 'label' },
+            probabilities: {
+              dtype: 'DT_DOUBLE',
+              tensor_shape: { dim: [{ size: '-1' }, { size: String(model.classes.length) }] },
+              name: 'probabilities',
+            },
+          }
+        : { prediction: { dtype: 'DT_DOUBLE', tensor_shape: { dim: [{ size: '-1' }] }, name: 'prediction' } };
+    return {
+      model_spec: { name: this.name, signature_name: '', version: String(model.identity.version) },
+      metadata: {
+        signature_def: {
+          signature_def: { serving_default: { inputs, outputs, method_name: 'tensorflow/serving/predict' } },
+        },
+      },
+      classes: model.task === 'classification' ? model.classes : undefined,
+    };
+  }
+
+  private oipMetadata(model: ServedModel, version: number | null): object {
+    const pre = model.preprocess;
+    return {
+      name: this.name,
+      versions: version === null ? this.servedVersions() : [String(version)],
+      platform: 'mlops_tfjs',
+      inputs: pre.features.map((f) => ({ name: f.name, datatype: f.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1] })),
+      outputs:
+        model.task === 'classification'
+          ? [
+              { name: 'label', datatype: 'BYTES', shape: [-1] },
+              { name: 'probabilities', datatype: 'FP64', shape: [-1, model.classes.length] },
+            ]
+          : [{ name: 'prediction', datatype: 'FP64', shape: [-1] }],
+      classes: model.task === 'classification' ? model.classes : undefined,
+    };
+  }
+
+  // ── admin ──────────────────────────────────────────────────────────────────
+
+  /**
+   * The admin API (Authorization: Bearer <token>; reload also takes a signed body).
+   * Every answer but errors is the status (as GET /admin/status).
+   */
+  private async handleAdmin(action: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = this.options.adminToken!;
+    const raw = req.method === 'POST' ? await readBody(req, 64 * 1024) : Buffer.alloc(0);
+    const signature = req.headers[SIGNATURE_HEADER];
+    const signed = action === 'reload' && typeof signature === 'string';
+    const authorised = signed ? signatureMatches(signature, raw, token) : bearerMatches(req.headers.authorization, token);
+    if (!authorised) {
+      throw new HttpError(
+        401,
+        signed ? 'the signature does not match the body' : 'the admin API needs Authorization: Bearer <admin token>',
+        {
+          'WWW-Authenticate': 'Bearer realm="mlops-admin"',
+        },
+      );
+    }
+    const body = parseJsonBody(raw, false);
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+      throw new HttpError(400, 'the body must be a JSON object');
+    const fields = (body ?? {}) as Record<string, unknown>;
+    switch (action) {
+      case 'status':
+        break;
+      case 'reset-stats':
+        this.stats.reset();
+        break;
+      case 'candidate': {
+        const ref = refField(fields, true)!;
+        const weight = fields.weight === undefined ? 0 : weightField(fields.weight);
+        await this.exclusive(async () => {
+          const model = await this.loadModel(ref).catch(loadFailed(ref));
+          this.slots.setCandidate(model, weight);
+          this.metrics.setServed(this.slots.stable, this.slots.candidate);
+          this.logger(`candidate ${this.name} v${model.identity.version} gets ${weight}% of requests`);
+        });
+        break;
+      }
+      case 'weight': {
+        const weight = weightField(fields.weight);
+        if (!this.slots.candidate) throw new HttpError(409, 'no candidate: POST /admin/candidate first');
+        this.slots.setWeight(weight);
+        this.logger(`candidate v${this.slots.candidate.identity.version} gets ${weight}% of requests`);
+        break;
+      }
+      case 'promote':
+        await this.exclusive(async () => {
+          const candidate = this.slots.candidate;
+          if (!candidate) throw new HttpError(409, 'no candidate to promote');
+          this.slots.promote();
+          this.metrics.setServed(this.slots.stable, null);
+          this.logger(`promoted v${candidate.identity.version}: it is the stable version`);
+        });
+        break;
+      case 'rollback':
+        await this.exclusive(async () => {
+          const candidate = this.slots.candidate;
+          this.slots.rollback();
+          this.metrics.setServed(this.slots.stable, null);
+          if (candidate) this.logger(`rolled back candidate v${candidate.identity.version}`);
+        });
+        break;
+      case 'reload': {
+        const ref = refField(fields, false);
+        await this.exclusive(async () => {
+          if (ref !== null) {
+            if (this.slots.stable.identity.digest !== (await this.digestOf(ref)))
+              await this.swapStable(ref, 'reload').catch(loadFailed(ref));
+            return;
+          }
+          if (!this.following) throw new HttpError(400, 'ref: which version? The server follows no alias, so reload needs a "ref"');
+          const version = await this.options.source.resolve(this.following).catch(loadFailed(this.following));
+          if (version.digest !== this.slots.stable.identity.digest)
+            await this.swapStable(version.digest, `reload: ${this.following} is v${version.version}`).catch(loadFailed(this.following));
+          this.lastSeenDigest = version.digest;
+        });
+        break;
+      }
+    }
+    sendJson(res, 200, this.status());
+  }
+
+  private async digestOf(ref: string): Promise<string> {
+    return (await this.options.source.resolve(ref).catch(loadFailed(ref))).digest;
+  }
+
+  /** What GET /admin/status answers. */
+  status(): object {
+    const view = (m: ServedModel | null) =>
+      m && { version: m.identity.version, digest: m.identity.digest, uri: m.identity.uri, loaded_at: m.loadedAt.toISOString() };
+    return {
+      model: this.name,
+      stable: view(this.slots.stable),
+      candidate: view(this.slots.candidate),
+      weight: this.slots.weight,
+      following: this.following,
+      poll_seconds: this.following ? this.options.pollSeconds : null,
+      stats_since: this.stats.since.toISOString(),
+      stats: this.stats.view(),
+    };
+  }
+}
+
+function refField(fields: Record<string, unknown>, required: boolean): string | null {
+  const ref = fields.ref;
+  if (ref === undefined || ref === null) {
+    if (required) throw new HttpError(400, 'ref: give the version to load: a number ("3"), an alias or a digest (sha256:...)');
+    return null;
+  }
+  if (typeof ref === 'number' && Number.isInteger(ref) && ref > 0) return String(ref);
+  if (typeof ref !== 'string' || ref.trim() === '' || ref.length > 200)
+    throw new HttpError(400, 'ref: expected a version number ("3"), an alias or a digest (sha256:...)');
+  return ref.trim();
+}
+
+function weightField(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)
+    throw new HttpError(
+      400,
+      `weight: expected a number from 0 to 100 (the candidate's percent of requests), got ${JSON.stringify(value) ?? 'nothing'}`,
+    );
+  return value;
+}
+
+/** A failed load as the admin API answers it: 422 with the reason (the served models are unchanged). */
+function loadFailed(ref: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(422, `cannot load ${ref}: ${describeError(error).split('\n')[0]}`);
+  };
+}
+
+/** TF Serving's answer: row format gives `predictions`, columnar format `outputs`. */
+export function tfsResponse(model: ServedModel, predictions: Prediction[], columnar: boolean): object {
+  if (model.task === 'regression') {
+    const values = predictions.map((p) => (p as { value: number }).value);
+    return columnar ? { outputs: values } : { predictions: values };
+  }
+  const rows = predictions as Array<{ label: string; probabilities: number[] }>;
+  if (columnar) return { outputs: { label: rows.map((p) => p.label), probabilities: rows.map((p) => p.probabilities) } };
+  return { predictions: rows.map((p) => ({ label: p.label, probabilities: p.probabilities })) };
+}
+
+/** The Open Inference Protocol's answer: `label` and `probabilities` tensors, or `prediction`. */
+export function oipResponse(
+  model: ServedModel,
+  predictions: Prediction[],
+  request: { id: string | undefined; outputs: string[] | null },
+): object {
+  const n = predictions.length;
+  const tensors =
+    model.task === 'regression'
+      ? [{ name: 'prediction', shape: [n], datatype: 'FP64', data: predictions.map((p) => (p as { value: number }).value) }]
+      : [
+          { name: 'label', shape: [n], datatype: 'BYTES', data: predictions.map((p) => (p as { label: string }).label) },
+          {
+            name: 'probabilities',
+            shape: [n, model.classes.length],
+            datatype: 'FP64',
+            data: predictions.flatMap((p) => (p as { probabilities: number[] }).probabilities),
+          },
+        ];
+  let outputs = tensors;
+  if (request.outputs) {
+    const unknown = request.outputs.filter((name) => !tensors.some((t) => t.name === name));
+    if (unknown.length > 0)
+      throw new HttpError(
+        400,
+        `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${tensors.map((t) => t.name).join(', ')})`,
+      );
+    outputs = tensors.filter((t) => request.outputs!.includes(t.name));
+  }
+  return {
+    model_name: model.identity.name,
+    model_version: String(model.identity.version),
+    id: request.id ?? randomUUID(),
+    outputs,
+  };
+}

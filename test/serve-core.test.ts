@@ -1,0 +1,402 @@
+/**
+ * The serving core without a process: records encode exactly as the same rows read
+ * from a file (no train/serve skew), request decoding names the field at fault, the
+ * canary split is exact, credentials compare as they should, and the prediction log
+ * keeps whole lines through rotation under load.
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readTable } from '../src/core/data/table.js';
+import { encodeFeatures, encodeRecords, fitPreprocessor } from '../src/core/train/preprocess.js';
+import type { Preprocessor } from '../src/core/train/preprocess.js';
+import { HttpError, decodeOip, decodeTfServing, encodeRequest } from '../src/core/serve/decode.js';
+import { ModelSlots } from '../src/core/serve/canary.js';
+import type { ServedModel } from '../src/core/serve/model.js';
+import { bearerMatches, signBody, signatureMatches } from '../src/core/serve/auth.js';
+import { PredictionLog } from '../src/core/serve/prediction-log.js';
+import { ServeStats } from '../src/core/serve/stats.js';
+import { makeTempDir, removeTempDirs } from './support/action-runner.js';
+
+afterAll(removeTempDirs);
+
+// Columns of every kind the table reader tells apart: numbers (with missing, NA, NaN,
+// infinities, exponents), text categories, booleans in several spellings, numbers used
+// as categories in a column that also holds text ("007" reads as 7), dates.
+const TRAIN_CSV = [
+  'y,num,cat,flag,code,day',
+  'a,1.5,red,true,007,2024-01-02',
+  'b,,blue,FALSE,12,2024-01-03',
+  'a,NA,red,True,x1,',
+  'b,1e3,green,false,7.0,2024-01-02',
+  'a,-2.25,,TRUE,12,2024-01-04',
+  'b,NaN,blue,,007,2024-01-02',
+  'a,inf,red,true,x1,2024-01-03',
+  'b,3,purple,false,12,2024-01-02',
+].join('\n');
+
+// Rows to encode: seen and unseen values, missing cells, numbers as text.
+const TEST_CSV = [
+  'y,num,cat,flag,code,day',
+  'a,2,red,TRUE,7,2024-01-02',
+  'b,,orange,False,0012,2024-01-09',
+  'a,-Infinity,NA,true,x2,',
+  'b,4.5e-1,green,,12.0,2024-01-03',
+  'a,nan,blue,FALSE,x1,2024-01-04',
+].join('\n');
+
+/** The cells of a CSV as records of strings (what a client sending text would send), empty cells left as "". */
+function textRecords(csv: string): Array<Record<string, string>> {
+  const [header, ...lines] = csv.split('\n');
+  const names = header!.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((cell, i) => [names[i]!, cell])));
+}
+
+/** The same cells as typed JSON: numbers as numbers, true/false as booleans, missing as null or left out. */
+function typedRecords(csv: string): Array<Record<string, unknown>> {
+  return textRecords(csv).map((record, r) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, cell] of Object.entries(record)) {
+      if (cell === '' || cell === 'NA') {
+        if (r % 2 === 0) out[name] = null; // and left out on odd rows
+        continue;
+      }
+      const n = Number(cell);
+      if (name === 'num' && /^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(cell)) out[name] = n;
+      else if (name === 'code' && /^\d+(\.\d+)?$/.test(cell)) out[name] = n;
+      else if (name === 'flag') out[name] = cell.toLowerCase() === 'true';
+      else out[name] = cell;
+    }
+    return out;
+  });
+}
+
+describe('encodeRecords: a record encodes as the same row read from a file', () => {
+  let pre: Preprocessor;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeTempDir('mlops-serve-encode-');
+    await writeFile(join(dir, 'train.csv'), TRAIN_CSV);
+    await writeFile(join(dir, 'test.csv'), TEST_CSV);
+    const train = await readTable([join(dir, 'train.csv')]);
+    pre = fitPreprocessor(
+      train,
+      Array.from({ length: train.rows }, (_, i) => i),
+      { target: 'y' },
+    );
+  });
+
+  test('the preprocessor has every kind of feature', () => {
+    const kinds = Object.fromEntries(pre.features.map((f) => [f.name, f.kind]));
+    expect(kinds).toEqual({ num: 'numeric', cat: 'categorical', flag: 'categorical', code: 'categorical', day: 'categorical' });
+    const code = pre.features.find((f) => f.name === 'code') as { categories: string[] };
+    expect(code.categories).toEqual(expect.arrayContaining(['7', '12', 'x1']));
+  });
+
+  for (const [file, csv] of [
+    ['train.csv', TRAIN_CSV],
+    ['test.csv', TEST_CSV],
+  ] as const) {
+    test(`${file}: text records and typed JSON records both encode exactly as encodeFeatures on the file`, async () => {
+      const table = await readTable([join(dir, file)]);
+      const rows = Array.from({ length: table.rows }, (_, i) => i);
+      const expected = Array.from(encodeFeatures(pre, table, rows));
+      const asText = encodeRecords(pre, textRecords(csv));
+      expect(asText.issues).toEqual([]);
+      expect(Array.from(asText.x)).toEqual(expected);
+      const typed = encodeRecords(pre, typedRecords(csv));
+      expect(typed.issues).toEqual([]);
+      expect(Array.from(typed.x)).toEqual(expected);
+    });
+  }
+
+  test('values no file could hold in the column are issues naming record and feature; they encode as missing', () => {
+    const { x, issues } = encodeRecords(pre, [{ num: { a: 1 } }, { num: true, cat: [1] }, { num: 'abc', code: {} }]);
+    expect(issues).toEqual([
+      { record: 0, feature: 'num', message: 'expected a number, got an object' },
+      { record: 1, feature: 'num', message: 'expected a number, got a boolean' },
+      { record: 2, feature: 'num', message: 'expected a number, got the text "abc"' },
+      { record: 1, feature: 'cat', message: 'expected a text or a number, got an array' },
+      { record: 2, feature: 'code', message: 'expected a text or a number, got an object' },
+    ]);
+    const missing = encodeRecords(pre, [{}, {}, {}]).x;
+    expect(Array.from(x)).toEqual(Array.from(missing));
+  });
+
+  test('null values follow the configured list, as in the table reader', () => {
+    const custom = encodeRecords(pre, [{ num: '-', cat: '-' }], { nullValues: ['-'] });
+    expect(custom.issues).toEqual([]);
+    expect(Array.from(custom.x)).toEqual(Array.from(encodeRecords(pre, [{}]).x));
+    expect(encodeRecords(pre, [{ num: '-' }]).issues).toHaveLength(1);
+  });
+});
+
+/** A stand-in for a served model: what decode and the canary look at. */
+function fakeModel(pre: Preprocessor, version: number): ServedModel & { wasDisposed: () => boolean } {
+  let inFlight = 0;
+  let retired = false;
+  let disposed = false;
+  return {
+    identity: { name: 'm', version, digest: `sha256:${version}`, uri: `local://m/${version}` },
+    preprocess: pre,
+    featureNames: new Set(pre.features.map((f) => f.name)),
+    task: 'classification',
+    classes: ['a', 'b'],
+    acquire: () => void inFlight++,
+    release: () => {
+      inFlight--;
+      if (retired && inFlight === 0) disposed = true;
+    },
+    retire: () => {
+      retired = true;
+      if (inFlight === 0) disposed = true;
+    },
+    wasDisposed: () => disposed,
+  } as unknown as ServedModel & { wasDisposed: () => boolean };
+}
+
+describe('request decoding', () => {
+  const pre = {
+    format: 'mlops-preprocess/v1',
+    features: [
+      { name: 'x', kind: 'numeric', mean: 10, std: 2 },
+      { name: 'c', kind: 'categorical', categories: ['u', 'v'] },
+    ],
+    target: { name: 'y', task: 'classification', classes: ['a', 'b'] },
+    width: 4,
+  } as Preprocessor;
+  const model = fakeModel(pre, 1);
+  const errorOf = (fn: () => unknown): HttpError => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HttpError);
+      return error as HttpError;
+    }
+    throw new Error('no error');
+  };
+
+  test('the three request shapes give the same records and the same encoding', () => {
+    const rows = decodeTfServing({
+      instances: [
+        { x: 12, c: 'v' },
+        { x: '8', c: null, y: 'a' },
+      ],
+    });
+    const columns = decodeTfServing({ inputs: { x: [12, '8'], c: ['v', null] } });
+    const tensors = decodeOip({
+      inputs: [
+        { name: 'x', shape: [2], datatype: 'FP32', data: [12, 8] },
+        { name: 'c', shape: [2, 1], datatype: 'BYTES', data: [['v'], [null]] },
+      ],
+    });
+    const expected = [1, 0, 1, 0, -1, 0, 0, 1];
+    for (const decoded of [rows, columns, tensors]) expect(Array.from(encodeRequest(model, decoded))).toEqual(expected);
+    expect(rows.columnar).toBe(false);
+    expect(columns.columnar).toBe(true);
+  });
+
+  test.each([
+    [{}, /needs "instances".*or "inputs"/],
+    [[1, 2], /must be a JSON object.*got an array/],
+    [{ instances: {} }, /^instances: expected an array of records, got an object/],
+    [{ instances: [] }, /^instances: the array is empty/],
+    [{ instances: [{ x: 1 }, 5] }, /^instances\[1\]: expected an object of feature name -> value, got a number/],
+    [{ instances: [{}], inputs: {} }, /not both/],
+    [{ inputs: { x: [1, 2], c: ['u'] } }, /^inputs\.c: 1 values where inputs\.x has 2/],
+    [{ inputs: { x: 3 } }, /^inputs\.x: expected an array of values, got a number/],
+  ])('TF Serving body %j is refused: %s', (body, message) => {
+    const error = errorOf(() => decodeTfServing(body));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(message);
+  });
+
+  test.each([
+    [{ inputs: 'x' }, /^inputs: expected an array of tensors, got a string/],
+    [{ inputs: [{ name: 'x', shape: [2], datatype: 'FP64', data: [1] }] }, /^inputs\[0\]\.data: 1 values where the shape \[2\] needs 2/],
+    [{ inputs: [{ name: 'x', shape: [1], datatype: 'FLOAT', data: [1] }] }, /^inputs\[0\]\.datatype: expected one of BOOL/],
+    [
+      { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }] },
+      /^inputs\[0\]\.shape: a feature column has one value per row/,
+    ],
+    [
+      { inputs: [{ name: 'x', shape: [1], datatype: 'INT64', data: [1.5] }] },
+      /^inputs\[0\]\.data\[0\] \(x\): INT64 holds whole numbers, got a number/,
+    ],
+    [
+      { inputs: [{ name: 'c', shape: [1], datatype: 'BYTES', data: [7] }] },
+      /^inputs\[0\]\.data\[0\] \(c\): BYTES holds texts, got a number/,
+    ],
+    [
+      {
+        inputs: [
+          { name: 'x', shape: [1], datatype: 'FP64', data: [1] },
+          { name: 'x', shape: [1], datatype: 'FP64', data: [1] },
+        ],
+      },
+      /^inputs\[1\]\.name: "x" is given twice/,
+    ],
+    [
+      {
+        inputs: [
+          { name: 'x', shape: [1], datatype: 'FP64', data: [1] },
+          { name: 'c', shape: [2], datatype: 'BYTES', data: ['u', 'v'] },
+        ],
+      },
+      /^inputs\[1\]\.shape: 2 rows where inputs\[0\] has 1/,
+    ],
+    [{ id: 5, inputs: [] }, /^id: expected a string, got a number/],
+  ])('OIP body %j is refused: %s', (body, message) => {
+    const error = errorOf(() => decodeOip(body));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(message);
+  });
+
+  test('values and names the model cannot take are reported with their path, unknown names with the feature list', () => {
+    const row = errorOf(() => encodeRequest(model, decodeTfServing({ instances: [{ x: 1 }, { x: 2 }, { x: 3 }, { x: {}, zz: 1 }] })));
+    expect(row.message).toBe(
+      `instances[3].zz: unknown feature "zz"; instances[3].x: expected a number, got an object (the model's features: x, c)`,
+    );
+    const columnar = errorOf(() => encodeRequest(model, decodeTfServing({ inputs: { x: [1, [2]] } })));
+    expect(columnar.message).toBe('inputs.x[1]: expected a number, got an array');
+    const oip = errorOf(() =>
+      encodeRequest(model, decodeOip({ inputs: [{ name: '__proto__', shape: [1], datatype: 'FP64', data: [1] }] })),
+    );
+    expect(oip.message).toMatch(/^inputs\[0\]\.name: unknown feature "__proto__"/);
+    const huge = errorOf(() => encodeRequest(model, decodeTfServing({ instances: [{ x: 1e308 }] })));
+    expect(huge.message).toBe('instances[0].x: 1e+308 is out of the range the model can take');
+    const many = errorOf(() => encodeRequest(model, decodeTfServing({ instances: Array.from({ length: 30 }, () => ({ x: [] })) })));
+    expect(many.message).toMatch(/instances\[9\]\.x: .*; and 20 more$/);
+  });
+});
+
+describe('canary routing', () => {
+  const pre = { features: [], target: { name: 'y', task: 'classification', classes: ['a', 'b'] }, width: 0 } as unknown as Preprocessor;
+
+  test.each([0, 1, 10, 25, 50, 99, 100])('weight %i sends exactly that share of every 100 requests to the candidate', (weight) => {
+    const slots = new ModelSlots(fakeModel(pre, 1));
+    slots.setCandidate(fakeModel(pre, 2), weight);
+    for (let round = 0; round < 3; round++) {
+      let candidate = 0;
+      for (let i = 0; i < 100; i++) {
+        const model = slots.route();
+        if (model.identity.version === 2) candidate++;
+        model.release();
+      }
+      expect(candidate).toBe(weight);
+    }
+  });
+
+  test('a model swapped out is disposed only after its last request; promote and rollback', () => {
+    const v1 = fakeModel(pre, 1);
+    const v2 = fakeModel(pre, 2);
+    const v3 = fakeModel(pre, 3);
+    const slots = new ModelSlots(v1);
+    const inFlight = slots.route();
+    expect(inFlight).toBe(v1);
+    slots.swapStable(v2);
+    expect(slots.route()).toBe(v2);
+    v2.release();
+    expect(v1.wasDisposed()).toBe(false);
+    inFlight.release();
+    expect(v1.wasDisposed()).toBe(true);
+    slots.setCandidate(v3, 100);
+    expect(slots.byVersion(3)).toBe(v3);
+    v3.release();
+    slots.promote();
+    expect(slots.stable).toBe(v3);
+    expect(slots.candidate).toBeNull();
+    expect(slots.weight).toBe(0);
+    expect(v2.wasDisposed()).toBe(true);
+    slots.setCandidate(v2, 50);
+    slots.rollback();
+    expect(slots.candidate).toBeNull();
+    expect(slots.route()).toBe(v3);
+  });
+
+  test('stats: percentiles, errors and a class histogram per version; reset', () => {
+    const stats = new ServeStats();
+    for (let i = 1; i <= 100; i++) stats.record(1, 'classification', 200, i, [{ label: i % 4 === 0 ? 'b' : 'a', probabilities: [] }]);
+    stats.record(2, 'regression', 500, 3, null);
+    stats.record(2, 'regression', 200, 1, [{ value: 2 }, { value: 4 }]);
+    const view = stats.view();
+    expect(view['1']!.latency_ms).toMatchObject({ p50: 50, p99: 99 });
+    expect(view['1']!.predictions).toEqual({ count: 100, classes: { a: 75, b: 25 } });
+    expect(view['2']).toMatchObject({ requests: 2, errors: 1, server_errors: 1, predictions: { count: 2, mean: 3 } });
+    stats.reset();
+    expect(stats.view()).toEqual({});
+  });
+});
+
+describe('admin credentials', () => {
+  test('bearer tokens match exactly', () => {
+    expect(bearerMatches('Bearer s3cret-token', 's3cret-token')).toBe(true);
+    expect(bearerMatches('bearer s3cret-token', 's3cret-token')).toBe(true);
+    for (const header of [undefined, '', 'Bearer', 'Bearer s3cret-toke', 'Bearer s3cret-token2', 'Basic s3cret-token', 's3cret-token'])
+      expect(bearerMatches(header, 's3cret-token')).toBe(false);
+  });
+
+  test('a signature is the HMAC-SHA256 of the exact body, as GitHub signs webhooks', () => {
+    const body = Buffer.from('{"ref":"3"}');
+    // The GitHub documentation's example: secret "It's a Secret to Everybody", payload "Hello, World!".
+    expect(signBody('Hello, World!', "It's a Secret to Everybody")).toBe(
+      'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
+    );
+    const signature = signBody(body, 'key');
+    expect(signatureMatches(signature, body, 'key')).toBe(true);
+    expect(signatureMatches(signature.toUpperCase().replace('SHA256=', 'sha256='), body, 'key')).toBe(true);
+    expect(signatureMatches(signature, Buffer.from('{"ref":"4"}'), 'key')).toBe(false);
+    expect(signatureMatches(signature, body, 'other')).toBe(false);
+    expect(signatureMatches(signature.slice(0, -2), body, 'key')).toBe(false);
+    expect(signatureMatches(undefined, body, 'key')).toBe(false);
+  });
+});
+
+describe('prediction log', () => {
+  test('every line of every file is a whole JSON object after many rotations under load; none is lost', async () => {
+    const dir = await makeTempDir('mlops-serve-log-');
+    const path = join(dir, 'predictions.jsonl');
+    const log = await PredictionLog.open({ path, maxBytes: 65536, keep: 100 });
+    const total = 20_000;
+    for (let i = 0; i < total; i++) {
+      // Uneven line lengths, and text that needs escaping.
+      log.write({ i, text: 'x'.repeat(i % 97), quote: 'a "b"\n', _prediction: i % 3 });
+      if (i % 1000 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await log.close();
+    const files = (await readdir(dir)).filter((f) => f.startsWith('predictions.jsonl'));
+    expect(files.length).toBeGreaterThan(20);
+    const seen = new Set<number>();
+    for (const file of files) {
+      const text = await readFile(join(dir, file), 'utf8');
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(65536);
+      expect(text.endsWith('\n')).toBe(true);
+      for (const line of text.slice(0, -1).split('\n')) {
+        const entry = JSON.parse(line) as { i: number; quote: string };
+        expect(entry.quote).toBe('a "b"\n');
+        seen.add(entry.i);
+      }
+    }
+    expect(seen.size).toBe(total);
+    expect(log.dropped).toBe(0);
+  });
+
+  test('keeps at most `keep` rotated files, the newest as .1; samples', async () => {
+    const dir = await makeTempDir('mlops-serve-log-');
+    const path = join(dir, 'p.jsonl');
+    const log = await PredictionLog.open({ path, maxBytes: 100, keep: 2 });
+    for (let i = 0; i < 50; i++) {
+      log.write({ i, pad: '0123456789' });
+      await log.flush();
+    }
+    await log.close();
+    expect((await readdir(dir)).sort()).toEqual(['p.jsonl', 'p.jsonl.1', 'p.jsonl.2']);
+    const last = (name: string) => readFile(join(dir, name), 'utf8').then((t) => JSON.parse(t.trim().split('\n').at(-1)!).i as number);
+    expect(await last('p.jsonl')).toBe(49);
+    expect(await last('p.jsonl.1')).toBeLessThan(await last('p.jsonl'));
+    expect(await last('p.jsonl.2')).toBeLessThan(await last('p.jsonl.1'));
+    let n = 0;
+    const sampled = await PredictionLog.open({ path: join(dir, 's.jsonl'), sample: 0.25, random: () => (n++ % 4) / 4 });
+    expect(Array.from({ length: 100 }, () => sampled.sampled()).filter(Boolean)).toHaveLength(25);
+    await sampled.close();
+  });
+});
