@@ -12,9 +12,14 @@ import { GitHubEmulator } from './support/github-emulator.js';
 const EXAMPLE = join(ROOT, 'examples', 'penguins');
 afterAll(removeTempDirs);
 
+/** The example project without its drift: settings (each test says what it compares). */
 async function project(): Promise<string> {
   const dir = await makeTempDir('mlops-drift-');
   await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
+  const start = config.search(/^drift:/m);
+  expect(start).toBeGreaterThan(0);
+  await writeFile(join(dir, 'mlops.yaml'), config.slice(0, start));
   return dir;
 }
 
@@ -23,7 +28,7 @@ describe('drift-check (dist/drift-check/index.js)', () => {
     const dir = await project();
     const result = await runAction(BUNDLES.driftCheck, {
       cwd: dir,
-      inputs: { config: 'mlops.yaml', current: 'data/penguins-production.csv' },
+      inputs: { config: 'mlops.yaml', reference: 'data/penguins.csv', current: 'data/penguins-production.csv' },
     });
     expect(result.code).toBe(0);
     expect(result.outputs.drifted).toBe('true');
@@ -52,7 +57,7 @@ describe('drift-check (dist/drift-check/index.js)', () => {
     const dir = await project();
     const result = await runAction(BUNDLES.driftCheck, {
       cwd: dir,
-      inputs: { config: 'mlops.yaml', current: 'data/penguins-production-ok.csv', 'fail-on-drift': 'true' },
+      inputs: { config: 'mlops.yaml', reference: 'data/penguins.csv', current: 'data/penguins-production-ok.csv', 'fail-on-drift': 'true' },
     });
     expect(result.code).toBe(0);
     expect(result.outputs.drifted).toBe('false');
@@ -64,7 +69,13 @@ describe('drift-check (dist/drift-check/index.js)', () => {
     const dir = await project();
     const result = await runAction(BUNDLES.driftCheck, {
       cwd: dir,
-      inputs: { config: 'mlops.yaml', current: 'data/penguins-production.csv', 'fail-on-drift': 'true', 'output-dir': 'out' },
+      inputs: {
+        config: 'mlops.yaml',
+        reference: 'data/penguins.csv',
+        current: 'data/penguins-production.csv',
+        'fail-on-drift': 'true',
+        'output-dir': 'out',
+      },
     });
     expect(result.code).not.toBe(0);
     expect(result.annotations.some((a) => a.command === 'error' && /Dataset drift/.test(a.message))).toBe(true);
@@ -114,7 +125,10 @@ describe('drift-check (dist/drift-check/index.js)', () => {
       'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\nAdelie,Biscoe,1,2,3,4,male\nAdelie,Biscoe\n',
     );
     await writeFile(join(dir, 'empty.csv'), 'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\n');
-    const result = await runAction(BUNDLES.driftCheck, { cwd: dir, inputs: { config: 'mlops.yaml', ...inputs } });
+    const result = await runAction(BUNDLES.driftCheck, {
+      cwd: dir,
+      inputs: { config: 'mlops.yaml', reference: 'data/penguins.csv', ...inputs },
+    });
     expect(result.code).not.toBe(0);
     const errors = result.annotations.filter((a) => a.command === 'error').map((a) => a.message);
     expect(errors.join('\n')).toMatch(message);
@@ -127,7 +141,7 @@ describe('drift-check (dist/drift-check/index.js)', () => {
     await writeFile(join(dir, 'mlops.yaml'), `${config}\ndrift:\n  columns:\n    island:\n      method: kolmogorov\n`);
     const result = await runAction(BUNDLES.driftCheck, {
       cwd: dir,
-      inputs: { config: 'mlops.yaml', current: 'data/penguins-production.csv' },
+      inputs: { config: 'mlops.yaml', reference: 'data/penguins.csv', current: 'data/penguins-production.csv' },
     });
     expect(result.code).not.toBe(0);
     expect(result.annotations.map((a) => a.message).join('\n')).toMatch(/drift\.columns\.island\.method/);
@@ -150,6 +164,7 @@ describe('drift-check on GitHub (emulated API)', () => {
     const env = { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: 'write-token' };
     const drifted = {
       config: 'mlops.yaml',
+      reference: 'data/penguins.csv',
       current: 'data/penguins-production.csv',
       'retrain-workflow': 'retrain.yml',
       'retrain-ref': 'main',
@@ -191,7 +206,7 @@ describe('drift-check on GitHub (emulated API)', () => {
     const dir = await project();
     const result = await runAction(BUNDLES.driftCheck, {
       cwd: dir,
-      inputs: { config: 'mlops.yaml', current: 'data/penguins-production.csv' },
+      inputs: { config: 'mlops.yaml', reference: 'data/penguins.csv', current: 'data/penguins-production.csv' },
       env: { GITHUB_API_URL: emulator.url, GITHUB_TOKEN: 'read-token' },
     });
     expect(result.code).toBe(0);

@@ -588,15 +588,15 @@ describe('validate-data action (dist/validate-data/index.js)', () => {
       expect(run.outputs).toMatchObject({ valid: 'false', errors: '2', report: join('reports', 'report.md') });
     });
 
-    test('step: deploy (not built yet) fails with a clear message', async () => {
+    test('step: an unknown step fails with a clear message naming the steps', async () => {
       const dir = await project();
-      const run = await runAction(BUNDLES.main, { inputs: { step: 'deploy' }, cwd: dir });
+      const run = await runAction(BUNDLES.main, { inputs: { step: 'serve' }, cwd: dir });
       expect(run.code).toBe(1);
       expect(hasStackTrace(run.stdout + run.stderr)).toBe(false);
       const failures = run.annotations.filter((a) => a.command === 'error');
       expect(failures).toHaveLength(1);
-      expect(failures[0]!.message).toContain('"deploy"');
-      expect(failures[0]!.message).toContain('validate-data, train, evaluate, register');
+      expect(failures[0]!.message).toContain('"serve"');
+      expect(failures[0]!.message).toContain('validate-data, train, evaluate, register, deploy, drift-check');
       expect(run.outputs).toEqual({});
     });
 

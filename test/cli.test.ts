@@ -66,7 +66,19 @@ describe('mlops CLI (dist/cli/index.js)', () => {
   test('--help lists the commands', async () => {
     const run = await runCli(['--help']);
     expect(run.code).toBe(0);
-    for (const command of ['validate-data', 'infer-schema', 'merge-profiles', 'run'])
+    for (const command of [
+      'validate-data',
+      'infer-schema',
+      'merge-profiles',
+      'train',
+      'evaluate',
+      'register',
+      'deploy',
+      'drift-check',
+      'serve',
+      'predict',
+      'run',
+    ])
       expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
@@ -232,7 +244,7 @@ describe('mlops CLI (dist/cli/index.js)', () => {
     });
   });
 
-  test('run --config examples/penguins/mlops.yaml runs validate-data, train and evaluate, and prints their reports', async () => {
+  test('run --config examples/penguins/mlops.yaml runs the whole loop, and prints every report', async () => {
     const dir = await makeTempDir();
     await cp(EXAMPLE, join(dir, 'examples', 'penguins'), { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
     const run = await runCli(['run', '--config', 'examples/penguins/mlops.yaml'], { cwd: dir });
@@ -247,6 +259,15 @@ describe('mlops CLI (dist/cli/index.js)', () => {
     const evaluation = await readFile(join(out, 'evaluate', 'report.md'), 'utf8');
     expect(run.stdout).toContain(evaluation.trim());
     expect(run.stderr).toMatch(/blessed: true/);
+    // register, deploy to staging, and the drift check of the example's production-like data against the staging model.
+    expect(run.stdout).toContain('## Registered: penguins version 1');
+    expect(run.stdout).toContain('## Deployed: penguins v1 to staging');
+    expect(run.stderr).toMatch(/━━ drift-check/);
+    expect(run.stderr).toMatch(/drifted: true/);
+    const drift = JSON.parse(await readFile(join(out, 'drift-check', 'drift.json'), 'utf8')) as { reference: unknown };
+    expect(drift.reference).toMatchObject({ source: 'profile', description: 'profile of penguins version 1 (staging)', rows: 276 });
+    // Paths in the stored profile are relative to the project, never the training machine's.
+    expect(JSON.stringify(drift.reference)).not.toContain(dir);
   });
 
   test('run stops at the first failing step', async () => {

@@ -7,5 +7,5 @@ if (STEPS.includes(step)) {
   // The step bundles sit beside this one (dist/<step>/index.js) and run when loaded.
   await import(/* webpackIgnore: true */ new URL(`../${step}/index.js`, import.meta.url).href);
 } else {
-  core.setFailed(`input step: "${step}" is not a step that works yet; choose one of: ${STEPS.join(', ')}`);
+  core.setFailed(`input step: "${step}" is not a step; choose one of: ${STEPS.join(', ')}`);
 }

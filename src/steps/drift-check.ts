@@ -148,7 +148,9 @@ async function sideOf(
     return { side: sideFromProfile(profile), description: `profile ${profiles.map(shown).join(', ')}` };
   }
   const files = await expandPaths(entries);
-  const side = await readSide(files, { format, nullValues, ignore: new Set(LOG_COLUMNS), only });
+  const read = await readSide(files, { format, nullValues, ignore: new Set(LOG_COLUMNS), only });
+  // Reports name files as the project does (relative to the working directory), never by this machine's paths.
+  const side = { ...read, files: read.files.map(shown) };
   if (side.rows === 0)
     throw new UserError(`${what}: no data rows in ${files.map(shown).join(', ')}`, 'Check that the files hold rows below the header.');
   return {

@@ -349,7 +349,12 @@ async function writeTrainingProfile(
     format: (loaded.config.data.format ?? 'auto') as DataFormat | 'auto',
     nullValues: loaded.config.data.null_values,
   });
-  const profile = predictions ? { ...scan.profile, columns: [...scan.profile.columns, predictions] } : scan.profile;
+  // Paths as the project names them (relative to the working directory), never the training machine's own.
+  const profile = {
+    ...scan.profile,
+    files: files.map(shown),
+    columns: predictions ? [...scan.profile.columns, predictions] : scan.profile.columns,
+  };
   await writeFile(join(modelDir, PROFILE_FILE), `${JSON.stringify(profile)}\n`);
   io.info(`Training data profile (${scan.rows} rows, ${profile.columns.length} columns) saved with the model for drift checks.`);
 }
