@@ -14,17 +14,20 @@ __webpack_require__.d(__webpack_exports__, {
   GitHubRunCache: () => (/* binding */ GitHubRunCache)
 });
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 91 modules
 var cache = __webpack_require__(50612);
 // EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 86 modules
 var artifact = __webpack_require__(37296);
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __webpack_require__(33029);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(74296);
 ;// CONCATENATED MODULE: ./src/adapters/local/storage.ts
+
 
 
 
@@ -54,7 +57,7 @@ class LocalRunCache {
         const entry = join(this.root, safeKey(key));
         try {
             await stat(entry);
-            return; // immutable: the first save wins
+            return false; // immutable: the first save wins
         }
         catch {
             // not there yet
@@ -65,9 +68,11 @@ class LocalRunCache {
         await cp(dir, staging, { recursive: true });
         try {
             await rename(staging, entry);
+            return true;
         }
         catch {
             await rm(staging, { recursive: true, force: true }); // another process saved it first
+            return false;
         }
     }
 }
@@ -87,6 +92,17 @@ class LocalArtifactStore {
         await cp(dir, target, { recursive: true });
         return { location: target };
     }
+    async download(name, dir) {
+        const source = join(this.root, artifactName(name));
+        try {
+            await stat(source);
+        }
+        catch {
+            throw new UserError(`no artifact "${artifactName(name)}" in ${this.root}`, 'Upload it first (or give the model directory itself).');
+        }
+        await rm(dir, { recursive: true, force: true });
+        await cp(source, dir, { recursive: true });
+    }
 }
 function safeKey(key) {
     return key.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -102,6 +118,8 @@ async function listFiles(dir) {
 
 
 
+
+
 /** GitHub's Actions cache. Save and restore pass the same single path (the cache version hashes the paths). */
 class GitHubRunCache {
     description = 'GitHub Actions cache';
@@ -110,12 +128,14 @@ class GitHubRunCache {
     }
     async save(key, dir) {
         try {
-            await cache/* saveCache */.Io([dir], key);
+            // The cache service answers -1 (after logging a warning) when the entry exists or the upload failed.
+            return (await cache/* saveCache */.Io([dir], key)) !== -1;
         }
         catch (error) {
             // An entry for this key already exists (entries are immutable): nothing to do.
             if (error.name !== cache/* ReserveCacheError */.Zh.name)
                 throw error;
+            return false;
         }
     }
 }
@@ -127,6 +147,20 @@ class GitHubArtifactStore {
         const { id } = await this.client.uploadArtifact((0,storage/* artifactName */.C)(name), files, dir);
         const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
         return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
+    }
+    async download(name, dir) {
+        let id;
+        try {
+            id = (await this.client.getArtifact((0,storage/* artifactName */.C)(name))).artifact.id;
+        }
+        catch (error) {
+            if (error.name !== 'ArtifactNotFoundError')
+                throw error;
+            throw new errors/* UserError */.y(`no artifact "${(0,storage/* artifactName */.C)(name)}" in this workflow run`, 'The job that uploads it must run first (list it under `needs:`), and the names must match, matrix suffix included.');
+        }
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+        await (0,promises_.mkdir)(dir, { recursive: true });
+        await this.client.downloadArtifact(id, { path: dir });
     }
 }
 

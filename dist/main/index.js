@@ -28377,14 +28377,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
 // The root action: runs the step named by the `step` input, by loading that step's own bundle.
 
-const STEPS = ['validate-data', 'train', 'evaluate', 'register'];
+const STEPS = ['validate-data', 'train', 'evaluate', 'register', 'deploy', 'drift-check'];
 const step = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4('step');
 if (STEPS.includes(step)) {
     // The step bundles sit beside this one (dist/<step>/index.js) and run when loaded.
     await import(/* webpackIgnore: true */ new URL(`../${step}/index.js`, import.meta.url).href);
 }
 else {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`input step: "${step}" is not a step that works yet; choose one of: ${STEPS.join(', ')}`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`input step: "${step}" is not a step; choose one of: ${STEPS.join(', ')}`);
 }
 
 __webpack_async_result__();

@@ -10,10 +10,15 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   GitHubArtifactStore: () => (/* binding */ GitHubArtifactStore),
 /* harmony export */   GitHubRunCache: () => (/* binding */ GitHubRunCache)
 /* harmony export */ });
-/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(50612);
-/* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(67458);
-/* harmony import */ var _ports_storage_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(33029);
-/* harmony import */ var _local_storage_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(60629);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _actions_cache__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(50612);
+/* harmony import */ var _actions_artifact__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(67458);
+/* harmony import */ var _ports_storage_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(33029);
+/* harmony import */ var _local_storage_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(60629);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
+
+
 
 
 
@@ -22,27 +27,43 @@ __webpack_require__.r(__webpack_exports__);
 class GitHubRunCache {
     description = 'GitHub Actions cache';
     async restore(key, dir) {
-        return (await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .restoreCache */ .P3([dir], key)) === key;
+        return (await _actions_cache__WEBPACK_IMPORTED_MODULE_1__/* .restoreCache */ .P3([dir], key)) === key;
     }
     async save(key, dir) {
         try {
-            await _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .saveCache */ .Io([dir], key);
+            // The cache service answers -1 (after logging a warning) when the entry exists or the upload failed.
+            return (await _actions_cache__WEBPACK_IMPORTED_MODULE_1__/* .saveCache */ .Io([dir], key)) !== -1;
         }
         catch (error) {
             // An entry for this key already exists (entries are immutable): nothing to do.
-            if (error.name !== _actions_cache__WEBPACK_IMPORTED_MODULE_0__/* .ReserveCacheError */ .Zh.name)
+            if (error.name !== _actions_cache__WEBPACK_IMPORTED_MODULE_1__/* .ReserveCacheError */ .Zh.name)
                 throw error;
+            return false;
         }
     }
 }
 class GitHubArtifactStore {
     description = 'workflow artifacts';
-    client = new _actions_artifact__WEBPACK_IMPORTED_MODULE_1__/* .DefaultArtifactClient */ .t9();
+    client = new _actions_artifact__WEBPACK_IMPORTED_MODULE_2__/* .DefaultArtifactClient */ .t9();
     async upload(name, dir) {
-        const files = await (0,_local_storage_js__WEBPACK_IMPORTED_MODULE_2__/* .listFiles */ .CS)(dir);
-        const { id } = await this.client.uploadArtifact((0,_ports_storage_js__WEBPACK_IMPORTED_MODULE_3__/* .artifactName */ .C)(name), files, dir);
+        const files = await (0,_local_storage_js__WEBPACK_IMPORTED_MODULE_3__/* .listFiles */ .CS)(dir);
+        const { id } = await this.client.uploadArtifact((0,_ports_storage_js__WEBPACK_IMPORTED_MODULE_5__/* .artifactName */ .C)(name), files, dir);
         const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
         return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
+    }
+    async download(name, dir) {
+        let id;
+        try {
+            id = (await this.client.getArtifact((0,_ports_storage_js__WEBPACK_IMPORTED_MODULE_5__/* .artifactName */ .C)(name))).artifact.id;
+        }
+        catch (error) {
+            if (error.name !== 'ArtifactNotFoundError')
+                throw error;
+            throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`no artifact "${(0,_ports_storage_js__WEBPACK_IMPORTED_MODULE_5__/* .artifactName */ .C)(name)}" in this workflow run`, 'The job that uploads it must run first (list it under `needs:`), and the names must match, matrix suffix included.');
+        }
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)(dir, { recursive: true, force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)(dir, { recursive: true });
+        await this.client.downloadArtifact(id, { path: dir });
     }
 }
 
