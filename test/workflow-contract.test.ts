@@ -59,11 +59,13 @@ const stepOf = (job: JobResult | undefined, uses: string) => {
 
 describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => {
   let result: WorkflowResult;
+  let workspace: string;
   beforeAll(async () => {
     emulator.addIssue(REPO, 21, { head: { sha: HEAD, repo: 'octo/ml', ref: 'feature' } });
+    workspace = await project();
     result = await runWorkflow({
       workflow: join(ROOT, 'workflows', 'pull-request.yml'),
-      workspace: await project(),
+      workspace,
       eventName: 'pull_request',
       ref: 'refs/pull/21/merge',
       sha: HEAD,
@@ -122,6 +124,40 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
     const checkout = result.jobs['mlops / train']!.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
     expect(checkout).toMatchObject({ kind: 'third-party', status: 'skipped' });
   });
+
+  test('the fork-safe reporter (workflows/pr-report.yml calling mlops-report.yml) posts the saved comment in place', async () => {
+    // actions/download-artifact is third-party and skipped: the folder it would fill is laid out as it lays it out.
+    const reporter = await makeTempDir('mlops-reporter-');
+    await cp(join(workspace, '.mlops', 'evaluate'), join(reporter, 'mlops-report', 'mlops-evaluation-1'), { recursive: true });
+    const before = emulator.commentsOn(REPO, 21)[0]!;
+    const report = await runWorkflow({
+      workflow: join(ROOT, 'workflows', 'pr-report.yml'),
+      workspace: reporter,
+      eventName: 'workflow_run',
+      ref: 'refs/heads/main',
+      sha: 'b'.repeat(40),
+      runId: 5009,
+      event: {
+        action: 'completed',
+        workflow_run: { id: 5001, head_sha: HEAD, event: 'pull_request', conclusion: 'success', pull_requests: [] },
+        repository: { full_name: 'octo/ml', name: 'ml', owner: { login: 'octo' } },
+      },
+      apiUrl: emulator.url,
+      results,
+    });
+    if (report.conclusion !== 'success') throw new Error(explain(report));
+    const job = report.jobs['report / comment']!;
+    expect(job.steps.map((s) => [s.kind, s.status])).toEqual([
+      ['third-party', 'skipped'],
+      ['run', 'success'],
+      ['action', 'success'],
+    ]);
+    const comments = emulator.commentsOn(REPO, 21);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.id).toBe(before.id);
+    expect(stepOf(job, 'actions/evaluate').outputs['comment-url']).toContain(`issuecomment-${before.id}`);
+    emulator.assertClean();
+  }, 120_000);
 });
 
 describe('main: workflows/main.yml calling mlops-cd.yml', () => {
@@ -208,6 +244,8 @@ describe('schedule: mlops-ct.yml', () => {
     const issues = emulator.issuesOf(REPO).filter((i) => i.labels.includes('drift'));
     expect(issues).toHaveLength(1);
     expect(issues[0]!.state).toBe('open');
+    // The reports, HTML included, are an artifact of the run.
+    expect(results.artifacts('5101').map((a) => a.name)).toContain('drift-penguins');
     emulator.assertClean();
   }, 300_000);
 

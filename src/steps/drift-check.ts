@@ -26,6 +26,7 @@ import { GitHubApiError } from '../ports/github.js';
 import type { GitHubPort, RepoRef } from '../ports/github.js';
 import { NAME_PATTERN } from '../ports/registry.js';
 import type { StepIO } from '../ports/step-io.js';
+import { actionsRuntimeAvailable } from '../ports/storage.js';
 import { registryFor } from './register.js';
 import { choiceInput, InputError, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
@@ -61,6 +62,9 @@ export const driftCheck: StepSpec = {
         'Dataset drift when at least this share of the compared feature columns drifted (0 to 1). Default: drift.drift_share, else 0.5.',
     },
     'output-dir': { description: 'Where report.md, report.html and drift.json go. Default: .mlops/drift-check beside mlops.yaml.' },
+    'artifact-name': {
+      description: 'On GitHub: the name of the artifact the reports (the HTML one included) are uploaded as. Default: drift-<model name>.',
+    },
     'fail-on-drift': {
       description: 'true to fail the step when dataset drift is found. Default: drift.fail_on_drift, else false.',
       choices: ['true', 'false'],
@@ -272,6 +276,16 @@ export async function runDriftCheck(io: StepIO): Promise<DriftCheckResult> {
       );
   }
   io.info(`Reports: ${shown(paths.markdown)}, ${shown(paths.json)}, ${shown(paths.html)}`);
+  if (io.onGitHub && actionsRuntimeAvailable()) {
+    const name = io.getInput('artifact-name') || `drift-${subject}`;
+    try {
+      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
+      const { location } = await store.upload(name, outputDir);
+      io.info(`Uploaded the reports as artifact "${name}": ${location}`);
+    } catch (error) {
+      io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
+    }
+  }
 
   const issueNumber = await publishToGitHub(io, report, markdown, settings.issue_labels, settings.retrain_workflow);
 
