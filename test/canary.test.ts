@@ -46,6 +46,20 @@ describe('judgeCanary', () => {
   });
 });
 
+describe('prediction distribution', () => {
+  test('a candidate predicting other classes than the stable version on the same traffic fails; a similar mix passes', () => {
+    const base = { requests: 100, errors: 0, p50: 1, p99: 2 };
+    const stable = { ...base, requests: 900, classes: { Adelie: 400, Chinstrap: 180, Gentoo: 320 } };
+    const similar = judgeCanary({ ...base, classes: { Adelie: 45, Chinstrap: 19, Gentoo: 36 } }, stable, limits);
+    expect(similar.promote).toBe(true);
+    expect(similar.checks.at(-1)!.name).toBe('predictions vs stable');
+    const skewed = judgeCanary({ ...base, classes: { Adelie: 100 } }, stable, limits);
+    expect(skewed.promote).toBe(false);
+    // JS distance, base 2, of the shares 400:180:320 and 100:0:0: sqrt(0.35687) = 0.5974 (computed independently in Python).
+    expect(skewed.reasons).toEqual([expect.stringMatching(/^predictions vs stable: Jensen-Shannon distance 0\.597 between/)]);
+  });
+});
+
 test('webhook signatures are HMAC-SHA256 of the body, as GitHub signs its webhooks', () => {
   // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!".
   expect(signBody("It's a Secret to Everybody", 'Hello, World!')).toBe(

@@ -1,3 +1,5 @@
+import { jensenShannon } from '../drift/stats.js';
+
 /**
  * Canary analysis as Argo Rollouts, Flagger and SageMaker guardrails do it: after a
  * share of traffic has gone to the candidate for the bake time, compare its error
@@ -11,6 +13,8 @@ export interface VersionStats {
   /** Latency in milliseconds. */
   p50: number | null;
   p99: number | null;
+  /** Predicted classes and how often (classification), when the server reports them. */
+  classes?: Record<string, number>;
 }
 
 export interface CanaryLimits {
@@ -24,6 +28,12 @@ export interface CanaryLimits {
   maxP99Ms: number | null;
   /** The candidate's p99 may be at most this times the stable version's (with stable traffic to compare). */
   maxP99Ratio: number;
+  /**
+   * Largest Jensen-Shannon distance (base 2, 0 to 1) between the candidate's and the stable
+   * version's predicted classes on the same traffic: a model that suddenly predicts other
+   * classes is suspect even when it answers fast and without errors.
+   */
+  maxPredictionShift: number;
 }
 
 export const DEFAULT_CANARY_LIMITS: CanaryLimits = {
@@ -32,6 +42,7 @@ export const DEFAULT_CANARY_LIMITS: CanaryLimits = {
   maxErrorRateIncrease: 0.005,
   maxP99Ms: null,
   maxP99Ratio: 2,
+  maxPredictionShift: 0.2,
 };
 
 export interface CanaryCheck {
@@ -85,6 +96,17 @@ export function judgeCanary(candidate: VersionStats, stable: VersionStats | null
       name: 'p99 latency vs stable',
       passed: candidate.p99 <= stable.p99 * limits.maxP99Ratio,
       detail: `candidate p99 ${ms(candidate.p99)} vs stable ${ms(stable.p99)}: may be at most ${limits.maxP99Ratio}x`,
+    });
+  }
+  const classes = [...new Set([...Object.keys(candidate.classes ?? {}), ...Object.keys(stable?.classes ?? {})])].sort();
+  const counted = (c: Record<string, number> | undefined) => classes.map((k) => c?.[k] ?? 0);
+  const total = (c: Record<string, number> | undefined) => Object.values(c ?? {}).reduce((a, b) => a + b, 0);
+  if (stable && total(candidate.classes) > 0 && total(stable.classes) > 0) {
+    const shift = jensenShannon(counted(stable.classes), counted(candidate.classes)).statistic;
+    checks.push({
+      name: 'predictions vs stable',
+      passed: shift <= limits.maxPredictionShift,
+      detail: `Jensen-Shannon distance ${shift.toFixed(3)} between the classes the candidate and the stable version predicted, limit ${limits.maxPredictionShift}`,
     });
   }
   const failed = checks.filter((c) => !c.passed);
