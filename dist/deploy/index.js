@@ -31155,7 +31155,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93637);
 /* harmony import */ var _adapters_github_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94012);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(81379);
-/* harmony import */ var _steps_deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(76669);
+/* harmony import */ var _steps_deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28024);
 
 
 
@@ -34650,7 +34650,7 @@ self.__dirname ??= (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(self.__fil
 
 /***/ }),
 
-/***/ 76669:
+/***/ 28024:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -34769,19 +34769,583 @@ function asList(value) {
     return Array.isArray(value) ? value : [value];
 }
 
-;// CONCATENATED MODULE: ./src/core/deploy/canary.ts
+;// CONCATENATED MODULE: ./src/core/drift/special.ts
 /**
- * Canary analysis as Argo Rollouts, Flagger and SageMaker guardrails do it: after a
- * share of traffic has gone to the candidate for the bake time, compare its error
- * rate and latency with limits (absolute, and relative to the stable version), and
- * promote or roll back. One pure function returns every reason it failed.
+ * Special functions behind the drift tests' p-values: log-gamma, the regularized
+ * incomplete gamma functions (chi-square and normal tails), and the distributions of
+ * the Kolmogorov-Smirnov statistic. Written out here (no dependency), each to about
+ * 1e-14 relative accuracy where it matters for p-values >= 1e-300.
  */
+const LANCZOS_G = 7;
+const LANCZOS = (/* unused pure expression or super */ null && ([
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+]));
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+/** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error about 1e-15). */
+function logGamma(x) {
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    const z = x - 1;
+    let a = LANCZOS[0];
+    const t = z + LANCZOS_G + 0.5;
+    for (let i = 1; i < LANCZOS.length; i++)
+        a += LANCZOS[i] / (z + i);
+    return LOG_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+const EPS = 1e-16;
+const TINY = 1e-300;
+/** The series for P(a, x), good for x < a + 1. */
+function gammaSeries(a, x) {
+    let sum = 1 / a;
+    let term = sum;
+    for (let n = 1; n < 10_000; n++) {
+        term *= x / (a + n);
+        sum += term;
+        if (Math.abs(term) < Math.abs(sum) * EPS)
+            break;
+    }
+    return sum * Math.exp(-x + a * Math.log(x) - logGamma(a));
+}
+/** The continued fraction for Q(a, x) (modified Lentz), good for x >= a + 1. */
+function gammaContinuedFraction(a, x) {
+    let b = x + 1 - a;
+    let c = 1 / TINY;
+    let d = 1 / b;
+    let h = d;
+    for (let i = 1; i < 10_000; i++) {
+        const an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = b + an / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const delta = d * c;
+        h *= delta;
+        if (Math.abs(delta - 1) < EPS)
+            break;
+    }
+    return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
+}
+/** The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a), a > 0, x >= 0. */
+function gammaQ(a, x) {
+    if (!(a > 0) || Number.isNaN(x))
+        return NaN;
+    if (x <= 0)
+        return 1;
+    if (x === Infinity)
+        return 0;
+    return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
+}
+/** P(X >= x) for X chi-square with `df` degrees of freedom. */
+function special_chiSquareSf(x, df) {
+    return gammaQ(df / 2, x / 2);
+}
+/** erfc(x), through Q(1/2, x²) for x >= 0. */
+function erfc(x) {
+    if (Number.isNaN(x))
+        return NaN;
+    return x >= 0 ? gammaQ(0.5, x * x) : 2 - gammaQ(0.5, x * x);
+}
+/** P(Z >= z) for a standard normal Z. */
+function special_normalSf(z) {
+    return 0.5 * erfc(z / Math.SQRT2);
+}
+/** log C(n, k). */
+function logBinomial(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+/**
+ * P(D+_n >= x), the one-sided one-sample Smirnov distribution, from the exact
+ * Birnbaum-Tingey sum (as scipy.special.smirnov): x * Σ_{j=0}^{⌊n(1-x)⌋} C(n, j) (x + j/n)^(j-1) (1 - x - j/n)^(n-j).
+ */
+function smirnovSf(n, x) {
+    if (!(x > 0))
+        return 1;
+    if (x >= 1)
+        return 0;
+    const last = Math.floor(n * (1 - x) + 1e-12);
+    let sum = 0;
+    const logX = Math.log(x);
+    for (let j = 0; j <= last; j++) {
+        const a = x + j / n;
+        const b = 1 - a;
+        if (b <= 0) {
+            if (j === n)
+                sum += Math.exp(logX + (j - 1) * Math.log(a));
+            continue;
+        }
+        sum += Math.exp(logBinomial(n, j) + logX + (j - 1) * Math.log(a) + (n - j) * Math.log(b));
+    }
+    return Math.min(1, Math.max(0, sum));
+}
+/** P(K >= x) for the Kolmogorov limit distribution K = lim sqrt(n) D_n (scipy's kstwobign.sf). */
+function kolmogorovSf(x) {
+    if (!(x > 0))
+        return 1;
+    if (x < 1) {
+        // The theta-function form converges fast for small x.
+        const q = Math.exp((-Math.PI * Math.PI) / (8 * x * x));
+        let s = 0;
+        for (let k = 1; k <= 20; k++)
+            s += q ** ((2 * k - 1) * (2 * k - 1));
+        return 1 - (Math.sqrt(2 * Math.PI) / x) * s;
+    }
+    let s = 0;
+    for (let k = 1; k <= 100; k++) {
+        const term = Math.exp(-2 * k * k * x * x);
+        s += k % 2 === 1 ? term : -term;
+        if (term < 1e-300)
+            break;
+    }
+    return Math.min(1, Math.max(0, 2 * s));
+}
+const STIRLING = (/* unused pure expression or super */ null && ([
+    // Bernoulli B_2j / (2j (2j - 1)), j = 8 ... 1, rounded to doubles.
+    -0.029550653594771242, 0.00641025641025641, -0.0019175269175269176, 0.0008417508417508417, -0.0005952380952380953, 0.0007936507936507937,
+    -0.002777777777777778, 0.08333333333333333,
+]));
+/** log(n! / n^n) by Stirling's series with n log n taken out (no cancellation). */
+function logFactorialOverPower(n) {
+    const rn = 1 / n;
+    let poly = 0;
+    for (const c of STIRLING)
+        poly = poly * (rn / n) + c;
+    return Math.log(n) / 2 - n + LOG_SQRT_2PI + rn * poly;
+}
+/** The Pelz-Good approximation of P(D_n <= x) (Pelz & Good 1976, as in scipy's _kolmogn_PelzGood). */
+function pelzGoodCdf(n, x) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const z = Math.sqrt(n) * x;
+    const z2 = z * z;
+    const z4 = z2 * z2;
+    const z6 = z4 * z2;
+    const pi2 = Math.PI * Math.PI;
+    const pi4 = pi2 * pi2;
+    const pi6 = pi4 * pi2;
+    const qlog = -pi2 / 8 / z2;
+    if (qlog < -708)
+        return 0;
+    let q = Math.exp(qlog);
+    const k1a = -z2;
+    const k1b = pi2 / 4;
+    const k2a = 6 * z6 + 2 * z4;
+    const k2b = ((2 * z4 - 5 * z2) * pi2) / 4;
+    const k2c = (pi4 * (1 - 2 * z2)) / 16;
+    const k3d = (pi6 * (5 - 30 * z2)) / 64;
+    const k3c = (pi4 * (-60 * z2 + 212 * z4)) / 16;
+    const k3b = (pi2 * (135 * z4 - 96 * z6)) / 4;
+    const k3a = -30 * z6 - 90 * z ** 8;
+    const K = [0, 0, 0, 0];
+    const maxk = Math.ceil((16 * z) / Math.PI);
+    for (let k = maxk; k > 0; k--) {
+        const m = 2 * k - 1;
+        const m2 = m * m;
+        const m4 = m2 * m2;
+        const m6 = m4 * m2;
+        const qpower = q ** (8 * k);
+        const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
+        for (let i = 0; i < 4; i++)
+            K[i] = K[i] * qpower + coeffs[i];
+    }
+    const sqrt2pi = Math.sqrt(2 * Math.PI);
+    const divisors = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
+    for (let i = 0; i < 4; i++)
+        K[i] = (K[i] * q * sqrt2pi) / divisors[i];
+    q = Math.exp(-pi2 / 2 / z2);
+    let k2extra = 0;
+    let k3extra = 0;
+    const sqrt3z = Math.sqrt(3) * z;
+    for (let k = maxk; k > 0; k--) {
+        const k2 = k * k;
+        const qp = q ** k2;
+        k2extra += k2 * qp;
+        const kpi = Math.PI * k;
+        k3extra += (sqrt3z + kpi) * (sqrt3z - kpi) * k2 * qp;
+    }
+    K[2] = K[2] + (k2extra * pi2 * sqrt2pi) / (-36 * z ** 3);
+    K[3] = K[3] + (k3extra * pi2 * sqrt2pi) / (216 * z6);
+    let sum = 0;
+    for (let i = 0; i < 4; i++)
+        sum += K[i] / n ** (i / 2);
+    return sum;
+}
+const clip = (p) => Math.min(1, Math.max(0, p));
+/**
+ * P(D_n >= x) for the two-sided one-sample Kolmogorov-Smirnov statistic (scipy's
+ * kstwo.sf), following Simard & L'Ecuyer (2011) as scipy does: Ruben-Gambino at the
+ * ends, 2 × Smirnov for large n x², Pelz-Good otherwise. (scipy uses the Durbin matrix
+ * or Pomeranz recursion for small n or tiny x, where p is close to 1; Pelz-Good
+ * differs from them by less than 1e-3 there.)
+ */
+function special_kolmogorovNSf(n, x) {
+    if (!(n > 0))
+        return NaN;
+    if (x >= 1)
+        return 0;
+    if (x <= 0)
+        return 1;
+    const t = n * x;
+    if (t <= 1) {
+        if (t <= 0.5)
+            return 1;
+        const prob = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t - 1));
+        return clip(1 - prob);
+    }
+    if (t >= n - 1)
+        return clip(2 * (1 - x) ** n);
+    if (x >= 0.5)
+        return clip(2 * smirnovSf(n, x));
+    const nx2 = t * x;
+    if (nx2 >= 370)
+        return 0;
+    if (nx2 >= 2.2)
+        return clip(2 * smirnovSf(n, x));
+    return clip(1 - pelzGoodCdf(n, x));
+}
+
+;// CONCATENATED MODULE: ./src/core/drift/stats.ts
+/**
+ * The two-sample statistics of the drift check, on exact samples (sorted finite
+ * numbers) or category counts. Each matches its reference implementation:
+ *
+ * - `ksTwoSample`: scipy.stats.ks_2samp(method='auto'): the statistic with ties
+ *   handled as scipy does (ECDFs compared after every value, ties included), an exact
+ *   p-value when both samples have at most 10,000 values (Hodges' lattice-path counts:
+ *   the m = n closed form, else the "outer" probability recursion), else kstwo.sf(D,
+ *   round(m n / (m + n))). Exact p-values agree with scipy 1.17 to 1e-12.
+ * - `chiSquareHomogeneity`: Pearson's chi-square on the 2 × k table of reference and
+ *   current counts (scipy.stats.chi2_contingency(correction=False)), df = k - 1.
+ *   (Evidently's "chisquare" tests current counts against reference shares scaled to the
+ *   current size, a goodness-of-fit test that gives p = 0 for any category new in the
+ *   current data; homogeneity treats both samples as samples.)
+ * - `twoProportionZTest`: Evidently's proportions_diff_z_test: pooled proportion,
+ *   z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)), two-sided normal p-value; p = 1 when
+ *   both samples hold the same single value.
+ * - `wassersteinNorm`: Evidently's wasserstein_distance_norm: scipy's
+ *   wasserstein_distance (the area between the ECDFs) divided by max(std of reference
+ *   (population, ddof 0), 0.001).
+ * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base=2): each vector
+ *   normalized to sum 1, sqrt of the JS divergence, in [0, 1]. Empty bins count as 0
+ *   (Evidently fills them with 1e-4 first; the distance is defined without it).
+ * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
+ *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
+ *   adds a large but finite term.
+ */
+
+/** Samples up to this size (both) get an exact KS p-value (scipy's MAX_AUTO_N). */
+const KS_EXACT_MAX_N = 10_000;
+/** Share given to an empty bin in PSI (Evidently's value). */
+const PSI_FLOOR = 0.0001;
+/** Floor of the reference standard deviation in the normalized Wasserstein distance (Evidently's value). */
+const WASSERSTEIN_STD_FLOOR = 0.001;
+/** Sorts a copy (or the array itself with inPlace) ascending. */
+function sorted(values) {
+    return Float64Array.from(values).sort();
+}
+/** The two-sided KS statistic of two ascending samples: max |F_a(x) - F_b(x)| over all x. */
+function ksStatistic(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    let i = 0;
+    let j = 0;
+    let d = 0;
+    while (i < n1 && j < n2) {
+        const x = a[i] <= b[j] ? a[i] : b[j];
+        while (i < n1 && a[i] === x)
+            i++;
+        while (j < n2 && b[j] === x)
+            j++;
+        const diff = Math.abs(i / n1 - j / n2);
+        if (diff > d)
+            d = diff;
+    }
+    // Once one sample is exhausted, its ECDF is 1; the largest gap left is at the current position.
+    if (i < n1)
+        d = Math.max(d, Math.abs(i / n1 - 1));
+    if (j < n2)
+        d = Math.max(d, Math.abs(1 - j / n2));
+    return d;
+}
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** P(D_{n,n} >= h/n) by the alternating binomial sum in Horner form (scipy's _compute_prob_outside_square). */
+function probOutsideSquare(n, h) {
+    let p = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let p1 = 1;
+        for (let j = 0; j < h; j++)
+            p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
+        p = p1 * (1 - p);
+    }
+    return 2 * p;
+}
+/**
+ * The share of lattice paths from (0, 0) to (m, n) that leave the band |x/m - y/n| < h / lcm
+ * (scipy's _compute_outer_prob_inside_method): a column at a time, each cell the probability
+ * that a random path to it has left the band.
+ */
+function probOutsideBand(m0, n0, g, h) {
+    const m = Math.max(m0, n0);
+    const n = Math.min(m0, n0);
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let curlen = maxj - minj;
+    const lenA = Math.min(2 * maxj + 2, n + 1);
+    const A = new Float64Array(lenA).fill(1);
+    A.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastminj = minj;
+        const lastlen = curlen;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let val = minj === 0 ? 0 : 1;
+        for (let jj = 0; jj < maxj - minj; jj++) {
+            const j = jj + minj;
+            val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
+            A[jj] = val;
+        }
+        curlen = maxj - minj;
+        if (lastlen > curlen)
+            A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
+    }
+    return A[maxj - minj - 1];
+}
+/** The exact two-sided p-value of D for sample sizes n1, n2; null when the computation fails (then use the asymptotic one). */
+function ksExactPValue(n1, n2, d) {
+    const g = gcd(n1, n2);
+    const lcm = (n1 / g) * n2;
+    const h = Math.round(d * lcm);
+    if (h === 0)
+        return 1;
+    const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
+    return p >= 0 && p <= 1 ? p : null;
+}
+/** The asymptotic p-value: kstwo.sf(d, round(n1 n2 / (n1 + n2))), as scipy's 'asymp' mode. */
+function ksAsymptoticPValue(n1, n2, d) {
+    const en = Math.round((n1 * n2) / (n1 + n2));
+    return kolmogorovNSf(Math.max(1, en), d);
+}
+/** Two-sample KS on ascending samples of finite numbers (both non-empty). */
+function ksTwoSample(a, b) {
+    if (a.length === 0 || b.length === 0)
+        throw new RangeError('ksTwoSample: empty sample');
+    const d = ksStatistic(a, b);
+    if (Math.max(a.length, b.length) <= KS_EXACT_MAX_N) {
+        const p = ksExactPValue(a.length, b.length, d);
+        if (p !== null)
+            return { statistic: d, pValue: p, exact: true };
+    }
+    return { statistic: d, pValue: ksAsymptoticPValue(a.length, b.length, d), exact: false };
+}
+/** Pearson's chi-square test of homogeneity on two count vectors over the same categories (no continuity correction). */
+function chiSquareHomogeneity(reference, current) {
+    let n1 = 0;
+    let n2 = 0;
+    for (let i = 0; i < reference.length; i++)
+        n1 += reference[i];
+    for (let i = 0; i < current.length; i++)
+        n2 += current[i];
+    const total = n1 + n2;
+    let chi2 = 0;
+    let used = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const column = reference[i] + current[i];
+        if (column === 0)
+            continue; // a category neither sample has adds nothing and no degree of freedom
+        used++;
+        const e1 = (n1 * column) / total;
+        const e2 = (n2 * column) / total;
+        chi2 += (reference[i] - e1) ** 2 / e1 + (current[i] - e2) ** 2 / e2;
+    }
+    const df = used - 1;
+    if (n1 === 0 || n2 === 0 || df <= 0)
+        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
+    return { statistic: chi2, pValue: chiSquareSf(chi2, df), df };
+}
+/**
+ * Evidently's two-proportion z-test: `inFirst1` of `n1` reference values and `inFirst2` of
+ * `n2` current values are the first category; the other values are the second.
+ */
+function twoProportionZTest(inFirst1, n1, inFirst2, n2) {
+    if (n1 === 0 || n2 === 0)
+        return { statistic: 0, pValue: 1 };
+    const p1 = inFirst1 / n1;
+    const p2 = inFirst2 / n2;
+    const pooled = (inFirst1 + inFirst2) / (n1 + n2);
+    const variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
+    if (variance === 0)
+        return { statistic: 0, pValue: 1 }; // one value in both samples
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: Math.min(1, 2 * normalSf(Math.abs(z))) };
+}
+/** Population standard deviation (ddof 0), by a two-pass sum. */
+function populationStd(values) {
+    const n = values.length;
+    if (n === 0)
+        return NaN;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += values[i];
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / n);
+}
+/** The Wasserstein-1 distance of two ascending samples: the area between their ECDFs (scipy.stats.wasserstein_distance). */
+function wasserstein(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    if (n1 === 0 || n2 === 0)
+        return NaN;
+    let i = 0;
+    let j = 0;
+    let area = 0;
+    let x = Math.min(a[0], b[0]);
+    while (i < n1 || j < n2) {
+        const next = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+        area += Math.abs(i / n1 - j / n2) * (next - x);
+        x = next;
+        while (i < n1 && a[i] === x)
+            i++;
+        while (j < n2 && b[j] === x)
+            j++;
+    }
+    return area;
+}
+/** Evidently's normalized Wasserstein distance: the distance over max(reference std, 0.001). */
+function wassersteinNorm(reference, current, referenceStd = populationStd(reference)) {
+    return { statistic: wasserstein(reference, current) / Math.max(referenceStd, WASSERSTEIN_STD_FLOOR), pValue: null };
+}
+/** Jensen-Shannon distance with base-2 logarithms, of two non-negative vectors (each normalized to sum 1). */
+function jensenShannon(p, q) {
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++)
+        sp += p[i];
+    for (let i = 0; i < q.length; i++)
+        sq += q[i];
+    if (!(sp > 0) || !(sq > 0))
+        return { statistic: NaN, pValue: null };
+    let divergence = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += a * Math.log(a / m);
+        if (b > 0)
+            divergence += b * Math.log(b / m);
+    }
+    const js = Math.max(0, divergence / 2 / Math.LN2);
+    return { statistic: Math.sqrt(js), pValue: null };
+}
+/** PSI of two count (or share) vectors over the same bins; shares of 0 become PSI_FLOOR. */
+function psi(reference, current) {
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++)
+        sr += reference[i];
+    for (let i = 0; i < current.length; i++)
+        sc += current[i];
+    if (!(sr > 0) || !(sc > 0))
+        return { statistic: NaN, pValue: null };
+    let value = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = Math.max(reference[i] / sr, PSI_FLOOR);
+        const c = Math.max(current[i] / sc, PSI_FLOOR);
+        value += (r - c) * Math.log(r / c);
+    }
+    return { statistic: value, pValue: null };
+}
+/** The number of PSI bins: reference deciles. */
+const PSI_BINS = 10;
+/**
+ * Inner bin edges for PSI: the reference's 10%, 20%, ..., 90% quantiles (linear
+ * interpolation, numpy's default), duplicates dropped. Bins are (-inf, e1], (e1, e2], ..., (e9, inf).
+ */
+function quantileEdges(sortedReference, bins = PSI_BINS) {
+    const n = sortedReference.length;
+    const edges = [];
+    for (let k = 1; k < bins; k++) {
+        const pos = (k / bins) * (n - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(lo + 1, n - 1);
+        const value = sortedReference[lo] + (sortedReference[hi] - sortedReference[lo]) * (pos - lo);
+        if (edges.length === 0 || value > edges[edges.length - 1])
+            edges.push(value);
+    }
+    return edges;
+}
+/** Counts of an ascending sample in the bins (-inf, e1], (e1, e2], ..., (e_last, inf). */
+function binCounts(sortedValues, edges) {
+    const counts = new Float64Array(edges.length + 1);
+    let start = 0;
+    for (let b = 0; b < edges.length; b++) {
+        const end = upperBound(sortedValues, edges[b], start);
+        counts[b] = end - start;
+        start = end;
+    }
+    counts[edges.length] = sortedValues.length - start;
+    return counts;
+}
+/** The first index in [from, length) whose value is > x (ascending array). */
+function upperBound(values, x, from = 0) {
+    let lo = from;
+    let hi = values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (values[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** Number of JS histogram bins for numeric columns (Evidently's n_bins). */
+const JS_BINS = 30;
+/**
+ * Equal-width edges over [min, max] of both samples (numpy.histogram_bin_edges(bins=30) of the
+ * concatenation); the last bin is closed, as numpy's.
+ */
+function histogramCounts(a, b, bins = JS_BINS) {
+    const lo = Math.min(a[0], b[0]);
+    const hi = Math.max(a[a.length - 1], b[b.length - 1]);
+    const count = (values) => {
+        const out = new Float64Array(bins);
+        const width = (hi - lo) / bins;
+        for (let i = 0; i < values.length; i++) {
+            const k = width > 0 ? Math.min(bins - 1, Math.floor((values[i] - lo) / width)) : 0;
+            out[k] += 1;
+        }
+        return out;
+    };
+    return [count(a), count(b)];
+}
+
+;// CONCATENATED MODULE: ./src/core/deploy/canary.ts
+
 const DEFAULT_CANARY_LIMITS = {
     minRequests: 20,
     maxErrorRate: 0.01,
     maxErrorRateIncrease: 0.005,
     maxP99Ms: null,
     maxP99Ratio: 2,
+    maxPredictionShift: 0.2,
 };
 const percent = (x) => `${(x * 100).toFixed(2)} %`;
 const ms = (x) => (x === null ? 'n/a' : `${x.toFixed(1)} ms`);
@@ -34819,6 +35383,17 @@ function judgeCanary(candidate, stable, limits) {
             name: 'p99 latency vs stable',
             passed: candidate.p99 <= stable.p99 * limits.maxP99Ratio,
             detail: `candidate p99 ${ms(candidate.p99)} vs stable ${ms(stable.p99)}: may be at most ${limits.maxP99Ratio}x`,
+        });
+    }
+    const classes = [...new Set([...Object.keys(candidate.classes ?? {}), ...Object.keys(stable?.classes ?? {})])].sort();
+    const counted = (c) => classes.map((k) => c?.[k] ?? 0);
+    const total = (c) => Object.values(c ?? {}).reduce((a, b) => a + b, 0);
+    if (stable && total(candidate.classes) > 0 && total(stable.classes) > 0) {
+        const shift = jensenShannon(counted(stable.classes), counted(candidate.classes)).statistic;
+        checks.push({
+            name: 'predictions vs stable',
+            passed: shift <= limits.maxPredictionShift,
+            detail: `Jensen-Shannon distance ${shift.toFixed(3)} between the classes the candidate and the stable version predicted, limit ${limits.maxPredictionShift}`,
         });
     }
     const failed = checks.filter((c) => !c.passed);
@@ -34869,11 +35444,13 @@ class ServeClient {
         const stats = {};
         for (const [version, s] of Object.entries((raw.stats ?? {}))) {
             const latency = (s.latency_ms ?? {});
+            const classes = (s.predictions ?? {}).classes;
             stats[version] = {
                 requests: Number(s.requests ?? 0),
                 errors: Number(s.errors ?? 0),
                 p50: typeof latency.p50 === 'number' ? latency.p50 : null,
                 p99: typeof latency.p99 === 'number' ? latency.p99 : null,
+                ...(classes && typeof classes === 'object' ? { classes: classes } : {}),
             };
         }
         return { stable: served(raw.stable), candidate: served(raw.candidate), weight: Number(raw.weight ?? 0), stats };
@@ -39152,6 +39729,7 @@ const Canary = schemas/* strictObject */.rej({
     max_error_rate_increase: schemas/* number */.aig().min(0).max(1).optional(),
     max_p99_ms: schemas/* number */.aig().positive().optional(),
     max_p99_ratio: schemas/* number */.aig().positive().optional(),
+    max_prediction_shift: schemas/* number */.aig().min(0).max(1).optional(),
 });
 const Environment = schemas/* strictObject */.rej({
     /** Locally, deploying here needs --approve true (on GitHub, the environment's protection rules do this). */
@@ -39373,6 +39951,7 @@ function makePlan(io, loaded) {
             maxErrorRateIncrease: c.max_error_rate_increase ?? DEFAULT_CANARY_LIMITS.maxErrorRateIncrease,
             maxP99Ms: c.max_p99_ms ?? DEFAULT_CANARY_LIMITS.maxP99Ms,
             maxP99Ratio: c.max_p99_ratio ?? DEFAULT_CANARY_LIMITS.maxP99Ratio,
+            maxPredictionShift: c.max_prediction_shift ?? DEFAULT_CANARY_LIMITS.maxPredictionShift,
         },
     };
 }

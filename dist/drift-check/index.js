@@ -37935,6 +37935,8 @@ function isDetail(value) {
 /** Model and alias names: lower-case letters, digits, '.', '_' and '-' (OCI repository and tag rules allow them). */
 const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
+// EXTERNAL MODULE: ./src/ports/storage.ts
+var storage = __nccwpck_require__(33029);
 ;// CONCATENATED MODULE: ./src/core/registry/shared.ts
 /** Helpers both registry backends share: model files, pull targets, names, messages. */
 
@@ -40394,8 +40396,6 @@ async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
     return rows;
 }
 
-// EXTERNAL MODULE: ./src/ports/storage.ts
-var storage = __nccwpck_require__(33029);
 ;// CONCATENATED MODULE: ./src/steps/validate-data.ts
 /** validate-data: check data against its schema, profile every column, report. */
 
@@ -40751,6 +40751,7 @@ function lineageLines(card) {
 
 
 
+
 const driftCheck = {
     name: 'drift-check',
     title: 'Drift check',
@@ -40776,6 +40777,9 @@ const driftCheck = {
             description: 'Dataset drift when at least this share of the compared feature columns drifted (0 to 1). Default: drift.drift_share, else 0.5.',
         },
         'output-dir': { description: 'Where report.md, report.html and drift.json go. Default: .mlops/drift-check beside mlops.yaml.' },
+        'artifact-name': {
+            description: 'On GitHub: the name of the artifact the reports (the HTML one included) are uploaded as. Default: drift-<model name>.',
+        },
         'fail-on-drift': {
             description: 'true to fail the step when dataset drift is found. Default: drift.fail_on_drift, else false.',
             choices: ['true', 'false'],
@@ -40938,6 +40942,17 @@ async function runDriftCheck(io) {
             io.info(`${c.role === 'prediction' ? 'Prediction' : 'Target'} column ${c.column}: ${c.drifted ? 'drifted' : 'no drift'} (${c.method ?? c.status}).`);
     }
     io.info(`Reports: ${shown(paths.markdown)}, ${shown(paths.json)}, ${shown(paths.html)}`);
+    if (io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)()) {
+        const name = io.getInput('artifact-name') || `drift-${subject}`;
+        try {
+            const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
+            const { location } = await store.upload(name, outputDir);
+            io.info(`Uploaded the reports as artifact "${name}": ${location}`);
+        }
+        catch (error) {
+            io.warning(`The reports could not be uploaded as an artifact (${error.message}); they are in ${shown(outputDir)}.`);
+        }
+    }
     const issueNumber = await publishToGitHub(io, report, markdown, settings.issue_labels, settings.retrain_workflow);
     io.setOutput('drifted', String(report.drifted));
     io.setOutput('drift-share', String(report.driftShare));
