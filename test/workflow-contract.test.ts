@@ -5,12 +5,17 @@
  * the runner's environment contract, against the GitHub API emulator (checked against
  * GitHub's OpenAPI description) and the Actions results service stand-in (the real
  * artifact and cache clients, blobs in Azurite). Third-party steps are skipped.
+ *
+ * As on GitHub, every job starts from a fresh copy of the repository: only artifacts,
+ * caches, the model registry (a real OCI registry, Debian's docker-registry on loopback,
+ * for the delivery workflows) and outputs carry anything from one job to the next.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { cp } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ROOT, makeTempDir, removeTempDirs, runCli } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
+import { OciRegistry, registryUnavailable } from './support/oci-registry.js';
 import { ResultsService } from './support/results-service.js';
 import { runWorkflow } from './support/workflow-runner.js';
 import type { JobResult, WorkflowResult } from './support/workflow-runner.js';
@@ -32,11 +37,33 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-async function project(): Promise<string> {
+/** The example project as a repository checkout; with `registry`, its mlops.yaml names that OCI registry. */
+async function project(registry?: string): Promise<string> {
   const dir = await makeTempDir('mlops-contract-');
   await cp(join(ROOT, 'examples', 'penguins'), dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  if (registry) {
+    const config = await readFile(join(dir, 'mlops.yaml'), 'utf8');
+    await writeFile(join(dir, 'mlops.yaml'), `${config}registry:\n  url: ${registry}\n  insecure: true # plain http on loopback\n`);
+  }
   return dir;
 }
+
+/** Where each job gets its own fresh copy of the checkout. */
+const jobWorkspaces = () => makeTempDir('mlops-jobs-');
+
+const unavailable = registryUnavailable();
+const withRegistry = unavailable ? describe.skip : describe;
+const suffix = unavailable ? ` (skipped: ${unavailable})` : '';
+let oci: OciRegistry | null = null;
+let ociCount = 0;
+/** A fresh namespace of the test OCI registry. */
+const ociRegistry = async (): Promise<string> => {
+  oci ??= await OciRegistry.start();
+  return `oci://${oci!.host}/contract${++ociCount}`;
+};
+afterAll(async () => {
+  await oci?.stop();
+});
 
 const explain = (result: WorkflowResult): string =>
   Object.values(result.jobs)
@@ -66,6 +93,7 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
     result = await runWorkflow({
       workflow: join(ROOT, 'workflows', 'pull-request.yml'),
       workspace,
+      jobWorkspaces: await jobWorkspaces(),
       eventName: 'pull_request',
       ref: 'refs/pull/21/merge',
       sha: HEAD,
@@ -103,10 +131,13 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
       .artifacts('5001')
       .map((a) => a.name)
       .sort();
-    expect(names).toEqual(['mlops-evaluation-1', 'mlops-model-1', 'mlops-validation-1']);
+    expect(names).toEqual(['mlops-evaluation-a1', 'mlops-model-a1', 'mlops-validation-a1']);
     const evaluate = stepOf(result.jobs['mlops / evaluate'], 'actions/evaluate');
-    expect(evaluate.stdout).toContain('Downloaded the model from artifact "mlops-model-1"');
-    expect(evaluate.stdout).toContain('Downloaded validate-data\'s reports from artifact "mlops-validation-1"');
+    // Each job had its own checkout: the evaluate job's model can only have come from the artifact.
+    expect(new Set(Object.values(result.jobs).map((j) => j.workspace)).size).toBe(4);
+    expect(result.jobs['mlops / evaluate']!.workspace).not.toBe(result.jobs['mlops / train']!.workspace);
+    expect(evaluate.stdout).toContain('Downloaded the model from artifact "mlops-model-a1"');
+    expect(evaluate.stdout).toContain('Downloaded validate-data\'s reports from artifact "mlops-validation-a1"');
     results.assertClean();
   });
 
@@ -128,7 +159,8 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
   test('the fork-safe reporter (workflows/pr-report.yml calling mlops-report.yml) posts the saved comment in place', async () => {
     // actions/download-artifact is third-party and skipped: the folder it would fill is laid out as it lays it out.
     const reporter = await makeTempDir('mlops-reporter-');
-    await cp(join(workspace, '.mlops', 'evaluate'), join(reporter, 'mlops-report', 'mlops-evaluation-1'), { recursive: true });
+    const evaluated = result.jobs['mlops / evaluate']!.workspace!;
+    await cp(join(evaluated, '.mlops', 'evaluate'), join(reporter, 'mlops-report', 'mlops-evaluation-a1'), { recursive: true });
     const before = emulator.commentsOn(REPO, 21)[0]!;
     const report = await runWorkflow({
       workflow: join(ROOT, 'workflows', 'pr-report.yml'),
@@ -139,7 +171,15 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
       runId: 5009,
       event: {
         action: 'completed',
-        workflow_run: { id: 5001, head_sha: HEAD, event: 'pull_request', conclusion: 'success', pull_requests: [] },
+        workflow_run: {
+          id: 5001,
+          run_attempt: 1,
+          head_sha: HEAD,
+          event: 'pull_request',
+          conclusion: 'success',
+          pull_requests: [],
+          head_repository: { full_name: 'someone/ml' }, // a fork: the template's if: lets only those through
+        },
         repository: { full_name: 'octo/ml', name: 'ml', owner: { login: 'octo' } },
       },
       apiUrl: emulator.url,
@@ -149,7 +189,6 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
     const job = report.jobs['report / comment']!;
     expect(job.steps.map((s) => [s.kind, s.status])).toEqual([
       ['third-party', 'skipped'],
-      ['run', 'success'],
       ['action', 'success'],
     ]);
     const comments = emulator.commentsOn(REPO, 21);
@@ -160,14 +199,15 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
   }, 120_000);
 });
 
-describe('main: workflows/main.yml calling mlops-cd.yml', () => {
+withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registry${suffix}`, () => {
   let result: WorkflowResult;
   let workspace: string;
   beforeAll(async () => {
-    workspace = await project();
+    workspace = await project(await ociRegistry());
     result = await runWorkflow({
       workflow: join(ROOT, 'workflows', 'main.yml'),
       workspace,
+      jobWorkspaces: await jobWorkspaces(),
       eventName: 'push',
       ref: 'refs/heads/main',
       sha: 'c'.repeat(40),
@@ -190,9 +230,10 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
     expect(result.jobs['mlops / staging']!.environment).toMatchObject({ name: 'staging' });
   });
 
-  test('the staging deploy is a GitHub Deployment of the pushed commit, and the staging alias points at v1', async () => {
-    const deployments = emulator.deployments(REPO).filter((d) => d.sha === 'c'.repeat(40));
-    expect(deployments.map((d) => [d.environment, d.statuses.map((s) => s.state)])).toEqual([['staging', ['in_progress', 'success']]]);
+  test('the staging alias in the OCI registry points at v1; the action records no second GitHub Deployment', async () => {
+    // The job declares environment: staging, so GitHub records the deployment itself (github-deployment: false).
+    expect(emulator.deployments(REPO).filter((d) => d.sha === 'c'.repeat(40))).toEqual([]);
+    expect(stepOf(result.jobs['mlops / staging'], 'actions/deploy').inputs['github-deployment']).toBe('false');
     const list = await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: workspace });
     expect(list.stdout).toMatch(/^v1 .*\[staging\]$/m);
     emulator.assertClean();
@@ -202,6 +243,7 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
     const approved = await runWorkflow({
       workflow: join(ROOT, 'workflows', 'main.yml'),
       workspace,
+      jobWorkspaces: await jobWorkspaces(),
       eventName: 'push',
       ref: 'refs/heads/main',
       sha: 'c'.repeat(40),
@@ -210,7 +252,8 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
       results,
     });
     if (approved.conclusion !== 'success') throw new Error(explain(approved));
-    // The second run trains from the cache and registers v2 (the same model); production gets it after staging.
+    // The second run, on a fresh checkout, restores the training run from the Actions cache and registers v2
+    // (the same model); production gets it after staging.
     expect(stepOf(approved.jobs['mlops / build'], 'actions/train').outputs['cache-hit']).toBe('true');
     expect(approved.jobs['mlops / production']!.outputs.url).toBe('');
     const list = await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: workspace });
@@ -218,17 +261,36 @@ describe('main: workflows/main.yml calling mlops-cd.yml', () => {
   }, 300_000);
 });
 
-describe('schedule: mlops-ct.yml', () => {
+withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
+  let workspace: string;
+  beforeAll(async () => {
+    // The model in production: trained, evaluated, registered and deployed from the command line.
+    workspace = await project(await ociRegistry());
+    for (const args of [
+      ['train', '--config', 'mlops.yaml', '--epochs', '40'],
+      ['evaluate', '--config', 'mlops.yaml'],
+      ['register', '--config', 'mlops.yaml'],
+      ['deploy', '--config', 'mlops.yaml', '--environment', 'production', '--version', '1'],
+    ]) {
+      const step = await runCli(args, { cwd: workspace });
+      if (step.code !== 0) throw new Error(`mlops ${args.join(' ')}: ${step.stderr}`);
+    }
+    await cp(join(workspace, '.mlops'), join(workspace, '..', 'local-outputs'), { recursive: true });
+    const { rm } = await import('node:fs/promises');
+    await rm(join(workspace, '.mlops'), { recursive: true, force: true }); // a checkout has no local outputs
+  }, 180_000);
+
   const run = async (current: string, runId: number) => {
-    const workspace = await project();
     return runWorkflow({
       workflow: join(ROOT, '.github', 'workflows', 'mlops-ct.yml'),
       workspace,
+      jobWorkspaces: await jobWorkspaces(),
       eventName: 'schedule',
       ref: 'refs/heads/main',
       sha: 'd'.repeat(40),
       runId,
-      inputs: { reference: 'data/penguins.csv', current },
+      // The reference is the training profile registered with the version in production.
+      inputs: { reference: 'penguins@production', current },
       apiUrl: emulator.url,
       results,
       protectedEnvironments: ['production'],
@@ -240,12 +302,13 @@ describe('schedule: mlops-ct.yml', () => {
     expect(statuses(result)).toEqual({ drift: 'success', retrain: 'success', staging: 'success', production: 'waiting' });
     expect(result.outputs.drifted).toBe('true');
     expect(JSON.parse(result.outputs['drifted-columns']!)).toContain('island');
-    expect(result.outputs.version).toBe('1');
+    expect(result.outputs.version).toBe('2');
+    expect(stepOf(result.jobs.drift, 'actions/drift-check').summary).toContain('Reference: profile of penguins version 1 \\(production\\)');
     const issues = emulator.issuesOf(REPO).filter((i) => i.labels.includes('drift'));
     expect(issues).toHaveLength(1);
     expect(issues[0]!.state).toBe('open');
     // The reports, HTML included, are an artifact of the run.
-    expect(results.artifacts('5101').map((a) => a.name)).toContain('drift-penguins');
+    expect(results.artifacts('5101').map((a) => a.name)).toContain('mlops-drift-a1');
     emulator.assertClean();
   }, 300_000);
 

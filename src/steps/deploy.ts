@@ -118,6 +118,11 @@ export const deploy: StepSpec = {
       description:
         'The registry: oci://host/namespace or a folder. Default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside mlops.yaml.',
     },
+    'github-deployment': {
+      description:
+        'true to record the release as a GitHub Deployment with its statuses; false when the job declares `environment:` (GitHub then records the deployment itself, as mlops-cd.yml does). Default: true.',
+      choices: ['true', 'false'],
+    },
     token: {
       description:
         'Token for the GitHub Deployments API (the job needs permissions: deployments: write) and for an OCI registry. Default: the workflow token.',
@@ -192,8 +197,11 @@ export async function runDeploy(io: StepIO): Promise<DeployResult> {
       );
   }
 
+  const recordDeployment = (choiceInput<'true' | 'false'>(io, deploy, 'github-deployment') ?? 'true') === 'true';
   const github =
-    io.onGitHub || process.env.GITHUB_ACTIONS === 'true' ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined) : null;
+    recordDeployment && (io.onGitHub || process.env.GITHUB_ACTIONS === 'true')
+      ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined)
+      : null;
   const record = new DeploymentRecord(io, github, environment);
   const environmentUrl = plan.settings.environment_url ?? plan.url ?? '';
   await record.start(wanted, model, rollback);

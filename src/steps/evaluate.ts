@@ -67,6 +67,10 @@ export const evaluate: StepSpec = {
     'baseline-metrics': {
       description: 'Or a JSON file of baseline metrics (a previous evaluation.json or metrics.json). Default: evaluate.baseline.metrics.',
     },
+    registry: {
+      description:
+        'The registry baseline-alias is read from: oci://host/namespace or a folder. Default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside mlops.yaml.',
+    },
     'baseline-alias': {
       description:
         'Or the model at this alias of the registry (for example production), pulled and scored on the same test data; while the alias does not exist yet, the candidate is a first model. Default: evaluate.baseline.alias.',
@@ -605,11 +609,13 @@ async function publishOneSavedComment(io: StepIO, path: string): Promise<string 
   if (saved.headSha !== run.head_sha)
     throw new UserError(`the saved comment is for commit ${saved.headSha}, but the triggering run built ${run.head_sha}: not posted`);
   const pr = await github.github.getPullRequest(github.repo, saved.pullRequest);
-  if (pr.headSha !== run.head_sha)
-    throw new UserError(
-      `pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${run.head_sha}: not posted`,
-      'A newer push to the pull request has its own run, which will post its own comment.',
+  if (pr.headSha !== run.head_sha) {
+    // Expected when a newer push came in meanwhile: its own run posts its own comment.
+    io.warning(
+      `Pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${run.head_sha}: the comment was not posted (the newer commit's run will post its own).`,
     );
+    return null;
+  }
   const result = await publishPrComment(
     github.github,
     github.repo,

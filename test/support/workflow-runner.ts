@@ -32,7 +32,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -87,6 +87,13 @@ export interface WorkflowRunOptions {
   jobs?: string[];
   /** The longest one step may run. Default: 120 s. */
   stepTimeoutMs?: number;
+  /**
+   * As on GitHub, where every job starts on a fresh runner: each job (each matrix cell) gets
+   * its own copy of `workspace`, as it was before the run, in a folder under this one; only
+   * artifacts, caches, registries and outputs carry anything from job to job. Without it,
+   * every job works in `workspace` itself.
+   */
+  jobWorkspaces?: string;
 }
 
 export type JobStatus = 'success' | 'failure' | 'skipped' | 'waiting';
@@ -125,6 +132,8 @@ export interface JobResult {
   /** The GITHUB_TOKEN the job got. */
   permission?: 'read' | 'write';
   steps: StepResult[];
+  /** The folder the job worked in (its own copy, with `jobWorkspaces`). */
+  workspace?: string;
   /** One result per matrix cell, for a job with a matrix (then `steps` is empty). */
   cells?: (JobResult & { matrix: Record<string, unknown> })[];
 }
@@ -507,7 +516,8 @@ class WorkflowRunner {
 
     const permission = effectivePermission(job.permissions ?? scope.workflow.doc.permissions ?? scope.permissions);
     const token = this.tokens[permission];
-    const github = { ...this.github, job: id, token };
+    const workspace = await this.jobWorkspace(key);
+    const github = { ...this.github, job: id, token, workspace };
     const secrets = { ...scope.secrets, GITHUB_TOKEN: token };
     let environment: JobResult['environment'];
     if (job.environment !== undefined) {
@@ -592,7 +602,7 @@ class WorkflowRunner {
         result = { ...skeleton, reason: 'third-party action: not run by this harness' };
       } else {
         const stepEnv = { ...env, ...stringMap(evaluateValue(step.env ?? {}, stepContexts)) };
-        result = await this.runStep(step, skeleton, stepContexts, stepEnv, { ...files, jobKey: key, defaults });
+        result = await this.runStep(step, skeleton, stepContexts, stepEnv, { ...files, jobKey: key, defaults, workspace });
       }
       if (result.outcome === 'failure') {
         const continueOnError = truthy(toData(evaluateValue(step['continue-on-error'] ?? false, stepContexts)));
@@ -617,8 +627,38 @@ class WorkflowRunner {
     if (environment && isMapping(job.environment) && job.environment.url !== undefined) {
       environment.url = asString(evaluateValue(job.environment.url, final));
     }
-    return { id: key, status: failed ? 'failure' : 'success', outputs, ...(environment ? { environment } : {}), permission, steps };
+    return {
+      id: key,
+      status: failed ? 'failure' : 'success',
+      outputs,
+      ...(environment ? { environment } : {}),
+      permission,
+      workspace,
+      steps,
+    };
   }
+
+  private workspaceCount = 0;
+
+  /** The job's working folder: a fresh copy of the workspace with `jobWorkspaces`, else the workspace itself. */
+  private async jobWorkspace(key: string): Promise<string> {
+    if (!this.options.jobWorkspaces) return this.options.workspace;
+    if (!this.pristine) {
+      // The workspace as the run found it, before any job changed anything.
+      this.pristine = join(this.options.jobWorkspaces, '.pristine');
+      await rm(this.pristine, { recursive: true, force: true });
+      await cp(this.options.workspace, this.pristine, { recursive: true });
+    }
+    const dir = join(
+      this.options.jobWorkspaces,
+      `${String(++this.workspaceCount).padStart(2, '0')}-${key.replace(/[^A-Za-z0-9._-]+/g, '_')}`,
+    );
+    await rm(dir, { recursive: true, force: true });
+    await cp(this.pristine, dir, { recursive: true });
+    return dir;
+  }
+
+  private pristine: string | undefined;
 
   /** A job that calls a reusable workflow: its jobs run under `<caller> / `. */
   private async callWorkflow(scope: Scope, key: string, job: Mapping, contexts: Contexts): Promise<JobResult> {
@@ -677,7 +717,7 @@ class WorkflowRunner {
     result: StepResult,
     contexts: Contexts,
     env: Record<string, string>,
-    job: { env: string; path: string; jobKey: string; defaults: Mapping },
+    job: { env: string; path: string; jobKey: string; defaults: Mapping; workspace: string },
   ): Promise<StepResult> {
     const stepDir = await mkdtemp(join(this.temp, 'step-'));
     const files = { output: join(stepDir, 'output'), summary: join(stepDir, 'summary.md'), state: join(stepDir, 'state') };
@@ -687,7 +727,7 @@ class WorkflowRunner {
     const runnerEnv: Record<string, string> = {
       GITHUB_ACTIONS: 'true',
       CI: 'true',
-      GITHUB_WORKSPACE: this.options.workspace,
+      GITHUB_WORKSPACE: job.workspace,
       GITHUB_REPOSITORY: String(github.repository),
       GITHUB_REPOSITORY_OWNER: String(github.repository_owner),
       GITHUB_SHA: String(github.sha),
@@ -720,7 +760,7 @@ class WorkflowRunner {
       RUNNER_TOOL_CACHE: join(this.temp, 'tool-cache'),
     };
     let command: string[];
-    let cwd = this.options.workspace;
+    let cwd = job.workspace;
     const processEnv = cleanEnv({ ...this.options.env, ...runnerEnv, ...env });
     if (extraPath.length > 0) processEnv.PATH = [...extraPath, processEnv.PATH ?? ''].join(':');
     if (result.kind === 'run') {
@@ -731,7 +771,7 @@ class WorkflowRunner {
       const file = join(stepDir, 'script.sh');
       await writeFile(file, script);
       const workingDirectory = step['working-directory'] ?? job.defaults['working-directory'];
-      if (workingDirectory !== undefined) cwd = resolve(this.options.workspace, asString(evaluateValue(workingDirectory, contexts)));
+      if (workingDirectory !== undefined) cwd = resolve(job.workspace, asString(evaluateValue(workingDirectory, contexts)));
       command = ['bash', '--noprofile', '--norc', '-eo', 'pipefail', file];
     } else {
       const actionFile = this.localAction(String(step.uses))!;

@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import * as cache from '@actions/cache';
 import { DefaultArtifactClient } from '@actions/artifact';
 import type { ArtifactStore, RunCache } from '../../ports/storage.js';
@@ -6,16 +7,26 @@ import { artifactName } from '../../ports/storage.js';
 import { listFiles } from '../local/storage.js';
 import { UserError } from '../../core/errors.js';
 
+/**
+ * The path handed to the cache: relative to the workspace when inside it. The cache version
+ * hashes the paths, so an absolute path would tie an entry to one checkout folder (runners
+ * differ: self-hosted ones, containers).
+ */
+function cachePath(dir: string): string {
+  const rel = relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : dir;
+}
+
 /** GitHub's Actions cache. Save and restore pass the same single path (the cache version hashes the paths). */
 export class GitHubRunCache implements RunCache {
   readonly description = 'GitHub Actions cache';
   async restore(key: string, dir: string): Promise<boolean> {
-    return (await cache.restoreCache([dir], key)) === key;
+    return (await cache.restoreCache([cachePath(dir)], key)) === key;
   }
   async save(key: string, dir: string): Promise<boolean> {
     try {
       // The cache service answers -1 (after logging a warning) when the entry exists or the upload failed.
-      return (await cache.saveCache([dir], key)) !== -1;
+      return (await cache.saveCache([cachePath(dir)], key)) !== -1;
     } catch (error) {
       // An entry for this key already exists (entries are immutable): nothing to do.
       if ((error as Error).name !== cache.ReserveCacheError.name) throw error;
