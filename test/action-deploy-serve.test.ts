@@ -144,6 +144,7 @@ describe('deploy to mlops serve (dist/deploy/index.js and dist/cli/index.js)', (
     expect(result.stdout).toContain(`Verified: ${server.url} is ready and serves v2`);
     expect((await status()).stable.version).toBe(2);
     const deployment = emulator.deployments(REPO).at(-1)!;
+    expect(deployment).toMatchObject({ environment: 'production', productionEnvironment: true });
     expect(deployment.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
     expect(deployment.statuses[1]).toMatchObject({ environmentUrl: server.url, logUrl: 'https://github.com/octo/ml/actions/runs/777' });
     emulator.assertClean();

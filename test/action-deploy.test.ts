@@ -66,7 +66,13 @@ describe('deploy (dist/deploy/index.js), registry target', () => {
     expect(result.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(await aliases()).toMatch(/^v1 .*\[staging\]$/m);
     const [deployment] = emulator.deployments(REPO);
-    expect(deployment).toMatchObject({ environment: 'staging', autoMerge: false, requiredContexts: [], sha: '0'.repeat(40) });
+    expect(deployment).toMatchObject({
+      environment: 'staging',
+      autoMerge: false,
+      requiredContexts: [],
+      sha: '0'.repeat(40),
+      productionEnvironment: false,
+    });
     expect(deployment!.payload).toMatchObject({ model: 'penguins', version: 1, digest: result.outputs.digest });
     expect(deployment!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
     expect(result.outputs['deployment-id']).toBe(String(deployment!.id));

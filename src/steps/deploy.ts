@@ -51,6 +51,8 @@ const Canary = z.strictObject({
 const Environment = z.strictObject({
   /** Locally, deploying here needs --approve true (on GitHub, the environment's protection rules do this). */
   protected: z.boolean().optional(),
+  /** GitHub's production_environment flag of the Deployment (default: true for an environment named production). */
+  production: z.boolean().optional(),
   target: z.enum(TARGETS).optional(),
   url: z.string().url().optional(),
   /** The reload webhook path on `url` (default /admin/reload, the path of `mlops serve`). */
@@ -202,7 +204,7 @@ export async function runDeploy(io: StepIO): Promise<DeployResult> {
     recordDeployment && (io.onGitHub || process.env.GITHUB_ACTIONS === 'true')
       ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined)
       : null;
-  const record = new DeploymentRecord(io, github, environment);
+  const record = new DeploymentRecord(io, github, environment, plan.settings.production ?? environment === 'production');
   const environmentUrl = plan.settings.environment_url ?? plan.url ?? '';
   await record.start(wanted, model, rollback);
 
@@ -497,6 +499,7 @@ class DeploymentRecord {
     private readonly io: StepIO,
     private readonly github: { github: GitHubPort; repo: RepoRef } | null,
     private readonly environment: string,
+    private readonly production: boolean,
   ) {}
 
   async start(version: ModelVersion, model: string, rollback: boolean): Promise<void> {
@@ -508,7 +511,7 @@ class DeploymentRecord {
         environment: this.environment,
         description: `${model} v${version.version}${rollback ? ' (rollback)' : ''}`.slice(0, 140),
         payload: { model, version: version.version, digest: version.digest, uri: version.uri, rollback },
-        productionEnvironment: this.environment === 'production',
+        productionEnvironment: this.production,
       });
       this.id = deployment.id;
       await this.github!.github.createDeploymentStatus(this.github!.repo, deployment.id, {
