@@ -39734,6 +39734,8 @@ const Canary = schemas/* strictObject */.rej({
 const Environment = schemas/* strictObject */.rej({
     /** Locally, deploying here needs --approve true (on GitHub, the environment's protection rules do this). */
     protected: schemas/* boolean */.zMY().optional(),
+    /** GitHub's production_environment flag of the Deployment (default: true for an environment named production). */
+    production: schemas/* boolean */.zMY().optional(),
     target: schemas/* enum */.k5n(TARGETS).optional(),
     url: schemas/* string */.YjP().url().optional(),
     /** The reload webhook path on `url` (default /admin/reload, the path of `mlops serve`). */
@@ -39790,6 +39792,10 @@ const deploy = {
         registry: {
             description: 'The registry: oci://host/namespace or a folder. Default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside mlops.yaml.',
         },
+        'github-deployment': {
+            description: 'true to record the release as a GitHub Deployment with its statuses; false when the job declares `environment:` (GitHub then records the deployment itself, as mlops-cd.yml does). Default: true.',
+            choices: ['true', 'false'],
+        },
         token: {
             description: 'Token for the GitHub Deployments API (the job needs permissions: deployments: write) and for an OCI registry. Default: the workflow token.',
             actionDefault: '${{ github.token }}',
@@ -39829,8 +39835,11 @@ async function runDeploy(io) {
         if (!force && wanted.blessing?.blessed !== true)
             throw new core_errors/* UserError */.y(`${model} v${wanted.version} is ${wanted.blessing ? 'not blessed' : 'not evaluated (registered without a blessing)'}: deploy refuses it`, 'Deploy a blessed version, or set force: true to deploy it anyway.');
     }
-    const github = io.onGitHub || process.env.GITHUB_ACTIONS === 'true' ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined) : null;
-    const record = new DeploymentRecord(io, github, environment);
+    const recordDeployment = (choiceInput(io, deploy, 'github-deployment') ?? 'true') === 'true';
+    const github = recordDeployment && (io.onGitHub || process.env.GITHUB_ACTIONS === 'true')
+        ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined)
+        : null;
+    const record = new DeploymentRecord(io, github, environment, plan.settings.production ?? environment === 'production');
     const environmentUrl = plan.settings.environment_url ?? plan.url ?? '';
     await record.start(wanted, model, rollback);
     let canary = null;
@@ -40104,12 +40113,14 @@ class DeploymentRecord {
     io;
     github;
     environment;
+    production;
     id = null;
     disabled = false;
-    constructor(io, github, environment) {
+    constructor(io, github, environment, production) {
         this.io = io;
         this.github = github;
         this.environment = environment;
+        this.production = production;
     }
     async start(version, model, rollback) {
         const sha = process.env.GITHUB_SHA;
@@ -40121,7 +40132,7 @@ class DeploymentRecord {
                 environment: this.environment,
                 description: `${model} v${version.version}${rollback ? ' (rollback)' : ''}`.slice(0, 140),
                 payload: { model, version: version.version, digest: version.digest, uri: version.uri, rollback },
-                productionEnvironment: this.environment === 'production',
+                productionEnvironment: this.production,
             });
             this.id = deployment.id;
             await this.github.github.createDeploymentStatus(this.github.repo, deployment.id, {

@@ -16,14 +16,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 91 modules
 var cache = __webpack_require__(50612);
 // EXTERNAL MODULE: ./node_modules/@actions/artifact/lib/artifact.js + 107 modules
 var artifact = __webpack_require__(67458);
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __webpack_require__(33029);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
 ;// CONCATENATED MODULE: ./src/adapters/local/storage.ts
@@ -120,16 +120,26 @@ async function listFiles(dir) {
 
 
 
+
+/**
+ * The path handed to the cache: relative to the workspace when inside it. The cache version
+ * hashes the paths, so an absolute path would tie an entry to one checkout folder (runners
+ * differ: self-hosted ones, containers).
+ */
+function cachePath(dir) {
+    const rel = (0,external_node_path_.relative)(process.cwd(), dir);
+    return rel && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel.split(external_node_path_.sep).join('/') : dir;
+}
 /** GitHub's Actions cache. Save and restore pass the same single path (the cache version hashes the paths). */
 class GitHubRunCache {
     description = 'GitHub Actions cache';
     async restore(key, dir) {
-        return (await cache/* restoreCache */.P3([dir], key)) === key;
+        return (await cache/* restoreCache */.P3([cachePath(dir)], key)) === key;
     }
     async save(key, dir) {
         try {
             // The cache service answers -1 (after logging a warning) when the entry exists or the upload failed.
-            return (await cache/* saveCache */.Io([dir], key)) !== -1;
+            return (await cache/* saveCache */.Io([cachePath(dir)], key)) !== -1;
         }
         catch (error) {
             // An entry for this key already exists (entries are immutable): nothing to do.
