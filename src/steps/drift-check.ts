@@ -26,7 +26,7 @@ import { GitHubApiError } from '../ports/github.js';
 import type { GitHubPort, RepoRef } from '../ports/github.js';
 import { NAME_PATTERN } from '../ports/registry.js';
 import type { StepIO } from '../ports/step-io.js';
-import { actionsRuntimeAvailable } from '../ports/storage.js';
+import { uploadArtifact } from './artifacts.js';
 import { registryFor } from './register.js';
 import { choiceInput, InputError, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
@@ -276,16 +276,7 @@ export async function runDriftCheck(io: StepIO): Promise<DriftCheckResult> {
       );
   }
   io.info(`Reports: ${shown(paths.markdown)}, ${shown(paths.json)}, ${shown(paths.html)}`);
-  if (io.onGitHub && actionsRuntimeAvailable()) {
-    const name = io.getInput('artifact-name') || `drift-${subject}`;
-    try {
-      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-      const { location } = await store.upload(name, outputDir);
-      io.info(`Uploaded the reports as artifact "${name}": ${location}`);
-    } catch (error) {
-      io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
-    }
-  }
+  await uploadArtifact(io, io.getInput('artifact-name') || `drift-${subject}`, outputDir, 'the reports');
 
   const issueNumber = await publishToGitHub(io, report, markdown, settings.issue_labels, settings.retrain_workflow);
 

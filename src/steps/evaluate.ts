@@ -30,7 +30,7 @@ import { fullMetrics, scalarMetrics, scoreRows } from '../core/train/score.js';
 import type { Scored } from '../core/train/score.js';
 import { gitHubFromEnvironment } from '../adapters/github/github-api.js';
 import type { StepIO } from '../ports/step-io.js';
-import { actionsRuntimeAvailable } from '../ports/storage.js';
+import { downloadArtifactInput, uploadArtifact } from './artifacts.js';
 import { choiceInput, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 import { registryFor } from './register.js';
@@ -274,9 +274,9 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
       );
     dataFiles = (await expandPaths(patterns)).map(shown);
     const modelDir = io.getInput('model-dir') ? resolve(io.getInput('model-dir')) : join(outputDirFor(io, loaded, 'train', false), 'model');
-    await downloadArtifact(io, 'model-artifact', modelDir, 'the model');
+    await downloadArtifactInput(io, 'model-artifact', modelDir, 'the model');
     if (!io.getInput('validation-report'))
-      await downloadArtifact(io, 'validation-artifact', outputDirFor(io, loaded, 'validate-data', false), "validate-data's reports");
+      await downloadArtifactInput(io, 'validation-artifact', outputDirFor(io, loaded, 'validate-data', false), "validate-data's reports");
     if (!existsSync(modelDir))
       throw new UserError(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const backend = await initBackend(undefined, (line) => io.warning(line));
@@ -432,17 +432,8 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   io.info(`${blessing.blessed ? 'Blessed' : 'Not blessed'}: ${blessing.blessed ? 'every gate passed' : blessing.reasons.join(' ')}`);
   io.info(`Reports: ${shown(paths.report)}, ${shown(paths.html)}`);
 
-  if (io.onGitHub && actionsRuntimeAvailable()) {
-    // The reports (HTML included) as an artifact of the run, linked from the comment's run link.
-    const name = io.getInput('artifact-name') || `evaluation-${modelName}`;
-    try {
-      const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-      const { location } = await store.upload(name, outputDir);
-      io.info(`Uploaded the reports as artifact "${name}": ${location}`);
-    } catch (error) {
-      io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
-    }
-  }
+  // The reports (HTML included) as an artifact of the run, linked from the comment's run link.
+  await uploadArtifact(io, io.getInput('artifact-name') || `evaluation-${modelName}`, outputDir, 'the reports');
   const commentUrl = await comment(io, content);
   io.setOutput('blessed', String(blessing.blessed));
   io.setOutput('metrics', JSON.stringify(candidateScalars));
@@ -462,20 +453,6 @@ function parseEvaluateConfig(loaded: LoadedConfig): z.infer<typeof EvaluateConfi
   if (!result.success)
     throw new UserError(`mlops.yaml: invalid evaluate settings:\n${formatZodError(result.error)}`, 'See the README section "evaluate".');
   return result.data;
-}
-
-/** Downloads the artifact named by `input` (when set) into `dir`; only in a GitHub Actions job. */
-async function downloadArtifact(io: StepIO, input: string, dir: string, what: string): Promise<void> {
-  const name = io.getInput(input);
-  if (!name) return;
-  if (!io.onGitHub || !actionsRuntimeAvailable())
-    throw new UserError(
-      `${input} "${name}" can only be downloaded in a GitHub Actions job step`,
-      'Locally, the files are already on disk: leave it unset (or set model-dir / validation-report).',
-    );
-  const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-  await store.download(name, dir);
-  io.info(`Downloaded ${what} from artifact "${name}" into ${shown(dir)}.`);
 }
 
 const COMMENT_FILE = 'comment.json';

@@ -28,6 +28,7 @@ import type { StepIO } from '../ports/step-io.js';
 import type { RunCache } from '../ports/storage.js';
 import { actionsRuntimeAvailable } from '../ports/storage.js';
 import { LocalRunCache } from '../adapters/local/storage.js';
+import { uploadArtifact } from './artifacts.js';
 import { choiceInput, InputError, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 import { outputDirFor, shown } from './validate-data.js';
@@ -525,18 +526,7 @@ async function finish(io: StepIO, outcome: TrainOutcome, modelName: string, card
     '',
   ].join('\n');
   await io.appendSummary(summary);
-  if (io.onGitHub && actionsRuntimeAvailable()) {
-    const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-    const name = io.getInput('artifact-name') || `model-${modelName}`;
-    try {
-      const { location } = await store.upload(name, outcome.modelDir);
-      io.info(`Uploaded the model as artifact "${name}": ${location}`);
-    } catch (error) {
-      io.warning(
-        `The model could not be uploaded as an artifact (${(error as Error).message}); it is still at ${shown(outcome.modelDir)}.`,
-      );
-    }
-  }
+  await uploadArtifact(io, io.getInput('artifact-name') || `model-${modelName}`, outcome.modelDir, 'the model');
   io.setOutput('model-dir', shown(outcome.modelDir));
   io.setOutput('metrics', JSON.stringify(outcome.metrics));
   io.setOutput('cache-hit', String(outcome.cacheHit));

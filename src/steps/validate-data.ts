@@ -14,7 +14,7 @@ import { renderValidationReport } from '../core/validate/report.js';
 import { scanData } from '../core/validate/scan.js';
 import type { ScanProgress, ScanResult } from '../core/validate/scan.js';
 import type { StepIO } from '../ports/step-io.js';
-import { actionsRuntimeAvailable } from '../ports/storage.js';
+import { artifactsAvailable, uploadArtifact } from './artifacts.js';
 import { choiceInput, listInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 
@@ -156,15 +156,8 @@ export async function runValidateData(io: StepIO): Promise<ValidateDataResult> {
   io.setOutput('results', shown(resultsPath));
   const artifact = io.getInput('artifact-name');
   if (artifact) {
-    if (io.onGitHub && actionsRuntimeAvailable()) {
-      try {
-        const store = new (await import('../adapters/github/storage.js')).GitHubArtifactStore();
-        const { location } = await store.upload(artifact, outputDir);
-        io.info(`Uploaded the reports as artifact "${artifact}": ${location}`);
-      } catch (error) {
-        io.warning(`The reports could not be uploaded as an artifact (${(error as Error).message}); they are in ${shown(outputDir)}.`);
-      }
-    } else io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${shown(outputDir)}.`);
+    if (artifactsAvailable(io)) await uploadArtifact(io, artifact, outputDir, 'the reports');
+    else io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${shown(outputDir)}.`);
   }
   if (!valid) {
     io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${shown(reportPath)}.`);
