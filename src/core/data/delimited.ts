@@ -274,3 +274,28 @@ function countByte(buf: Uint8Array, byte: number, from: number, to: number): num
 export function unescapeQuotes(text: string): string {
   return text.replaceAll('""', '"');
 }
+
+/**
+ * Feeds a file's chunks through the tokenizer, carrying an unfinished record over to the next
+ * chunk and dropping a UTF-8 byte order mark; `afterChunk` runs after each chunk (for progress).
+ */
+export async function tokenizeChunks(
+  chunks: AsyncIterable<Buffer>,
+  tokenizer: DelimitedTokenizer,
+  sink: RecordSink,
+  afterChunk?: () => void,
+): Promise<void> {
+  let pending: Buffer | null = null;
+  let first = true;
+  for await (let chunk of chunks) {
+    if (first) {
+      first = false;
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
+    pending = consumed < buf.length ? buf.subarray(consumed) : null;
+    afterChunk?.();
+  }
+  if (pending) tokenizer.tokenize(pending, 0, pending.length, true, sink);
+}

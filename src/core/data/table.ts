@@ -4,7 +4,7 @@
  * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
  * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
  */
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from './delimited.js';
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, tokenizeChunks, unescapeQuotes } from './delimited.js';
 import type { RecordSink } from './delimited.js';
 import { detectFormat, openSource } from './source.js';
 import type { DataFormat } from './source.js';
@@ -175,18 +175,7 @@ export async function readTable(files: readonly string[], options: ReadTableOpti
         rows++;
       },
     };
-    let pending: Buffer | null = null;
-    let first = true;
-    for await (let chunk of source.chunks) {
-      if (first) {
-        first = false;
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-      }
-      const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
-      pending = consumed < buf.length ? buf.subarray(consumed) : null;
-    }
-    if (pending) tokenizer.tokenize(pending, 0, pending.length, true, sink);
+    await tokenizeChunks(source.chunks, tokenizer, sink);
   }
   if (rows === 0) throw new UserError(`no data rows in ${files.join(', ')}`);
   return { rows, columns: [...builders.values()].map((b) => b.finish(rows)), files: [...files] };

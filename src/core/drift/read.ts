@@ -7,7 +7,7 @@
  * tokenizer, value rules and error messages as readTable and validate-data.
  */
 import { stat } from 'node:fs/promises';
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from '../data/delimited.js';
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, tokenizeChunks, unescapeQuotes } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
 import { detectFormat, openSource } from '../data/source.js';
 import type { DataFormat } from '../data/source.js';
@@ -242,20 +242,10 @@ export async function readSide(files: readonly string[], options: ReadSideOption
         rows++;
       },
     };
-    let pending: Buffer | null = null;
-    let first = true;
-    for await (let chunk of source.chunks) {
-      if (first) {
-        first = false;
-        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-      }
-      const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
-      const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
-      pending = consumed < buf.length ? buf.subarray(consumed) : null;
+    await tokenizeChunks(source.chunks, tokenizer, sink, () => {
       bytesAtChunk = bytesDone + source.bytesRead();
       rowsAtChunk = rows;
-    }
-    if (pending) tokenizer.tokenize(pending, 0, pending.length, true, sink);
+    });
     bytesDone += source.size;
   }
   const columns = new Map<string, SideColumn>();
