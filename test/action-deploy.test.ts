@@ -6,7 +6,10 @@
  * emulator (requests and responses checked against GitHub's OpenAPI description).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cp, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
@@ -200,6 +203,61 @@ describe('deploy, command target', () => {
     const seen = readFileSync(out, 'utf8');
     expect(seen).not.toContain('secret-runtime-token');
     expect(seen).toContain('MLOPS_MODEL_VERSION=1');
+  });
+});
+
+describe('deploy, http target with a plain webhook receiver', () => {
+  test('posts the release signed with the shared secret; a receiver that fails gets the previous version back', async () => {
+    const received: Array<{ path: string; body: Record<string, unknown>; signatureValid: boolean }> = [];
+    let fail = false;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        const expected = `sha256=${createHmac('sha256', 'hook-secret').update(raw).digest('hex')}`;
+        const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        received.push({ path: req.url ?? '', body, signatureValid: req.headers['x-mlops-signature-256'] === expected });
+        res.writeHead(fail && body.rollback !== true ? 500 : 204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
+      await writeFile(
+        join(dir, 'mlops-hook.yaml'),
+        `${config}\nenvironments:\n  hook:\n    target: http\n    url: ${url}\n    webhook_path: /hooks/model\n`,
+      );
+      const deploy = (version: string) =>
+        runAction(BUNDLES.deploy, {
+          cwd: dir,
+          inputs: { config: 'mlops-hook.yaml', environment: 'hook', version, secret: 'hook-secret' },
+        });
+      const first = ok(await deploy('1'));
+      expect(first.outputs.version).toBe('1');
+      expect(received).toEqual([
+        {
+          path: '/hooks/model',
+          body: expect.objectContaining({ model: 'penguins', version: 1, environment: 'hook', rollback: false, uri: 'local://penguins/1' }),
+          signatureValid: true,
+        },
+      ]);
+      // No readiness route on a plain receiver: none is asked for.
+      expect(first.stdout).not.toContain('/ready');
+
+      fail = true;
+      const failed = await deploy('2');
+      expect(failed.code).not.toBe(0);
+      expect(failed.stdout).toContain('answered 500');
+      expect(failed.outputs).toMatchObject({ version: '1', 'rolled-back': 'true' });
+      expect(received.slice(1).map((r) => [r.body.version, r.body.rollback, r.signatureValid])).toEqual([
+        [2, false, true],
+        [1, true, true],
+      ]);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -57,6 +57,11 @@ const Environment = z.strictObject({
   url: z.string().url().optional(),
   /** The reload webhook path on `url` (default /admin/reload, the path of `mlops serve`). */
   webhook_path: z.string().startsWith('/').optional(),
+  /**
+   * The readiness check after an http deploy: default /v2/models/<model>/ready (mlops serve, KServe,
+   * Triton); "" for none (a plain webhook receiver). With a custom webhook_path the default is none.
+   */
+  ready_path: z.union([z.literal(''), z.string().startsWith('/')]).optional(),
   command: z.string().optional(),
   verify_command: z.string().optional(),
   strategy: z.enum(STRATEGIES).optional(),
@@ -377,11 +382,17 @@ async function perform(io: StepIO, plan: Plan, version: ModelVersion, rollback: 
 }
 
 async function verify(io: StepIO, plan: Plan, version: ModelVersion): Promise<void> {
-  if (plan.target === 'http') {
+  // mlops serve (the default webhook) is checked through its readiness route and admin status.
+  const ourServer = plan.settings.webhook_path === undefined || plan.settings.webhook_path === '/admin/reload';
+  const readyPath = plan.settings.ready_path ?? (ourServer ? `/v2/models/${encodeURIComponent(plan.model)}/ready` : '');
+  if (plan.target === 'http' && readyPath) {
     const client = new ServeClient(plan.url!, plan.secret);
-    if (!(await client.ready(plan.model)))
-      throw new UserError(`${plan.url} does not answer ready for ${plan.model} (GET /v2/models/${plan.model}/ready)`);
-    if (plan.secret) {
+    if (!(await client.ready(readyPath)))
+      throw new UserError(
+        `${plan.url} does not answer ready for ${plan.model} (GET ${readyPath})`,
+        'Set ready_path for this environment, or "" for none.',
+      );
+    if (plan.secret && ourServer) {
       const status = await client.status().catch(() => null);
       if (status?.stable && status.stable.version !== null && status.stable.version !== version.version)
         throw new UserError(`${plan.url} serves v${status.stable.version}, not v${version.version}, after the deploy`);

@@ -79,10 +79,10 @@ export class ServeClient {
     await this.admin('POST', '/admin/reset-stats', {});
   }
 
-  /** True when the server answers ready for the model (Open Inference Protocol v2). */
-  async ready(model: string): Promise<boolean> {
+  /** True when GET `path` answers 2xx (for mlops serve, KServe and Triton: /v2/models/<model>/ready). */
+  async ready(path: string): Promise<boolean> {
     try {
-      const response = await fetch(new URL(`/v2/models/${encodeURIComponent(model)}/ready`, this.url), {
+      const response = await fetch(new URL(path, this.url), {
         signal: AbortSignal.timeout(10_000),
       });
       await response.arrayBuffer();
