@@ -570,7 +570,7 @@ async function summary(
     `## ${outcome.ok ? 'Deployed' : 'Deploy failed'}: ${escapeText(plan.model)} v${wanted.version} to ${escapeText(plan.environment)}${outcome.rolledBack ? ' (rolled back)' : ''}`,
     '',
     table(
-      ['', ''],
+      ['Release', ''],
       [
         ['Version', `v${wanted.version} ${code(wanted.digest, 80)}`],
         ['Previous', outcome.previous ? `v${outcome.previous.version}` : '(none)'],
