@@ -60,6 +60,18 @@ describe('prediction distribution', () => {
   });
 });
 
+describe('regression predictions', () => {
+  test('a mean prediction moved by more than the limit, in the stable version’s standard deviations, fails', () => {
+    const base = { requests: 100, errors: 0, p50: 1, p99: 2 };
+    const stable = { ...base, requests: 900, mean: 4200, std: 800 };
+    expect(judgeCanary({ ...base, mean: 4400, std: 790 }, stable, limits).promote).toBe(true); // 0.25 sd
+    const moved = judgeCanary({ ...base, mean: 5000, std: 700 }, stable, limits); // (5000 - 4200) / 800 = 1 sd
+    expect(moved.reasons).toEqual([
+      'predictions vs stable: mean prediction 5000 vs stable 4200: 1.00 standard deviations apart, limit 0.5.',
+    ]);
+  });
+});
+
 test('webhook signatures are HMAC-SHA256 of the body, as GitHub signs its webhooks', () => {
   // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!".
   expect(signBody("It's a Secret to Everybody", 'Hello, World!')).toBe(

@@ -321,7 +321,9 @@ describe('canary routing', () => {
     const view = stats.view();
     expect(view['1']!.latency_ms).toMatchObject({ p50: 50, p99: 99 });
     expect(view['1']!.predictions).toEqual({ count: 100, classes: { a: 75, b: 25 } });
+    // Values 2 and 4: mean 3, sample standard deviation sqrt(((2-3)^2 + (4-3)^2) / 1) = sqrt(2).
     expect(view['2']).toMatchObject({ requests: 2, errors: 1, server_errors: 1, predictions: { count: 2, mean: 3 } });
+    expect(view['2']!.predictions.std).toBeCloseTo(Math.SQRT2, 12);
     stats.reset();
     expect(stats.view()).toEqual({});
   });

@@ -46,6 +46,7 @@ const Canary = z.strictObject({
   max_p99_ms: z.number().positive().optional(),
   max_p99_ratio: z.number().positive().optional(),
   max_prediction_shift: z.number().min(0).max(1).optional(),
+  max_mean_shift: z.number().min(0).optional(),
 });
 
 const Environment = z.strictObject({
@@ -332,6 +333,7 @@ function makePlan(io: StepIO, loaded: LoadedConfig): Plan {
       maxP99Ms: c.max_p99_ms ?? DEFAULT_CANARY_LIMITS.maxP99Ms,
       maxP99Ratio: c.max_p99_ratio ?? DEFAULT_CANARY_LIMITS.maxP99Ratio,
       maxPredictionShift: c.max_prediction_shift ?? DEFAULT_CANARY_LIMITS.maxPredictionShift,
+      maxMeanShift: c.max_mean_shift ?? DEFAULT_CANARY_LIMITS.maxMeanShift,
     },
   };
 }

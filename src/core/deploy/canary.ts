@@ -15,6 +15,9 @@ export interface VersionStats {
   p99: number | null;
   /** Predicted classes and how often (classification), when the server reports them. */
   classes?: Record<string, number>;
+  /** Mean and standard deviation of predicted values (regression), when the server reports them. */
+  mean?: number | null;
+  std?: number | null;
 }
 
 export interface CanaryLimits {
@@ -34,6 +37,8 @@ export interface CanaryLimits {
    * classes is suspect even when it answers fast and without errors.
    */
   maxPredictionShift: number;
+  /** Regression: how far the candidate's mean prediction may move from the stable version's, in the stable version's standard deviations. */
+  maxMeanShift: number;
 }
 
 export const DEFAULT_CANARY_LIMITS: CanaryLimits = {
@@ -43,6 +48,7 @@ export const DEFAULT_CANARY_LIMITS: CanaryLimits = {
   maxP99Ms: null,
   maxP99Ratio: 2,
   maxPredictionShift: 0.2,
+  maxMeanShift: 0.5,
 };
 
 export interface CanaryCheck {
@@ -107,6 +113,14 @@ export function judgeCanary(candidate: VersionStats, stable: VersionStats | null
       name: 'predictions vs stable',
       passed: shift <= limits.maxPredictionShift,
       detail: `Jensen-Shannon distance ${shift.toFixed(3)} between the classes the candidate and the stable version predicted, limit ${limits.maxPredictionShift}`,
+    });
+  }
+  if (stable && typeof candidate.mean === 'number' && typeof stable.mean === 'number' && typeof stable.std === 'number' && stable.std > 0) {
+    const shift = Math.abs(candidate.mean - stable.mean) / stable.std;
+    checks.push({
+      name: 'predictions vs stable',
+      passed: shift <= limits.maxMeanShift,
+      detail: `mean prediction ${candidate.mean.toPrecision(4)} vs stable ${stable.mean.toPrecision(4)}: ${shift.toFixed(2)} standard deviations apart, limit ${limits.maxMeanShift}`,
     });
   }
   const failed = checks.filter((c) => !c.passed);

@@ -54,13 +54,16 @@ export class ServeClient {
     const stats: Record<string, VersionStats> = {};
     for (const [version, s] of Object.entries((raw.stats ?? {}) as Record<string, Record<string, unknown>>)) {
       const latency = (s.latency_ms ?? {}) as Record<string, unknown>;
-      const classes = ((s.predictions ?? {}) as { classes?: unknown }).classes;
+      const predicted = (s.predictions ?? {}) as { classes?: unknown; mean?: unknown; std?: unknown };
+      const classes = predicted.classes;
       stats[version] = {
         requests: Number(s.requests ?? 0),
         errors: Number(s.errors ?? 0),
         p50: typeof latency.p50 === 'number' ? latency.p50 : null,
         p99: typeof latency.p99 === 'number' ? latency.p99 : null,
         ...(classes && typeof classes === 'object' ? { classes: classes as Record<string, number> } : {}),
+        ...(typeof predicted.mean === 'number' ? { mean: predicted.mean } : {}),
+        ...(typeof predicted.std === 'number' ? { std: predicted.std } : {}),
       };
     }
     return { stable: served(raw.stable), candidate: served(raw.candidate), weight: Number(raw.weight ?? 0), stats };

@@ -17,8 +17,8 @@ export interface VersionStatsView {
   server_errors: number;
   /** Over the last LATENCY_WINDOW requests. */
   latency_ms: { p50: number | null; p99: number | null; mean: number | null };
-  /** Records predicted, and what: a class histogram or the mean value. */
-  predictions: { count: number; classes?: Record<string, number>; mean?: number | null };
+  /** Records predicted, and what: a class histogram, or the mean value and its standard deviation. */
+  predictions: { count: number; classes?: Record<string, number>; mean?: number | null; std?: number | null };
 }
 
 class VersionStats {
@@ -31,6 +31,9 @@ class VersionStats {
   predicted = 0;
   private classes = new Map<string, number>();
   private valueSum = 0;
+  /** Welford's running mean and sum of squared deviations of predicted values. */
+  private valueMean = 0;
+  private valueM2 = 0;
 
   record(status: number, latencyMs: number, predictions: readonly Prediction[] | null): void {
     this.requests++;
@@ -43,7 +46,12 @@ class VersionStats {
     for (const p of predictions) {
       this.predicted++;
       if ('label' in p) this.classes.set(p.label, (this.classes.get(p.label) ?? 0) + 1);
-      else this.valueSum += p.value;
+      else {
+        this.valueSum += p.value;
+        const delta = p.value - this.valueMean;
+        this.valueMean += delta / this.predicted;
+        this.valueM2 += delta * (p.value - this.valueMean);
+      }
     }
   }
 
@@ -53,7 +61,10 @@ class VersionStats {
     const quantile = (q: number) => (n === 0 ? null : round(sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]!));
     const predictions: VersionStatsView['predictions'] = { count: this.predicted };
     if (task === 'classification') predictions.classes = Object.fromEntries([...this.classes].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
-    if (task === 'regression') predictions.mean = this.predicted > 0 ? this.valueSum / this.predicted : null;
+    if (task === 'regression') {
+      predictions.mean = this.predicted > 0 ? this.valueSum / this.predicted : null;
+      predictions.std = this.predicted > 1 ? Math.sqrt(this.valueM2 / (this.predicted - 1)) : null;
+    }
     return {
       requests: this.requests,
       errors: this.errors,
