@@ -31155,7 +31155,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93637);
 /* harmony import */ var _adapters_github_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94012);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(81379);
-/* harmony import */ var _steps_deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(28024);
+/* harmony import */ var _steps_deploy_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(43980);
 
 
 
@@ -31267,7 +31267,7 @@ async function runAction(step) {
 /* harmony export */   RP: () => (/* binding */ FIELD_ESCAPED_QUOTES),
 /* harmony export */   bL: () => (/* binding */ FIELD_MALFORMED)
 /* harmony export */ });
-/* unused harmony export FIELD_QUOTED */
+/* unused harmony exports FIELD_QUOTED, tokenizeChunks */
 /**
  * A byte-level tokenizer for delimited text (CSV per RFC 4180, and TSV): quoted
  * fields with embedded delimiters, doubled quotes and newlines, LF or CRLF line
@@ -31551,6 +31551,27 @@ function countByte(buf, byte, from, to) {
 /** Decodes a quoted field's text, turning doubled quotes into one. */
 function unescapeQuotes(text) {
     return text.replaceAll('""', '"');
+}
+/**
+ * Feeds a file's chunks through the tokenizer, carrying an unfinished record over to the next
+ * chunk and dropping a UTF-8 byte order mark; `afterChunk` runs after each chunk (for progress).
+ */
+async function tokenizeChunks(chunks, tokenizer, sink, afterChunk) {
+    let pending = null;
+    let first = true;
+    for await (let chunk of chunks) {
+        if (first) {
+            first = false;
+            if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+                chunk = chunk.subarray(3);
+        }
+        const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
+        pending = consumed < buf.length ? buf.subarray(consumed) : null;
+        afterChunk?.();
+    }
+    if (pending)
+        tokenizer.tokenize(pending, 0, pending.length, true, sink);
 }
 
 
@@ -34650,7 +34671,7 @@ self.__dirname ??= (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(self.__fil
 
 /***/ }),
 
-/***/ 28024:
+/***/ 43980:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -35346,6 +35367,7 @@ const DEFAULT_CANARY_LIMITS = {
     maxP99Ms: null,
     maxP99Ratio: 2,
     maxPredictionShift: 0.2,
+    maxMeanShift: 0.5,
 };
 const percent = (x) => `${(x * 100).toFixed(2)} %`;
 const ms = (x) => (x === null ? 'n/a' : `${x.toFixed(1)} ms`);
@@ -35396,6 +35418,14 @@ function judgeCanary(candidate, stable, limits) {
             detail: `Jensen-Shannon distance ${shift.toFixed(3)} between the classes the candidate and the stable version predicted, limit ${limits.maxPredictionShift}`,
         });
     }
+    if (stable && typeof candidate.mean === 'number' && typeof stable.mean === 'number' && typeof stable.std === 'number' && stable.std > 0) {
+        const shift = Math.abs(candidate.mean - stable.mean) / stable.std;
+        checks.push({
+            name: 'predictions vs stable',
+            passed: shift <= limits.maxMeanShift,
+            detail: `mean prediction ${candidate.mean.toPrecision(4)} vs stable ${stable.mean.toPrecision(4)}: ${shift.toFixed(2)} standard deviations apart, limit ${limits.maxMeanShift}`,
+        });
+    }
     const failed = checks.filter((c) => !c.passed);
     return { promote: failed.length === 0, reasons: failed.map((c) => `${c.name}: ${c.detail}.`), checks };
 }
@@ -35444,13 +35474,16 @@ class ServeClient {
         const stats = {};
         for (const [version, s] of Object.entries((raw.stats ?? {}))) {
             const latency = (s.latency_ms ?? {});
-            const classes = (s.predictions ?? {}).classes;
+            const predicted = (s.predictions ?? {});
+            const classes = predicted.classes;
             stats[version] = {
                 requests: Number(s.requests ?? 0),
                 errors: Number(s.errors ?? 0),
                 p50: typeof latency.p50 === 'number' ? latency.p50 : null,
                 p99: typeof latency.p99 === 'number' ? latency.p99 : null,
                 ...(classes && typeof classes === 'object' ? { classes: classes } : {}),
+                ...(typeof predicted.mean === 'number' ? { mean: predicted.mean } : {}),
+                ...(typeof predicted.std === 'number' ? { std: predicted.std } : {}),
             };
         }
         return { stable: served(raw.stable), candidate: served(raw.candidate), weight: Number(raw.weight ?? 0), stats };
@@ -35467,10 +35500,10 @@ class ServeClient {
     async resetStats() {
         await this.admin('POST', '/admin/reset-stats', {});
     }
-    /** True when the server answers ready for the model (Open Inference Protocol v2). */
-    async ready(model) {
+    /** True when GET `path` answers 2xx (for mlops serve, KServe and Triton: /v2/models/<model>/ready). */
+    async ready(path) {
         try {
-            const response = await fetch(new URL(`/v2/models/${encodeURIComponent(model)}/ready`, this.url), {
+            const response = await fetch(new URL(path, this.url), {
                 signal: AbortSignal.timeout(10_000),
             });
             await response.arrayBuffer();
@@ -39361,6 +39394,47 @@ async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
 
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __nccwpck_require__(33029);
+;// CONCATENATED MODULE: ./src/steps/artifacts.ts
+/**
+ * Workflow artifacts from steps: upload a folder (reports, a model) and download one an
+ * earlier job uploaded. Only in a JavaScript action step on a runner, which alone gets
+ * the Actions runtime; the GitHub clients are loaded on first use.
+ */
+
+
+
+/** True when artifacts can be uploaded and downloaded here. */
+function artifactsAvailable(io) {
+    return io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)();
+}
+/** Uploads `dir` as the artifact `name`; a failure is a warning (the files stay where they are), never a failed step. */
+async function uploadArtifact(io, name, dir, what) {
+    if (!artifactsAvailable(io))
+        return;
+    try {
+        const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
+        const { location } = await store.upload(name, dir);
+        io.info(`Uploaded ${what} as artifact "${name}": ${location}`);
+    }
+    catch (error) {
+        io.warning(`${capitalize(what)} could not be uploaded as an artifact (${error.message}); the files are in ${validate_data_shown(dir)}.`);
+    }
+}
+/** Downloads the artifact named by the input `input` (when set) into `dir`. */
+async function downloadArtifactInput(io, input, dir, what) {
+    const name = io.getInput(input);
+    if (!name)
+        return;
+    if (!artifactsAvailable(io))
+        throw new UserError(`${input} "${name}" can only be downloaded in a GitHub Actions job step`, 'Locally, the files are already on disk: leave it unset (or point at them directly).');
+    const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
+    await store.download(name, dir);
+    io.info(`Downloaded ${what} from artifact "${name}" into ${shown(dir)}.`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/steps/validate-data.ts
 /** validate-data: check data against its schema, profile every column, report. */
 
@@ -39427,13 +39501,13 @@ async function runValidateData(io) {
         : loaded.config.data.schema
             ? configPath(loaded, loaded.config.data.schema)
             : null;
-    const schema = schemaFile ? await (0,schema_schema/* loadSchema */.e$)(shown(schemaFile)) : null;
+    const schema = schemaFile ? await (0,schema_schema/* loadSchema */.e$)(validate_data_shown(schemaFile)) : null;
     const format = (choiceInput(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto');
     const failOn = choiceInput(io, validateData, 'fail-on') ?? loaded.config.validate.fail_on ?? 'error';
     const outputDir = outputDirFor(io, loaded, 'validate-data');
     if (!schema)
         io.warning('No schema given: only the file structure is checked. Write one with `mlops infer-schema DATA > schema.yaml` and set data.schema in mlops.yaml.');
-    const scan = await io.group(`Reading ${files.length === 1 ? shown(files[0]) : `${files.length} files`}`, () => scanData(files.map(shown), {
+    const scan = await io.group(`Reading ${files.length === 1 ? validate_data_shown(files[0]) : `${files.length} files`}`, () => scanData(files.map(validate_data_shown), {
         schema,
         format,
         nullValues: loaded.config.data.null_values,
@@ -39450,7 +39524,7 @@ async function runValidateData(io) {
     const resultsPath = (0,external_node_path_.join)(outputDir, 'validation.json');
     const report = renderValidationReport({
         files: scan.profile.files,
-        schemaFile: schemaFile ? shown(schemaFile) : null,
+        schemaFile: schemaFile ? validate_data_shown(schemaFile) : null,
         rows: scan.rows,
         bytes: scan.bytes,
         elapsedMs: scan.elapsedMs,
@@ -39458,7 +39532,7 @@ async function runValidateData(io) {
         columns,
     });
     await lib_default()(profilePath, `${JSON.stringify(scan.profile)}\n`);
-    await lib_default()(resultsPath, `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile ? shown(schemaFile) : null, anomalies: scan.anomalies, columns }, null, 2)}\n`);
+    await lib_default()(resultsPath, `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile ? validate_data_shown(schemaFile) : null, anomalies: scan.anomalies, columns }, null, 2)}\n`);
     await lib_default()(reportPath, report);
     // Annotations point at the first offending line of each anomaly.
     for (const anomaly of scan.anomalies.slice(0, 10)) {
@@ -39477,30 +39551,22 @@ async function runValidateData(io) {
     await io.appendSummary(report);
     const mbPerSecond = scan.bytes / 1e6 / Math.max(scan.elapsedMs / 1000, 1e-3);
     io.info(`${scan.rows.toLocaleString('en-US')} rows, ${(scan.bytes / 1e6).toFixed(1)} MB in ${(scan.elapsedMs / 1000).toFixed(2)} s (${mbPerSecond.toFixed(0)} MB/s): ${errors} errors, ${warnings} warnings.`);
-    io.info(`Report: ${shown(reportPath)}`);
+    io.info(`Report: ${validate_data_shown(reportPath)}`);
     io.setOutput('valid', String(valid));
     io.setOutput('errors', String(errors));
     io.setOutput('warnings', String(warnings));
-    io.setOutput('report', shown(reportPath));
-    io.setOutput('profile', shown(profilePath));
-    io.setOutput('results', shown(resultsPath));
+    io.setOutput('report', validate_data_shown(reportPath));
+    io.setOutput('profile', validate_data_shown(profilePath));
+    io.setOutput('results', validate_data_shown(resultsPath));
     const artifact = io.getInput('artifact-name');
     if (artifact) {
-        if (io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)()) {
-            try {
-                const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
-                const { location } = await store.upload(artifact, outputDir);
-                io.info(`Uploaded the reports as artifact "${artifact}": ${location}`);
-            }
-            catch (error) {
-                io.warning(`The reports could not be uploaded as an artifact (${error.message}); they are in ${shown(outputDir)}.`);
-            }
-        }
+        if (artifactsAvailable(io))
+            await uploadArtifact(io, artifact, outputDir, 'the reports');
         else
-            io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${shown(outputDir)}.`);
+            io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${validate_data_shown(outputDir)}.`);
     }
     if (!valid) {
-        io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${shown(reportPath)}.`);
+        io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${validate_data_shown(reportPath)}.`);
     }
     return { valid, errors, warnings, reportPath, profilePath, resultsPath, scan };
 }
@@ -39518,7 +39584,7 @@ function outputDirFor(io, loaded, step, own = true) {
     return (0,external_node_path_.join)(loaded.baseDir, '.mlops', step);
 }
 /** A path as users should see it: relative to the working directory when inside it. */
-function shown(path) {
+function validate_data_shown(path) {
     const rel = (0,external_node_path_.relative)(process.cwd(), path);
     return rel !== '' && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
 }
@@ -39615,7 +39681,7 @@ async function readJson(path, what) {
         return value;
     }
     catch (error) {
-        throw new core_errors/* UserError */.y(`cannot read ${what} ${shown(path)}: ${error.message}`);
+        throw new core_errors/* UserError */.y(`cannot read ${what} ${validate_data_shown(path)}: ${error.message}`);
     }
 }
 async function runRegister(io) {
@@ -39627,7 +39693,7 @@ async function runRegister(io) {
         throw new core_errors/* UserError */.y(`model name "${model}" is not allowed`, 'Use lower-case letters, digits, ".", "_" and "-".');
     const modelDir = io.getInput('model-dir') ? (0,external_node_path_.resolve)(io.getInput('model-dir')) : (0,external_node_path_.join)(outputDirFor(io, loaded, 'train', false), 'model');
     if (!(0,external_node_fs_.existsSync)(modelDir))
-        throw new core_errors/* UserError */.y(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+        throw new core_errors/* UserError */.y(`no model at ${validate_data_shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const allowUnblessed = (choiceInput(io, register, 'allow-unblessed') ?? 'false') === 'true';
     const blessingPath = io.getInput('blessing')
         ? (0,external_node_path_.resolve)(io.getInput('blessing'))
@@ -39635,7 +39701,7 @@ async function runRegister(io) {
     const blessing = (0,external_node_fs_.existsSync)(blessingPath) ? await readJson(blessingPath, 'blessing') : null;
     if (!allowUnblessed) {
         if (!blessing)
-            throw new core_errors/* UserError */.y(`no blessing at ${shown(blessingPath)}: the model was not evaluated`, 'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.');
+            throw new core_errors/* UserError */.y(`no blessing at ${validate_data_shown(blessingPath)}: the model was not evaluated`, 'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.');
         if (blessing.blessed !== true) {
             const reasons = Array.isArray(blessing.reasons) ? blessing.reasons.map(String) : [];
             throw new core_errors/* UserError */.y(`the model is not blessed: ${reasons.join(' ') || 'its evaluation failed a gate'}`, 'Fix the model, or set allow-unblessed: true to register it anyway.');
@@ -39730,6 +39796,7 @@ const Canary = schemas/* strictObject */.rej({
     max_p99_ms: schemas/* number */.aig().positive().optional(),
     max_p99_ratio: schemas/* number */.aig().positive().optional(),
     max_prediction_shift: schemas/* number */.aig().min(0).max(1).optional(),
+    max_mean_shift: schemas/* number */.aig().min(0).optional(),
 });
 const Environment = schemas/* strictObject */.rej({
     /** Locally, deploying here needs --approve true (on GitHub, the environment's protection rules do this). */
@@ -39740,6 +39807,11 @@ const Environment = schemas/* strictObject */.rej({
     url: schemas/* string */.YjP().url().optional(),
     /** The reload webhook path on `url` (default /admin/reload, the path of `mlops serve`). */
     webhook_path: schemas/* string */.YjP().startsWith('/').optional(),
+    /**
+     * The readiness check after an http deploy: default /v2/models/<model>/ready (mlops serve, KServe,
+     * Triton); "" for none (a plain webhook receiver). With a custom webhook_path the default is none.
+     */
+    ready_path: schemas/* union */.KCZ([schemas/* literal */.euz(''), schemas/* string */.YjP().startsWith('/')]).optional(),
     command: schemas/* string */.YjP().optional(),
     verify_command: schemas/* string */.YjP().optional(),
     strategy: schemas/* enum */.k5n(STRATEGIES).optional(),
@@ -39961,6 +40033,7 @@ function makePlan(io, loaded) {
             maxP99Ms: c.max_p99_ms ?? DEFAULT_CANARY_LIMITS.maxP99Ms,
             maxP99Ratio: c.max_p99_ratio ?? DEFAULT_CANARY_LIMITS.maxP99Ratio,
             maxPredictionShift: c.max_prediction_shift ?? DEFAULT_CANARY_LIMITS.maxPredictionShift,
+            maxMeanShift: c.max_mean_shift ?? DEFAULT_CANARY_LIMITS.maxMeanShift,
         },
     };
 }
@@ -40008,11 +40081,14 @@ async function perform(io, plan, version, rollback) {
     }
 }
 async function verify(io, plan, version) {
-    if (plan.target === 'http') {
+    // mlops serve (the default webhook) is checked through its readiness route and admin status.
+    const ourServer = plan.settings.webhook_path === undefined || plan.settings.webhook_path === '/admin/reload';
+    const readyPath = plan.settings.ready_path ?? (ourServer ? `/v2/models/${encodeURIComponent(plan.model)}/ready` : '');
+    if (plan.target === 'http' && readyPath) {
         const client = new ServeClient(plan.url, plan.secret);
-        if (!(await client.ready(plan.model)))
-            throw new core_errors/* UserError */.y(`${plan.url} does not answer ready for ${plan.model} (GET /v2/models/${plan.model}/ready)`);
-        if (plan.secret) {
+        if (!(await client.ready(readyPath)))
+            throw new core_errors/* UserError */.y(`${plan.url} does not answer ready for ${plan.model} (GET ${readyPath})`, 'Set ready_path for this environment, or "" for none.');
+        if (plan.secret && ourServer) {
             const status = await client.status().catch(() => null);
             if (status?.stable && status.stable.version !== null && status.stable.version !== version.version)
                 throw new core_errors/* UserError */.y(`${plan.url} serves v${status.stable.version}, not v${version.version}, after the deploy`);
@@ -40170,7 +40246,7 @@ async function summary(io, plan, wanted, outcome) {
     const lines = [
         `## ${outcome.ok ? 'Deployed' : 'Deploy failed'}: ${escapeText(plan.model)} v${wanted.version} to ${escapeText(plan.environment)}${outcome.rolledBack ? ' (rolled back)' : ''}`,
         '',
-        table(['', ''], [
+        table(['Release', ''], [
             ['Version', `v${wanted.version} ${code(wanted.digest, 80)}`],
             ['Previous', outcome.previous ? `v${outcome.previous.version}` : '(none)'],
             ['Target', plan.target + (plan.url ? ` ${code(plan.url, 120)}` : '')],

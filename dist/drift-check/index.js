@@ -31155,7 +31155,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(93637);
 /* harmony import */ var _adapters_github_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(94012);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(81379);
-/* harmony import */ var _steps_drift_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(108);
+/* harmony import */ var _steps_drift_check_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5048);
 
 
 
@@ -31262,6 +31262,7 @@ async function runAction(step) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cz: () => (/* binding */ tokenizeChunks),
 /* harmony export */   E9: () => (/* binding */ unescapeQuotes),
 /* harmony export */   N0: () => (/* binding */ DelimitedTokenizer),
 /* harmony export */   RP: () => (/* binding */ FIELD_ESCAPED_QUOTES),
@@ -31551,6 +31552,27 @@ function countByte(buf, byte, from, to) {
 /** Decodes a quoted field's text, turning doubled quotes into one. */
 function unescapeQuotes(text) {
     return text.replaceAll('""', '"');
+}
+/**
+ * Feeds a file's chunks through the tokenizer, carrying an unfinished record over to the next
+ * chunk and dropping a UTF-8 byte order mark; `afterChunk` runs after each chunk (for progress).
+ */
+async function tokenizeChunks(chunks, tokenizer, sink, afterChunk) {
+    let pending = null;
+    let first = true;
+    for await (let chunk of chunks) {
+        if (first) {
+            first = false;
+            if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+                chunk = chunk.subarray(3);
+        }
+        const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
+        pending = consumed < buf.length ? buf.subarray(consumed) : null;
+        afterChunk?.();
+    }
+    if (pending)
+        tokenizer.tokenize(pending, 0, pending.length, true, sink);
 }
 
 
@@ -34649,7 +34671,7 @@ self.__dirname ??= (0,node_path__WEBPACK_IMPORTED_MODULE_0__.dirname)(self.__fil
 
 /***/ }),
 
-/***/ 108:
+/***/ 5048:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37588,22 +37610,10 @@ async function readSide(files, options = {}) {
                 rows++;
             },
         };
-        let pending = null;
-        let first = true;
-        for await (let chunk of source.chunks) {
-            if (first) {
-                first = false;
-                if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-                    chunk = chunk.subarray(3);
-            }
-            const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
-            const consumed = tokenizer.tokenize(buf, 0, buf.length, false, sink);
-            pending = consumed < buf.length ? buf.subarray(consumed) : null;
+        await (0,delimited/* tokenizeChunks */.Cz)(source.chunks, tokenizer, sink, () => {
             bytesAtChunk = bytesDone + source.bytesRead();
             rowsAtChunk = rows;
-        }
-        if (pending)
-            tokenizer.tokenize(pending, 0, pending.length, true, sink);
+        });
         bytesDone += source.size;
     }
     const columns = new Map();
@@ -37937,6 +37947,853 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __nccwpck_require__(33029);
+;// CONCATENATED MODULE: ./src/core/profile/summary.ts
+/** Human-facing statistics derived from a column profile (what reports and profile.json show). */
+
+
+const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
+const HISTOGRAM_BINS = 10;
+/**
+ * The narrowest type that holds every non-null value: integer, then number
+ * (integers, decimals, NaN and infinities), boolean, datetime, else string.
+ */
+function inferColumnType(column) {
+    const c = column.counts;
+    const nonNull = (0,profile_profile/* columnTotal */.Fn)(column) - c.null;
+    if (nonNull === 0)
+        return 'empty';
+    if (c.string > 0)
+        return 'string';
+    const numeric = c.integer + c.number + c.nan + c.infinity;
+    if (numeric === nonNull)
+        return c.number + c.nan + c.infinity > 0 ? 'number' : 'integer';
+    if (c.boolean === nonNull)
+        return 'boolean';
+    if (c.datetime === nonNull)
+        return 'datetime';
+    return 'string';
+}
+function summarizeColumn(column) {
+    const total = (0,profile_profile/* columnTotal */.Fn)(column);
+    const nulls = column.counts.null;
+    const top = core_sketch/* FrequentItems */.JI.fromJSON(column.top);
+    const distinctExact = top.exact && column.numbersInTop;
+    // An estimate can overshoot a little; there are never more distinct values than values.
+    const distinct = distinctExact
+        ? top.size
+        : Math.min(Math.round(core_sketch/* HyperLogLog */.l8.fromJSON(column.distinct).estimate()), total - column.counts.null);
+    const type = inferColumnType(column);
+    let quantiles = null;
+    let histogram = null;
+    let mean = null;
+    let std = null;
+    let min = null;
+    let max = null;
+    if (column.numeric) {
+        const { count, m2 } = column.numeric;
+        mean = column.numeric.mean;
+        std = count > 1 ? Math.sqrt(m2 / (count - 1)) : 0;
+        min = column.numeric.min;
+        max = column.numeric.max;
+        const sketch = core_sketch/* KllSketch */.gu.fromJSON(column.numeric.sketch);
+        const values = sketch.quantiles([...QUANTILES]);
+        quantiles = {};
+        QUANTILES.forEach((q, i) => (quantiles[`p${Math.round(q * 100)}`] = values[i]));
+        histogram = buildHistogram(sketch, column.numeric.min, column.numeric.max, count);
+    }
+    else if (column.datetime) {
+        min = new Date(column.datetime.min).toISOString();
+        max = new Date(column.datetime.max).toISOString();
+    }
+    return {
+        name: column.name,
+        type,
+        count: total - nulls,
+        nulls,
+        nullFraction: total > 0 ? nulls / total : 0,
+        distinct,
+        distinctExact,
+        mean,
+        std,
+        min,
+        max,
+        quantiles,
+        histogram,
+        top: top.top(10).map(([value, count]) => ({ value, count })),
+        nan: column.counts.nan,
+        infinity: column.counts.infinity,
+    };
+}
+/** Equal-width bins between min and max, counted from the sketch's CDF. */
+function buildHistogram(sketch, min, max, count) {
+    if (min === max)
+        return [{ low: min, high: max, count }];
+    const width = (max - min) / HISTOGRAM_BINS;
+    const bins = [];
+    let previous = 0;
+    for (let i = 0; i < HISTOGRAM_BINS; i++) {
+        const low = min + i * width;
+        const high = i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width;
+        const cumulative = i === HISTOGRAM_BINS - 1 ? count : Math.round(sketch.cdf(high) * count);
+        bins.push({ low, high, count: Math.max(0, cumulative - previous) });
+        previous = Math.max(previous, cumulative);
+    }
+    return bins;
+}
+function summarizeProfile(profile) {
+    return profile.columns.map(summarizeColumn);
+}
+
+// EXTERNAL MODULE: ./src/core/schema/schema.ts
+var schema_schema = __nccwpck_require__(36964);
+// EXTERNAL MODULE: ./src/core/validate/column-checks.ts
+var column_checks = __nccwpck_require__(34566);
+;// CONCATENATED MODULE: ./src/core/validate/report.ts
+/** The data validation report in Markdown (for PR comments, job summaries and files). */
+
+
+const MAX_ANOMALY_ROWS = 100;
+function renderValidationReport(input) {
+    const errors = input.anomalies.filter((a) => a.severity === 'error').length;
+    const warnings = input.anomalies.length - errors;
+    const verdict = errors > 0
+        ? `❌ ${report_plural(errors, 'error')}, ${report_plural(warnings, 'warning')}`
+        : warnings > 0
+            ? `⚠️ passed with ${report_plural(warnings, 'warning')}`
+            : '✅ passed';
+    const lines = [];
+    lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
+    lines.push('');
+    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120, false)).join(', ') : `${input.files.length} files`;
+    const mb = input.bytes / 1e6;
+    const seconds = input.elapsedMs / 1000;
+    lines.push(`${fileList}: ${report_plural(input.rows, 'row')}, ${report_plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
+        (input.schemaFile
+            ? `Schema: ${code(input.schemaFile, 120, false)}.`
+            : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
+    lines.push('');
+    if (input.anomalies.length > 0) {
+        lines.push('### Anomalies');
+        lines.push('');
+        const rows = input.anomalies
+            .slice(0, MAX_ANOMALY_ROWS)
+            .map((a) => [
+            a.severity === 'error' ? '❌ error' : '⚠️ warning',
+            `\`${a.kind}\``,
+            a.column !== undefined ? code(a.column, 60) : a.file !== undefined ? code(a.file, 60) : '',
+            escapeText(a.message, 300),
+            a.expected !== undefined ? escapeText(a.expected, 160) : '',
+            a.samples
+                .map((s) => `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`)
+                .join('<br>'),
+        ]);
+        lines.push(table(['', 'Anomaly', 'Column', 'Found', 'Expected', 'Sample rows'], rows));
+        if (input.anomalies.length > MAX_ANOMALY_ROWS)
+            lines.push('', `… and ${input.anomalies.length - MAX_ANOMALY_ROWS} more (see validation.json).`);
+        lines.push('');
+    }
+    lines.push('### Columns');
+    lines.push('');
+    const columnRows = input.columns.map((c) => [
+        code(c.name, 40),
+        c.type,
+        formatNumber(c.count),
+        c.nulls > 0 ? `${formatNumber(c.nulls)} (${(0,column_checks/* percent */.KN)(c.nullFraction)})` : '0',
+        `${c.distinctExact ? '' : '~'}${formatNumber(c.distinct)}`,
+        formatNumber(c.mean),
+        formatNumber(c.std),
+        typeof c.min === 'string' ? code(c.min, 30) : formatNumber(c.min),
+        c.quantiles ? formatNumber(c.quantiles.p50) : '',
+        typeof c.max === 'string' ? code(c.max, 30) : formatNumber(c.max),
+        c.top.length > 0 && c.type !== 'number'
+            ? c.top
+                .slice(0, 3)
+                .map((t) => `${code(truncate(t.value, 24), 26)} ${formatNumber(t.count)}`)
+                .join(', ')
+            : '',
+    ]);
+    lines.push(table(['Column', 'Type', 'Count', 'Nulls', 'Distinct', 'Mean', 'Std', 'Min', 'Median', 'Max', 'Top values'], columnRows, [
+        'left',
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'right',
+        'left',
+    ]));
+    lines.push('');
+    return lines.join('\n');
+}
+function report_plural(n, word) {
+    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/core/validate/anomalies.ts
+const ANOMALY_KINDS = {
+    empty_file: 'The file has no data rows',
+    unreadable_file: 'The file could not be read',
+    malformed_row: 'Rows that do not parse (wrong number of fields, bad quoting or bad JSON)',
+    duplicate_header: 'A column name appears twice in the header',
+    missing_column: 'A column of the schema is missing',
+    unexpected_column: 'A column the schema does not know',
+    wrong_type: 'Values of the wrong type',
+    too_many_nulls: 'More missing values than allowed',
+    below_min: 'Values below the minimum',
+    above_max: 'Values above the maximum',
+    not_in_domain: 'Values outside the allowed set',
+    nan: 'NaN where it is not allowed',
+    infinity: 'Infinity where it is not allowed',
+    duplicate_value: 'Repeated values in a column declared unique',
+    too_few_rows: 'Fewer rows than the minimum',
+    too_many_rows: 'More rows than the maximum',
+};
+const SEVERITY_ORDER = { error: 0, warning: 1 };
+
+// EXTERNAL MODULE: ./src/core/validate/dataset-state.ts
+var dataset_state = __nccwpck_require__(80974);
+// EXTERNAL MODULE: ./src/core/validate/parallel.ts
+var validate_parallel = __nccwpck_require__(29875);
+;// CONCATENATED MODULE: ./src/core/validate/scan.ts
+/**
+ * One streaming pass over data files that profiles every column and, given a
+ * schema, checks every value. Memory stays flat in the files' length (sketches and
+ * a few sample rows per check), except for columns declared `unique`. Large
+ * delimited files are read by several threads.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Records the main thread hands to a reader at once. */
+const BLOCK_BYTES = 4 << 20;
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const DEFAULT_PARALLEL_MIN_BYTES = 32 << 20;
+async function scanData(files, options = {}) {
+    if (files.length === 0)
+        throw new core_errors/* UserError */.y('no data files to read', 'Give a data path (input `data`, flag --data, or data.path in mlops.yaml).');
+    const started = performance.now();
+    const schema = options.schema ?? null;
+    const settings = { schema, nullValues: options.nullValues ?? values/* DEFAULT_NULL_VALUES */.LL, sampleLimit: options.sampleLimit ?? 5 };
+    const state = new dataset_state/* DatasetState */.y(settings);
+    const anomalies = [];
+    const seenInAnyFile = new Set();
+    /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
+    const rowsCovered = new Map();
+    const threads = options.threads ?? defaultThreads();
+    const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
+    let pool = null;
+    let rows = 0;
+    let bytes = 0;
+    const interval = options.progressIntervalMs ?? 1000;
+    let lastProgress = performance.now();
+    /** Rows read so far in the current file, for progress lines. */
+    const live = { rows: 0 };
+    try {
+        for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+            const file = files[fileIndex];
+            state.files.push(file);
+            const format = detectFormat(file, options.format);
+            const size = await fileSize(file);
+            const parallel = format !== 'jsonl' && threads > 0 && (0,validate_parallel/* parallelReadingAvailable */.nV)() && size >= parallelMinBytes;
+            const source = await openSource(file, parallel ? BLOCK_BYTES : undefined);
+            const progress = () => {
+                const now = performance.now();
+                if (options.onProgress && now - lastProgress >= interval) {
+                    lastProgress = now;
+                    options.onProgress({
+                        file,
+                        fileIndex,
+                        files: files.length,
+                        bytesRead: source.bytesRead(),
+                        fileSize: source.size,
+                        rows: rows + live.rows,
+                        elapsedMs: now - started,
+                    });
+                }
+            };
+            const chunks = (async function* () {
+                let first = true;
+                for await (let chunk of source.chunks) {
+                    if (first) {
+                        first = false;
+                        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
+                            chunk = chunk.subarray(3);
+                    }
+                    bytes += chunk.length;
+                    yield chunk;
+                    progress();
+                }
+            })();
+            for (const column of state.columns.values())
+                column.seenInFile = 0;
+            const seen = new Set();
+            live.rows = 0;
+            let fileRows = 0;
+            let hasHeader = true;
+            if (format === 'jsonl') {
+                fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
+                // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
+                for (const column of state.columns.values()) {
+                    if (seen.has(column.name) && column.seenInFile < fileRows)
+                        column.profile.addNulls(fileRows - column.seenInFile);
+                }
+            }
+            else {
+                const delimiter = format === 'tsv' ? 9 : 44;
+                if (parallel && pool === null)
+                    pool = new validate_parallel/* ReaderPool */.eq(threads, settings);
+                const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
+                fileRows = result.rows;
+                hasHeader = result.hasHeader;
+            }
+            rows += fileRows;
+            for (const name of seen) {
+                seenInAnyFile.add(name);
+                rowsCovered.set(name, (rowsCovered.get(name) ?? 0) + fileRows);
+            }
+            if (!hasHeader) {
+                anomalies.push({
+                    kind: 'empty_file',
+                    severity: 'error',
+                    file,
+                    message: 'The file is empty: no header and no rows.',
+                    expected: 'a header line and data rows',
+                    samples: [],
+                });
+                continue;
+            }
+            if (fileRows === 0)
+                anomalies.push({
+                    kind: 'empty_file',
+                    severity: 'error',
+                    file,
+                    message: 'The file has no data rows.',
+                    expected: 'at least one data row',
+                    samples: [],
+                });
+            if (schema && (fileRows > 0 || format !== 'jsonl'))
+                anomalies.push(...columnSetAnomalies(schema, seen, file));
+        }
+        // Merge what reader threads saw.
+        const readerStates = pool ? await pool.finish() : [];
+        pool = null;
+        const profiles = new Map();
+        for (const column of state.columns.values())
+            profiles.set(column.name, column.profile.toState());
+        for (const reader of readerStates) {
+            for (const column of reader.columns) {
+                const mine = profiles.get(column.name);
+                profiles.set(column.name, mine ? (0,profile_profile/* mergeColumnStates */.dp)(mine, column.profile) : column.profile);
+                if (column.checker)
+                    state.columnFor(column.name).checker?.absorb(column.checker);
+            }
+            for (const { file, tally } of reader.malformed)
+                state.malformedTally(file).absorb(tally, state.files);
+        }
+        for (const [name, profile] of profiles) {
+            const absent = rows - (rowsCovered.get(name) ?? 0);
+            if (absent > 0 && seenInAnyFile.has(name))
+                profile.counts.null += absent;
+        }
+        for (const [file, tally] of state.malformed) {
+            if (tally.count === 0)
+                continue;
+            const format = detectFormat(file, options.format);
+            anomalies.push({
+                kind: 'malformed_row',
+                severity: 'error',
+                file,
+                message: `${tally.count} rows do not parse.`,
+                expected: format === 'jsonl' ? 'one JSON object per line' : 'as many fields as the header, with RFC 4180 quoting',
+                unexpectedCount: tally.count,
+                samples: tally.samples,
+            });
+        }
+        for (const column of state.columns.values()) {
+            const profile = profiles.get(column.name);
+            if (!column.checker)
+                continue;
+            const total = Object.values(profile.counts).reduce((a, b) => a + b, 0);
+            if (total === 0)
+                continue; // missing everywhere: reported as missing_column
+            anomalies.push(...column.checker.finish(total, profile.counts.null));
+        }
+        if (schema) {
+            const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
+            if (minRows !== undefined && rows < minRows) {
+                anomalies.push({
+                    kind: 'too_few_rows',
+                    severity: 'error',
+                    message: `${rows} rows; the schema asks for at least ${minRows}.`,
+                    expected: `>= ${minRows} rows`,
+                    samples: [],
+                });
+            }
+            if (maxRows !== undefined && rows > maxRows) {
+                anomalies.push({
+                    kind: 'too_many_rows',
+                    severity: 'error',
+                    message: `${rows} rows; the schema allows at most ${maxRows}.`,
+                    expected: `<= ${maxRows} rows`,
+                    samples: [],
+                });
+            }
+        }
+        const kindOrder = Object.keys(ANOMALY_KINDS);
+        anomalies.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind));
+        const profile = {
+            format: profile_profile/* PROFILE_FORMAT */.y6,
+            rows,
+            files: [...files],
+            columns: [...profiles.values()].filter((c) => seenInAnyFile.has(c.name)),
+        };
+        return { profile, anomalies, rows, bytes, elapsedMs: performance.now() - started };
+    }
+    finally {
+        await pool?.close();
+    }
+}
+/** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
+async function fileSize(path) {
+    try {
+        return (await (0,promises_.stat)(path)).size;
+    }
+    catch {
+        return 0; // openSource reports the problem
+    }
+}
+function defaultThreads() {
+    const fromEnv = envNumber('MLOPS_READER_THREADS');
+    if (fromEnv !== undefined)
+        return fromEnv;
+    const cores = (0,external_node_os_.availableParallelism)();
+    return cores > 1 ? cores : 0;
+}
+function envNumber(name) {
+    const text = process.env[name];
+    if (text === undefined || text === '')
+        return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0)
+        throw new core_errors/* UserError */.y(`environment variable ${name}: "${text}" is not a whole number >= 0`);
+    return value;
+}
+/** Missing and unexpected columns of one file. */
+function columnSetAnomalies(schema, seen, file) {
+    const anomalies = [];
+    for (const [name, columnSchema] of Object.entries(schema.columns)) {
+        if (!seen.has(name) && columnSchema.required !== false) {
+            anomalies.push({
+                kind: 'missing_column',
+                severity: columnSchema.severity ?? 'error',
+                column: name,
+                file,
+                message: `Column "${name}" is in the schema but not in the file.`,
+                expected: `a column named "${name}"`,
+                samples: [],
+            });
+        }
+    }
+    const policy = schema.dataset.unexpected_columns ?? 'warning';
+    if (policy !== 'ignore') {
+        for (const name of seen) {
+            if (!(name in schema.columns)) {
+                anomalies.push({
+                    kind: 'unexpected_column',
+                    severity: policy,
+                    column: name,
+                    file,
+                    message: `Column "${name}" is not in the schema.`,
+                    expected: 'only the columns of the schema',
+                    samples: [],
+                });
+            }
+        }
+    }
+    return anomalies;
+}
+/** Reads one CSV/TSV file (rows numbered from 1 in each file); with a pool, blocks of whole records go to reader threads. */
+async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, anomalies, seen, live) {
+    const tokenizer = new delimited/* DelimitedTokenizer */.N0(delimiter);
+    let header = null;
+    let headerNames = null;
+    const headerSink = {
+        record(buf, starts, ends, flags, count) {
+            const raw = [];
+            for (let i = 0; i < count; i++) {
+                const text = (0,values/* decodeText */.g7)(buf, starts[i], ends[i]);
+                raw.push(flags[i] & delimited/* FIELD_ESCAPED_QUOTES */.RP ? (0,delimited/* unescapeQuotes */.E9)(text) : text);
+            }
+            headerNames = dedupeHeader(raw, file, anomalies);
+        },
+    };
+    let rows = 0;
+    let sink = null;
+    let pending = null;
+    const handle = async (buf, final) => {
+        let offset = 0;
+        if (headerNames === null) {
+            offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
+            // Keep only the unfinished header (blank lines before it are already counted).
+            if (headerNames === null)
+                return final ? null : buf.subarray(offset);
+            const names = headerNames;
+            for (const name of names)
+                seen.add(name);
+            header = names.map((name) => state.columnFor(name));
+            pool?.startFile(fileIndex, file, delimiter, names);
+            sink = state.recordSink(fileIndex, header, 1);
+        }
+        let consumed;
+        if (pool) {
+            const baseRow = rows;
+            const baseLine = tokenizer.line;
+            consumed = tokenizer.countRecords(buf, offset, buf.length, final);
+            rows += tokenizer.counted;
+            live.rows = rows;
+            // The block's memory moves to the reader thread: keep a copy of the unfinished tail first.
+            const tail = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
+            if (consumed > offset)
+                await pool.dispatch(fileIndex, buf, offset, consumed, baseRow, baseLine);
+            return tail;
+        }
+        else {
+            const before = sink.row;
+            consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink);
+            rows += sink.row - before;
+        }
+        live.rows = rows;
+        return consumed < buf.length ? buf.subarray(consumed) : null;
+    };
+    for await (const chunk of chunks) {
+        if (pool) {
+            // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
+            pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
+            if (pending.length < BLOCK_BYTES)
+                continue;
+        }
+        else
+            pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        pending = await handle(pending, false);
+        if (pending !== null && pending.length > MAX_RECORD_BYTES) {
+            throw new core_errors/* UserError */.y(`${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`, 'A quote is probably never closed; check the quoting near that line.');
+        }
+    }
+    if (pending !== null)
+        await handle(pending, true);
+    return { rows, hasHeader: headerNames !== null };
+}
+/** Header names, with repeats renamed (and reported) so every column has its own name. */
+function dedupeHeader(raw, file, anomalies) {
+    const names = new Set();
+    return raw.map((text, i) => {
+        let name = text === '' ? `(column ${i + 1})` : text;
+        if (names.has(name)) {
+            anomalies.push({
+                kind: 'duplicate_header',
+                severity: 'error',
+                column: name,
+                file,
+                message: `The header names column "${name}" more than once (again at position ${i + 1}); the repeat is read as "${name} (column ${i + 1})".`,
+                expected: 'distinct column names',
+                samples: [],
+            });
+            name = `${name} (column ${i + 1})`;
+        }
+        names.add(name);
+        return name;
+    });
+}
+/** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
+async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
+    let pending = null;
+    let line = 0;
+    let rows = 0;
+    const malformed = state.malformedTally(file);
+    const handle = (buf, start, end) => {
+        line++;
+        const e = end > start && buf[end - 1] === 13 ? end - 1 : end;
+        const text = (0,values/* decodeText */.g7)(buf, start, e);
+        if (text.trim() === '')
+            return;
+        rows++;
+        const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+        let value;
+        try {
+            value = JSON.parse(text);
+        }
+        catch (error) {
+            malformed.add(file, rows, line, `not JSON (${error.message}): ${preview}`);
+            return;
+        }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            malformed.add(file, rows, line, `not a JSON object: ${preview}`);
+            return;
+        }
+        state.jsonRecord(fileIndex, Object.entries(value), rows, line, seen);
+        live.rows = rows;
+    };
+    for await (const chunk of chunks) {
+        const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
+        let start = 0;
+        let nl = buf.indexOf(10, start);
+        while (nl >= 0) {
+            handle(buf, start, nl);
+            start = nl + 1;
+            nl = buf.indexOf(10, start);
+        }
+        pending = start < buf.length ? buf.subarray(start) : null;
+        if (pending !== null && pending.length > MAX_RECORD_BYTES) {
+            throw new core_errors/* UserError */.y(`${file}: line ${line + 1} is longer than 256 MB`, 'JSON Lines needs one object per line.');
+        }
+    }
+    if (pending !== null)
+        handle(pending, 0, pending.length);
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/steps/spec.ts
+
+/** A list input: one value per line; blank lines and surrounding space are dropped. */
+function listInput(io, name) {
+    return io
+        .getInput(name)
+        .split(/\r?\n/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+/** A choice input, checked against its allowed values. */
+function choiceInput(io, step, name) {
+    const value = io.getInput(name);
+    if (value === '')
+        return undefined;
+    const choices = step.inputs[name]?.choices;
+    if (choices && !choices.includes(value)) {
+        throw new InputError(name, `"${value}" is not one of ${choices.join(', ')}`);
+    }
+    return value;
+}
+class InputError extends core_errors/* UserError */.y {
+    input;
+    constructor(input, detail) {
+        super(`input ${input}: ${detail}`, `Set \`${input}\` in the workflow's \`with:\` (or the matching --${input} flag).`);
+        this.input = input;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps/validate-data.ts
+/** validate-data: check data against its schema, profile every column, report. */
+
+
+
+
+
+
+
+
+
+
+
+
+const validateData = {
+    name: 'validate-data',
+    title: 'Validate data',
+    description: 'Checks data files (CSV, TSV, JSON Lines; gzip too) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
+    inputs: {
+        config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
+        data: { description: 'Data files or globs, one per line. Default: data.path in mlops.yaml.', list: true },
+        schema: {
+            description: 'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.',
+        },
+        format: {
+            description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.',
+            choices: ['auto', 'csv', 'tsv', 'jsonl'],
+            default: 'auto',
+        },
+        'fail-on': {
+            description: 'Fail the step on anomalies of this severity or worse: error, warning or never. Default: validate.fail_on in mlops.yaml, else error.',
+            choices: ['error', 'warning', 'never'],
+            default: 'error',
+        },
+        'output-dir': { description: 'Where report.md, profile.json and validation.json go. Default: .mlops/validate-data beside mlops.yaml.' },
+        'artifact-name': {
+            description: "On GitHub: upload the reports as an artifact of this name, for a later job (evaluate's validation-artifact puts them in its PR comment). Default: no upload.",
+        },
+    },
+    outputs: {
+        valid: { description: '"true" when no anomaly reached the fail-on severity, else "false".' },
+        errors: { description: 'Number of error anomalies.' },
+        warnings: { description: 'Number of warning anomalies.' },
+        report: { description: 'Path of the Markdown report.' },
+        profile: { description: 'Path of the mergeable data profile (JSON).' },
+        results: { description: 'Path of the machine-readable anomalies and statistics (JSON).' },
+    },
+    async run(io) {
+        await runValidateData(io);
+    },
+};
+async function runValidateData(io) {
+    const loaded = await loadConfig(io.getInput('config') || undefined);
+    const cwd = process.cwd();
+    const dataInputs = listInput(io, 'data');
+    const patterns = dataInputs.length > 0 ? dataInputs.map((p) => (0,external_node_path_.resolve)(cwd, p)) : asList(loaded.config.data.path).map((p) => configPath(loaded, p));
+    if (patterns.length === 0) {
+        throw new core_errors/* UserError */.y('no data to validate', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
+    }
+    const files = await expandPaths(patterns);
+    const schemaInput = io.getInput('schema');
+    const schemaFile = schemaInput
+        ? (0,external_node_path_.resolve)(cwd, schemaInput)
+        : loaded.config.data.schema
+            ? configPath(loaded, loaded.config.data.schema)
+            : null;
+    const schema = schemaFile ? await (0,schema_schema/* loadSchema */.e$)(validate_data_shown(schemaFile)) : null;
+    const format = (choiceInput(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto');
+    const failOn = choiceInput(io, validateData, 'fail-on') ?? loaded.config.validate.fail_on ?? 'error';
+    const outputDir = outputDirFor(io, loaded, 'validate-data');
+    if (!schema)
+        io.warning('No schema given: only the file structure is checked. Write one with `mlops infer-schema DATA > schema.yaml` and set data.schema in mlops.yaml.');
+    const scan = await io.group(`Reading ${files.length === 1 ? validate_data_shown(files[0]) : `${files.length} files`}`, () => scanData(files.map(validate_data_shown), {
+        schema,
+        format,
+        nullValues: loaded.config.data.null_values,
+        sampleLimit: loaded.config.validate.sample_rows ?? 5,
+        onProgress: (p) => io.info(progressLine(p)),
+    }));
+    const errors = scan.anomalies.filter((a) => a.severity === 'error').length;
+    const warnings = scan.anomalies.length - errors;
+    const valid = failOn === 'never' ? true : failOn === 'warning' ? errors + warnings === 0 : errors === 0;
+    const columns = summarizeProfile(scan.profile);
+    await (0,promises_.mkdir)(outputDir, { recursive: true });
+    const reportPath = (0,external_node_path_.join)(outputDir, 'report.md');
+    const profilePath = (0,external_node_path_.join)(outputDir, 'profile.json');
+    const resultsPath = (0,external_node_path_.join)(outputDir, 'validation.json');
+    const report = renderValidationReport({
+        files: scan.profile.files,
+        schemaFile: schemaFile ? validate_data_shown(schemaFile) : null,
+        rows: scan.rows,
+        bytes: scan.bytes,
+        elapsedMs: scan.elapsedMs,
+        anomalies: scan.anomalies,
+        columns,
+    });
+    await lib_default()(profilePath, `${JSON.stringify(scan.profile)}\n`);
+    await lib_default()(resultsPath, `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile ? validate_data_shown(schemaFile) : null, anomalies: scan.anomalies, columns }, null, 2)}\n`);
+    await lib_default()(reportPath, report);
+    // Annotations point at the first offending line of each anomaly.
+    for (const anomaly of scan.anomalies.slice(0, 10)) {
+        const sample = anomaly.samples.find((s) => s.line > 0);
+        const where = {
+            file: sample?.file ?? anomaly.file,
+            line: sample?.line,
+            title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}`,
+        };
+        const text = anomaly.column !== undefined ? `${anomaly.column}: ${anomaly.message}` : anomaly.message;
+        if (anomaly.severity === 'error')
+            io.error(text, where);
+        else
+            io.warning(text, where);
+    }
+    await io.appendSummary(report);
+    const mbPerSecond = scan.bytes / 1e6 / Math.max(scan.elapsedMs / 1000, 1e-3);
+    io.info(`${scan.rows.toLocaleString('en-US')} rows, ${(scan.bytes / 1e6).toFixed(1)} MB in ${(scan.elapsedMs / 1000).toFixed(2)} s (${mbPerSecond.toFixed(0)} MB/s): ${errors} errors, ${warnings} warnings.`);
+    io.info(`Report: ${validate_data_shown(reportPath)}`);
+    io.setOutput('valid', String(valid));
+    io.setOutput('errors', String(errors));
+    io.setOutput('warnings', String(warnings));
+    io.setOutput('report', validate_data_shown(reportPath));
+    io.setOutput('profile', validate_data_shown(profilePath));
+    io.setOutput('results', validate_data_shown(resultsPath));
+    const artifact = io.getInput('artifact-name');
+    if (artifact) {
+        if (artifactsAvailable(io))
+            await uploadArtifact(io, artifact, outputDir, 'the reports');
+        else
+            io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${validate_data_shown(outputDir)}.`);
+    }
+    if (!valid) {
+        io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${validate_data_shown(reportPath)}.`);
+    }
+    return { valid, errors, warnings, reportPath, profilePath, resultsPath, scan };
+}
+/**
+ * A step's output folder: for the running step (`own`), the `output-dir` input when
+ * set; else output_dir in mlops.yaml, else .mlops beside mlops.yaml. Other steps'
+ * folders (a model to evaluate, a report to include) never follow this step's input.
+ */
+function outputDirFor(io, loaded, step, own = true) {
+    const input = own ? io.getInput('output-dir') : '';
+    if (input)
+        return (0,external_node_path_.resolve)(process.cwd(), input);
+    if (loaded.config.output_dir)
+        return (0,external_node_path_.join)(configPath(loaded, loaded.config.output_dir), step);
+    return (0,external_node_path_.join)(loaded.baseDir, '.mlops', step);
+}
+/** A path as users should see it: relative to the working directory when inside it. */
+function validate_data_shown(path) {
+    const rel = (0,external_node_path_.relative)(process.cwd(), path);
+    return rel !== '' && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
+}
+function progressLine(p) {
+    const seconds = p.elapsedMs / 1000;
+    const done = p.fileSize > 0 ? p.bytesRead / p.fileSize : 0;
+    const rate = p.bytesRead / 1e6 / Math.max(seconds, 1e-3);
+    const eta = rate > 0 ? (p.fileSize - p.bytesRead) / 1e6 / rate : 0;
+    const fileNote = p.files > 1 ? ` (file ${p.fileIndex + 1} of ${p.files})` : '';
+    return `${p.file}${fileNote}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB (${(done * 100).toFixed(0)}%), ${p.rows.toLocaleString('en-US')} rows, ${rate.toFixed(0)} MB/s, about ${eta.toFixed(0)} s left`;
+}
+
+;// CONCATENATED MODULE: ./src/steps/artifacts.ts
+/**
+ * Workflow artifacts from steps: upload a folder (reports, a model) and download one an
+ * earlier job uploaded. Only in a JavaScript action step on a runner, which alone gets
+ * the Actions runtime; the GitHub clients are loaded on first use.
+ */
+
+
+
+/** True when artifacts can be uploaded and downloaded here. */
+function artifactsAvailable(io) {
+    return io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)();
+}
+/** Uploads `dir` as the artifact `name`; a failure is a warning (the files stay where they are), never a failed step. */
+async function uploadArtifact(io, name, dir, what) {
+    if (!artifactsAvailable(io))
+        return;
+    try {
+        const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
+        const { location } = await store.upload(name, dir);
+        io.info(`Uploaded ${what} as artifact "${name}": ${location}`);
+    }
+    catch (error) {
+        io.warning(`${capitalize(what)} could not be uploaded as an artifact (${error.message}); the files are in ${validate_data_shown(dir)}.`);
+    }
+}
+/** Downloads the artifact named by the input `input` (when set) into `dir`. */
+async function downloadArtifactInput(io, input, dir, what) {
+    const name = io.getInput(input);
+    if (!name)
+        return;
+    if (!artifactsAvailable(io))
+        throw new UserError(`${input} "${name}" can only be downloaded in a GitHub Actions job step`, 'Locally, the files are already on disk: leave it unset (or point at them directly).');
+    const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
+    await store.download(name, dir);
+    io.info(`Downloaded ${what} from artifact "${name}" into ${shown(dir)}.`);
+}
+function capitalize(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/core/registry/shared.ts
 /** Helpers both registry backends share: model files, pull targets, names, messages. */
 
@@ -39752,820 +40609,6 @@ function checkOciAliasName(alias) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/steps/spec.ts
-
-/** A list input: one value per line; blank lines and surrounding space are dropped. */
-function listInput(io, name) {
-    return io
-        .getInput(name)
-        .split(/\r?\n/)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-/** A choice input, checked against its allowed values. */
-function choiceInput(io, step, name) {
-    const value = io.getInput(name);
-    if (value === '')
-        return undefined;
-    const choices = step.inputs[name]?.choices;
-    if (choices && !choices.includes(value)) {
-        throw new InputError(name, `"${value}" is not one of ${choices.join(', ')}`);
-    }
-    return value;
-}
-class InputError extends core_errors/* UserError */.y {
-    input;
-    constructor(input, detail) {
-        super(`input ${input}: ${detail}`, `Set \`${input}\` in the workflow's \`with:\` (or the matching --${input} flag).`);
-        this.input = input;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/profile/summary.ts
-/** Human-facing statistics derived from a column profile (what reports and profile.json show). */
-
-
-const QUANTILES = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
-const HISTOGRAM_BINS = 10;
-/**
- * The narrowest type that holds every non-null value: integer, then number
- * (integers, decimals, NaN and infinities), boolean, datetime, else string.
- */
-function inferColumnType(column) {
-    const c = column.counts;
-    const nonNull = (0,profile_profile/* columnTotal */.Fn)(column) - c.null;
-    if (nonNull === 0)
-        return 'empty';
-    if (c.string > 0)
-        return 'string';
-    const numeric = c.integer + c.number + c.nan + c.infinity;
-    if (numeric === nonNull)
-        return c.number + c.nan + c.infinity > 0 ? 'number' : 'integer';
-    if (c.boolean === nonNull)
-        return 'boolean';
-    if (c.datetime === nonNull)
-        return 'datetime';
-    return 'string';
-}
-function summarizeColumn(column) {
-    const total = (0,profile_profile/* columnTotal */.Fn)(column);
-    const nulls = column.counts.null;
-    const top = core_sketch/* FrequentItems */.JI.fromJSON(column.top);
-    const distinctExact = top.exact && column.numbersInTop;
-    // An estimate can overshoot a little; there are never more distinct values than values.
-    const distinct = distinctExact
-        ? top.size
-        : Math.min(Math.round(core_sketch/* HyperLogLog */.l8.fromJSON(column.distinct).estimate()), total - column.counts.null);
-    const type = inferColumnType(column);
-    let quantiles = null;
-    let histogram = null;
-    let mean = null;
-    let std = null;
-    let min = null;
-    let max = null;
-    if (column.numeric) {
-        const { count, m2 } = column.numeric;
-        mean = column.numeric.mean;
-        std = count > 1 ? Math.sqrt(m2 / (count - 1)) : 0;
-        min = column.numeric.min;
-        max = column.numeric.max;
-        const sketch = core_sketch/* KllSketch */.gu.fromJSON(column.numeric.sketch);
-        const values = sketch.quantiles([...QUANTILES]);
-        quantiles = {};
-        QUANTILES.forEach((q, i) => (quantiles[`p${Math.round(q * 100)}`] = values[i]));
-        histogram = buildHistogram(sketch, column.numeric.min, column.numeric.max, count);
-    }
-    else if (column.datetime) {
-        min = new Date(column.datetime.min).toISOString();
-        max = new Date(column.datetime.max).toISOString();
-    }
-    return {
-        name: column.name,
-        type,
-        count: total - nulls,
-        nulls,
-        nullFraction: total > 0 ? nulls / total : 0,
-        distinct,
-        distinctExact,
-        mean,
-        std,
-        min,
-        max,
-        quantiles,
-        histogram,
-        top: top.top(10).map(([value, count]) => ({ value, count })),
-        nan: column.counts.nan,
-        infinity: column.counts.infinity,
-    };
-}
-/** Equal-width bins between min and max, counted from the sketch's CDF. */
-function buildHistogram(sketch, min, max, count) {
-    if (min === max)
-        return [{ low: min, high: max, count }];
-    const width = (max - min) / HISTOGRAM_BINS;
-    const bins = [];
-    let previous = 0;
-    for (let i = 0; i < HISTOGRAM_BINS; i++) {
-        const low = min + i * width;
-        const high = i === HISTOGRAM_BINS - 1 ? max : min + (i + 1) * width;
-        const cumulative = i === HISTOGRAM_BINS - 1 ? count : Math.round(sketch.cdf(high) * count);
-        bins.push({ low, high, count: Math.max(0, cumulative - previous) });
-        previous = Math.max(previous, cumulative);
-    }
-    return bins;
-}
-function summarizeProfile(profile) {
-    return profile.columns.map(summarizeColumn);
-}
-
-// EXTERNAL MODULE: ./src/core/schema/schema.ts
-var schema_schema = __nccwpck_require__(36964);
-// EXTERNAL MODULE: ./src/core/validate/column-checks.ts
-var column_checks = __nccwpck_require__(34566);
-;// CONCATENATED MODULE: ./src/core/validate/report.ts
-/** The data validation report in Markdown (for PR comments, job summaries and files). */
-
-
-const MAX_ANOMALY_ROWS = 100;
-function renderValidationReport(input) {
-    const errors = input.anomalies.filter((a) => a.severity === 'error').length;
-    const warnings = input.anomalies.length - errors;
-    const verdict = errors > 0
-        ? `❌ ${report_plural(errors, 'error')}, ${report_plural(warnings, 'warning')}`
-        : warnings > 0
-            ? `⚠️ passed with ${report_plural(warnings, 'warning')}`
-            : '✅ passed';
-    const lines = [];
-    lines.push(`## ${escapeText(input.title ?? 'Data validation')}: ${verdict}`);
-    lines.push('');
-    const fileList = input.files.length <= 5 ? input.files.map((f) => code(f, 120, false)).join(', ') : `${input.files.length} files`;
-    const mb = input.bytes / 1e6;
-    const seconds = input.elapsedMs / 1000;
-    lines.push(`${fileList}: ${report_plural(input.rows, 'row')}, ${report_plural(input.columns.length, 'column')}, ${mb.toFixed(1)} MB in ${seconds.toFixed(1)} s. ` +
-        (input.schemaFile
-            ? `Schema: ${code(input.schemaFile, 120, false)}.`
-            : 'No schema given: only the file structure was checked (write one with `mlops infer-schema`).'));
-    lines.push('');
-    if (input.anomalies.length > 0) {
-        lines.push('### Anomalies');
-        lines.push('');
-        const rows = input.anomalies
-            .slice(0, MAX_ANOMALY_ROWS)
-            .map((a) => [
-            a.severity === 'error' ? '❌ error' : '⚠️ warning',
-            `\`${a.kind}\``,
-            a.column !== undefined ? code(a.column, 60) : a.file !== undefined ? code(a.file, 60) : '',
-            escapeText(a.message, 300),
-            a.expected !== undefined ? escapeText(a.expected, 160) : '',
-            a.samples
-                .map((s) => `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`)
-                .join('<br>'),
-        ]);
-        lines.push(table(['', 'Anomaly', 'Column', 'Found', 'Expected', 'Sample rows'], rows));
-        if (input.anomalies.length > MAX_ANOMALY_ROWS)
-            lines.push('', `… and ${input.anomalies.length - MAX_ANOMALY_ROWS} more (see validation.json).`);
-        lines.push('');
-    }
-    lines.push('### Columns');
-    lines.push('');
-    const columnRows = input.columns.map((c) => [
-        code(c.name, 40),
-        c.type,
-        formatNumber(c.count),
-        c.nulls > 0 ? `${formatNumber(c.nulls)} (${(0,column_checks/* percent */.KN)(c.nullFraction)})` : '0',
-        `${c.distinctExact ? '' : '~'}${formatNumber(c.distinct)}`,
-        formatNumber(c.mean),
-        formatNumber(c.std),
-        typeof c.min === 'string' ? code(c.min, 30) : formatNumber(c.min),
-        c.quantiles ? formatNumber(c.quantiles.p50) : '',
-        typeof c.max === 'string' ? code(c.max, 30) : formatNumber(c.max),
-        c.top.length > 0 && c.type !== 'number'
-            ? c.top
-                .slice(0, 3)
-                .map((t) => `${code(truncate(t.value, 24), 26)} ${formatNumber(t.count)}`)
-                .join(', ')
-            : '',
-    ]);
-    lines.push(table(['Column', 'Type', 'Count', 'Nulls', 'Distinct', 'Mean', 'Std', 'Min', 'Median', 'Max', 'Top values'], columnRows, [
-        'left',
-        'left',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'right',
-        'left',
-    ]));
-    lines.push('');
-    return lines.join('\n');
-}
-function report_plural(n, word) {
-    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./src/core/validate/anomalies.ts
-const ANOMALY_KINDS = {
-    empty_file: 'The file has no data rows',
-    unreadable_file: 'The file could not be read',
-    malformed_row: 'Rows that do not parse (wrong number of fields, bad quoting or bad JSON)',
-    duplicate_header: 'A column name appears twice in the header',
-    missing_column: 'A column of the schema is missing',
-    unexpected_column: 'A column the schema does not know',
-    wrong_type: 'Values of the wrong type',
-    too_many_nulls: 'More missing values than allowed',
-    below_min: 'Values below the minimum',
-    above_max: 'Values above the maximum',
-    not_in_domain: 'Values outside the allowed set',
-    nan: 'NaN where it is not allowed',
-    infinity: 'Infinity where it is not allowed',
-    duplicate_value: 'Repeated values in a column declared unique',
-    too_few_rows: 'Fewer rows than the minimum',
-    too_many_rows: 'More rows than the maximum',
-};
-const SEVERITY_ORDER = { error: 0, warning: 1 };
-
-// EXTERNAL MODULE: ./src/core/validate/dataset-state.ts
-var dataset_state = __nccwpck_require__(80974);
-// EXTERNAL MODULE: ./src/core/validate/parallel.ts
-var validate_parallel = __nccwpck_require__(29875);
-;// CONCATENATED MODULE: ./src/core/validate/scan.ts
-/**
- * One streaming pass over data files that profiles every column and, given a
- * schema, checks every value. Memory stays flat in the files' length (sketches and
- * a few sample rows per check), except for columns declared `unique`. Large
- * delimited files are read by several threads.
- */
-
-
-
-
-
-
-
-
-
-
-/** Records the main thread hands to a reader at once. */
-const BLOCK_BYTES = 4 << 20;
-const MAX_RECORD_BYTES = 256 * 1024 * 1024;
-const DEFAULT_PARALLEL_MIN_BYTES = 32 << 20;
-async function scanData(files, options = {}) {
-    if (files.length === 0)
-        throw new core_errors/* UserError */.y('no data files to read', 'Give a data path (input `data`, flag --data, or data.path in mlops.yaml).');
-    const started = performance.now();
-    const schema = options.schema ?? null;
-    const settings = { schema, nullValues: options.nullValues ?? values/* DEFAULT_NULL_VALUES */.LL, sampleLimit: options.sampleLimit ?? 5 };
-    const state = new dataset_state/* DatasetState */.y(settings);
-    const anomalies = [];
-    const seenInAnyFile = new Set();
-    /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
-    const rowsCovered = new Map();
-    const threads = options.threads ?? defaultThreads();
-    const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
-    let pool = null;
-    let rows = 0;
-    let bytes = 0;
-    const interval = options.progressIntervalMs ?? 1000;
-    let lastProgress = performance.now();
-    /** Rows read so far in the current file, for progress lines. */
-    const live = { rows: 0 };
-    try {
-        for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
-            const file = files[fileIndex];
-            state.files.push(file);
-            const format = detectFormat(file, options.format);
-            const size = await fileSize(file);
-            const parallel = format !== 'jsonl' && threads > 0 && (0,validate_parallel/* parallelReadingAvailable */.nV)() && size >= parallelMinBytes;
-            const source = await openSource(file, parallel ? BLOCK_BYTES : undefined);
-            const progress = () => {
-                const now = performance.now();
-                if (options.onProgress && now - lastProgress >= interval) {
-                    lastProgress = now;
-                    options.onProgress({
-                        file,
-                        fileIndex,
-                        files: files.length,
-                        bytesRead: source.bytesRead(),
-                        fileSize: source.size,
-                        rows: rows + live.rows,
-                        elapsedMs: now - started,
-                    });
-                }
-            };
-            const chunks = (async function* () {
-                let first = true;
-                for await (let chunk of source.chunks) {
-                    if (first) {
-                        first = false;
-                        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-                            chunk = chunk.subarray(3);
-                    }
-                    bytes += chunk.length;
-                    yield chunk;
-                    progress();
-                }
-            })();
-            for (const column of state.columns.values())
-                column.seenInFile = 0;
-            const seen = new Set();
-            live.rows = 0;
-            let fileRows = 0;
-            let hasHeader = true;
-            if (format === 'jsonl') {
-                fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
-                // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
-                for (const column of state.columns.values()) {
-                    if (seen.has(column.name) && column.seenInFile < fileRows)
-                        column.profile.addNulls(fileRows - column.seenInFile);
-                }
-            }
-            else {
-                const delimiter = format === 'tsv' ? 9 : 44;
-                if (parallel && pool === null)
-                    pool = new validate_parallel/* ReaderPool */.eq(threads, settings);
-                const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
-                fileRows = result.rows;
-                hasHeader = result.hasHeader;
-            }
-            rows += fileRows;
-            for (const name of seen) {
-                seenInAnyFile.add(name);
-                rowsCovered.set(name, (rowsCovered.get(name) ?? 0) + fileRows);
-            }
-            if (!hasHeader) {
-                anomalies.push({
-                    kind: 'empty_file',
-                    severity: 'error',
-                    file,
-                    message: 'The file is empty: no header and no rows.',
-                    expected: 'a header line and data rows',
-                    samples: [],
-                });
-                continue;
-            }
-            if (fileRows === 0)
-                anomalies.push({
-                    kind: 'empty_file',
-                    severity: 'error',
-                    file,
-                    message: 'The file has no data rows.',
-                    expected: 'at least one data row',
-                    samples: [],
-                });
-            if (schema && (fileRows > 0 || format !== 'jsonl'))
-                anomalies.push(...columnSetAnomalies(schema, seen, file));
-        }
-        // Merge what reader threads saw.
-        const readerStates = pool ? await pool.finish() : [];
-        pool = null;
-        const profiles = new Map();
-        for (const column of state.columns.values())
-            profiles.set(column.name, column.profile.toState());
-        for (const reader of readerStates) {
-            for (const column of reader.columns) {
-                const mine = profiles.get(column.name);
-                profiles.set(column.name, mine ? (0,profile_profile/* mergeColumnStates */.dp)(mine, column.profile) : column.profile);
-                if (column.checker)
-                    state.columnFor(column.name).checker?.absorb(column.checker);
-            }
-            for (const { file, tally } of reader.malformed)
-                state.malformedTally(file).absorb(tally, state.files);
-        }
-        for (const [name, profile] of profiles) {
-            const absent = rows - (rowsCovered.get(name) ?? 0);
-            if (absent > 0 && seenInAnyFile.has(name))
-                profile.counts.null += absent;
-        }
-        for (const [file, tally] of state.malformed) {
-            if (tally.count === 0)
-                continue;
-            const format = detectFormat(file, options.format);
-            anomalies.push({
-                kind: 'malformed_row',
-                severity: 'error',
-                file,
-                message: `${tally.count} rows do not parse.`,
-                expected: format === 'jsonl' ? 'one JSON object per line' : 'as many fields as the header, with RFC 4180 quoting',
-                unexpectedCount: tally.count,
-                samples: tally.samples,
-            });
-        }
-        for (const column of state.columns.values()) {
-            const profile = profiles.get(column.name);
-            if (!column.checker)
-                continue;
-            const total = Object.values(profile.counts).reduce((a, b) => a + b, 0);
-            if (total === 0)
-                continue; // missing everywhere: reported as missing_column
-            anomalies.push(...column.checker.finish(total, profile.counts.null));
-        }
-        if (schema) {
-            const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
-            if (minRows !== undefined && rows < minRows) {
-                anomalies.push({
-                    kind: 'too_few_rows',
-                    severity: 'error',
-                    message: `${rows} rows; the schema asks for at least ${minRows}.`,
-                    expected: `>= ${minRows} rows`,
-                    samples: [],
-                });
-            }
-            if (maxRows !== undefined && rows > maxRows) {
-                anomalies.push({
-                    kind: 'too_many_rows',
-                    severity: 'error',
-                    message: `${rows} rows; the schema allows at most ${maxRows}.`,
-                    expected: `<= ${maxRows} rows`,
-                    samples: [],
-                });
-            }
-        }
-        const kindOrder = Object.keys(ANOMALY_KINDS);
-        anomalies.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind));
-        const profile = {
-            format: profile_profile/* PROFILE_FORMAT */.y6,
-            rows,
-            files: [...files],
-            columns: [...profiles.values()].filter((c) => seenInAnyFile.has(c.name)),
-        };
-        return { profile, anomalies, rows, bytes, elapsedMs: performance.now() - started };
-    }
-    finally {
-        await pool?.close();
-    }
-}
-/** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
-async function fileSize(path) {
-    try {
-        return (await (0,promises_.stat)(path)).size;
-    }
-    catch {
-        return 0; // openSource reports the problem
-    }
-}
-function defaultThreads() {
-    const fromEnv = envNumber('MLOPS_READER_THREADS');
-    if (fromEnv !== undefined)
-        return fromEnv;
-    const cores = (0,external_node_os_.availableParallelism)();
-    return cores > 1 ? cores : 0;
-}
-function envNumber(name) {
-    const text = process.env[name];
-    if (text === undefined || text === '')
-        return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0)
-        throw new core_errors/* UserError */.y(`environment variable ${name}: "${text}" is not a whole number >= 0`);
-    return value;
-}
-/** Missing and unexpected columns of one file. */
-function columnSetAnomalies(schema, seen, file) {
-    const anomalies = [];
-    for (const [name, columnSchema] of Object.entries(schema.columns)) {
-        if (!seen.has(name) && columnSchema.required !== false) {
-            anomalies.push({
-                kind: 'missing_column',
-                severity: columnSchema.severity ?? 'error',
-                column: name,
-                file,
-                message: `Column "${name}" is in the schema but not in the file.`,
-                expected: `a column named "${name}"`,
-                samples: [],
-            });
-        }
-    }
-    const policy = schema.dataset.unexpected_columns ?? 'warning';
-    if (policy !== 'ignore') {
-        for (const name of seen) {
-            if (!(name in schema.columns)) {
-                anomalies.push({
-                    kind: 'unexpected_column',
-                    severity: policy,
-                    column: name,
-                    file,
-                    message: `Column "${name}" is not in the schema.`,
-                    expected: 'only the columns of the schema',
-                    samples: [],
-                });
-            }
-        }
-    }
-    return anomalies;
-}
-/** Reads one CSV/TSV file (rows numbered from 1 in each file); with a pool, blocks of whole records go to reader threads. */
-async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, anomalies, seen, live) {
-    const tokenizer = new delimited/* DelimitedTokenizer */.N0(delimiter);
-    let header = null;
-    let headerNames = null;
-    const headerSink = {
-        record(buf, starts, ends, flags, count) {
-            const raw = [];
-            for (let i = 0; i < count; i++) {
-                const text = (0,values/* decodeText */.g7)(buf, starts[i], ends[i]);
-                raw.push(flags[i] & delimited/* FIELD_ESCAPED_QUOTES */.RP ? (0,delimited/* unescapeQuotes */.E9)(text) : text);
-            }
-            headerNames = dedupeHeader(raw, file, anomalies);
-        },
-    };
-    let rows = 0;
-    let sink = null;
-    let pending = null;
-    const handle = async (buf, final) => {
-        let offset = 0;
-        if (headerNames === null) {
-            offset = tokenizer.tokenize(buf, 0, buf.length, final, headerSink, 1);
-            // Keep only the unfinished header (blank lines before it are already counted).
-            if (headerNames === null)
-                return final ? null : buf.subarray(offset);
-            const names = headerNames;
-            for (const name of names)
-                seen.add(name);
-            header = names.map((name) => state.columnFor(name));
-            pool?.startFile(fileIndex, file, delimiter, names);
-            sink = state.recordSink(fileIndex, header, 1);
-        }
-        let consumed;
-        if (pool) {
-            const baseRow = rows;
-            const baseLine = tokenizer.line;
-            consumed = tokenizer.countRecords(buf, offset, buf.length, final);
-            rows += tokenizer.counted;
-            live.rows = rows;
-            // The block's memory moves to the reader thread: keep a copy of the unfinished tail first.
-            const tail = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
-            if (consumed > offset)
-                await pool.dispatch(fileIndex, buf, offset, consumed, baseRow, baseLine);
-            return tail;
-        }
-        else {
-            const before = sink.row;
-            consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink);
-            rows += sink.row - before;
-        }
-        live.rows = rows;
-        return consumed < buf.length ? buf.subarray(consumed) : null;
-    };
-    for await (const chunk of chunks) {
-        if (pool) {
-            // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
-            pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
-            if (pending.length < BLOCK_BYTES)
-                continue;
-        }
-        else
-            pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-        pending = await handle(pending, false);
-        if (pending !== null && pending.length > MAX_RECORD_BYTES) {
-            throw new core_errors/* UserError */.y(`${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`, 'A quote is probably never closed; check the quoting near that line.');
-        }
-    }
-    if (pending !== null)
-        await handle(pending, true);
-    return { rows, hasHeader: headerNames !== null };
-}
-/** Header names, with repeats renamed (and reported) so every column has its own name. */
-function dedupeHeader(raw, file, anomalies) {
-    const names = new Set();
-    return raw.map((text, i) => {
-        let name = text === '' ? `(column ${i + 1})` : text;
-        if (names.has(name)) {
-            anomalies.push({
-                kind: 'duplicate_header',
-                severity: 'error',
-                column: name,
-                file,
-                message: `The header names column "${name}" more than once (again at position ${i + 1}); the repeat is read as "${name} (column ${i + 1})".`,
-                expected: 'distinct column names',
-                samples: [],
-            });
-            name = `${name} (column ${i + 1})`;
-        }
-        names.add(name);
-        return name;
-    });
-}
-/** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
-async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
-    let pending = null;
-    let line = 0;
-    let rows = 0;
-    const malformed = state.malformedTally(file);
-    const handle = (buf, start, end) => {
-        line++;
-        const e = end > start && buf[end - 1] === 13 ? end - 1 : end;
-        const text = (0,values/* decodeText */.g7)(buf, start, e);
-        if (text.trim() === '')
-            return;
-        rows++;
-        const preview = text.length > 120 ? `${text.slice(0, 120)}…` : text;
-        let value;
-        try {
-            value = JSON.parse(text);
-        }
-        catch (error) {
-            malformed.add(file, rows, line, `not JSON (${error.message}): ${preview}`);
-            return;
-        }
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            malformed.add(file, rows, line, `not a JSON object: ${preview}`);
-            return;
-        }
-        state.jsonRecord(fileIndex, Object.entries(value), rows, line, seen);
-        live.rows = rows;
-    };
-    for await (const chunk of chunks) {
-        const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
-        let start = 0;
-        let nl = buf.indexOf(10, start);
-        while (nl >= 0) {
-            handle(buf, start, nl);
-            start = nl + 1;
-            nl = buf.indexOf(10, start);
-        }
-        pending = start < buf.length ? buf.subarray(start) : null;
-        if (pending !== null && pending.length > MAX_RECORD_BYTES) {
-            throw new core_errors/* UserError */.y(`${file}: line ${line + 1} is longer than 256 MB`, 'JSON Lines needs one object per line.');
-        }
-    }
-    if (pending !== null)
-        handle(pending, 0, pending.length);
-    return rows;
-}
-
-;// CONCATENATED MODULE: ./src/steps/validate-data.ts
-/** validate-data: check data against its schema, profile every column, report. */
-
-
-
-
-
-
-
-
-
-
-
-
-const validateData = {
-    name: 'validate-data',
-    title: 'Validate data',
-    description: 'Checks data files (CSV, TSV, JSON Lines; gzip too) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
-    inputs: {
-        config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
-        data: { description: 'Data files or globs, one per line. Default: data.path in mlops.yaml.', list: true },
-        schema: {
-            description: 'The schema (YAML) to validate against. Default: data.schema in mlops.yaml; without one only the file structure is checked.',
-        },
-        format: {
-            description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.',
-            choices: ['auto', 'csv', 'tsv', 'jsonl'],
-            default: 'auto',
-        },
-        'fail-on': {
-            description: 'Fail the step on anomalies of this severity or worse: error, warning or never. Default: validate.fail_on in mlops.yaml, else error.',
-            choices: ['error', 'warning', 'never'],
-            default: 'error',
-        },
-        'output-dir': { description: 'Where report.md, profile.json and validation.json go. Default: .mlops/validate-data beside mlops.yaml.' },
-        'artifact-name': {
-            description: "On GitHub: upload the reports as an artifact of this name, for a later job (evaluate's validation-artifact puts them in its PR comment). Default: no upload.",
-        },
-    },
-    outputs: {
-        valid: { description: '"true" when no anomaly reached the fail-on severity, else "false".' },
-        errors: { description: 'Number of error anomalies.' },
-        warnings: { description: 'Number of warning anomalies.' },
-        report: { description: 'Path of the Markdown report.' },
-        profile: { description: 'Path of the mergeable data profile (JSON).' },
-        results: { description: 'Path of the machine-readable anomalies and statistics (JSON).' },
-    },
-    async run(io) {
-        await runValidateData(io);
-    },
-};
-async function runValidateData(io) {
-    const loaded = await loadConfig(io.getInput('config') || undefined);
-    const cwd = process.cwd();
-    const dataInputs = listInput(io, 'data');
-    const patterns = dataInputs.length > 0 ? dataInputs.map((p) => (0,external_node_path_.resolve)(cwd, p)) : asList(loaded.config.data.path).map((p) => configPath(loaded, p));
-    if (patterns.length === 0) {
-        throw new core_errors/* UserError */.y('no data to validate', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
-    }
-    const files = await expandPaths(patterns);
-    const schemaInput = io.getInput('schema');
-    const schemaFile = schemaInput
-        ? (0,external_node_path_.resolve)(cwd, schemaInput)
-        : loaded.config.data.schema
-            ? configPath(loaded, loaded.config.data.schema)
-            : null;
-    const schema = schemaFile ? await (0,schema_schema/* loadSchema */.e$)(shown(schemaFile)) : null;
-    const format = (choiceInput(io, validateData, 'format') ?? loaded.config.data.format ?? 'auto');
-    const failOn = choiceInput(io, validateData, 'fail-on') ?? loaded.config.validate.fail_on ?? 'error';
-    const outputDir = outputDirFor(io, loaded, 'validate-data');
-    if (!schema)
-        io.warning('No schema given: only the file structure is checked. Write one with `mlops infer-schema DATA > schema.yaml` and set data.schema in mlops.yaml.');
-    const scan = await io.group(`Reading ${files.length === 1 ? shown(files[0]) : `${files.length} files`}`, () => scanData(files.map(shown), {
-        schema,
-        format,
-        nullValues: loaded.config.data.null_values,
-        sampleLimit: loaded.config.validate.sample_rows ?? 5,
-        onProgress: (p) => io.info(progressLine(p)),
-    }));
-    const errors = scan.anomalies.filter((a) => a.severity === 'error').length;
-    const warnings = scan.anomalies.length - errors;
-    const valid = failOn === 'never' ? true : failOn === 'warning' ? errors + warnings === 0 : errors === 0;
-    const columns = summarizeProfile(scan.profile);
-    await (0,promises_.mkdir)(outputDir, { recursive: true });
-    const reportPath = (0,external_node_path_.join)(outputDir, 'report.md');
-    const profilePath = (0,external_node_path_.join)(outputDir, 'profile.json');
-    const resultsPath = (0,external_node_path_.join)(outputDir, 'validation.json');
-    const report = renderValidationReport({
-        files: scan.profile.files,
-        schemaFile: schemaFile ? shown(schemaFile) : null,
-        rows: scan.rows,
-        bytes: scan.bytes,
-        elapsedMs: scan.elapsedMs,
-        anomalies: scan.anomalies,
-        columns,
-    });
-    await lib_default()(profilePath, `${JSON.stringify(scan.profile)}\n`);
-    await lib_default()(resultsPath, `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile ? shown(schemaFile) : null, anomalies: scan.anomalies, columns }, null, 2)}\n`);
-    await lib_default()(reportPath, report);
-    // Annotations point at the first offending line of each anomaly.
-    for (const anomaly of scan.anomalies.slice(0, 10)) {
-        const sample = anomaly.samples.find((s) => s.line > 0);
-        const where = {
-            file: sample?.file ?? anomaly.file,
-            line: sample?.line,
-            title: `validate-data: ${anomaly.kind}${anomaly.column !== undefined ? ` in ${anomaly.column}` : ''}`,
-        };
-        const text = anomaly.column !== undefined ? `${anomaly.column}: ${anomaly.message}` : anomaly.message;
-        if (anomaly.severity === 'error')
-            io.error(text, where);
-        else
-            io.warning(text, where);
-    }
-    await io.appendSummary(report);
-    const mbPerSecond = scan.bytes / 1e6 / Math.max(scan.elapsedMs / 1000, 1e-3);
-    io.info(`${scan.rows.toLocaleString('en-US')} rows, ${(scan.bytes / 1e6).toFixed(1)} MB in ${(scan.elapsedMs / 1000).toFixed(2)} s (${mbPerSecond.toFixed(0)} MB/s): ${errors} errors, ${warnings} warnings.`);
-    io.info(`Report: ${shown(reportPath)}`);
-    io.setOutput('valid', String(valid));
-    io.setOutput('errors', String(errors));
-    io.setOutput('warnings', String(warnings));
-    io.setOutput('report', shown(reportPath));
-    io.setOutput('profile', shown(profilePath));
-    io.setOutput('results', shown(resultsPath));
-    const artifact = io.getInput('artifact-name');
-    if (artifact) {
-        if (io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)()) {
-            try {
-                const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
-                const { location } = await store.upload(artifact, outputDir);
-                io.info(`Uploaded the reports as artifact "${artifact}": ${location}`);
-            }
-            catch (error) {
-                io.warning(`The reports could not be uploaded as an artifact (${error.message}); they are in ${shown(outputDir)}.`);
-            }
-        }
-        else
-            io.info(`artifact-name is set but this is not a GitHub Actions job step: the reports stay in ${shown(outputDir)}.`);
-    }
-    if (!valid) {
-        io.fail(`Data validation failed: ${errors} errors, ${warnings} warnings (fail-on: ${failOn}). See ${shown(reportPath)}.`);
-    }
-    return { valid, errors, warnings, reportPath, profilePath, resultsPath, scan };
-}
-/**
- * A step's output folder: for the running step (`own`), the `output-dir` input when
- * set; else output_dir in mlops.yaml, else .mlops beside mlops.yaml. Other steps'
- * folders (a model to evaluate, a report to include) never follow this step's input.
- */
-function outputDirFor(io, loaded, step, own = true) {
-    const input = own ? io.getInput('output-dir') : '';
-    if (input)
-        return (0,external_node_path_.resolve)(process.cwd(), input);
-    if (loaded.config.output_dir)
-        return (0,external_node_path_.join)(configPath(loaded, loaded.config.output_dir), step);
-    return (0,external_node_path_.join)(loaded.baseDir, '.mlops', step);
-}
-/** A path as users should see it: relative to the working directory when inside it. */
-function shown(path) {
-    const rel = (0,external_node_path_.relative)(process.cwd(), path);
-    return rel !== '' && !rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel) ? rel : path;
-}
-function progressLine(p) {
-    const seconds = p.elapsedMs / 1000;
-    const done = p.fileSize > 0 ? p.bytesRead / p.fileSize : 0;
-    const rate = p.bytesRead / 1e6 / Math.max(seconds, 1e-3);
-    const eta = rate > 0 ? (p.fileSize - p.bytesRead) / 1e6 / rate : 0;
-    const fileNote = p.files > 1 ? ` (file ${p.fileIndex + 1} of ${p.files})` : '';
-    return `${p.file}${fileNote}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB (${(done * 100).toFixed(0)}%), ${p.rows.toLocaleString('en-US')} rows, ${rate.toFixed(0)} MB/s, about ${eta.toFixed(0)} s left`;
-}
-
 ;// CONCATENATED MODULE: ./src/steps/register.ts
 /** register: make a blessed model an immutable, numbered version in the registry, optionally behind an alias. */
 
@@ -40650,7 +40693,7 @@ async function readJson(path, what) {
         return value;
     }
     catch (error) {
-        throw new core_errors/* UserError */.y(`cannot read ${what} ${shown(path)}: ${error.message}`);
+        throw new core_errors/* UserError */.y(`cannot read ${what} ${validate_data_shown(path)}: ${error.message}`);
     }
 }
 async function runRegister(io) {
@@ -40662,7 +40705,7 @@ async function runRegister(io) {
         throw new core_errors/* UserError */.y(`model name "${model}" is not allowed`, 'Use lower-case letters, digits, ".", "_" and "-".');
     const modelDir = io.getInput('model-dir') ? (0,external_node_path_.resolve)(io.getInput('model-dir')) : (0,external_node_path_.join)(outputDirFor(io, loaded, 'train', false), 'model');
     if (!(0,external_node_fs_.existsSync)(modelDir))
-        throw new core_errors/* UserError */.y(`no model at ${shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+        throw new core_errors/* UserError */.y(`no model at ${validate_data_shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
     const allowUnblessed = (choiceInput(io, register, 'allow-unblessed') ?? 'false') === 'true';
     const blessingPath = io.getInput('blessing')
         ? (0,external_node_path_.resolve)(io.getInput('blessing'))
@@ -40670,7 +40713,7 @@ async function runRegister(io) {
     const blessing = (0,external_node_fs_.existsSync)(blessingPath) ? await readJson(blessingPath, 'blessing') : null;
     if (!allowUnblessed) {
         if (!blessing)
-            throw new core_errors/* UserError */.y(`no blessing at ${shown(blessingPath)}: the model was not evaluated`, 'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.');
+            throw new core_errors/* UserError */.y(`no blessing at ${validate_data_shown(blessingPath)}: the model was not evaluated`, 'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.');
         if (blessing.blessed !== true) {
             const reasons = Array.isArray(blessing.reasons) ? blessing.reasons.map(String) : [];
             throw new core_errors/* UserError */.y(`the model is not blessed: ${reasons.join(' ') || 'its evaluation failed a gate'}`, 'Fix the model, or set allow-unblessed: true to register it anyway.');
@@ -40822,11 +40865,11 @@ async function readProfile(path) {
         value = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
     }
     catch (error) {
-        throw new core_errors/* UserError */.y(`cannot read profile ${shown(path)}: ${error.message}`, 'Give a profile.json written by validate-data or train.');
+        throw new core_errors/* UserError */.y(`cannot read profile ${validate_data_shown(path)}: ${error.message}`, 'Give a profile.json written by validate-data or train.');
     }
     const profile = value;
     if (!profile || profile.format !== profile_profile/* PROFILE_FORMAT */.y6 || !Array.isArray(profile.columns) || typeof profile.rows !== 'number')
-        throw new core_errors/* UserError */.y(`${shown(path)} is not a data profile (format ${profile_profile/* PROFILE_FORMAT */.y6})`, 'Give a profile.json written by validate-data or train.');
+        throw new core_errors/* UserError */.y(`${validate_data_shown(path)} is not a data profile (format ${profile_profile/* PROFILE_FORMAT */.y6})`, 'Give a profile.json written by validate-data or train.');
     return profile;
 }
 async function sideOf(entries, what, format, nullValues, only) {
@@ -40836,19 +40879,19 @@ async function sideOf(entries, what, format, nullValues, only) {
             throw new core_errors/* UserError */.y(`${what}: mixes profile.json files with data files`, 'Give either data files or profiles for one side.');
         const read = await Promise.all(profiles.map(readProfile));
         const profile = read.reduce((a, b) => (0,profile_profile/* mergeProfiles */.Ns)(a, b));
-        return { side: sideFromProfile(profile), description: `profile ${profiles.map(shown).join(', ')}` };
+        return { side: sideFromProfile(profile), description: `profile ${profiles.map(validate_data_shown).join(', ')}` };
     }
     const files = await expandPaths(entries);
     const read = await readSide(files, { format, nullValues, ignore: new Set(LOG_COLUMNS), only });
     // Reports name files as the project does (relative to the working directory), never by this machine's paths.
-    const side = { ...read, files: read.files.map(shown) };
+    const side = { ...read, files: read.files.map(validate_data_shown) };
     if (side.rows === 0)
-        throw new core_errors/* UserError */.y(`${what}: no data rows in ${files.map(shown).join(', ')}`, 'Check that the files hold rows below the header.');
+        throw new core_errors/* UserError */.y(`${what}: no data rows in ${files.map(validate_data_shown).join(', ')}`, 'Check that the files hold rows below the header.');
     return {
         side,
         description: files.length === 1
-            ? shown(files[0])
-            : `${files.length} files (${files.slice(0, 3).map(shown).join(', ')}${files.length > 3 ? ', …' : ''})`,
+            ? validate_data_shown(files[0])
+            : `${files.length} files (${files.slice(0, 3).map(validate_data_shown).join(', ')}${files.length > 3 ? ', …' : ''})`,
     };
 }
 /** `model@alias` / `model@3`: the profile.json registered with that version, pulled into a temporary folder. */
@@ -40886,7 +40929,7 @@ function numberInput(io, name, min, max) {
 }
 async function runDriftCheck(io) {
     const loaded = await loadConfig(io.getInput('config') || undefined);
-    const settings = parseDriftSettings(loaded.config.drift, loaded.file ? shown(loaded.file) : 'mlops.yaml');
+    const settings = parseDriftSettings(loaded.config.drift, loaded.file ? validate_data_shown(loaded.file) : 'mlops.yaml');
     const format = (loaded.config.data.format ?? 'auto');
     const nullValues = loaded.config.data.null_values;
     const outputDir = outputDirFor(io, loaded, 'drift-check');
@@ -40941,25 +40984,15 @@ async function runDriftCheck(io) {
         if (c)
             io.info(`${c.role === 'prediction' ? 'Prediction' : 'Target'} column ${c.column}: ${c.drifted ? 'drifted' : 'no drift'} (${c.method ?? c.status}).`);
     }
-    io.info(`Reports: ${shown(paths.markdown)}, ${shown(paths.json)}, ${shown(paths.html)}`);
-    if (io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)()) {
-        const name = io.getInput('artifact-name') || `drift-${subject}`;
-        try {
-            const store = new (await Promise.all(/* import() */[__nccwpck_require__.e(685), __nccwpck_require__.e(138)]).then(__nccwpck_require__.bind(__nccwpck_require__, 61138))).GitHubArtifactStore();
-            const { location } = await store.upload(name, outputDir);
-            io.info(`Uploaded the reports as artifact "${name}": ${location}`);
-        }
-        catch (error) {
-            io.warning(`The reports could not be uploaded as an artifact (${error.message}); they are in ${shown(outputDir)}.`);
-        }
-    }
+    io.info(`Reports: ${validate_data_shown(paths.markdown)}, ${validate_data_shown(paths.json)}, ${validate_data_shown(paths.html)}`);
+    await uploadArtifact(io, io.getInput('artifact-name') || `drift-${subject}`, outputDir, 'the reports');
     const issueNumber = await publishToGitHub(io, report, markdown, settings.issue_labels, settings.retrain_workflow);
     io.setOutput('drifted', String(report.drifted));
     io.setOutput('drift-share', String(report.driftShare));
     io.setOutput('drifted-columns', JSON.stringify(report.driftedColumns));
-    io.setOutput('report', shown(paths.markdown));
-    io.setOutput('report-json', shown(paths.json));
-    io.setOutput('report-html', shown(paths.html));
+    io.setOutput('report', validate_data_shown(paths.markdown));
+    io.setOutput('report-json', validate_data_shown(paths.json));
+    io.setOutput('report-html', validate_data_shown(paths.html));
     io.setOutput('issue-number', issueNumber === null ? '' : String(issueNumber));
     const failOnDrift = (choiceInput(io, driftCheck, 'fail-on-drift') ?? String(settings.fail_on_drift ?? false)) === 'true';
     if (report.drifted && failOnDrift)
