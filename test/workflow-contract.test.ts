@@ -321,3 +321,35 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
     emulator.assertClean();
   }, 300_000);
 });
+
+describe("this repository's CI: the self-test job of .github/workflows/ci.yml", () => {
+  test('runs all six actions on the example from ./actions, and its checks pass', async () => {
+    const checkout = await makeTempDir('mlops-self-test-');
+    await cp(join(ROOT, 'examples', 'penguins'), join(checkout, 'examples', 'penguins'), {
+      recursive: true,
+      filter: (src) => !src.split(sep).includes('.mlops'),
+    });
+    const result = await runWorkflow({
+      workflow: join(ROOT, '.github', 'workflows', 'ci.yml'),
+      workspace: checkout,
+      jobs: ['self-test'],
+      eventName: 'push',
+      ref: 'refs/heads/main',
+      runId: 5201,
+      apiUrl: emulator.url,
+      results,
+    });
+    if (result.jobs['self-test']!.status !== 'success') throw new Error(explain(result));
+    const steps = result.jobs['self-test']!.steps;
+    expect(steps.filter((s) => s.kind === 'action').map((s) => s.uses)).toEqual([
+      './actions/validate-data',
+      './actions/train',
+      './actions/evaluate',
+      './actions/register',
+      './actions/deploy',
+      './actions/drift-check',
+    ]);
+    expect(steps.at(-1)).toMatchObject({ kind: 'run', status: 'success' });
+    expect(result.jobs.test!.status).toBe('skipped');
+  }, 180_000);
+});
