@@ -288,6 +288,15 @@ describe('pulling', () => {
     expect(await readTree(empty)).toEqual(await readTree(dirs[0]!));
   });
 
+  test('with paths, only those files are pulled (verified); a path the version lacks is an error', async () => {
+    const { registry, dirs } = await twoVersions();
+    const out = join(await tempDir(), 'only');
+    await registry.pull('penguins', 'v2', out, { paths: ['weights.bin'] });
+    expect(await readTree(out)).toEqual({ 'weights.bin': (await readTree(dirs[1]!))['weights.bin'] });
+    const error = await thrown(registry.pull('penguins', 'v2', join(await tempDir(), 'none'), { paths: ['profile.json'] }));
+    expect(error.message).toBe('penguins v2 has no profile.json');
+  });
+
   test('refuses to pull over a folder that holds something', async () => {
     const { registry } = await twoVersions();
     const out = await tempDir();

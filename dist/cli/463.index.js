@@ -63,6 +63,7 @@ class GitHubArtifactStore {
         const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
         return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
     }
+    /** Downloads the artifact `name` of this workflow run into `dir` (replacing what was there). */
     async download(name, dir) {
         let id;
         try {

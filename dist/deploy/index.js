@@ -31830,7 +31830,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dp: () => (/* binding */ mergeColumnStates)
 });
 
-// UNUSED EXPORTS: FREQUENT_CAPACITY, KLL_K, mergeProfiles
+// UNUSED EXPORTS: FREQUENT_CAPACITY, KLL_K, PREDICTION_COLUMN, TRAINING_PROFILE_FILE, mergeProfiles
 
 // EXTERNAL MODULE: ./src/core/sketch/index.ts + 3 modules
 var core_sketch = __nccwpck_require__(86166);
@@ -31900,6 +31900,10 @@ class NumberCounts {
 
 
 const PROFILE_FORMAT = 'mlops-profile/v1';
+/** The file in a model directory holding the profile of its training data (train writes it, drift-check reads it). */
+const TRAINING_PROFILE_FILE = 'profile.json';
+/** The column of a training profile (and of serve's prediction log) that holds the model's own predictions. */
+const PREDICTION_COLUMN = '_prediction';
 /** KLL accuracy parameter: normalized rank error about 1% at 99% confidence. */
 const KLL_K = 256;
 /** Distinct values kept exactly before the frequent-items summary starts to approximate. */
@@ -36015,6 +36019,15 @@ function describeAliases(aliases) {
         .map(([name, version]) => `${name} -> v${version}`)
         .join(', ');
 }
+/** The files of a version that a pull copies: all, or those `options.paths` names (each must be one of them). */
+function selectFiles(version, options) {
+    if (!options.paths)
+        return version.files;
+    const missing = options.paths.filter((path) => !version.files.some((f) => f.path === path));
+    if (missing.length > 0)
+        throw new core_errors/* UserError */.y(`${version.model} v${version.version} has no ${missing.join(', ')}`, 'mlops registry show lists its files.');
+    return version.files.filter((f) => options.paths.includes(f.path));
+}
 
 ;// CONCATENATED MODULE: ./src/core/registry/local.ts
 /**
@@ -36162,7 +36175,7 @@ class LocalRegistry {
         checkName(alias, 'alias');
         return (await this.readHistory(model)).filter((e) => e.alias === alias).map(({ alias: a, version, at }) => ({ alias: a, version, at }));
     }
-    async pull(model, ref, dir) {
+    async pull(model, ref, dir, options = {}) {
         const version = await this.resolve(model, ref);
         await checkPullTarget(dir);
         const parent = (0,external_node_path_.dirname)(dir);
@@ -36170,7 +36183,7 @@ class LocalRegistry {
         const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         try {
             await (0,promises_.mkdir)(staging);
-            for (const file of version.files) {
+            for (const file of selectFiles(version, options)) {
                 const target = (0,external_node_path_.join)(staging, ...file.path.split('/'));
                 await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
                 const blob = this.blobPath(file.digest);
@@ -37494,7 +37507,7 @@ class OciRegistry {
             .filter((e) => e.alias === alias)
             .map(({ alias: a, version, at }) => ({ alias: a, version, at }));
     }
-    async pull(model, ref, dir) {
+    async pull(model, ref, dir, options = {}) {
         const client = this.client(model);
         const { version } = await this.resolveFull(model, ref);
         await checkPullTarget(dir);
@@ -37503,7 +37516,7 @@ class OciRegistry {
         const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         try {
             await (0,promises_.mkdir)(staging);
-            for (const file of version.files) {
+            for (const file of selectFiles(version, options)) {
                 const target = (0,external_node_path_.join)(staging, ...file.path.split('/'));
                 let pulled;
                 try {

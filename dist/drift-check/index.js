@@ -31826,7 +31826,9 @@ function describeError(error) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   zM: () => (/* binding */ ColumnProfileBuilder),
+  vs: () => (/* binding */ PREDICTION_COLUMN),
   y6: () => (/* binding */ PROFILE_FORMAT),
+  Ks: () => (/* binding */ TRAINING_PROFILE_FILE),
   Fn: () => (/* binding */ columnTotal),
   dp: () => (/* binding */ mergeColumnStates),
   Ns: () => (/* binding */ mergeProfiles)
@@ -31902,6 +31904,10 @@ class NumberCounts {
 
 
 const PROFILE_FORMAT = 'mlops-profile/v1';
+/** The file in a model directory holding the profile of its training data (train writes it, drift-check reads it). */
+const TRAINING_PROFILE_FILE = 'profile.json';
+/** The column of a training profile (and of serve's prediction log) that holds the model's own predictions. */
+const PREDICTION_COLUMN = '_prediction';
 /** KLL accuracy parameter: normalized rank error about 1% at 99% confidence. */
 const KLL_K = 256;
 /** Distinct values kept exactly before the frequent-items summary starts to approximate. */
@@ -36697,7 +36703,8 @@ const DRIFT_REPORT_FORMAT = 'mlops-drift/v1';
 /** Bars per distribution chart; categories past this are summed into one "other" bar. */
 const CHART_BARS = 10;
 /** The column of a model's predictions in prediction logs and training profiles. */
-const PREDICTION_COLUMN = '_prediction';
+
+
 /** Prediction-log bookkeeping, never compared. */
 const LOG_COLUMNS = ['_time', '_model', '_version'];
 function countsOf(column, kind) {
@@ -36920,7 +36927,7 @@ function compareColumn(name, role, ref, cur, settings) {
 function checkDrift(reference, current, options) {
     const settings = options.settings;
     const ignored = new Set(LOG_COLUMNS);
-    const predictionName = options.predictionColumn ?? settings.prediction_column ?? (reference.columns.has(PREDICTION_COLUMN) ? PREDICTION_COLUMN : null);
+    const predictionName = options.predictionColumn ?? settings.prediction_column ?? (reference.columns.has(profile_profile/* PREDICTION_COLUMN */.vs) ? profile_profile/* PREDICTION_COLUMN */.vs : null);
     const targetName = options.target ?? settings.target ?? null;
     const prediction = predictionName && reference.columns.has(predictionName) && current.columns.has(predictionName)
         ? compareColumn(predictionName, 'prediction', reference.columns.get(predictionName), current.columns.get(predictionName), settings)
@@ -36932,7 +36939,7 @@ function checkDrift(reference, current, options) {
         ignored.add(predictionName);
     if (targetName)
         ignored.add(targetName);
-    ignored.add(PREDICTION_COLUMN);
+    ignored.add(profile_profile/* PREDICTION_COLUMN */.vs);
     const names = options.columns && options.columns.length > 0
         ? [...options.columns]
         : [...new Set([...reference.columns.keys(), ...current.columns.keys()])].filter((n) => !ignored.has(n));
@@ -38873,6 +38880,15 @@ function describeAliases(aliases) {
         .map(([name, version]) => `${name} -> v${version}`)
         .join(', ');
 }
+/** The files of a version that a pull copies: all, or those `options.paths` names (each must be one of them). */
+function selectFiles(version, options) {
+    if (!options.paths)
+        return version.files;
+    const missing = options.paths.filter((path) => !version.files.some((f) => f.path === path));
+    if (missing.length > 0)
+        throw new core_errors/* UserError */.y(`${version.model} v${version.version} has no ${missing.join(', ')}`, 'mlops registry show lists its files.');
+    return version.files.filter((f) => options.paths.includes(f.path));
+}
 
 ;// CONCATENATED MODULE: ./src/core/registry/local.ts
 /**
@@ -39020,7 +39036,7 @@ class LocalRegistry {
         checkName(alias, 'alias');
         return (await this.readHistory(model)).filter((e) => e.alias === alias).map(({ alias: a, version, at }) => ({ alias: a, version, at }));
     }
-    async pull(model, ref, dir) {
+    async pull(model, ref, dir, options = {}) {
         const version = await this.resolve(model, ref);
         await checkPullTarget(dir);
         const parent = (0,external_node_path_.dirname)(dir);
@@ -39028,7 +39044,7 @@ class LocalRegistry {
         const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         try {
             await (0,promises_.mkdir)(staging);
-            for (const file of version.files) {
+            for (const file of selectFiles(version, options)) {
                 const target = (0,external_node_path_.join)(staging, ...file.path.split('/'));
                 await (0,promises_.mkdir)((0,external_node_path_.dirname)(target), { recursive: true });
                 const blob = this.blobPath(file.digest);
@@ -40352,7 +40368,7 @@ class OciRegistry {
             .filter((e) => e.alias === alias)
             .map(({ alias: a, version, at }) => ({ alias: a, version, at }));
     }
-    async pull(model, ref, dir) {
+    async pull(model, ref, dir, options = {}) {
         const client = this.client(model);
         const { version } = await this.resolveFull(model, ref);
         await checkPullTarget(dir);
@@ -40361,7 +40377,7 @@ class OciRegistry {
         const staging = (0,external_node_path_.join)(parent, `.${(0,external_node_path_.basename)(dir)}.partial-${process.pid}-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
         try {
             await (0,promises_.mkdir)(staging);
-            for (const file of version.files) {
+            for (const file of selectFiles(version, options)) {
                 const target = (0,external_node_path_.join)(staging, ...file.path.split('/'));
                 let pulled;
                 try {
@@ -40906,12 +40922,13 @@ async function registeredProfile(io, loaded, model, ref) {
     catch (error) {
         throw new core_errors/* UserError */.y(`reference ${model}@${ref}: ${error.message}`, 'Check the model name and the alias or version (mlops registry list), and the `registry` input.');
     }
-    if (!version.files.some((f) => f.path === 'profile.json'))
-        throw new core_errors/* UserError */.y(`reference ${model}@${ref} (version ${version.version}) has no profile.json`, 'Models trained by this version of train store the profile of their training data; retrain and register, or give the training data as the reference.');
+    if (!version.files.some((f) => f.path === profile_profile/* TRAINING_PROFILE_FILE */.Ks))
+        throw new core_errors/* UserError */.y(`reference ${model}@${ref} (version ${version.version}) has no ${profile_profile/* TRAINING_PROFILE_FILE */.Ks}`, 'Models trained by this version of train store the profile of their training data; retrain and register, or give the training data as the reference.');
     const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-drift-'));
     try {
-        await registry.pull(model, String(version.version), dir);
-        const profile = await readProfile((0,external_node_path_.join)(dir, 'profile.json'));
+        // Only the profile: the weights are not needed to compare data.
+        await registry.pull(model, String(version.version), dir, { paths: [profile_profile/* TRAINING_PROFILE_FILE */.Ks] });
+        const profile = await readProfile((0,external_node_path_.join)(dir, profile_profile/* TRAINING_PROFILE_FILE */.Ks));
         return { side: sideFromProfile(profile), description: `profile of ${model} version ${version.version} (${ref})` };
     }
     finally {
@@ -40938,7 +40955,7 @@ async function runDriftCheck(io) {
     const target = io.getInput('target') || settings.target || loaded.config.data.target || null;
     const predictionColumn = io.getInput('prediction-column') || settings.prediction_column || null;
     const driftShare = numberInput(io, 'drift-share', 0, 1);
-    const only = columns.length > 0 ? new Set([...columns, ...(target ? [target] : []), predictionColumn ?? PREDICTION_COLUMN]) : null;
+    const only = columns.length > 0 ? new Set([...columns, ...(target ? [target] : []), predictionColumn ?? profile_profile/* PREDICTION_COLUMN */.vs]) : null;
     const referenceInputs = listInput(io, 'reference');
     const fromInput = referenceInputs.length > 0;
     const referenceEntries = fromInput ? referenceInputs : asList(settings.reference ?? loaded.config.data.path);

@@ -24,10 +24,7 @@ var cache = __webpack_require__(50612);
 var artifact = __webpack_require__(67458);
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __webpack_require__(33029);
-// EXTERNAL MODULE: ./src/core/errors.ts
-var errors = __webpack_require__(74296);
 ;// CONCATENATED MODULE: ./src/adapters/local/storage.ts
-
 
 
 
@@ -92,17 +89,6 @@ class LocalArtifactStore {
         await cp(dir, target, { recursive: true });
         return { location: target };
     }
-    async download(name, dir) {
-        const source = join(this.root, artifactName(name));
-        try {
-            await stat(source);
-        }
-        catch {
-            throw new UserError(`no artifact "${artifactName(name)}" in ${this.root}`, 'Upload it first (or give the model directory itself).');
-        }
-        await rm(dir, { recursive: true, force: true });
-        await cp(source, dir, { recursive: true });
-    }
 }
 function safeKey(key) {
     return key.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -113,6 +99,8 @@ async function listFiles(dir) {
     return entries.filter((e) => e.isFile()).map((e) => (0,external_node_path_.join)(e.parentPath, e.name));
 }
 
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(74296);
 ;// CONCATENATED MODULE: ./src/adapters/github/storage.ts
 
 
@@ -158,6 +146,7 @@ class GitHubArtifactStore {
         const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
         return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
     }
+    /** Downloads the artifact `name` of this workflow run into `dir` (replacing what was there). */
     async download(name, dir) {
         let id;
         try {

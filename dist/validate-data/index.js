@@ -31830,7 +31830,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   dp: () => (/* binding */ mergeColumnStates)
 });
 
-// UNUSED EXPORTS: FREQUENT_CAPACITY, KLL_K, mergeProfiles
+// UNUSED EXPORTS: FREQUENT_CAPACITY, KLL_K, PREDICTION_COLUMN, TRAINING_PROFILE_FILE, mergeProfiles
 
 // EXTERNAL MODULE: ./src/core/sketch/index.ts + 3 modules
 var core_sketch = __nccwpck_require__(86166);
@@ -31900,6 +31900,10 @@ class NumberCounts {
 
 
 const PROFILE_FORMAT = 'mlops-profile/v1';
+/** The file in a model directory holding the profile of its training data (train writes it, drift-check reads it). */
+const TRAINING_PROFILE_FILE = 'profile.json';
+/** The column of a training profile (and of serve's prediction log) that holds the model's own predictions. */
+const PREDICTION_COLUMN = '_prediction';
 /** KLL accuracy parameter: normalized rank error about 1% at 99% confidence. */
 const KLL_K = 256;
 /** Distinct values kept exactly before the frequent-items summary starts to approximate. */

@@ -28,6 +28,11 @@ export interface ModelVersion {
   uri: string;
 }
 
+export interface PullOptions {
+  /** Only these files of the version (the version's other files are left out). */
+  paths?: readonly string[];
+}
+
 export interface AliasEvent {
   alias: string;
   /** The version it points at after the event, or null when unset. */
@@ -54,8 +59,11 @@ export interface Registry {
   aliases(model: string): Promise<Record<string, number>>;
   /** Every change of `alias`, oldest first. */
   aliasHistory(model: string, alias: string): Promise<AliasEvent[]>;
-  /** Copies the version's files into `dir`, verifying every file's digest; a mismatch is an error. */
-  pull(model: string, ref: string, dir: string): Promise<ModelVersion>;
+  /**
+   * Copies the version's files into `dir`, verifying every file's digest; a mismatch is an error.
+   * With `paths`, only those files (paths inside the model directory) are copied.
+   */
+  pull(model: string, ref: string, dir: string, options?: PullOptions): Promise<ModelVersion>;
 }
 
 /** Model and alias names: lower-case letters, digits, '.', '_' and '-' (OCI repository and tag rules allow them). */

@@ -16,8 +16,6 @@ export interface ArtifactStore {
   readonly description: string;
   /** Uploads every file under `dir` as the artifact `name`; returns where it can be found. */
   upload(name: string, dir: string): Promise<{ location: string }>;
-  /** Downloads the artifact `name` of this workflow run into `dir` (replacing what was there). */
-  download(name: string, dir: string): Promise<void>;
 }
 
 /** Artifact names may not contain these (GitHub's rule), nor CR/LF. */

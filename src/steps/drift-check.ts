@@ -19,7 +19,7 @@ import { readSide } from '../core/drift/read.js';
 import { UserError } from '../core/errors.js';
 import { runUrl } from '../core/lineage.js';
 import { escapeText } from '../core/markdown.js';
-import { mergeProfiles, PROFILE_FORMAT } from '../core/profile/profile.js';
+import { mergeProfiles, PROFILE_FORMAT, TRAINING_PROFILE_FILE } from '../core/profile/profile.js';
 import type { DatasetProfile } from '../core/profile/profile.js';
 import { gitHubFromEnvironment } from '../adapters/github/github-api.js';
 import { GitHubApiError } from '../ports/github.js';
@@ -179,15 +179,16 @@ async function registeredProfile(io: StepIO, loaded: LoadedConfig, model: string
       'Check the model name and the alias or version (mlops registry list), and the `registry` input.',
     );
   }
-  if (!version.files.some((f) => f.path === 'profile.json'))
+  if (!version.files.some((f) => f.path === TRAINING_PROFILE_FILE))
     throw new UserError(
-      `reference ${model}@${ref} (version ${version.version}) has no profile.json`,
+      `reference ${model}@${ref} (version ${version.version}) has no ${TRAINING_PROFILE_FILE}`,
       'Models trained by this version of train store the profile of their training data; retrain and register, or give the training data as the reference.',
     );
   const dir = await mkdtemp(join(tmpdir(), 'mlops-drift-'));
   try {
-    await registry.pull(model, String(version.version), dir);
-    const profile = await readProfile(join(dir, 'profile.json'));
+    // Only the profile: the weights are not needed to compare data.
+    await registry.pull(model, String(version.version), dir, { paths: [TRAINING_PROFILE_FILE] });
+    const profile = await readProfile(join(dir, TRAINING_PROFILE_FILE));
     return { side: sideFromProfile(profile), description: `profile of ${model} version ${version.version} (${ref})` };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ import { inferTask, labelOf } from '../core/train/preprocess.js';
 import { fullMetrics, scalarMetrics, scoreRows } from '../core/train/score.js';
 import type { Scored } from '../core/train/score.js';
 import { gitHubFromEnvironment } from '../adapters/github/github-api.js';
+import type { GitHubPort, RepoRef } from '../ports/github.js';
 import type { StepIO } from '../ports/step-io.js';
 import { downloadArtifactInput, uploadArtifact } from './artifacts.js';
 import { choiceInput, listInput } from './spec.js';
@@ -421,7 +422,8 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
   );
   await io.appendSummary(markdown);
   const content = await commentContent(io, loaded, report, candidateCard);
-  const pr = await pullRequestEvent();
+  const event = await readEvent();
+  const pr = pullRequestOf(event);
   if (pr) {
     // For the fork-safe reporter (workflow_run): what to post, and where, travels with the reports artifact.
     await writeFileAtomic(
@@ -434,7 +436,7 @@ export async function runEvaluate(io: StepIO): Promise<{ blessed: boolean }> {
 
   // The reports (HTML included) as an artifact of the run, linked from the comment's run link.
   await uploadArtifact(io, io.getInput('artifact-name') || `evaluation-${modelName}`, outputDir, 'the reports');
-  const commentUrl = await comment(io, content);
+  const commentUrl = await comment(io, content, event);
   io.setOutput('blessed', String(blessing.blessed));
   io.setOutput('metrics', JSON.stringify(candidateScalars));
   io.setOutput('baseline-metrics', JSON.stringify(baseline ? numeric(baseline.metrics) : null));
@@ -466,18 +468,18 @@ interface CommentContent {
 }
 
 /** The pull request of the event (number and head commit), or null when the event is not a pull request. */
-async function pullRequestEvent(): Promise<{ number: number; headSha: string | null } | null> {
+function pullRequestOf(event: Record<string, unknown> | null): { number: number; headSha: string | null } | null {
+  const pr = event?.pull_request as { number?: unknown; head?: { sha?: unknown } } | undefined;
+  if (typeof pr?.number !== 'number') return null;
+  const sha = pr.head?.sha;
+  return { number: pr.number, headSha: typeof sha === 'string' ? sha : null };
+}
+
+/** The webhook payload of the run (GITHUB_EVENT_PATH), or null outside a workflow run. */
+async function readEvent(): Promise<Record<string, unknown> | null> {
   const eventPath = process.env.GITHUB_EVENT_PATH;
   if (!eventPath || !existsSync(eventPath)) return null;
-  try {
-    const event = JSON.parse(await readFile(eventPath, 'utf8')) as { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
-    const number = event.pull_request?.number;
-    if (typeof number !== 'number') return null;
-    const sha = event.pull_request?.head?.sha;
-    return { number, headSha: typeof sha === 'string' ? sha : null };
-  } catch {
-    return null;
-  }
+  return JSON.parse(await readFile(eventPath, 'utf8')) as Record<string, unknown>;
 }
 
 /** The sticky pull request comment: data validation, training and evaluation in one place. */
@@ -499,11 +501,9 @@ async function commentContent(
   return { key: io.getInput('comment-key') || report.modelName, header, sections: [...sections, ...extra], footer };
 }
 
-async function comment(io: StepIO, content: CommentContent): Promise<string | null> {
+async function comment(io: StepIO, content: CommentContent, event: Record<string, unknown> | null): Promise<string | null> {
   const mode = choiceInput<'auto' | 'true' | 'false'>(io, evaluate, 'comment') ?? 'auto';
   if (mode === 'false') return null;
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  const event = eventPath && existsSync(eventPath) ? JSON.parse(await readFile(eventPath, 'utf8')) : null;
   const github = gitHubFromEnvironment(process.env, io.getInput('token') || undefined);
   if (!event || !github) {
     if (mode === 'true')
@@ -555,25 +555,7 @@ async function publishSavedComment(io: StepIO, from: string): Promise<void> {
     io.setOutput('comment-url', '');
     return;
   }
-  const urls: string[] = [];
-  for (const path of paths) {
-    const url = await publishOneSavedComment(io, path);
-    if (url) urls.push(url);
-  }
-  io.setOutput('comment-url', urls.join('\n'));
-}
-
-async function publishOneSavedComment(io: StepIO, path: string): Promise<string | null> {
-  let saved: z.infer<typeof SavedComment>;
-  try {
-    const parsed = SavedComment.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    if (!parsed.success) throw new Error(formatZodError(parsed.error));
-    saved = parsed.data;
-  } catch (error) {
-    throw new UserError(`${shown(path)} is not a saved comment of evaluate: ${(error as Error).message}`);
-  }
-  const eventPath = process.env.GITHUB_EVENT_PATH;
-  const event = eventPath && existsSync(eventPath) ? (JSON.parse(await readFile(eventPath, 'utf8')) as Record<string, unknown>) : null;
+  const event = await readEvent();
   const run = event?.workflow_run as { head_sha?: unknown } | undefined;
   if (!run || typeof run.head_sha !== 'string')
     throw new UserError(
@@ -583,13 +565,35 @@ async function publishOneSavedComment(io: StepIO, path: string): Promise<string 
   const github = gitHubFromEnvironment(process.env, io.getInput('token') || undefined);
   if (!github)
     throw new UserError('no token to comment with', 'Set the `token` input or GITHUB_TOKEN (permissions: pull-requests: write).');
-  if (saved.headSha !== run.head_sha)
-    throw new UserError(`the saved comment is for commit ${saved.headSha}, but the triggering run built ${run.head_sha}: not posted`);
+  const urls: string[] = [];
+  for (const path of paths) {
+    const url = await publishOneSavedComment(io, path, run.head_sha, github);
+    if (url) urls.push(url);
+  }
+  io.setOutput('comment-url', urls.join('\n'));
+}
+
+async function publishOneSavedComment(
+  io: StepIO,
+  path: string,
+  runHeadSha: string,
+  github: { github: GitHubPort; repo: RepoRef },
+): Promise<string | null> {
+  let saved: z.infer<typeof SavedComment>;
+  try {
+    const parsed = SavedComment.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    if (!parsed.success) throw new Error(formatZodError(parsed.error));
+    saved = parsed.data;
+  } catch (error) {
+    throw new UserError(`${shown(path)} is not a saved comment of evaluate: ${(error as Error).message}`);
+  }
+  if (saved.headSha !== runHeadSha)
+    throw new UserError(`the saved comment is for commit ${saved.headSha}, but the triggering run built ${runHeadSha}: not posted`);
   const pr = await github.github.getPullRequest(github.repo, saved.pullRequest);
-  if (pr.headSha !== run.head_sha) {
+  if (pr.headSha !== runHeadSha) {
     // Expected when a newer push came in meanwhile: its own run posts its own comment.
     io.warning(
-      `Pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${run.head_sha}: the comment was not posted (the newer commit's run will post its own).`,
+      `Pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${runHeadSha}: the comment was not posted (the newer commit's run will post its own).`,
     );
     return null;
   }

@@ -11,7 +11,7 @@ import { readTable } from '../core/data/table.js';
 import type { DataFormat } from '../core/data/source.js';
 import { UserError } from '../core/errors.js';
 import { gitCommit, hashFile, runUrl, sha256, stableJson } from '../core/lineage.js';
-import { ColumnProfileBuilder } from '../core/profile/profile.js';
+import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../core/profile/profile.js';
 import type { ColumnProfileState } from '../core/profile/profile.js';
 import { Kind } from '../core/data/values.js';
 import { scanData } from '../core/validate/scan.js';
@@ -330,10 +330,6 @@ interface BuiltinResult {
   predictions: ColumnProfileState;
 }
 
-/** The column of a training profile that holds the model's own predictions (what drift-check compares with serving). */
-export const PREDICTION_COLUMN = '_prediction';
-export const PROFILE_FILE = 'profile.json';
-
 /**
  * Writes profile.json into the model directory: the data profile of the training files
  * (the same mergeable profile validate-data writes) plus the model's predictions, so a
@@ -356,7 +352,7 @@ async function writeTrainingProfile(
     files: files.map(shown),
     columns: predictions ? [...scan.profile.columns, predictions] : scan.profile.columns,
   };
-  await writeFile(join(modelDir, PROFILE_FILE), `${JSON.stringify(profile)}\n`);
+  await writeFile(join(modelDir, TRAINING_PROFILE_FILE), `${JSON.stringify(profile)}\n`);
   io.info(`Training data profile (${scan.rows} rows, ${profile.columns.length} columns) saved with the model for drift checks.`);
 }
 

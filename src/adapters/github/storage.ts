@@ -44,6 +44,7 @@ export class GitHubArtifactStore implements ArtifactStore {
     const run = `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`;
     return { location: id !== undefined ? `${run}/artifacts/${id}` : run };
   }
+  /** Downloads the artifact `name` of this workflow run into `dir` (replacing what was there). */
   async download(name: string, dir: string): Promise<void> {
     let id: number;
     try {

@@ -2,7 +2,6 @@ import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactStore, RunCache } from '../../ports/storage.js';
 import { artifactName } from '../../ports/storage.js';
-import { UserError } from '../../core/errors.js';
 
 /** A run cache in a folder: one sub-folder per key, written aside and renamed into place. */
 export class LocalRunCache implements RunCache {
@@ -55,16 +54,6 @@ export class LocalArtifactStore implements ArtifactStore {
     await mkdir(this.root, { recursive: true });
     await cp(dir, target, { recursive: true });
     return { location: target };
-  }
-  async download(name: string, dir: string): Promise<void> {
-    const source = join(this.root, artifactName(name));
-    try {
-      await stat(source);
-    } catch {
-      throw new UserError(`no artifact "${artifactName(name)}" in ${this.root}`, 'Upload it first (or give the model directory itself).');
-    }
-    await rm(dir, { recursive: true, force: true });
-    await cp(source, dir, { recursive: true });
   }
 }
 

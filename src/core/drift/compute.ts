@@ -16,7 +16,8 @@ export const DRIFT_REPORT_FORMAT = 'mlops-drift/v1';
 /** Bars per distribution chart; categories past this are summed into one "other" bar. */
 export const CHART_BARS = 10;
 /** The column of a model's predictions in prediction logs and training profiles. */
-export const PREDICTION_COLUMN = '_prediction';
+import { PREDICTION_COLUMN } from '../profile/profile.js';
+export { PREDICTION_COLUMN };
 /** Prediction-log bookkeeping, never compared. */
 export const LOG_COLUMNS = ['_time', '_model', '_version'] as const;
 

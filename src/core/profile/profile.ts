@@ -11,6 +11,10 @@ import { NumberCounts } from './number-counts.js';
 import type { KindName } from '../data/values.js';
 
 export const PROFILE_FORMAT = 'mlops-profile/v1';
+/** The file in a model directory holding the profile of its training data (train writes it, drift-check reads it). */
+export const TRAINING_PROFILE_FILE = 'profile.json';
+/** The column of a training profile (and of serve's prediction log) that holds the model's own predictions. */
+export const PREDICTION_COLUMN = '_prediction';
 /** KLL accuracy parameter: normalized rank error about 1% at 99% confidence. */
 export const KLL_K = 256;
 /** Distinct values kept exactly before the frequent-items summary starts to approximate. */

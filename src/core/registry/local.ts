@@ -32,7 +32,14 @@ import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readFile, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { NAME_PATTERN, type AliasEvent, type ModelVersion, type RegisteredFile, type Registry } from '../../ports/registry.js';
+import {
+  NAME_PATTERN,
+  type AliasEvent,
+  type ModelVersion,
+  type PullOptions,
+  type RegisteredFile,
+  type Registry,
+} from '../../ports/registry.js';
 import { UserError } from '../errors.js';
 import { hashFile, stableJson } from '../lineage.js';
 import {
@@ -45,6 +52,7 @@ import {
   isCode,
   modelFiles,
   sleep,
+  selectFiles,
 } from './shared.js';
 
 /** Where the local registry lives when nothing says otherwise (relative to the project). */
@@ -195,7 +203,7 @@ export class LocalRegistry implements Registry {
     return (await this.readHistory(model)).filter((e) => e.alias === alias).map(({ alias: a, version, at }) => ({ alias: a, version, at }));
   }
 
-  async pull(model: string, ref: string, dir: string): Promise<ModelVersion> {
+  async pull(model: string, ref: string, dir: string, options: PullOptions = {}): Promise<ModelVersion> {
     const version = await this.resolve(model, ref);
     await checkPullTarget(dir);
     const parent = dirname(dir);
@@ -203,7 +211,7 @@ export class LocalRegistry implements Registry {
     const staging = join(parent, `.${basename(dir)}.partial-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(staging);
-      for (const file of version.files) {
+      for (const file of selectFiles(version, options)) {
         const target = join(staging, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
         const blob = this.blobPath(file.digest);

@@ -33,7 +33,14 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { NAME_PATTERN, type AliasEvent, type ModelVersion, type RegisteredFile, type Registry } from '../../ports/registry.js';
+import {
+  NAME_PATTERN,
+  type AliasEvent,
+  type ModelVersion,
+  type PullOptions,
+  type RegisteredFile,
+  type Registry,
+} from '../../ports/registry.js';
 import { UserError } from '../errors.js';
 import { hashFile, stableJson } from '../lineage.js';
 import {
@@ -57,6 +64,7 @@ import {
   isCode,
   modelFiles,
   sleep,
+  selectFiles,
 } from './shared.js';
 
 /** The tag that holds the alias history. */
@@ -249,7 +257,7 @@ export class OciRegistry implements Registry {
       .map(({ alias: a, version, at }) => ({ alias: a, version, at }));
   }
 
-  async pull(model: string, ref: string, dir: string): Promise<ModelVersion> {
+  async pull(model: string, ref: string, dir: string, options: PullOptions = {}): Promise<ModelVersion> {
     const client = this.client(model);
     const { version } = await this.resolveFull(model, ref);
     await checkPullTarget(dir);
@@ -258,7 +266,7 @@ export class OciRegistry implements Registry {
     const staging = join(parent, `.${basename(dir)}.partial-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(staging);
-      for (const file of version.files) {
+      for (const file of selectFiles(version, options)) {
         const target = join(staging, ...file.path.split('/'));
         let pulled: { digest: string; size: number };
         try {

@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { NAME_PATTERN } from '../../ports/registry.js';
+import type { ModelVersion, PullOptions, RegisteredFile } from '../../ports/registry.js';
 
 /** A version reference: 3 or v3. */
 export const VERSION_REF = /^v?(\d+)$/;
@@ -92,4 +93,13 @@ export function describeAliases(aliases: Record<string, number>): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, version]) => `${name} -> v${version}`)
     .join(', ');
+}
+
+/** The files of a version that a pull copies: all, or those `options.paths` names (each must be one of them). */
+export function selectFiles(version: ModelVersion, options: PullOptions): RegisteredFile[] {
+  if (!options.paths) return version.files;
+  const missing = options.paths.filter((path) => !version.files.some((f) => f.path === path));
+  if (missing.length > 0)
+    throw new UserError(`${version.model} v${version.version} has no ${missing.join(', ')}`, 'mlops registry show lists its files.');
+  return version.files.filter((f) => options.paths!.includes(f.path));
 }
