@@ -6,18 +6,16 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { describeError, UserError } from './core/errors.js';
-import { loadConfig } from './core/config/config.js';
 import { expandPaths } from './core/data/paths.js';
 import { mergeProfiles, PROFILE_FORMAT } from './core/profile/profile.js';
 import type { DatasetProfile } from './core/profile/profile.js';
 import { DEFAULT_MAX_DOMAIN_SIZE, inferSchema } from './core/schema/infer.js';
 import { schemaToYaml } from './core/schema/schema.js';
 import { scanData } from './core/validate/scan.js';
-import { LocalStepIO } from './adapters/local/step-io.js';
+import { loadProjectConfig, projectRegistry, runLocalStep } from './adapters/local/run.js';
 import { runEntry } from './entry.js';
 import { addServeCommands } from './commands/serve.js';
-import { STEPS } from './steps/index.js';
-import { registryFor } from './steps/register.js';
+import { PIPELINE, STEPS } from './steps/index.js';
 import type { StepSpec } from './steps/spec.js';
 
 const program = new Command('mlops')
@@ -31,8 +29,7 @@ const program = new Command('mlops')
 
 /** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
 async function runStep(step: StepSpec, inputs: Map<string, string>): Promise<number> {
-  const io = new LocalStepIO(inputs);
-  await step.run(io);
+  const io = await runLocalStep(step, inputs);
   for (const summary of io.summaries) process.stdout.write(`${summary}\n`);
   for (const [name, value] of io.outputs) process.stderr.write(`  ${name}: ${value}\n`);
   return io.failed === null ? 0 : 1;
@@ -73,7 +70,7 @@ program
       data: string[],
       options: { output?: string; format?: 'auto' | 'csv' | 'tsv' | 'jsonl'; maxDomainSize?: string; config?: string },
     ) => {
-      const loaded = await loadConfig(options.config);
+      const loaded = await loadProjectConfig(options.config);
       const files = await expandPaths(data.map((p) => resolve(p)));
       const maxDomainSize =
         options.maxDomainSize !== undefined
@@ -125,9 +122,10 @@ program
   .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
   .option('--environment <name>', 'the environment to deploy to', 'staging')
   .action(async (options: { config: string; environment: string }) => {
-    const loaded = await loadConfig(options.config);
+    const loaded = await loadProjectConfig(options.config);
+    // The whole file was checked by that load: a typo anywhere stops here, before any work.
     const drift = (loaded.config.drift ?? {}) as Record<string, unknown>;
-    const steps = ['validate-data', 'train', 'evaluate', 'register', 'deploy', ...(drift.current ? ['drift-check'] : [])];
+    const steps = PIPELINE.map((step) => step.name).filter((name) => name !== 'drift-check' || Boolean(drift.current));
     for (const name of steps) {
       process.stderr.write(`\n━━ ${name}\n`);
       const inputs = new Map([['config', options.config]]);
@@ -145,9 +143,8 @@ const registryCommand = program
   .command('registry')
   .description('The model registry: list versions, show one with its lineage, move aliases, pull a version.');
 const withRegistry = async (options: { config?: string; registry?: string }) => {
-  const loaded = await loadConfig(options.config);
-  const io = new LocalStepIO(new Map(options.registry ? [['registry', options.registry]] : []));
-  return registryFor(io, loaded);
+  const loaded = await loadProjectConfig(options.config);
+  return projectRegistry(loaded, options.registry);
 };
 const registryOptions = (command: Command) =>
   command

@@ -8,7 +8,6 @@ import { basename, join, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
-import { loadConfig } from '../core/config/config.js';
 import type { LoadedConfig } from '../core/config/config.js';
 import { expandPaths } from '../core/data/paths.js';
 import { readTable } from '../core/data/table.js';
@@ -19,9 +18,8 @@ import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, PredictionLog } from '../core/
 import { InferenceServer } from '../core/serve/server.js';
 import { ModelSource } from '../core/serve/source.js';
 import { initBackend } from '../core/train/backend.js';
-import { LocalStepIO } from '../adapters/local/step-io.js';
+import { loadProjectConfig, projectRegistry } from '../adapters/local/run.js';
 import { NAME_PATTERN } from '../ports/registry.js';
-import { registryFor } from '../steps/register.js';
 
 interface ModelOptions {
   config?: string;
@@ -115,7 +113,7 @@ function modelName(options: ModelOptions & { name?: string }, loaded: LoadedConf
 }
 
 async function serve(options: ServeOptions): Promise<void> {
-  const loaded = await loadConfig(options.config);
+  const loaded = await loadProjectConfig(options.config);
   const port = wholeNumber(options.port, '--port', 0, 65535);
   const pollSeconds = number(options.poll, '--poll', 0, 86_400);
   const maxBodyBytes = byteSize(options.maxBody, '--max-body');
@@ -123,7 +121,7 @@ async function serve(options: ServeOptions): Promise<void> {
   if (adminToken !== null && adminToken.length < 16)
     stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
   const backend = await initBackend(undefined, stderr);
-  const registry = registryFor(new LocalStepIO(new Map(options.registry ? [['registry', options.registry]] : [])), loaded);
+  const registry = projectRegistry(loaded, options.registry);
   const workDir = await mkdtemp(join(tmpdir(), 'mlops-serve-'));
   let server: InferenceServer | null = null;
   try {
@@ -203,9 +201,9 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 async function predict(options: PredictOptions): Promise<void> {
-  const loaded = await loadConfig(options.config);
+  const loaded = await loadProjectConfig(options.config);
   await initBackend(undefined, stderr);
-  const registry = registryFor(new LocalStepIO(new Map(options.registry ? [['registry', options.registry]] : [])), loaded);
+  const registry = projectRegistry(loaded, options.registry);
   const workDir = await mkdtemp(join(tmpdir(), 'mlops-predict-'));
   try {
     let model: ServedModel;

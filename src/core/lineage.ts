@@ -31,10 +31,10 @@ export function sha256(text: string): string {
 }
 
 /** The commit being built: GITHUB_SHA on GitHub, else git's HEAD, else null. */
-export async function gitCommit(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function gitCommit(env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<string | null> {
   if (env.GITHUB_SHA) return env.GITHUB_SHA;
   try {
-    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { timeout: 5000 });
+    const { stdout } = await promisify(execFile)('git', ['rev-parse', 'HEAD'], { timeout: 5000, cwd });
     return stdout.trim() || null;
   } catch {
     return null;

@@ -7,6 +7,9 @@ export const SUMMARY_LIMIT = 1_000_000;
 export class GitHubStepIO implements StepIO {
   readonly onGitHub = true;
   private summaryBytes = 0;
+  private summaryWarned = false;
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   getInput(name: string): string {
     return core.getInput(name);
@@ -22,6 +25,12 @@ export class GitHubStepIO implements StepIO {
       text = truncateUtf8(text, Math.max(0, room - Buffer.byteLength(note))) + note;
     }
     if (text.length === 0) return;
+    if (!this.env.GITHUB_STEP_SUMMARY) {
+      // Not every runner (or a step run by hand) has a summary file: the step's work stands, the summary is skipped.
+      if (!this.summaryWarned) core.info("No job summary: GITHUB_STEP_SUMMARY is not set; the reports are in the step's output folder.");
+      this.summaryWarned = true;
+      return;
+    }
     this.summaryBytes += Buffer.byteLength(text);
     await core.summary.addRaw(text, true).write();
   }

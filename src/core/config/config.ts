@@ -20,7 +20,7 @@ const Format = z.enum(['auto', 'csv', 'tsv', 'jsonl']);
 /** A section a later step will read; kept as written until then. */
 const Later = z.record(z.string(), z.unknown());
 
-export const Config = z.strictObject({
+const BASE = {
   version: z.literal(1).default(1),
   /** A name for reports. */
   project: z.string().optional(),
@@ -57,8 +57,22 @@ export const Config = z.strictObject({
   registry: Later.optional(),
   environments: Later.optional(),
   drift: Later.optional(),
-});
+};
+
+/** mlops.yaml with every step's section as written (each step checks its own section; see projectConfig). */
+export const Config = z.strictObject(BASE);
 export type Config = z.infer<typeof Config>;
+
+/**
+ * The schema of the whole mlops.yaml: the shared keys and each step's own section
+ * (`sections`: key -> that step's schema), so one load rejects a typo anywhere with its
+ * key path, before any step does work.
+ */
+export function projectConfig(sections: Record<string, z.ZodType>): z.ZodType<Config> {
+  const shape: Record<string, z.ZodType> = { ...BASE };
+  for (const [key, schema] of Object.entries(sections)) shape[key] = schema.optional();
+  return z.strictObject(shape) as unknown as z.ZodType<Config>;
+}
 
 export interface LoadedConfig {
   config: Config;
@@ -72,10 +86,10 @@ export interface LoadedConfig {
  * Reads the config. An explicit path must exist; without one, `mlops.yaml` in the
  * working directory is read when present, else every setting takes its default.
  */
-export async function loadConfig(path: string | undefined, cwd = process.cwd()): Promise<LoadedConfig> {
+export async function loadConfig(path: string | undefined, cwd = process.cwd(), schema: z.ZodType = Config): Promise<LoadedConfig> {
   const explicit = path !== undefined && path !== '';
   const file = resolve(cwd, explicit ? path : DEFAULT_CONFIG_FILE);
-  if (!explicit && !existsSync(file)) return { config: Config.parse({}), file: null, baseDir: cwd };
+  if (!explicit && !existsSync(file)) return { config: schema.parse({}) as Config, file: null, baseDir: cwd };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -92,14 +106,14 @@ export async function loadConfig(path: string | undefined, cwd = process.cwd()):
       'Fix the YAML syntax at the line shown.',
     );
   }
-  const result = Config.safeParse(document.toJS() ?? {});
+  const result = schema.safeParse(document.toJS() ?? {});
   if (!result.success) {
     throw new UserError(
       `${path ?? DEFAULT_CONFIG_FILE}: invalid settings:\n${formatZodError(result.error)}`,
       'See the README section "mlops.yaml" for every key and its allowed values.',
     );
   }
-  return { config: result.data, file, baseDir: dirname(file) };
+  return { config: result.data as Config, file, baseDir: dirname(file) };
 }
 
 /** A path from the config, made absolute against the config's folder. */
