@@ -13,6 +13,7 @@ import { DEFAULT_MAX_DOMAIN_SIZE, inferSchema } from './core/schema/infer.js';
 import { schemaToYaml } from './core/schema/schema.js';
 import { scanData } from './core/validate/scan.js';
 import { loadProjectConfig, projectRegistry, runLocalStep } from './adapters/local/run.js';
+import { markdownToTerminal } from './adapters/local/terminal.js';
 import { runEntry } from './entry.js';
 import { addServeCommands } from './commands/serve.js';
 import { PIPELINE, STEPS } from './steps/index.js';
@@ -30,7 +31,8 @@ const program = new Command('mlops')
 /** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
 async function runStep(step: StepSpec, inputs: Map<string, string>): Promise<number> {
   const io = await runLocalStep(step, inputs);
-  for (const summary of io.summaries) process.stdout.write(`${summary}\n`);
+  // Summaries are Markdown for GitHub; a terminal gets them as plain text (the report files keep the Markdown).
+  for (const summary of io.summaries) process.stdout.write(`${markdownToTerminal(summary)}\n`);
   for (const [name, value] of io.outputs) process.stderr.write(`  ${name}: ${value}\n`);
   return io.failed === null ? 0 : 1;
 }
@@ -148,16 +150,22 @@ const withRegistry = async (options: { config?: string; registry?: string }) => 
 };
 const registryOptions = (command: Command) =>
   command
-    .option('--config <file>', 'mlops.yaml (for registry.path)')
+    .option('--config <file>', 'mlops.yaml (for the registry and the model name)')
     .option(
       '--registry <where>',
       'oci://host/namespace or a folder (default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside it)',
     );
 
 registryOptions(
-  registryCommand.command('list').description('Lists the versions of a model, with their aliases.').argument('<model>'),
-).action(async (model: string, options: { config?: string; registry?: string }) => {
-  const registry = await withRegistry(options);
+  registryCommand
+    .command('list')
+    .description('Lists the versions of a model, with their aliases.')
+    .argument('[model]', 'the model name (default: model.name in mlops.yaml)'),
+).action(async (given: string | undefined, options: { config?: string; registry?: string }) => {
+  const loaded = await loadProjectConfig(options.config);
+  const model = given ?? loaded.config.model?.name;
+  if (!model) throw new UserError('which model?', 'Name it (mlops registry list penguins), or set model.name in mlops.yaml (--config).');
+  const registry = projectRegistry(loaded, options.registry);
   const versions = await registry.list(model);
   const aliases = await registry.aliases(model);
   for (const v of versions) {

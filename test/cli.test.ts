@@ -7,6 +7,7 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
+import { markdownToTerminal } from '../src/adapters/local/terminal.js';
 import { validateData } from '../src/steps/validate-data.js';
 import { ROOT, hasStackTrace, makeTempDir, removeTempDirs, runCli } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
@@ -252,12 +253,15 @@ describe('mlops CLI (dist/cli/index.js)', () => {
     expect(run.stdout).toMatch(/^## Data validation: ✅ passed/);
     const out = join(dir, 'examples', 'penguins', '.mlops');
     const report = await readFile(join(out, 'validate-data', 'report.md'), 'utf8');
-    expect(run.stdout.startsWith(report.trim())).toBe(true);
+    // The terminal gets the reports as plain text: no Markdown escapes or HTML entities.
+    expect(run.stdout.startsWith(markdownToTerminal(report))).toBe(true);
+    expect(run.stdout).not.toMatch(/\\-|&#39;|\\:/);
     expect(run.stdout).toContain(`${RECORDS.length} rows`);
     expect(run.stderr).toMatch(/valid: true/);
     expect(run.stdout).toContain('## Training: penguins');
     const evaluation = await readFile(join(out, 'evaluate', 'report.md'), 'utf8');
-    expect(run.stdout).toContain(evaluation.trim());
+    expect(run.stdout).toContain(markdownToTerminal(evaluation));
+    expect(run.stdout).not.toContain('```mermaid');
     expect(run.stderr).toMatch(/blessed: true/);
     // register, deploy to staging, and the drift check of the example's production-like data against the staging model.
     expect(run.stdout).toContain('## Registered: penguins version 1');
@@ -268,6 +272,33 @@ describe('mlops CLI (dist/cli/index.js)', () => {
     expect(drift.reference).toMatchObject({ source: 'profile', description: 'profile of penguins version 1 (staging)', rows: 276 });
     // Paths in the stored profile are relative to the project, never the training machine's.
     expect(JSON.stringify(drift.reference)).not.toContain(dir);
+  });
+
+  test('run checks the whole mlops.yaml before any work: a typo under environments stops it with its key path', async () => {
+    const dir = await makeTempDir();
+    await cp(EXAMPLE, join(dir, 'examples', 'penguins'), { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    const config = join(dir, 'examples', 'penguins', 'mlops.yaml');
+    await writeFile(config, `${await readFile(config, 'utf8')}\nenvironments:\n  production:\n    protectd: true\n`);
+    const run = await runCli(['run', '--config', 'examples/penguins/mlops.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/environments\.production/);
+    expect(run.stderr).toMatch(/protectd/);
+    expect(hasStackTrace(run.stderr)).toBe(false);
+    // Nothing was trained or registered.
+    expect(existsSync(join(dir, 'examples', 'penguins', '.mlops', 'train'))).toBe(false);
+    expect(existsSync(join(dir, 'examples', 'penguins', '.mlops', 'registry'))).toBe(false);
+  });
+
+  test('registry list takes the model name from mlops.yaml when none is given', async () => {
+    const dir = await makeTempDir();
+    await cp(EXAMPLE, join(dir, 'examples', 'penguins'), { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    const none = await runCli(['registry', 'list', '--config', 'examples/penguins/mlops.yaml'], { cwd: dir });
+    expect(none.code).toBe(0);
+    expect(none.stderr).toContain('no versions of penguins yet');
+    const bare = await runCli(['registry', 'list'], { cwd: await makeTempDir() });
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/which model\?/);
+    expect(bare.stderr).toMatch(/model\.name in mlops\.yaml/);
   });
 
   test('run stops at the first failing step', async () => {
@@ -295,7 +326,7 @@ describe('mlops CLI (dist/cli/index.js)', () => {
         column: 'species',
         samples: [{ row: 5, line: 6, value: 'Dodo' }],
       });
-      expect(run.stdout).toContain('`not_in_domain`');
+      expect(run.stdout).toContain('not_in_domain');
       expect(run.stderr).toContain('bad.csv:6');
     });
 
