@@ -17,7 +17,7 @@ import {
   parseChallenge,
   sha256Digest,
   type OciAuth,
-} from '../src/core/registry/oci-client.js';
+} from '../src/adapters/registry/oci-client.js';
 import { BearerProxy, OciRegistry, registryUnavailable } from './support/oci-registry.js';
 
 const REPOSITORY = 'models/penguins';

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import type { LoadedConfig } from '../core/config/config.js';
 import { configPath } from '../core/config/config.js';
 import { UserError } from '../core/errors.js';
-import { LocalRegistry } from '../core/registry/local.js';
-import { OciRegistry } from '../core/registry/oci.js';
+import { ModelRegistry } from '../core/registry/registry.js';
+import type { RegistrySettings } from '../core/registry/settings.js';
 import type { Workspace } from '../core/workspace.js';
 import type { Registry } from '../ports/registry.js';
 import type { SecretName } from '../steps/context.js';
+import { DEFAULT_LOCAL_REGISTRY, FolderStore } from './registry/folder-store.js';
+import { OciStore } from './registry/oci-store.js';
 
 export function openRegistry(
   config: LoadedConfig,
@@ -22,7 +24,8 @@ export function openRegistry(
   location?: string,
   token?: string,
 ): Registry {
-  const settings = (config.config.registry ?? {}) as { url?: unknown; path?: unknown; insecure?: unknown };
+  // Checked at load against RegistrySettings (the register step's section of mlops.yaml).
+  const settings = (config.config.registry ?? {}) as RegistrySettings;
   const input = location ?? '';
   const url = input.startsWith('oci://') ? input : !input && typeof settings.url === 'string' ? settings.url : null;
   if (url) {
@@ -34,12 +37,12 @@ export function openRegistry(
     const password = secret('MLOPS_REGISTRY_PASSWORD');
     const auth = bearer ? { token: bearer } : username && password ? { username, password } : null;
     const insecure = settings.insecure === true || secret('MLOPS_REGISTRY_INSECURE') === 'true';
-    return new OciRegistry({ registry: match[1]!, namespace: match[2]!, insecure, auth });
+    return new ModelRegistry(new OciStore({ registry: match[1]!, namespace: match[2]!, insecure, auth }));
   }
   const root = input
     ? workspace.path(input)
     : typeof settings.path === 'string'
       ? configPath(config, settings.path)
-      : join(config.baseDir, '.mlops', 'registry');
-  return new LocalRegistry(root);
+      : join(config.baseDir, DEFAULT_LOCAL_REGISTRY);
+  return new ModelRegistry(new FolderStore(root));
 }

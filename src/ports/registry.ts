@@ -1,8 +1,10 @@
 /**
  * The model registry: immutable, numbered versions of a model (its files, model card
  * and blessing), and aliases (staging, production, champion, ...) that point at one
- * version each and move. Two backends: a folder (local) and an OCI registry.
+ * version each and move. One implementation of these semantics (core/registry/registry.ts)
+ * over a narrow store port (ports/model-store.ts), with a folder store and an OCI store.
  */
+import type { Blessing, ModelCard } from '../core/contracts/index.js';
 
 export interface RegisteredFile {
   /** Path inside the model directory, with forward slashes. */
@@ -16,14 +18,19 @@ export interface ModelVersion {
   model: string;
   /** 1, 2, 3, ... per model, never reused. */
   version: number;
-  /** Content digest of the version (sha256:<hex>): of its manifest (OCI) or index (local). */
+  /** Content digest of the version (sha256:<hex>): of its manifest (OCI) or record (folder). */
   digest: string;
   createdAt: string;
   files: RegisteredFile[];
-  /** The model card (lineage, params, metrics) registered with it. */
-  card: Record<string, unknown> | null;
-  /** The evaluate step's blessing.json, when one was registered. */
-  blessing: Record<string, unknown> | null;
+  /** The model card (lineage, params, metrics) registered with it, or null. */
+  card: ModelCard | null;
+  /** The evaluate step's blessing registered with it, or null (registered without one). */
+  blessing: Blessing | null;
+  /**
+   * Why a stored card or blessing could not be read (it is then null): a version registered
+   * by an older release or by hand whose card no longer fits the contract. Empty normally.
+   */
+  problems: string[];
   /** Where it lives: local://<model>/<version> or oci://<registry>/<repository>@<digest>. */
   uri: string;
 }
@@ -40,14 +47,18 @@ export interface AliasEvent {
   at: string;
 }
 
+/** What is registered with a version's files. */
+export interface VersionMetadata {
+  card: ModelCard | null;
+  blessing: Blessing | null;
+}
+
 export interface Registry {
   readonly kind: 'local' | 'oci';
+  /** How to name this registry to the CLI's --registry: a folder, or oci://host/namespace. */
+  readonly location: string;
   /** Registers every file of `dir` as the next version of `model`. Safe when several processes register at once. */
-  register(
-    model: string,
-    dir: string,
-    metadata: { card: Record<string, unknown> | null; blessing: Record<string, unknown> | null },
-  ): Promise<ModelVersion>;
+  register(model: string, dir: string, metadata: VersionMetadata): Promise<ModelVersion>;
   /** Every version, oldest first. */
   list(model: string): Promise<ModelVersion[]>;
   /** A version by number (3 or v3), alias (production) or digest (sha256:...). */

@@ -27,7 +27,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { UserError } from '../errors.js';
+import { UserError } from '../../core/errors.js';
 
 /** An OCI image manifest: what a model version is stored as. */
 export const OCI_MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
@@ -367,9 +367,23 @@ export class OciClient {
    * unverified bytes. Returns the size.
    */
   async pullBlobToFile(digest: string, path: string): Promise<{ digest: string; size: number }> {
+    return (await this.pullBlob(digest, path, false))!;
+  }
+
+  /** As pullBlobToFile, but null (and no file) when the registry does not hold the blob. */
+  async tryPullBlobToFile(digest: string, path: string): Promise<{ digest: string; size: number } | null> {
+    return this.pullBlob(digest, path, true);
+  }
+
+  private async pullBlob(digest: string, path: string, missingIsNull: boolean): Promise<{ digest: string; size: number } | null> {
     checkDigest(digest);
     const action = `get blob ${digest}`;
     const res = await this.send({ method: 'GET', url: `${this.base}/blobs/${digest}`, action });
+    if (res.status === 404 && missingIsNull) {
+      const { code } = await readError(res);
+      if (code === 'BLOB_UNKNOWN' || code === '') return null;
+      return this.fail(res, action, { code, message: '' });
+    }
     if (res.status !== 200 || !res.body) return this.fail(res, action);
     await mkdir(dirname(path), { recursive: true });
     const partial = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);

@@ -1,0 +1,104 @@
+/**
+ * The register use case: a blessed model directory becomes the next immutable version
+ * of the model in a registry (with its model card and blessing), optionally behind an
+ * alias; and the summary that says what was registered, with its lineage.
+ */
+import { existsSync } from 'node:fs';
+import type { Blessing, ModelCard } from '../contracts/index.js';
+import { UserError } from '../errors.js';
+import { code, escapeText, formatNumber, table } from '../markdown.js';
+import { ensureWritableDir } from '../workspace.js';
+import type { ModelVersion, Registry } from '../../ports/registry.js';
+import { checkAliasName, checkName } from './registry.js';
+
+export interface RegisterRequest {
+  registry: Registry;
+  /** The model's name in the registry. */
+  model: string;
+  modelDir: string;
+  /** The model directory's card, or null when it has none. */
+  card: ModelCard | null;
+  /** evaluate's blessing, or null when there is none. */
+  blessing: Blessing | null;
+  /** Where the blessing was looked for, as shown to people (for the message when there is none). */
+  blessingShown: string;
+  /** Register a model without a blessing, or one that is not blessed. */
+  allowUnblessed: boolean;
+  /** An alias to point at the new version. */
+  alias?: string;
+  /** How paths are shown to people. */
+  shown(path: string): string;
+}
+
+export interface Registered {
+  version: ModelVersion;
+  alias: string | null;
+}
+
+/** Checks the names and the blessing, registers the model directory, and points the alias at the new version. */
+export async function registerModel(request: RegisterRequest): Promise<Registered> {
+  const { registry, model, modelDir, blessing } = request;
+  checkName(model, 'model');
+  const alias = request.alias || null;
+  if (alias) checkAliasName(alias); // before registering: a bad alias must not leave a version behind
+  if (!existsSync(modelDir))
+    throw new UserError(`no model at ${request.shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+  if (!request.allowUnblessed) {
+    if (!blessing)
+      throw new UserError(
+        `no blessing at ${request.blessingShown}: the model was not evaluated`,
+        'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.',
+      );
+    if (!blessing.blessed)
+      throw new UserError(
+        `the model is not blessed: ${blessing.reasons.join(' ') || 'its evaluation failed a gate'}`,
+        'Fix the model, or set allow-unblessed: true to register it anyway.',
+      );
+  }
+  // A folder registry is an output location: an unwritable one is a clear error before any file is copied.
+  if (registry.kind === 'local')
+    await ensureWritableDir(registry.location, 'the registry (the `registry` input, or registry.path in mlops.yaml)');
+  const version = await registry.register(model, modelDir, { card: request.card, blessing });
+  if (alias) await registry.setAlias(model, alias, version.version);
+  return { version, alias };
+}
+
+/** The step summary of a registration: where the version lives, its blessing, lineage, how to pull it, and its metrics. */
+export function registerSummary(registered: Registered, registry: Pick<Registry, 'kind' | 'location'>): string {
+  const { version, alias } = registered;
+  const { model, card, blessing } = version;
+  const metrics = card?.metrics.validation ?? {};
+  return [
+    `## Registered: ${escapeText(model)} version ${version.version}${alias ? ` (${escapeText(alias)})` : ''}`,
+    '',
+    `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
+    '',
+    ...lineageLines(card),
+    `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${registry.location}` : ''}\`.`,
+    '',
+    table(
+      ['Metric', 'Validation'],
+      Object.entries(metrics)
+        .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+        .map(([k, v]) => [`\`${k}\``, formatNumber(v)]),
+      ['left', 'right'],
+    ),
+    '',
+  ].join('\n');
+}
+
+/** Lineage from the model card, for the summary: trainer, data files with their hashes, commit and run. */
+function lineageLines(card: ModelCard | null): string[] {
+  if (!card) return ['No model card: no lineage recorded.', ''];
+  const trainer = card.trainer;
+  const trainedBy =
+    trainer.kind === 'command' ? trainer.command : `${trainer.algorithm ?? trainer.model ?? trainer.kind} (${trainer.backend ?? '?'})`;
+  const lines = [
+    `- Trainer: ${code(trainedBy, 100, false)}`,
+    ...card.data.files.map((f) => `- Data: ${code(f.path, 80, false)} sha256 ${code(f.sha256.slice(0, 16), 16, false)}`),
+  ];
+  if (card.git?.commit) lines.push(`- Commit: ${code(card.git.commit, 40, false)}`);
+  if (typeof card.run?.url === 'string') lines.push(`- Run: ${escapeText(card.run.url, 200)}`);
+  if (card.trainedAt) lines.push(`- Trained: ${escapeText(card.trainedAt)}`);
+  return [...lines, ''];
+}

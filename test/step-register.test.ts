@@ -1,0 +1,206 @@
+/**
+ * register in process, on a project whose train and evaluate outputs are in place
+ * (a model directory with its card, and a blessing): the version, its outputs and
+ * summary (with the card's lineage), the alias, the blessing gate, every bad input,
+ * the registry section of mlops.yaml checked at load, and an OCI registry with basic
+ * auth (a real docker-registry on loopback, skipped with the reason where it is not
+ * installed).
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FolderStore } from '../src/adapters/registry/folder-store.js';
+import { writeContract } from '../src/core/contracts/index.js';
+import { ModelRegistry } from '../src/core/registry/registry.js';
+import { register } from '../src/steps/register.js';
+import { makeTempDir, removeTempDirs } from './support/action-runner.js';
+import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
+import { testBlessing, testCard, writeTree } from './support/registry.js';
+import { runStepInProcess } from './support/step-context.js';
+import type { InProcessOptions } from './support/step-context.js';
+
+afterAll(removeTempDirs);
+
+const DATA_SHA = 'cd'.repeat(32);
+
+/** A project as train and evaluate leave it: mlops.yaml, .mlops/train/model (with its card), .mlops/evaluate/blessing.json. */
+async function project(options: { yaml?: string; blessed?: boolean | null } = {}): Promise<string> {
+  const dir = await makeTempDir('mlops-step-register-');
+  await writeFile(join(dir, 'mlops.yaml'), options.yaml ?? 'version: 1\nmodel:\n  name: penguins\n');
+  const modelDir = join(dir, '.mlops', 'train', 'model');
+  await writeTree(modelDir, { 'model.json': '{"format":"layers-model"}', 'weights.bin': Buffer.from([1, 2, 3, 4]) });
+  await writeContract(
+    'modelCard',
+    modelDir,
+    testCard({
+      data: { target: 'species', files: [{ path: 'data/penguins.csv', sha256: DATA_SHA }] },
+      run: { url: 'https://github.com/acme/penguins/actions/runs/7' },
+      trainedAt: '2026-12-01T00:00:00.000Z',
+    }),
+  );
+  const blessed = options.blessed === undefined ? true : options.blessed;
+  if (blessed !== null) {
+    const evaluateDir = join(dir, '.mlops', 'evaluate');
+    await mkdir(evaluateDir, { recursive: true });
+    await writeContract('blessing', evaluateDir, testBlessing(blessed));
+  }
+  return dir;
+}
+
+const run = (cwd: string, inputs: Record<string, string> = {}, extra: Partial<InProcessOptions> = {}) =>
+  runStepInProcess(register, { cwd, inputs, ...extra });
+
+describe('register in process, folder registry', () => {
+  test('registers the blessed model as version 1 with its card and blessing, points the alias at it, and summarizes the lineage', async () => {
+    const dir = await project();
+    const result = await run(dir, { alias: 'staging' });
+    expect(result.error).toBeNull();
+    expect(result.outputs).toEqual({ version: '1', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), uri: 'local://penguins/1' });
+    const summary = result.io.summary;
+    expect(summary).toContain('## Registered: penguins version 1 (staging)');
+    expect(summary).toContain('3 files, blessed.');
+    expect(summary).toContain(`sha256 \`${DATA_SHA.slice(0, 16)}\``);
+    expect(summary).toContain('- Commit: `0123456789abcdef0123456789abcdef01234567`');
+    expect(summary).toContain('- Run: https\\://github\\.com/acme/penguins/actions/runs/7'); // escaped for markdown
+    expect(summary).toContain('| `accuracy` | 0.97');
+    expect(summary).toContain('mlops registry pull penguins 1 --output DIR`');
+    expect(result.io.log).toContain('Registered penguins version 1');
+    expect(result.io.log).toContain('staging now points at it');
+
+    // What the registry holds: the card and blessing as contracts, the alias.
+    const second = await run(dir);
+    expect(second.outputs.version).toBe('2');
+    const registry = new ModelRegistry(new FolderStore(join(dir, '.mlops', 'registry')));
+    const staging = await registry.resolve('penguins', 'staging');
+    expect(staging.version).toBe(1);
+    expect(staging.digest).toBe(result.outputs.digest);
+    expect(staging.card?.name).toBe('penguins');
+    expect(staging.blessing?.blessed).toBe(true);
+    expect(staging.problems).toEqual([]);
+  });
+
+  test('refuses a model that is not blessed, naming the reasons', async () => {
+    const dir = await project({ blessed: false });
+    const result = await run(dir);
+    expect(result.error?.message).toBe('the model is not blessed: accuracy 0.5 is below the minimum 0.9');
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
+  });
+
+  test('a registry folder that cannot be written is refused before anything is copied', async () => {
+    const dir = await project();
+    const result = await run(dir, { registry: '/proc/mlops-registry' });
+    expect(result.error?.message).toMatch(
+      /^the registry \(the `registry` input, or registry\.path in mlops\.yaml\): \/proc\/mlops-registry is on a system file system/,
+    );
+    await writeFile(join(dir, 'a-file'), 'not a folder');
+    const blocked = await run(dir, { registry: 'a-file/registry' });
+    expect(blocked.error?.message).toMatch(/cannot write to .*a-file\/registry \(a file is in the way\)/);
+  });
+
+  test('refuses a model that was not evaluated; allow-unblessed registers it anyway, said in the summary', async () => {
+    const dir = await project({ blessed: null });
+    const refused = await run(dir);
+    expect(refused.error?.message).toBe(`no blessing at ${join('.mlops', 'evaluate', 'blessing.json')}: the model was not evaluated`);
+    const elsewhere = await run(dir, { blessing: 'nowhere.json' });
+    expect(elsewhere.error?.message).toBe('no blessing at nowhere.json: the model was not evaluated');
+    const forced = await run(dir, { 'allow-unblessed': 'true' });
+    expect(forced.error).toBeNull();
+    expect(forced.io.summary).toContain(', no blessing.');
+    const unblessed = await project({ blessed: false });
+    const forcedUnblessed = await run(unblessed, { 'allow-unblessed': 'true' });
+    expect(forcedUnblessed.io.summary).toContain('**not blessed**');
+  });
+
+  test('the inputs win over mlops.yaml: model name, model-dir, blessing and registry folder', async () => {
+    const dir = await project({ yaml: 'version: 1\nmodel:\n  name: penguins\nregistry:\n  path: shared/registry\n' });
+    const configured = await run(dir);
+    expect(configured.error).toBeNull();
+    expect(existsSync(join(dir, 'shared', 'registry', 'models', 'penguins', 'versions', '1.json'))).toBe(true);
+    await writeTree(join(dir, 'other'), { 'weights.bin': 'other weights' });
+    const given = await run(dir, { model: 'gentoo', 'model-dir': 'other', registry: 'elsewhere', 'allow-unblessed': 'true' });
+    expect(given.error).toBeNull();
+    expect(given.outputs.uri).toBe('local://gentoo/1');
+    expect(existsSync(join(dir, 'elsewhere', 'models', 'gentoo', 'versions', '1.json'))).toBe(true);
+    expect(given.io.summary).toContain('No model card: no lineage recorded.');
+  });
+
+  test('bad inputs fail before anything is registered, each naming what to fix', async () => {
+    const dir = await project({ yaml: 'version: 1\n' });
+    const noName = await run(dir);
+    expect(noName.error?.message).toBe('no model name');
+    expect((noName.error as { hint?: string }).hint).toMatch(/model\.name in mlops\.yaml/);
+    expect((await run(dir, { model: 'Penguins' })).error?.message).toContain('"Penguins" is not a valid model name');
+    expect((await run(dir, { model: 'penguins', alias: 'v3' })).error?.message).toMatch(/"v3" cannot be an alias/);
+    expect((await run(dir, { model: 'penguins', alias: 'Staging' })).error?.message).toContain('"Staging" is not a valid alias name');
+    expect((await run(dir, { model: 'penguins', 'allow-unblessed': 'maybe' })).error?.message).toMatch(
+      /input allow-unblessed: "maybe" \(input\) is not true or false/,
+    );
+    expect((await run(dir, { model: 'penguins', 'model-dir': 'missing' })).error?.message).toBe('no model at missing');
+    await writeFile(join(dir, 'broken.json'), '{"blessed": tru');
+    expect((await run(dir, { model: 'penguins', blessing: 'broken.json' })).error?.message).toMatch(/^broken\.json: not valid JSON/);
+    await writeFile(join(dir, 'odd.json'), '{"blessed": true}');
+    expect((await run(dir, { model: 'penguins', blessing: 'odd.json' })).error?.message).toMatch(
+      /^odd\.json is not a blessing of evaluate/,
+    );
+    expect((await run(dir, { model: 'penguins', registry: 'oci://no-namespace' })).error?.message).toMatch(
+      /not of the form oci:\/\/host\/namespace/,
+    );
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
+  });
+
+  test('a model card that does not fit the contract is refused, naming the file', async () => {
+    const dir = await project();
+    await writeFile(join(dir, '.mlops', 'train', 'model', 'model-card.json'), '{"metrics": {}}');
+    const result = await run(dir);
+    expect(result.error?.message).toMatch(/^\.mlops\/train\/model\/model-card\.json is not a model card/);
+  });
+
+  test('the registry section of mlops.yaml is checked at load: a misspelt key is rejected with its path', async () => {
+    const dir = await project({ yaml: 'version: 1\nmodel:\n  name: penguins\nregistry:\n  pth: x\n' });
+    const result = await run(dir);
+    expect(result.error?.message).toMatch(/invalid settings/);
+    expect(result.error?.message).toMatch(/registry/);
+    expect(result.error?.message).toMatch(/pth/);
+    const url = await project({ yaml: 'version: 1\nmodel:\n  name: penguins\nregistry:\n  url: ghcr.io/acme\n' });
+    expect((await run(url)).error?.message).toMatch(/registry\.url/);
+    const insecure = await project({ yaml: 'version: 1\nmodel:\n  name: penguins\nregistry:\n  insecure: "yes"\n' });
+    expect((await run(insecure)).error?.message).toMatch(/registry\.insecure/);
+  });
+});
+
+const unavailable = registryUnavailable({ auth: true });
+const ociTitle = 'register in process with an OCI registry (a real docker-registry on loopback)';
+(unavailable ? describe.skip : describe)(unavailable ? `${ociTitle} (skipped: ${unavailable})` : ociTitle, () => {
+  test('registry.url of mlops.yaml: the uri and the pull hint name the OCI registry', async () => {
+    const server = (await TestRegistry.start())!;
+    try {
+      const dir = await project({
+        yaml: `version: 1\nmodel:\n  name: penguins\nregistry:\n  url: oci://${server.host}/acme\n  insecure: true\n`,
+      });
+      const result = await run(dir, { alias: 'production' });
+      expect(result.error).toBeNull();
+      expect(result.outputs.uri).toBe(`oci://${server.host}/acme/penguins@${result.outputs.digest}`);
+      expect(result.io.summary).toContain(`--registry oci://${server.host}/acme\``);
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
+
+  test('basic auth from MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD; a wrong password fails clearly', async () => {
+    const secured = (await TestRegistry.start({ auth: { username: 'ml', password: 's3cret' } }))!;
+    try {
+      const dir = await project();
+      const inputs = { 'allow-unblessed': 'true', registry: `oci://${secured.host}/team` };
+      const env = { MLOPS_REGISTRY_INSECURE: 'true', MLOPS_REGISTRY_USERNAME: 'ml', MLOPS_REGISTRY_PASSWORD: 's3cret' };
+      const done = await run(dir, inputs, { env });
+      expect(done.error).toBeNull();
+      expect(done.outputs.uri).toMatch(new RegExp(`^oci://${secured.host.replace(/\./g, '\\.')}/team/penguins@sha256:`));
+      const denied = await run(dir, inputs, { env: { ...env, MLOPS_REGISTRY_PASSWORD: 'wrong' } });
+      expect(denied.error?.message).toMatch(/401|unauthori[sz]ed|credentials/i);
+      expect((denied.error as { hint?: string }).hint).toMatch(/rejected the credentials/);
+    } finally {
+      await secured.stop();
+    }
+  }, 30_000);
+});
