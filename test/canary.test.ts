@@ -1,6 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { DEFAULT_CANARY_LIMITS, judgeCanary } from '../src/core/deploy/canary.js';
+import type { VersionStats } from '../src/core/deploy/canary.js';
+import { bakeCanary } from '../src/core/deploy/release.js';
+import type { CanaryControl } from '../src/core/deploy/release.js';
 import { signBody } from '../src/core/deploy/serve-client.js';
+import type { ServerStatus } from '../src/core/deploy/serve-client.js';
+import type { ModelVersion } from '../src/ports/registry.js';
 
 const limits = { ...DEFAULT_CANARY_LIMITS, minRequests: 10, maxP99Ms: 50 };
 
@@ -77,4 +82,84 @@ test('webhook signatures are HMAC-SHA256 of the body, as GitHub signs its webhoo
   expect(signBody("It's a Secret to Everybody", 'Hello, World!')).toBe(
     'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
   );
+});
+
+describe('bakeCanary: the bake loop over a server’s canary control', () => {
+  /** A server's canary control in memory: the candidate's statistics grow by `perPoll` each status read. */
+  class Control implements CanaryControl {
+    calls: string[] = [];
+    stable: number | null = 1;
+    candidate: number | null = null;
+    private reads = 0;
+    constructor(private readonly perPoll: VersionStats) {}
+    async status(): Promise<ServerStatus> {
+      this.calls.push('status');
+      const n = this.candidate === null ? 0 : this.reads++;
+      const scale = (s: VersionStats, k: number): VersionStats => ({ ...s, requests: s.requests * k, errors: s.errors * k });
+      return {
+        stable: this.stable === null ? null : { version: this.stable, digest: null },
+        candidate: this.candidate === null ? null : { version: this.candidate, digest: null },
+        weight: 0,
+        stats: {
+          ...(this.stable === null ? {} : { [String(this.stable)]: { requests: 900, errors: 0, p50: 2, p99: 8 } }),
+          ...(this.candidate === null ? {} : { [String(this.candidate)]: scale(this.perPoll, n) }),
+        },
+      };
+    }
+    async resetStats() {
+      this.calls.push('reset-stats');
+    }
+    async setCandidate(ref: string, weight: number) {
+      this.calls.push(`candidate ${ref} ${weight}`);
+      this.candidate = Number(ref);
+    }
+    async promote() {
+      this.calls.push('promote');
+      this.stable = this.candidate;
+      this.candidate = null;
+    }
+    async dropCandidate() {
+      this.calls.push('drop');
+      this.candidate = null;
+    }
+  }
+  const version = (n: number) => ({ model: 'm', version: n, digest: `sha256:${n}`, uri: `local://m/${n}` }) as ModelVersion;
+  const lines: string[] = [];
+  const log = {
+    info: (m: string) => lines.push(m),
+    warning: (m: string) => lines.push(`warning: ${m}`),
+    error: (m: string) => lines.push(`error: ${m}`),
+  };
+
+  test('a healthy candidate bakes (its traffic reported each poll) and is promoted', async () => {
+    lines.length = 0;
+    const control = new Control({ requests: 20, errors: 0, p50: 2, p99: 9 });
+    const verdict = await bakeCanary(control, version(2), { weight: 25, bakeSeconds: 0.25, limits, pollMs: 50 }, 'http://server', log);
+    expect(verdict.promote).toBe(true);
+    expect(control.calls.slice(0, 3)).toEqual(['status', 'reset-stats', 'candidate 2 25']);
+    expect(control.calls.at(-1)).toBe('promote');
+    expect(control.stable).toBe(2);
+    // Polled several times while baking: the candidate's traffic grows in the log.
+    const progress = lines.filter((l) => l.startsWith('  candidate: '));
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    expect(progress[0]).toBe('  candidate: 0 requests, 0 errors, p99 9.0 ms');
+    expect(lines).toContain('Canary passed every check: v2 promoted.');
+  });
+
+  test('a failing candidate is dropped, with every reason, and the stable version stays', async () => {
+    lines.length = 0;
+    const control = new Control({ requests: 20, errors: 5, p50: 2, p99: 9 });
+    const verdict = await bakeCanary(control, version(3), { weight: 10, bakeSeconds: 0, limits }, 'http://server', log);
+    expect(verdict.promote).toBe(false);
+    expect(control.calls.at(-1)).toBe('drop');
+    expect(control.stable).toBe(1);
+    expect(lines.at(-1)).toMatch(/^warning: Canary failed: .* v3 was removed; http:\/\/server serves v1 again\.$/);
+  });
+
+  test('a candidate the server already serves is not baked again', async () => {
+    const control = new Control({ requests: 20, errors: 0, p50: 2, p99: 9 });
+    const verdict = await bakeCanary(control, version(1), { weight: 10, bakeSeconds: 60, limits }, 'http://server', log);
+    expect(verdict).toEqual({ promote: true, reasons: [], checks: [] });
+    expect(control.calls).toEqual(['status']);
+  });
 });

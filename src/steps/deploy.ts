@@ -1,76 +1,36 @@
 /**
  * deploy: release a registered model version to an environment, record it as a
- * GitHub Deployment, verify it, and roll back on failure. The registry alias named
- * after the environment always says what the environment runs, so rollback knows
- * where to go back to, whatever the target.
+ * GitHub Deployment, verify it, and roll back on failure. The step reads its inputs,
+ * builds the deploy target, and calls the release use case (core/deploy/release.ts),
+ * which holds the rollback state machine and the canary bake loop.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { z } from 'zod';
-import { loadConfig } from '../core/config/config.js';
-import type { LoadedConfig } from '../core/config/config.js';
-import { DEFAULT_CANARY_LIMITS, judgeCanary } from '../core/deploy/canary.js';
-import type { CanaryLimits, CanaryVerdict, VersionStats } from '../core/deploy/canary.js';
-import { ServeClient } from '../core/deploy/serve-client.js';
-import { UserError, describeError } from '../core/errors.js';
-import { runUrl } from '../core/lineage.js';
-import { code, escapeText, table } from '../core/markdown.js';
-import { formatZodError } from '../core/zod-errors.js';
-import { gitHubFromEnvironment } from '../adapters/github/github-api.js';
-import { GitHubApiError } from '../ports/github.js';
-import type { GitHubPort, RepoRef } from '../ports/github.js';
+import {
+  DEPLOY_TARGETS,
+  ENVIRONMENT_NAME_RULE,
+  EnvironmentsSection,
+  STRATEGIES,
+  VARIABLE_NAME,
+  aliasOf,
+  canaryLimits,
+  isEnvironmentName,
+  settingsOf,
+} from '../core/deploy/environments.js';
+import type { DeployTargetName, EnvironmentSettings, Strategy } from '../core/deploy/environments.js';
+import { GitHubDeployment } from '../core/deploy/github-deployment.js';
+import { NO_RECORD, release } from '../core/deploy/release.js';
+import type { DeployTarget, DeploymentRecorder, ReleaseLog, ReleasePlan, Verifier } from '../core/deploy/release.js';
+import { releaseSummary } from '../core/deploy/summary.js';
+import { commandTarget, commandVerifier } from '../core/deploy/targets/command.js';
+import type { CommandOptions } from '../core/deploy/targets/command.js';
+import { httpTarget } from '../core/deploy/targets/http.js';
+import { registryTarget } from '../core/deploy/targets/registry.js';
+import { UserError } from '../core/errors.js';
+import { ensureWritableDir } from '../core/workspace.js';
 import { NAME_PATTERN } from '../ports/registry.js';
-import type { ModelVersion, Registry } from '../ports/registry.js';
-import type { StepIO } from '../ports/step-io.js';
-import { registryFor } from './register.js';
-import { choiceInput, InputError } from './spec.js';
+import type { Registry } from '../ports/registry.js';
+import type { StepContext } from './context.js';
+import { InputError, booleanInput, choiceInput, listInput, numberInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
-
-const TARGETS = ['registry', 'http', 'command'] as const;
-type TargetName = (typeof TARGETS)[number];
-const STRATEGIES = ['direct', 'canary'] as const;
-
-const Canary = z.strictObject({
-  /** Percent of requests sent to the candidate while it bakes. */
-  weight: z.number().min(1).max(100).optional(),
-  bake_seconds: z
-    .number()
-    .min(0)
-    .max(6 * 3600)
-    .optional(),
-  min_requests: z.number().int().min(0).optional(),
-  max_error_rate: z.number().min(0).max(1).optional(),
-  max_error_rate_increase: z.number().min(0).max(1).optional(),
-  max_p99_ms: z.number().positive().optional(),
-  max_p99_ratio: z.number().positive().optional(),
-  max_prediction_shift: z.number().min(0).max(1).optional(),
-  max_mean_shift: z.number().min(0).optional(),
-});
-
-const Environment = z.strictObject({
-  /** Locally, deploying here needs --approve true (on GitHub, the environment's protection rules do this). */
-  protected: z.boolean().optional(),
-  /** GitHub's production_environment flag of the Deployment (default: true for an environment named production). */
-  production: z.boolean().optional(),
-  target: z.enum(TARGETS).optional(),
-  url: z.string().url().optional(),
-  /** The reload webhook path on `url` (default /admin/reload, the path of `mlops serve`). */
-  webhook_path: z.string().startsWith('/').optional(),
-  /**
-   * The readiness check after an http deploy: default /v2/models/<model>/ready (mlops serve, KServe,
-   * Triton); "" for none (a plain webhook receiver). With a custom webhook_path the default is none.
-   */
-  ready_path: z.union([z.literal(''), z.string().startsWith('/')]).optional(),
-  command: z.string().optional(),
-  verify_command: z.string().optional(),
-  strategy: z.enum(STRATEGIES).optional(),
-  canary: Canary.optional(),
-  /** What GitHub shows as the environment's address (default: url). */
-  environment_url: z.string().url().optional(),
-});
-type EnvironmentConfig = z.infer<typeof Environment>;
 
 export const deploy: StepSpec = {
   name: 'deploy',
@@ -79,15 +39,17 @@ export const deploy: StepSpec = {
     'Deploys a registered model version to an environment (moving its registry alias, calling a serving endpoint, or running your deploy command), directly or as a canary, records it as a GitHub Deployment, verifies it and rolls back on failure.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
-    model: { description: 'The model name in the registry. Default: model.name in mlops.yaml.' },
+    model: { description: 'The model name in the registry. Default: model.name in mlops.yaml.', config: 'model.name' },
     version: {
       description: 'The version to deploy: a number (3), an alias (staging) or a digest (sha256:...). Default: the newest version.',
     },
-    environment: { description: 'The environment to deploy to (for example staging or production). Required.' },
-    target: {
+    environment: {
+      description: `The environment to deploy to (for example staging or production), as GitHub names it: ${ENVIRONMENT_NAME_RULE}; names are compared without case, as GitHub does. The registry alias that records what it runs is the name in lower case with spaces as "-" (Production -> production). Required.`,
+    },
+    'deploy-target': {
       description:
         'How to deploy: registry (move the alias named after the environment; servers following it pick it up), http (call the serving endpoint at `url`), or command (run your deploy command). Default: environments.<name>.target in mlops.yaml, else registry.',
-      choices: TARGETS,
+      choices: DEPLOY_TARGETS,
     },
     url: {
       description:
@@ -95,18 +57,34 @@ export const deploy: StepSpec = {
     },
     command: {
       description:
-        'Your deploy command for the command target, run with bash; it gets MLOPS_MODEL, MLOPS_MODEL_VERSION, MLOPS_MODEL_DIGEST, MLOPS_MODEL_URI, MLOPS_MODEL_DIR (the pulled files), MLOPS_ENVIRONMENT and MLOPS_ROLLBACK. Default: environments.<name>.command.',
+        'Your deploy command for the command target, run with bash; it gets MLOPS_MODEL, MLOPS_MODEL_VERSION, MLOPS_MODEL_DIGEST, MLOPS_MODEL_URI, MLOPS_MODEL_DIR (the pulled files), MLOPS_ENVIRONMENT and MLOPS_ROLLBACK, and none of the runner’s or our secrets unless named in `command-env`. Default: environments.<name>.command.',
     },
     'verify-command': {
-      description: 'A command that checks the deployment (exit 0 = healthy), run after the deploy with the same variables. Default: none.',
+      description:
+        'A command that checks the deployment (exit 0 = healthy), run after the deploy with the same variables. Default: environments.<name>.verify_command, else none.',
+    },
+    'command-env': {
+      description:
+        'Variables the deploy and verify commands get although they are withheld by default (INPUT_*, ACTIONS_*, GITHUB_TOKEN, GH_TOKEN, MLOPS_DEPLOY_SECRET, MLOPS_ADMIN_TOKEN, MLOPS_REGISTRY_TOKEN, MLOPS_REGISTRY_USERNAME, MLOPS_REGISTRY_PASSWORD), one name per line; other variables of the step pass anyway. Default: environments.<name>.command_env, else none.',
+      list: true,
     },
     strategy: {
       description:
         'direct, or canary (http target with `mlops serve`: send a share of traffic to the new version, bake, compare error rate and latency, then promote or roll back). Default: environments.<name>.strategy, else direct.',
       choices: STRATEGIES,
     },
-    'canary-weight': { description: 'Percent of requests the candidate gets while it bakes. Default: 10.' },
-    'bake-time': { description: 'Seconds the canary bakes before it is judged. Default: 60.' },
+    'canary-weight': {
+      description: 'Percent of requests the candidate gets while it bakes. Default: environments.<name>.canary.weight, else 10.',
+      type: 'number',
+      min: 1,
+      max: 100,
+    },
+    'bake-time': {
+      description: 'Seconds the canary bakes before it is judged. Default: environments.<name>.canary.bake_seconds, else 60.',
+      type: 'number',
+      min: 0,
+      max: 6 * 3600,
+    },
     secret: {
       description:
         'The shared secret: signs the reload webhook (X-Mlops-Signature-256) and is the admin token of `mlops serve` for canaries. Pass it from a secret. Default: the MLOPS_DEPLOY_SECRET environment variable.',
@@ -114,13 +92,15 @@ export const deploy: StepSpec = {
     rollback: {
       description:
         'true to put the environment back on the version it ran before its current one (version is then ignored). Default: false.',
-      choices: ['true', 'false'],
+      type: 'boolean',
+      default: 'false',
     },
-    force: { description: 'true to deploy a version that is not blessed. Default: false.', choices: ['true', 'false'] },
+    force: { description: 'true to deploy a version that is not blessed. Default: false.', type: 'boolean', default: 'false' },
     approve: {
       description:
         'Local runs only: true to deploy to an environment marked protected in mlops.yaml (on GitHub the environment protection rules ask a reviewer instead). Default: false.',
-      choices: ['true', 'false'],
+      type: 'boolean',
+      default: 'false',
     },
     registry: {
       description:
@@ -129,7 +109,8 @@ export const deploy: StepSpec = {
     'github-deployment': {
       description:
         'true to record the release as a GitHub Deployment with its statuses; false when the job declares `environment:` (GitHub then records the deployment itself, as mlops-cd.yml does). Default: true.',
-      choices: ['true', 'false'],
+      type: 'boolean',
+      default: 'true',
     },
     token: {
       description:
@@ -144,456 +125,163 @@ export const deploy: StepSpec = {
     'deployment-id': { description: 'The GitHub Deployment id (empty outside GitHub or without permission).' },
     'rolled-back': { description: 'true when the environment was put back on its previous version (rollback, or a failed deploy).' },
   },
-  async run(io: StepIO): Promise<void> {
-    await runDeploy(io);
+  config: { key: 'environments', schema: EnvironmentsSection },
+  async run(ctx: StepContext): Promise<void> {
+    await runDeploy(ctx);
   },
 };
 
-interface Plan {
-  model: string;
-  environment: string;
-  target: TargetName;
-  strategy: 'direct' | 'canary';
-  settings: EnvironmentConfig;
+/** What the step read from its inputs and the environment's settings. */
+interface Inputs {
+  plan: ReleasePlan;
+  settings: EnvironmentSettings;
+  target: DeployTargetName;
   url: string | null;
   command: string | null;
   verifyCommand: string | null;
+  pass: string[];
   secret: string;
-  registry: Registry;
-  limits: CanaryLimits;
-  weight: number;
-  bakeSeconds: number;
+  approved: boolean;
+  recordDeployment: boolean;
 }
 
-export interface DeployResult {
-  version: ModelVersion;
-  rolledBack: boolean;
-  deploymentId: number | null;
-  canary: CanaryVerdict | null;
-}
-
-export async function runDeploy(io: StepIO): Promise<DeployResult> {
-  const loaded = await loadConfig(io.getInput('config') || undefined);
-  const plan = makePlan(io, loaded);
-  const { registry, model, environment } = plan;
-  const rollback = (choiceInput<'true' | 'false'>(io, deploy, 'rollback') ?? 'false') === 'true';
-  const force = (choiceInput<'true' | 'false'>(io, deploy, 'force') ?? 'false') === 'true';
-  const approved = (choiceInput<'true' | 'false'>(io, deploy, 'approve') ?? 'false') === 'true';
-  if (plan.settings.protected && !io.onGitHub && !approved)
+async function runDeploy(ctx: StepContext): Promise<void> {
+  const { io } = ctx;
+  const inputs = readInputs(ctx);
+  const { plan, settings } = inputs;
+  if (settings.protected && !ctx.env.onGitHub && !inputs.approved)
     throw new UserError(
-      `environment ${environment} is protected: a person must approve deploying to it`,
+      `environment ${plan.environment} is protected: a person must approve deploying to it`,
       'Run again with --approve true once you have checked the model (on GitHub, the environment protection rules ask a reviewer).',
     );
+  const log: ReleaseLog = { info: (m) => io.info(m), warning: (m) => io.warning(m), error: (m) => io.error(m) };
+  const token = stringInput(ctx, deploy, 'token');
+  const registry = ctx.registry(stringInput(ctx, deploy, 'registry'), token);
+  const commandOptions = await commandOptionsFor(ctx, inputs, registry);
+  const target = buildTarget(inputs, plan, commandOptions, log);
+  const verifiers: Verifier[] = inputs.verifyCommand ? [commandVerifier(inputs.verifyCommand, commandOptions!, log)] : [];
 
-  const previous = await currentVersion(registry, model, environment);
-  let wanted: ModelVersion;
-  if (rollback) {
-    const back = await versionBefore(registry, model, environment);
-    if (back === null)
-      throw new UserError(
-        `environment ${environment} of ${model} has no earlier version to roll back to`,
-        `Its alias history (mlops registry history ${model} ${environment}) shows one version or none.`,
-      );
-    wanted = await registry.resolve(model, String(back));
-    io.info(`Rolling ${environment} back from v${previous?.version ?? '?'} to v${wanted.version}.`);
-  } else {
-    wanted = await resolveWanted(registry, model, io.getInput('version'));
-    if (!force && wanted.blessing?.blessed !== true)
-      throw new UserError(
-        `${model} v${wanted.version} is ${wanted.blessing ? 'not blessed' : 'not evaluated (registered without a blessing)'}: deploy refuses it`,
-        'Deploy a blessed version, or set force: true to deploy it anyway.',
-      );
-  }
+  const result = await release({
+    plan,
+    target,
+    verifiers,
+    registry,
+    deployments: recorder(ctx, inputs, token, log),
+    log,
+  });
 
-  const recordDeployment = (choiceInput<'true' | 'false'>(io, deploy, 'github-deployment') ?? 'true') === 'true';
-  const github =
-    recordDeployment && (io.onGitHub || process.env.GITHUB_ACTIONS === 'true')
-      ? gitHubFromEnvironment(process.env, io.getInput('token') || undefined)
-      : null;
-  const record = new DeploymentRecord(io, github, environment, plan.settings.production ?? environment === 'production');
-  const environmentUrl = plan.settings.environment_url ?? plan.url ?? '';
-  await record.start(wanted, model, rollback);
-
-  let canary: CanaryVerdict | null = null;
-  let rolledBack = rollback;
-  try {
-    io.info(
-      `Deploying ${model} v${wanted.version} (${wanted.digest}) to ${environment} with the ${plan.target} target${plan.strategy === 'canary' ? ' as a canary' : ''}.`,
-    );
-    if (plan.strategy === 'canary' && !rollback) {
-      canary = await runCanary(io, plan, wanted);
-      if (!canary.promote) throw new CanaryFailed(canary);
-    } else {
-      await perform(io, plan, wanted, rollback);
-    }
-    await verify(io, plan, wanted);
-    await registry.setAlias(model, environment, wanted.version);
-    await record.finish('success', `${model} v${wanted.version}${rollback ? ' (rollback)' : ''}`, environmentUrl);
-  } catch (error) {
-    io.error(`Deploying ${model} v${wanted.version} to ${environment} failed: ${describeError(error)}`);
-    let restored = false;
-    if (!(error instanceof CanaryFailed) && previous && previous.version !== wanted.version) {
-      // Put the environment back on what it ran before; the canary never left it.
-      try {
-        io.info(`Rolling ${environment} back to v${previous.version}.`);
-        await perform(io, plan, previous, true);
-        await registry.setAlias(model, environment, previous.version);
-        restored = true;
-      } catch (rollbackError) {
-        io.error(`Rolling back to v${previous.version} failed too: ${describeError(rollbackError)}. The environment needs a person.`);
-      }
-    }
-    rolledBack = restored || error instanceof CanaryFailed;
-    await record.finish('failure', `${model} v${wanted.version} failed${rolledBack ? '; rolled back' : ''}`, environmentUrl);
-    // What the environment runs now: the previous version when it was restored (or never left), else unknown.
-    const after = rolledBack ? previous : null;
-    await summary(io, plan, wanted, { ok: false, rolledBack, canary, error: describeError(error), previous });
-    io.setOutput('version', after ? String(after.version) : '');
-    io.setOutput('digest', after ? after.digest : '');
-    io.setOutput('environment-url', environmentUrl);
-    io.setOutput('deployment-id', record.id === null ? '' : String(record.id));
-    io.setOutput('rolled-back', String(rolledBack));
-    io.fail(
-      error instanceof CanaryFailed
-        ? `The canary of ${model} v${wanted.version} failed its checks and was rolled back: ${error.verdict.reasons.join(' ')}`
-        : `Deploying ${model} v${wanted.version} to ${environment} failed: ${describeError(error)}${rolledBack && previous ? ` (rolled back to v${previous.version})` : ''}`,
-    );
-    return { version: after ?? wanted, rolledBack, deploymentId: record.id, canary };
-  }
-  await summary(io, plan, wanted, { ok: true, rolledBack, canary, error: null, previous });
-  io.setOutput('version', String(wanted.version));
-  io.setOutput('digest', wanted.digest);
-  io.setOutput('environment-url', environmentUrl);
-  io.setOutput('deployment-id', record.id === null ? '' : String(record.id));
-  io.setOutput('rolled-back', String(rolledBack));
-  return { version: wanted, rolledBack, deploymentId: record.id, canary };
+  await io.appendSummary(releaseSummary(plan, target, result));
+  io.setOutput('version', result.running ? String(result.running.version) : '');
+  io.setOutput('digest', result.running ? result.running.digest : '');
+  io.setOutput('environment-url', plan.environmentUrl);
+  io.setOutput('deployment-id', result.deploymentId === null ? '' : String(result.deploymentId));
+  io.setOutput('rolled-back', String(result.rolledBack));
+  if (result.failure !== null) io.fail(result.failure);
 }
 
-class CanaryFailed extends Error {
-  constructor(readonly verdict: CanaryVerdict) {
-    super(`the canary failed: ${verdict.reasons.join(' ')}`);
-  }
-}
-
-function makePlan(io: StepIO, loaded: LoadedConfig): Plan {
-  const model = io.getInput('model') || loaded.config.model?.name;
+function readInputs(ctx: StepContext): Inputs {
+  const model = stringInput(ctx, deploy, 'model');
   if (!model) throw new UserError('no model name', 'Set the `model` input (or --model), or model.name in mlops.yaml.');
   if (!NAME_PATTERN.test(model))
     throw new UserError(`model name "${model}" is not allowed`, 'Use lower-case letters, digits, ".", "_" and "-".');
-  const environment = io.getInput('environment');
+  const environment = stringInput(ctx, deploy, 'environment');
   if (!environment) throw new InputError('environment', 'which environment? (for example staging or production)');
-  if (!NAME_PATTERN.test(environment))
-    throw new InputError(
-      'environment',
-      `"${environment}" is not allowed: use lower-case letters, digits, ".", "_" and "-" (it names a registry alias)`,
-    );
-  const all = (loaded.config.environments ?? {}) as Record<string, unknown>;
-  const parsed = Environment.safeParse(all[environment] ?? {});
-  if (!parsed.success)
-    throw new UserError(
-      `mlops.yaml: invalid settings for environment ${environment}:\n${formatZodError(parsed.error)}`,
-      'See the README section "deploy".',
-    );
-  const settings = parsed.data;
-  const target = choiceInput<TargetName>(io, deploy, 'target') ?? settings.target ?? 'registry';
-  const strategy = choiceInput<'direct' | 'canary'>(io, deploy, 'strategy') ?? settings.strategy ?? 'direct';
-  const url = io.getInput('url') || settings.url || null;
+  if (!isEnvironmentName(environment))
+    throw new InputError('environment', `"${environment}" is not allowed: use ${ENVIRONMENT_NAME_RULE} (it names a registry alias)`);
+  const settings = settingsOf(ctx.config.config.environments as EnvironmentsSection | undefined, environment);
+
+  const target = choiceInput<DeployTargetName>(ctx, deploy, 'deploy-target') ?? settings.target ?? 'registry';
+  const strategy = choiceInput<Strategy>(ctx, deploy, 'strategy') ?? settings.strategy ?? 'direct';
+  const url = stringInput(ctx, deploy, 'url') || settings.url || null;
   if (url !== null && !/^https?:\/\/[^\s/]+/.test(url)) throw new InputError('url', `"${url}" is not an http(s) URL`);
-  const command = io.getInput('command') || settings.command || null;
+  const command = stringInput(ctx, deploy, 'command') || settings.command || null;
   if (target === 'http' && !url)
     throw new InputError('url', 'the http target needs the serving endpoint (url, or environments.<name>.url)');
   if (target === 'command' && !command) throw new InputError('command', 'the command target needs a deploy command');
   if (strategy === 'canary' && (target !== 'http' || !url))
     throw new InputError('strategy', 'canary needs the http target with the url of a server started by `mlops serve --admin-token`');
-  const number = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = io.getInput(name);
-    if (raw === '') return fallback;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < min || value > max) throw new InputError(name, `"${raw}" is not a number from ${min} to ${max}`);
-    return value;
-  };
-  const c = settings.canary ?? {};
+  const named = listInput(ctx, deploy, 'command-env');
+  const pass = named.length > 0 ? named : (settings.command_env ?? []);
+  for (const name of pass) if (!VARIABLE_NAME.test(name)) throw new InputError('command-env', `"${name}" is not a variable name`);
+
+  const rollback = booleanInput(ctx, deploy, 'rollback') ?? false;
   return {
-    model,
-    environment,
-    target,
-    strategy,
+    plan: {
+      model,
+      environment,
+      alias: aliasOf(environment),
+      ref: stringInput(ctx, deploy, 'version') || null,
+      rollback,
+      force: booleanInput(ctx, deploy, 'force') ?? false,
+      strategy,
+      canary: {
+        weight: numberInput(ctx, deploy, 'canary-weight') ?? settings.canary?.weight ?? 10,
+        bakeSeconds: numberInput(ctx, deploy, 'bake-time') ?? settings.canary?.bake_seconds ?? 60,
+        limits: canaryLimits(settings),
+      },
+      environmentUrl: settings.environment_url ?? url ?? '',
+    },
     settings,
+    target,
     url,
     command,
-    verifyCommand: io.getInput('verify-command') || settings.verify_command || null,
-    secret: io.getInput('secret') || process.env.MLOPS_DEPLOY_SECRET || '',
-    registry: registryFor(io, loaded),
-    weight: number('canary-weight', c.weight ?? 10, 1, 100),
-    bakeSeconds: number('bake-time', c.bake_seconds ?? 60, 0, 6 * 3600),
-    limits: {
-      minRequests: c.min_requests ?? DEFAULT_CANARY_LIMITS.minRequests,
-      maxErrorRate: c.max_error_rate ?? DEFAULT_CANARY_LIMITS.maxErrorRate,
-      maxErrorRateIncrease: c.max_error_rate_increase ?? DEFAULT_CANARY_LIMITS.maxErrorRateIncrease,
-      maxP99Ms: c.max_p99_ms ?? DEFAULT_CANARY_LIMITS.maxP99Ms,
-      maxP99Ratio: c.max_p99_ratio ?? DEFAULT_CANARY_LIMITS.maxP99Ratio,
-      maxPredictionShift: c.max_prediction_shift ?? DEFAULT_CANARY_LIMITS.maxPredictionShift,
-      maxMeanShift: c.max_mean_shift ?? DEFAULT_CANARY_LIMITS.maxMeanShift,
-    },
+    verifyCommand: stringInput(ctx, deploy, 'verify-command') || settings.verify_command || null,
+    pass,
+    // The input wins over the secret of the environment.
+    secret: stringInput(ctx, deploy, 'secret') || ctx.secret('MLOPS_DEPLOY_SECRET') || '',
+    approved: booleanInput(ctx, deploy, 'approve') ?? false,
+    recordDeployment: booleanInput(ctx, deploy, 'github-deployment') ?? true,
   };
 }
 
-async function resolveWanted(registry: Registry, model: string, ref: string): Promise<ModelVersion> {
-  if (ref) return registry.resolve(model, ref);
-  const versions = await registry.list(model);
-  if (versions.length === 0) throw new UserError(`no versions of ${model} in the registry`, 'Register a model first (the register step).');
-  return versions[versions.length - 1]!;
+/** How user commands run, when the release runs any (the deploy or verify command); null otherwise. */
+async function commandOptionsFor(ctx: StepContext, inputs: Inputs, registry: Registry): Promise<CommandOptions | null> {
+  if (inputs.target !== 'command' && !inputs.verifyCommand) return null;
+  const scratch = ctx.workspace.dir('deploy');
+  await ensureWritableDir(scratch, 'the workspace (output_dir of mlops.yaml)');
+  return {
+    model: inputs.plan.model,
+    environment: inputs.plan.environment,
+    registry,
+    run: (job) => ctx.runCommand(job),
+    pass: inputs.pass,
+    scratch,
+  };
 }
 
-async function currentVersion(registry: Registry, model: string, environment: string): Promise<ModelVersion | null> {
-  const aliases = await registry.aliases(model);
-  const version = aliases[environment];
-  return version === undefined ? null : registry.resolve(model, String(version));
-}
-
-/** The version the environment ran before its current one, from the alias history. */
-async function versionBefore(registry: Registry, model: string, environment: string): Promise<number | null> {
-  const history = await registry.aliasHistory(model, environment);
-  const current = (await registry.aliases(model))[environment];
-  if (current === undefined) return null;
-  for (let i = history.length - 1; i >= 0; i--) {
-    const version = history[i]!.version;
-    if (version !== null && version !== current) return version;
-  }
-  return null;
-}
-
-/** Does the deploy (or the rollback) with the plan's target. */
-async function perform(io: StepIO, plan: Plan, version: ModelVersion, rollback: boolean): Promise<void> {
-  switch (plan.target) {
+function buildTarget(inputs: Inputs, plan: ReleasePlan, commandOptions: CommandOptions | null, log: ReleaseLog): DeployTarget {
+  switch (inputs.target) {
     case 'registry':
       // Moving the alias is the deploy: servers that follow it swap to the new version.
-      return;
-    case 'http': {
-      const client = new ServeClient(plan.url!, plan.secret);
-      await client.reload(releasePayload(plan, version, rollback), plan.settings.webhook_path);
-      io.info(`${plan.url} accepted v${version.version}.`);
-      return;
-    }
+      return registryTarget();
+    case 'http':
+      return httpTarget({
+        url: inputs.url!,
+        secret: inputs.secret,
+        model: plan.model,
+        environment: plan.environment,
+        webhookPath: inputs.settings.webhook_path,
+        readyPath: inputs.settings.ready_path,
+        log,
+      });
     case 'command':
-      await withPulledModel(plan, version, (dir) =>
-        runShell(io, plan.command!, releaseEnv(plan, version, dir, rollback), 'deploy command'),
-      );
-      return;
+      return commandTarget(inputs.command!, commandOptions!);
   }
 }
 
-async function verify(io: StepIO, plan: Plan, version: ModelVersion): Promise<void> {
-  // mlops serve (the default webhook) is checked through its readiness route and admin status.
-  const ourServer = plan.settings.webhook_path === undefined || plan.settings.webhook_path === '/admin/reload';
-  const readyPath = plan.settings.ready_path ?? (ourServer ? `/v2/models/${encodeURIComponent(plan.model)}/ready` : '');
-  if (plan.target === 'http' && readyPath) {
-    const client = new ServeClient(plan.url!, plan.secret);
-    if (!(await client.ready(readyPath)))
-      throw new UserError(
-        `${plan.url} does not answer ready for ${plan.model} (GET ${readyPath})`,
-        'Set ready_path for this environment, or "" for none.',
-      );
-    if (plan.secret && ourServer) {
-      const status = await client.status().catch(() => null);
-      if (status?.stable && status.stable.version !== null && status.stable.version !== version.version)
-        throw new UserError(`${plan.url} serves v${status.stable.version}, not v${version.version}, after the deploy`);
-    }
-    io.info(`Verified: ${plan.url} is ready and serves v${version.version}.`);
-  }
-  if (plan.verifyCommand) {
-    await withPulledModel(plan, version, (dir) =>
-      runShell(io, plan.verifyCommand!, releaseEnv(plan, version, dir, false), 'verify command'),
-    );
-    io.info('Verified: the verify command passed.');
-  }
-}
-
-async function runCanary(io: StepIO, plan: Plan, candidate: ModelVersion): Promise<CanaryVerdict> {
-  const client = new ServeClient(plan.url!, plan.secret);
-  const before = await client.status();
-  const stableVersion = before.stable?.version ?? null;
-  if (stableVersion === candidate.version) {
-    io.info(`${plan.url} already serves v${candidate.version}: nothing to canary.`);
-    return { promote: true, reasons: [], checks: [] };
-  }
-  await client.resetStats();
-  await client.setCandidate(String(candidate.version), plan.weight);
-  io.info(`Canary: v${candidate.version} gets ${plan.weight} % of requests for ${plan.bakeSeconds} s.`);
-  const deadline = Date.now() + plan.bakeSeconds * 1000;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, Math.min(10_000, Math.max(0, deadline - Date.now()))));
-    const now = await client.status();
-    const c = now.stats[String(candidate.version)];
-    if (c) io.info(`  candidate: ${c.requests} requests, ${c.errors} errors, p99 ${c.p99 === null ? 'n/a' : `${c.p99.toFixed(1)} ms`}`);
-  }
-  const after = await client.status();
-  const empty: VersionStats = { requests: 0, errors: 0, p50: null, p99: null };
-  const verdict = judgeCanary(
-    after.stats[String(candidate.version)] ?? empty,
-    stableVersion === null ? null : (after.stats[String(stableVersion)] ?? null),
-    plan.limits,
-  );
-  if (verdict.promote) {
-    await client.promote();
-    io.info(`Canary passed every check: v${candidate.version} promoted.`);
-  } else {
-    await client.dropCandidate();
-    io.warning(
-      `Canary failed: ${verdict.reasons.join(' ')} v${candidate.version} was removed; ${plan.url} serves v${stableVersion ?? '?'} again.`,
-    );
-  }
-  return verdict;
-}
-
-function releasePayload(plan: Plan, version: ModelVersion, rollback: boolean): Record<string, unknown> {
-  return {
-    model: plan.model,
-    ref: String(version.version),
-    version: version.version,
-    digest: version.digest,
-    uri: version.uri,
-    environment: plan.environment,
-    rollback,
-  };
-}
-
-function releaseEnv(plan: Plan, version: ModelVersion, dir: string, rollback: boolean): Record<string, string> {
-  return {
-    MLOPS_MODEL: plan.model,
-    MLOPS_MODEL_VERSION: String(version.version),
-    MLOPS_MODEL_DIGEST: version.digest,
-    MLOPS_MODEL_URI: version.uri,
-    MLOPS_MODEL_DIR: dir,
-    MLOPS_ENVIRONMENT: plan.environment,
-    MLOPS_ROLLBACK: String(rollback),
-  };
-}
-
-async function withPulledModel<T>(plan: Plan, version: ModelVersion, fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'mlops-deploy-'));
-  try {
-    await plan.registry.pull(plan.model, String(version.version), join(dir, 'model'));
-    return await fn(join(dir, 'model'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs the user's command with bash; its output goes to the log. Not given the runner's service tokens. */
-function runShell(io: StepIO, command: string, extra: Record<string, string>, what: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  for (const name of ['ACTIONS_RUNTIME_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_RESULTS_URL', 'ACTIONS_CACHE_URL'])
-    delete env[name];
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('bash', ['-eo', 'pipefail', '-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const forward = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split(/\r?\n/)) if (line) io.info(`  ${line}`);
-    };
-    child.stdout.on('data', forward);
-    child.stderr.on('data', forward);
-    child.on('error', (error) => reject(new UserError(`cannot run the ${what}: ${error.message}`)));
-    child.on('close', (status, signal) =>
-      status === 0
-        ? resolvePromise()
-        : reject(
-            new UserError(`the ${what} failed (${signal ? `signal ${signal}` : `exit ${status}`})`, 'Its output is in the log above.'),
-          ),
-    );
+/** The GitHub Deployment of the release, on GitHub when asked for; else nothing is recorded. */
+function recorder(ctx: StepContext, inputs: Inputs, token: string | undefined, log: ReleaseLog): DeploymentRecorder {
+  const sha = ctx.env.sha;
+  if (!inputs.recordDeployment || !ctx.env.onGitHub || !sha) return NO_RECORD;
+  const client = ctx.github(token);
+  if (!client) return NO_RECORD;
+  return new GitHubDeployment({
+    ...client,
+    sha,
+    model: inputs.plan.model,
+    environment: inputs.plan.environment,
+    production: inputs.settings.production ?? inputs.plan.alias === 'production',
+    logUrl: ctx.env.runUrl,
+    log,
   });
-}
-
-/** The GitHub Deployment of this release: created, moved to in_progress, then success or failure. Best effort: warns without permission. */
-class DeploymentRecord {
-  id: number | null = null;
-  private disabled = false;
-
-  constructor(
-    private readonly io: StepIO,
-    private readonly github: { github: GitHubPort; repo: RepoRef } | null,
-    private readonly environment: string,
-    private readonly production: boolean,
-  ) {}
-
-  async start(version: ModelVersion, model: string, rollback: boolean): Promise<void> {
-    const sha = process.env.GITHUB_SHA;
-    if (!this.github || !sha) return;
-    await this.call(async () => {
-      const deployment = await this.github!.github.createDeployment(this.github!.repo, {
-        sha,
-        environment: this.environment,
-        description: `${model} v${version.version}${rollback ? ' (rollback)' : ''}`.slice(0, 140),
-        payload: { model, version: version.version, digest: version.digest, uri: version.uri, rollback },
-        productionEnvironment: this.production,
-      });
-      this.id = deployment.id;
-      await this.github!.github.createDeploymentStatus(this.github!.repo, deployment.id, {
-        state: 'in_progress',
-        logUrl: runUrl() ?? undefined,
-      });
-    });
-  }
-
-  async finish(state: 'success' | 'failure', description: string, environmentUrl: string): Promise<void> {
-    if (!this.github || this.id === null) return;
-    await this.call(() =>
-      this.github!.github.createDeploymentStatus(this.github!.repo, this.id!, {
-        state,
-        description,
-        environmentUrl: environmentUrl || undefined,
-        logUrl: runUrl() ?? undefined,
-      }),
-    );
-  }
-
-  private async call(fn: () => Promise<void>): Promise<void> {
-    if (this.disabled) return;
-    try {
-      await fn();
-    } catch (error) {
-      this.disabled = true;
-      const denied = error instanceof GitHubApiError && (error.status === 403 || error.status === 404);
-      this.io.warning(
-        denied
-          ? `No GitHub Deployment recorded: the token may not write deployments (${error.message}). Give the job \`permissions: deployments: write\`.`
-          : `No GitHub Deployment recorded: ${describeError(error)}`,
-      );
-    }
-  }
-}
-
-async function summary(
-  io: StepIO,
-  plan: Plan,
-  wanted: ModelVersion,
-  outcome: { ok: boolean; rolledBack: boolean; canary: CanaryVerdict | null; error: string | null; previous: ModelVersion | null },
-): Promise<void> {
-  const lines = [
-    `## ${outcome.ok ? 'Deployed' : 'Deploy failed'}: ${escapeText(plan.model)} v${wanted.version} to ${escapeText(plan.environment)}${outcome.rolledBack ? ' (rolled back)' : ''}`,
-    '',
-    table(
-      ['Release', ''],
-      [
-        ['Version', `v${wanted.version} ${code(wanted.digest, 80)}`],
-        ['Previous', outcome.previous ? `v${outcome.previous.version}` : '(none)'],
-        ['Target', plan.target + (plan.url ? ` ${code(plan.url, 120)}` : '')],
-        ['Strategy', plan.strategy + (plan.strategy === 'canary' ? ` (${plan.weight} % for ${plan.bakeSeconds} s)` : '')],
-        ['Blessed', wanted.blessing?.blessed === true ? 'yes' : 'no'],
-      ],
-    ),
-    '',
-  ];
-  if (outcome.canary && outcome.canary.checks.length > 0) {
-    lines.push(
-      '### Canary checks',
-      '',
-      table(
-        ['Check', 'Result', 'Detail'],
-        outcome.canary.checks.map((c) => [escapeText(c.name), c.passed ? 'pass' : '**fail**', escapeText(c.detail)]),
-      ),
-      '',
-    );
-  }
-  if (outcome.error) lines.push(`Error: ${escapeText(outcome.error, 1000)}`, '');
-  await io.appendSummary(lines.join('\n'));
 }
