@@ -206,7 +206,7 @@ async function ours(dataset, files, model) {
     files.train,
     '--target',
     dataset.target,
-    '--model',
+    '--algorithm',
     model,
     '--cache',
     'false',

@@ -1,11 +1,11 @@
 /**
- * A model as the server holds it: the loaded network and its preprocessing, what it
- * is (name, version, digest, uri), and a count of the requests using it, so a model
- * that was swapped out is disposed only after its last request has finished.
+ * A model as the server holds it: the loaded model (any kind, through the model seam)
+ * and its preprocessing, what it is (name, version, digest, uri), and a count of the
+ * requests using it, so a model that was swapped out is disposed only after its last
+ * request has finished.
  */
 import { loadModel } from '../train/model-io.js';
 import type { LoadedModel } from '../train/model-io.js';
-import { predictEncoded } from '../train/model.js';
 import { encodeRecords } from '../train/preprocess.js';
 import type { Preprocessor, RawValue } from '../train/preprocess.js';
 
@@ -45,7 +45,7 @@ export class ServedModel {
     return this.loaded.preprocess;
   }
 
-  get card(): Record<string, unknown> | null {
+  get card(): LoadedModel['card'] {
     return this.loaded.card;
   }
 
@@ -77,7 +77,7 @@ export class ServedModel {
 
   /** Encoded features (rows x width) to predictions. */
   async predictEncoded(x: Float32Array, rows: number): Promise<Prediction[]> {
-    const output = await predictEncoded(this.loaded.model, this.loaded.preprocess, x, rows);
+    const output = await this.loaded.model.predictEncoded(x, rows);
     const predictions: Prediction[] = [];
     if (this.task === 'regression') {
       for (let i = 0; i < rows; i++) predictions.push({ value: output[i]! });

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { cwd } from 'node:process';
 // Only what tabular models need: the core, layers, and the cpu and wasm backends
 // (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,19 +17,24 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 const WASM_FILE = 'tfjs-backend-wasm.wasm';
 let chosen: string | null = null;
 
-/** Where the .wasm files are: beside this bundle when built, else in the installed package. */
 /**
  * A require() that resolves from the user's working directory. Loaded through an
  * import the bundler leaves alone: bundlers rewrite createRequire(...) calls to
- * point into the bundle, which would hide packages the user installed.
+ * point into the bundle, which would hide packages the user installed. And `cwd`
+ * imported, not `process.cwd()`: ncc evaluates the latter at build time, which made
+ * this the build's own package.json (copied into the bundle) instead of the user's.
  */
 async function projectRequire(): Promise<NodeJS.Require> {
   const { createRequire } = (await import(/* webpackIgnore: true */ 'node:module')) as unknown as {
     createRequire(path: string): NodeJS.Require;
   };
-  return createRequire(join(process.cwd(), 'package.json'));
+  return createRequire(join(cwd(), 'package.json'));
 }
 
+/**
+ * Where the .wasm files are: beside the bundle when built (dist/bundle/, its __dirname
+ * from src/shims.ts), else in the tfjs-backend-wasm package installed in the project.
+ */
 async function wasmDirectory(): Promise<string | null> {
   const here = (globalThis as { __dirname?: string }).__dirname;
   if (here && existsSync(join(here, WASM_FILE))) return here;

@@ -1,29 +1,22 @@
-/** Training hyper-parameters: mlops.yaml's `train:` section, a params file, and inputs. */
+/**
+ * Training parameters: the keys every run has (the algorithm, the task, the split, the
+ * seed, the preprocessing) and each model kind's own (kinds/*: epochs, hidden, ...).
+ * They come from mlops.yaml's `train:` section, a params file, and the step's inputs.
+ */
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { ALGORITHMS, DEFAULT_ALGORITHM, kindParams, kindParamShapes } from '../model/kinds.js';
 import { formatZodError } from '../zod-errors.js';
 
-export const TrainParams = z.strictObject({
+/** The keys of every run, whatever the kind. */
+const RUN_PARAMS = {
+  /** The model kind (a key of MODEL_KINDS). */
+  algorithm: z.enum(ALGORITHMS).default(DEFAULT_ALGORITHM),
   /** auto: classification for text targets or few whole numbers, else regression. */
   task: z.enum(['auto', 'classification', 'regression']).default('auto'),
-  model: z.enum(['mlp', 'linear']).default('mlp'),
-  /** Hidden layer widths (mlp). */
-  hidden: z.array(z.number().int().min(1).max(4096)).max(16).default([64, 32]),
-  activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'selu', 'gelu']).default('relu'),
-  dropout: z.number().min(0).max(0.95).default(0),
-  l2: z.number().min(0).default(0),
-  learning_rate: z.number().positive().max(10).default(0.001),
-  epochs: z.number().int().min(1).max(10000).default(1000),
-  /** Rows per step; auto: 32 for small data, growing with the data up to 2048. */
-  batch_size: z.union([z.literal('auto'), z.number().int().min(1).max(1_000_000)]).default('auto'),
   validation_split: z.number().min(0).max(0.9).default(0.2),
-  early_stopping: z
-    .strictObject({
-      monitor: z.enum(['val_loss', 'loss']).default('val_loss'),
-      patience: z.number().int().min(0).default(30),
-      min_delta: z.number().min(0).default(0),
-    })
-    .default({ monitor: 'val_loss', patience: 30, min_delta: 0 }),
   seed: z
     .number()
     .int()
@@ -34,25 +27,89 @@ export const TrainParams = z.strictObject({
   features: z.array(z.string()).min(1).optional(),
   /** Most frequent values one-hot encoded per text column; the rest share an "unknown" slot. */
   max_categories: z.number().int().min(1).max(10000).default(100),
+};
+
+type RunParams = z.output<z.ZodObject<typeof RUN_PARAMS>>;
+
+/** The parameters of a run: the run's keys and the chosen kind's (with defaults), flat, as the model card records them. */
+export type TrainParams = RunParams & { readonly [key: string]: unknown };
+
+/** Every parameter key: the run's and every kind's (a sweep switches algorithm with one file, so no kind's key is an error). */
+const ALL_PARAMS: Record<string, z.ZodType> = { ...RUN_PARAMS, ...kindParamShapes() };
+
+/** The same keys, each optional and without its default (defaults apply when a run's parameters are resolved). */
+function withoutDefaults(shape: Record<string, z.ZodType>): Record<string, z.ZodType> {
+  return Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => [
+      key,
+      (schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema).optional(),
+    ]),
+  );
+}
+
+/**
+ * mlops.yaml's `train:` section: every parameter (optional: defaults apply when the run
+ * is resolved, not here), `command`, and `model`, the old name of `algorithm`.
+ */
+export const TrainSection = z.strictObject({
+  ...withoutDefaults(ALL_PARAMS),
+  /** Your own trainer instead of the built-in kinds. */
+  command: z.string().optional(),
+  /** Renamed `algorithm` (model now names the model in the registry): still read, with a warning, for one release. */
+  model: z.enum(ALGORITHMS).optional(),
 });
-export type TrainParams = z.infer<typeof TrainParams>;
+export type TrainSection = Record<string, unknown>;
 
 /** Validates parameters; `where` names their source in errors (a file, or "train in mlops.yaml"). */
 export function parseTrainParams(value: unknown, where: string): TrainParams {
-  const result = TrainParams.safeParse(value ?? {});
+  const result = z.strictObject(ALL_PARAMS).safeParse(value ?? {});
   if (!result.success)
     throw new UserError(
       `${where}: invalid training parameters:\n${formatZodError(result.error)}`,
       'See the README section "train" for every parameter.',
     );
-  return result.data;
+  const run = z.object(RUN_PARAMS).parse(result.data);
+  return { ...run, ...kindParams(run.algorithm, result.data) };
 }
 
-/** The batch size for `rows` training rows: as set, or auto (about 64 steps an epoch, between 32 and 2048). */
-export function batchSizeFor(params: TrainParams, rows: number): number {
-  if (params.batch_size !== 'auto') return Math.min(params.batch_size, Math.max(1, rows));
-  const target = rows / 64;
-  let size = 32;
-  while (size < target && size < 2048) size *= 2;
-  return Math.min(size, Math.max(1, rows));
+/**
+ * `model: mlp` in a train section or params file: the old name of `algorithm`. Returns
+ * the parameters with it renamed, and calls `warn` once to say so.
+ */
+export function renameLegacyModelKey(
+  params: Readonly<Record<string, unknown>>,
+  where: string,
+  warn: (message: string) => void,
+): Record<string, unknown> {
+  if (!Object.hasOwn(params, 'model') || params.model === undefined) return { ...params };
+  const { model, ...rest } = params;
+  if (rest.algorithm !== undefined && rest.algorithm !== model)
+    throw new UserError(
+      `${where}: both model (${String(model)}) and algorithm (${String(rest.algorithm)}) are set`,
+      '`model` is the old name of `algorithm`: keep only `algorithm`.',
+    );
+  warn(
+    `${where}: \`model: ${String(model)}\` is now \`algorithm: ${String(model)}\` (\`model\` names the model in the registry). ` +
+      'Rename it: the old key is still read in this release only.',
+  );
+  return { ...rest, algorithm: rest.algorithm ?? model };
+}
+
+/** A params file (YAML, or JSON by its extension): a mapping of parameter names to values. */
+export async function readParamsFile(path: string, shown: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new UserError(`cannot read params file ${shown}`, 'Check the `params` input; it is relative to the working directory.');
+  }
+  let value: unknown;
+  try {
+    value = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new UserError(`${shown}: ${(error as Error).message}`);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new UserError(`${shown}: expected a mapping of parameter names to values`);
+  return value as Record<string, unknown>;
 }

@@ -2,10 +2,9 @@
 import { classificationMetrics, regressionMetrics } from '../evaluate/metrics.js';
 import type { ClassificationMetrics, RegressionMetrics } from '../evaluate/metrics.js';
 import type { Table } from '../data/table.js';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { predictEncoded } from './model.js';
+import type { TabularModel } from '../model/model.js';
 import { tableColumn } from '../data/table.js';
-import { encodeFeatures, encodeTarget, labelOf, labelledRows } from './preprocess.js';
+import { encodeTarget, labelOf, labelledRows } from './preprocess.js';
 import type { Preprocessor } from './preprocess.js';
 
 export type Scored =
@@ -17,10 +16,10 @@ export type Scored =
  * (evaluation), a row whose class the model never saw stays in: its class is added
  * to the list (with score 0) and every prediction for it counts as wrong, so a
  * test set with new classes cannot look better than it is. Without it (training
- * metrics), such rows are left out.
+ * metrics), such rows are left out. `pre` is the model's preprocessing (model.preprocess).
  */
 export async function scoreRows(
-  model: LayersModel,
+  model: TabularModel,
   pre: Preprocessor,
   table: Table,
   rows: readonly number[],
@@ -42,8 +41,7 @@ export async function scoreRows(
     const encoded = encodeTarget(pre, table, kept);
     yTrue = target.task === 'regression' ? Array.from(encoded, (v) => v * target.std + target.mean) : Array.from(encoded);
   }
-  const x = encodeFeatures(pre, table, kept);
-  const output = await predictEncoded(model, pre, x, kept.length);
+  const output = await model.predict(table, kept);
   if (target.task === 'regression') return { task: 'regression', rows: kept, yTrue, yPred: Array.from(output) };
   const k = target.classes.length;
   const scores: number[][] = [];

@@ -1,0 +1,21 @@
+/** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js. */
+import { z } from 'zod';
+import { defineKind } from '../../model.js';
+import { fitNetwork, loadNetwork, NETWORK_FILES, setupBackend } from '../tfjs/network.js';
+import { TFJS_PARAMS } from '../tfjs/params.js';
+
+export const mlp = defineKind({
+  name: 'mlp',
+  description: 'a multi-layer perceptron: dense hidden layers',
+  params: {
+    ...TFJS_PARAMS,
+    /** Hidden layer widths. */
+    hidden: z.array(z.number().int().min(1).max(4096)).max(16).default([64, 32]),
+    activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'selu', 'gelu']).default('relu'),
+    dropout: z.number().min(0).max(0.95).default(0),
+  },
+  files: Object.values(NETWORK_FILES),
+  setup: setupBackend,
+  fit: (job) => fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
+  load: (dir, preprocess) => loadNetwork('mlp', dir, preprocess),
+});

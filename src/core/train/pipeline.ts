@@ -1,0 +1,350 @@
+/**
+ * The train use case: a model directory from data, parameters and a trainer (a built-in
+ * model kind, or the user's own command), with lineage and a run cache.
+ *
+ * The cache key is a hash of what the model is a function of: the data files' bytes,
+ * the parameters (with the target and the reading options) and the trainer (the
+ * built-in code's identity, or the user's command and the files of its code). The model
+ * directory is assembled in a staging folder and renamed into place, so a failed run
+ * never leaves half a model. The model card is built in one place for both trainers.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FILE_NAMES, MODEL_CARD_FORMAT, writeContract } from '../contracts/index.js';
+import type { ModelCard } from '../contracts/index.js';
+import { readTable } from '../data/table.js';
+import type { DataFormat } from '../data/source.js';
+import { Kind } from '../data/values.js';
+import { UserError } from '../errors.js';
+import { hashFile, sha256, stableJson } from '../lineage.js';
+import type { FileHash } from '../lineage.js';
+import { modelKind } from '../model/kinds.js';
+import type { Fitted } from '../model/model.js';
+import { seededRandom, shuffleInPlace } from '../model/random.js';
+import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../profile/profile.js';
+import type { ColumnProfileState } from '../profile/profile.js';
+import { scanData } from '../validate/scan.js';
+import type { RunCache } from '../../ports/storage.js';
+import { saveModelFiles } from './model-io.js';
+import type { TrainParams } from './params.js';
+import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from './preprocess.js';
+import { epochProgress } from './progress.js';
+import { fullMetrics, scalarMetrics, scoreRows } from './score.js';
+
+export const TRAINER_VERSION = 'mlops-actions-builtin/1';
+
+export type Metrics = Record<string, number | null>;
+
+export interface TrainJob {
+  /** The model's name (model.name of mlops.yaml): in the card and the cache key. */
+  modelName: string;
+  files: readonly string[];
+  target: string;
+  params: TrainParams;
+  /** Where the parameters came from, for the card: "train in mlops.yaml + params.yaml + inputs". */
+  paramSources: string;
+  /** The user's trainer, run instead of the built-in kinds, and the files of its code (hashed). */
+  command: string | null;
+  codeFiles: readonly string[];
+  format: DataFormat | 'auto';
+  nullValues?: readonly string[];
+  /** The model directory to write (replaced when training succeeds). */
+  modelDir: string;
+  /** The run cache, or null to always train. */
+  cache: RunCache | null;
+}
+
+/** What the use case needs of the world. */
+export interface TrainPorts {
+  info(message: string): void;
+  warning(message: string): void;
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** A path as people see it (relative to the working directory). */
+  shown(path: string): string;
+  /** Where the run comes from: commit and ref, and the workflow run. */
+  lineage(): Promise<Pick<ModelCard, 'git' | 'run'>>;
+  /** Runs the user's command with the one environment policy (its output goes to the log). */
+  runCommand(job: { command: string; what: string; env: Record<string, string> }): Promise<void>;
+}
+
+export interface TrainOutcome {
+  modelDir: string;
+  metrics: Metrics;
+  cacheHit: boolean;
+  /** What the model was fitted on (tensorflow, wasm, cpu), or "none" (a command, or a cache hit). */
+  backend: string;
+  cacheKey: string;
+  /** Seconds of the whole run; null on a cache hit. */
+  seconds: number | null;
+}
+
+/** Trains (or reuses an identical earlier run) and writes the model directory. */
+export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<TrainOutcome> {
+  const started = performance.now();
+  const dataHashes: FileHash[] = [];
+  for (const file of job.files) dataHashes.push(await hashFile(file));
+  const codeHashes: FileHash[] = [];
+  for (const file of job.codeFiles) codeHashes.push(await hashFile(file));
+  const trainer = job.command
+    ? { kind: 'command' as const, command: job.command, code: codeHashes.map((h) => ({ path: ports.shown(h.path), sha256: h.sha256 })) }
+    : { kind: 'builtin' as const, version: TRAINER_VERSION, build: await codeIdentity() };
+  const hashes = {
+    data: sha256(stableJson(dataHashes.map((h) => h.sha256))),
+    params: sha256(stableJson({ params: job.params, target: job.target, format: job.format, nullValues: job.nullValues ?? null })),
+    code: sha256(stableJson(trainer)),
+  };
+  const cacheKey = `mlops-train-${job.modelName}-${sha256(stableJson(hashes)).slice(0, 40)}`;
+  const { modelDir, cache } = job;
+
+  if (cache && (await restored(cache, cacheKey, modelDir, ports))) {
+    const metrics = await readMetrics(join(modelDir, FILE_NAMES.metrics), ports.shown);
+    ports.info(`Cache hit: reusing the model trained from the same data, parameters and trainer (key ${cacheKey}).`);
+    return { modelDir, metrics, cacheHit: true, backend: 'none', cacheKey, seconds: null };
+  }
+
+  const lineage = await ports.lineage();
+  const staging = `${modelDir}.partial-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  let outcome: TrainOutcome;
+  try {
+    const result = job.command ? await runTrainer(job, job.command, staging, ports) : await fitBuiltin(job, staging, ports);
+    const card: ModelCard = {
+      format: MODEL_CARD_FORMAT,
+      name: job.modelName,
+      ...(result.task ? { task: result.task } : {}),
+      trainer: job.command ? trainer : { ...trainer, algorithm: job.params.algorithm, backend: result.backend },
+      params: job.params,
+      paramSources: job.paramSources,
+      data: {
+        target: job.target,
+        ...result.data,
+        files: dataHashes.map((h) => ({ path: ports.shown(h.path), sha256: h.sha256, bytes: h.bytes })),
+      },
+      hashes: { ...hashes, cacheKey },
+      ...lineage,
+      trainedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      ...(result.epochs ? { epochs: result.epochs } : {}),
+      metrics: result.cardMetrics,
+    };
+    await writeContract('modelCard', staging, card);
+    await writeTrainingProfile(job, staging, result.predictions, ports);
+    await rm(modelDir, { recursive: true, force: true });
+    await mkdir(dirname(modelDir), { recursive: true });
+    await rename(staging, modelDir);
+    outcome = { modelDir, metrics: result.metrics, cacheHit: false, backend: result.backend, cacheKey, seconds: card.durationMs! / 1000 };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+
+  if (cache) {
+    try {
+      if (await cache.save(cacheKey, modelDir)) ports.info(`Saved the run in the ${cache.description} under ${cacheKey}.`);
+      else
+        ports.info(
+          `The run was not saved in the ${cache.description}: an entry for ${cacheKey} exists (or the store declined it; see above).`,
+        );
+    } catch (error) {
+      ports.warning(
+        `The run cache could not be written (${(error as Error).message}); the model is fine, only the next identical run will train again.`,
+      );
+    }
+  }
+  return outcome;
+}
+
+async function restored(cache: RunCache, key: string, modelDir: string, ports: TrainPorts): Promise<boolean> {
+  return ports.group(`Looking for an identical earlier run (${cache.description})`, async () => {
+    try {
+      return await cache.restore(key, modelDir);
+    } catch (error) {
+      ports.warning(`The run cache could not be read (${(error as Error).message}); training instead.`);
+      return false;
+    }
+  });
+}
+
+/** What a trainer adds to the model directory and the card. */
+interface Trained {
+  metrics: Metrics;
+  backend: string;
+  task?: 'classification' | 'regression';
+  data: Partial<ModelCard['data']>;
+  epochs?: ModelCard['epochs'] & { rowsPerSecond: number };
+  cardMetrics: ModelCard['metrics'];
+  /** The profile of the model's predictions on every training row (column `_prediction`), when we can predict. */
+  predictions: ColumnProfileState | null;
+}
+
+/**
+ * The identity of the running code: a hash of this bundle (or source file), so that
+ * a new release never reuses models its predecessor trained.
+ */
+async function codeIdentity(): Promise<string> {
+  try {
+    return (await hashFile(fileURLToPath(import.meta.url))).sha256.slice(0, 16);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** A metrics file: a JSON object of metric names to numbers (nested details are kept in the file, not gated). */
+async function readMetrics(path: string, shown: (path: string) => string): Promise<Metrics> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UserError(
+      `cannot read metrics ${shown(path)}: ${(error as Error).message}`,
+      'The trainer must write a JSON object of metrics there.',
+    );
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new UserError(`${shown(path)}: expected a JSON object of metric names to numbers`);
+  const metrics: Metrics = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof v === 'number' || v === null) metrics[name] = v;
+    else if (typeof v === 'object') continue;
+    else throw new UserError(`${shown(path)}: metric "${name}" is ${JSON.stringify(v)}, not a number`);
+  }
+  return metrics;
+}
+
+/** Runs the user's trainer into `dir` and reads its metrics. */
+async function runTrainer(job: TrainJob, command: string, dir: string, ports: TrainPorts): Promise<Trained> {
+  const paramsFile = join(dirname(dir), `params-${process.pid}.json`);
+  await writeFile(paramsFile, `${JSON.stringify(job.params, null, 2)}\n`);
+  const metricsFile = join(dir, FILE_NAMES.metrics);
+  try {
+    await ports.group(`Running the trainer: ${command}`, () =>
+      ports.runCommand({
+        command,
+        what: 'trainer command',
+        env: {
+          MLOPS_TRAIN_DATA: job.files.join('\n'),
+          MLOPS_TARGET: job.target,
+          MLOPS_PARAMS_FILE: paramsFile,
+          MLOPS_MODEL_DIR: dir,
+          MLOPS_METRICS_FILE: metricsFile,
+        },
+      }),
+    );
+  } finally {
+    await rm(paramsFile, { force: true });
+  }
+  const metrics = await readMetrics(metricsFile, ports.shown);
+  if ((await readdir(dir)).every((file) => file === FILE_NAMES.metrics))
+    throw new UserError(
+      'the trainer wrote no model files into MLOPS_MODEL_DIR',
+      'Save the model into the folder named by MLOPS_MODEL_DIR.',
+    );
+  return { metrics, backend: 'none', data: {}, cardMetrics: { validation: metrics }, predictions: null };
+}
+
+/** Fits the built-in kind named by params.algorithm into `dir`. */
+async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promise<Trained> {
+  const { params, target } = job;
+  const kind = modelKind(params.algorithm);
+  const backend = await kind.setup((line) => ports.warning(line));
+  ports.info(`${params.algorithm} runs on the ${backend} backend.`);
+  const files = job.files;
+  return ports.group(
+    `Training ${params.algorithm} on ${files.length === 1 ? ports.shown(files[0]!) : `${files.length} files`}`,
+    async () => {
+      const table = await readTable(files, { format: job.format, nullValues: job.nullValues });
+      // A seeded split: the last validation_split of a shuffled order is held out.
+      const order = Array.from({ length: table.rows }, (_, i) => i);
+      shuffleInPlace(order, seededRandom(params.seed));
+      const validationCount = Math.floor(table.rows * params.validation_split);
+      const trainRows = order.slice(0, table.rows - validationCount).sort((a, b) => a - b);
+      const validationRows = order.slice(table.rows - validationCount).sort((a, b) => a - b);
+      const pre = fitPreprocessor(table, trainRows, {
+        target,
+        features: params.features,
+        task: params.task,
+        maxCategories: params.max_categories,
+      });
+      const trainLabelled = labelledRows(pre, table, trainRows);
+      const validationLabelled = labelledRows(pre, table, validationRows);
+      const unlabelled = table.rows - trainLabelled.length - validationLabelled.length;
+      if (unlabelled > 0)
+        ports.warning(`${unlabelled} rows have no usable target "${target}" (missing, or a class not seen in training) and are left out.`);
+      if (trainLabelled.length === 0) throw new UserError(`no training rows with a target "${target}"`);
+      ports.info(
+        `${pre.target.task}: ${trainLabelled.length} training rows, ${validationLabelled.length} validation rows, ${pre.features.length} features (${pre.width} inputs after encoding)` +
+          (pre.target.task === 'classification' ? `, classes ${pre.target.classes.join(', ')}` : ''),
+      );
+      const encoded = (rows: number[]) => ({ x: encodeFeatures(pre, table, rows), y: encodeTarget(pre, table, rows) });
+      const fitted: Fitted = await kind.fit({
+        preprocess: pre,
+        train: encoded(trainLabelled),
+        validation: validationLabelled.length > 0 ? encoded(validationLabelled) : null,
+        params,
+        seed: params.seed,
+        onEpoch: epochProgress((line) => ports.info(line)),
+      });
+      const { model, epochs } = fitted;
+      try {
+        const rowsPerSecond = Math.round((trainLabelled.length * epochs.run) / (epochs.trainingMs / 1000));
+        ports.info(
+          `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
+            `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
+        );
+        const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, pre, table, trainLabelled)));
+        const validationMetrics =
+          validationLabelled.length > 0 ? scalarMetrics(fullMetrics(await scoreRows(model, pre, table, validationLabelled))) : null;
+        const allRows = Array.from({ length: table.rows }, (_, i) => i);
+        const output = await model.predict(table, allRows);
+        const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
+        if (pre.target.task === 'classification') {
+          const classes = pre.target.classes;
+          const k = classes.length;
+          for (let i = 0; i < allRows.length; i++) {
+            let best = 0;
+            for (let c = 1; c < k; c++) if (output[i * k + c]! > output[i * k + best]!) best = c;
+            predictions.add(Kind.String, 0, classes[best]!);
+          }
+        } else {
+          for (let i = 0; i < allRows.length; i++) predictions.add(Kind.Number, output[i]!, null);
+        }
+        await saveModelFiles(dir, model);
+        const metrics = validationMetrics ?? trainMetrics;
+        await writeFile(join(dir, FILE_NAMES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+        return {
+          metrics,
+          backend,
+          task: pre.target.task,
+          data: {
+            features: pre.features.map((f) => f.name),
+            classes: pre.target.task === 'classification' ? pre.target.classes : null,
+            rows: { total: table.rows, train: trainLabelled.length, validation: validationLabelled.length, unlabelled },
+          },
+          epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond },
+          cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
+          predictions: predictions.toState(),
+        };
+      } finally {
+        model.dispose();
+      }
+    },
+  );
+}
+
+/**
+ * profile.json in the model directory: the data profile of the training files (the
+ * same mergeable profile validate-data writes) plus the model's predictions, so a
+ * registered version carries the reference that drift-check compares production with.
+ */
+async function writeTrainingProfile(job: TrainJob, dir: string, predictions: ColumnProfileState | null, ports: TrainPorts): Promise<void> {
+  const scan = await scanData(job.files, { format: job.format, nullValues: job.nullValues });
+  // Paths as the project names them (relative to the working directory), never the training machine's own.
+  const profile = {
+    ...scan.profile,
+    files: job.files.map(ports.shown),
+    columns: predictions ? [...scan.profile.columns, predictions] : scan.profile.columns,
+  };
+  await writeFile(join(dir, TRAINING_PROFILE_FILE), `${JSON.stringify(profile)}\n`);
+  ports.info(`Training data profile (${scan.rows} rows, ${profile.columns.length} columns) saved with the model for drift checks.`);
+}
