@@ -1,18 +1,19 @@
 /**
- * The fork-safe reporter, from the evaluate bundle: a pull request run saves its
- * comment (comment.json beside the reports), and a workflow_run run in the base
- * repository posts it, after checking the pull request's head commit against the
- * triggering run's, against the GitHub API emulator.
+ * The fork-safe reporter from its bundle (dist/report/index.js), run as the GitHub
+ * runner runs it: INPUT_* in, the workflow_run event file, GITHUB_OUTPUT, warning
+ * annotations, exit status and failure messages, against the GitHub API emulator.
+ * What it does in every case (several saved comments, malformed and hostile ones,
+ * the saving by evaluate) is proven in process by step-report.test.ts and
+ * step-evaluate.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SAVED_COMMENT_FORMAT, writeContract } from '../src/core/contracts/index.js';
+import { BUNDLES, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REPO = { owner: 'octo', repo: 'ml' };
 const HEAD = 'c0ffee'.padEnd(40, '0');
 
@@ -20,18 +21,6 @@ function ok<T extends ProcessResult>(result: T): T {
   if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`);
   return result;
 }
-
-/** A pull_request event from a fork: its run gets a read-only token and cannot comment. */
-const forkEvent = {
-  action: 'synchronize',
-  number: 12,
-  pull_request: {
-    number: 12,
-    head: { ref: 'patch-1', sha: HEAD, repo: { full_name: 'someone/ml' } },
-    base: { ref: 'main', sha: 'b'.repeat(40), repo: { full_name: 'octo/ml' } },
-  },
-  repository: { full_name: 'octo/ml', name: 'ml', owner: { login: 'octo' } },
-};
 
 const workflowRunEvent = (headSha: string): object => ({
   action: 'completed',
@@ -41,128 +30,72 @@ const workflowRunEvent = (headSha: string): object => ({
 
 let dir: string;
 let emulator: GitHubEmulator;
-let saved: string;
 
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
   dir = await makeTempDir('mlops-report-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-  ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
-  const evaluated = ok(
-    await runAction(BUNDLES.evaluate, {
-      cwd: dir,
-      inputs: { config: 'mlops.yaml', token: 'read-token' },
-      event: forkEvent,
-      env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'pull_request' },
-    }),
-  );
-  expect(evaluated.annotations.some((a) => a.command === 'warning' && a.message.includes('fork'))).toBe(true);
-  saved = join(dir, '.mlops', 'evaluate');
-}, 180_000);
+  // As mlops-report.yml downloads the reports artifact: one folder per artifact.
+  for (const [folder, pullRequest] of [
+    ['mlops-evaluation-a1', 12],
+    ['other-pull-request', 13],
+  ] as const) {
+    await mkdir(join(dir, folder), { recursive: true });
+    await writeContract('savedComment', join(dir, folder), {
+      format: SAVED_COMMENT_FORMAT,
+      pullRequest,
+      headSha: HEAD,
+      key: 'penguins',
+      header: '## Evaluation: penguins: ✅ blessed',
+      sections: [{ title: 'Training', body: 'Trainer: `mlp on wasm`.', fold: true }],
+      footer: '',
+    });
+  }
+});
 
 afterAll(async () => {
   await emulator.close();
   await removeTempDirs();
 });
 
-describe('evaluate comment-from (the fork-safe reporter)', () => {
-  test('the pull request run saves its comment beside the reports, with the pull request and head commit', () => {
-    const comment = JSON.parse(readFileSync(join(saved, 'comment.json'), 'utf8')) as Record<string, unknown>;
-    expect(comment).toMatchObject({ format: 'mlops-comment/v1', pullRequest: 12, headSha: HEAD, key: 'penguins' });
-    expect(String(comment.header)).toContain('penguins');
-    expect((comment.sections as unknown[]).length).toBeGreaterThan(1);
+const reportFrom = (from: string, headSha = HEAD) =>
+  runAction(BUNDLES.report, {
+    cwd: dir,
+    inputs: { from, token: 'write-token' },
+    event: workflowRunEvent(headSha),
+    env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
   });
 
-  test('the workflow_run run posts it on the pull request, and updates it in place the next time', async () => {
+describe('report (dist/report/index.js)', () => {
+  test('posts the saved comment from INPUT_FROM, writes comment-url to GITHUB_OUTPUT, and updates in place the next time', async () => {
     emulator.addIssue(REPO, 12, { head: { sha: HEAD, repo: 'someone/ml', ref: 'patch-1' } });
-    const run = () =>
-      runAction(BUNDLES.evaluate, {
-        cwd: dir,
-        inputs: { 'comment-from': saved, token: 'write-token' },
-        event: workflowRunEvent(HEAD),
-        env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
-      });
-    const first = ok(await run());
+    const first = ok(await reportFrom(join(dir, 'mlops-evaluation-a1')));
     expect(first.outputs['comment-url']).toMatch(/\/pull\/12#issuecomment-\d+$/);
-    const comments = emulator.commentsOn(REPO, 12);
-    expect(comments).toHaveLength(1);
-    expect(comments[0]!.body).toContain('<!-- mlops-actions:pr-report:penguins -->');
-    expect(comments[0]!.body).toContain('Training');
-    ok(await run());
     expect(emulator.commentsOn(REPO, 12)).toHaveLength(1);
-    // As mlops-report.yml downloads them: one folder per artifact.
-    const downloaded = join(dir, 'mlops-report');
-    await cp(saved, join(downloaded, 'mlops-evaluation-1'), { recursive: true });
-    const fromArtifacts = ok(
-      await runAction(BUNDLES.evaluate, {
-        cwd: dir,
-        inputs: { 'comment-from': downloaded, token: 'write-token' },
-        event: workflowRunEvent(HEAD),
-        env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
-      }),
-    );
-    expect(fromArtifacts.outputs['comment-url']).toBe(first.outputs['comment-url']);
+    const second = ok(await reportFrom('mlops-evaluation-a1'));
+    expect(second.outputs['comment-url']).toBe(first.outputs['comment-url']);
     expect(emulator.commentsOn(REPO, 12)).toHaveLength(1);
     emulator.assertClean();
   });
 
-  test('not posted when the pull request has moved on (a warning), nor when the saved comment names another commit (an error)', async () => {
+  test('a pull request that moved on is a warning annotation (exit 0); a saved comment of another commit fails the step with its reason', async () => {
     emulator.addIssue(REPO, 13, { head: { sha: 'd'.repeat(40), repo: 'someone/ml', ref: 'patch-2' } });
-    const other = join(dir, 'other-comment.json');
-    const comment = JSON.parse(readFileSync(join(saved, 'comment.json'), 'utf8')) as Record<string, unknown>;
-    // A run that claims another pull request: that pull request's head is not the run's commit.
-    await writeFile(other, JSON.stringify({ ...comment, pullRequest: 13 }));
-    const moved = await runAction(BUNDLES.evaluate, {
-      cwd: dir,
-      inputs: { 'comment-from': other, token: 'write-token' },
-      event: workflowRunEvent(HEAD),
-      env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
-    });
-    // A newer push is an expected race: a warning, not a failed run, and nothing posted.
+    const moved = await reportFrom(join(dir, 'other-pull-request'));
     expect(moved.code).toBe(0);
     expect(
       moved.annotations.some((a) => a.command === 'warning' && a.message.includes(`Pull request #13 is at commit ${'d'.repeat(40)}`)),
     ).toBe(true);
-    const wrongRun = await runAction(BUNDLES.evaluate, {
-      cwd: dir,
-      inputs: { 'comment-from': saved, token: 'write-token' },
-      event: workflowRunEvent('e'.repeat(40)),
-      env: { GITHUB_API_URL: emulator.url, GITHUB_EVENT_NAME: 'workflow_run' },
-    });
+    const wrongRun = await reportFrom(join(dir, 'mlops-evaluation-a1'), 'e'.repeat(40));
     expect(wrongRun.code).not.toBe(0);
+    expect(wrongRun.stdout).toContain('::error::report: the saved comment is for commit');
     expect(wrongRun.stdout).toContain('not posted');
+    expect(hasStackTrace(wrongRun.stdout + wrongRun.stderr)).toBe(false);
     expect(emulator.commentsOn(REPO, 13)).toHaveLength(0);
     emulator.assertClean();
   });
 
-  test('a malformed saved comment, a hostile one, or the wrong event: clear errors; a missing one: nothing to post', async () => {
-    const bad = join(dir, 'bad-comment.json');
-    await writeFile(bad, JSON.stringify({ format: 'mlops-comment/v1', pullRequest: '12; rm -rf /', headSha: HEAD }));
-    const malformed = await runAction(BUNDLES.evaluate, {
-      cwd: dir,
-      inputs: { 'comment-from': bad, token: 'write-token' },
-      event: workflowRunEvent(HEAD),
-      env: { GITHUB_API_URL: emulator.url },
-    });
-    expect(malformed.code).not.toBe(0);
-    expect(malformed.stdout).toContain('is not a saved comment of evaluate');
-    expect(malformed.stdout).toContain('pullRequest');
-    const wrongEvent = await runAction(BUNDLES.evaluate, {
-      cwd: dir,
-      inputs: { 'comment-from': saved, token: 'write-token' },
-      env: { GITHUB_API_URL: emulator.url },
-    });
-    expect(wrongEvent.code).not.toBe(0);
-    expect(wrongEvent.stdout).toContain('workflow_run');
-    const missing = ok(
-      await runAction(BUNDLES.evaluate, {
-        cwd: dir,
-        inputs: { 'comment-from': join(dir, 'nowhere'), token: 'write-token' },
-        event: workflowRunEvent(HEAD),
-        env: { GITHUB_API_URL: emulator.url },
-      }),
-    );
+  test('nothing saved: nothing to post, an empty comment-url, exit 0', async () => {
+    const missing = ok(await reportFrom(join(dir, 'nowhere')));
     expect(missing.stdout).toContain('Nothing to post');
-    for (const r of [malformed, wrongEvent]) expect(hasStackTrace(r.stdout + r.stderr)).toBe(false);
+    expect(missing.outputs['comment-url']).toBe('');
   });
 });

@@ -1,4 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { MODEL_CARD_FORMAT } from '../src/core/contracts/index.js';
+import type { ModelCard } from '../src/core/contracts/index.js';
+import { trainingSection } from '../src/core/evaluate/markdown-report.js';
 import { code, escapeHtml, escapeText, formatNumber, table, truncate } from '../src/core/markdown.js';
 import type { ColumnSummary } from '../src/core/profile/summary.js';
 import type { Anomaly } from '../src/core/validate/anomalies.js';
@@ -418,5 +421,65 @@ describe('renderValidationReport with hostile names and values', () => {
     expect(renderValidationReport({ ...base, anomalies: [error, warning, warning] }).split('\n')[0]).toBe(
       '## Data validation: ❌ 1 error, 2 warnings',
     );
+  });
+});
+
+describe("trainingSection (the pull request comment's training part, from the model card)", () => {
+  const card = (overrides: Partial<ModelCard> = {}): ModelCard => ({
+    format: MODEL_CARD_FORMAT,
+    name: 'penguins',
+    trainer: { kind: 'builtin', version: '1', model: 'mlp', backend: 'wasm' },
+    params: { hidden: [32, 16], optimizer: 'adam' },
+    data: { target: 'species', files: [{ path: 'data/penguins.csv', sha256: 'ab'.repeat(32) }] },
+    git: { commit: '0123456789abcdef'.repeat(2) + '01234567', ref: 'refs/heads/main' },
+    durationMs: 12_345,
+    epochs: { run: 60, best: 42 },
+    metrics: { validation: { accuracy: 0.975, count: 40, roc_auc: null } },
+    ...overrides,
+  });
+
+  test('trainer, duration, epochs, data hashes, commit, parameters and validation metrics', () => {
+    const md = trainingSection(card());
+    const lines = md.split('\n');
+    expect(lines[0]).toBe('Trainer: `mlp on wasm`, 12.3 s, 60 epochs (best 42).');
+    expect(lines[1]).toBe(`Data: \`data/penguins.csv\` (sha256 ${'ab'.repeat(6)}); commit \`0123456789ab\`.`);
+    expect(md).toContain('| `hidden` | `[32,16]` |');
+    expect(md).toContain('| `optimizer` | `adam` |');
+    expect(md).toContain('**Validation metrics**');
+    expect(md).toContain('| `accuracy` | 0.975 |');
+    expect(md).toContain('| `count` | 40 |');
+    // Null metrics are left out.
+    expect(md).not.toContain('roc_auc');
+  });
+
+  test('your own trainer, a card without epochs, duration, commit or validation metrics', () => {
+    const md = trainingSection(
+      card({
+        trainer: { kind: 'command', command: 'python train.py', code: [] },
+        durationMs: undefined,
+        epochs: undefined,
+        git: undefined,
+        metrics: {},
+      }),
+    );
+    expect(md.split('\n')[0]).toBe('Trainer: `python train.py`.');
+    expect(md.split('\n')[1]).toBe(`Data: \`data/penguins.csv\` (sha256 ${'ab'.repeat(6)}).`);
+    expect(md).not.toContain('Validation metrics');
+  });
+
+  test('the model kind as `algorithm` (newer cards) wins over `model`', () => {
+    const md = trainingSection(card({ trainer: { kind: 'builtin', version: '1', model: 'mlp', algorithm: 'linear', backend: 'cpu' } }));
+    expect(md.split('\n')[0]).toMatch(/^Trainer: `linear on cpu`/);
+  });
+
+  test('hostile parameter names and values stay inside code spans, one row of two cells', () => {
+    const md = trainingSection(card({ params: { 'a|b': 'x`|<script>@all' } }));
+    const row = md.split('\n').find((l) => l.startsWith('| `a'))!;
+    const cells = splitRow(row);
+    expect(cells).toHaveLength(2);
+    const [name, value] = cells.map((cell) => parseInline(cell));
+    expect(name!.spans).toEqual(['a|b']);
+    expect(value!.spans).toEqual(['x`|<script>@all']);
+    expectInert(name!.outside + value!.outside, 'parameter row');
   });
 });

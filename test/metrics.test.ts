@@ -8,6 +8,8 @@ import {
   sliceMetrics,
 } from '../src/core/evaluate/metrics.js';
 import type { ClassificationMetrics } from '../src/core/evaluate/metrics.js';
+import { slicesOf } from '../src/core/evaluate/scoring.js';
+import type { Table, TableColumn } from '../src/core/data/table.js';
 import { prng } from './support/random.js';
 import { userErrorOf } from './support/errors.js';
 
@@ -711,5 +713,47 @@ describe('sliceMetrics', () => {
     const error = userErrorOf(() => sliceMetrics(new Map([['a', [0]]]), () => regressionMetrics([NaN], [1])));
     expect(error.message).toBe('slice "a": yTrue[0] (row 1) is NaN, not a finite number');
     expect(userErrorOf(() => sliceMetrics(new Map([['empty', []]]), () => 1)).message).toBe('slice "empty" has no rows');
+  });
+});
+
+describe("slicesOf (evaluate's slices, through sliceMetrics)", () => {
+  const column = (name: string, numbers: number[], texts: Array<string | null> | null = null): TableColumn => ({
+    name,
+    numbers: Float64Array.from(numbers),
+    texts,
+    present: numbers.length,
+    numeric: texts ? 0 : numbers.length,
+  });
+  // Six table rows; the scored rows are 0, 1, 2, 3, 5 (row 4 had no label).
+  const table: Table = {
+    rows: 6,
+    files: ['test.csv'],
+    columns: [
+      column('island', [NaN, NaN, NaN, NaN, NaN, NaN], ['Dream', 'Biscoe', 'Dream', null, 'Biscoe', 'Biscoe']),
+      column('year', [2008, 2007, 2008, NaN, 2007, 2007]),
+    ],
+  };
+  const scored = { task: 'regression' as const, rows: [0, 1, 2, 3, 5], yTrue: [1, 2, 3, 4, 5], yPred: [1, 4, 2, 4, 5] };
+
+  test('one slice per value, sorted, missing values as (missing), metrics of the scored rows in each', () => {
+    const slices = slicesOf(table, scored, ['island', 'year']);
+    expect(slices.map((s) => [s.column, s.value, s.count])).toEqual([
+      ['island', '(missing)', 1],
+      ['island', 'Biscoe', 2],
+      ['island', 'Dream', 2],
+      ['year', '(missing)', 1],
+      ['year', '2007', 2],
+      ['year', '2008', 2],
+    ]);
+    // Biscoe: scored rows 1 and 5 (indexes 1, 4): errors |2-4| = 2 and 0, MAE 1.
+    expect(slices[1]!.metrics.mae).toBe(1);
+    // Dream: scored rows 0 and 2 (indexes 0, 2): errors 0 and |3-2| = 1, MAE 0.5.
+    expect(slices[2]!.metrics.mae).toBe(0.5);
+    // Missing island: scored row 3 (index 3): exact, MAE 0; one row has no R².
+    expect(slices[0]!.metrics).toMatchObject({ mae: 0, count: 1, r2: null });
+  });
+
+  test('a slice column that is not in the table is an error naming it', () => {
+    expect(userErrorOf(() => slicesOf(table, scored, ['sex'])).message).toMatch(/slice column "sex"/);
   });
 });

@@ -194,7 +194,7 @@ describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => 
     const comments = emulator.commentsOn(REPO, 21);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.id).toBe(before.id);
-    expect(stepOf(job, 'actions/evaluate').outputs['comment-url']).toContain(`issuecomment-${before.id}`);
+    expect(stepOf(job, 'actions/report').outputs['comment-url']).toContain(`issuecomment-${before.id}`);
     emulator.assertClean();
   }, 120_000);
 });

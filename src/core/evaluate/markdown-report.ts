@@ -4,6 +4,7 @@
  * per-class results, the confusion matrix, and charts as Mermaid `xychart-beta`
  * blocks, which GitHub renders without any image host.
  */
+import type { ModelCard } from '../contracts/index.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
@@ -181,4 +182,39 @@ export function renderEvaluationMarkdown(data: EvaluationReportData): string {
   const { header, sections } = evaluationSections(data);
   const links = data.links.length > 0 ? `\n${data.links.map((l) => `[${escapeText(l.label, 80)}](${l.url})`).join(' · ')}\n` : '';
   return `${header}\n${sections.map((s) => `### ${s.title}\n\n${s.body}\n`).join('\n')}${links}`;
+}
+
+/**
+ * How the model was trained, in a few words: your command, or the built-in model kind
+ * (`algorithm`, named `model` by cards of earlier versions) and backend.
+ */
+function trainerText(trainer: ModelCard['trainer']): string {
+  if (trainer.kind === 'command') return trainer.command;
+  const algorithm = trainer.algorithm ?? trainer.model ?? 'builtin';
+  return `${algorithm} on ${trainer.backend ?? '?'}`;
+}
+
+/** The training part of the pull request comment, from the model card: trainer, data, lineage, parameters and validation metrics. */
+export function trainingSection(card: ModelCard): string {
+  const duration = card.durationMs !== undefined ? `, ${(card.durationMs / 1000).toFixed(1)} s` : '';
+  const epochs = card.epochs ? `, ${card.epochs.run} epochs (best ${card.epochs.best})` : '';
+  const files = card.data.files.map((f) => `${code(f.path, 60, false)} (sha256 ${f.sha256.slice(0, 12)})`).join(', ');
+  const commit = card.git?.commit ? `; commit ${code(card.git.commit.slice(0, 12), 12, false)}` : '';
+  const lines = [
+    `Trainer: ${code(trainerText(card.trainer), 120, false)}${duration}${epochs}.`,
+    `Data: ${files}${commit}.`,
+    '',
+    table(
+      ['Parameter', 'Value'],
+      Object.entries(card.params).map(([k, v]) => [code(k, 60), code(typeof v === 'string' ? v : JSON.stringify(v), 60)]),
+    ),
+  ];
+  const validation = card.metrics.validation;
+  if (validation) {
+    const rows = Object.entries(validation)
+      .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+      .map(([k, v]) => [code(k, 60), formatNumber(v)]);
+    if (rows.length > 0) lines.push('', '**Validation metrics**', '', table(['Metric', 'Value'], rows, ['left', 'right']));
+  }
+  return lines.join('\n');
 }

@@ -2,8 +2,15 @@
  * The sticky pull request comment: one comment per report key, found again by a
  * hidden marker and edited in place on every run, sized to GitHub's limit without
  * ever cutting a section (so tables and code fences stay whole). Written against
- * the GitHub port only.
+ * the GitHub port only. Also the fork-safe reporter's use case: posting the comments
+ * pull request runs saved (comment.json), after checking they belong to the
+ * triggering run.
  */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FILE_NAMES, readContract } from '../contracts/index.js';
+import type { SavedComment } from '../contracts/index.js';
 import { UserError } from '../errors.js';
 import { escapeHtml, escapeText, truncate } from '../markdown.js';
 import { GitHubApiError, type GitHubPort, type IssueComment, type RepoRef } from '../../ports/github.js';
@@ -167,6 +174,100 @@ export async function publishPrComment(
     }
     throw error;
   }
+}
+
+/** The pull request a run is for (its number and head commit), from a pull_request event; null for other events. */
+export function pullRequestHead(event: unknown): { number: number; headSha: string | null } | null {
+  const pr = record(record(event)?.pull_request);
+  if (!pr || !isNumber(pr.number)) return null;
+  const sha = record(pr.head)?.sha;
+  return { number: pr.number, headSha: typeof sha === 'string' ? sha : null };
+}
+
+export interface SavedCommentsRequest {
+  /** A comment.json, a folder holding one, or a folder of downloaded artifacts each holding one (several models). */
+  from: string;
+  /** The webhook payload of the run: a workflow_run event. */
+  event: Record<string, unknown> | null;
+  /** The GitHub API, asked for only when there is a comment to post; null without a token. */
+  github(): { github: GitHubPort; repo: RepoRef } | null;
+  log: PublishLog;
+  /** How paths are shown to people. */
+  shown(path: string): string;
+}
+
+/** The saved comments in `from`, in a stable order; [] when there are none. */
+async function savedCommentFiles(from: string): Promise<string[]> {
+  const file = FILE_NAMES.savedComment;
+  if (from.endsWith('.json')) return existsSync(from) ? [from] : [];
+  if (existsSync(join(from, file))) return [join(from, file)];
+  if (!existsSync(from)) return [];
+  return (await readdir(from, { withFileTypes: true }))
+    .filter((e) => e.isDirectory() && existsSync(join(from, e.name, file)))
+    .map((e) => join(from, e.name, file))
+    .sort();
+}
+
+/**
+ * The reporter half of the fork-safe pattern: runs in the base repository on
+ * workflow_run, with a token that may comment. A saved comment came from a pull
+ * request's run and is untrusted: its pull request must exist and have the triggering
+ * run's head commit, so one pull request's run cannot write on another's comment.
+ * Returns the URLs of the comments posted (none when nothing was saved).
+ */
+export async function postSavedComments(request: SavedCommentsRequest): Promise<string[]> {
+  const { from, log, shown } = request;
+  const paths = await savedCommentFiles(from);
+  if (paths.length === 0) {
+    log.info(`No saved comment in ${shown(from)}: the run was not for a pull request, or its evaluation did not finish. Nothing to post.`);
+    return [];
+  }
+  const run = record(request.event?.workflow_run);
+  const runHeadSha = run?.head_sha;
+  if (typeof runHeadSha !== 'string')
+    throw new UserError(
+      'report runs in a workflow triggered by workflow_run (the event has no workflow_run)',
+      'See workflows in the README: mlops-report.yml.',
+    );
+  const github = request.github();
+  if (!github)
+    throw new UserError('no token to comment with', 'Set the `token` input or GITHUB_TOKEN (permissions: pull-requests: write).');
+  const urls: string[] = [];
+  for (const path of paths) {
+    const saved = await readContract('savedComment', path, shown(path));
+    if (!saved) throw new UserError(`${shown(path)} disappeared while it was being read`);
+    const url = await postSavedComment(saved, runHeadSha, github, log);
+    if (url) urls.push(url);
+  }
+  return urls;
+}
+
+async function postSavedComment(
+  saved: SavedComment,
+  runHeadSha: string,
+  github: { github: GitHubPort; repo: RepoRef },
+  log: PublishLog,
+): Promise<string | null> {
+  if (saved.headSha !== runHeadSha)
+    throw new UserError(`the saved comment is for commit ${saved.headSha}, but the triggering run built ${runHeadSha}: not posted`);
+  const pr = await github.github.getPullRequest(github.repo, saved.pullRequest);
+  if (pr.headSha !== runHeadSha) {
+    // Expected when a newer push came in meanwhile: its own run posts its own comment.
+    log.warning(
+      `Pull request #${saved.pullRequest} is at commit ${pr.headSha}, not the triggering run's ${runHeadSha}: the comment was not posted (the newer commit's run will post its own).`,
+    );
+    return null;
+  }
+  const result = await publishPrComment(
+    github.github,
+    github.repo,
+    { pull_request: { number: saved.pullRequest } },
+    saved.key,
+    { header: saved.header, sections: saved.sections, footer: saved.footer },
+    log,
+    { eventName: 'workflow_run' },
+  );
+  return result.posted ? result.comment.url : null;
 }
 
 /**
