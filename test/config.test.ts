@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadProjectConfig } from '../src/adapters/local/run.js';
 import { asList, configPath, loadConfig } from '../src/core/config/config.js';
 import { UserError } from '../src/core/errors.js';
 
@@ -156,6 +157,30 @@ describe('loadConfig', () => {
     const cwd = await folder('nofile');
     const loaded = await loadConfig(undefined, cwd);
     expect(configPath(loaded, 'x/y.csv')).toBe(join(cwd, 'x/y.csv'));
+  });
+});
+
+describe("loadProjectConfig: the whole mlops.yaml, every step's section, checked at load", () => {
+  test('the example project loads, with its drift section as written', async () => {
+    const loaded = await loadProjectConfig(undefined, join(process.cwd(), 'examples', 'penguins'));
+    expect(loaded.config.drift).toEqual({ reference: 'penguins@staging', current: 'data/penguins-production.csv' });
+  });
+
+  test.each<[string, string, string[]]>([
+    ['a typo under drift', 'drift:\n  drift_shar: 0.3\n', ['drift', '"drift_shar"']],
+    ['a typo deep in drift', 'drift:\n  columns:\n    island:\n      methd: psi\n', ['drift.columns.island', '"methd"']],
+    ['a bad value in drift', 'drift:\n  drift_share: 2\n', ['drift.drift_share', '1']],
+    ['threshold without method in drift', 'drift:\n  threshold: 0.1\n', ['drift.threshold', 'method']],
+    ['an unknown top-level key like environment', 'environment:\n  staging: {}\n', ['"environment"']],
+    // Passes once deploy declares its `environments:` section (being declared now; until then the section is kept as written).
+    ['a typo in an environment', 'environments:\n  staging:\n    comand: ./deploy.sh\n', ['environments.staging', '"comand"']],
+    // Passes once register declares its `registry:` section (being declared now; until then the section is kept as written).
+    ['a typo under registry', 'registry:\n  pth: x\n', ['registry', '"pth"']],
+  ])('%s: a UserError at load naming the key path', async (name, text, needles) => {
+    const cwd = await folder(`project-${name.replace(/\W+/g, '-')}`, text);
+    const error = await userErrorOf(loadProjectConfig(undefined, cwd));
+    expect(error.message).toContain('mlops.yaml');
+    for (const needle of needles) expect(error.message).toContain(needle);
   });
 });
 

@@ -17,7 +17,9 @@ import { parseDriftSettings } from '../src/core/drift/config.js';
 import { renderDriftHtml } from '../src/core/drift/html-report.js';
 import { renderDriftMarkdown, mermaidChart } from '../src/core/drift/markdown-report.js';
 import { defaultMethod, METHODS } from '../src/core/drift/methods.js';
+import { issueMarker } from '../src/core/drift/issue.js';
 import { readSide } from '../src/core/drift/read.js';
+import { parseModelRef } from '../src/core/drift/sources.js';
 import { ksStatistic, sorted } from '../src/core/drift/stats.js';
 import { UserError } from '../src/core/errors.js';
 import { codeSpans } from './support/markdown.js';
@@ -267,6 +269,22 @@ describe('settings', () => {
     expect(() => parseDriftSettings({ drift_share: 2 })).toThrow(/drift\.drift_share/);
     expect(() => parseDriftSettings({ threshold: 0.1 })).toThrow(/`threshold` needs `method`.*drift\.threshold/s);
     expect(() => parseDriftSettings({ colums: {} })).toThrow(/colums/);
+  });
+});
+
+describe('references and the issue marker', () => {
+  test('model@alias and model@version are model references; paths and bare names are not', () => {
+    expect(parseModelRef('penguins@production')).toEqual({ model: 'penguins', ref: 'production' });
+    expect(parseModelRef('my-model.v2@3')).toEqual({ model: 'my-model.v2', ref: '3' });
+    for (const text of ['data/penguins.csv', 'penguins', 'Penguins@production', 'penguins@', '@production', 'a@b@c', 'data/x@y'])
+      expect(parseModelRef(text)).toBeNull();
+  });
+
+  test('the marker stays one HTML comment whatever the subject is called', () => {
+    expect(issueMarker('penguins')).toBe('<!-- mlops-drift:penguins -->');
+    const marker = issueMarker('a-->b--c');
+    expect(marker.startsWith('<!-- ')).toBe(true);
+    expect(marker.slice(4, -3)).not.toMatch(/--|>/);
   });
 });
 

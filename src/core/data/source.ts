@@ -42,12 +42,13 @@ export interface OpenedSource {
 const CHUNK_SIZE = 1 << 20;
 
 /** Opens a data file; `chunkSize` is the size of the pieces read (and decompressed) at once. */
-export async function openSource(path: string, chunkSize = CHUNK_SIZE): Promise<OpenedSource> {
+/** Opens the data file at `path`; messages name it `name` (how people know it: relative to their working directory). */
+export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = path): Promise<OpenedSource> {
   let size: number;
   let gzip = false;
   try {
     const info = await stat(path);
-    if (info.isDirectory()) throw new UserError(`${path} is a directory, not a data file`, 'Give a file, or a glob such as data/*.csv.');
+    if (info.isDirectory()) throw new UserError(`${name} is a directory, not a data file`, 'Give a file, or a glob such as data/*.csv.');
     size = info.size;
     const handle = await open(path, 'r');
     try {
@@ -61,7 +62,7 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE): Promise<
     if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
-      `cannot read data file ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
+      `cannot read data file ${name}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`,
       'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).',
     );
   }
@@ -71,7 +72,7 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE): Promise<
   return {
     size,
     gzip,
-    chunks: readChunks(chunks, path),
+    chunks: readChunks(chunks, name),
     bytesRead: () => file.bytesRead,
   };
 }

@@ -98,6 +98,8 @@ export interface ReadSideOptions {
   ignore?: ReadonlySet<string>;
   /** Reads only these columns when given. */
   only?: ReadonlySet<string> | null;
+  /** How messages name a file (default: its path as given). */
+  shown?: (path: string) => string;
 }
 
 /** Reads files (CSV, TSV, JSON Lines; gzip too) as one side of the drift check. */
@@ -126,9 +128,10 @@ export async function readSide(files: readonly string[], options: ReadSideOption
     return r;
   };
   let rows = 0;
-  for (const file of files) {
-    const format = detectFormat(file, options.format);
-    const source = await openSource(file);
+  for (const path of files) {
+    const file = options.shown ? options.shown(path) : path;
+    const format = detectFormat(path, options.format);
+    const source = await openSource(path, undefined, file);
     if (format === 'jsonl') {
       let line = 0;
       const handle = (buf: Buffer, start: number, end: number) => {

@@ -102,17 +102,18 @@ export function parseSchema(text: string, file: string): DataSchema {
   return result.data;
 }
 
-export async function loadSchema(file: string): Promise<DataSchema> {
+/** Reads and checks the schema at `file`; messages name it `name` (how people know it). */
+export async function loadSchema(file: string, name = file): Promise<DataSchema> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new UserError(
-      `cannot read schema ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      `cannot read schema ${name}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
       'Check the schema path, or create one with `mlops infer-schema DATA > schema.yaml`.',
     );
   }
-  return parseSchema(text, file);
+  return parseSchema(text, name);
 }
 
 export function schemaToYaml(schema: DataSchema, header?: string): string {

@@ -6,6 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
 import { detectFormat, openSource } from '../data/source.js';
@@ -38,6 +39,11 @@ export interface ScanOptions {
   /** Sample rows kept per anomaly. */
   sampleLimit?: number;
   onProgress?: (progress: ScanProgress) => void;
+  /**
+   * The folder relative file names are read from (default: this process's working
+   * directory). Files keep their names as given in the profile, anomalies and messages.
+   */
+  baseDir?: string;
   /** Milliseconds between progress calls. */
   progressIntervalMs?: number;
   /** Reader threads for large delimited files (default: one per core; 0 reads on this thread). */
@@ -86,9 +92,10 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
       const file = files[fileIndex]!;
       state.files.push(file);
       const format = detectFormat(file, options.format);
-      const size = await fileSize(file);
+      const path = options.baseDir ? resolve(options.baseDir, file) : file;
+      const size = await fileSize(path);
       const parallel = format !== 'jsonl' && threads > 0 && parallelReadingAvailable() && size >= parallelMinBytes;
-      const source = await openSource(file, parallel ? BLOCK_BYTES : undefined);
+      const source = await openSource(path, parallel ? BLOCK_BYTES : undefined, file);
       const progress = () => {
         const now = performance.now();
         if (options.onProgress && now - lastProgress >= interval) {
