@@ -185,7 +185,9 @@ registryOptions(
     .argument('<ref>', 'a version number (3 or v3), an alias, or a digest'),
 ).action(async (model: string, ref: string, options: { config?: string; registry?: string }) => {
   const registry = await withRegistry(options);
-  process.stdout.write(`${JSON.stringify(await registry.resolve(model, ref), null, 2)}\n`);
+  const version = await registry.resolve(model, ref);
+  process.stdout.write(`${JSON.stringify(version, null, 2)}\n`);
+  for (const problem of version.problems) process.stderr.write(`warning: ${problem}\n`);
 });
 
 registryOptions(

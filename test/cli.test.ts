@@ -76,6 +76,7 @@ describe('mlops CLI (dist/cli/index.js)', () => {
       'register',
       'deploy',
       'drift-check',
+      'report',
       'serve',
       'predict',
       'run',

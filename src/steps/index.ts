@@ -9,6 +9,7 @@ import { deploy } from './deploy.js';
 import { driftCheck } from './drift-check.js';
 import { evaluate } from './evaluate.js';
 import { register } from './register.js';
+import { report } from './report.js';
 import { train } from './train.js';
 import { validateData } from './validate-data.js';
 
@@ -16,7 +17,7 @@ import { validateData } from './validate-data.js';
 export const PIPELINE: readonly StepSpec[] = [validateData, train, evaluate, register, deploy, driftCheck];
 
 /** Every step, by name: the pipeline's and the ones that run on their own. */
-export const STEPS: Record<string, StepSpec> = Object.fromEntries(PIPELINE.map((step) => [step.name, step]));
+export const STEPS: Record<string, StepSpec> = Object.fromEntries([...PIPELINE, report].map((step) => [step.name, step]));
 
 export const STEP_NAMES: readonly string[] = Object.keys(STEPS);
 

@@ -20,6 +20,7 @@ export const BUNDLES = {
   register: join(ROOT, 'dist', 'register', 'index.js'),
   deploy: join(ROOT, 'dist', 'deploy', 'index.js'),
   driftCheck: join(ROOT, 'dist', 'drift-check', 'index.js'),
+  report: join(ROOT, 'dist', 'report', 'index.js'),
   main: join(ROOT, 'dist', 'main', 'index.js'),
   cli: join(ROOT, 'dist', 'cli', 'index.js'),
 } as const;

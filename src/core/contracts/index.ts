@@ -36,6 +36,8 @@ export const Trainer = z.union([
     version: z.string(),
     build: z.string().optional(),
     /** The model kind (algorithm) trained: mlp, linear, ... */
+    algorithm: z.string().optional(),
+    /** The same, as cards before `algorithm` named it. */
     model: z.string().optional(),
     backend: z.string().optional(),
   }),
@@ -69,7 +71,10 @@ export const ModelCard = z.looseObject({
   epochs: z
     .looseObject({ run: z.number(), best: z.number(), stoppedEarly: z.boolean().optional(), trainingMs: z.number().optional() })
     .optional(),
-  metrics: z.looseObject({ train: MetricValues.optional(), validation: MetricValues.optional() }).default({}),
+  // Numbers today; cards written by earlier versions held full metrics (per-class lists, matrices) here too.
+  metrics: z
+    .looseObject({ train: z.record(z.string(), z.unknown()).optional(), validation: z.record(z.string(), z.unknown()).optional() })
+    .default({}),
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 

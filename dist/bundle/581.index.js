@@ -1,0 +1,2386 @@
+export const id = 581;
+export const ids = [581];
+export const modules = {
+
+/***/ 12054:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  WM: () => (/* binding */ loadProjectConfig),
+  Fu: () => (/* binding */ projectRegistry),
+  $s: () => (/* binding */ runLocalStep)
+});
+
+// EXTERNAL MODULE: ./src/core/config/config.ts
+var config = __webpack_require__(45390);
+// EXTERNAL MODULE: ./src/core/workspace.ts
+var workspace = __webpack_require__(28742);
+// EXTERNAL MODULE: ./src/steps/index.ts + 47 modules
+var steps = __webpack_require__(19464);
+// EXTERNAL MODULE: ./src/adapters/context.ts + 2 modules
+var context = __webpack_require__(21343);
+// EXTERNAL MODULE: ./src/adapters/registry.ts + 3 modules
+var registry = __webpack_require__(27994);
+;// CONCATENATED MODULE: ./src/adapters/local/step-io.ts
+/** Runs a step from a terminal: inputs from flags, logs on stderr, outputs kept for the caller to print. */
+class LocalStepIO {
+    inputs;
+    log;
+    onGitHub = false;
+    outputs = new Map();
+    summaries = [];
+    failed = null;
+    constructor(inputs, log = (line) => process.stderr.write(`${line}\n`)) {
+        this.inputs = inputs;
+        this.log = log;
+    }
+    getInput(name) {
+        return (this.inputs.get(name) ?? '').trim();
+    }
+    setOutput(name, value) {
+        this.outputs.set(name, value);
+    }
+    async appendSummary(markdown) {
+        this.summaries.push(markdown);
+    }
+    info(message) {
+        this.log(message);
+    }
+    warning(message, where) {
+        this.log(`warning: ${place(where)}${message}`);
+    }
+    error(message, where) {
+        this.log(`error: ${place(where)}${message}`);
+    }
+    async group(title, fn) {
+        this.log(`── ${title}`);
+        return fn();
+    }
+    fail(message) {
+        this.failed = message;
+        this.log(`error: ${message}`);
+    }
+}
+function place(where) {
+    if (!where?.file)
+        return '';
+    return where.line ? `${where.file}:${where.line}: ` : `${where.file}: `;
+}
+
+;// CONCATENATED MODULE: ./src/adapters/local/run.ts
+/** Runs a step from a terminal: inputs from flags, logs on stderr, outputs kept for the caller. */
+
+
+
+
+
+
+/** Runs `step` with `inputs` in `cwd`; errors are thrown (the CLI prints them). */
+async function runLocalStep(step, inputs, options = {}) {
+    const io = new LocalStepIO(inputs, options.log);
+    const ctx = await (0,context/* buildContext */.g)({
+        io,
+        env: options.env ?? process.env,
+        cwd: options.cwd ?? process.cwd(),
+        configSchema: steps.PROJECT_CONFIG,
+        configPath: io.getInput('config'),
+    });
+    await step.run(ctx);
+    return io;
+}
+/** mlops.yaml checked whole (every step's section), as every step loads it. */
+function loadProjectConfig(path, cwd = process.cwd()) {
+    return (0,config/* loadConfig */.Z9)(path, cwd, steps.PROJECT_CONFIG);
+}
+/** The registry a project names (or `location`), for the CLI's registry and serve commands. */
+function projectRegistry(loaded, location, env = process.env, cwd = process.cwd()) {
+    return (0,registry/* openRegistry */.M)(loaded, workspace/* Workspace */.a.of(loaded, cwd), (name) => env[name] || undefined, location);
+}
+
+
+/***/ }),
+
+/***/ 16890:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ markdownToTerminal)
+/* harmony export */ });
+/**
+ * Step summaries are Markdown written for GitHub (escaped so that data cannot inject
+ * into them). A terminal shows them as plain text: escapes undone, entities decoded,
+ * HTML and chart blocks reduced to what a person reads.
+ */
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
+/** Markdown as a terminal should show it. */
+function markdownToTerminal(markdown) {
+    const lines = [];
+    let fence = null;
+    for (const line of markdown.split('\n')) {
+        if (fence !== null) {
+            if (line.trim() === fence)
+                fence = null;
+            continue;
+        }
+        const open = /^\s*(```+)\s*mermaid\s*$/.exec(line);
+        if (open) {
+            fence = open[1];
+            lines.push('(chart: see the HTML report)');
+            continue;
+        }
+        lines.push(plainLine(line));
+    }
+    return lines
+        .join('\n')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim();
+}
+function plainLine(line) {
+    return line
+        .replace(/<!--.*?-->/g, '')
+        .replace(/<summary>(.*?)<\/summary>/g, '$1')
+        .replace(/<\/?(details|summary|br|sub|sup|b|i|p)\s*\/?>/g, '')
+        .replace(/\*\*(.+?)\*\*/g, '$1')
+        .replace(/\\([\\`*_{}[\]()#+\-.!|~<>&"'=:$^])/g, '$1')
+        .replace(/&(amp|lt|gt|quot|nbsp|#39);/g, (entity) => ENTITIES[entity] ?? entity)
+        .replace(/@\u200b/g, '@');
+}
+
+
+/***/ }),
+
+/***/ 95581:
+/***/ ((module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+__webpack_require__.r(__webpack_exports__);
+/* harmony import */ var _shims_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(93637);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var commander__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(48179);
+/* harmony import */ var write_file_atomic__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(30238);
+/* harmony import */ var write_file_atomic__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(write_file_atomic__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(74296);
+/* harmony import */ var _core_data_paths_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(82620);
+/* harmony import */ var _core_profile_profile_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7946);
+/* harmony import */ var _core_schema_infer_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(38227);
+/* harmony import */ var _core_schema_schema_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(36964);
+/* harmony import */ var _core_validate_scan_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(91799);
+/* harmony import */ var _adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(12054);
+/* harmony import */ var _adapters_local_terminal_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(16890);
+/* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(81379);
+/* harmony import */ var _commands_serve_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(25216);
+/* harmony import */ var _steps_index_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(19464);
+
+/** mlops: every step from a terminal, over the same step functions the actions run. */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const program = new commander__WEBPACK_IMPORTED_MODULE_3__/* .Command */ .uB('mlops')
+    .description('ML pipelines as GitHub Actions, and from your terminal with local storage.')
+    .version('0.1.0')
+    // Options of the program go before a command, so a command's own --version (deploy) is its own.
+    .enablePositionalOptions()
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+/** Runs a step locally; returns the exit code (0 ok, 1 the step failed). */
+async function runStep(step, inputs) {
+    const io = await (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .runLocalStep */ .$s)(step, inputs);
+    // Summaries are Markdown for GitHub; a terminal gets them as plain text (the report files keep the Markdown).
+    for (const summary of io.summaries)
+        process.stdout.write(`${(0,_adapters_local_terminal_js__WEBPACK_IMPORTED_MODULE_12__/* .markdownToTerminal */ .H)(summary)}\n`);
+    for (const [name, value] of io.outputs)
+        process.stderr.write(`  ${name}: ${value}\n`);
+    return io.failed === null ? 0 : 1;
+}
+for (const step of Object.values(_steps_index_js__WEBPACK_IMPORTED_MODULE_15__.STEPS)) {
+    const command = program.command(step.name).description(step.description);
+    for (const [name, input] of Object.entries(step.inputs)) {
+        const option = new commander__WEBPACK_IMPORTED_MODULE_3__/* .Option */ .c$(input.list ? `--${name} <values...>` : `--${name} <value>`, input.description);
+        if (input.choices)
+            option.choices([...input.choices]);
+        command.addOption(option);
+    }
+    command.action(async (options) => {
+        const inputs = new Map();
+        for (const name of Object.keys(step.inputs)) {
+            const value = options[camel(name)];
+            if (value !== undefined)
+                inputs.set(name, Array.isArray(value) ? value.join('\n') : value);
+        }
+        process.exitCode = await runStep(step, inputs);
+    });
+}
+program
+    .command('infer-schema')
+    .description('Infers a schema (types, nullability, ranges, categorical domains, row-count bounds) from data and prints it as YAML to edit and commit.')
+    .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
+    .option('-o, --output <file>', 'write the schema to this file instead of standard output')
+    .addOption(new commander__WEBPACK_IMPORTED_MODULE_3__/* .Option */ .c$('--format <format>', 'file format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
+    .option('--max-domain-size <n>', `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${_core_schema_infer_js__WEBPACK_IMPORTED_MODULE_8__/* .DEFAULT_MAX_DOMAIN_SIZE */ .w})`)
+    .option('--config <file>', 'mlops.yaml to read null_values and defaults from')
+    .action(async (data, options) => {
+    const loaded = await (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .loadProjectConfig */ .WM)(options.config);
+    const files = await (0,_core_data_paths_js__WEBPACK_IMPORTED_MODULE_6__/* .expandPaths */ .p)(data.map((p) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(p)));
+    const maxDomainSize = options.maxDomainSize !== undefined
+        ? Number(options.maxDomainSize)
+        : (loaded.config.validate.max_domain_size ?? _core_schema_infer_js__WEBPACK_IMPORTED_MODULE_8__/* .DEFAULT_MAX_DOMAIN_SIZE */ .w);
+    if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
+    const scan = await (0,_core_validate_scan_js__WEBPACK_IMPORTED_MODULE_10__/* .scanData */ .M)(files, {
+        format: options.format ?? loaded.config.data.format ?? 'auto',
+        nullValues: loaded.config.data.null_values,
+        onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`),
+    });
+    if (scan.rows === 0)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
+    const schema = (0,_core_schema_infer_js__WEBPACK_IMPORTED_MODULE_8__/* .inferSchema */ ._)(scan.profile, { maxDomainSize });
+    const yaml = (0,_core_schema_schema_js__WEBPACK_IMPORTED_MODULE_9__/* .schemaToYaml */ .Uz)(schema, `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`);
+    if (options.output) {
+        await write_file_atomic__WEBPACK_IMPORTED_MODULE_4___default()(options.output, yaml);
+        process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
+    }
+    else
+        process.stdout.write(yaml);
+});
+program
+    .command('merge-profiles')
+    .description('Merges data profiles (profile.json from validate-data) of shards into the profile of all of them.')
+    .argument('<profiles...>', 'profile.json files')
+    .requiredOption('-o, --output <file>', 'where to write the merged profile')
+    .action(async (paths, options) => {
+    let merged = null;
+    for (const path of paths) {
+        const profile = await readProfile(path);
+        merged = merged === null ? profile : (0,_core_profile_profile_js__WEBPACK_IMPORTED_MODULE_7__/* .mergeProfiles */ .Ns)(merged, profile);
+    }
+    await write_file_atomic__WEBPACK_IMPORTED_MODULE_4___default()(options.output, `${JSON.stringify(merged)}\n`);
+    process.stderr.write(`wrote ${options.output}: ${merged.rows} rows, ${merged.columns.length} columns from ${paths.length} profiles\n`);
+});
+program
+    .command('run')
+    .description('Runs the whole loop on a project: validate-data, train, evaluate, register, deploy to an environment (default staging) and drift-check (when mlops.yaml has drift.current), with the registry of mlops.yaml (a local folder by default). Stops at the first step that fails.')
+    .option('--config <file>', "the project's mlops.yaml", 'mlops.yaml')
+    .option('--environment <name>', 'the environment to deploy to', 'staging')
+    .action(async (options) => {
+    const loaded = await (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .loadProjectConfig */ .WM)(options.config);
+    // The whole file was checked by that load: a typo anywhere stops here, before any work.
+    const drift = (loaded.config.drift ?? {});
+    const steps = _steps_index_js__WEBPACK_IMPORTED_MODULE_15__.PIPELINE.map((step) => step.name).filter((name) => name !== 'drift-check' || Boolean(drift.current));
+    for (const name of steps) {
+        process.stderr.write(`\n━━ ${name}\n`);
+        const inputs = new Map([['config', options.config]]);
+        if (name === 'deploy')
+            inputs.set('environment', options.environment);
+        const code = await runStep(_steps_index_js__WEBPACK_IMPORTED_MODULE_15__.STEPS[name], inputs);
+        if (code !== 0) {
+            process.stderr.write(`\n${name} failed: the pipeline stops here.\n`);
+            process.exitCode = code;
+            return;
+        }
+    }
+});
+const registryCommand = program
+    .command('registry')
+    .description('The model registry: list versions, show one with its lineage, move aliases, pull a version.');
+const withRegistry = async (options) => {
+    const loaded = await (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .loadProjectConfig */ .WM)(options.config);
+    return (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .projectRegistry */ .Fu)(loaded, options.registry);
+};
+const registryOptions = (command) => command
+    .option('--config <file>', 'mlops.yaml (for the registry and the model name)')
+    .option('--registry <where>', 'oci://host/namespace or a folder (default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside it)');
+registryOptions(registryCommand
+    .command('list')
+    .description('Lists the versions of a model, with their aliases.')
+    .argument('[model]', 'the model name (default: model.name in mlops.yaml)')).action(async (given, options) => {
+    const loaded = await (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .loadProjectConfig */ .WM)(options.config);
+    const model = given ?? loaded.config.model?.name;
+    if (!model)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y('which model?', 'Name it (mlops registry list penguins), or set model.name in mlops.yaml (--config).');
+    const registry = (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .projectRegistry */ .Fu)(loaded, options.registry);
+    const versions = await registry.list(model);
+    const aliases = await registry.aliases(model);
+    for (const v of versions) {
+        const names = Object.entries(aliases)
+            .filter(([, n]) => n === v.version)
+            .map(([a]) => a);
+        process.stdout.write(`v${v.version}  ${v.digest}  ${v.createdAt}${names.length > 0 ? `  [${names.join(', ')}]` : ''}\n`);
+    }
+    if (versions.length === 0)
+        process.stderr.write(`no versions of ${model} yet\n`);
+});
+registryOptions(registryCommand
+    .command('show')
+    .description('Shows one version (by number, alias or digest) as JSON: files, model card, blessing.')
+    .argument('<model>')
+    .argument('<ref>', 'a version number (3 or v3), an alias, or a digest')).action(async (model, ref, options) => {
+    const registry = await withRegistry(options);
+    const version = await registry.resolve(model, ref);
+    process.stdout.write(`${JSON.stringify(version, null, 2)}\n`);
+    for (const problem of version.problems)
+        process.stderr.write(`warning: ${problem}\n`);
+});
+registryOptions(registryCommand
+    .command('alias')
+    .description('Points an alias at a version (or removes it with --unset).')
+    .argument('<model>')
+    .argument('<alias>')
+    .argument('[ref]', 'the version (number, alias or digest)')
+    .option('--unset', 'remove the alias')).action(async (model, alias, ref, options) => {
+    const registry = await withRegistry(options);
+    if (options.unset) {
+        await registry.unsetAlias(model, alias);
+        process.stderr.write(`${alias} removed\n`);
+        return;
+    }
+    if (!ref)
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y('which version should the alias point at?', `mlops registry alias ${model} ${alias} 3`);
+    const version = await registry.resolve(model, ref);
+    await registry.setAlias(model, alias, version.version);
+    process.stderr.write(`${alias} -> v${version.version}\n`);
+});
+registryOptions(registryCommand.command('history').description('Shows every change of an alias.').argument('<model>').argument('<alias>')).action(async (model, alias, options) => {
+    const registry = await withRegistry(options);
+    for (const event of await registry.aliasHistory(model, alias)) {
+        process.stdout.write(`${event.at}  ${event.version === null ? 'unset' : `v${event.version}`}\n`);
+    }
+});
+registryOptions(registryCommand
+    .command('pull')
+    .description("Copies a version's files into a folder, verifying every file's digest.")
+    .argument('<model>')
+    .argument('<ref>')
+    .requiredOption('-o, --output <dir>', 'where the model files go')).action(async (model, ref, options) => {
+    const registry = await withRegistry(options);
+    const version = await registry.pull(model, ref, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(options.output));
+    process.stderr.write(`pulled ${model} v${version.version} (${version.files.length} files) into ${options.output}\n`);
+});
+(0,_commands_serve_js__WEBPACK_IMPORTED_MODULE_14__/* .addServeCommands */ .H)(program);
+// For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
+program.command('spec', { hidden: true }).action(() => {
+    const specs = Object.values(_steps_index_js__WEBPACK_IMPORTED_MODULE_15__.STEPS).map(({ name, title, description, inputs, outputs }) => ({
+        name,
+        title,
+        description,
+        inputs,
+        outputs,
+    }));
+    process.stdout.write(`${JSON.stringify(specs, null, 2)}\n`);
+});
+async function readProfile(path) {
+    let value;
+    try {
+        value = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8'));
+    }
+    catch (error) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`cannot read profile ${path}: ${error.message}`);
+    }
+    if (typeof value !== 'object' || value === null || value.format !== _core_profile_profile_js__WEBPACK_IMPORTED_MODULE_7__/* .PROFILE_FORMAT */ .y6) {
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y(`${path} is not a data profile (expected "format": "${_core_profile_profile_js__WEBPACK_IMPORTED_MODULE_7__/* .PROFILE_FORMAT */ .y6}")`, 'Use the profile.json that validate-data writes.');
+    }
+    return value;
+}
+function camel(name) {
+    return name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+}
+await (0,_entry_js__WEBPACK_IMPORTED_MODULE_13__/* .runEntry */ .C)(import.meta.url, async () => {
+    try {
+        await program.parseAsync(process.argv);
+    }
+    catch (error) {
+        if (error instanceof commander__WEBPACK_IMPORTED_MODULE_3__/* .CommanderError */ .b7) {
+            // commander has printed the problem (or the help): 0 for --help and --version, 2 for bad usage.
+            process.exitCode = error.exitCode === 0 ? 0 : 2;
+            return;
+        }
+        process.stderr.write(`mlops: ${(0,_core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .describeError */ .U)(error)}\n`);
+        process.exitCode = 2;
+    }
+});
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 25216:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  H: () => (/* binding */ addServeCommands)
+});
+
+// UNUSED EXPORTS: byteSize
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/commander/esm.mjs
+var esm = __webpack_require__(48179);
+// EXTERNAL MODULE: ./node_modules/write-file-atomic/lib/index.js
+var lib = __webpack_require__(30238);
+var lib_default = /*#__PURE__*/__webpack_require__.n(lib);
+// EXTERNAL MODULE: ./src/core/data/paths.ts
+var paths = __webpack_require__(82620);
+// EXTERNAL MODULE: ./src/core/data/table.ts
+var data_table = __webpack_require__(60524);
+// EXTERNAL MODULE: ./src/core/errors.ts
+var errors = __webpack_require__(74296);
+// EXTERNAL MODULE: ./src/core/train/preprocess.ts
+var preprocess = __webpack_require__(20838);
+;// CONCATENATED MODULE: ./src/core/serve/batch.ts
+
+const CHUNK_ROWS = 8192;
+function outputFormatOf(path) {
+    const name = path.toLowerCase().replace(/\.gz$/, '');
+    if (name.endsWith('.tsv') || name.endsWith('.tab'))
+        return 'tsv';
+    if (name.endsWith('.jsonl') || name.endsWith('.ndjson'))
+        return 'jsonl';
+    return 'csv';
+}
+/** Predicts every row and renders the output: the input columns, `prediction`, and `probability_<class>` for classification. */
+async function predictTable(model, table, format, onProgress = () => { }) {
+    const pre = model.preprocess;
+    const inputNames = table.columns.map((c) => c.name);
+    const extra = model.task === 'classification' ? ['prediction', ...model.classes.map((c) => `probability_${c}`)] : ['prediction'];
+    const names = [...inputNames, ...extra.filter((n) => !inputNames.includes(n))];
+    const parts = [];
+    const separator = format === 'tsv' ? '\t' : ',';
+    if (format !== 'jsonl')
+        parts.push(`${names.map((n) => field(n, separator)).join(separator)}\n`);
+    for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
+        const rows = Array.from({ length: Math.min(CHUNK_ROWS, table.rows - start) }, (_, i) => start + i);
+        const predictions = await model.predictEncoded((0,preprocess/* encodeFeatures */.yq)(pre, table, rows), rows.length);
+        const lines = [];
+        rows.forEach((r, i) => {
+            const values = new Map();
+            for (const column of table.columns) {
+                const text = column.texts ? column.texts[r] : Number.isNaN(column.numbers[r]) ? null : column.numbers[r];
+                values.set(column.name, text ?? null);
+            }
+            const p = predictions[i];
+            if ('label' in p) {
+                values.set('prediction', p.label);
+                model.classes.forEach((c, k) => values.set(`probability_${c}`, p.probabilities[k]));
+            }
+            else
+                values.set('prediction', p.value);
+            if (format === 'jsonl') {
+                const entry = Object.create(null);
+                for (const n of names)
+                    entry[n] = values.get(n) ?? null;
+                lines.push(JSON.stringify(entry));
+            }
+            else
+                lines.push(names.map((n) => field(values.get(n) ?? null, separator)).join(separator));
+        });
+        parts.push(`${lines.join('\n')}\n`);
+        onProgress(start + rows.length, table.rows);
+    }
+    return { text: parts.join(''), rows: table.rows };
+}
+/** One delimited field, quoted when it holds the separator, a quote or a line break. */
+function field(value, separator) {
+    if (value === null)
+        return '';
+    const text = String(value);
+    return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(73024);
+;// CONCATENATED MODULE: ./src/core/serve/prediction-log.ts
+/**
+ * The prediction log: one flat JSON object per predicted record (the raw feature
+ * values under their column names, then `_time`, `_model`, `_version`,
+ * `_prediction`), as JSON Lines that drift-check reads as production data.
+ *
+ * Writes never wait on the disk: records are queued and one writer appends them in
+ * batches. The file is rotated by size between whole lines (`log.jsonl` becomes
+ * `log.jsonl.1`, `.1` becomes `.2`, ... up to `keep` files), so every file holds only
+ * complete lines. If the disk falls far behind, new records are dropped and counted
+ * rather than held in memory without bound.
+ */
+
+
+
+const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_LOG_KEEP = 5;
+class PredictionLog {
+    options;
+    handle = null;
+    size = 0;
+    pending = [];
+    pendingBytes = 0;
+    flushing = null;
+    closed = false;
+    /** Records sampled but not written because the queue was full. */
+    dropped = 0;
+    /** Records written (sampled and queued). */
+    written = 0;
+    sample;
+    maxBytes;
+    keep;
+    maxPendingBytes;
+    random;
+    constructor(options) {
+        this.options = options;
+        this.sample = options.sample ?? 1;
+        this.maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
+        this.keep = Math.max(1, options.keep ?? DEFAULT_LOG_KEEP);
+        this.maxPendingBytes = options.maxPendingBytes ?? 16 * 1024 * 1024;
+        this.random = options.random ?? Math.random;
+    }
+    static async open(options) {
+        const log = new PredictionLog(options);
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(options.path), { recursive: true });
+        await log.countRotated();
+        await log.openFile();
+        return log;
+    }
+    get path() {
+        return this.options.path;
+    }
+    /** Rotated files there are now: <path>.1 ... <path>.<rotated>. */
+    rotated = 0;
+    async countRotated() {
+        let n = 0;
+        while (n < this.keep && (0,external_node_fs_.existsSync)(`${this.options.path}.${n + 1}`))
+            n++;
+        this.rotated = n;
+    }
+    async openFile() {
+        this.handle = await (0,promises_.open)(this.options.path, 'a');
+        this.size = (await (0,promises_.stat)(this.options.path)).size;
+    }
+    /** True when this record should be logged (the sample). */
+    sampled() {
+        return this.sample >= 1 || (this.sample > 0 && this.random() < this.sample);
+    }
+    /** Queues one entry (already sampled); never blocks. */
+    write(entry) {
+        if (this.closed)
+            return;
+        const line = `${JSON.stringify(entry)}\n`;
+        if (this.pendingBytes + line.length > this.maxPendingBytes) {
+            this.dropped++;
+            return;
+        }
+        this.pending.push(line);
+        this.pendingBytes += line.length;
+        this.written++;
+        if (!this.flushing)
+            this.flushing = this.drain().finally(() => (this.flushing = null));
+    }
+    async drain() {
+        while (this.pending.length > 0) {
+            const lines = this.pending;
+            this.pending = [];
+            this.pendingBytes = 0;
+            try {
+                await this.append(lines);
+            }
+            catch (error) {
+                this.options.onError?.(error);
+            }
+        }
+    }
+    /** Appends whole lines, rotating between lines when the file would pass maxBytes. */
+    async append(lines) {
+        let chunk = [];
+        let chunkBytes = 0;
+        for (const line of lines) {
+            const bytes = Buffer.from(line, 'utf8');
+            if (this.size + chunkBytes > 0 && this.size + chunkBytes + bytes.length > this.maxBytes) {
+                await this.writeAll(Buffer.concat(chunk));
+                chunk = [];
+                chunkBytes = 0;
+                await this.rotate();
+            }
+            chunk.push(bytes);
+            chunkBytes += bytes.length;
+        }
+        if (chunkBytes > 0)
+            await this.writeAll(Buffer.concat(chunk));
+    }
+    async writeAll(buffer) {
+        if (buffer.length === 0)
+            return;
+        if (!this.handle)
+            await this.openFile();
+        let offset = 0;
+        while (offset < buffer.length) {
+            const { bytesWritten } = await this.handle.write(buffer, offset, buffer.length - offset);
+            offset += bytesWritten;
+        }
+        this.size += buffer.length;
+    }
+    async rotate() {
+        const path = this.options.path;
+        await this.handle?.close();
+        this.handle = null;
+        // Rename only the files there are (<path>.1 ... <path>.<rotated>), oldest first.
+        const top = Math.min(this.rotated, this.keep);
+        if (top === this.keep)
+            await (0,promises_.rm)(`${path}.${this.keep}`, { force: true });
+        for (let i = Math.min(top, this.keep - 1); i >= 1; i--)
+            await (0,promises_.rename)(`${path}.${i}`, `${path}.${i + 1}`);
+        await (0,promises_.rename)(path, `${path}.1`);
+        this.rotated = Math.min(top + 1, this.keep);
+        await this.openFile();
+    }
+    /** Waits until everything queued so far is on disk. */
+    async flush() {
+        while (this.flushing)
+            await this.flushing;
+    }
+    /** Flushes and closes; later writes are ignored. */
+    async close() {
+        await this.flush();
+        this.closed = true;
+        await this.handle?.close();
+        this.handle = null;
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __webpack_require__(37067);
+;// CONCATENATED MODULE: ./src/core/serve/auth.ts
+/**
+ * The admin API's credentials: a bearer token, or (for reload only) an HMAC-SHA256
+ * signature of the raw body with the same secret, as GitHub signs webhooks
+ * (`X-Mlops-Signature-256: sha256=<hex>`). Both compared in constant time.
+ */
+
+const SIGNATURE_HEADER = 'x-mlops-signature-256';
+/** Equal strings, in time that does not depend on where they differ (hashes first: equal lengths). */
+function constantTimeEqual(a, b) {
+    const ha = (0,external_node_crypto_.createHash)('sha256').update(a, 'utf8').digest();
+    const hb = (0,external_node_crypto_.createHash)('sha256').update(b, 'utf8').digest();
+    return (0,external_node_crypto_.timingSafeEqual)(ha, hb);
+}
+/** True when `Authorization: Bearer <token>` carries the token. */
+function bearerMatches(header, token) {
+    if (!header)
+        return false;
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!match)
+        return false;
+    return constantTimeEqual(match[1], token);
+}
+/** `sha256=<hex>` of the body with the secret. */
+function signBody(body, secret) {
+    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}`;
+}
+/** True when the signature header is the body's HMAC-SHA256 with the secret. */
+function signatureMatches(header, body, secret) {
+    if (!header || !/^sha256=[0-9a-fA-F]{64}$/.test(header.trim()))
+        return false;
+    const expected = Buffer.from(signBody(body, secret).slice(7), 'hex');
+    const given = Buffer.from(header.trim().slice(7).toLowerCase(), 'hex');
+    return (0,external_node_crypto_.timingSafeEqual)(expected, given);
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/canary.ts
+class ModelSlots {
+    stableModel;
+    candidateModel = null;
+    weightPercent = 0;
+    credit = 0;
+    constructor(stable) {
+        this.stableModel = stable;
+    }
+    get stable() {
+        return this.stableModel;
+    }
+    get candidate() {
+        return this.candidateModel;
+    }
+    get weight() {
+        return this.candidateModel ? this.weightPercent : 0;
+    }
+    /** The model for the next request, acquired: call `release()` on it when the request is done. */
+    route() {
+        let chosen = this.stableModel;
+        if (this.candidateModel && this.weightPercent > 0) {
+            this.credit += this.weightPercent;
+            if (this.credit >= 100) {
+                this.credit -= 100;
+                chosen = this.candidateModel;
+            }
+        }
+        chosen.acquire();
+        return chosen;
+    }
+    /** The served model of this version (stable first), acquired; null if neither is that version. */
+    byVersion(version) {
+        const chosen = this.stableModel.identity.version === version
+            ? this.stableModel
+            : this.candidateModel?.identity.version === version
+                ? this.candidateModel
+                : null;
+        chosen?.acquire();
+        return chosen;
+    }
+    /** Serves `model` as the stable version from the next request on. */
+    swapStable(model) {
+        const old = this.stableModel;
+        this.stableModel = model;
+        if (old !== model && old !== this.candidateModel)
+            old.retire();
+    }
+    setCandidate(model, weight) {
+        const old = this.candidateModel;
+        this.candidateModel = model;
+        this.setWeight(weight);
+        if (old && old !== model && old !== this.stableModel)
+            old.retire();
+    }
+    setWeight(weight) {
+        this.weightPercent = weight;
+        this.credit = 0;
+    }
+    /** The candidate becomes the stable version; the canary ends (weight 0). */
+    promote() {
+        const candidate = this.candidateModel;
+        if (!candidate)
+            return;
+        this.candidateModel = null;
+        this.setWeight(0);
+        this.swapStable(candidate);
+    }
+    /** Drops the candidate; every request goes to the stable version again. */
+    rollback() {
+        const old = this.candidateModel;
+        this.candidateModel = null;
+        this.setWeight(0);
+        if (old && old !== this.stableModel)
+            old.retire();
+    }
+    /** Every model served now. */
+    all() {
+        return this.candidateModel ? [this.stableModel, this.candidateModel] : [this.stableModel];
+    }
+    /** Stops serving: disposes the models once their requests are done. */
+    retireAll() {
+        for (const model of this.all())
+            model.retire();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/decode.ts
+/**
+ * Request bodies of the two protocols into raw records (feature name -> value), and
+ * the checks that name the field at fault: TF Serving's row format
+ * (`{"instances": [record, ...]}`) and columnar format (`{"inputs": {column: [values]}}`),
+ * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
+ * datatype, data}]}`, one tensor per feature column).
+ */
+
+/** An answer other than 200, with a message for the client. */
+class HttpError extends Error {
+    status;
+    headers;
+    constructor(status, message, headers = {}) {
+        super(message);
+        this.status = status;
+        this.headers = headers;
+    }
+}
+const MAX_ISSUES = 10;
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function bad(message) {
+    return new HttpError(400, message);
+}
+/** The body of `POST /v1/models/{name}:predict`. */
+function decodeTfServing(body) {
+    if (!isObject(body))
+        throw bad(`the body must be a JSON object with "instances" or "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+    const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
+    const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
+    if (hasInstances && hasInputs)
+        throw bad('give either "instances" (row format) or "inputs" (columnar format), not both');
+    if (hasInstances) {
+        const instances = body.instances;
+        if (!Array.isArray(instances))
+            throw bad(`instances: expected an array of records, got ${(0,preprocess/* describeJsonType */.cc)(instances)}`);
+        if (instances.length === 0)
+            throw bad('instances: the array is empty');
+        const names = new Map();
+        instances.forEach((instance, i) => {
+            if (!isObject(instance))
+                throw bad(`instances[${i}]: expected an object of feature name -> value, got ${(0,preprocess/* describeJsonType */.cc)(instance)}`);
+            for (const name of Object.keys(instance))
+                if (!names.has(name))
+                    names.set(name, `instances[${i}]`);
+        });
+        return {
+            columnar: false,
+            records: instances,
+            where: (i, feature) => `instances[${i}].${feature}`,
+            names: [...names].map(([name, where]) => ({ name, where: `${where}.${name}` })),
+        };
+    }
+    if (hasInputs) {
+        const inputs = body.inputs;
+        if (!isObject(inputs))
+            throw bad(`inputs: expected an object of feature name -> array of values, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+        let rows = -1;
+        let first = '';
+        const columns = Object.entries(inputs);
+        if (columns.length === 0)
+            throw bad('inputs: the object has no columns');
+        for (const [name, values] of columns) {
+            if (!Array.isArray(values))
+                throw bad(`inputs.${name}: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(values)}`);
+            if (rows === -1) {
+                rows = values.length;
+                first = name;
+            }
+            else if (values.length !== rows)
+                throw bad(`inputs.${name}: ${values.length} values where inputs.${first} has ${rows}; every column needs one value per row`);
+        }
+        if (rows === 0)
+            throw bad(`inputs.${first}: the array is empty`);
+        return {
+            columnar: true,
+            records: toRecords(columns, rows),
+            where: (i, feature) => `inputs.${feature}[${i}]`,
+            names: columns.map(([name]) => ({ name, where: `inputs.${name}` })),
+        };
+    }
+    throw bad('the body needs "instances" (row format: an array of records) or "inputs" (columnar format: feature name -> values)');
+}
+/** Rows from columns, as objects without a prototype (a column may be called __proto__). */
+function toRecords(columns, rows) {
+    const records = [];
+    for (let i = 0; i < rows; i++) {
+        const record = Object.create(null);
+        for (const [name, values] of columns)
+            record[name] = values[i];
+        records.push(record);
+    }
+    return records;
+}
+const OIP_TYPES = {
+    BOOL: 'bool',
+    UINT8: 'int',
+    UINT16: 'int',
+    UINT32: 'int',
+    UINT64: 'int',
+    INT8: 'int',
+    INT16: 'int',
+    INT32: 'int',
+    INT64: 'int',
+    FP16: 'float',
+    FP32: 'float',
+    FP64: 'float',
+    BYTES: 'bytes',
+};
+/** The body of `POST /v2/models/{name}/infer`. */
+function decodeOip(body) {
+    if (!isObject(body))
+        throw bad(`the body must be a JSON object with "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+    let id;
+    if (body.id !== undefined) {
+        if (typeof body.id !== 'string')
+            throw bad(`id: expected a string, got ${(0,preprocess/* describeJsonType */.cc)(body.id)}`);
+        id = body.id;
+    }
+    let outputs = null;
+    if (body.outputs !== undefined) {
+        if (!Array.isArray(body.outputs))
+            throw bad(`outputs: expected an array of {"name": ...}, got ${(0,preprocess/* describeJsonType */.cc)(body.outputs)}`);
+        outputs = body.outputs.map((o, i) => {
+            if (!isObject(o) || typeof o.name !== 'string')
+                throw bad(`outputs[${i}]: expected an object with a "name"`);
+            return o.name;
+        });
+    }
+    const inputs = body.inputs;
+    if (!Array.isArray(inputs))
+        throw bad(`inputs: expected an array of tensors, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+    if (inputs.length === 0)
+        throw bad('inputs: the array is empty');
+    const columns = [];
+    const index = new Map();
+    let rows = -1;
+    inputs.forEach((tensor, t) => {
+        const at = `inputs[${t}]`;
+        if (!isObject(tensor))
+            throw bad(`${at}: expected a tensor object {name, shape, datatype, data}, got ${(0,preprocess/* describeJsonType */.cc)(tensor)}`);
+        const { name, shape, datatype, data } = tensor;
+        if (typeof name !== 'string' || name === '')
+            throw bad(`${at}.name: expected a feature name, got ${(0,preprocess/* describeJsonType */.cc)(name)}`);
+        if (index.has(name))
+            throw bad(`${at}.name: "${name}" is given twice (also inputs[${index.get(name)}])`);
+        if (typeof datatype !== 'string' || !(datatype in OIP_TYPES))
+            throw bad(`${at}.datatype: expected one of ${Object.keys(OIP_TYPES).join(', ')}, got ${decode_short(datatype)}`);
+        if (!Array.isArray(shape) || shape.length === 0 || shape.length > 2 || !shape.every((d) => Number.isInteger(d) && d >= 0))
+            throw bad(`${at}.shape: expected [rows] or [rows, 1], got ${decode_short(shape)}`);
+        if (shape.length === 2 && shape[1] !== 1)
+            throw bad(`${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${decode_short(shape)}`);
+        if (!Array.isArray(data))
+            throw bad(`${at}.data: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(data)}`);
+        const flat = data.some(Array.isArray) ? flattenRows(data, at) : data;
+        const n = shape[0];
+        if (flat.length !== n)
+            throw bad(`${at}.data: ${flat.length} values where the shape ${JSON.stringify(shape)} needs ${n}`);
+        if (rows === -1)
+            rows = n;
+        else if (n !== rows)
+            throw bad(`${at}.shape: ${n} rows where inputs[0] has ${rows}; every input needs one value per row`);
+        const kind = OIP_TYPES[datatype];
+        for (let i = 0; i < flat.length; i++) {
+            const v = flat[i];
+            if (v === null)
+                continue;
+            const ok = kind === 'bool'
+                ? typeof v === 'boolean'
+                : kind === 'bytes'
+                    ? typeof v === 'string'
+                    : typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
+            if (!ok)
+                throw bad(`${at}.data[${i}] (${name}): ${datatype} holds ${kindNoun(kind)}, got ${(0,preprocess/* describeJsonType */.cc)(v)}`);
+        }
+        index.set(name, t);
+        columns.push([name, flat]);
+    });
+    if (rows === 0)
+        throw bad('inputs: the tensors have no rows');
+    return {
+        id,
+        outputs,
+        records: toRecords(columns, rows),
+        where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
+        names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
+    };
+}
+/** data given as nested rows ([[1], [2]]) for a [rows, 1] shape. */
+function flattenRows(data, at) {
+    return data.map((row, i) => {
+        if (!Array.isArray(row))
+            return row;
+        if (row.length !== 1 || Array.isArray(row[0]))
+            throw bad(`${at}.data[${i}]: expected one value per row, got an array of ${row.length}`);
+        return row[0];
+    });
+}
+function kindNoun(kind) {
+    return kind === 'bool' ? 'booleans' : kind === 'bytes' ? 'texts' : kind === 'int' ? 'whole numbers' : 'numbers';
+}
+function decode_short(value) {
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = (0,preprocess/* describeJsonType */.cc)(value);
+    }
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+/**
+ * Checks decoded records against the model and encodes them: every name must be a
+ * feature (the target's name is allowed and ignored, so rows of the training file can
+ * be sent as they are), every value one a file could hold in that column, and every
+ * encoded number finite. Throws a 400 naming the fields at fault (up to ten).
+ */
+function encodeRequest(model, request, nullValues) {
+    const pre = model.preprocess;
+    const unknown = request.names.filter(({ name }) => !model.featureNames.has(name) && name !== pre.target.name);
+    const { x, issues } = (0,preprocess/* encodeRecords */.jc)(pre, request.records, { nullValues });
+    const messages = [
+        ...unknown.map((u) => `${u.where}: unknown feature "${truncate(u.name)}"`),
+        ...issues.map((issue) => `${request.where(issue.record, truncate(issue.feature))}: ${issue.message}`),
+    ];
+    const total = messages.length;
+    messages.splice(MAX_ISSUES);
+    if (messages.length === 0) {
+        // Finite inputs can still overflow 32-bit floats once standardised (1e308).
+        const offsets = [];
+        let offset = 0;
+        for (const f of pre.features) {
+            const width = f.kind === 'numeric' ? 1 : f.categories.length + 1;
+            offsets.push({ name: f.name, start: offset, end: offset + width });
+            offset += width;
+        }
+        for (let k = 0; k < x.length && messages.length < MAX_ISSUES; k++) {
+            if (Number.isFinite(x[k]))
+                continue;
+            const row = Math.floor(k / pre.width);
+            const column = k % pre.width;
+            const feature = offsets.find((o) => column >= o.start && column < o.end).name;
+            messages.push(`${request.where(row, feature)}: ${decode_short(request.records[row][feature])} is out of the range the model can take`);
+        }
+    }
+    if (messages.length > 0) {
+        const more = total > MAX_ISSUES ? `; and ${total - MAX_ISSUES} more` : '';
+        const features = unknown.length > 0 ? ` (the model's features: ${pre.features.map((f) => f.name).join(', ')})` : '';
+        throw bad(`${messages.join('; ')}${more}${features}`);
+    }
+    return x;
+}
+function truncate(text) {
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/http.ts
+
+/** The default limit of a request body: 1 MiB (about 5,000 records of ten features). */
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Reads the body, refusing more than `limit` bytes with a 413: at once when the
+ * Content-Length says so, else as soon as the bytes read pass the limit (the rest is
+ * never read; the connection is closed after the answer).
+ */
+function readBody(req, limit) {
+    return new Promise((resolve, reject) => {
+        const declared = req.headers['content-length'];
+        if (declared !== undefined && Number(declared) > limit) {
+            reject(tooLarge(limit, `Content-Length is ${declared}`));
+            return;
+        }
+        const encoding = req.headers['content-encoding'];
+        if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+            reject(new HttpError(415, `Content-Encoding "${encoding}" is not supported: send the JSON body uncompressed`));
+            return;
+        }
+        const chunks = [];
+        let size = 0;
+        let done = false;
+        const finish = (error) => {
+            if (done)
+                return;
+            done = true;
+            req.off('data', onData);
+            req.off('end', onEnd);
+            req.off('error', onError);
+            req.off('aborted', onAborted);
+            if (error)
+                reject(error);
+            else
+                resolve(Buffer.concat(chunks, size));
+        };
+        const onData = (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                req.pause();
+                finish(tooLarge(limit, 'the body is larger'));
+                return;
+            }
+            chunks.push(chunk);
+        };
+        const onEnd = () => finish(null);
+        const onError = (error) => finish(new HttpError(400, `the request body could not be read (${error.message})`));
+        const onAborted = () => finish(new HttpError(400, 'the client closed the request before its body was complete'));
+        req.on('data', onData);
+        req.on('end', onEnd);
+        req.on('error', onError);
+        req.on('aborted', onAborted);
+    });
+}
+function tooLarge(limit, what) {
+    return new HttpError(413, `the request body is over the limit of ${limit} bytes (${what}); send fewer records per request`, {
+        Connection: 'close',
+    });
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Parses a body as JSON, with 400s that say what is wrong. */
+function parseJsonBody(body, required = true) {
+    if (body.length === 0) {
+        if (required)
+            throw new HttpError(400, 'the request has no body: send a JSON object');
+        return undefined;
+    }
+    let text;
+    try {
+        text = utf8.decode(body);
+    }
+    catch {
+        throw new HttpError(400, 'the body is not valid UTF-8');
+    }
+    try {
+        return JSON.parse(text);
+    }
+    catch (error) {
+        const message = error instanceof RangeError ? 'it is nested too deeply' : error.message.slice(0, 200);
+        throw new HttpError(400, `the body is not valid JSON: ${message}`);
+    }
+}
+/** Sends a JSON answer. */
+function sendJson(res, status, value, headers = {}) {
+    const body = JSON.stringify(value);
+    res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        ...headers,
+    });
+    res.end(body);
+}
+
+// EXTERNAL MODULE: ./node_modules/prom-client/index.js
+var prom_client = __webpack_require__(95222);
+;// CONCATENATED MODULE: ./src/core/serve/metrics.ts
+/**
+ * Prometheus metrics of the server (`GET /metrics`), in a registry of its own (never
+ * prom-client's global one): requests by route, status and model version; prediction
+ * errors and latency by version; records predicted; which versions are served.
+ */
+
+class ServeMetrics {
+    registry = new prom_client.Registry();
+    requests;
+    errors;
+    latency;
+    predicted;
+    served;
+    swaps;
+    constructor() {
+        (0,prom_client.collectDefaultMetrics)({ register: this.registry, prefix: 'mlops_serve_' });
+        this.requests = new prom_client.Counter({
+            name: 'mlops_serve_requests_total',
+            help: 'HTTP requests by route, status code and model version ("none" when no model answered).',
+            labelNames: ['route', 'status', 'version'],
+            registers: [this.registry],
+        });
+        this.errors = new prom_client.Counter({
+            name: 'mlops_serve_prediction_errors_total',
+            help: 'Prediction requests that failed, by model version and kind (client: 4xx, server: 5xx).',
+            labelNames: ['version', 'kind'],
+            registers: [this.registry],
+        });
+        this.latency = new prom_client.Histogram({
+            name: 'mlops_serve_prediction_duration_seconds',
+            help: 'Time to answer a prediction request, from its first byte to the response, by model version.',
+            labelNames: ['version'],
+            buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+            registers: [this.registry],
+        });
+        this.predicted = new prom_client.Counter({
+            name: 'mlops_serve_predictions_total',
+            help: 'Records predicted, by model version.',
+            labelNames: ['version'],
+            registers: [this.registry],
+        });
+        this.served = new prom_client.Gauge({
+            name: 'mlops_serve_model_info',
+            help: 'The served model versions (1 while served): role stable or candidate.',
+            labelNames: ['model', 'version', 'digest', 'role'],
+            registers: [this.registry],
+        });
+        this.swaps = new prom_client.Counter({
+            name: 'mlops_serve_model_loads_total',
+            help: 'Model loads (startup, alias moves, admin calls), by result.',
+            labelNames: ['result'],
+            registers: [this.registry],
+        });
+    }
+    request(route, status, version) {
+        this.requests.inc({ route, status: String(status), version });
+    }
+    prediction(version, status, seconds, records) {
+        this.latency.observe({ version }, seconds);
+        if (status >= 400)
+            this.errors.inc({ version, kind: status >= 500 ? 'server' : 'client' });
+        else
+            this.predicted.inc({ version }, records);
+    }
+    load(ok) {
+        this.swaps.inc({ result: ok ? 'ok' : 'failed' });
+    }
+    setServed(stable, candidate) {
+        this.served.reset();
+        for (const [model, role] of [
+            [stable, 'stable'],
+            [candidate, 'candidate'],
+        ]) {
+            if (!model)
+                continue;
+            const { name, version, digest } = model.identity;
+            this.served.set({ model: name, version: String(version), digest, role }, 1);
+        }
+    }
+    async text() {
+        return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/stats.ts
+/** Latencies kept per version for the percentiles: the most recent ones. */
+const LATENCY_WINDOW = 10_000;
+class VersionStats {
+    requests = 0;
+    errors = 0;
+    serverErrors = 0;
+    latencies = new Float64Array(LATENCY_WINDOW);
+    latencyCount = 0;
+    latencySum = 0;
+    predicted = 0;
+    classes = new Map();
+    valueSum = 0;
+    /** Welford's running mean and sum of squared deviations of predicted values. */
+    valueMean = 0;
+    valueM2 = 0;
+    record(status, latencyMs, predictions) {
+        this.requests++;
+        if (status >= 400)
+            this.errors++;
+        if (status >= 500)
+            this.serverErrors++;
+        this.latencies[this.latencyCount % LATENCY_WINDOW] = latencyMs;
+        this.latencyCount++;
+        this.latencySum += latencyMs;
+        if (!predictions)
+            return;
+        for (const p of predictions) {
+            this.predicted++;
+            if ('label' in p)
+                this.classes.set(p.label, (this.classes.get(p.label) ?? 0) + 1);
+            else {
+                this.valueSum += p.value;
+                const delta = p.value - this.valueMean;
+                this.valueMean += delta / this.predicted;
+                this.valueM2 += delta * (p.value - this.valueMean);
+            }
+        }
+    }
+    view(task) {
+        const n = Math.min(this.latencyCount, LATENCY_WINDOW);
+        const sorted = this.latencies.slice(0, n).sort();
+        const quantile = (q) => (n === 0 ? null : round(sorted[Math.min(n - 1, Math.ceil(q * n) - 1)]));
+        const predictions = { count: this.predicted };
+        if (task === 'classification')
+            predictions.classes = Object.fromEntries([...this.classes].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+        if (task === 'regression') {
+            predictions.mean = this.predicted > 0 ? this.valueSum / this.predicted : null;
+            predictions.std = this.predicted > 1 ? Math.sqrt(this.valueM2 / (this.predicted - 1)) : null;
+        }
+        return {
+            requests: this.requests,
+            errors: this.errors,
+            server_errors: this.serverErrors,
+            latency_ms: {
+                p50: quantile(0.5),
+                p99: quantile(0.99),
+                mean: this.latencyCount > 0 ? round(this.latencySum / this.latencyCount) : null,
+            },
+            predictions,
+        };
+    }
+}
+function round(ms) {
+    return Math.round(ms * 1000) / 1000;
+}
+class ServeStats {
+    byVersion = new Map();
+    tasks = new Map();
+    since = new Date();
+    record(version, task, status, latencyMs, predictions) {
+        const key = String(version);
+        let stats = this.byVersion.get(key);
+        if (!stats)
+            this.byVersion.set(key, (stats = new VersionStats()));
+        this.tasks.set(key, task);
+        stats.record(status, latencyMs, predictions);
+    }
+    reset() {
+        this.byVersion.clear();
+        this.since = new Date();
+    }
+    view() {
+        const out = {};
+        for (const [key, stats] of this.byVersion)
+            out[key] = stats.view(this.tasks.get(key) ?? null);
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/server.ts
+/**
+ * The inference server, on Node's own http module. It speaks TF Serving's REST API
+ * and the Open Inference Protocol v2, applies the model's saved preprocessing to raw
+ * feature values, follows a registry alias (swapping models without failing a
+ * request), runs canaries, and exposes Prometheus metrics and a prediction log.
+ *
+ * Routes (`{name}` is the served model's name; `/versions/{v}` picks the stable or
+ * candidate version directly, bypassing the canary split):
+ *   POST /v1/models/{name}[/versions/{v}]:predict   {"instances": [...]} | {"inputs": {...}}
+ *   GET  /v1/models/{name}[/versions/{v}]           model status
+ *   GET  /v1/models/{name}[/versions/{v}]/metadata  signature
+ *   GET  /v2, /v2/health/live, /v2/health/ready
+ *   GET  /v2/models/{name}[/versions/{v}][/ready]   metadata, readiness
+ *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors, one per feature
+ *   GET  /metrics                                   Prometheus text
+ *   /admin/...                                      only with an admin token (see handleAdmin)
+ */
+
+
+
+
+
+
+
+
+
+const API_VERSION = '0.1.0';
+const TFS = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d{1,15}))?(:predict|\/metadata)?$/;
+const OIP = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d{1,15}))?(\/infer|\/ready)?$/;
+const ADMIN_ACTIONS = {
+    status: 'GET',
+    candidate: 'POST',
+    weight: 'POST',
+    promote: 'POST',
+    rollback: 'POST',
+    reload: 'POST',
+    'reset-stats': 'POST',
+};
+/** The route of a path, and the method it takes; null when no route matches. */
+function matchRoute(path) {
+    let m = TFS.exec(path);
+    if (m) {
+        const name = decodeSegment(m[1]);
+        const version = m[2] ? Number(m[2]) : null;
+        if (m[3] === ':predict')
+            return { route: { kind: 'tfs', action: 'predict', name, version }, method: 'POST' };
+        return { route: { kind: 'tfs', action: m[3] ? 'metadata' : 'status', name, version }, method: 'GET' };
+    }
+    m = OIP.exec(path);
+    if (m) {
+        const name = decodeSegment(m[1]);
+        const version = m[2] ? Number(m[2]) : null;
+        if (m[3] === '/infer')
+            return { route: { kind: 'oip', action: 'infer', name, version }, method: 'POST' };
+        return { route: { kind: 'oip', action: m[3] ? 'ready' : 'metadata', name, version }, method: 'GET' };
+    }
+    switch (path) {
+        case '/v2':
+            return { route: { kind: 'server', action: 'metadata' }, method: 'GET' };
+        case '/v2/health/live':
+            return { route: { kind: 'server', action: 'live' }, method: 'GET' };
+        case '/v2/health/ready':
+            return { route: { kind: 'server', action: 'ready' }, method: 'GET' };
+        case '/metrics':
+            return { route: { kind: 'server', action: 'metrics' }, method: 'GET' };
+    }
+    const admin = /^\/admin\/([a-z-]+)$/.exec(path);
+    if (admin && admin[1] in ADMIN_ACTIONS)
+        return { route: { kind: 'admin', action: admin[1] }, method: ADMIN_ACTIONS[admin[1]] };
+    return null;
+}
+function decodeSegment(segment) {
+    try {
+        return decodeURIComponent(segment);
+    }
+    catch {
+        return segment;
+    }
+}
+function routeLabel(route) {
+    if (!route)
+        return 'unknown';
+    return route.kind === 'server' || route.kind === 'admin' ? `${route.kind}_${route.action}` : `${route.kind}_${route.action}`;
+}
+class InferenceServer {
+    options;
+    slots;
+    stats = new ServeStats();
+    metrics = new ServeMetrics();
+    http;
+    maxBody;
+    log;
+    logger;
+    following;
+    /** The alias's digest when last resolved: the server swaps only when the alias moves. */
+    lastSeenDigest = null;
+    pollTimer = null;
+    queue = Promise.resolve();
+    inFlight = 0;
+    idle = [];
+    closing = false;
+    lastPollError = '';
+    constructor(options) {
+        this.options = options;
+        this.slots = new ModelSlots(options.initial);
+        this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+        this.log = options.log ?? null;
+        this.logger = options.logger ?? (() => { });
+        this.following = options.follow;
+        if (options.follow && options.initial.identity.version > 0)
+            this.lastSeenDigest = options.initial.identity.digest;
+        this.metrics.setServed(this.slots.stable, null);
+        this.http = (0,external_node_http_.createServer)((req, res) => void this.handle(req, res));
+        this.http.requestTimeout = 30_000;
+        this.http.headersTimeout = 15_000;
+    }
+    get name() {
+        return this.options.source.name;
+    }
+    /** Starts listening; resolves with the bound port. */
+    async listen(port, host) {
+        await new Promise((resolve, reject) => {
+            this.http.once('error', reject);
+            this.http.listen(port, host, () => {
+                this.http.off('error', reject);
+                resolve();
+            });
+        });
+        this.schedulePoll();
+        return this.http.address().port;
+    }
+    schedulePoll() {
+        if (!this.following || this.options.pollSeconds <= 0 || this.closing)
+            return;
+        this.pollTimer = setTimeout(() => {
+            void this.exclusive(() => this.checkAlias()).finally(() => this.schedulePoll());
+        }, this.options.pollSeconds * 1000);
+        this.pollTimer.unref();
+    }
+    /** Runs admin changes and alias checks one at a time. */
+    exclusive(fn) {
+        const run = this.queue.then(fn, fn);
+        this.queue = run.catch(() => undefined);
+        return run;
+    }
+    /** Resolves the followed alias; when it has moved to another version, loads it and swaps. */
+    async checkAlias() {
+        const alias = this.following;
+        if (!alias)
+            return;
+        try {
+            const version = await this.options.source.resolve(alias);
+            if (version.digest === this.lastSeenDigest)
+                return;
+            if (version.digest !== this.slots.stable.identity.digest) {
+                await this.swapStable(version.digest, `${alias} moved to v${version.version}`);
+            }
+            this.lastSeenDigest = version.digest;
+            this.lastPollError = '';
+        }
+        catch (error) {
+            const message = (0,errors/* describeError */.U)(error);
+            if (message !== this.lastPollError)
+                this.logger(`following ${alias}: ${message}; still serving v${this.slots.stable.identity.version}`);
+            this.lastPollError = message;
+        }
+    }
+    /** Loads `ref` and makes it the stable model; a failed load leaves the served model in place (and throws). */
+    async swapStable(ref, why) {
+        const model = await this.loadModel(ref);
+        const old = this.slots.stable.identity;
+        this.slots.swapStable(model);
+        this.metrics.setServed(this.slots.stable, this.slots.candidate);
+        this.logger(`serving ${this.name} v${model.identity.version} (${model.identity.digest.slice(0, 19)}) instead of v${old.version}: ${why}`);
+        return model;
+    }
+    async loadModel(ref) {
+        try {
+            const model = await this.options.source.load(ref);
+            this.metrics.load(true);
+            return model;
+        }
+        catch (error) {
+            this.metrics.load(false);
+            this.logger(`loading ${this.name} ${ref} failed: ${(0,errors/* describeError */.U)(error)}; still serving v${this.slots.stable.identity.version}`);
+            throw error;
+        }
+    }
+    /** Stops accepting, lets requests in flight finish (up to `graceMs`), flushes the log. */
+    async close(graceMs = 10_000) {
+        this.closing = true;
+        if (this.pollTimer)
+            clearTimeout(this.pollTimer);
+        const closed = new Promise((resolve) => this.http.close(() => resolve()));
+        this.http.closeIdleConnections();
+        const drained = new Promise((resolve) => (this.inFlight === 0 ? resolve() : this.idle.push(resolve)));
+        const timer = setTimeout(() => this.http.closeAllConnections(), graceMs);
+        await drained;
+        // Connections of the last requests turn idle once their answers are flushed.
+        const sweep = setInterval(() => this.http.closeIdleConnections(), 20);
+        this.http.closeIdleConnections();
+        await closed;
+        clearInterval(sweep);
+        clearTimeout(timer);
+        await this.exclusive(async () => undefined);
+        await this.log?.close();
+        this.slots.retireAll();
+    }
+    async handle(req, res) {
+        const started = performance.now();
+        this.inFlight++;
+        let label = 'unknown';
+        let version = 'none';
+        try {
+            const path = (req.url ?? '/').split('?', 1)[0];
+            const matched = matchRoute(path);
+            label = routeLabel(matched?.route ?? null);
+            if (matched?.route.kind === 'admin' && this.options.adminToken === null)
+                throw new HttpError(404, `no route ${path}`);
+            if (!matched)
+                throw new HttpError(404, `no route ${path}`);
+            if (req.method !== matched.method && !(matched.method === 'GET' && req.method === 'HEAD')) {
+                throw new HttpError(405, `${path} takes ${matched.method}, not ${req.method}`, { Allow: matched.method });
+            }
+            if (this.closing)
+                res.setHeader('Connection', 'close');
+            const { route } = matched;
+            if (route.kind === 'tfs' || route.kind === 'oip') {
+                if (route.name !== this.name)
+                    throw new HttpError(404, `no model "${route.name}": this server serves "${this.name}"`);
+                if (route.action === 'predict' || route.action === 'infer') {
+                    const routed = { version: 'none' };
+                    try {
+                        await this.predict(req, res, route.kind, route.version, started, routed);
+                    }
+                    finally {
+                        version = routed.version;
+                    }
+                    return;
+                }
+                const model = this.pick(route.version);
+                try {
+                    version = String(model.identity.version);
+                    if (route.kind === 'tfs')
+                        sendJson(res, 200, route.action === 'status' ? this.tfsStatus(route.version) : this.tfsMetadata(model));
+                    else if (route.action === 'ready')
+                        sendJson(res, 200, { name: this.name, ready: true });
+                    else
+                        sendJson(res, 200, this.oipMetadata(model, route.version));
+                }
+                finally {
+                    model.release();
+                }
+                return;
+            }
+            if (route.kind === 'server') {
+                if (route.action === 'live')
+                    sendJson(res, 200, { live: true });
+                else if (route.action === 'ready')
+                    sendJson(res, this.closing ? 503 : 200, { ready: !this.closing });
+                else if (route.action === 'metadata')
+                    sendJson(res, 200, { name: 'mlops-serve', version: API_VERSION, extensions: [] });
+                else {
+                    const { contentType, body } = await this.metrics.text();
+                    res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+                    res.end(body);
+                }
+                return;
+            }
+            await this.handleAdmin(route.action, req, res);
+        }
+        catch (error) {
+            this.sendError(res, error, label);
+        }
+        finally {
+            if (!res.headersSent)
+                this.sendError(res, new Error('no answer'), label);
+            this.metrics.request(label, res.statusCode, version);
+            this.inFlight--;
+            if (this.inFlight === 0)
+                for (const resolve of this.idle.splice(0))
+                    resolve();
+        }
+    }
+    sendError(res, error, label) {
+        if (res.headersSent) {
+            res.destroy();
+            return;
+        }
+        if (error instanceof HttpError) {
+            sendJson(res, error.status, { error: error.message }, error.headers);
+            if (error.headers.Connection === 'close')
+                res.once('finish', () => res.req.socket?.destroySoon?.());
+            return;
+        }
+        this.logger(`${label}: ${(0,errors/* describeError */.U)(error)}`);
+        sendJson(res, 500, { error: `internal error: ${(0,errors/* describeError */.U)(error)}` });
+    }
+    /** The stable model, or the served model of `version`, acquired (404 if that version is not served). */
+    pick(version) {
+        if (version === null) {
+            const model = this.slots.stable;
+            model.acquire();
+            return model;
+        }
+        const model = this.slots.byVersion(version);
+        if (!model)
+            throw new HttpError(404, `version ${version} of "${this.name}" is not served (served: ${this.servedVersions().join(', ')})`);
+        return model;
+    }
+    servedVersions() {
+        return this.slots.all().map((m) => String(m.identity.version));
+    }
+    /** A prediction request of either protocol; sets `routed.version` to the version that answers. */
+    async predict(req, res, protocol, version, started, routed) {
+        const body = parseJsonBody(await readBody(req, this.maxBody));
+        const decoded = protocol === 'tfs' ? decodeTfServing(body) : decodeOip(body);
+        let model;
+        if (version === null)
+            model = this.slots.route();
+        else
+            model = this.pick(version);
+        routed.version = String(model.identity.version);
+        let status = 500;
+        let predictions = null;
+        try {
+            const x = encodeRequest(model, decoded, this.options.nullValues);
+            predictions = await model.predictEncoded(x, decoded.records.length);
+            const headers = { 'X-Model-Version': String(model.identity.version) };
+            if (protocol === 'tfs')
+                sendJson(res, 200, tfsResponse(model, predictions, decoded.columnar), headers);
+            else
+                sendJson(res, 200, oipResponse(model, predictions, decoded), headers);
+            status = 200;
+            if (this.log)
+                this.logPredictions(model, decoded, predictions);
+        }
+        catch (error) {
+            status = error instanceof HttpError ? error.status : 500;
+            if (error instanceof HttpError)
+                error.headers['X-Model-Version'] = String(model.identity.version);
+            throw error;
+        }
+        finally {
+            model.release();
+            const seconds = (performance.now() - started) / 1000;
+            const label = String(model.identity.version);
+            this.stats.record(model.identity.version, model.task, status, seconds * 1000, status === 200 ? predictions : null);
+            this.metrics.prediction(label, status, seconds, decoded.records.length);
+        }
+    }
+    logPredictions(model, decoded, predictions) {
+        const log = this.log;
+        const time = new Date().toISOString();
+        const features = model.preprocess.features;
+        const has = Object.prototype.hasOwnProperty;
+        for (let i = 0; i < predictions.length; i++) {
+            if (!log.sampled())
+                continue;
+            const record = decoded.records[i];
+            const entry = Object.create(null);
+            for (const f of features)
+                if (has.call(record, f.name))
+                    entry[f.name] = record[f.name];
+            entry._time = time;
+            entry._model = model.identity.name;
+            entry._version = model.identity.version;
+            const p = predictions[i];
+            entry._prediction = 'label' in p ? p.label : p.value;
+            log.write(entry);
+        }
+    }
+    tfsStatus(version) {
+        const models = version === null ? this.slots.all() : this.slots.all().filter((m) => m.identity.version === version);
+        return {
+            model_version_status: models.map((m) => ({
+                version: String(m.identity.version),
+                state: 'AVAILABLE',
+                status: { error_code: 'OK', error_message: '' },
+            })),
+        };
+    }
+    tfsMetadata(model) {
+        const pre = model.preprocess;
+        const inputs = Object.fromEntries(pre.features.map((f) => [
+            f.name,
+            { dtype: f.kind === 'numeric' ? 'DT_DOUBLE' : 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: f.name },
+        ]));
+        const outputs = model.task === 'classification'
+            ? {
+                label: { dtype: 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: 'label' },
+                probabilities: {
+                    dtype: 'DT_DOUBLE',
+                    tensor_shape: { dim: [{ size: '-1' }, { size: String(model.classes.length) }] },
+                    name: 'probabilities',
+                },
+            }
+            : { prediction: { dtype: 'DT_DOUBLE', tensor_shape: { dim: [{ size: '-1' }] }, name: 'prediction' } };
+        return {
+            model_spec: { name: this.name, signature_name: '', version: String(model.identity.version) },
+            metadata: {
+                signature_def: {
+                    signature_def: { serving_default: { inputs, outputs, method_name: 'tensorflow/serving/predict' } },
+                },
+            },
+            classes: model.task === 'classification' ? model.classes : undefined,
+        };
+    }
+    oipMetadata(model, version) {
+        const pre = model.preprocess;
+        return {
+            name: this.name,
+            versions: version === null ? this.servedVersions() : [String(version)],
+            platform: 'mlops_tfjs',
+            inputs: pre.features.map((f) => ({ name: f.name, datatype: f.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1] })),
+            outputs: model.task === 'classification'
+                ? [
+                    { name: 'label', datatype: 'BYTES', shape: [-1] },
+                    { name: 'probabilities', datatype: 'FP64', shape: [-1, model.classes.length] },
+                ]
+                : [{ name: 'prediction', datatype: 'FP64', shape: [-1] }],
+            classes: model.task === 'classification' ? model.classes : undefined,
+        };
+    }
+    // ── admin ──────────────────────────────────────────────────────────────────
+    /**
+     * The admin API (Authorization: Bearer <token>; reload also takes a signed body).
+     * Every answer but errors is the status (as GET /admin/status).
+     */
+    async handleAdmin(action, req, res) {
+        const token = this.options.adminToken;
+        const raw = req.method === 'POST' ? await readBody(req, 64 * 1024) : Buffer.alloc(0);
+        const signature = req.headers[SIGNATURE_HEADER];
+        const signed = action === 'reload' && typeof signature === 'string';
+        const authorised = signed ? signatureMatches(signature, raw, token) : bearerMatches(req.headers.authorization, token);
+        if (!authorised) {
+            throw new HttpError(401, signed ? 'the signature does not match the body' : 'the admin API needs Authorization: Bearer <admin token>', {
+                'WWW-Authenticate': 'Bearer realm="mlops-admin"',
+            });
+        }
+        const body = parseJsonBody(raw, false);
+        if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
+            throw new HttpError(400, 'the body must be a JSON object');
+        const fields = (body ?? {});
+        switch (action) {
+            case 'status':
+                break;
+            case 'reset-stats':
+                this.stats.reset();
+                break;
+            case 'candidate': {
+                const ref = refField(fields, true);
+                const weight = fields.weight === undefined ? 0 : weightField(fields.weight);
+                await this.exclusive(async () => {
+                    const model = await this.loadModel(ref).catch(loadFailed(ref));
+                    this.slots.setCandidate(model, weight);
+                    this.metrics.setServed(this.slots.stable, this.slots.candidate);
+                    this.logger(`candidate ${this.name} v${model.identity.version} gets ${weight}% of requests`);
+                });
+                break;
+            }
+            case 'weight': {
+                const weight = weightField(fields.weight);
+                if (!this.slots.candidate)
+                    throw new HttpError(409, 'no candidate: POST /admin/candidate first');
+                this.slots.setWeight(weight);
+                this.logger(`candidate v${this.slots.candidate.identity.version} gets ${weight}% of requests`);
+                break;
+            }
+            case 'promote':
+                await this.exclusive(async () => {
+                    const candidate = this.slots.candidate;
+                    if (!candidate)
+                        throw new HttpError(409, 'no candidate to promote');
+                    this.slots.promote();
+                    this.metrics.setServed(this.slots.stable, null);
+                    this.logger(`promoted v${candidate.identity.version}: it is the stable version`);
+                });
+                break;
+            case 'rollback':
+                await this.exclusive(async () => {
+                    const candidate = this.slots.candidate;
+                    this.slots.rollback();
+                    this.metrics.setServed(this.slots.stable, null);
+                    if (candidate)
+                        this.logger(`rolled back candidate v${candidate.identity.version}`);
+                });
+                break;
+            case 'reload': {
+                const ref = refField(fields, false);
+                await this.exclusive(async () => {
+                    if (ref !== null) {
+                        if (this.slots.stable.identity.digest !== (await this.digestOf(ref)))
+                            await this.swapStable(ref, 'reload').catch(loadFailed(ref));
+                        return;
+                    }
+                    if (!this.following)
+                        throw new HttpError(400, 'ref: which version? The server follows no alias, so reload needs a "ref"');
+                    const version = await this.options.source.resolve(this.following).catch(loadFailed(this.following));
+                    if (version.digest !== this.slots.stable.identity.digest)
+                        await this.swapStable(version.digest, `reload: ${this.following} is v${version.version}`).catch(loadFailed(this.following));
+                    this.lastSeenDigest = version.digest;
+                });
+                break;
+            }
+        }
+        sendJson(res, 200, this.status());
+    }
+    async digestOf(ref) {
+        return (await this.options.source.resolve(ref).catch(loadFailed(ref))).digest;
+    }
+    /** What GET /admin/status answers. */
+    status() {
+        const view = (m) => m && { version: m.identity.version, digest: m.identity.digest, uri: m.identity.uri, loaded_at: m.loadedAt.toISOString() };
+        return {
+            model: this.name,
+            stable: view(this.slots.stable),
+            candidate: view(this.slots.candidate),
+            weight: this.slots.weight,
+            following: this.following,
+            poll_seconds: this.following ? this.options.pollSeconds : null,
+            stats_since: this.stats.since.toISOString(),
+            stats: this.stats.view(),
+        };
+    }
+}
+function refField(fields, required) {
+    const ref = fields.ref;
+    if (ref === undefined || ref === null) {
+        if (required)
+            throw new HttpError(400, 'ref: give the version to load: a number ("3"), an alias or a digest (sha256:...)');
+        return null;
+    }
+    if (typeof ref === 'number' && Number.isInteger(ref) && ref > 0)
+        return String(ref);
+    if (typeof ref !== 'string' || ref.trim() === '' || ref.length > 200)
+        throw new HttpError(400, 'ref: expected a version number ("3"), an alias or a digest (sha256:...)');
+    return ref.trim();
+}
+function weightField(value) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)
+        throw new HttpError(400, `weight: expected a number from 0 to 100 (the candidate's percent of requests), got ${JSON.stringify(value) ?? 'nothing'}`);
+    return value;
+}
+/** A failed load as the admin API answers it: 422 with the reason (the served models are unchanged). */
+function loadFailed(ref) {
+    return (error) => {
+        if (error instanceof HttpError)
+            throw error;
+        throw new HttpError(422, `cannot load ${ref}: ${(0,errors/* describeError */.U)(error).split('\n')[0]}`);
+    };
+}
+/** TF Serving's answer: row format gives `predictions`, columnar format `outputs`. */
+function tfsResponse(model, predictions, columnar) {
+    if (model.task === 'regression') {
+        const values = predictions.map((p) => p.value);
+        return columnar ? { outputs: values } : { predictions: values };
+    }
+    const rows = predictions;
+    if (columnar)
+        return { outputs: { label: rows.map((p) => p.label), probabilities: rows.map((p) => p.probabilities) } };
+    return { predictions: rows.map((p) => ({ label: p.label, probabilities: p.probabilities })) };
+}
+/** The Open Inference Protocol's answer: `label` and `probabilities` tensors, or `prediction`. */
+function oipResponse(model, predictions, request) {
+    const n = predictions.length;
+    const tensors = model.task === 'regression'
+        ? [{ name: 'prediction', shape: [n], datatype: 'FP64', data: predictions.map((p) => p.value) }]
+        : [
+            { name: 'label', shape: [n], datatype: 'BYTES', data: predictions.map((p) => p.label) },
+            {
+                name: 'probabilities',
+                shape: [n, model.classes.length],
+                datatype: 'FP64',
+                data: predictions.flatMap((p) => p.probabilities),
+            },
+        ];
+    let outputs = tensors;
+    if (request.outputs) {
+        const unknown = request.outputs.filter((name) => !tensors.some((t) => t.name === name));
+        if (unknown.length > 0)
+            throw new HttpError(400, `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${tensors.map((t) => t.name).join(', ')})`);
+        outputs = tensors.filter((t) => request.outputs.includes(t.name));
+    }
+    return {
+        model_name: model.identity.name,
+        model_version: String(model.identity.version),
+        id: request.id ?? (0,external_node_crypto_.randomUUID)(),
+        outputs,
+    };
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __webpack_require__(73136);
+// EXTERNAL MODULE: ./src/core/train/model-io.ts
+var model_io = __webpack_require__(27756);
+;// CONCATENATED MODULE: ./src/core/serve/model.ts
+/**
+ * A model as the server holds it: the loaded model (any kind, through the model seam)
+ * and its preprocessing, what it is (name, version, digest, uri), and a count of the
+ * requests using it, so a model that was swapped out is disposed only after its last
+ * request has finished.
+ */
+
+
+class ServedModel {
+    identity;
+    loaded;
+    inFlight = 0;
+    retired = false;
+    disposed = false;
+    task;
+    classes;
+    featureNames;
+    loadedAt = new Date();
+    constructor(identity, loaded) {
+        this.identity = identity;
+        this.loaded = loaded;
+        const target = loaded.preprocess.target;
+        this.task = target.task;
+        this.classes = target.task === 'classification' ? target.classes : [];
+        this.featureNames = new Set(loaded.preprocess.features.map((f) => f.name));
+    }
+    get preprocess() {
+        return this.loaded.preprocess;
+    }
+    get card() {
+        return this.loaded.card;
+    }
+    /** Marks the model in use by one more request; pair with `release()`. */
+    acquire() {
+        this.inFlight++;
+    }
+    release() {
+        this.inFlight--;
+        if (this.retired && this.inFlight === 0)
+            this.dispose();
+    }
+    /** The model is no longer served: dispose it once the requests using it have finished. */
+    retire() {
+        this.retired = true;
+        if (this.inFlight === 0)
+            this.dispose();
+    }
+    get isRetired() {
+        return this.retired;
+    }
+    dispose() {
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        this.loaded.model.dispose();
+    }
+    /** Encoded features (rows x width) to predictions. */
+    async predictEncoded(x, rows) {
+        const output = await this.loaded.model.predictEncoded(x, rows);
+        const predictions = [];
+        if (this.task === 'regression') {
+            for (let i = 0; i < rows; i++)
+                predictions.push({ value: output[i] });
+            return predictions;
+        }
+        const k = this.classes.length;
+        for (let i = 0; i < rows; i++) {
+            const probabilities = Array.from(output.subarray(i * k, (i + 1) * k));
+            let best = 0;
+            for (let c = 1; c < k; c++)
+                if (probabilities[c] > probabilities[best])
+                    best = c;
+            predictions.push({ label: this.classes[best], probabilities });
+        }
+        return predictions;
+    }
+    /** Raw records to predictions, without validation (see decode.ts for the checks a server makes). */
+    async predictRecords(records) {
+        const { x } = (0,preprocess/* encodeRecords */.jc)(this.loaded.preprocess, records);
+        return this.predictEncoded(x, records.length);
+    }
+}
+/**
+ * Loads a model directory and warms it up with one prediction (an all-missing
+ * record), so the first request does not pay for compiling kernels, and a model
+ * that cannot predict fails here rather than on a request.
+ */
+async function loadServedModel(dir, identity) {
+    const loaded = await (0,model_io/* loadModel */.cm)(dir);
+    const served = new ServedModel(identity, loaded);
+    try {
+        const [warm] = await served.predictRecords([{}]);
+        const finite = warm && ('value' in warm ? Number.isFinite(warm.value) : warm.probabilities.every(Number.isFinite));
+        if (!finite)
+            throw new Error('the warm-up prediction is not a finite number');
+    }
+    catch (error) {
+        served.retire();
+        throw new Error(`${identity.uri}: the model does not predict (${error.message})`);
+    }
+    return served;
+}
+
+;// CONCATENATED MODULE: ./src/core/serve/source.ts
+/**
+ * Where served models come from: versions of a model in the registry (by number,
+ * alias or digest), pulled into a fresh folder, loaded, warmed up, and the folder
+ * removed (the model lives in memory); or a model directory given directly.
+ */
+
+
+
+
+
+
+
+class ModelSource {
+    registry;
+    name;
+    workDir;
+    constructor(
+    /** The registry, or null when serving only a model directory. */
+    registry, 
+    /** The model's name (in the registry, and in request URLs). */
+    name, 
+    /** A folder for pulled versions (each in a fresh subfolder, removed after loading). */
+    workDir) {
+        this.registry = registry;
+        this.name = name;
+        this.workDir = workDir;
+    }
+    need() {
+        if (!this.registry)
+            throw new errors/* UserError */.y('no registry to load a version from', 'Start the server with a registry (--registry or mlops.yaml) to load versions.');
+        return this.registry;
+    }
+    /** What `ref` points at now (for following an alias). */
+    async resolve(ref) {
+        return this.need().resolve(this.name, ref);
+    }
+    /** Pulls `ref` (a number, alias or digest), loads and warms it up. */
+    async load(ref) {
+        const registry = this.need();
+        const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(this.workDir, `${this.name}-`));
+        try {
+            const version = await registry.pull(this.name, ref, dir);
+            return await loadServedModel(dir, { name: this.name, version: version.version, digest: version.digest, uri: version.uri });
+        }
+        finally {
+            await (0,promises_.rm)(dir, { recursive: true, force: true });
+        }
+    }
+    /** Loads a model directory as version 0, with the digest of its files. */
+    async loadDir(dir) {
+        const path = (0,external_node_path_.resolve)(dir);
+        if (!(0,external_node_fs_.existsSync)(path))
+            throw new errors/* UserError */.y(`${dir} is not a model directory: it does not exist`, 'Point --model-dir at the model-dir output of train.');
+        return loadServedModel(path, { name: this.name, version: 0, digest: await directoryDigest(path), uri: (0,external_node_url_.pathToFileURL)(path).href });
+    }
+}
+/** sha256 over the names and bytes of a directory's files (sorted): what identifies a model folder. */
+async function directoryDigest(dir) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    const names = (await (0,promises_.readdir)(dir, { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+        .sort();
+    for (const name of names) {
+        const bytes = await (0,promises_.readFile)((0,external_node_path_.join)(dir, name));
+        hash.update(`${name}\0${bytes.length}\0`);
+        hash.update(bytes);
+    }
+    return `sha256:${hash.digest('hex')}`;
+}
+
+// EXTERNAL MODULE: ./src/core/train/backend.ts
+var train_backend = __webpack_require__(88898);
+// EXTERNAL MODULE: ./src/adapters/local/run.ts + 1 modules
+var run = __webpack_require__(12054);
+// EXTERNAL MODULE: ./src/ports/registry.ts
+var ports_registry = __webpack_require__(49113);
+;// CONCATENATED MODULE: ./src/commands/serve.ts
+/**
+ * `mlops serve` (a real-time inference server) and `mlops predict` (batch scoring of
+ * a file), over the model files that train writes and the registry keeps.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const stderr = (line) => process.stderr.write(`${line}\n`);
+/** Adds `mlops serve` and `mlops predict`. */
+function addServeCommands(program) {
+    const modelOptions = (command) => command
+        .option('--config <file>', 'mlops.yaml (for model.name, the registry and data.null_values)')
+        .option('--registry <where>', 'oci://host/namespace or a folder (default: registry.url or registry.path in mlops.yaml, else .mlops/registry beside it)')
+        .option('--model <name>', 'the model name in the registry (default: model.name in mlops.yaml)')
+        .option('--model-dir <dir>', 'serve this model directory (the model-dir output of train) instead of a registry version');
+    modelOptions(program
+        .command('serve')
+        .description('Serves a model over HTTP (TF Serving REST and Open Inference Protocol v2), following a registry alias: a new version is loaded, warmed up and swapped in without failing a request. Canary, admin API, Prometheus metrics and a prediction log.'))
+        .option('--alias <alias>', 'the registry alias to serve and follow', 'production')
+        .option('--ref <ref>', 'serve this version (number, alias or digest) as it is now, without following')
+        .option('--name <name>', 'the model name in request URLs when serving --model-dir (default: --model, model.name, or the folder name)')
+        .option('--host <host>', 'the address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+        .option('--port <port>', 'the port (0: any free port; the bound one is printed)', '8080')
+        .option('--poll <seconds>', 'seconds between checks of the alias (0: never; POST /admin/reload still checks)', '10')
+        .option('--admin-token <token>', 'enables the admin API (/admin/...: canary, promote, rollback, reload) for requests with Authorization: Bearer <token>; also the secret of signed reloads (default: MLOPS_ADMIN_TOKEN; without a token there is no admin API)')
+        .option('--max-body <bytes>', 'largest request body, e.g. 1048576, 512kb or 4mb; larger ones get 413', '1mb')
+        .option('--log <file>', 'write a prediction log (JSON Lines: the features, _time, _model, _version, _prediction per record)')
+        .option('--log-sample <fraction>', 'fraction of predicted records written to the log, 0 to 1', '1')
+        .option('--log-max-bytes <bytes>', `rotate the log at this size (default ${DEFAULT_LOG_MAX_BYTES / 1024 / 1024}mb)`, '10mb')
+        .option('--log-keep <n>', 'rotated log files kept (<file>.1 is the newest)', String(DEFAULT_LOG_KEEP))
+        .action(async (options) => {
+        await serve(options);
+    });
+    modelOptions(program
+        .command('predict')
+        .description('Scores a data file with a model: writes every input row with its prediction (and probability_<class> columns for classification), as CSV, TSV or JSON Lines by the output name.'))
+        .requiredOption('--input <files...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
+        .requiredOption('-o, --output <file>', 'where to write the predictions (.csv, .tsv or .jsonl)')
+        .option('--ref <ref>', 'the registry version to use: number, alias or digest', 'production')
+        .addOption(new esm/* Option */.c$('--format <format>', 'input format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
+        .action(async (options) => {
+        await predict(options);
+    });
+}
+function modelName(options, loaded, fallback) {
+    const name = options.name ?? options.model ?? loaded.config.model?.name ?? fallback;
+    if (!name)
+        throw new errors/* UserError */.y('no model name', 'Give --model, or set model.name in mlops.yaml.');
+    return name;
+}
+async function serve(options) {
+    const loaded = await (0,run/* loadProjectConfig */.WM)(options.config);
+    const port = wholeNumber(options.port, '--port', 0, 65535);
+    const pollSeconds = number(options.poll, '--poll', 0, 86_400);
+    const maxBodyBytes = byteSize(options.maxBody, '--max-body');
+    const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
+    if (adminToken !== null && adminToken.length < 16)
+        stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
+    const backend = await (0,train_backend/* initBackend */.R)(undefined, stderr);
+    const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
+    const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-serve-'));
+    let server = null;
+    try {
+        let initial;
+        let source;
+        let follow = null;
+        if (options.modelDir) {
+            const name = modelName(options, loaded, (0,external_node_path_.basename)((0,external_node_path_.resolve)(options.modelDir)).toLowerCase());
+            source = new ModelSource(registry, name, workDir);
+            initial = await source.loadDir(options.modelDir);
+        }
+        else {
+            const name = modelName(options, loaded, null);
+            if (!ports_registry/* NAME_PATTERN */.V.test(name))
+                throw new errors/* UserError */.y(`model name "${name}" is not allowed`, 'Use lower-case letters, digits, ".", "_" and "-".');
+            source = new ModelSource(registry, name, workDir);
+            if (options.ref)
+                initial = await source.load(options.ref);
+            else {
+                follow = options.alias;
+                let version;
+                try {
+                    version = await source.resolve(follow);
+                }
+                catch (error) {
+                    throw new errors/* UserError */.y(`cannot serve ${name} ${follow}: ${error.message.split('\n')[0]}`, `Point the alias at a version (mlops registry alias ${name} ${follow} <version>), or serve one with --ref or --model-dir.`);
+                }
+                initial = await source.load(version.digest);
+            }
+        }
+        const log = options.log
+            ? await PredictionLog.open({
+                path: (0,external_node_path_.resolve)(options.log),
+                sample: number(options.logSample, '--log-sample', 0, 1),
+                maxBytes: byteSize(options.logMaxBytes, '--log-max-bytes'),
+                keep: wholeNumber(options.logKeep, '--log-keep', 1, 1000),
+                onError: (error) => stderr(`prediction log: ${error.message}`),
+            })
+            : null;
+        server = new InferenceServer({
+            source,
+            initial,
+            follow,
+            pollSeconds,
+            adminToken,
+            maxBodyBytes,
+            nullValues: loaded.config.data.null_values,
+            log,
+            logger: (line) => stderr(`${new Date().toISOString()} ${line}`),
+        });
+        const bound = await server.listen(port, options.host);
+        const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+        const { identity } = initial;
+        process.stdout.write(`mlops serve: ${identity.name} v${identity.version} (${identity.digest.slice(0, 19)}, ${backend})${follow ? `, following ${follow} every ${pollSeconds}s` : ''}${adminToken ? ', admin API on' : ''}; listening on http://${host}:${bound}\n`);
+        stderr(`  TF Serving: POST http://${host}:${bound}/v1/models/${identity.name}:predict  ·  Open Inference Protocol: POST http://${host}:${bound}/v2/models/${identity.name}/infer  ·  metrics: /metrics`);
+        await new Promise((resolveStop) => {
+            const stop = (signal) => {
+                process.off('SIGTERM', onTerm);
+                process.off('SIGINT', onInt);
+                stderr(`${signal}: finishing requests in flight, then stopping`);
+                resolveStop();
+            };
+            const onTerm = () => stop('SIGTERM');
+            const onInt = () => stop('SIGINT');
+            process.on('SIGTERM', onTerm);
+            process.on('SIGINT', onInt);
+        });
+        await server.close();
+        stderr('stopped');
+    }
+    finally {
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
+    }
+}
+async function predict(options) {
+    const loaded = await (0,run/* loadProjectConfig */.WM)(options.config);
+    await (0,train_backend/* initBackend */.R)(undefined, stderr);
+    const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
+    const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-predict-'));
+    try {
+        let model;
+        if (options.modelDir) {
+            model = await new ModelSource(null, modelName(options, loaded, 'model'), workDir).loadDir(options.modelDir);
+        }
+        else {
+            model = await new ModelSource(registry, modelName(options, loaded, null), workDir).load(options.ref);
+        }
+        const files = await (0,paths/* expandPaths */.p)(options.input.map((p) => (0,external_node_path_.resolve)(p)));
+        const table = await (0,data_table/* readTable */.x)(files, { format: options.format ?? 'auto', nullValues: loaded.config.data.null_values });
+        const showProgress = table.rows >= 100_000;
+        let lastShown = 0;
+        const { text, rows } = await predictTable(model, table, outputFormatOf(options.output), (done, total) => {
+            if (showProgress && (done - lastShown >= total / 20 || done === total)) {
+                lastShown = done;
+                stderr(`predicted ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows`);
+            }
+        });
+        await lib_default()((0,external_node_path_.resolve)(options.output), text);
+        const { identity } = model;
+        stderr(`wrote ${options.output}: ${rows} rows predicted by ${identity.name} v${identity.version} (${identity.uri})`);
+        model.retire();
+    }
+    finally {
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
+    }
+}
+function number(text, flag, min, max) {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max)
+        throw new errors/* UserError */.y(`${flag}: "${text}" is not a number from ${min} to ${max}`);
+    return value;
+}
+function wholeNumber(text, flag, min, max) {
+    const value = number(text, flag, min, max);
+    if (!Number.isInteger(value))
+        throw new errors/* UserError */.y(`${flag}: "${text}" is not a whole number`);
+    return value;
+}
+/** 1048576, 512kb, 4mb, 1gb (powers of 1024). */
+function byteSize(text, flag) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb?|kib|mb?|mib|gb?|gib)?\s*$/i.exec(text);
+    if (!match)
+        throw new errors/* UserError */.y(`${flag}: "${text}" is not a size`, 'Give bytes (1048576) or a size with a unit: 512kb, 4mb.');
+    const unit = (match[2] ?? 'b').toLowerCase()[0];
+    const bytes = Math.floor(Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1));
+    if (bytes < 1)
+        throw new errors/* UserError */.y(`${flag}: "${text}" is too small`);
+    return bytes;
+}
+
+
+/***/ }),
+
+/***/ 38227:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _: () => (/* binding */ inferSchema),
+/* harmony export */   w: () => (/* binding */ DEFAULT_MAX_DOMAIN_SIZE)
+/* harmony export */ });
+/* harmony import */ var _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(86166);
+/* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7946);
+/* harmony import */ var _profile_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(63469);
+/**
+ * A schema inferred from a profile: a starting point that the data it came from
+ * passes, for users to read, tighten or loosen, and commit.
+ */
+
+
+
+const DEFAULT_MAX_DOMAIN_SIZE = 20;
+function inferSchema(profile, options = {}) {
+    const maxDomain = options.maxDomainSize ?? DEFAULT_MAX_DOMAIN_SIZE;
+    const columns = {};
+    for (const column of profile.columns) {
+        const type = (0,_profile_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .inferColumnType */ .HL)(column);
+        const total = (0,_profile_profile_js__WEBPACK_IMPORTED_MODULE_1__/* .columnTotal */ .Fn)(column);
+        const nulls = column.counts.null;
+        const schema = { type: type === 'empty' ? 'string' : type };
+        if (nulls === 0)
+            schema.nullable = false;
+        else
+            schema.max_null_fraction = roundUp(Math.min(1, (2 * nulls) / total), 3);
+        if ((type === 'integer' || type === 'number') && column.numeric) {
+            schema.min = column.numeric.min;
+            schema.max = column.numeric.max;
+        }
+        if (type === 'number') {
+            if (column.counts.nan > 0)
+                schema.allow_nan = true;
+            if (column.counts.infinity > 0)
+                schema.allow_infinity = true;
+        }
+        if (type === 'datetime' && column.datetime) {
+            schema.min = new Date(column.datetime.min).toISOString();
+            schema.max = new Date(column.datetime.max).toISOString();
+        }
+        if (type === 'string') {
+            const top = _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__/* .FrequentItems */ .JI.fromJSON(column.top);
+            const nonNull = total - nulls;
+            // Categorical: few distinct values, each seen more than once on average.
+            if (top.exact && column.numbersInTop && top.size <= maxDomain && top.size * 2 <= nonNull) {
+                schema.domain = top
+                    .top(top.size)
+                    .map(([value]) => value)
+                    .sort();
+            }
+        }
+        columns[column.name] = schema;
+    }
+    return {
+        version: 1,
+        dataset: {
+            min_rows: Math.floor(profile.rows / 10),
+            max_rows: profile.rows * 10,
+            unexpected_columns: 'warning',
+        },
+        columns,
+    };
+}
+function roundUp(value, digits) {
+    const scale = 10 ** digits;
+    return Math.ceil(value * scale) / scale;
+}
+
+
+/***/ })
+
+};
