@@ -95,7 +95,7 @@ try {
   // The licences of everything bundled, once, at the top.
   renameSync(join(bundle, 'licenses.txt'), join(next, 'licenses.txt'));
   // TensorFlow.js's WebAssembly files, once, beside the bundle: src/shims.ts makes the bundle's
-  // folder its __dirname, where src/core/train/backend.ts looks for them.
+  // folder its __dirname, where src/core/model/backend.ts looks for them.
   for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(bundle, file));
 
   // The steps, as src/steps/index.ts lists them (from the new bundle, which this also proves loads).

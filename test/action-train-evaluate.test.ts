@@ -6,21 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUNDLES, ROOT, copyExample, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import type { ActionResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
-
 afterAll(removeTempDirs);
 
-async function project(): Promise<string> {
-  const dir = await makeTempDir('mlops-penguins-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-  return dir;
-}
+const project = (): Promise<string> => copyExample('mlops-penguins-');
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const json = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** The TensorFlow.js backend set-up: WebAssembly chosen, and its faster transposed matrix products exact. */
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../src/core/train/backend.js';
+import { initBackend } from '../src/core/model/backend.js';
 
 test('initBackend picks the WebAssembly backend', async () => {
   expect(await initBackend('wasm')).toBe('wasm');

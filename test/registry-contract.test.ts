@@ -10,8 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
 import { OciStore } from '../src/adapters/registry/oci-store.js';
@@ -30,16 +29,10 @@ import {
   userError,
   writeTree,
 } from './support/registry.js';
+import { makeTempDir, removeTempDirs } from './support/action-runner.js';
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'mlops-registry-contract-'));
-  temps.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = (): Promise<string> => makeTempDir('mlops-registry-contract-');
+afterAll(removeTempDirs);
 
 /** One empty registry of a store: fresh instances over it, and a way to damage a stored blob. */
 interface Place {

@@ -9,23 +9,17 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FolderStore, createFileOnce, withFileLock } from '../src/adapters/registry/folder-store.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import type { ModelVersion } from '../src/ports/registry.js';
 import { REPO, runAtBarrier, seededBytes, testBlessing, testCard, transpileTree, userError, writeTree } from './support/registry.js';
+import { makeTempDir, removeTempDirs } from './support/action-runner.js';
 
-const temps: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'mlops-registry-'));
-  temps.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = (): Promise<string> => makeTempDir('mlops-registry-');
+afterAll(removeTempDirs);
 
 const sha = (bytes: Buffer | string): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 

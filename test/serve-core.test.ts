@@ -7,8 +7,8 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readTable } from '../src/core/data/table.js';
-import { encodeFeatures, encodeRecords, fitPreprocessor } from '../src/core/train/preprocess.js';
-import type { Preprocessor } from '../src/core/train/preprocess.js';
+import { encodeFeatures, encodeRecords, fitPreprocessor } from '../src/core/model/preprocess.js';
+import type { Preprocessor } from '../src/core/model/preprocess.js';
 import { HttpError, decodeOip, decodeTfServing, encodeRequest } from '../src/core/serve/decode.js';
 import { ModelSlots } from '../src/core/serve/canary.js';
 import type { ServedModel } from '../src/core/serve/model.js';

@@ -10,16 +10,15 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { contractPath, readContract } from '../src/core/contracts/index.js';
 import { evaluate } from '../src/steps/evaluate.js';
 import { train } from '../src/steps/train.js';
-import { ROOT, makeTempDir, removeTempDirs } from './support/action-runner.js';
+import { copyExample, makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 import { runStepInProcess } from './support/step-context.js';
 import type { InProcessResult } from './support/step-context.js';
 
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REPO = { owner: 'octo', repo: 'ml' };
 const HEAD = 'c0ffee'.padEnd(40, '0');
 
@@ -31,11 +30,7 @@ function ok(result: InProcessResult): InProcessResult {
 }
 
 /** A copy of the example project (without outputs). */
-async function project(): Promise<string> {
-  const dir = await makeTempDir('mlops-step-evaluate-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-  return dir;
-}
+const project = (): Promise<string> => copyExample('mlops-step-evaluate-');
 
 /** Trains the example (few epochs, fast) into .mlops/train/model. */
 async function trained(dir: string): Promise<void> {

@@ -6,17 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readContract } from '../src/core/contracts/index.js';
 import { describeError } from '../src/core/errors.js';
 import { epochProgress } from '../src/core/train/progress.js';
 import { train } from '../src/steps/train.js';
-import { ROOT, makeTempDir, removeTempDirs } from './support/action-runner.js';
+import { copyExample, makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { runStepInProcess } from './support/step-context.js';
 import type { InProcessResult } from './support/step-context.js';
 
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const SHA = '0'.repeat(40);
 /** A workflow run's variables (and PATH, for the trainer commands). */
 const RUN_ENV = {
@@ -30,11 +29,7 @@ const NODE = JSON.stringify(process.execPath);
 
 afterAll(removeTempDirs);
 
-async function project(): Promise<string> {
-  const dir = await makeTempDir('mlops-train-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-  return dir;
-}
+const project = (): Promise<string> => copyExample('mlops-train-');
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const json = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

@@ -18,7 +18,7 @@ var config = __webpack_require__(45390);
 // EXTERNAL MODULE: ./src/core/workspace.ts
 var workspace = __webpack_require__(28742);
 // EXTERNAL MODULE: ./src/steps/index.ts + 47 modules
-var steps = __webpack_require__(19464);
+var steps = __webpack_require__(45358);
 // EXTERNAL MODULE: ./src/adapters/context.ts + 2 modules
 var context = __webpack_require__(21343);
 // EXTERNAL MODULE: ./src/adapters/registry.ts + 3 modules
@@ -174,7 +174,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _adapters_local_terminal_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(16890);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(81379);
 /* harmony import */ var _commands_serve_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(25216);
-/* harmony import */ var _steps_index_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(19464);
+/* harmony import */ var _steps_index_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(45358);
 
 /** mlops: every step from a terminal, over the same step functions the actions run. */
 
@@ -449,8 +449,8 @@ var paths = __webpack_require__(82620);
 var data_table = __webpack_require__(60524);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
-// EXTERNAL MODULE: ./src/core/train/preprocess.ts
-var preprocess = __webpack_require__(20838);
+// EXTERNAL MODULE: ./src/core/model/preprocess.ts
+var preprocess = __webpack_require__(1107);
 ;// CONCATENATED MODULE: ./src/core/serve/batch.ts
 
 const CHUNK_ROWS = 8192;
@@ -1918,8 +1918,8 @@ function oipResponse(model, predictions, request) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(73136);
-// EXTERNAL MODULE: ./src/core/train/model-io.ts
-var model_io = __webpack_require__(27756);
+// EXTERNAL MODULE: ./src/core/model/model-io.ts
+var model_io = __webpack_require__(60529);
 ;// CONCATENATED MODULE: ./src/core/serve/model.ts
 /**
  * A model as the server holds it: the loaded model (any kind, through the model seam)
@@ -2096,8 +2096,8 @@ async function directoryDigest(dir) {
     return `sha256:${hash.digest('hex')}`;
 }
 
-// EXTERNAL MODULE: ./src/core/train/backend.ts
-var train_backend = __webpack_require__(88898);
+// EXTERNAL MODULE: ./src/core/model/backend.ts
+var model_backend = __webpack_require__(64965);
 // EXTERNAL MODULE: ./src/adapters/local/run.ts + 1 modules
 var run = __webpack_require__(12054);
 // EXTERNAL MODULE: ./src/ports/registry.ts
@@ -2173,7 +2173,7 @@ async function serve(options) {
     const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
     if (adminToken !== null && adminToken.length < 16)
         stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
-    const backend = await (0,train_backend/* initBackend */.R)(undefined, stderr);
+    const backend = await (0,model_backend/* initBackend */.R)(undefined, stderr);
     const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-serve-'));
     let server = null;
@@ -2251,7 +2251,7 @@ async function serve(options) {
 }
 async function predict(options) {
     const loaded = await (0,run/* loadProjectConfig */.WM)(options.config);
-    await (0,train_backend/* initBackend */.R)(undefined, stderr);
+    await (0,model_backend/* initBackend */.R)(undefined, stderr);
     const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-predict-'));
     try {

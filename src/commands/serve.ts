@@ -17,7 +17,7 @@ import type { ServedModel } from '../core/serve/model.js';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, PredictionLog } from '../core/serve/prediction-log.js';
 import { InferenceServer } from '../core/serve/server.js';
 import { ModelSource } from '../core/serve/source.js';
-import { initBackend } from '../core/train/backend.js';
+import { initBackend } from '../core/model/backend.js';
 import { loadProjectConfig, projectRegistry } from '../adapters/local/run.js';
 import { NAME_PATTERN } from '../ports/registry.js';
 

@@ -5,9 +5,9 @@
  * what is being tested.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root (this file is test/support/action-runner.ts). */
@@ -70,6 +70,13 @@ const tempDirs: string[] = [];
 export async function makeTempDir(prefix = 'mlops-test-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   tempDirs.push(dir);
+  return dir;
+}
+
+/** The example project, copied without its .mlops folder into a fresh temporary folder. */
+export async function copyExample(prefix = 'mlops-penguins-'): Promise<string> {
+  const dir = await makeTempDir(prefix);
+  await cp(join(ROOT, 'examples', 'penguins'), dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
   return dir;
 }
 

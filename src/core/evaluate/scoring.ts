@@ -6,10 +6,10 @@
 import { readTable, tableColumn } from '../data/table.js';
 import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { loadModel } from '../train/model-io.js';
-import { inferTask, labelOf } from '../train/preprocess.js';
-import { fullMetrics, scalarMetrics, scoreRows } from '../train/score.js';
-import type { Scored } from '../train/score.js';
+import { loadModel } from '../model/model-io.js';
+import { inferTask, labelOf } from '../model/preprocess.js';
+import { fullMetrics, scalarMetrics, scoreRows } from './score.js';
+import type { Scored } from './score.js';
 import { classificationMetrics, downsampleCurve, precisionRecallCurve, regressionMetrics, rocCurve, sliceMetrics } from './metrics.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';

@@ -12,7 +12,7 @@
  */
 import type { z } from 'zod';
 import type { Table } from '../data/table.js';
-import type { Preprocessor } from '../train/preprocess.js';
+import type { Preprocessor } from './preprocess.js';
 
 /** A fitted model with its preprocessing. */
 export interface TabularModel {

@@ -4,7 +4,7 @@
  * the same preprocessing and model code as evaluate, so the numbers are the same.
  */
 import type { Table } from '../data/table.js';
-import { encodeFeatures } from '../train/preprocess.js';
+import { encodeFeatures } from '../model/preprocess.js';
 import type { ServedModel } from './model.js';
 
 export type OutputFormat = 'csv' | 'tsv' | 'jsonl';

@@ -5,8 +5,8 @@
  * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
  * datatype, data}]}`, one tensor per feature column).
  */
-import { describeJsonType, encodeRecords } from '../train/preprocess.js';
-import type { RawValue } from '../train/preprocess.js';
+import { describeJsonType, encodeRecords } from '../model/preprocess.js';
+import type { RawValue } from '../model/preprocess.js';
 import type { ServedModel } from './model.js';
 
 /** An answer other than 200, with a message for the client. */

@@ -4,10 +4,10 @@
  * requests using it, so a model that was swapped out is disposed only after its last
  * request has finished.
  */
-import { loadModel } from '../train/model-io.js';
-import type { LoadedModel } from '../train/model-io.js';
-import { encodeRecords } from '../train/preprocess.js';
-import type { Preprocessor, RawValue } from '../train/preprocess.js';
+import { loadModel } from '../model/model-io.js';
+import type { LoadedModel } from '../model/model-io.js';
+import { encodeRecords } from '../model/preprocess.js';
+import type { Preprocessor, RawValue } from '../model/preprocess.js';
 
 export interface ModelIdentity {
   name: string;

@@ -26,11 +26,11 @@ import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '
 import type { ColumnProfileState } from '../profile/profile.js';
 import { scanData } from '../validate/scan.js';
 import type { RunCache } from '../../ports/storage.js';
-import { saveModelFiles } from './model-io.js';
+import { saveModelFiles } from '../model/model-io.js';
 import type { TrainParams } from './params.js';
-import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from './preprocess.js';
+import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from '../model/preprocess.js';
 import { epochProgress } from './progress.js';
-import { fullMetrics, scalarMetrics, scoreRows } from './score.js';
+import { fullMetrics, scalarMetrics, scoreRows } from '../evaluate/score.js';
 
 export const TRAINER_VERSION = 'mlops-actions-builtin/1';
 

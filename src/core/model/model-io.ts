@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { readContract } from '../contracts/index.js';
 import type { ModelCard } from '../contracts/index.js';
 import { UserError } from '../errors.js';
-import { isAlgorithm, MODEL_KINDS, modelKind } from '../model/kinds.js';
-import type { Algorithm } from '../model/kinds.js';
-import type { TabularModel } from '../model/model.js';
+import { isAlgorithm, MODEL_KINDS, modelKind } from './kinds.js';
+import type { Algorithm } from './kinds.js';
+import type { TabularModel } from './model.js';
 import { PREPROCESS_FORMAT } from './preprocess.js';
 import type { Preprocessor } from './preprocess.js';
 

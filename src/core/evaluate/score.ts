@@ -1,11 +1,11 @@
 /** Scoring a model on rows of a table: predictions, and the metrics of the evaluate step. */
-import { classificationMetrics, regressionMetrics } from '../evaluate/metrics.js';
-import type { ClassificationMetrics, RegressionMetrics } from '../evaluate/metrics.js';
+import { classificationMetrics, regressionMetrics } from './metrics.js';
+import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { Table } from '../data/table.js';
 import type { TabularModel } from '../model/model.js';
 import { tableColumn } from '../data/table.js';
-import { encodeTarget, labelOf, labelledRows } from './preprocess.js';
-import type { Preprocessor } from './preprocess.js';
+import { encodeTarget, labelOf, labelledRows } from '../model/preprocess.js';
+import type { Preprocessor } from '../model/preprocess.js';
 
 export type Scored =
   | { task: 'classification'; classes: string[]; rows: number[]; yTrue: number[]; yPred: number[]; scores: number[][] }

@@ -1,5 +1,5 @@
-export const id = 464;
-export const ids = [464];
+export const id = 358;
+export const ids = [358];
 export const modules = {
 
 /***/ 45390:
@@ -694,6 +694,154 @@ function runUrl(env = process.env) {
 
 /***/ }),
 
+/***/ 64965:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   R: () => (/* binding */ initBackend)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1708);
+/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_process__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(53484);
+/* harmony import */ var _tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(68048);
+/* harmony import */ var _tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(16744);
+/**
+ * The TensorFlow.js backend: tfjs-node when it is installed (an optional
+ * accelerator), else WebAssembly (SIMD, from the .wasm files shipped beside the
+ * bundle or in node_modules), else the plain JavaScript cpu backend, with a warning.
+ */
+
+
+
+// Only what tabular models need: the core, layers, and the cpu and wasm backends
+// (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
+
+// A named import: the package marks its node build free of side effects, so a bare
+// `import '…'` would be dropped by the bundler and the cpu backend never registered.
+
+
+const WASM_FILE = 'tfjs-backend-wasm.wasm';
+let chosen = null;
+/**
+ * A require() that resolves from the user's working directory. Loaded through an
+ * import the bundler leaves alone: bundlers rewrite createRequire(...) calls to
+ * point into the bundle, which would hide packages the user installed. And `cwd`
+ * imported, not `process.cwd()`: ncc evaluates the latter at build time, which made
+ * this the build's own package.json (copied into the bundle) instead of the user's.
+ */
+async function projectRequire() {
+    const { createRequire } = (await import(/* webpackIgnore: true */ 'node:module'));
+    return createRequire((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_process__WEBPACK_IMPORTED_MODULE_2__.cwd)(), 'package.json'));
+}
+/**
+ * Where the .wasm files are: beside the bundle when built (dist/bundle/, its __dirname
+ * from src/shims.ts), else in the tfjs-backend-wasm package installed in the project.
+ */
+async function wasmDirectory() {
+    const here = globalThis.__dirname;
+    if (here && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(here, WASM_FILE)))
+        return here;
+    try {
+        const require = await projectRequire();
+        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist', WASM_FILE)))
+            return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist');
+    }
+    catch {
+        // not installed there
+    }
+    return null;
+}
+/**
+ * Initialises the fastest backend available and returns its name. `preferred`
+ * ('wasm' or 'cpu', or MLOPS_TF_BACKEND) forces one.
+ */
+async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log = () => { }) {
+    if (chosen !== null && (!preferred || preferred === chosen))
+        return chosen;
+    if (!preferred || preferred === 'tensorflow') {
+        try {
+            // An optional accelerator: used only when the project has it installed.
+            (await projectRequire())('@tensorflow/tfjs-node');
+            if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('tensorflow'))
+                return (chosen = 'tensorflow');
+        }
+        catch {
+            // not installed: fine
+        }
+    }
+    if (!preferred || preferred === 'wasm') {
+        const dir = await wasmDirectory();
+        if (dir) {
+            (0,_tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__/* .setWasmPaths */ .zj)(dir.endsWith('/') ? dir : `${dir}/`);
+            try {
+                if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('wasm')) {
+                    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
+                    useFastTransposedMatMul('wasm');
+                    return (chosen = 'wasm');
+                }
+            }
+            catch (error) {
+                log(`warning: the WebAssembly backend did not start (${error.message}); training on the slower cpu backend`);
+            }
+        }
+        else
+            log(`warning: ${WASM_FILE} not found; training on the slower cpu backend`);
+    }
+    if (!(await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('cpu')))
+        throw new Error(`the TensorFlow.js cpu backend ${_tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__/* .version_cpu */ .Um} did not start`);
+    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
+    return (chosen = 'cpu');
+}
+/**
+ * The WebAssembly backend multiplies matrices fast only when neither is transposed;
+ * its transposed cases (which every backward pass of a dense layer uses) run several
+ * times slower. This re-registers BatchMatMul to transpose explicitly first and then
+ * multiply on the fast path: the same numbers, about twice the training speed.
+ */
+function useFastTransposedMatMul(backendName) {
+    const matMul = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('BatchMatMul', backendName);
+    const transpose = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('Transpose', backendName);
+    if (!matMul || !transpose || matMul.fastTransposed)
+        return;
+    const call = (kernel, args) => kernel.kernelFunc(args);
+    const flip = (x, args) => {
+        const perm = x.shape.map((_, i) => i);
+        const r = perm.length;
+        [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
+        return call(transpose, { inputs: { x }, backend: args.backend, attrs: { perm } });
+    };
+    const kernelFunc = (args) => {
+        const { transposeA, transposeB } = args.attrs;
+        if (!transposeA && !transposeB)
+            return call(matMul, args);
+        const a = transposeA ? flip(args.inputs.a, args) : args.inputs.a;
+        const b = transposeB ? flip(args.inputs.b, args) : args.inputs.b;
+        try {
+            return call(matMul, {
+                inputs: { ...args.inputs, a, b },
+                backend: args.backend,
+                attrs: { ...args.attrs, transposeA: false, transposeB: false },
+            });
+        }
+        finally {
+            if (a !== args.inputs.a)
+                args.backend.disposeData(a.dataId);
+            if (b !== args.inputs.b)
+                args.backend.disposeData(b.dataId);
+        }
+    };
+    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.unregisterKernel('BatchMatMul', backendName);
+    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.registerKernel({ ...matMul, kernelFunc: kernelFunc, fastTransposed: true });
+}
+
+
+/***/ }),
+
 /***/ 81190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -727,10 +875,10 @@ var tf_core_node = __webpack_require__(53484);
 var tf_layers_node = __webpack_require__(99762);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
-// EXTERNAL MODULE: ./src/core/train/backend.ts
-var backend = __webpack_require__(88898);
-// EXTERNAL MODULE: ./src/core/train/preprocess.ts
-var preprocess = __webpack_require__(20838);
+// EXTERNAL MODULE: ./src/core/model/backend.ts
+var backend = __webpack_require__(64965);
+// EXTERNAL MODULE: ./src/core/model/preprocess.ts
+var preprocess = __webpack_require__(1107);
 // EXTERNAL MODULE: ./src/core/model/random.ts
 var model_random = __webpack_require__(45114);
 ;// CONCATENATED MODULE: ./src/core/model/kinds/tfjs/params.ts
@@ -1063,6 +1211,366 @@ function kindParamShapes() {
 /** The parameters of `algorithm` from a flat parameter object (other keys ignored), defaults filled. */
 function kindParams(algorithm, params) {
     return schemas/* object */.Ikc(modelKind(algorithm).params).parse(params);
+}
+
+
+/***/ }),
+
+/***/ 60529:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   aO: () => (/* binding */ saveModelFiles),
+/* harmony export */   cm: () => (/* binding */ loadModel)
+/* harmony export */ });
+/* unused harmony export PREPROCESS_FILE */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _contracts_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96323);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
+/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(81190);
+/* harmony import */ var _preprocess_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1107);
+/**
+ * A model directory: the kind's own files (kinds/*), preprocess.json (the fitted
+ * preprocessing every kind shares) and model-card.json (lineage and metrics, through
+ * contracts/). Loading finds the kind from the card (trainer.algorithm), else from the
+ * files that are there, and goes through the model seam: callers get a TabularModel.
+ */
+
+
+
+
+
+
+
+const PREPROCESS_FILE = 'preprocess.json';
+/** Writes a fitted model's files and its preprocessing into `dir` (which exists). */
+async function saveModelFiles(dir, model) {
+    await model.save(dir);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), `${JSON.stringify(model.preprocess, null, 2)}\n`);
+}
+/** The kind a model directory holds: as its card says, else the first kind whose files are all there. */
+function kindOf(dir, card) {
+    const trainer = card?.trainer;
+    const named = trainer?.kind === 'builtin' ? (trainer.algorithm ?? trainer.model) : undefined;
+    if (typeof named === 'string' && (0,_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .isAlgorithm */ .Kx)(named))
+        return named;
+    for (const [name, kind] of Object.entries(_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG))
+        if (kind.files.every((file) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, file))))
+            return name;
+    const expected = [...new Set(Object.values(_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG).flatMap((kind) => kind.files))];
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${expected[0]} is missing`, `Point at the model-dir output of train (it holds ${[...expected, PREPROCESS_FILE].join(', ')}).`);
+}
+/** Loads a model directory written by `train`. */
+async function loadModel(dir) {
+    let card;
+    try {
+        card = await (0,_contracts_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readContract */ .Jz)('modelCard', dir);
+    }
+    catch {
+        card = null;
+    }
+    const kind = (0,_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .modelKind */ .s7)(kindOf(dir, card));
+    let text;
+    try {
+        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), 'utf8');
+    }
+    catch {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${PREPROCESS_FILE} is missing`, 'Point at the model-dir output of train (it holds model.json, weights.bin, preprocess.json).');
+    }
+    let preprocess;
+    try {
+        preprocess = JSON.parse(text);
+    }
+    catch (error) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}: model files are not valid JSON (${error.message})`);
+    }
+    if (preprocess.format !== _preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}/${PREPROCESS_FILE}: unknown format ${String(preprocess.format)} (expected ${_preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po})`);
+    await kind.setup(() => { });
+    return { model: await kind.load(dir, preprocess), preprocess, card };
+}
+
+
+/***/ }),
+
+/***/ 1107:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ao: () => (/* binding */ encodeTarget),
+/* harmony export */   Nv: () => (/* binding */ labelledRows),
+/* harmony export */   Po: () => (/* binding */ PREPROCESS_FORMAT),
+/* harmony export */   Sz: () => (/* binding */ inferTask),
+/* harmony export */   Wy: () => (/* binding */ labelOf),
+/* harmony export */   cc: () => (/* binding */ describeJsonType),
+/* harmony export */   jc: () => (/* binding */ encodeRecords),
+/* harmony export */   vO: () => (/* binding */ fitPreprocessor),
+/* harmony export */   yq: () => (/* binding */ encodeFeatures)
+/* harmony export */ });
+/* unused harmony export DEFAULT_MAX_CATEGORIES */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
+/* harmony import */ var _data_table_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(60524);
+/* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(12912);
+/**
+ * The preprocessing that is part of the model: fitted on training rows only, saved
+ * beside the weights, and applied the same way at training, evaluation and serving
+ * (no train/serve skew). Numeric columns: missing values take the training mean,
+ * then standardisation. Text columns (categories, booleans, dates): one-hot over
+ * the most frequent training values plus one "unknown" slot, which also takes
+ * missing values and values never seen in training.
+ */
+
+
+
+const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
+const DEFAULT_MAX_CATEGORIES = 100;
+/** Classification when the target holds text, or at most 20 distinct whole numbers; else regression. */
+function inferTask(column, rows) {
+    if (column.texts)
+        return 'classification';
+    const distinct = new Set();
+    for (const r of rows) {
+        const v = column.numbers[r];
+        if (Number.isNaN(v))
+            continue;
+        if (!Number.isInteger(v))
+            return 'regression';
+        distinct.add(v);
+        if (distinct.size > 20)
+            return 'regression';
+    }
+    return 'classification';
+}
+/** The label of a row as text (classification), or null when missing. */
+function labelOf(column, row) {
+    if (column.texts)
+        return column.texts[row] ?? null;
+    const v = column.numbers[row];
+    return Number.isNaN(v) ? null : String(v);
+}
+/** Fits the preprocessing on `rows` (training rows only). */
+function fitPreprocessor(table, rows, options) {
+    const targetColumn = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, options.target, 'target column');
+    const task = options.task && options.task !== 'auto' ? options.task : inferTask(targetColumn, rows);
+    const names = options.features ?? table.columns.map((c) => c.name).filter((n) => n !== options.target);
+    if (names.length === 0)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('no feature columns: the data has only the target column', 'Add feature columns, or list them in train.features.');
+    if (names.includes(options.target))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`train.features lists the target "${options.target}"`, 'Remove the target from the features.');
+    const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
+    const features = names.map((name) => {
+        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, name, 'feature column');
+        if (!column.texts) {
+            const { mean, std } = meanAndStd(column.numbers, rows);
+            return { name, kind: 'numeric', mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
+        }
+        const counts = new Map();
+        for (const r of rows) {
+            const t = column.texts[r];
+            if (t !== null && t !== undefined)
+                counts.set(t, (counts.get(t) ?? 0) + 1);
+        }
+        const categories = [...counts.entries()]
+            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+            .slice(0, maxCategories)
+            .map(([value]) => value);
+        return { name, kind: 'categorical', categories };
+    });
+    let target;
+    if (task === 'classification') {
+        const classes = new Set();
+        for (const r of rows) {
+            const label = labelOf(targetColumn, r);
+            if (label !== null)
+                classes.add(label);
+        }
+        const sorted = [...classes].sort(compareLabels);
+        if (sorted.length < 2) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" has ${sorted.length} class in the training rows; classification needs at least 2`, 'Check the target column, or set train.task: regression.');
+        }
+        target = { name: options.target, task, classes: sorted };
+    }
+    else {
+        if (targetColumn.texts)
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" holds text, so it cannot be a regression target`, 'Set train.task: classification, or pick a numeric target.');
+        const { mean, std } = meanAndStd(targetColumn.numbers, rows);
+        target = { name: options.target, task, mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
+    }
+    const width = features.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.categories.length + 1), 0);
+    return { format: PREPROCESS_FORMAT, features, target, width };
+}
+/** Mean and sample standard deviation of the finite values at `rows`, in two passes (exact for large offsets). */
+function meanAndStd(values, rows) {
+    let n = 0;
+    let sum = 0;
+    for (const r of rows) {
+        const v = values[r];
+        if (Number.isFinite(v)) {
+            n++;
+            sum += v;
+        }
+    }
+    const mean = n > 0 ? sum / n : 0;
+    let squares = 0;
+    for (const r of rows) {
+        const v = values[r];
+        if (Number.isFinite(v))
+            squares += (v - mean) * (v - mean);
+    }
+    return { mean, std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0 };
+}
+/** Numbers first, in numeric order; then text in code-point order. */
+function compareLabels(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    const aNum = a.trim() !== '' && Number.isFinite(na);
+    const bNum = b.trim() !== '' && Number.isFinite(nb);
+    if (aNum && bNum)
+        return na - nb;
+    if (aNum !== bNum)
+        return aNum ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/** Encodes `rows` of the table into a row-major Float32Array of rows x width. */
+function encodeFeatures(pre, table, rows) {
+    const out = new Float32Array(rows.length * pre.width);
+    let offset = 0;
+    for (const feature of pre.features) {
+        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, feature.name, 'feature column');
+        if (feature.kind === 'numeric') {
+            for (let i = 0; i < rows.length; i++) {
+                let v = column.numbers[rows[i]];
+                if (!Number.isFinite(v))
+                    v = feature.mean;
+                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
+            }
+            offset += 1;
+        }
+        else {
+            const index = new Map(feature.categories.map((c, i) => [c, i]));
+            const unknown = feature.categories.length;
+            for (let i = 0; i < rows.length; i++) {
+                const r = rows[i];
+                const text = column.texts ? column.texts[r] : Number.isNaN(column.numbers[r]) ? null : String(column.numbers[r]);
+                const slot = text === null || text === undefined ? unknown : (index.get(text) ?? unknown);
+                out[i * pre.width + offset + slot] = 1;
+            }
+            offset += feature.categories.length + 1;
+        }
+    }
+    return out;
+}
+/** Rows whose target is present (and, for classification, a known class). */
+function labelledRows(pre, table, rows) {
+    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
+    if (pre.target.task === 'classification') {
+        const known = new Set(pre.target.classes);
+        return rows.filter((r) => {
+            const label = labelOf(column, r);
+            return label !== null && known.has(label);
+        });
+    }
+    return rows.filter((r) => Number.isFinite(column.numbers[r]));
+}
+/** Class indices (classification) or standardized values (regression) of `rows`, which must be labelled. */
+function encodeTarget(pre, table, rows) {
+    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
+    const target = pre.target;
+    if (target.task === 'classification') {
+        const index = new Map(target.classes.map((c, i) => [c, i]));
+        return Int32Array.from(rows, (r) => index.get(labelOf(column, r) ?? '') ?? -1);
+    }
+    return Float32Array.from(rows, (r) => (column.numbers[r] - target.mean) / target.std);
+}
+/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
+function describeJsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    const type = typeof value;
+    return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
+}
+/**
+ * Encodes raw records (feature name -> value, as a JSON request carries them) with the
+ * same rules as `encodeFeatures` on the same row read from a file by `readTable`, so
+ * serving sees exactly what training saw:
+ * - numeric features: finite numbers; strings parse as the CSV reader parses them
+ *   ("3.5", "1e3"); null, a missing key, null texts ("NA", ""), NaN and infinities
+ *   take the training mean;
+ * - categorical features: strings as the CSV reader classifies them (a number in text
+ *   reads as its canonical text, "007" as "7"; "TRUE" as "true"); numbers as their
+ *   text; booleans as "true"/"false"; missing or never-seen values take the unknown slot.
+ * Values no file could hold in that column (an object or array anywhere; a boolean or a
+ * non-numeric text for a numeric feature) are reported as issues and encoded as missing.
+ * Keys that are not features are not looked at here (the caller decides about them).
+ */
+function encodeRecords(pre, records, options = {}) {
+    const classifier = new _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .ValueClassifier */ .Dw(options.nullValues ?? _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_NULL_VALUES */ .LL);
+    const out = new Float32Array(records.length * pre.width);
+    const issues = [];
+    const has = Object.prototype.hasOwnProperty;
+    let offset = 0;
+    for (const feature of pre.features) {
+        if (feature.kind === 'numeric') {
+            for (let i = 0; i < records.length; i++) {
+                const record = records[i];
+                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+                let v = Number.NaN;
+                if (typeof raw === 'number')
+                    v = raw;
+                else if (typeof raw === 'string') {
+                    const kind = classifier.classifyText(raw);
+                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
+                        v = classifier.value;
+                    else if (kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Null && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.NaN && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Infinity)
+                        issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
+                }
+                else if (raw !== null && raw !== undefined)
+                    issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
+                if (!Number.isFinite(v))
+                    v = feature.mean;
+                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
+            }
+            offset += 1;
+        }
+        else {
+            const index = new Map(feature.categories.map((c, i) => [c, i]));
+            const unknown = feature.categories.length;
+            for (let i = 0; i < records.length; i++) {
+                const record = records[i];
+                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+                let text = null;
+                if (typeof raw === 'string') {
+                    const kind = classifier.classifyText(raw);
+                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
+                        text = String(classifier.value);
+                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Boolean)
+                        text = classifier.value ? 'true' : 'false';
+                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.String || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Datetime)
+                        text = raw;
+                }
+                else if (typeof raw === 'number')
+                    text = Number.isFinite(raw) ? String(raw) : null;
+                else if (typeof raw === 'boolean')
+                    text = raw ? 'true' : 'false';
+                else if (raw !== null && raw !== undefined)
+                    issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
+                const slot = text === null ? unknown : (index.get(text) ?? unknown);
+                out[i * pre.width + offset + slot] = 1;
+            }
+            offset += feature.categories.length + 1;
+        }
+    }
+    return { x: out, issues };
+}
+function quoteShort(text) {
+    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 
@@ -1563,514 +2071,6 @@ function describeAliases(aliases) {
 }
 function isCode(error, code) {
     return error?.code === code;
-}
-
-
-/***/ }),
-
-/***/ 88898:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   R: () => (/* binding */ initBackend)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1708);
-/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_process__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(53484);
-/* harmony import */ var _tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(68048);
-/* harmony import */ var _tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(16744);
-/**
- * The TensorFlow.js backend: tfjs-node when it is installed (an optional
- * accelerator), else WebAssembly (SIMD, from the .wasm files shipped beside the
- * bundle or in node_modules), else the plain JavaScript cpu backend, with a warning.
- */
-
-
-
-// Only what tabular models need: the core, layers, and the cpu and wasm backends
-// (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
-
-// A named import: the package marks its node build free of side effects, so a bare
-// `import '…'` would be dropped by the bundler and the cpu backend never registered.
-
-
-const WASM_FILE = 'tfjs-backend-wasm.wasm';
-let chosen = null;
-/**
- * A require() that resolves from the user's working directory. Loaded through an
- * import the bundler leaves alone: bundlers rewrite createRequire(...) calls to
- * point into the bundle, which would hide packages the user installed. And `cwd`
- * imported, not `process.cwd()`: ncc evaluates the latter at build time, which made
- * this the build's own package.json (copied into the bundle) instead of the user's.
- */
-async function projectRequire() {
-    const { createRequire } = (await import(/* webpackIgnore: true */ 'node:module'));
-    return createRequire((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_process__WEBPACK_IMPORTED_MODULE_2__.cwd)(), 'package.json'));
-}
-/**
- * Where the .wasm files are: beside the bundle when built (dist/bundle/, its __dirname
- * from src/shims.ts), else in the tfjs-backend-wasm package installed in the project.
- */
-async function wasmDirectory() {
-    const here = globalThis.__dirname;
-    if (here && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(here, WASM_FILE)))
-        return here;
-    try {
-        const require = await projectRequire();
-        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist', WASM_FILE)))
-            return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist');
-    }
-    catch {
-        // not installed there
-    }
-    return null;
-}
-/**
- * Initialises the fastest backend available and returns its name. `preferred`
- * ('wasm' or 'cpu', or MLOPS_TF_BACKEND) forces one.
- */
-async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log = () => { }) {
-    if (chosen !== null && (!preferred || preferred === chosen))
-        return chosen;
-    if (!preferred || preferred === 'tensorflow') {
-        try {
-            // An optional accelerator: used only when the project has it installed.
-            (await projectRequire())('@tensorflow/tfjs-node');
-            if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('tensorflow'))
-                return (chosen = 'tensorflow');
-        }
-        catch {
-            // not installed: fine
-        }
-    }
-    if (!preferred || preferred === 'wasm') {
-        const dir = await wasmDirectory();
-        if (dir) {
-            (0,_tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__/* .setWasmPaths */ .zj)(dir.endsWith('/') ? dir : `${dir}/`);
-            try {
-                if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('wasm')) {
-                    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
-                    useFastTransposedMatMul('wasm');
-                    return (chosen = 'wasm');
-                }
-            }
-            catch (error) {
-                log(`warning: the WebAssembly backend did not start (${error.message}); training on the slower cpu backend`);
-            }
-        }
-        else
-            log(`warning: ${WASM_FILE} not found; training on the slower cpu backend`);
-    }
-    if (!(await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('cpu')))
-        throw new Error(`the TensorFlow.js cpu backend ${_tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__/* .version_cpu */ .Um} did not start`);
-    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
-    return (chosen = 'cpu');
-}
-/**
- * The WebAssembly backend multiplies matrices fast only when neither is transposed;
- * its transposed cases (which every backward pass of a dense layer uses) run several
- * times slower. This re-registers BatchMatMul to transpose explicitly first and then
- * multiply on the fast path: the same numbers, about twice the training speed.
- */
-function useFastTransposedMatMul(backendName) {
-    const matMul = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('BatchMatMul', backendName);
-    const transpose = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('Transpose', backendName);
-    if (!matMul || !transpose || matMul.fastTransposed)
-        return;
-    const call = (kernel, args) => kernel.kernelFunc(args);
-    const flip = (x, args) => {
-        const perm = x.shape.map((_, i) => i);
-        const r = perm.length;
-        [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-        return call(transpose, { inputs: { x }, backend: args.backend, attrs: { perm } });
-    };
-    const kernelFunc = (args) => {
-        const { transposeA, transposeB } = args.attrs;
-        if (!transposeA && !transposeB)
-            return call(matMul, args);
-        const a = transposeA ? flip(args.inputs.a, args) : args.inputs.a;
-        const b = transposeB ? flip(args.inputs.b, args) : args.inputs.b;
-        try {
-            return call(matMul, {
-                inputs: { ...args.inputs, a, b },
-                backend: args.backend,
-                attrs: { ...args.attrs, transposeA: false, transposeB: false },
-            });
-        }
-        finally {
-            if (a !== args.inputs.a)
-                args.backend.disposeData(a.dataId);
-            if (b !== args.inputs.b)
-                args.backend.disposeData(b.dataId);
-        }
-    };
-    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.unregisterKernel('BatchMatMul', backendName);
-    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.registerKernel({ ...matMul, kernelFunc: kernelFunc, fastTransposed: true });
-}
-
-
-/***/ }),
-
-/***/ 27756:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   aO: () => (/* binding */ saveModelFiles),
-/* harmony export */   cm: () => (/* binding */ loadModel)
-/* harmony export */ });
-/* unused harmony export PREPROCESS_FILE */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _contracts_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96323);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
-/* harmony import */ var _model_kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(81190);
-/* harmony import */ var _preprocess_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(20838);
-/**
- * A model directory: the kind's own files (kinds/*), preprocess.json (the fitted
- * preprocessing every kind shares) and model-card.json (lineage and metrics, through
- * contracts/). Loading finds the kind from the card (trainer.algorithm), else from the
- * files that are there, and goes through the model seam: callers get a TabularModel.
- */
-
-
-
-
-
-
-
-const PREPROCESS_FILE = 'preprocess.json';
-/** Writes a fitted model's files and its preprocessing into `dir` (which exists). */
-async function saveModelFiles(dir, model) {
-    await model.save(dir);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), `${JSON.stringify(model.preprocess, null, 2)}\n`);
-}
-/** The kind a model directory holds: as its card says, else the first kind whose files are all there. */
-function kindOf(dir, card) {
-    const trainer = card?.trainer;
-    const named = trainer?.kind === 'builtin' ? (trainer.algorithm ?? trainer.model) : undefined;
-    if (typeof named === 'string' && (0,_model_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .isAlgorithm */ .Kx)(named))
-        return named;
-    for (const [name, kind] of Object.entries(_model_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG))
-        if (kind.files.every((file) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, file))))
-            return name;
-    const expected = [...new Set(Object.values(_model_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG).flatMap((kind) => kind.files))];
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${expected[0]} is missing`, `Point at the model-dir output of train (it holds ${[...expected, PREPROCESS_FILE].join(', ')}).`);
-}
-/** Loads a model directory written by `train`. */
-async function loadModel(dir) {
-    let card;
-    try {
-        card = await (0,_contracts_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readContract */ .Jz)('modelCard', dir);
-    }
-    catch {
-        card = null;
-    }
-    const kind = (0,_model_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .modelKind */ .s7)(kindOf(dir, card));
-    let text;
-    try {
-        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), 'utf8');
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${PREPROCESS_FILE} is missing`, 'Point at the model-dir output of train (it holds model.json, weights.bin, preprocess.json).');
-    }
-    let preprocess;
-    try {
-        preprocess = JSON.parse(text);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}: model files are not valid JSON (${error.message})`);
-    }
-    if (preprocess.format !== _preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}/${PREPROCESS_FILE}: unknown format ${String(preprocess.format)} (expected ${_preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po})`);
-    await kind.setup(() => { });
-    return { model: await kind.load(dir, preprocess), preprocess, card };
-}
-
-
-/***/ }),
-
-/***/ 20838:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ao: () => (/* binding */ encodeTarget),
-/* harmony export */   Nv: () => (/* binding */ labelledRows),
-/* harmony export */   Po: () => (/* binding */ PREPROCESS_FORMAT),
-/* harmony export */   Sz: () => (/* binding */ inferTask),
-/* harmony export */   Wy: () => (/* binding */ labelOf),
-/* harmony export */   cc: () => (/* binding */ describeJsonType),
-/* harmony export */   jc: () => (/* binding */ encodeRecords),
-/* harmony export */   vO: () => (/* binding */ fitPreprocessor),
-/* harmony export */   yq: () => (/* binding */ encodeFeatures)
-/* harmony export */ });
-/* unused harmony export DEFAULT_MAX_CATEGORIES */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
-/* harmony import */ var _data_table_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(60524);
-/* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(12912);
-/**
- * The preprocessing that is part of the model: fitted on training rows only, saved
- * beside the weights, and applied the same way at training, evaluation and serving
- * (no train/serve skew). Numeric columns: missing values take the training mean,
- * then standardisation. Text columns (categories, booleans, dates): one-hot over
- * the most frequent training values plus one "unknown" slot, which also takes
- * missing values and values never seen in training.
- */
-
-
-
-const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
-const DEFAULT_MAX_CATEGORIES = 100;
-/** Classification when the target holds text, or at most 20 distinct whole numbers; else regression. */
-function inferTask(column, rows) {
-    if (column.texts)
-        return 'classification';
-    const distinct = new Set();
-    for (const r of rows) {
-        const v = column.numbers[r];
-        if (Number.isNaN(v))
-            continue;
-        if (!Number.isInteger(v))
-            return 'regression';
-        distinct.add(v);
-        if (distinct.size > 20)
-            return 'regression';
-    }
-    return 'classification';
-}
-/** The label of a row as text (classification), or null when missing. */
-function labelOf(column, row) {
-    if (column.texts)
-        return column.texts[row] ?? null;
-    const v = column.numbers[row];
-    return Number.isNaN(v) ? null : String(v);
-}
-/** Fits the preprocessing on `rows` (training rows only). */
-function fitPreprocessor(table, rows, options) {
-    const targetColumn = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, options.target, 'target column');
-    const task = options.task && options.task !== 'auto' ? options.task : inferTask(targetColumn, rows);
-    const names = options.features ?? table.columns.map((c) => c.name).filter((n) => n !== options.target);
-    if (names.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('no feature columns: the data has only the target column', 'Add feature columns, or list them in train.features.');
-    if (names.includes(options.target))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`train.features lists the target "${options.target}"`, 'Remove the target from the features.');
-    const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
-    const features = names.map((name) => {
-        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, name, 'feature column');
-        if (!column.texts) {
-            const { mean, std } = meanAndStd(column.numbers, rows);
-            return { name, kind: 'numeric', mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
-        }
-        const counts = new Map();
-        for (const r of rows) {
-            const t = column.texts[r];
-            if (t !== null && t !== undefined)
-                counts.set(t, (counts.get(t) ?? 0) + 1);
-        }
-        const categories = [...counts.entries()]
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, maxCategories)
-            .map(([value]) => value);
-        return { name, kind: 'categorical', categories };
-    });
-    let target;
-    if (task === 'classification') {
-        const classes = new Set();
-        for (const r of rows) {
-            const label = labelOf(targetColumn, r);
-            if (label !== null)
-                classes.add(label);
-        }
-        const sorted = [...classes].sort(compareLabels);
-        if (sorted.length < 2) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" has ${sorted.length} class in the training rows; classification needs at least 2`, 'Check the target column, or set train.task: regression.');
-        }
-        target = { name: options.target, task, classes: sorted };
-    }
-    else {
-        if (targetColumn.texts)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" holds text, so it cannot be a regression target`, 'Set train.task: classification, or pick a numeric target.');
-        const { mean, std } = meanAndStd(targetColumn.numbers, rows);
-        target = { name: options.target, task, mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
-    }
-    const width = features.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.categories.length + 1), 0);
-    return { format: PREPROCESS_FORMAT, features, target, width };
-}
-/** Mean and sample standard deviation of the finite values at `rows`, in two passes (exact for large offsets). */
-function meanAndStd(values, rows) {
-    let n = 0;
-    let sum = 0;
-    for (const r of rows) {
-        const v = values[r];
-        if (Number.isFinite(v)) {
-            n++;
-            sum += v;
-        }
-    }
-    const mean = n > 0 ? sum / n : 0;
-    let squares = 0;
-    for (const r of rows) {
-        const v = values[r];
-        if (Number.isFinite(v))
-            squares += (v - mean) * (v - mean);
-    }
-    return { mean, std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0 };
-}
-/** Numbers first, in numeric order; then text in code-point order. */
-function compareLabels(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    const aNum = a.trim() !== '' && Number.isFinite(na);
-    const bNum = b.trim() !== '' && Number.isFinite(nb);
-    if (aNum && bNum)
-        return na - nb;
-    if (aNum !== bNum)
-        return aNum ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Encodes `rows` of the table into a row-major Float32Array of rows x width. */
-function encodeFeatures(pre, table, rows) {
-    const out = new Float32Array(rows.length * pre.width);
-    let offset = 0;
-    for (const feature of pre.features) {
-        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, feature.name, 'feature column');
-        if (feature.kind === 'numeric') {
-            for (let i = 0; i < rows.length; i++) {
-                let v = column.numbers[rows[i]];
-                if (!Number.isFinite(v))
-                    v = feature.mean;
-                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
-            }
-            offset += 1;
-        }
-        else {
-            const index = new Map(feature.categories.map((c, i) => [c, i]));
-            const unknown = feature.categories.length;
-            for (let i = 0; i < rows.length; i++) {
-                const r = rows[i];
-                const text = column.texts ? column.texts[r] : Number.isNaN(column.numbers[r]) ? null : String(column.numbers[r]);
-                const slot = text === null || text === undefined ? unknown : (index.get(text) ?? unknown);
-                out[i * pre.width + offset + slot] = 1;
-            }
-            offset += feature.categories.length + 1;
-        }
-    }
-    return out;
-}
-/** Rows whose target is present (and, for classification, a known class). */
-function labelledRows(pre, table, rows) {
-    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
-    if (pre.target.task === 'classification') {
-        const known = new Set(pre.target.classes);
-        return rows.filter((r) => {
-            const label = labelOf(column, r);
-            return label !== null && known.has(label);
-        });
-    }
-    return rows.filter((r) => Number.isFinite(column.numbers[r]));
-}
-/** Class indices (classification) or standardized values (regression) of `rows`, which must be labelled. */
-function encodeTarget(pre, table, rows) {
-    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
-    const target = pre.target;
-    if (target.task === 'classification') {
-        const index = new Map(target.classes.map((c, i) => [c, i]));
-        return Int32Array.from(rows, (r) => index.get(labelOf(column, r) ?? '') ?? -1);
-    }
-    return Float32Array.from(rows, (r) => (column.numbers[r] - target.mean) / target.std);
-}
-/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
-function describeJsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    const type = typeof value;
-    return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
-}
-/**
- * Encodes raw records (feature name -> value, as a JSON request carries them) with the
- * same rules as `encodeFeatures` on the same row read from a file by `readTable`, so
- * serving sees exactly what training saw:
- * - numeric features: finite numbers; strings parse as the CSV reader parses them
- *   ("3.5", "1e3"); null, a missing key, null texts ("NA", ""), NaN and infinities
- *   take the training mean;
- * - categorical features: strings as the CSV reader classifies them (a number in text
- *   reads as its canonical text, "007" as "7"; "TRUE" as "true"); numbers as their
- *   text; booleans as "true"/"false"; missing or never-seen values take the unknown slot.
- * Values no file could hold in that column (an object or array anywhere; a boolean or a
- * non-numeric text for a numeric feature) are reported as issues and encoded as missing.
- * Keys that are not features are not looked at here (the caller decides about them).
- */
-function encodeRecords(pre, records, options = {}) {
-    const classifier = new _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .ValueClassifier */ .Dw(options.nullValues ?? _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_NULL_VALUES */ .LL);
-    const out = new Float32Array(records.length * pre.width);
-    const issues = [];
-    const has = Object.prototype.hasOwnProperty;
-    let offset = 0;
-    for (const feature of pre.features) {
-        if (feature.kind === 'numeric') {
-            for (let i = 0; i < records.length; i++) {
-                const record = records[i];
-                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-                let v = Number.NaN;
-                if (typeof raw === 'number')
-                    v = raw;
-                else if (typeof raw === 'string') {
-                    const kind = classifier.classifyText(raw);
-                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
-                        v = classifier.value;
-                    else if (kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Null && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.NaN && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Infinity)
-                        issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
-                }
-                else if (raw !== null && raw !== undefined)
-                    issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
-                if (!Number.isFinite(v))
-                    v = feature.mean;
-                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
-            }
-            offset += 1;
-        }
-        else {
-            const index = new Map(feature.categories.map((c, i) => [c, i]));
-            const unknown = feature.categories.length;
-            for (let i = 0; i < records.length; i++) {
-                const record = records[i];
-                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-                let text = null;
-                if (typeof raw === 'string') {
-                    const kind = classifier.classifyText(raw);
-                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
-                        text = String(classifier.value);
-                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Boolean)
-                        text = classifier.value ? 'true' : 'false';
-                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.String || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Datetime)
-                        text = raw;
-                }
-                else if (typeof raw === 'number')
-                    text = Number.isFinite(raw) ? String(raw) : null;
-                else if (typeof raw === 'boolean')
-                    text = raw ? 'true' : 'false';
-                else if (raw !== null && raw !== undefined)
-                    issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
-                const slot = text === null ? unknown : (index.get(text) ?? unknown);
-                out[i * pre.width + offset + slot] = 1;
-            }
-            offset += feature.categories.length + 1;
-        }
-    }
-    return { x: out, issues };
-}
-function quoteShort(text) {
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 
@@ -2680,7 +2680,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /***/ }),
 
-/***/ 19464:
+/***/ 45358:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -6066,8 +6066,8 @@ var dist = __webpack_require__(38815);
 var contracts = __webpack_require__(96323);
 // EXTERNAL MODULE: ./src/core/data/table.ts
 var data_table = __webpack_require__(60524);
-// EXTERNAL MODULE: ./src/core/train/backend.ts
-var train_backend = __webpack_require__(88898);
+// EXTERNAL MODULE: ./src/core/model/backend.ts
+var model_backend = __webpack_require__(64965);
 ;// CONCATENATED MODULE: ./src/core/evaluate/metrics.ts
 /**
  * Evaluation metrics for classifiers and regressors, computed as scikit-learn computes them, so a
@@ -6490,9 +6490,9 @@ function sliceMetrics(rowsByKey, compute) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/core/train/preprocess.ts
-var preprocess = __webpack_require__(20838);
-;// CONCATENATED MODULE: ./src/core/train/score.ts
+// EXTERNAL MODULE: ./src/core/model/preprocess.ts
+var preprocess = __webpack_require__(1107);
+;// CONCATENATED MODULE: ./src/core/evaluate/score.ts
 /** Scoring a model on rows of a table: predictions, and the metrics of the evaluate step. */
 
 
@@ -7416,8 +7416,8 @@ function trainingSection(card) {
     return lines.join('\n');
 }
 
-// EXTERNAL MODULE: ./src/core/train/model-io.ts
-var model_io = __webpack_require__(27756);
+// EXTERNAL MODULE: ./src/core/model/model-io.ts
+var model_io = __webpack_require__(60529);
 ;// CONCATENATED MODULE: ./src/core/evaluate/scoring.ts
 /**
  * Scoring for evaluate: a model directory on test rows, or a predictions file from any
@@ -7604,7 +7604,7 @@ async function evaluateCandidate(request) {
         candidateSource = shown(dir);
         if (!(0,external_node_fs_.existsSync)(dir))
             throw new core_errors/* UserError */.y(`no model at ${candidateSource}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
-        const backend = await (0,train_backend/* initBackend */.R)(undefined, (line) => log.warning(line));
+        const backend = await (0,model_backend/* initBackend */.R)(undefined, (line) => log.warning(line));
         log.info(`TensorFlow.js backend: ${backend}`);
         const testRows = await (0,data_table/* readTable */.x)(files, { format, nullValues });
         table = testRows;
