@@ -45,6 +45,15 @@ describe('validate-data action (dist/validate-data/index.js)', () => {
     expect(run.summary).toContain(report.trim());
   });
 
+  test('a runner without a job summary file: the valid run still passes, and says where the report is', async () => {
+    const dir = await project();
+    const run = await runAction(BUNDLES.validateData, { inputs: {}, cwd: dir, env: { GITHUB_STEP_SUMMARY: '' } });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ valid: 'true' });
+    expect(run.stdout).toContain('No job summary: GITHUB_STEP_SUMMARY is not set');
+    expect(run.annotations.filter((a) => a.command === 'error')).toEqual([]);
+  });
+
   test('broken data: exit 1 with one failure message, valid=false, and an annotation at each offending line', async () => {
     const dir = await project();
     const FILE = 'data/broken.csv';
