@@ -9,12 +9,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, cleanEnv, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { join } from 'node:path';
+import { BUNDLES, cleanEnv, hasStackTrace, removeTempDirs, runAction, runCli, copyExample, EXAMPLE } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
-
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REPO = { owner: 'octo', repo: 'ml' };
 const SECRET = 'canary-secret-0123456789';
 
@@ -86,8 +84,7 @@ const deploy = (inputs: Record<string, string>) =>
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
   records = testRecords();
-  dir = await makeTempDir('mlops-deploy-serve-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  dir = await copyExample('mlops-deploy-serve-');
   ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
   ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v1

@@ -9,13 +9,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUNDLES, hasStackTrace, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
-
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REPO = { owner: 'octo', repo: 'ml' };
 
 function ok<T extends ProcessResult>(result: T): T {
@@ -32,8 +30,7 @@ async function aliases(): Promise<string> {
 
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
-  dir = await makeTempDir('mlops-deploy-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  dir = await copyExample('mlops-deploy-');
   ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
   ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
   // v1 blessed, v2 registered without a blessing.

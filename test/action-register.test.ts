@@ -9,13 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, hasStackTrace, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BUNDLES, ROOT, hasStackTrace, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
-
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const REGISTER = join(ROOT, 'dist', 'register', 'index.js');
 
 afterAll(removeTempDirs);
@@ -30,8 +28,7 @@ const sha = (bytes: Buffer): string => `sha256:${createHash('sha256').update(byt
 describe('register (dist/register/index.js), local registry', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await makeTempDir('mlops-register-');
-    await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    dir = await copyExample('mlops-register-');
     ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
     ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
   });
@@ -155,8 +152,7 @@ const ociTitle = 'register and evaluate with an OCI registry (a real docker-regi
   let dir: string;
   beforeAll(async () => {
     registry = (await TestRegistry.start())!;
-    dir = await makeTempDir('mlops-oci-');
-    await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    dir = await copyExample('mlops-oci-');
     const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
     await writeFile(join(dir, 'mlops.yaml'), `${config}registry:\n  url: oci://${registry.host}/acme\n  insecure: true\n`);
     ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '20' } }));

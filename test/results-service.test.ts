@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import * as cache from '@actions/cache';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { GitHubArtifactStore, GitHubRunCache } from '../src/adapters/github/storage.js';
-import { BUNDLES, ROOT, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
+import { BUNDLES, makeTempDir, removeTempDirs, runAction, copyExample } from './support/action-runner.js';
 import type { ActionResult } from './support/action-runner.js';
 import { ResultsService } from './support/results-service.js';
 
@@ -225,7 +225,6 @@ describe('GitHubRunCache through @actions/cache (cache service v2)', () => {
 });
 
 describe('train (dist/train/index.js) on a runner with the Actions runtime', () => {
-  const EXAMPLE = join(ROOT, 'examples', 'penguins');
   let project: string;
   const train = (run: string): Promise<ActionResult> =>
     runAction(BUNDLES.train, {
@@ -239,8 +238,7 @@ describe('train (dist/train/index.js) on a runner with the Actions runtime', () 
   };
 
   beforeAll(async () => {
-    project = await makeTempDir('mlops-penguins-');
-    await cp(EXAMPLE, project, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    project = await copyExample('mlops-penguins-');
   });
 
   test('saves its run in the Actions cache and uploads the model artifact; a second run restores from the cache', async () => {

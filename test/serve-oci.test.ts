@@ -5,13 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp } from 'node:fs/promises';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { BUNDLES, cleanEnv, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { OciRegistry, registryUnavailable } from './support/oci-registry.js';
-
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const RECORD = { island: 'Biscoe', bill_length_mm: 48.2, bill_depth_mm: 15.1, flipper_length_mm: 217, body_mass_g: 5300, sex: 'male' };
 
 function ok<T extends ProcessResult>(result: T): T {
@@ -32,8 +28,7 @@ const title = 'mlops serve from an OCI registry';
   beforeAll(async () => {
     registry = (await OciRegistry.start())!;
     url = `oci://${registry.host}/serving`;
-    dir = await makeTempDir('mlops-serve-oci-');
-    await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+    dir = await copyExample('mlops-serve-oci-');
     ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
     for (let i = 0; i < 2; i++)
       ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml', registry: url, 'allow-unblessed': 'true' }, env }));

@@ -13,13 +13,12 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { join } from 'node:path';
+import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction, runCli, copyExample, EXAMPLE } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 
 /** The CLI bundle under test (SERVE_TEST_CLI may point at another build of it). */
 const CLI = process.env.SERVE_TEST_CLI ?? BUNDLES.cli;
-const EXAMPLE = join(ROOT, 'examples', 'penguins');
 const TOKEN = 'test-admin-token-0123456789';
 const FEATURES = ['island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex'];
 const CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'];
@@ -149,8 +148,7 @@ beforeAll(async () => {
   const help = await run(['serve', '--help'], ROOT);
   if (help.code !== 0)
     throw new Error(`${CLI} has no serve command (is addServeCommands wired into src/cli.ts and the bundle rebuilt?)\n${help.stderr}`);
-  dir = await makeTempDir('mlops-serve-');
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  dir = await copyExample('mlops-serve-');
   registry = join(dir, 'registry');
   // Two versions that predict differently: 40 epochs, and 3.
   ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));

@@ -73,10 +73,13 @@ export async function makeTempDir(prefix = 'mlops-test-'): Promise<string> {
   return dir;
 }
 
+/** The example project (Palmer penguins). */
+export const EXAMPLE = join(ROOT, 'examples', 'penguins');
+
 /** The example project, copied without its .mlops folder into a fresh temporary folder. */
 export async function copyExample(prefix = 'mlops-penguins-'): Promise<string> {
   const dir = await makeTempDir(prefix);
-  await cp(join(ROOT, 'examples', 'penguins'), dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
   return dir;
 }
 

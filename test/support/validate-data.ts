@@ -4,12 +4,12 @@
  * GitHub reads them.
  */
 import { readFileSync } from 'node:fs';
-import { cp, writeFile } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from '@jest/globals';
-import { makeTempDir, ROOT } from './action-runner.js';
+import { copyExample, EXAMPLE, makeTempDir } from './action-runner.js';
 
-export const EXAMPLE = join(ROOT, 'examples', 'penguins');
+export { EXAMPLE };
 const PENGUINS_TEXT = readFileSync(join(EXAMPLE, 'data', 'penguins.csv'), 'utf8');
 /** The example's lines (no quoting in this file, so a line is a record). */
 export const PENGUIN_LINES: readonly string[] = PENGUINS_TEXT.replace(/\n$/, '').split('\n');
@@ -17,10 +17,8 @@ export const HEADER: readonly string[] = PENGUIN_LINES[0]!.split(',');
 export const NULL_TEXTS = new Set(['', 'NA', 'N/A', 'null', 'NULL', 'Null', 'None', '#N/A']);
 
 /** A fresh copy of the example project (without any earlier run's .mlops folder). */
-export async function penguinsProject(prefix = 'mlops-penguins-'): Promise<string> {
-  const dir = await makeTempDir(prefix);
-  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-  return dir;
+export function penguinsProject(prefix = 'mlops-penguins-'): Promise<string> {
+  return copyExample(prefix);
 }
 
 /** Per column: values that are not null, in comma-split lines (short lines lack trailing fields). */
