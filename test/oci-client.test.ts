@@ -307,7 +307,7 @@ const bearerTitle = 'OCI client through a bearer token service (the ghcr.io chal
     expect(proxy.requests).toContain(`PUT /v2/${REPOSITORY}/manifests/v1 201`);
   });
 
-  test('a token (GITHUB_TOKEN on ghcr.io) is sent as the password with any username', async () => {
+  test("a registry's own token (MLOPS_REGISTRY_TOKEN) is sent as the password with any username", async () => {
     const oci = client({ token: 'ghs-fake-github-token' });
     expect(await oci.headManifest('v1')).toMatch(/^sha256:/);
     expect((await oci.pushBlob(Buffer.from('pushed with a token'))).existed).toBe(false);
@@ -332,6 +332,67 @@ const bearerTitle = 'OCI client through a bearer token service (the ghcr.io chal
     const error = await userError(oci.pushBlob(Buffer.from('not allowed')));
     expect(error.message).toMatch(/push blob sha256:[0-9a-f]{64} on 127\.0\.0\.1:\d+\/models\/penguins failed: 403 DENIED/);
     expect(error.hint).toMatch(/may not push to/);
+  });
+
+  test('the workflow token is for ghcr.io only: another registry never receives it, not even its own token service', async () => {
+    const before = proxy.tokenAuthorizations.length;
+    const error = await userError(client({ workflowToken: 'ghs-fake-github-token' }).getManifest('v1'));
+    expect(proxy.tokenAuthorizations.slice(before)).toEqual([null]);
+    expect(error.message).toMatch(/refused a token for repository:models\/penguins:pull: 401/);
+    expect(error.hint).toMatch(/needs credentials: give a username and password, or a token/);
+    expect(`${error.message} ${error.hint}`).not.toContain('ghs-fake-github-token');
+  });
+
+  describe('a Bearer challenge naming a token service on another origin', () => {
+    let foreign: BearerProxy;
+    let redirecting: BearerProxy;
+    const secrets = ['ghs-fake-github-token', 'ci-secret', 'fake-registry-token'];
+    beforeAll(async () => {
+      // The foreign token service would hand out tokens to anyone who shows these credentials: it must never see them.
+      foreign = await BearerProxy.start(registry.host, {
+        users: { ci: { password: 'ci-secret', push: true } },
+        tokens: { 'ghs-fake-github-token': { push: true }, 'fake-registry-token': { push: true } },
+      });
+      redirecting = await BearerProxy.start(registry.host, { realm: `http://${foreign.host}/token` });
+    });
+    afterAll(async () => {
+      await redirecting?.close();
+      await foreign?.close();
+    });
+
+    test.each<[string, OciAuth, RegExp]>([
+      // The workflow token is not even held for a registry that is not ghcr.io.
+      ['the workflow token', { workflowToken: 'ghs-fake-github-token' }, /needs credentials: give a username and password, or a token/],
+      [
+        'a username and password',
+        { username: 'ci', password: 'ci-secret' },
+        /credentials were not sent: .* named a token service on another origin/,
+      ],
+      ["a registry's own token", { token: 'fake-registry-token' }, /credentials were not sent: .* named a token service on another origin/],
+    ])('%s is withheld: the token service is asked anonymously, and the error says why', async (_, auth, hint) => {
+      const oci = new OciClient({ registry: redirecting.host, repository: REPOSITORY, insecure: true, auth });
+      const error = await userError(oci.getManifest('v1'));
+      expect(foreign.tokenRequests.length).toBeGreaterThan(0);
+      expect(foreign.tokenAuthorizations.every((header) => header === null)).toBe(true);
+      expect(error.message).toMatch(
+        new RegExp(`token service of 127\\.0\\.0\\.1:\\d+ \\(http://${foreign.host.replace(/\./g, '\\.')}/token\\) refused`),
+      );
+      expect(error.hint).toMatch(hint);
+      for (const secret of secrets) expect(`${error.message} ${error.hint}`).not.toContain(secret);
+    });
+  });
+
+  test('credentials in the registry address are refused without echoing them', () => {
+    let error: unknown;
+    try {
+      new OciClient({ registry: 'user:hunter2@127.0.0.1:5000', repository: REPOSITORY, insecure: true });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/carries credentials/);
+    expect(`${(error as UserError).message} ${(error as UserError).hint}`).not.toContain('hunter2');
+    expect((error as UserError).hint).toMatch(/MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD/);
   });
 
   test('follows tag list pages of n through the Link header', async () => {

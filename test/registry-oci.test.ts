@@ -19,6 +19,7 @@ import {
   type PushedBlob,
 } from '../src/adapters/registry/oci-client.js';
 import { ALIAS_UNSET_ARTIFACT_TYPE, OciStore } from '../src/adapters/registry/oci-store.js';
+import { registryAuth } from '../src/adapters/registry.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
 import { testBlessing, testCard, userError, writeTree } from './support/registry.js';
@@ -153,5 +154,41 @@ const title = 'OCI store against a real docker-registry';
     expect(failed.message).toMatch(/does not match its digest/);
     expect(failed.hint).toMatch(/corrupt or was tampered with/);
     expect(await readdir(parent)).toEqual([]);
+  });
+});
+
+describe('which credentials the OCI registry gets (openRegistry)', () => {
+  const secrets =
+    (values: Record<string, string>) =>
+    (name: string): string | undefined =>
+      values[name];
+  const all = {
+    MLOPS_REGISTRY_TOKEN: 'fake-registry-token',
+    MLOPS_REGISTRY_USERNAME: 'ml',
+    MLOPS_REGISTRY_PASSWORD: 'fake-password',
+    GITHUB_TOKEN: 'ghs-fake-env-token',
+  };
+
+  test("the registry's own token first, for any registry", () => {
+    expect(registryAuth('registry.example.com', secrets(all), 'ghs-fake-input-token')).toEqual({ token: 'fake-registry-token' });
+    expect(registryAuth('ghcr.io', secrets(all), 'ghs-fake-input-token')).toEqual({ token: 'fake-registry-token' });
+  });
+
+  test('a username and password win over the workflow token, on ghcr.io too', () => {
+    const { MLOPS_REGISTRY_TOKEN: _, ...rest } = all;
+    expect(registryAuth('ghcr.io', secrets(rest), 'ghs-fake-input-token')).toEqual({ username: 'ml', password: 'fake-password' });
+    expect(registryAuth('registry.example.com', secrets(rest))).toEqual({ username: 'ml', password: 'fake-password' });
+    // Half a pair is no pair.
+    expect(registryAuth('registry.example.com', secrets({ MLOPS_REGISTRY_USERNAME: 'ml' }))).toBeNull();
+  });
+
+  test('the workflow token (the token input, else GITHUB_TOKEN) for ghcr.io only', () => {
+    expect(registryAuth('ghcr.io', secrets({ GITHUB_TOKEN: 'ghs-fake-env-token' }), 'ghs-fake-input-token')).toEqual({
+      workflowToken: 'ghs-fake-input-token',
+    });
+    expect(registryAuth('ghcr.io', secrets({ GITHUB_TOKEN: 'ghs-fake-env-token' }))).toEqual({ workflowToken: 'ghs-fake-env-token' });
+    for (const host of ['registry.example.com', '127.0.0.1:5000', 'ghcr.io.example.com', 'ghcr.io:443']) {
+      expect(registryAuth(host, secrets({ GITHUB_TOKEN: 'ghs-fake-env-token' }), 'ghs-fake-input-token')).toBeNull();
+    }
   });
 });

@@ -15,7 +15,7 @@ import { writeContract } from '../src/core/contracts/index.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import { register } from '../src/steps/register.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
-import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
+import { BearerProxy, OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
 import { testBlessing, testCard, writeTree } from './support/registry.js';
 import { runStepInProcess } from './support/step-context.js';
 import type { InProcessOptions } from './support/step-context.js';
@@ -149,6 +149,20 @@ describe('register in process, folder registry', () => {
     expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
   });
 
+  test('credentials in the registry address are refused, and the password appears nowhere', async () => {
+    const dir = await project();
+    for (const registry of ['oci://user:hunter2-pw@127.0.0.1:5000/team', 'oci://user:pa/hunter2-pw@127.0.0.1:5000/team']) {
+      const result = await run(dir, { 'allow-unblessed': 'true', registry });
+      const error = result.error as { message: string; hint?: string };
+      expect(error.message).toBe('registry "oci://***@127.0.0.1:5000/team" carries credentials in its address, which would end up in logs');
+      expect(error.hint).toMatch(/MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD/);
+      // Everything the step said, less the input as given.
+      const { inputs: _, ...said } = result.io as unknown as Record<string, unknown>;
+      expect(JSON.stringify({ message: error.message, hint: error.hint, said, outputs: result.outputs })).not.toContain('hunter2');
+    }
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
+  });
+
   test('a model card that does not fit the contract is refused, naming the file', async () => {
     const dir = await project();
     await writeFile(join(dir, '.mlops', 'train', 'model', 'model-card.json'), '{"metrics": {}}');
@@ -201,6 +215,34 @@ const ociTitle = 'register in process with an OCI registry (a real docker-regist
       expect((denied.error as { hint?: string }).hint).toMatch(/rejected the credentials/);
     } finally {
       await secured.stop();
+    }
+  }, 30_000);
+
+  test('the workflow token never goes to a registry that is not ghcr.io; MLOPS_REGISTRY_USERNAME/PASSWORD win over it', async () => {
+    const upstream = (await TestRegistry.start())!;
+    // A Bearer token service that would accept the workflow token as ghcr.io does, if it were ever sent.
+    const proxy = await BearerProxy.start(upstream.host, {
+      users: { ml: { password: 's3cret', push: true } },
+      tokens: { 'ghs-fake-workflow-token': { push: true }, 'ghs-fake-input-token': { push: true } },
+    });
+    try {
+      const dir = await project();
+      const inputs = { 'allow-unblessed': 'true', registry: `oci://${proxy.host}/team`, token: 'ghs-fake-input-token' };
+      const env = { MLOPS_REGISTRY_INSECURE: 'true', GITHUB_TOKEN: 'ghs-fake-workflow-token' };
+      const refused = await run(dir, inputs, { env });
+      expect(refused.error?.message).toMatch(/refused a token .*: 401/);
+      expect(proxy.tokenAuthorizations.length).toBeGreaterThan(0);
+      expect(proxy.tokenAuthorizations.every((header) => header === null)).toBe(true);
+
+      const done = await run(dir, inputs, { env: { ...env, MLOPS_REGISTRY_USERNAME: 'ml', MLOPS_REGISTRY_PASSWORD: 's3cret' } });
+      expect(done.error).toBeNull();
+      expect(done.outputs.uri).toMatch(/\/team\/penguins@sha256:/);
+      const sent = proxy.tokenAuthorizations.filter((header): header is string => header !== null);
+      expect(sent.length).toBeGreaterThan(0);
+      for (const header of sent) expect(Buffer.from(header.replace(/^Basic /, ''), 'base64').toString()).toBe('ml:s3cret');
+    } finally {
+      await proxy.close();
+      await upstream.stop();
     }
   }, 30_000);
 });

@@ -11,13 +11,14 @@
  * for the delivery workflows) and outputs carry anything from one job to the next.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readdirSync } from 'node:fs';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ROOT, makeTempDir, removeTempDirs, runCli } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 import { OciRegistry, registryUnavailable } from './support/oci-registry.js';
 import { ResultsService } from './support/results-service.js';
-import { runWorkflow } from './support/workflow-runner.js';
+import { checkCallPermissions, runWorkflow } from './support/workflow-runner.js';
 import type { JobResult, WorkflowResult } from './support/workflow-runner.js';
 
 const REPO = { owner: 'octo', repo: 'ml' };
@@ -83,6 +84,29 @@ const stepOf = (job: JobResult | undefined, uses: string) => {
   if (!found) throw new Error(`no step using ${uses} in ${job?.id}`);
   return found;
 };
+
+/** Every caller template users copy and every workflow of this repository, reusable ones included. */
+const WORKFLOW_FILES = ['workflows', join('.github', 'workflows')].flatMap((dir) =>
+  readdirSync(join(ROOT, dir))
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => join(dir, name)),
+);
+
+describe('GitHub accepts every call before the run starts: called workflows ask for no more permissions than the caller grants', () => {
+  test('the templates and reusable workflows are all there', () => {
+    expect(WORKFLOW_FILES).toEqual(
+      expect.arrayContaining([
+        join('workflows', 'pr-report.yml'),
+        join('.github', 'workflows', 'mlops-report.yml'),
+        join('workflows', 'main.yml'),
+      ]),
+    );
+  });
+
+  test.each(WORKFLOW_FILES)('%s', (file) => {
+    expect(checkCallPermissions(file)).toEqual([]);
+  });
+});
 
 describe('pull request: workflows/pull-request.yml calling mlops-ci.yml', () => {
   let result: WorkflowResult;

@@ -10,7 +10,15 @@ import { join, sep } from 'node:path';
 import { ROOT, makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 import { ResultsService } from './support/results-service.js';
-import { expandMatrix, orderJobs, runWorkflow } from './support/workflow-runner.js';
+import {
+  RESTRICTED_DEFAULT,
+  checkCallPermissions,
+  expandMatrix,
+  grantOf,
+  orderJobs,
+  permissionExcess,
+  runWorkflow,
+} from './support/workflow-runner.js';
 import type { JobResult, WorkflowResult } from './support/workflow-runner.js';
 
 const CHECKOUT = 'actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2';
@@ -433,5 +441,183 @@ describe('the runner environment: Actions runtime for JavaScript actions only, t
     expect(result.jobs.readonly!.permission).toBe('read');
     expect(step(result.jobs.readonly, 'token').outputs.token).toBe('read-token');
     github.assertClean();
+  });
+});
+
+describe("called workflows' permissions must fit the caller's grant, checked before any job starts", () => {
+  /** Writes a caller (one job calling ./.github/workflows/called.yml) and the called workflow into a fresh folder. */
+  async function pair(caller: string, called: string): Promise<string> {
+    const dir = await makeTempDir('mlops-permissions-');
+    await mkdir(join(dir, '.github', 'workflows'), { recursive: true });
+    await writeFile(join(dir, '.github', 'workflows', 'caller.yml'), caller);
+    await writeFile(join(dir, '.github', 'workflows', 'called.yml'), called);
+    return join(dir, '.github', 'workflows', 'caller.yml');
+  }
+  const caller = (top: string, job: string, condition = '') => `
+name: caller
+on: push
+${top}
+jobs:
+  call:
+${condition}    uses: ./.github/workflows/called.yml
+${job}
+`;
+  const called = (top: string, job = '') => `
+name: called
+on: workflow_call
+${top}
+jobs:
+  work:
+    runs-on: ubuntu-latest
+${job}
+    steps:
+      - run: echo "token=\${{ github.token }}" >> "$GITHUB_OUTPUT"
+        id: t
+`;
+
+  test("levels are ordered write > read > none, scope by scope, with GitHub's message listing every excess", () => {
+    const granted = grantOf({ contents: 'read', 'pull-requests': 'write' });
+    expect(permissionExcess({ contents: 'read' }, granted)).toBeNull();
+    expect(permissionExcess({ contents: 'none', 'pull-requests': 'read' }, granted)).toBeNull();
+    expect(permissionExcess({ 'pull-requests': 'write' }, granted)).toBeNull();
+    expect(permissionExcess({ contents: 'write' }, granted)).toBe(
+      "The workflow is requesting 'contents: write', but is only allowed 'contents: read'.",
+    );
+    expect(permissionExcess({ actions: 'read', contents: 'write', issues: 'none' }, granted, "The nested job 'x'")).toBe(
+      "The nested job 'x' is requesting 'actions: read, contents: write', but is only allowed 'actions: none, contents: read'.",
+    );
+    expect(permissionExcess({}, grantOf({}))).toBeNull();
+    expect(permissionExcess({ contents: 'read' }, grantOf({}))).toBe(
+      "The workflow is requesting 'contents: read', but is only allowed 'contents: none'.",
+    );
+  });
+
+  test('read-all and write-all set every scope; unknown scopes or levels are errors', () => {
+    expect(grantOf('read-all').contents).toBe('read');
+    expect(grantOf('write-all')['pull-requests']).toBe('write');
+    expect(permissionExcess('read-all', grantOf('write-all'))).toBeNull();
+    expect(permissionExcess({ deployments: 'write', 'id-token': 'write' }, grantOf('write-all'))).toBeNull();
+    expect(permissionExcess({ issues: 'write' }, grantOf('read-all'))).toMatch(/'issues: write', but is only allowed 'issues: read'/);
+    expect(permissionExcess('read-all', grantOf({ contents: 'read' }))).toMatch(
+      /'actions: read, attestations: read, checks: read, deployments: read/,
+    );
+    expect(permissionExcess('write-all', grantOf('read-all'))).toMatch(/^The workflow is requesting 'actions: write, /);
+    expect(() => grantOf({ content: 'read' })).toThrow(/unknown scope content/);
+    expect(() => grantOf({ contents: 'admin' })).toThrow(/admin is not read, write or none/);
+    expect(() => grantOf('read')).toThrow(/not read-all, write-all or a mapping/);
+  });
+
+  test('nothing declared anywhere is the restrictive default: contents and packages read, nothing else', () => {
+    expect(Object.entries(RESTRICTED_DEFAULT).filter(([, level]) => level !== 'none')).toEqual([
+      ['contents', 'read'],
+      ['packages', 'read'],
+    ]);
+  });
+
+  test.each([
+    [
+      'the caller job grants exactly what the called workflow asks',
+      '',
+      '    permissions:\n      contents: read\n      issues: write',
+      'permissions:\n  contents: read',
+      '    permissions:\n      issues: write',
+      [],
+    ],
+    ['the called workflow asks nothing (it inherits the grant)', 'permissions:\n  contents: read', '', '', '', []],
+    [
+      'the caller job grants less than the top level asks',
+      'permissions: write-all',
+      '    permissions:\n      actions: read',
+      'permissions:\n  contents: read',
+      '',
+      ["The workflow is requesting 'contents: read', but is only allowed 'contents: none'."],
+    ],
+    [
+      "the caller workflow's top level is the grant when its job sets none",
+      'permissions:\n  contents: read',
+      '',
+      'permissions:\n  contents: write',
+      '',
+      ["The workflow is requesting 'contents: write', but is only allowed 'contents: read'."],
+    ],
+    [
+      'a nested job asks for more',
+      '',
+      '    permissions: read-all',
+      'permissions: {}',
+      '    permissions:\n      pull-requests: write',
+      ["The nested job 'work' is requesting 'pull-requests: write', but is only allowed 'pull-requests: read'."],
+    ],
+    [
+      'nothing declared by the caller: the restrictive default',
+      '',
+      '',
+      'permissions:\n  contents: read\n  packages: read',
+      '    permissions:\n      issues: write',
+      ["The nested job 'work' is requesting 'issues: write', but is only allowed 'issues: none'."],
+    ],
+    [
+      'write-all asked of a read-all grant',
+      'permissions: read-all',
+      '',
+      'permissions: write-all',
+      '',
+      [
+        expect.stringMatching(
+          /^The workflow is requesting 'actions: write, .*contents: write.*', but is only allowed 'actions: read, .*contents: read/,
+        ),
+      ],
+    ],
+  ])('%s', async (_, callerTop, callerJob, calledTop, calledJob, expected) => {
+    const path = await pair(caller(callerTop, callerJob), called(calledTop, calledJob));
+    const errors = checkCallPermissions(path);
+    expect(errors.map((e) => e.replace(/^.* Error calling workflow '\.\/\.github\/workflows\/called\.yml'\. /, ''))).toEqual(expected);
+  });
+
+  test("the run fails before any job starts, whatever the caller job's if: says, with GitHub's message", async () => {
+    const path = await pair(
+      caller('permissions:\n  contents: read', '    permissions:\n      actions: read', "    if: github.event_name == 'never'\n"),
+      called('permissions:\n  contents: read'),
+    );
+    const result = await runWorkflow({ workflow: path, workspace });
+    expect(result).toEqual({
+      conclusion: 'failure',
+      jobs: {},
+      outputs: {},
+      errors: [
+        `${path} (job call): Error calling workflow './.github/workflows/called.yml'. The workflow is requesting 'contents: read', but is only allowed 'contents: none'.`,
+      ],
+    });
+  });
+
+  test('calls that fit run, and the called job gets the token of the grant (none declared: the read token)', async () => {
+    const fits = await runWorkflow({
+      workflow: await pair(caller('', '    permissions:\n      issues: write'), called('', '')),
+      workspace,
+    });
+    expect(fits.errors).toEqual([]);
+    expect(fits.jobs['call / work']).toMatchObject({ status: 'success', permission: 'write' });
+    const unset = await runWorkflow({ workflow: await pair(caller('', ''), called('', '')), workspace });
+    expect(unset.jobs['call / work']).toMatchObject({ status: 'success', permission: 'read' });
+    expect(step(unset.jobs['call / work'], 't').outputs.token).toBe('read-token');
+  });
+
+  test('a call nested in a called workflow must fit what that workflow was granted', async () => {
+    const dir = await makeTempDir('mlops-permissions-');
+    await mkdir(join(dir, '.github', 'workflows'), { recursive: true });
+    await writeFile(
+      join(dir, '.github', 'workflows', 'outer.yml'),
+      caller('permissions:\n  contents: read', '').replace('called.yml', 'middle.yml'),
+    );
+    await writeFile(
+      join(dir, '.github', 'workflows', 'middle.yml'),
+      `name: middle\non: workflow_call\njobs:\n  inner:\n    uses: ./.github/workflows/called.yml\n`,
+    );
+    await writeFile(join(dir, '.github', 'workflows', 'called.yml'), called('permissions:\n  contents: write'));
+    expect(checkCallPermissions(join(dir, '.github', 'workflows', 'outer.yml'))).toEqual([
+      expect.stringMatching(
+        /middle\.yml \(job inner\): Error calling workflow .* 'contents: write', but is only allowed 'contents: read'\.$/,
+      ),
+    ]);
   });
 });

@@ -33,7 +33,8 @@ export const register: StepSpec = {
         'The registry: oci://host/namespace (ghcr.io: oci://ghcr.io/<owner>) or a folder. Default: registry.url or registry.path in mlops.yaml, else the folder .mlops/registry beside mlops.yaml.',
     },
     token: {
-      description: 'Token for an OCI registry (ghcr.io: the job needs permissions: packages: write). Default: the workflow token.',
+      description:
+        'Token for ghcr.io only (the job needs permissions: packages: write); never sent to another registry, which takes MLOPS_REGISTRY_TOKEN or MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD. Default: the workflow token.',
       actionDefault: '${{ github.token }}',
     },
   },

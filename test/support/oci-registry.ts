@@ -178,6 +178,8 @@ export interface BearerProxyOptions {
   tokens?: Record<string, { push: boolean }>;
   /** Answer tag lists in pages of `n` with a Link header (the registry behind ignores `n`). */
   paginateTags?: boolean;
+  /** The token service the challenge names (default: this proxy's own /token): another origin's, to test where credentials go. */
+  realm?: string;
 }
 
 /**
@@ -216,6 +218,9 @@ export class BearerProxy {
     return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The Authorization header of every token request (null when none was sent), in order. */
+  readonly tokenAuthorizations: (string | null)[] = [];
+
   /** The token requests made so far. */
   get tokenRequests(): string[] {
     return this.requests.filter((r) => r.startsWith('GET /token'));
@@ -241,7 +246,7 @@ export class BearerProxy {
       const errors = { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] };
       res.writeHead(401, {
         'content-type': 'application/json',
-        'www-authenticate': `Bearer realm="http://${this.host}/token",service="${this.service}"${scope}`,
+        'www-authenticate': `Bearer realm="${this.options.realm ?? `http://${this.host}/token`}",service="${this.service}"${scope}`,
       });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(errors));
       req.resume();
@@ -272,6 +277,7 @@ export class BearerProxy {
   private token(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const scope = url.searchParams.get('scope') ?? '';
     this.requests.push(`GET /token ${scope}`);
+    this.tokenAuthorizations.push(req.headers.authorization ?? null);
     const basic = req.headers.authorization?.match(/^Basic (.+)$/)?.[1];
     const [username, password] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(/:(.*)/s) : [];
     const named = username !== undefined ? this.options.users?.[username] : undefined;

@@ -25,10 +25,22 @@
  * `with:` and `secrets:` (or `secrets: inherit`); its outputs are the called
  * workflow's `on.workflow_call.outputs`.
  *
+ * Permissions of called workflows, checked before any job starts, as GitHub does when it
+ * creates the run: a called workflow's `permissions:`, top level and per job, must fit
+ * within what the calling job grants (the caller job's `permissions:`, else the caller
+ * workflow's, else what its own caller granted it), scope by scope, write > read > none,
+ * whatever the calling job's `if:` says. Any excess fails the run with no job started;
+ * `WorkflowResult.errors` holds GitHub's message ("... is requesting 'contents: read', but
+ * is only allowed 'contents: none'"). Where no `permissions:` is declared anywhere, the
+ * harness assumes the repository's default token is the restrictive one (contents and
+ * packages read, metadata read, nothing else): GitHub's default for new repositories and
+ * organizations, and the only one a template may rely on, since a permissive default is
+ * a setting users may not have.
+ *
  * GITHUB_TOKEN: `github.token` and `secrets.GITHUB_TOKEN` are the write token when the
- * job's effective `permissions:` grant any write (or none is declared anywhere), the
- * read token otherwise; steps see it only where the workflow passes it (`with:`/`env:`),
- * as on GitHub.
+ * job's effective `permissions:` grant any write, the read token otherwise (also when
+ * none is declared anywhere: the restrictive default above); steps see it only where the
+ * workflow passes it (`with:`/`env:`), as on GitHub.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -145,6 +157,8 @@ export interface WorkflowResult {
   jobs: Record<string, JobResult>;
   /** The workflow_call outputs, evaluated from the jobs' outputs. */
   outputs: Record<string, string>;
+  /** What GitHub refuses before any job starts (then `jobs` is empty and the conclusion failure); else empty. */
+  errors: string[];
 }
 
 // ---------------------------------------------------------------- expressions
@@ -304,6 +318,72 @@ export function expandMatrix(matrix: Json): Record<string, Json>[] {
   return cells;
 }
 
+// ---------------------------------------------------------------- permissions
+
+export type PermissionLevel = 'none' | 'read' | 'write';
+/** Every scope of GITHUB_TOKEN a workflow can set (metadata is always read and cannot be set). */
+export const PERMISSION_SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+] as const;
+export type PermissionScope = (typeof PERMISSION_SCOPES)[number];
+export type Grant = Record<PermissionScope, PermissionLevel>;
+
+const RANK: Record<PermissionLevel, number> = { none: 0, read: 1, write: 2 };
+
+/** The repository's default token as this harness assumes it: GitHub's restrictive default. */
+export const RESTRICTED_DEFAULT: Readonly<Grant> = grantOf({ contents: 'read', packages: 'read' });
+
+/** Every scope's level from a `permissions:` value (`read-all`, `write-all`, `{}` or a mapping; unset scopes are none). */
+export function grantOf(permissions: unknown): Grant {
+  const all = (level: PermissionLevel) => Object.fromEntries(PERMISSION_SCOPES.map((scope) => [scope, level])) as Grant;
+  if (permissions === 'read-all') return all('read');
+  if (permissions === 'write-all') return all('write');
+  if (permissions === null || permissions === undefined) return all('none');
+  if (!isMapping(permissions)) throw new Error(`permissions: ${JSON.stringify(permissions)} is not read-all, write-all or a mapping`);
+  const grant = all('none');
+  for (const [scope, level] of Object.entries(permissions)) {
+    if (!(PERMISSION_SCOPES as readonly string[]).includes(scope)) throw new Error(`permissions: unknown scope ${scope}`);
+    if (level !== 'none' && level !== 'read' && level !== 'write')
+      throw new Error(`permissions: ${scope}: ${String(level)} is not read, write or none`);
+    grant[scope as PermissionScope] = level;
+  }
+  return grant;
+}
+
+/**
+ * GitHub's message when `requested` asks for more than `allowed` on any scope, else null:
+ * "The workflow is requesting 'contents: read', but is only allowed 'contents: none'."
+ * (`who`: "The workflow" or "The nested job 'x'").
+ */
+export function permissionExcess(requested: unknown, allowed: Grant, who = 'The workflow'): string | null {
+  const asked = grantOf(requested);
+  const over = PERMISSION_SCOPES.filter((scope) => RANK[asked[scope]] > RANK[allowed[scope]]);
+  if (over.length === 0) return null;
+  const list = (grant: Grant) => over.map((scope) => `${scope}: ${grant[scope]}`).join(', ');
+  return `${who} is requesting '${list(asked)}', but is only allowed '${list(allowed)}'.`;
+}
+
+/** What a job of a workflow may give away: its own permissions, else its workflow's, else what the workflow was granted. */
+function jobGrant(job: Mapping, doc: Mapping, inherited: Grant): Grant {
+  if (job.permissions !== undefined) return grantOf(job.permissions);
+  if (doc.permissions !== undefined) return grantOf(doc.permissions);
+  return inherited;
+}
+
 // ---------------------------------------------------------------- the runner
 
 interface Scope {
@@ -324,6 +404,17 @@ interface JobRun {
 
 export async function runWorkflow(options: WorkflowRunOptions): Promise<WorkflowResult> {
   return new WorkflowRunner(options).run();
+}
+
+/**
+ * The permission check GitHub makes before a run of `workflow` starts (see the module
+ * header), without running anything: GitHub's messages, one per refused call; empty when
+ * every call fits.
+ */
+export function checkCallPermissions(workflow: string, options: { root?: string; actionRepository?: string } = {}): string[] {
+  const runner = new WorkflowRunner({ workflow, workspace: '', ...options });
+  const path = isAbsolute(workflow) ? workflow : join(options.root ?? ROOT, workflow);
+  return runner.checkCalls(loadWorkflow(path), RESTRICTED_DEFAULT, 0);
 }
 
 class WorkflowRunner {
@@ -376,15 +467,49 @@ class WorkflowRunner {
       await writeFile(this.eventFile, JSON.stringify(this.github.event));
       const path = isAbsolute(this.options.workflow) ? this.options.workflow : join(this.root, this.options.workflow);
       const workflow = loadWorkflow(path);
+      const errors = this.checkCalls(workflow, RESTRICTED_DEFAULT, 0);
+      if (errors.length > 0) return { conclusion: 'failure', jobs: {}, outputs: {}, errors };
       const inputs = withInputDefaults(workflow, this.options.inputs ?? {});
       const scope: Scope = { prefix: '', workflow, inputs, secrets: { ...this.options.secrets }, permissions: undefined, depth: 0 };
       const { runs, outputs } = await this.runJobs(scope, this.options.jobs);
       const statuses = [...Object.values(this.jobs).map((j) => j.status), ...[...runs.values()].map((r) => r.status)];
       const conclusion = statuses.includes('failure') ? 'failure' : statuses.includes('waiting') ? 'waiting' : 'success';
-      return { conclusion, jobs: this.jobs, outputs };
+      return { conclusion, jobs: this.jobs, outputs, errors: [] };
     } finally {
       await rm(this.temp, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * GitHub's check before a run starts: every job that calls one of the project's (or the
+   * repository's) reusable workflows, whatever its `if:`, grants the called workflow at most
+   * its own permissions; the called workflow's top-level and per-job `permissions:` must fit,
+   * and so on down the calls. Returns GitHub's messages, one per refused call.
+   */
+  checkCalls(workflow: WorkflowFile, granted: Grant, depth: number): string[] {
+    const jobs = isMapping(workflow.doc.jobs) ? workflow.doc.jobs : {};
+    const errors: string[] = [];
+    for (const [id, raw] of Object.entries(jobs)) {
+      if (!isMapping(raw) || typeof raw.uses !== 'string') continue;
+      const path = this.reusableWorkflowPath(raw.uses, workflow.path);
+      if (!path || depth >= 10) continue; // reported when the job runs
+      const called = loadWorkflow(path);
+      const grant = jobGrant(raw, workflow.doc, granted);
+      const where = `${workflow.path} (job ${id}): Error calling workflow '${raw.uses}'.`;
+      const problems: string[] = [];
+      if (called.doc.permissions !== undefined) {
+        const excess = permissionExcess(called.doc.permissions, grant);
+        if (excess) problems.push(excess);
+      }
+      for (const [calledId, calledJob] of Object.entries(isMapping(called.doc.jobs) ? called.doc.jobs : {})) {
+        if (!isMapping(calledJob) || calledJob.permissions === undefined) continue;
+        const excess = permissionExcess(calledJob.permissions, grant, `The nested job '${calledId}'`);
+        if (excess) problems.push(excess);
+      }
+      for (const problem of problems) errors.push(`${where} ${problem}`);
+      if (problems.length === 0) errors.push(...this.checkCalls(called, grant, depth + 1));
+    }
+    return errors;
   }
 
   /** Runs the jobs of one workflow file; returns their results and its workflow_call outputs. */
@@ -851,11 +976,10 @@ function withInputDefaults(workflow: WorkflowFile, given: Record<string, string 
   return inputs;
 }
 
-/** read or write, from a `permissions:` value (undefined: none declared, GitHub's permissive default). */
+/** read or write, from a `permissions:` value (undefined: none declared, the restrictive default: read). */
 function effectivePermission(permissions: unknown): 'read' | 'write' {
-  if (permissions === undefined || permissions === 'write-all') return 'write';
-  if (typeof permissions === 'string') return 'read';
-  return isMapping(permissions) && Object.values(permissions).includes('write') ? 'write' : 'read';
+  if (permissions === undefined) return 'read';
+  return Object.values(grantOf(permissions)).includes('write') ? 'write' : 'read';
 }
 
 function stringMap(value: Json): Record<string, string> {

@@ -12,7 +12,11 @@
  * - Authentication: anonymous, HTTP basic, or the bearer token flow (a 401 with
  *   `WWW-Authenticate: Bearer realm=...,service=...,scope=...` is answered by asking
  *   the realm for a token, with the credentials as basic auth; tokens are cached per
- *   scope). A `{ token }` (GITHUB_TOKEN for ghcr.io) is sent as the password.
+ *   scope). A `{ token }` (a registry's own token) is sent as the password. Credentials
+ *   go to the registry itself and to a token service on the registry's own origin only:
+ *   a realm on another origin is asked anonymously. The workflow token
+ *   (`{ workflowToken }`, GITHUB_TOKEN) is GitHub's: it is used for ghcr.io only, and
+ *   sent only to https://ghcr.io (its registry and its token service), never elsewhere.
  * - Registry errors (`{"errors":[{"code","message"}]}`) become UserErrors naming the
  *   status and code, with a hint.
  *
@@ -133,7 +137,15 @@ export function sha256Digest(data: Uint8Array | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-export type OciAuth = { username: string; password: string } | { token: string };
+/**
+ * Credentials: a username and password, a registry's own token (sent as the password), or
+ * the workflow's GITHUB_TOKEN, which only ghcr.io ever receives.
+ */
+export type OciAuth = { username: string; password: string } | { token: string } | { workflowToken: string };
+
+/** The one registry the workflow token (GITHUB_TOKEN) is for, and the only origin it is sent to. */
+export const GITHUB_REGISTRY = 'ghcr.io';
+const GITHUB_REGISTRY_ORIGIN = `https://${GITHUB_REGISTRY}`;
 
 export interface OciClientOptions {
   /** host or host:port, without a scheme (ghcr.io, 127.0.0.1:5000). */
@@ -142,7 +154,10 @@ export interface OciClientOptions {
   repository: string;
   /** Speak plain http instead of https (a local registry). Default false. */
   insecure?: boolean;
-  /** Credentials; a token is sent as the password (the user name does not matter to ghcr.io). Default: anonymous. */
+  /**
+   * Credentials; a token is sent as the password (the user name does not matter to ghcr.io).
+   * A workflow token is ignored unless the registry is ghcr.io. Default: anonymous.
+   */
   auth?: OciAuth | null;
   userAgent?: string;
 }
@@ -253,6 +268,13 @@ export class OciClient {
   private readonly scopes = new Map<'pull' | 'push', string>();
 
   constructor(options: OciClientOptions) {
+    if (options.registry.includes('@')) {
+      // Never echo it: the part before @ is a username and password.
+      throw new UserError(
+        'the registry address carries credentials (user:password@host)',
+        'Give the registry as host or host:port, and the credentials as MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD (or MLOPS_REGISTRY_TOKEN).',
+      );
+    }
     if (/^[a-z]+:\/\//i.test(options.registry) || options.registry.includes('/') || options.registry.trim() === '') {
       throw new UserError(
         `registry "${options.registry}" is not a host name`,
@@ -270,7 +292,9 @@ export class OciClient {
     this.insecure = options.insecure ?? false;
     this.origin = `${this.insecure ? 'http' : 'https'}://${options.registry}`;
     this.base = `${this.origin}/v2/${options.repository}`;
-    this.auth = options.auth ?? null;
+    const auth = options.auth ?? null;
+    // The workflow token is GitHub's: no other registry ever sees it.
+    this.auth = auth && 'workflowToken' in auth && options.registry !== GITHUB_REGISTRY ? null : auth;
     this.userAgent = options.userAgent ?? 'mlops-actions';
   }
 
@@ -624,7 +648,12 @@ export class OciClient {
 
   private basicCredentials(): string {
     const auth = this.auth!;
-    const [username, password] = 'token' in auth ? [TOKEN_USERNAME, auth.token] : [auth.username, auth.password];
+    const [username, password] =
+      'token' in auth
+        ? [TOKEN_USERNAME, auth.token]
+        : 'workflowToken' in auth
+          ? [TOKEN_USERNAME, auth.workflowToken]
+          : [auth.username, auth.password];
     return Buffer.from(`${username}:${password}`).toString('base64');
   }
 
@@ -639,7 +668,11 @@ export class OciClient {
     if (service) url.searchParams.set('service', service);
     url.searchParams.set('scope', scope);
     const headers: Record<string, string> = { 'user-agent': this.userAgent, accept: 'application/json' };
-    if (this.auth) {
+    // Credentials only to a token service on the registry's own origin (for the workflow token: ghcr.io's own).
+    const trusted =
+      this.auth !== null && url.origin === this.origin && (!('workflowToken' in this.auth) || url.origin === GITHUB_REGISTRY_ORIGIN);
+    const withheld = this.auth !== null && !trusted;
+    if (this.auth && trusted) {
       if (url.protocol !== 'https:' && !this.insecure) {
         throw new UserError(
           `${this.registry} asks for credentials to be sent to ${url.origin} without TLS`,
@@ -659,7 +692,11 @@ export class OciClient {
       const detail = code ? `${res.status} ${code}${message ? ` (${message})` : ''}` : `${res.status} ${res.statusText}`;
       throw new UserError(
         `the token service of ${this.registry} (${url.origin}${url.pathname}) refused a token for ${scope}: ${detail}`,
-        res.status === 401 || res.status === 403 ? this.credentialsHint(res.status, scope.endsWith('push')) : 'Try again later.',
+        withheld
+          ? `The credentials were not sent: ${this.registry} named a token service on another origin (${url.origin}) than its own (${this.origin}), and credentials go to the registry's own origin only.`
+          : res.status === 401 || res.status === 403
+            ? this.credentialsHint(res.status, scope.endsWith('push'))
+            : 'Try again later.',
       );
     }
     const body = (await res.json().catch(() => ({}))) as { token?: unknown; access_token?: unknown; expires_in?: unknown };

@@ -71,7 +71,7 @@ export interface OciStoreOptions {
   namespace: string;
   /** Speak plain http (a local registry). Default false. */
   insecure?: boolean;
-  /** Credentials, as for OciClient. Default: anonymous. */
+  /** Credentials, as for OciClient (a workflow token is used for ghcr.io only). Default: anonymous. */
   auth?: OciAuth | null;
   /** How long a writer waits after claiming a version tag before checking it still holds it. Default 300 ms. */
   settleMs?: number;
