@@ -193,6 +193,71 @@ describe('compareColumn', () => {
     expect(two.pValue).toBeCloseTo(1, 12);
   });
 
+  test('a disjoint high-cardinality ID column drifts by goodness of fit (p = 0); the contingency option gives p ~ 0.48', () => {
+    const ids = (from: number) =>
+      textColumn(
+        'id',
+        Array.from({ length: 500 }, (_, i) => `id-${from + i}`),
+      );
+    const r = compareColumn('id', 'feature', ids(0), ids(500), settings);
+    expect([r.method, r.statistic, r.pValue, r.valueDrift]).toEqual(['chisquare', Infinity, 0, true]);
+    expect(r.notes.join(' ')).toMatch(/500 categories not in the reference: expected count 0, statistic infinite, p = 0/);
+    const contingency = parseDriftSettings({ method_options: { chisquare: { test: 'contingency' } } });
+    const t = compareColumn('id', 'feature', ids(0), ids(500), contingency);
+    expect(t.statistic).toBeCloseTo(1000, 9);
+    expect(t.pValue!).toBeGreaterThan(0.4);
+    expect(t.valueDrift).toBe(false);
+    expect(t.notes).toContain('contingency test (chi2_contingency)');
+  });
+
+  test('Jensen-Shannon: natural log by default, base 2 as an option (1.2011x larger)', () => {
+    const big = (shares: number[]) =>
+      textColumn(
+        'c',
+        shares.flatMap((n, i) => Array<string>(n).fill(`v${i}`)),
+      );
+    const ref = big([600, 300, 200]);
+    const cur = big([400, 400, 300]);
+    const natural = compareColumn('c', 'feature', ref, cur, settings);
+    expect(natural.method).toBe('jensenshannon'); // more than 1000 reference values
+    const base2 = compareColumn('c', 'feature', ref, cur, parseDriftSettings({ method_options: { jensenshannon: { base: 2 } } }));
+    expect(base2.statistic! / natural.statistic!).toBeCloseTo(1 / Math.sqrt(Math.LN2), 12);
+  });
+
+  test("column kinds: whole numbers with at most 10 distinct reference values are categorical (Evidently 0.7.21's rule)", () => {
+    const cycle = (n: number, k: number, offset = 0) => Array.from({ length: n }, (_, i) => (i % k) + offset);
+    const eight = compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', cycle(200, 8)), settings);
+    expect([eight.kind, eight.method, eight.valueDrift]).toEqual(['categorical', 'chisquare', false]);
+    expect(eight.notes).toContain('whole numbers, 8 distinct values in the reference: categorical');
+    // Ten distinct values: still categorical; eleven: numeric (KS).
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 10)), numericColumn('n', cycle(300, 10)), settings).kind).toBe(
+      'categorical',
+    );
+    const eleven = compareColumn('n', 'feature', numericColumn('n', cycle(300, 11)), numericColumn('n', cycle(300, 11)), settings);
+    expect([eleven.kind, eleven.method]).toEqual(['numeric', 'ks']);
+    // Fractions on either side keep the column numeric; 8 distinct halves are numeric with KS.
+    const halves = (n: number) => cycle(n, 8).map((v) => v + 0.5);
+    expect(compareColumn('n', 'feature', numericColumn('n', halves(300)), numericColumn('n', halves(300)), settings).method).toBe('ks');
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', halves(300)), settings).kind).toBe(
+      'numeric',
+    );
+    // A value the reference never had is a new category: drift (goodness of fit, p = 0).
+    const fresh = compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', [...cycle(299, 8), 9]), settings);
+    expect([fresh.kind, fresh.pValue, fresh.valueDrift]).toEqual(['categorical', 0, true]);
+    // `kind:` overrides the rule; more than 1000 reference values: Jensen-Shannon.
+    const forced = compareColumn(
+      'n',
+      'feature',
+      numericColumn('n', cycle(300, 8)),
+      numericColumn('n', cycle(200, 8)),
+      parseDriftSettings({ columns: { n: { kind: 'numeric' } } }),
+    );
+    expect([forced.kind, forced.method]).toEqual(['numeric', 'ks']);
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(3000, 8)), numericColumn('n', cycle(200, 8)), settings).method).toBe(
+      'jensenshannon',
+    );
+  });
+
   test('statuses: one side only, no values, NaN and infinities, constants', () => {
     expect(compareColumn('a', 'feature', undefined, numericColumn('a', [1]), settings).status).toBe('missing-in-reference');
     expect(compareColumn('a', 'feature', numericColumn('a', [1]), undefined, settings).status).toBe('missing-in-current');
@@ -201,7 +266,8 @@ describe('compareColumn', () => {
     const noCurrent = compareColumn('a', 'feature', some, empty, settings);
     expect(noCurrent.status).toBe('no-values-in-current');
     expect(noCurrent.nullDrift).toBe(true); // null share 0 -> 1
-    expect(noCurrent.drifted).toBe(true);
+    expect(noCurrent.drifted).toBe(false); // the null share counts only when asked
+    expect(compareColumn('a', 'feature', some, empty, parseDriftSettings({ null_share_in_drift_share: true })).drifted).toBe(true);
     expect(compareColumn('a', 'feature', empty, some, settings).status).toBe('no-values-in-reference');
     const inf = compareColumn('a', 'feature', some, numericColumn('a', [1, 2, 3, 4, 5, 6, 7, 8], { rows: 10, infinite: 2 }), settings);
     expect(inf.status).toBe('tested');
@@ -229,6 +295,21 @@ describe('compareColumn', () => {
     const loose = compareColumn('x', 'feature', ref, cur, parseDriftSettings({ null_share_threshold: 0.25 }));
     expect(loose.nullDrift).toBe(false);
   });
+
+  test('the dataset share counts value drift only, unless null_share_in_drift_share is true', () => {
+    const ref = side([numericColumn('x', base), numericColumn('y', base)]);
+    const cur = side([numericColumn('x', shifted), numericColumn('y', base.slice(0, 200), { rows: 300, missing: 100 })]);
+    const report = checkDrift(ref, cur, options);
+    expect([report.driftedColumns, report.nullShareDriftedColumns, report.driftShare, report.drifted]).toEqual([['x'], ['y'], 0.5, true]);
+    const strict = checkDrift(ref, cur, { ...options, driftShare: 0.75 });
+    expect(strict.drifted).toBe(false);
+    const counted = checkDrift(ref, cur, {
+      ...options,
+      driftShare: 0.75,
+      settings: parseDriftSettings({ null_share_in_drift_share: true }),
+    });
+    expect([counted.driftedColumns, counted.driftShare, counted.drifted, counted.nullShareCounted]).toEqual([['x', 'y'], 1, true, true]);
+  });
 });
 
 describe('checkDrift', () => {
@@ -255,6 +336,36 @@ describe('checkDrift', () => {
     expect(stricter.drifted).toBe(false);
   });
 
+  test('fewer current rows than min_current_rows (default 30): "not enough data", not drift', () => {
+    const random = prng(13);
+    const ref = side([
+      numericColumn(
+        'a',
+        Array.from({ length: 300 }, () => normal(random)),
+      ),
+    ]);
+    const one = side([numericColumn('a', [50])]); // one row far beyond the reference: KS p = 2 / 301
+    const report = checkDrift(ref, one, options);
+    expect(report.features[0]!.valueDrift).toBe(true);
+    expect([report.verdict, report.drifted, report.minCurrentRows]).toEqual(['not-enough-data', false, 30]);
+    const markdown = renderDriftMarkdown(report);
+    expect(markdown).toContain('⚪ not enough data');
+    expect(markdown).toContain(
+      '**Not enough data:** 1 current row, fewer than the 30 needed for a dataset verdict (drift.min_current_rows).',
+    );
+    const allowed = checkDrift(ref, one, { ...options, settings: parseDriftSettings({ min_current_rows: 1 }) });
+    expect([allowed.verdict, allowed.drifted]).toEqual(['drift', true]);
+    const thirty = side([
+      numericColumn(
+        'a',
+        Array.from({ length: 30 }, () => 50),
+      ),
+    ]);
+    expect(checkDrift(ref, thirty, options).verdict).toBe('drift');
+    expect(() => parseDriftSettings({ min_current_rows: 0 })).toThrow(/drift\.min_current_rows/);
+    expect(() => parseDriftSettings({ min_current_rows: 2.5 })).toThrow(/drift\.min_current_rows/);
+  });
+
   test('nothing compared: no drift', () => {
     const report = checkDrift(side([numericColumn('a', [1, 2])]), side([numericColumn('b', [1, 2])]), options);
     expect(report.comparedFeatures).toBe(0);
@@ -269,6 +380,14 @@ describe('settings', () => {
     expect(() => parseDriftSettings({ drift_share: 2 })).toThrow(/drift\.drift_share/);
     expect(() => parseDriftSettings({ threshold: 0.1 })).toThrow(/`threshold` needs `method`.*drift\.threshold/s);
     expect(() => parseDriftSettings({ colums: {} })).toThrow(/colums/);
+    expect(() => parseDriftSettings({ method_options: { jensenshannon: { base: 1 } } })).toThrow(
+      /drift\.method_options\.jensenshannon\.base/,
+    );
+    expect(() => parseDriftSettings({ method_options: { chisquare: { test: 'fisher' } } })).toThrow(
+      /drift\.method_options\.chisquare\.test/,
+    );
+    expect(() => parseDriftSettings({ method_options: { ks: { mode: 'exact' } } })).toThrow(/ks/);
+    expect(() => parseDriftSettings({ method_options: { jensenshannon: { base: 2, bins: 10 } } })).toThrow(/bins/);
   });
 });
 
@@ -317,6 +436,13 @@ describe('profiles (sketches) against exact data', () => {
       expect(Math.abs(both.statistic! - exact.statistic!)).toBeLessThan(tolerance);
       expect(Math.abs(mixed.statistic! - exact.statistic!)).toBeLessThan(tolerance);
     }
+  });
+
+  test('whole numbers with few values in a profile are categorical too, with exact counts', () => {
+    const values = Array.from({ length: 400 }, (_, i) => (i % 8) + 1);
+    const report = checkDrift(sideFromProfile(profileOf('n', values)), side([numericColumn('n', values.slice(0, 200))]), options);
+    expect(report.features[0]).toMatchObject({ kind: 'categorical', method: 'chisquare', approximate: false, valueDrift: false });
+    expect(report.features[0]!.statistic).toBe(0);
   });
 
   test('categorical counts from a profile are exact', () => {

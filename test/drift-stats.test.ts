@@ -3,14 +3,19 @@
  * marked "scipy" were computed with scipy 1.17 on the same samples: the samples come
  * from the seeded xorshift32 generator of support/random.ts, which gives bit-identical
  * floats in Python (`s ^= s << 13 & 0xffffffff; s ^= s >> 17; s ^= s << 5 & 0xffffffff`).
+ * Values marked "scipy, this run" are computed by SciPy in a python3 process the test
+ * starts: skipped (with the reason) when python3 or scipy is missing, an error on CI.
  */
+import { spawnSync } from 'node:child_process';
 import {
   binCounts,
+  chiSquareGoodnessOfFit,
   chiSquareHomogeneity,
   jensenShannon,
   ksExactPValue,
   ksStatistic,
   ksTwoSample,
+  NATURAL_LOG,
   populationStd,
   psi,
   PSI_FLOOR,
@@ -34,8 +39,33 @@ function sample(seed: number, n: number, scale: number, shift: number, rounded =
 }
 
 const close = (actual: number, expected: number, relative: number) => {
+  if (!Number.isFinite(expected)) return expect(actual).toBe(expected);
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(relative * Math.abs(expected) + 1e-300);
 };
+
+/**
+ * Runs `code` (Python; reads JSON from stdin, prints JSON) with scipy. Returns the reason
+ * when python3 or scipy is missing; on CI that is an error instead.
+ */
+function runScipy(code: string, input: unknown): { value: unknown } | { missing: string } {
+  const probe =
+    'import json, sys, math\nimport numpy as np\nimport scipy\nfrom scipy.stats import chisquare, chi2_contingency\nfrom scipy.spatial.distance import jensenshannon\n';
+  const run = spawnSync('python3', ['-c', probe + code], { input: JSON.stringify(input), encoding: 'utf8' });
+  if (run.error || (run.status !== 0 && /ModuleNotFoundError|No module named/.test(run.stderr))) {
+    const reason = run.error
+      ? `python3 could not be started (${run.error.message})`
+      : `scipy is not installed (${run.stderr.trim().split('\n').at(-1)})`;
+    if (process.env.CI === 'true') throw new Error(`The scipy comparisons must run on CI: ${reason}`);
+    return { missing: reason };
+  }
+  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
+  return { value: JSON.parse(run.stdout) as unknown };
+}
+
+/** Numbers from Python's json (inf and nan as strings, since JSON has neither). */
+const num = (v: number | string): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : (v as number));
+const PY_NUM =
+  'def num(x):\n    x = float(x)\n    return "inf" if x == math.inf else "-inf" if x == -math.inf else "nan" if x != x else x\n';
 
 describe('special functions', () => {
   test('log-gamma of integers and half-integers', () => {
@@ -186,6 +216,81 @@ describe('chi-square test of homogeneity', () => {
   });
 });
 
+describe("chi-square goodness of fit (Evidently's chisquare, the default)", () => {
+  test('by hand: current 30/70 against reference shares 0.5/0.5 of 100 rows', () => {
+    // Expected 50/50: chi2 = 2 * 400 / 50 = 16, df = 1, p = 2 normalSf(4).
+    const r = chiSquareGoodnessOfFit([10, 10], [30, 70]);
+    close(r.statistic, 16, 1e-14);
+    close(r.pValue!, 2 * normalSf(4), 1e-10);
+    expect(r.df).toBe(1);
+  });
+
+  test('a category the reference lacks: expected 0, statistic infinite, p = 0 (as scipy); one category: p = 1', () => {
+    const r = chiSquareGoodnessOfFit([500, 300, 200, 0], [450, 350, 149, 1]);
+    expect(r.statistic).toBe(Infinity);
+    expect(r.pValue).toBe(0);
+    expect(r.df).toBe(3);
+    expect(chiSquareGoodnessOfFit([10], [20]).pValue).toBe(1);
+    expect(chiSquareGoodnessOfFit([10, 0], [20, 0]).pValue).toBe(1);
+    // A category only the reference has is a category with observed 0.
+    expect(chiSquareGoodnessOfFit([10, 10], [20, 0]).statistic).toBe(20);
+  });
+
+  // Two disjoint ID columns: 500 distinct reference values, 500 other current values.
+  const ids = {
+    reference: [...Array<number>(500).fill(1), ...Array<number>(500).fill(0)],
+    current: [...Array<number>(500).fill(0), ...Array<number>(500).fill(1)],
+  };
+  const tables: Array<[string, number[], number[]]> = [
+    ['2 x 3', [10, 20, 30], [15, 25, 20]],
+    ['reference only category', [500, 300, 200, 7], [450, 350, 150, 0]],
+    ['unequal sizes, small counts', [3, 1, 4, 1, 5, 9, 2, 6], [5, 3, 5, 8, 9, 7, 9, 3]],
+    [
+      'rounded samples',
+      ...(() => {
+        const count = (v: Float64Array) => Array.from({ length: 11 }, (_, k) => v.filter((x) => x === k).length);
+        return [
+          count(sample(41, 300, 10, 0, true)),
+          count(sample(42, 200, 10, 0, true).map((x) => Math.min(10, x + (x % 3 === 0 ? 1 : 0)))),
+        ] as [number[], number[]];
+      })(),
+    ],
+    ['new category in current', [500, 300, 200, 0], [450, 350, 149, 1]],
+    ['disjoint ID columns, 500 + 500', ids.reference, ids.current],
+  ];
+  const py = runScipy(
+    PY_NUM +
+      'out = []\n' +
+      'for r, c in json.load(sys.stdin):\n' +
+      '    with np.errstate(divide="ignore", invalid="ignore"):\n' +
+      '        g = chisquare(c, np.array(r, dtype=float) * sum(c) / sum(r))\n' +
+      '    keep = [i for i in range(len(r)) if r[i] + c[i] > 0]\n' +
+      '    t = chi2_contingency([[r[i] for i in keep], [c[i] for i in keep]], correction=False)\n' +
+      '    out.append([num(g.statistic), num(g.pvalue), num(t.statistic), num(t.pvalue)])\n' +
+      'print(json.dumps(out))',
+    tables.map(([, r, c]) => [r, c]),
+  );
+  (('value' in py ? test : test.skip) as typeof test).each(tables.map(([name, r, c], i) => [name, i, r, c] as const))(
+    `${'missing' in py ? `(skipped: ${py.missing}) ` : ''}chisquare and chi2_contingency match scipy (this run) to 1e-9 relative: %s`,
+    (_, i, r, c) => {
+      const [gof, gofP, contingency, contingencyP] = ((py as { value: unknown }).value as Array<Array<number | string>>)[i]!.map(num);
+      const g = chiSquareGoodnessOfFit(r, c);
+      const t = chiSquareHomogeneity(r, c);
+      close(g.statistic, gof!, 1e-9);
+      close(g.pValue!, gofP!, 1e-9);
+      close(t.statistic, contingency!, 1e-9);
+      close(t.pValue!, contingencyP!, 1e-9);
+    },
+  );
+
+  test('disjoint ID columns: goodness of fit says drift (p = 0), the contingency test does not (p ~ 0.48)', () => {
+    expect(chiSquareGoodnessOfFit(ids.reference, ids.current).pValue).toBe(0);
+    const t = chiSquareHomogeneity(ids.reference, ids.current);
+    expect(t.statistic).toBeCloseTo(1000, 9);
+    expect(t.pValue!).toBeGreaterThan(0.4);
+  });
+});
+
 describe('two-proportion z-test (Evidently)', () => {
   test('by hand: 30 of 100 against 50 of 100', () => {
     // P = 0.4, se = sqrt(0.4 * 0.6 * 0.02) = sqrt(0.0048); z = -0.2 / se = -2.886751...
@@ -226,16 +331,59 @@ describe('Wasserstein distance, normalized', () => {
   });
 });
 
-describe('Jensen-Shannon distance (base 2)', () => {
-  test('scipy.spatial.distance.jensenshannon(base=2)', () => {
-    expect(jensenShannon([1, 0, 0], [0, 1, 0]).statistic).toBe(1); // disjoint supports
-    close(jensenShannon([0.5, 0.5, 0], [0, 0.5, 0.5]).statistic, 0.7071067811865476, 1e-14);
-    close(jensenShannon([0.1, 0.2, 0.7], [0.3, 0.3, 0.4]).statistic, 0.2736668758986993, 1e-13);
+describe('Jensen-Shannon distance', () => {
+  test('base 2 (an option): scipy.spatial.distance.jensenshannon(base=2), stored values', () => {
+    expect(jensenShannon([1, 0, 0], [0, 1, 0], 2).statistic).toBe(1); // disjoint supports
+    close(jensenShannon([0.5, 0.5, 0], [0, 0.5, 0.5], 2).statistic, 0.7071067811865476, 1e-14);
+    close(jensenShannon([0.1, 0.2, 0.7], [0.3, 0.3, 0.4], 2).statistic, 0.2736668758986993, 1e-13);
     // Counts are normalized first.
-    close(jensenShannon([1, 2, 7], [3, 3, 4]).statistic, 0.2736668758986993, 1e-13);
-    expect(jensenShannon([3, 4], [3, 4]).statistic).toBe(0);
-    expect(jensenShannon([0, 0], [1, 1]).statistic).toBeNaN();
+    close(jensenShannon([1, 2, 7], [3, 3, 4], 2).statistic, 0.2736668758986993, 1e-13);
+    expect(jensenShannon([3, 4], [3, 4], 2).statistic).toBe(0);
+    expect(jensenShannon([0, 0], [1, 1], 2).statistic).toBeNaN();
   });
+
+  test('natural log (scipy and Evidently, the drift default): disjoint supports give sqrt(ln 2), base 2 is 1.2011x larger', () => {
+    close(jensenShannon([1, 0, 0], [0, 1, 0], NATURAL_LOG).statistic, Math.sqrt(Math.LN2), 1e-15);
+    const natural = jensenShannon([1, 2, 7], [3, 3, 4], NATURAL_LOG).statistic;
+    close(jensenShannon([1, 2, 7], [3, 3, 4], 2).statistic / natural, 1 / Math.sqrt(Math.LN2), 1e-14);
+    expect(1 / Math.sqrt(Math.LN2)).toBeCloseTo(1.2011, 4);
+  });
+
+  const vectors: Array<[number[], number[]]> = [
+    [
+      [1, 2, 7],
+      [3, 3, 4],
+    ],
+    [
+      [500, 300, 200, 0],
+      [450, 350, 150, 50],
+    ],
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+    [
+      [0.5, 0.5, 0],
+      [0, 0.5, 0.5],
+    ],
+    [Array.from(sample(31, 30, 100, 1, true)), Array.from(sample(32, 30, 100, 0, true))],
+    [
+      [1e-9, 1, 1e6],
+      [1e6, 1, 1e-9],
+    ],
+  ];
+  const js = runScipy(
+    PY_NUM + 'print(json.dumps([[num(jensenshannon(p, q)), num(jensenshannon(p, q, base=2))] for p, q in json.load(sys.stdin)]))',
+    vectors,
+  );
+  (('value' in js ? test : test.skip) as typeof test).each(vectors.map((v, i) => [i, ...v] as const))(
+    `${'missing' in js ? `(skipped: ${js.missing}) ` : ''}natural and base 2 match scipy (this run) to 1e-9 relative: case %i`,
+    (i, p, q) => {
+      const [natural, base2] = ((js as { value: unknown }).value as Array<[number | string, number | string]>)[i]!;
+      close(jensenShannon(p, q, NATURAL_LOG).statistic, num(natural), 1e-9);
+      close(jensenShannon(p, q, 2).statistic, num(base2), 1e-9);
+    },
+  );
 });
 
 describe('PSI', () => {

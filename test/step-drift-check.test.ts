@@ -58,7 +58,9 @@ describe('drift-check in process', () => {
     expect(run.failed).toBe(false);
     expect(run.outputs.drifted).toBe('true');
     const drifted = JSON.parse(run.outputs['drifted-columns']!) as string[];
-    expect(drifted).toEqual(expect.arrayContaining(['island', 'body_mass_g', 'sex']));
+    // Values moved in every numeric column and in island; sex lost a fifth of its values (a
+    // null-share signal of its own, not counted by default) and its split did not move.
+    expect(drifted).toEqual(['island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g']);
     expect(Number(run.outputs['drift-share'])).toBeGreaterThanOrEqual(0.5);
     expect(run.outputs['issue-number']).toBe('');
     // Default output folder, shown relative to the working directory.
@@ -69,6 +71,10 @@ describe('drift-check in process', () => {
     expect(summary).toMatch(/\| `sex` \| categorical \| z \|.*nulls up/);
     const report = json(dir, run);
     expect(report.format).toBe('mlops-drift/v1');
+    expect(report.nullShareDriftedColumns).toEqual(['sex']);
+    expect(report.nullShareCounted).toBe(false);
+    expect(column(report, 'sex')).toMatchObject({ nullDrift: true, valueDrift: false, drifted: false });
+    expect(summary).toMatch(/Null share rose: `sex` \(a signal of its own, not counted in the drift share/);
     expect(report.target!.column).toBe('species');
     expect(report.target!.drifted).toBe(true);
     expect(column(report, 'island').method).toBe('chisquare');
@@ -90,6 +96,24 @@ describe('drift-check in process', () => {
     expect(run.outputs.drifted).toBe('false');
     expect(run.outputs['drifted-columns']).toBe('[]');
     expect(run.io.summary).toContain('no dataset drift');
+  });
+
+  test('one current row: "not enough data", no drift, fail-on-drift does not fire; drift.min_current_rows lowers the floor', async () => {
+    const dir = await project();
+    await writeFile(
+      join(dir, 'one.csv'),
+      'species,island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex\nGentoo,Biscoe,80,30,300,9000,\n',
+    );
+    const run = await check(dir, { reference: 'data/penguins.csv', current: 'one.csv', 'fail-on-drift': 'true' });
+    expect(run.error).toBeNull();
+    expect(run.failed).toBe(false);
+    expect(run.outputs.drifted).toBe('false');
+    expect(json(dir, run).verdict).toBe('not-enough-data');
+    expect(run.io.summary).toContain('Drift check: penguins: ⚪ not enough data');
+    const low = await project('drift:\n  min_current_rows: 1\n');
+    await writeFile(join(low, 'one.csv'), readFileSync(join(dir, 'one.csv'), 'utf8'));
+    const allowed = await check(low, { reference: 'data/penguins.csv', current: 'one.csv' });
+    expect(allowed.outputs.drifted).toBe('true');
   });
 
   test('fail-on-drift fails the step on drift, after writing the reports', async () => {
@@ -164,6 +188,17 @@ describe('drift-check in process', () => {
       expect(allowed.failed).toBe(false);
     });
 
+    test('drift.null_share_in_drift_share counts a null-share rise as drift', async () => {
+      const dir = await project('drift:\n  null_share_in_drift_share: true\n');
+      const run = await check(dir, DRIFTED);
+      expect(run.error).toBeNull();
+      expect(JSON.parse(run.outputs['drifted-columns']!)).toContain('sex');
+      const report = json(dir, run);
+      expect(report.nullShareCounted).toBe(true);
+      expect(column(report, 'sex').drifted).toBe(true);
+      expect(run.io.summary).toContain('counted as drift: null_share_in_drift_share is true');
+    });
+
     test('drift.target and drift.prediction_column name the target and prediction columns', async () => {
       const dir = await project('drift:\n  target: island\n  prediction_column: species\n');
       const run = await check(dir, DRIFTED);
@@ -194,6 +229,9 @@ describe('drift-check in process', () => {
       const report = json(dir, run);
       expect(report.reference).toMatchObject({ source: 'profile', description: 'profile of penguins version 1 (production)' });
       expect(JSON.stringify(report.reference)).not.toContain(dir);
+      // The resample has no drift against the profile either (what the bundle tests of the monitoring loop and the workflows expect).
+      const steady = await check(dir, { reference: 'penguins@production', current: 'data/penguins-production-ok.csv' });
+      expect([steady.error, steady.outputs.drifted, steady.outputs['drifted-columns']]).toEqual([null, 'false', '[]']);
     });
 
     test('a model reference in mlops.yaml (drift.reference) works the same', async () => {
@@ -320,6 +358,21 @@ describe('drift-check on GitHub (emulated API)', () => {
     const second = await check(dir, drifted, env);
     expect(second.outputs['issue-number']).toBe(first.outputs['issue-number']);
     expect(emulator.issuesOf(repo)).toHaveLength(1);
+    expect(workflow.dispatches).toHaveLength(2);
+
+    // Too few current rows to tell: the issue stays open, untouched; no retraining.
+    await writeFile(
+      join(dir, 'one.csv'),
+      readFileSync(join(dir, 'data', 'penguins-production.csv'), 'utf8')
+        .split('\n')
+        .slice(0, 2)
+        .join('\n'),
+    );
+    const tiny = await check(dir, { ...drifted, current: 'one.csv' }, env);
+    expect(tiny.outputs.drifted).toBe('false');
+    expect(tiny.outputs['issue-number']).toBe(first.outputs['issue-number']);
+    expect(emulator.issuesOf(repo)[0]!.state).toBe('open');
+    expect(emulator.commentsOn(repo, emulator.issuesOf(repo)[0]!.number)).toEqual([]);
     expect(workflow.dispatches).toHaveLength(2);
 
     const gone = await check(dir, { ...drifted, current: 'data/penguins-production-ok.csv' }, env);

@@ -514,6 +514,8 @@ __webpack_require__.d(__webpack_exports__, {
   M: () => (/* binding */ openRegistry)
 });
 
+// UNUSED EXPORTS: registryAuth
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 // EXTERNAL MODULE: ./src/core/config/config.ts
@@ -1068,7 +1070,11 @@ var external_node_stream_promises_ = __webpack_require__(46466);
  * - Authentication: anonymous, HTTP basic, or the bearer token flow (a 401 with
  *   `WWW-Authenticate: Bearer realm=...,service=...,scope=...` is answered by asking
  *   the realm for a token, with the credentials as basic auth; tokens are cached per
- *   scope). A `{ token }` (GITHUB_TOKEN for ghcr.io) is sent as the password.
+ *   scope). A `{ token }` (a registry's own token) is sent as the password. Credentials
+ *   go to the registry itself and to a token service on the registry's own origin only:
+ *   a realm on another origin is asked anonymously. The workflow token
+ *   (`{ workflowToken }`, GITHUB_TOKEN) is GitHub's: it is used for ghcr.io only, and
+ *   sent only to https://ghcr.io (its registry and its token service), never elsewhere.
  * - Registry errors (`{"errors":[{"code","message"}]}`) become UserErrors naming the
  *   status and code, with a hint.
  *
@@ -1156,6 +1162,9 @@ function sortedAnnotations(annotations) {
 function sha256Digest(data) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
 }
+/** The one registry the workflow token (GITHUB_TOKEN) is for, and the only origin it is sent to. */
+const GITHUB_REGISTRY = 'ghcr.io';
+const GITHUB_REGISTRY_ORIGIN = `https://${GITHUB_REGISTRY}`;
 const oci_client_DIGEST_PATTERN = /^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 const REPOSITORY_PATTERN = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
@@ -1206,6 +1215,10 @@ class OciClient {
     /** The scope the registry named for pull and for push requests. */
     scopes = new Map();
     constructor(options) {
+        if (options.registry.includes('@')) {
+            // Never echo it: the part before @ is a username and password.
+            throw new errors/* UserError */.y('the registry address carries credentials (user:password@host)', 'Give the registry as host or host:port, and the credentials as MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD (or MLOPS_REGISTRY_TOKEN).');
+        }
         if (/^[a-z]+:\/\//i.test(options.registry) || options.registry.includes('/') || options.registry.trim() === '') {
             throw new errors/* UserError */.y(`registry "${options.registry}" is not a host name`, 'Give the registry as host or host:port (ghcr.io, localhost:5000), without a scheme or path; use `insecure` for plain http.');
         }
@@ -1217,7 +1230,9 @@ class OciClient {
         this.insecure = options.insecure ?? false;
         this.origin = `${this.insecure ? 'http' : 'https'}://${options.registry}`;
         this.base = `${this.origin}/v2/${options.repository}`;
-        this.auth = options.auth ?? null;
+        const auth = options.auth ?? null;
+        // The workflow token is GitHub's: no other registry ever sees it.
+        this.auth = auth && 'workflowToken' in auth && options.registry !== GITHUB_REGISTRY ? null : auth;
         this.userAgent = options.userAgent ?? 'mlops-actions';
     }
     /** registry/repository, as in an image reference. */
@@ -1584,7 +1599,11 @@ class OciClient {
     }
     basicCredentials() {
         const auth = this.auth;
-        const [username, password] = 'token' in auth ? [TOKEN_USERNAME, auth.token] : [auth.username, auth.password];
+        const [username, password] = 'token' in auth
+            ? [TOKEN_USERNAME, auth.token]
+            : 'workflowToken' in auth
+                ? [TOKEN_USERNAME, auth.workflowToken]
+                : [auth.username, auth.password];
         return Buffer.from(`${username}:${password}`).toString('base64');
     }
     /** Asks the token service named by a Bearer challenge for a token for `scope`. */
@@ -1600,7 +1619,10 @@ class OciClient {
             url.searchParams.set('service', service);
         url.searchParams.set('scope', scope);
         const headers = { 'user-agent': this.userAgent, accept: 'application/json' };
-        if (this.auth) {
+        // Credentials only to a token service on the registry's own origin (for the workflow token: ghcr.io's own).
+        const trusted = this.auth !== null && url.origin === this.origin && (!('workflowToken' in this.auth) || url.origin === GITHUB_REGISTRY_ORIGIN);
+        const withheld = this.auth !== null && !trusted;
+        if (this.auth && trusted) {
             if (url.protocol !== 'https:' && !this.insecure) {
                 throw new errors/* UserError */.y(`${this.registry} asks for credentials to be sent to ${url.origin} without TLS`, 'Refusing to send them; set insecure only for a registry you trust on a private network.');
             }
@@ -1616,7 +1638,11 @@ class OciClient {
         if (res.status !== 200) {
             const { code, message } = await readError(res);
             const detail = code ? `${res.status} ${code}${message ? ` (${message})` : ''}` : `${res.status} ${res.statusText}`;
-            throw new errors/* UserError */.y(`the token service of ${this.registry} (${url.origin}${url.pathname}) refused a token for ${scope}: ${detail}`, res.status === 401 || res.status === 403 ? this.credentialsHint(res.status, scope.endsWith('push')) : 'Try again later.');
+            throw new errors/* UserError */.y(`the token service of ${this.registry} (${url.origin}${url.pathname}) refused a token for ${scope}: ${detail}`, withheld
+                ? `The credentials were not sent: ${this.registry} named a token service on another origin (${url.origin}) than its own (${this.origin}), and credentials go to the registry's own origin only.`
+                : res.status === 401 || res.status === 403
+                    ? this.credentialsHint(res.status, scope.endsWith('push'))
+                    : 'Try again later.');
         }
         const body = (await res.json().catch(() => ({})));
         const token = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
@@ -2055,9 +2081,13 @@ function oci_store_sleep(ms) {
  * Opens the model registry a project names: `oci://host/namespace` (an OCI registry
  * such as ghcr.io: ghcr.io/<owner>) or a folder, from the `registry` input, else
  * registry.url or registry.path in mlops.yaml, else the workspace's `registry` folder.
- * OCI credentials: MLOPS_REGISTRY_TOKEN, else the `token` input (or GITHUB_TOKEN), else
- * MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD; anonymous without them.
+ * OCI credentials: MLOPS_REGISTRY_TOKEN (any registry), else MLOPS_REGISTRY_USERNAME and
+ * MLOPS_REGISTRY_PASSWORD, else, for ghcr.io only, the workflow token (the `token` input,
+ * else GITHUB_TOKEN), which the client sends to https://ghcr.io and nowhere else;
+ * anonymous without them. Credentials in the address (oci://user:password@host) are
+ * refused, and never echoed.
  */
+
 
 
 
@@ -2070,14 +2100,14 @@ function openRegistry(config, workspace, secret, location, token) {
     const input = location ?? '';
     const url = input.startsWith('oci://') ? input : !input && typeof settings.url === 'string' ? settings.url : null;
     if (url) {
+        // OCI names never hold @, so any @ marks credentials (user:pass@host, even with a / in the password).
+        if (url.includes('@')) {
+            throw new errors/* UserError */.y(`registry "${redactUserinfo(url)}" carries credentials in its address, which would end up in logs`, 'Use oci://host/namespace and give the credentials as the secrets MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD (or MLOPS_REGISTRY_TOKEN).');
+        }
         const match = /^oci:\/\/([^/]+)\/(.+?)\/?$/.exec(url);
         if (!match)
             throw new errors/* UserError */.y(`registry "${url}" is not of the form oci://host/namespace`, 'For GitHub: oci://ghcr.io/<owner>.');
-        // A registry's own token (a secret for a registry other than ghcr.io) wins over the workflow token.
-        const bearer = secret('MLOPS_REGISTRY_TOKEN') || token || secret('GITHUB_TOKEN') || '';
-        const username = secret('MLOPS_REGISTRY_USERNAME');
-        const password = secret('MLOPS_REGISTRY_PASSWORD');
-        const auth = bearer ? { token: bearer } : username && password ? { username, password } : null;
+        const auth = registryAuth(match[1], secret, token);
         const insecure = settings.insecure === true || secret('MLOPS_REGISTRY_INSECURE') === 'true';
         return new registry/* ModelRegistry */.zN(new OciStore({ registry: match[1], namespace: match[2], insecure, auth }));
     }
@@ -2087,6 +2117,27 @@ function openRegistry(config, workspace, secret, location, token) {
             ? (0,config_config/* configPath */.eQ)(config, settings.path)
             : (0,external_node_path_.join)(config.baseDir, DEFAULT_LOCAL_REGISTRY);
     return new registry/* ModelRegistry */.zN(new FolderStore(root));
+}
+/**
+ * The credentials for the OCI registry at `host`: MLOPS_REGISTRY_TOKEN (any registry), else
+ * MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD, else for ghcr.io only the workflow
+ * token (`token`, the `token` input, else GITHUB_TOKEN); null (anonymous) without them.
+ */
+function registryAuth(host, secret, token) {
+    const registryToken = secret('MLOPS_REGISTRY_TOKEN');
+    if (registryToken)
+        return { token: registryToken };
+    const username = secret('MLOPS_REGISTRY_USERNAME');
+    const password = secret('MLOPS_REGISTRY_PASSWORD');
+    if (username && password)
+        return { username, password };
+    // The workflow token is GitHub's: for ghcr.io only, and after the registry's own credentials.
+    const workflowToken = host === GITHUB_REGISTRY ? token || secret('GITHUB_TOKEN') : undefined;
+    return workflowToken ? { workflowToken } : null;
+}
+/** oci://***@host/namespace: everything up to the last @ (the credentials) left out. */
+function redactUserinfo(url) {
+    return `oci://***@${url.slice(url.lastIndexOf('@') + 1)}`;
 }
 
 

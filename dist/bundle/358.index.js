@@ -2951,20 +2951,31 @@ function kolmogorovNSf(n, x) {
  *   p-value when both samples have at most 10,000 values (Hodges' lattice-path counts:
  *   the m = n closed form, else the "outer" probability recursion), else kstwo.sf(D,
  *   round(m n / (m + n))). Exact p-values agree with scipy 1.17 to 1e-12.
- * - `chiSquareHomogeneity`: Pearson's chi-square on the 2 × k table of reference and
- *   current counts (scipy.stats.chi2_contingency(correction=False)), df = k - 1.
- *   (Evidently's "chisquare" tests current counts against reference shares scaled to the
- *   current size, a goodness-of-fit test that gives p = 0 for any category new in the
- *   current data; homogeneity treats both samples as samples.)
+ * - `chiSquareGoodnessOfFit` (the default "chisquare"): Evidently's chi_stat_test,
+ *   scipy.stats.chisquare(f_obs = current counts, f_exp = reference counts × n_current /
+ *   n_reference) over every category of either side, df = k - 1. A category the
+ *   reference lacks has an expected count of 0: with current values in it the statistic
+ *   is infinite and p = 0 (scipy's result, so Evidently's): a value never seen in the
+ *   reference is drift, however rare. One category on both sides: statistic 0, p = 1
+ *   (scipy gives p = NaN, which Evidently reads as no drift).
+ * - `chiSquareHomogeneity` (option `test: contingency`): Pearson's chi-square on the 2 × k
+ *   table of reference and current counts (scipy.stats.chi2_contingency(correction=False)),
+ *   df = k - 1. It treats both sides as samples, so a new category weighs no more than a
+ *   lost one: two disjoint high-cardinality ID columns of 500 + 500 rows get p ~ 0.49.
  * - `twoProportionZTest`: Evidently's proportions_diff_z_test: pooled proportion,
  *   z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)), two-sided normal p-value; p = 1 when
  *   both samples hold the same single value.
  * - `wassersteinNorm`: Evidently's wasserstein_distance_norm: scipy's
  *   wasserstein_distance (the area between the ECDFs) divided by max(std of reference
  *   (population, ddof 0), 0.001).
- * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base=2): each vector
- *   normalized to sum 1, sqrt of the JS divergence, in [0, 1]. Empty bins count as 0
- *   (Evidently fills them with 1e-4 first; the distance is defined without it).
+ * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base): each vector
+ *   normalized to sum 1, sqrt of the JS divergence. The drift test uses base e
+ *   (`NATURAL_LOG`), scipy's default and so Evidently's (its jensenshannon test passes
+ *   base=None): the distance is then in [0, sqrt(ln 2)] = [0, 0.8326]; base 2 (a drift
+ *   setting) gives values 1.2011x larger (1 / sqrt(ln 2)), in [0, 1]. The function's own
+ *   default stays base 2 for its other caller, the canary check (core/deploy/canary.ts,
+ *   whose limit is documented in base 2). Empty bins count as 0 (as in Evidently 0.7.21,
+ *   whose jensenshannon test does not fill them).
  * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
  *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
  *   adds a large but finite term.
@@ -3082,6 +3093,32 @@ function ksTwoSample(a, b) {
     }
     return { statistic: d, pValue: ksAsymptoticPValue(a.length, b.length, d), exact: false };
 }
+/**
+ * Pearson's chi-square goodness of fit of the current counts to the reference shares
+ * (scipy.stats.chisquare(current, reference × n_current / n_reference), Evidently's test).
+ */
+function chiSquareGoodnessOfFit(reference, current) {
+    let n1 = 0;
+    let n2 = 0;
+    for (let i = 0; i < reference.length; i++)
+        n1 += reference[i];
+    for (let i = 0; i < current.length; i++)
+        n2 += current[i];
+    let chi2 = 0;
+    let used = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const observed = current[i];
+        const expected = (reference[i] * n2) / n1;
+        if (reference[i] === 0 && observed === 0)
+            continue; // a category neither side has is not a category
+        used++;
+        chi2 += expected === 0 ? Infinity : (observed - expected) ** 2 / expected;
+    }
+    const df = used - 1;
+    if (n1 === 0 || n2 === 0 || df <= 0)
+        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
+    return { statistic: chi2, pValue: chi2 === Infinity ? 0 : chiSquareSf(chi2, df), df };
+}
 /** Pearson's chi-square test of homogeneity on two count vectors over the same categories (no continuity correction). */
 function chiSquareHomogeneity(reference, current) {
     let n1 = 0;
@@ -3162,8 +3199,10 @@ function wasserstein(a, b) {
 function wassersteinNorm(reference, current, referenceStd = populationStd(reference)) {
     return { statistic: wasserstein(reference, current) / Math.max(referenceStd, WASSERSTEIN_STD_FLOOR), pValue: null };
 }
-/** Jensen-Shannon distance with base-2 logarithms, of two non-negative vectors (each normalized to sum 1). */
-function jensenShannon(p, q) {
+/** The base of scipy's (and Evidently's) Jensen-Shannon distance by default. */
+const NATURAL_LOG = Math.E;
+/** Jensen-Shannon distance of two non-negative vectors (each normalized to sum 1), with logarithms to `base` (pass NATURAL_LOG for scipy's default). */
+function jensenShannon(p, q, base = 2) {
     let sp = 0;
     let sq = 0;
     for (let i = 0; i < p.length; i++)
@@ -3182,7 +3221,7 @@ function jensenShannon(p, q) {
         if (b > 0)
             divergence += b * Math.log(b / m);
     }
-    const js = Math.max(0, divergence / 2 / Math.LN2);
+    const js = Math.max(0, divergence / 2 / Math.log(base));
     return { statistic: Math.sqrt(js), pValue: null };
 }
 /** PSI of two count (or share) vectors over the same bins; shares of 0 become PSI_FLOOR. */
@@ -4546,6 +4585,8 @@ var zod_errors = __webpack_require__(79673);
  */
 
 
+const CHISQUARE_TESTS = ['goodness-of-fit', 'contingency'];
+const DEFAULT_METHOD_OPTIONS = { jensenshannonBase: NATURAL_LOG, chisquareTest: 'goodness-of-fit' };
 const METHOD_NAMES = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
 const exact = (v) => v.sorted !== null;
 /** max |F_r - F_c| over every step point of both sides (exact when both are exact). */
@@ -4626,10 +4667,16 @@ const METHODS = {
         kinds: ['categorical'],
         defaultThreshold: 0.05,
         direction: 'p-value',
-        compute(pair) {
+        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
             const p = categoricalOnly(pair, 'chisquare');
-            const result = chiSquareHomogeneity(p.reference, p.current);
-            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact };
+            const contingency = options.chisquareTest === 'contingency';
+            const result = (contingency ? chiSquareHomogeneity : chiSquareGoodnessOfFit)(p.reference, p.current);
+            let note = contingency ? 'contingency test (chi2_contingency)' : undefined;
+            if (!contingency && result.statistic === Infinity) {
+                const fresh = p.keys.filter((_, i) => p.reference[i] === 0 && p.current[i] > 0).length;
+                note = `${fresh} ${fresh === 1 ? 'category' : 'categories'} not in the reference: expected count 0, statistic infinite, p = 0`;
+            }
+            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
         },
     },
     z: {
@@ -4671,20 +4718,21 @@ const METHODS = {
         kinds: ['numeric', 'categorical'],
         defaultThreshold: 0.1,
         direction: 'distance',
-        compute(pair) {
+        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
+            const base = options.jensenshannonBase;
             if (pair.kind === 'categorical') {
-                return { statistic: jensenShannon(pair.reference, pair.current).statistic, pValue: null, approximate: !pair.exact };
+                return { statistic: jensenShannon(pair.reference, pair.current, base).statistic, pValue: null, approximate: !pair.exact };
             }
             const { reference: r, current: c } = pair;
             if (exact(r) && exact(c)) {
                 const [a, b] = histogramCounts(r.sorted, c.sorted, JS_BINS);
-                return { statistic: jensenShannon(a, b).statistic, pValue: null, approximate: false };
+                return { statistic: jensenShannon(a, b, base).statistic, pValue: null, approximate: false };
             }
             const lo = Math.min(r.min, c.min);
             const hi = Math.max(r.max, c.max);
             const edges = Array.from({ length: JS_BINS - 1 }, (_, i) => lo + ((hi - lo) * (i + 1)) / JS_BINS);
             return {
-                statistic: jensenShannon(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges)).statistic,
+                statistic: jensenShannon(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges), base).statistic,
                 pValue: null,
                 approximate: true,
             };
@@ -4725,7 +4773,9 @@ function isDrift(method, statistic, pValue, threshold) {
 }
 /** Evidently's cut between "small" and "large" reference data. */
 const SMALL_REFERENCE_ROWS = 1000;
-/** Numeric columns with at most this many distinct values are treated as categorical. */
+/** Whole-number columns with at most this many distinct reference values are categorical (Evidently 0.7.21's INTEGER_CARDINALITY_LIMIT; see compute.ts). */
+const INTEGER_CATEGORICAL_MAX_UNIQUE = 10;
+/** Numeric columns with at most this many distinct values (both sides) get the categorical tests (Evidently's _get_default_stattest). */
 const NUMERIC_AS_CATEGORICAL_MAX_UNIQUE = 5;
 /**
  * The default test for a column, by Evidently's rule: with a reference of at most 1000
@@ -4756,6 +4806,11 @@ function defaultMethod(kind, referenceValues, unique) {
  *     method: psi                           # one test for every column it serves (default: per column, Evidently's rule)
  *     threshold: 0.2                        # that test's threshold (needs `method`)
  *     null_share_threshold: 0.1             # a rise in the null share by more than this flags a column
+ *     null_share_in_drift_share: false      # true: a column whose null share rose counts as drifted
+ *     method_options:
+ *       jensenshannon: { base: 2 }          # logarithm base (default e, as scipy and Evidently)
+ *       chisquare: { test: contingency }    # 2 x k contingency test (default goodness-of-fit, as Evidently)
+ *     min_current_rows: 30                  # fewer current rows: "not enough data", no dataset verdict
  *     prediction_column: _prediction
  *     fail_on_drift: false
  *     columns:
@@ -4777,6 +4832,10 @@ const ColumnSettings = schemas/* strictObject */.rej({
     kind: schemas/* enum */.k5n(['numeric', 'categorical']).optional(),
     null_share_threshold: Share.optional(),
 });
+const MethodOptionsSettings = schemas/* strictObject */.rej({
+    jensenshannon: schemas/* strictObject */.rej({ base: schemas/* number */.aig().gt(1) }).optional(),
+    chisquare: schemas/* strictObject */.rej({ test: schemas/* enum */.k5n(CHISQUARE_TESTS) }).optional(),
+});
 const DriftSettings = schemas/* strictObject */.rej({
     reference: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]).optional(),
     current: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]).optional(),
@@ -4784,6 +4843,9 @@ const DriftSettings = schemas/* strictObject */.rej({
     method: Method.optional(),
     threshold: Threshold.optional(),
     null_share_threshold: Share.optional(),
+    null_share_in_drift_share: schemas/* boolean */.zMY().optional(),
+    method_options: MethodOptionsSettings.optional(),
+    min_current_rows: schemas/* number */.aig().int().min(1).optional(),
     prediction_column: schemas/* string */.YjP().min(1).optional(),
     target: schemas/* string */.YjP().min(1).optional(),
     fail_on_drift: schemas/* boolean */.zMY().optional(),
@@ -4797,6 +4859,23 @@ const DriftSettings = schemas/* strictObject */.rej({
 });
 const DEFAULT_DRIFT_SHARE = 0.5;
 const DEFAULT_NULL_SHARE_THRESHOLD = 0.1;
+/**
+ * Fewer current rows than this give "not enough data" instead of a dataset verdict.
+ * Evidently has no such floor. 30: below it one unusual row decides the tests (one current
+ * value beyond the reference's range gives an exact KS p-value of 2 / (n + 1), under 0.05
+ * for any reference of 40 rows or more; one value of a category the reference lacks gives
+ * a chi-square p of 0), and the chi-square approximation wants expected counts of 5 or more
+ * (Cochran), which 30 rows give to categories holding a sixth of the reference.
+ */
+const DEFAULT_MIN_CURRENT_ROWS = 30;
+/** The test settings of drift.method_options, defaults filled in. */
+function methodOptions(settings) {
+    const given = settings.method_options ?? {};
+    return {
+        jensenshannonBase: given.jensenshannon?.base ?? DEFAULT_METHOD_OPTIONS.jensenshannonBase,
+        chisquareTest: given.chisquare?.test ?? DEFAULT_METHOD_OPTIONS.chisquareTest,
+    };
+}
 /** Validates the drift section; errors name the key (`drift.columns.island.method`). */
 function parseDriftSettings(value, file = 'mlops.yaml') {
     const result = DriftSettings.safeParse(value ?? {});
@@ -4814,6 +4893,32 @@ function parseDriftSettings(value, file = 'mlops.yaml') {
  * signal of its own; then dataset drift from the share of drifted feature columns.
  * Nothing about one column (NaN, infinities, no values, one value, a column on one side
  * only, a test that does not fit it) stops the others: each gets a status.
+ *
+ * The null share. Evidently drops nulls before testing, so a rise in nulls is invisible
+ * there. Here it is reported per column (`nullDrift`) and listed apart
+ * (`nullShareDriftedColumns`), and a column counts as drifted (in `drifted`, the drift
+ * share and the dataset verdict) only for its values, unless the settings ask for nulls
+ * too (`null_share_in_drift_share: true`): by default the drift share is Evidently's.
+ *
+ * Too few current rows. Below `min_current_rows` (default 30, see config.ts) the dataset
+ * verdict is "not enough data" and `drifted` is false; the column tests still run and are
+ * shown, for information. Evidently has no such floor.
+ *
+ * Column kinds. A column is categorical when most of its values are text (or booleans),
+ * or when it holds whole numbers with few distinct values: Evidently 0.7.21's
+ * `infer_column_type` (evidently/core/datasets.py, read at tag v0.7.21) makes an integer
+ * column with `nunique() <= INTEGER_CARDINALITY_LIMIT` (10) categorical and every float
+ * column numeric. Ours: every number of the reference is a whole number, the reference has
+ * at most `INTEGER_CATEGORICAL_MAX_UNIQUE` (10) distinct values, and every number of the
+ * current data is whole too. Where we differ, and why: Evidently infers from the pandas
+ * dtype of each dataset on its own and the drift test takes the current dataset's type
+ * (`current_data.column(c).type`); a dtype is not in our files, so "integer" is "whole
+ * numbers", counted on the reference (the baseline, and not a batch of one row); pandas
+ * reads an integer column with one empty cell as float64, which Evidently then calls
+ * numeric; a null here changes nothing. New values in the current data are new categories
+ * (chi-square then gives p = 0). Separately, the test rule (methods.ts) treats numeric
+ * columns with at most 5 distinct values over both sides with the categorical tests, as
+ * Evidently's `_get_default_stattest` does. `kind:` in the settings overrides both.
  */
 
 
@@ -4940,6 +5045,20 @@ function emptyColumn(column, role, status, notes = []) {
         distribution: null,
     };
 }
+/** True when every value is a whole number (null when the side keeps neither its values nor their counts). */
+function wholeNumbers(values) {
+    if (values.counts)
+        return [...values.counts.keys()].every((k) => Number.isInteger(Number(k)));
+    if (values.sorted)
+        return values.sorted.every((v) => Number.isInteger(v));
+    return null;
+}
+/** Evidently's integer rule (see the header): whole numbers on both sides, at most 10 distinct in the reference. */
+function fewWholeNumbers(ref, cur) {
+    if (!ref || !cur || ref.distinct > INTEGER_CATEGORICAL_MAX_UNIQUE)
+        return false;
+    return wholeNumbers(ref) === true && wholeNumbers(cur) === true;
+}
 const plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 /** Compares one column of both sides. */
 function compareColumn(name, role, ref, cur, settings) {
@@ -4953,7 +5072,10 @@ function compareColumn(name, role, ref, cur, settings) {
     const notes = [];
     const numbers = (ref.numeric?.n ?? 0) + (cur.numeric?.n ?? 0);
     const texts = ref.textCount + cur.textCount;
-    const kind = own.kind ?? (texts > 0 && texts >= numbers ? 'categorical' : 'numeric');
+    const wholeFew = texts === 0 && fewWholeNumbers(ref.numeric, cur.numeric);
+    const kind = own.kind ?? (texts > 0 && texts >= numbers ? 'categorical' : wholeFew ? 'categorical' : 'numeric');
+    if (!own.kind && wholeFew)
+        notes.push(`whole numbers, ${plural(ref.numeric.distinct, 'distinct value')} in the reference: categorical`);
     if (kind === 'numeric' && texts > 0)
         notes.push(`${plural(texts, 'non-numeric value')} left out`);
     if (ref.infinite + cur.infinite > 0)
@@ -4963,13 +5085,14 @@ function compareColumn(name, role, ref, cur, settings) {
     const nullThreshold = own.null_share_threshold ?? settings.null_share_threshold ?? DEFAULT_NULL_SHARE_THRESHOLD;
     const change = curCounts.nullShare - refCounts.nullShare;
     const nullDrift = change > nullThreshold;
+    const nullCounts = nullDrift && settings.null_share_in_drift_share === true;
     if (nullDrift)
         notes.push(`null share rose by ${(change * 100).toFixed(1)} points`);
     const base = {
         ...emptyColumn(name, role, 'tested', notes),
         kind,
         nullDrift,
-        drifted: nullDrift,
+        drifted: nullCounts,
         nullShare: { reference: refCounts.nullShare, current: curCounts.nullShare, change, threshold: nullThreshold },
         reference: refCounts,
         current: curCounts,
@@ -5020,7 +5143,7 @@ function compareColumn(name, role, ref, cur, settings) {
         pair = { kind: 'numeric', reference: ref.numeric, current: cur.numeric };
     }
     const effectiveThreshold = threshold ?? method.defaultThreshold;
-    const result = method.compute(pair);
+    const result = method.compute(pair, methodOptions(settings));
     if (result.note)
         notes.push(result.note);
     if (pair.kind === 'numeric' && ref.numeric.distinct === 1)
@@ -5036,7 +5159,7 @@ function compareColumn(name, role, ref, cur, settings) {
         statistic: result.statistic,
         pValue: result.pValue,
         valueDrift,
-        drifted: valueDrift || nullDrift,
+        drifted: valueDrift || nullCounts,
         approximate: result.approximate,
         notes,
         distribution: pair.kind === 'numeric' ? numericDistribution(pair.reference, pair.current) : categoricalDistribution(pair),
@@ -5065,8 +5188,11 @@ function checkDrift(reference, current, options) {
     const features = names.map((n) => compareColumn(n, 'feature', reference.columns.get(n), current.columns.get(n), settings));
     const compared = features.filter((f) => f.reference !== null && f.current !== null && f.status !== 'method-does-not-fit');
     const driftedColumns = compared.filter((f) => f.drifted).map((f) => f.column);
+    const nullShareDriftedColumns = compared.filter((f) => f.nullDrift).map((f) => f.column);
     const driftShare = compared.length > 0 ? driftedColumns.length / compared.length : 0;
     const threshold = options.driftShare ?? settings.drift_share ?? DEFAULT_DRIFT_SHARE;
+    const minCurrentRows = settings.min_current_rows ?? DEFAULT_MIN_CURRENT_ROWS;
+    const verdict = current.rows < minCurrentRows ? 'not-enough-data' : compared.length > 0 && driftShare >= threshold ? 'drift' : 'no-drift';
     return {
         format: DRIFT_REPORT_FORMAT,
         checkedAt: (options.now ?? new Date()).toISOString(),
@@ -5075,9 +5201,13 @@ function checkDrift(reference, current, options) {
         current: { source: current.source, description: options.currentDescription, files: current.files, rows: current.rows },
         driftShareThreshold: threshold,
         driftShare,
-        drifted: compared.length > 0 && driftShare >= threshold,
+        verdict,
+        minCurrentRows,
+        drifted: verdict === 'drift',
         comparedFeatures: compared.length,
         driftedColumns,
+        nullShareDriftedColumns,
+        nullShareCounted: settings.null_share_in_drift_share === true,
         features,
         prediction,
         target,
@@ -5115,7 +5245,8 @@ function permissionHint(error, permission) {
 }
 /**
  * Opens the drift issue on drift (or updates the open one), and comments on and closes
- * it when drift is gone. Returns the issue's number, or null when there is none.
+ * it when drift is gone; with too few current rows for a verdict, leaves it as it is.
+ * Returns the issue's number, or null when there is none.
  */
 async function updateDriftIssue(options) {
     const { github, repo, report, markdown, runUrl: link, log } = options;
@@ -5128,6 +5259,12 @@ async function updateDriftIssue(options) {
                 open = issue;
                 break;
             }
+        }
+        if (report.verdict === 'not-enough-data') {
+            // No verdict: an open issue stays as it is, none is opened.
+            if (open)
+                log.info(`Drift issue #${open.number} left open: not enough current data to tell.`);
+            return open?.number ?? null;
         }
         if (report.drifted) {
             const body = issueBody(marker, markdown, link);
@@ -5208,6 +5345,7 @@ async function renderSvg(spec) {
  * column names are never written (they head the chart in Markdown instead).
  */
 
+const markdown_report_plural = (n, word) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 /** Columns charted in Markdown. */
 const MARKDOWN_CHARTS = 3;
 /** Table rows shown before the rest is left to the JSON report. */
@@ -5288,7 +5426,8 @@ function sectionTable(columns) {
 }
 /** The whole report. `links` (already safe Markdown) go at the end. */
 function renderDriftMarkdown(report, links = []) {
-    const title = `## Drift check: ${escapeText(report.subject, 100)}: ${report.drifted ? '🔴 drift detected' : '🟢 no dataset drift'}`;
+    const verdict = report.verdict === 'not-enough-data' ? '⚪ not enough data' : report.drifted ? '🔴 drift detected' : '🟢 no dataset drift';
+    const title = `## Drift check: ${escapeText(report.subject, 100)}: ${verdict}`;
     const features = [...report.features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || severity(b) - severity(a));
     const lines = [
         title,
@@ -5298,9 +5437,17 @@ function renderDriftMarkdown(report, links = []) {
             ` current: ${escapeText(report.current.description, 200)} (${report.current.rows.toLocaleString('en-US')} rows).`,
         '',
     ];
+    if (report.verdict === 'not-enough-data')
+        lines.push(`**Not enough data:** ${markdown_report_plural(report.current.rows, 'current row')}, fewer than the ${report.minCurrentRows.toLocaleString('en-US')} needed for a dataset verdict (drift.min_current_rows). The column tests below are for information only.`, '');
     if (report.driftedColumns.length > 0) {
         const names = report.driftedColumns.slice(0, 20).map((c) => code(c, 40, false));
         lines.push(`Drifted: ${names.join(', ')}${report.driftedColumns.length > 20 ? ', …' : ''}.`, '');
+    }
+    if (report.nullShareDriftedColumns.length > 0) {
+        const names = report.nullShareDriftedColumns.slice(0, 20).map((c) => code(c, 40, false));
+        lines.push(`Null share rose: ${names.join(', ')}${report.nullShareDriftedColumns.length > 20 ? ', …' : ''} (${report.nullShareCounted
+            ? 'counted as drift: null_share_in_drift_share is true'
+            : 'a signal of its own, not counted in the drift share; set drift.null_share_in_drift_share to count it'}).`, '');
     }
     lines.push('### Features', '', sectionTable(features), '');
     const outputs = [report.prediction, report.target].filter((c) => c !== null);
@@ -5386,16 +5533,16 @@ function distributionSpec(c) {
     };
 }
 function html_report_row(c) {
-    const cls = c.drifted ? ' class="bad"' : c.status === 'tested' ? ' class="good"' : ' class="muted"';
-    const verdict = c.drifted
-        ? c.valueDrift
-            ? c.nullDrift
-                ? 'drift, nulls up'
-                : 'drift'
-            : 'nulls up'
-        : c.status === 'tested'
-            ? 'ok'
-            : c.status;
+    const cls = c.drifted || c.nullDrift ? ' class="bad"' : c.status === 'tested' ? ' class="good"' : ' class="muted"';
+    const verdict = c.valueDrift
+        ? c.nullDrift
+            ? 'drift, nulls up'
+            : 'drift'
+        : c.nullDrift
+            ? 'nulls up'
+            : c.status === 'tested'
+                ? 'ok'
+                : c.status;
     const threshold = c.threshold === null ? '—' : `${c.direction === 'p-value' ? 'p &lt; ' : '≥ '}${num(c.threshold)}`;
     const nulls = c.reference && c.current ? `${esc(formatNumber(c.nullShare.reference))} → ${esc(formatNumber(c.nullShare.current))}` : '—';
     return `<tr><td><code>${esc(c.column)}</code></td><td>${esc(c.role)}</td><td>${esc(c.kind ?? '—')}</td><td>${esc(c.method ?? '—')}${c.approximate ? ' ≈' : ''}</td><td class="num">${num(c.statistic)}</td><td class="num">${num(c.pValue)}</td><td>${threshold}</td><td>${nulls}</td><td${cls}>${esc(verdict)}</td><td>${esc(c.notes.join('; '))}</td></tr>`;
@@ -5412,7 +5559,11 @@ async function renderDriftHtml(report) {
     const shown = ordered.slice(0, HTML_MAX_ROWS);
     const headers = ['Column', 'Role', 'Kind', 'Test', 'Statistic', 'p-value', 'Drift if', 'Null share (ref → cur)', 'Verdict', 'Notes'];
     const tableHtml = `<table>\n<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${shown.map(html_report_row).join('\n')}\n</tbody>\n</table>${ordered.length > shown.length ? `\n<p class="muted">${ordered.length - shown.length} more columns are in the JSON report.</p>` : ''}`;
-    const status = report.drifted ? `<span class="verdict drift">Drift detected</span>` : `<span class="verdict ok">No dataset drift</span>`;
+    const status = report.verdict === 'not-enough-data'
+        ? `<span class="verdict">Not enough data</span> ${esc(`(${report.current.rows} current rows, fewer than ${report.minCurrentRows}: the column tests are for information only).`)}`
+        : report.drifted
+            ? `<span class="verdict drift">Drift detected</span>`
+            : `<span class="verdict ok">No dataset drift</span>`;
     const side = (s) => `${esc(s.description)} (${s.rows.toLocaleString('en-US')} rows${s.source === 'profile' ? ', a stored profile' : ''})`;
     return `<!DOCTYPE html>
 <html lang="en">
@@ -5420,7 +5571,7 @@ async function renderDriftHtml(report) {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`Drift check of ${report.subject}: ${report.drifted ? 'drift' : 'no drift'}`)}</title>
+<title>${esc(`Drift check of ${report.subject}: ${report.verdict === 'not-enough-data' ? 'not enough data' : report.drifted ? 'drift' : 'no drift'}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
@@ -5918,7 +6069,7 @@ const driftCheck = {
         'retrain-ref': { description: 'The branch or tag to run the retraining workflow on. Default: GITHUB_REF_NAME.' },
         'retrain-inputs': { description: 'Inputs of the retraining workflow, one key=value per line. Default: none.', list: true },
         token: {
-            description: "GitHub token for the issue and the dispatch, and for an OCI registry. Default: the workflow's token.",
+            description: "GitHub token for the issue and the dispatch, and for ghcr.io (never sent to another registry). Default: the workflow's token.",
             actionDefault: '${{ github.token }}',
         },
         registry: {
@@ -5995,7 +6146,9 @@ async function runDriftCheck(ctx) {
         io.warning('drift-check: no feature column is on both sides with values; nothing was compared. Check the column names and the `columns` input.');
     const { paths, markdown } = await writeDriftReports(outputDir, report, ctx.env.runUrl);
     await io.appendSummary(markdown);
-    io.info(`${report.drifted ? 'Drift detected' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold}).`);
+    if (report.verdict === 'not-enough-data')
+        io.warning(`Only ${report.current.rows} current rows, fewer than ${report.minCurrentRows} (drift.min_current_rows): not enough data for a dataset verdict.`);
+    io.info(`${report.drifted ? 'Drift detected' : report.verdict === 'not-enough-data' ? 'No verdict (not enough data)' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold}).`);
     for (const c of [report.prediction, report.target]) {
         if (c)
             io.info(`${c.role === 'prediction' ? 'Prediction' : 'Target'} column ${c.column}: ${c.drifted ? 'drifted' : 'no drift'} (${c.method ?? c.status}).`);
@@ -8475,7 +8628,7 @@ const register = {
             description: 'The registry: oci://host/namespace (ghcr.io: oci://ghcr.io/<owner>) or a folder. Default: registry.url or registry.path in mlops.yaml, else the folder .mlops/registry beside mlops.yaml.',
         },
         token: {
-            description: 'Token for an OCI registry (ghcr.io: the job needs permissions: packages: write). Default: the workflow token.',
+            description: 'Token for ghcr.io only (the job needs permissions: packages: write); never sent to another registry, which takes MLOPS_REGISTRY_TOKEN or MLOPS_REGISTRY_USERNAME and MLOPS_REGISTRY_PASSWORD. Default: the workflow token.',
             actionDefault: '${{ github.token }}',
         },
     },

@@ -83,7 +83,8 @@ export const driftCheck: StepSpec = {
     'retrain-ref': { description: 'The branch or tag to run the retraining workflow on. Default: GITHUB_REF_NAME.' },
     'retrain-inputs': { description: 'Inputs of the retraining workflow, one key=value per line. Default: none.', list: true },
     token: {
-      description: "GitHub token for the issue and the dispatch, and for an OCI registry. Default: the workflow's token.",
+      description:
+        "GitHub token for the issue and the dispatch, and for ghcr.io (never sent to another registry). Default: the workflow's token.",
       actionDefault: '${{ github.token }}',
     },
     registry: {
@@ -174,8 +175,12 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
 
   const { paths, markdown } = await writeDriftReports(outputDir, report, ctx.env.runUrl);
   await io.appendSummary(markdown);
+  if (report.verdict === 'not-enough-data')
+    io.warning(
+      `Only ${report.current.rows} current rows, fewer than ${report.minCurrentRows} (drift.min_current_rows): not enough data for a dataset verdict.`,
+    );
   io.info(
-    `${report.drifted ? 'Drift detected' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold}).`,
+    `${report.drifted ? 'Drift detected' : report.verdict === 'not-enough-data' ? 'No verdict (not enough data)' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold}).`,
   );
   for (const c of [report.prediction, report.target]) {
     if (c)

@@ -4,12 +4,38 @@
  * signal of its own; then dataset drift from the share of drifted feature columns.
  * Nothing about one column (NaN, infinities, no values, one value, a column on one side
  * only, a test that does not fit it) stops the others: each gets a status.
+ *
+ * The null share. Evidently drops nulls before testing, so a rise in nulls is invisible
+ * there. Here it is reported per column (`nullDrift`) and listed apart
+ * (`nullShareDriftedColumns`), and a column counts as drifted (in `drifted`, the drift
+ * share and the dataset verdict) only for its values, unless the settings ask for nulls
+ * too (`null_share_in_drift_share: true`): by default the drift share is Evidently's.
+ *
+ * Too few current rows. Below `min_current_rows` (default 30, see config.ts) the dataset
+ * verdict is "not enough data" and `drifted` is false; the column tests still run and are
+ * shown, for information. Evidently has no such floor.
+ *
+ * Column kinds. A column is categorical when most of its values are text (or booleans),
+ * or when it holds whole numbers with few distinct values: Evidently 0.7.21's
+ * `infer_column_type` (evidently/core/datasets.py, read at tag v0.7.21) makes an integer
+ * column with `nunique() <= INTEGER_CARDINALITY_LIMIT` (10) categorical and every float
+ * column numeric. Ours: every number of the reference is a whole number, the reference has
+ * at most `INTEGER_CATEGORICAL_MAX_UNIQUE` (10) distinct values, and every number of the
+ * current data is whole too. Where we differ, and why: Evidently infers from the pandas
+ * dtype of each dataset on its own and the drift test takes the current dataset's type
+ * (`current_data.column(c).type`); a dtype is not in our files, so "integer" is "whole
+ * numbers", counted on the reference (the baseline, and not a batch of one row); pandas
+ * reads an integer column with one empty cell as float64, which Evidently then calls
+ * numeric; a null here changes nothing. New values in the current data are new categories
+ * (chi-square then gives p = 0). Separately, the test rule (methods.ts) treats numeric
+ * columns with at most 5 distinct values over both sides with the categorical tests, as
+ * Evidently's `_get_default_stattest` does. `kind:` in the settings overrides both.
  */
 import { cdfOf } from './columns.js';
 import type { NumericValues, Side, SideColumn } from './columns.js';
-import { DEFAULT_DRIFT_SHARE, DEFAULT_NULL_SHARE_THRESHOLD } from './config.js';
+import { DEFAULT_DRIFT_SHARE, DEFAULT_MIN_CURRENT_ROWS, DEFAULT_NULL_SHARE_THRESHOLD, methodOptions } from './config.js';
 import type { ColumnSettings, DriftSettings } from './config.js';
-import { METHODS, defaultMethod, isDrift, NUMERIC_AS_CATEGORICAL_MAX_UNIQUE } from './methods.js';
+import { METHODS, defaultMethod, INTEGER_CATEGORICAL_MAX_UNIQUE, isDrift, NUMERIC_AS_CATEGORICAL_MAX_UNIQUE } from './methods.js';
 import type { ColumnKind, DriftMethod, MethodName, Pair } from './methods.js';
 
 export const DRIFT_REPORT_FORMAT = 'mlops-drift/v1';
@@ -63,9 +89,9 @@ export interface ColumnDrift {
   pValue: number | null;
   /** The values moved (the test's verdict). */
   valueDrift: boolean;
-  /** The null share rose by more than its threshold. */
+  /** The null share rose by more than its threshold (a signal of its own). */
   nullDrift: boolean;
-  /** valueDrift or nullDrift. */
+  /** valueDrift; or nullDrift too when the settings count it (null_share_in_drift_share). */
   drifted: boolean;
   /** Computed from a stored profile's sketches (see methods.ts for the error). */
   approximate: boolean;
@@ -75,6 +101,8 @@ export interface ColumnDrift {
   notes: string[];
   distribution: Distribution | null;
 }
+
+export type DriftVerdict = 'drift' | 'no-drift' | 'not-enough-data';
 
 export interface DriftReport {
   format: typeof DRIFT_REPORT_FORMAT;
@@ -86,9 +114,16 @@ export interface DriftReport {
   driftShareThreshold: number;
   /** Drifted share of the compared feature columns. */
   driftShare: number;
+  /** `not-enough-data` when the current side has fewer than `minCurrentRows` rows: then `drifted` is false whatever the columns say. */
+  verdict: DriftVerdict;
+  minCurrentRows: number;
   drifted: boolean;
   comparedFeatures: number;
   driftedColumns: string[];
+  /** Compared feature columns whose null share rose past its threshold, drifted or not. */
+  nullShareDriftedColumns: string[];
+  /** True when a null-share rise counts as drift (null_share_in_drift_share). */
+  nullShareCounted: boolean;
   features: ColumnDrift[];
   prediction: ColumnDrift | null;
   target: ColumnDrift | null;
@@ -221,6 +256,19 @@ function emptyColumn(column: string, role: ColumnRole, status: ColumnStatus, not
   };
 }
 
+/** True when every value is a whole number (null when the side keeps neither its values nor their counts). */
+function wholeNumbers(values: NumericValues): boolean | null {
+  if (values.counts) return [...values.counts.keys()].every((k) => Number.isInteger(Number(k)));
+  if (values.sorted) return values.sorted.every((v) => Number.isInteger(v));
+  return null;
+}
+
+/** Evidently's integer rule (see the header): whole numbers on both sides, at most 10 distinct in the reference. */
+function fewWholeNumbers(ref: NumericValues | null, cur: NumericValues | null): boolean {
+  if (!ref || !cur || ref.distinct > INTEGER_CATEGORICAL_MAX_UNIQUE) return false;
+  return wholeNumbers(ref) === true && wholeNumbers(cur) === true;
+}
+
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 /** Compares one column of both sides. */
@@ -238,7 +286,9 @@ export function compareColumn(
   const notes: string[] = [];
   const numbers = (ref.numeric?.n ?? 0) + (cur.numeric?.n ?? 0);
   const texts = ref.textCount + cur.textCount;
-  const kind: ColumnKind = own.kind ?? (texts > 0 && texts >= numbers ? 'categorical' : 'numeric');
+  const wholeFew = texts === 0 && fewWholeNumbers(ref.numeric, cur.numeric);
+  const kind: ColumnKind = own.kind ?? (texts > 0 && texts >= numbers ? 'categorical' : wholeFew ? 'categorical' : 'numeric');
+  if (!own.kind && wholeFew) notes.push(`whole numbers, ${plural(ref.numeric!.distinct, 'distinct value')} in the reference: categorical`);
   if (kind === 'numeric' && texts > 0) notes.push(`${plural(texts, 'non-numeric value')} left out`);
   if (ref.infinite + cur.infinite > 0)
     notes.push(
@@ -249,12 +299,13 @@ export function compareColumn(
   const nullThreshold = own.null_share_threshold ?? settings.null_share_threshold ?? DEFAULT_NULL_SHARE_THRESHOLD;
   const change = curCounts.nullShare - refCounts.nullShare;
   const nullDrift = change > nullThreshold;
+  const nullCounts = nullDrift && settings.null_share_in_drift_share === true;
   if (nullDrift) notes.push(`null share rose by ${(change * 100).toFixed(1)} points`);
   const base: ColumnDrift = {
     ...emptyColumn(name, role, 'tested', notes),
     kind,
     nullDrift,
-    drifted: nullDrift,
+    drifted: nullCounts,
     nullShare: { reference: refCounts.nullShare, current: curCounts.nullShare, change, threshold: nullThreshold },
     reference: refCounts,
     current: curCounts,
@@ -305,7 +356,7 @@ export function compareColumn(
     pair = { kind: 'numeric', reference: ref.numeric!, current: cur.numeric! };
   }
   const effectiveThreshold = threshold ?? method.defaultThreshold;
-  const result = method.compute(pair);
+  const result = method.compute(pair, methodOptions(settings));
   if (result.note) notes.push(result.note);
   if (pair.kind === 'numeric' && ref.numeric!.distinct === 1) notes.push('one value in the reference');
   if (pair.kind === 'categorical' && pair.keys.length === 1) notes.push('one value on both sides');
@@ -318,7 +369,7 @@ export function compareColumn(
     statistic: result.statistic,
     pValue: result.pValue,
     valueDrift,
-    drifted: valueDrift || nullDrift,
+    drifted: valueDrift || nullCounts,
     approximate: result.approximate,
     notes,
     distribution: pair.kind === 'numeric' ? numericDistribution(pair.reference, pair.current) : categoricalDistribution(pair),
@@ -350,8 +401,12 @@ export function checkDrift(reference: Side, current: Side, options: DriftOptions
   const features = names.map((n) => compareColumn(n, 'feature', reference.columns.get(n), current.columns.get(n), settings));
   const compared = features.filter((f) => f.reference !== null && f.current !== null && f.status !== 'method-does-not-fit');
   const driftedColumns = compared.filter((f) => f.drifted).map((f) => f.column);
+  const nullShareDriftedColumns = compared.filter((f) => f.nullDrift).map((f) => f.column);
   const driftShare = compared.length > 0 ? driftedColumns.length / compared.length : 0;
   const threshold = options.driftShare ?? settings.drift_share ?? DEFAULT_DRIFT_SHARE;
+  const minCurrentRows = settings.min_current_rows ?? DEFAULT_MIN_CURRENT_ROWS;
+  const verdict: DriftVerdict =
+    current.rows < minCurrentRows ? 'not-enough-data' : compared.length > 0 && driftShare >= threshold ? 'drift' : 'no-drift';
   return {
     format: DRIFT_REPORT_FORMAT,
     checkedAt: (options.now ?? new Date()).toISOString(),
@@ -360,9 +415,13 @@ export function checkDrift(reference: Side, current: Side, options: DriftOptions
     current: { source: current.source, description: options.currentDescription, files: current.files, rows: current.rows },
     driftShareThreshold: threshold,
     driftShare,
-    drifted: compared.length > 0 && driftShare >= threshold,
+    verdict,
+    minCurrentRows,
+    drifted: verdict === 'drift',
     comparedFeatures: compared.length,
     driftedColumns,
+    nullShareDriftedColumns,
+    nullShareCounted: settings.null_share_in_drift_share === true,
     features,
     prediction,
     target,

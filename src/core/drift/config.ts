@@ -8,6 +8,11 @@
  *     method: psi                           # one test for every column it serves (default: per column, Evidently's rule)
  *     threshold: 0.2                        # that test's threshold (needs `method`)
  *     null_share_threshold: 0.1             # a rise in the null share by more than this flags a column
+ *     null_share_in_drift_share: false      # true: a column whose null share rose counts as drifted
+ *     method_options:
+ *       jensenshannon: { base: 2 }          # logarithm base (default e, as scipy and Evidently)
+ *       chisquare: { test: contingency }    # 2 x k contingency test (default goodness-of-fit, as Evidently)
+ *     min_current_rows: 30                  # fewer current rows: "not enough data", no dataset verdict
  *     prediction_column: _prediction
  *     fail_on_drift: false
  *     columns:
@@ -18,7 +23,8 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { formatZodError } from '../zod-errors.js';
-import { METHOD_NAMES } from './methods.js';
+import { CHISQUARE_TESTS, DEFAULT_METHOD_OPTIONS, METHOD_NAMES } from './methods.js';
+import type { MethodOptions } from './methods.js';
 
 const Method = z.enum(METHOD_NAMES);
 const Share = z.number().min(0).max(1);
@@ -32,6 +38,11 @@ const ColumnSettings = z.strictObject({
   null_share_threshold: Share.optional(),
 });
 
+const MethodOptionsSettings = z.strictObject({
+  jensenshannon: z.strictObject({ base: z.number().gt(1) }).optional(),
+  chisquare: z.strictObject({ test: z.enum(CHISQUARE_TESTS) }).optional(),
+});
+
 export const DriftSettings = z
   .strictObject({
     reference: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
@@ -40,6 +51,9 @@ export const DriftSettings = z
     method: Method.optional(),
     threshold: Threshold.optional(),
     null_share_threshold: Share.optional(),
+    null_share_in_drift_share: z.boolean().optional(),
+    method_options: MethodOptionsSettings.optional(),
+    min_current_rows: z.number().int().min(1).optional(),
     prediction_column: z.string().min(1).optional(),
     target: z.string().min(1).optional(),
     fail_on_drift: z.boolean().optional(),
@@ -56,6 +70,24 @@ export type ColumnSettings = z.infer<typeof ColumnSettings>;
 
 export const DEFAULT_DRIFT_SHARE = 0.5;
 export const DEFAULT_NULL_SHARE_THRESHOLD = 0.1;
+/**
+ * Fewer current rows than this give "not enough data" instead of a dataset verdict.
+ * Evidently has no such floor. 30: below it one unusual row decides the tests (one current
+ * value beyond the reference's range gives an exact KS p-value of 2 / (n + 1), under 0.05
+ * for any reference of 40 rows or more; one value of a category the reference lacks gives
+ * a chi-square p of 0), and the chi-square approximation wants expected counts of 5 or more
+ * (Cochran), which 30 rows give to categories holding a sixth of the reference.
+ */
+export const DEFAULT_MIN_CURRENT_ROWS = 30;
+
+/** The test settings of drift.method_options, defaults filled in. */
+export function methodOptions(settings: DriftSettings): MethodOptions {
+  const given = settings.method_options ?? {};
+  return {
+    jensenshannonBase: given.jensenshannon?.base ?? DEFAULT_METHOD_OPTIONS.jensenshannonBase,
+    chisquareTest: given.chisquare?.test ?? DEFAULT_METHOD_OPTIONS.chisquareTest,
+  };
+}
 
 /** Validates the drift section; errors name the key (`drift.columns.island.method`). */
 export function parseDriftSettings(value: unknown, file = 'mlops.yaml'): DriftSettings {

@@ -71,16 +71,16 @@ function distributionSpec(c: ColumnDrift): TopLevelSpec {
 }
 
 function row(c: ColumnDrift): string {
-  const cls = c.drifted ? ' class="bad"' : c.status === 'tested' ? ' class="good"' : ' class="muted"';
-  const verdict = c.drifted
-    ? c.valueDrift
-      ? c.nullDrift
-        ? 'drift, nulls up'
-        : 'drift'
-      : 'nulls up'
-    : c.status === 'tested'
-      ? 'ok'
-      : c.status;
+  const cls = c.drifted || c.nullDrift ? ' class="bad"' : c.status === 'tested' ? ' class="good"' : ' class="muted"';
+  const verdict = c.valueDrift
+    ? c.nullDrift
+      ? 'drift, nulls up'
+      : 'drift'
+    : c.nullDrift
+      ? 'nulls up'
+      : c.status === 'tested'
+        ? 'ok'
+        : c.status;
   const threshold = c.threshold === null ? '—' : `${c.direction === 'p-value' ? 'p &lt; ' : '≥ '}${num(c.threshold)}`;
   const nulls = c.reference && c.current ? `${esc(formatNumber(c.nullShare.reference))} → ${esc(formatNumber(c.nullShare.current))}` : '—';
   return `<tr><td><code>${esc(c.column)}</code></td><td>${esc(c.role)}</td><td>${esc(c.kind ?? '—')}</td><td>${esc(c.method ?? '—')}${c.approximate ? ' ≈' : ''}</td><td class="num">${num(c.statistic)}</td><td class="num">${num(c.pValue)}</td><td>${threshold}</td><td>${nulls}</td><td${cls}>${esc(verdict)}</td><td>${esc(c.notes.join('; '))}</td></tr>`;
@@ -102,7 +102,12 @@ export async function renderDriftHtml(report: DriftReport): Promise<string> {
   const tableHtml = `<table>\n<thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${shown.map(row).join('\n')}\n</tbody>\n</table>${
     ordered.length > shown.length ? `\n<p class="muted">${ordered.length - shown.length} more columns are in the JSON report.</p>` : ''
   }`;
-  const status = report.drifted ? `<span class="verdict drift">Drift detected</span>` : `<span class="verdict ok">No dataset drift</span>`;
+  const status =
+    report.verdict === 'not-enough-data'
+      ? `<span class="verdict">Not enough data</span> ${esc(`(${report.current.rows} current rows, fewer than ${report.minCurrentRows}: the column tests are for information only).`)}`
+      : report.drifted
+        ? `<span class="verdict drift">Drift detected</span>`
+        : `<span class="verdict ok">No dataset drift</span>`;
   const side = (s: DriftReport['reference']) =>
     `${esc(s.description)} (${s.rows.toLocaleString('en-US')} rows${s.source === 'profile' ? ', a stored profile' : ''})`;
   return `<!DOCTYPE html>
@@ -111,7 +116,7 @@ export async function renderDriftHtml(report: DriftReport): Promise<string> {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(`Drift check of ${report.subject}: ${report.drifted ? 'drift' : 'no drift'}`)}</title>
+<title>${esc(`Drift check of ${report.subject}: ${report.verdict === 'not-enough-data' ? 'not enough data' : report.drifted ? 'drift' : 'no drift'}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>

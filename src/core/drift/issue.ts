@@ -51,7 +51,8 @@ export interface DriftIssueOptions {
 
 /**
  * Opens the drift issue on drift (or updates the open one), and comments on and closes
- * it when drift is gone. Returns the issue's number, or null when there is none.
+ * it when drift is gone; with too few current rows for a verdict, leaves it as it is.
+ * Returns the issue's number, or null when there is none.
  */
 export async function updateDriftIssue(options: DriftIssueOptions): Promise<number | null> {
   const { github, repo, report, markdown, runUrl: link, log } = options;
@@ -64,6 +65,11 @@ export async function updateDriftIssue(options: DriftIssueOptions): Promise<numb
         open = issue;
         break;
       }
+    }
+    if (report.verdict === 'not-enough-data') {
+      // No verdict: an open issue stays as it is, none is opened.
+      if (open) log.info(`Drift issue #${open.number} left open: not enough current data to tell.`);
+      return open?.number ?? null;
     }
     if (report.drifted) {
       const body = issueBody(marker, markdown, link);

@@ -9,6 +9,8 @@
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import type { ColumnDrift, DriftReport } from './compute.js';
 
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
 /** Columns charted in Markdown. */
 export const MARKDOWN_CHARTS = 3;
 /** Table rows shown before the rest is left to the JSON report. */
@@ -91,7 +93,9 @@ function sectionTable(columns: ColumnDrift[]): string {
 
 /** The whole report. `links` (already safe Markdown) go at the end. */
 export function renderDriftMarkdown(report: DriftReport, links: string[] = []): string {
-  const title = `## Drift check: ${escapeText(report.subject, 100)}: ${report.drifted ? '🔴 drift detected' : '🟢 no dataset drift'}`;
+  const verdict =
+    report.verdict === 'not-enough-data' ? '⚪ not enough data' : report.drifted ? '🔴 drift detected' : '🟢 no dataset drift';
+  const title = `## Drift check: ${escapeText(report.subject, 100)}: ${verdict}`;
   const features = [...report.features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || severity(b) - severity(a));
   const lines = [
     title,
@@ -101,9 +105,25 @@ export function renderDriftMarkdown(report: DriftReport, links: string[] = []): 
       ` current: ${escapeText(report.current.description, 200)} (${report.current.rows.toLocaleString('en-US')} rows).`,
     '',
   ];
+  if (report.verdict === 'not-enough-data')
+    lines.push(
+      `**Not enough data:** ${plural(report.current.rows, 'current row')}, fewer than the ${report.minCurrentRows.toLocaleString('en-US')} needed for a dataset verdict (drift.min_current_rows). The column tests below are for information only.`,
+      '',
+    );
   if (report.driftedColumns.length > 0) {
     const names = report.driftedColumns.slice(0, 20).map((c) => code(c, 40, false));
     lines.push(`Drifted: ${names.join(', ')}${report.driftedColumns.length > 20 ? ', …' : ''}.`, '');
+  }
+  if (report.nullShareDriftedColumns.length > 0) {
+    const names = report.nullShareDriftedColumns.slice(0, 20).map((c) => code(c, 40, false));
+    lines.push(
+      `Null share rose: ${names.join(', ')}${report.nullShareDriftedColumns.length > 20 ? ', …' : ''} (${
+        report.nullShareCounted
+          ? 'counted as drift: null_share_in_drift_share is true'
+          : 'a signal of its own, not counted in the drift share; set drift.null_share_in_drift_share to count it'
+      }).`,
+      '',
+    );
   }
   lines.push('### Features', '', sectionTable(features), '');
   const outputs = [report.prediction, report.target].filter((c): c is ColumnDrift => c !== null);

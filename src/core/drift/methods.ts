@@ -19,6 +19,7 @@ import {
   JS_BINS,
   PSI_BINS,
   binCounts,
+  chiSquareGoodnessOfFit,
   chiSquareHomogeneity,
   histogramCounts,
   jensenShannon,
@@ -26,6 +27,7 @@ import {
   ksExactPValue,
   ksStatistic,
   KS_EXACT_MAX_N,
+  NATURAL_LOG,
   psi,
   quantileEdges,
   twoProportionZTest,
@@ -55,6 +57,19 @@ export interface MethodResult {
   note?: string;
 }
 
+/** Settings of individual tests (drift.method_options in mlops.yaml). */
+export interface MethodOptions {
+  /** Logarithm base of the Jensen-Shannon distance: e (scipy's and Evidently's default) or, e.g., 2. */
+  jensenshannonBase: number;
+  /** The chi-square test: goodness of fit against the reference shares (Evidently's) or the 2 x k contingency test. */
+  chisquareTest: ChiSquareTest;
+}
+
+export const CHISQUARE_TESTS = ['goodness-of-fit', 'contingency'] as const;
+export type ChiSquareTest = (typeof CHISQUARE_TESTS)[number];
+
+export const DEFAULT_METHOD_OPTIONS: MethodOptions = { jensenshannonBase: NATURAL_LOG, chisquareTest: 'goodness-of-fit' };
+
 export interface DriftMethod {
   name: MethodName;
   title: string;
@@ -62,7 +77,7 @@ export interface DriftMethod {
   defaultThreshold: number;
   /** `p-value`: drift when p < threshold (<= for KS, as Evidently); `distance`: drift when the statistic >= threshold. */
   direction: 'p-value' | 'distance';
-  compute(pair: Pair): MethodResult;
+  compute(pair: Pair, options?: MethodOptions): MethodResult;
 }
 
 export const METHOD_NAMES = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'] as const;
@@ -148,10 +163,16 @@ export const METHODS: Record<MethodName, DriftMethod> = {
     kinds: ['categorical'],
     defaultThreshold: 0.05,
     direction: 'p-value',
-    compute(pair) {
+    compute(pair, options = DEFAULT_METHOD_OPTIONS) {
       const p = categoricalOnly(pair, 'chisquare');
-      const result = chiSquareHomogeneity(p.reference, p.current);
-      return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact };
+      const contingency = options.chisquareTest === 'contingency';
+      const result = (contingency ? chiSquareHomogeneity : chiSquareGoodnessOfFit)(p.reference, p.current);
+      let note = contingency ? 'contingency test (chi2_contingency)' : undefined;
+      if (!contingency && result.statistic === Infinity) {
+        const fresh = p.keys.filter((_, i) => p.reference[i] === 0 && p.current[i]! > 0).length;
+        note = `${fresh} ${fresh === 1 ? 'category' : 'categories'} not in the reference: expected count 0, statistic infinite, p = 0`;
+      }
+      return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
     },
   },
   z: {
@@ -193,20 +214,21 @@ export const METHODS: Record<MethodName, DriftMethod> = {
     kinds: ['numeric', 'categorical'],
     defaultThreshold: 0.1,
     direction: 'distance',
-    compute(pair) {
+    compute(pair, options = DEFAULT_METHOD_OPTIONS) {
+      const base = options.jensenshannonBase;
       if (pair.kind === 'categorical') {
-        return { statistic: jensenShannon(pair.reference, pair.current).statistic, pValue: null, approximate: !pair.exact };
+        return { statistic: jensenShannon(pair.reference, pair.current, base).statistic, pValue: null, approximate: !pair.exact };
       }
       const { reference: r, current: c } = pair;
       if (exact(r) && exact(c)) {
         const [a, b] = histogramCounts(r.sorted, c.sorted, JS_BINS);
-        return { statistic: jensenShannon(a, b).statistic, pValue: null, approximate: false };
+        return { statistic: jensenShannon(a, b, base).statistic, pValue: null, approximate: false };
       }
       const lo = Math.min(r.min, c.min);
       const hi = Math.max(r.max, c.max);
       const edges = Array.from({ length: JS_BINS - 1 }, (_, i) => lo + ((hi - lo) * (i + 1)) / JS_BINS);
       return {
-        statistic: jensenShannon(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges)).statistic,
+        statistic: jensenShannon(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges), base).statistic,
         pValue: null,
         approximate: true,
       };
@@ -247,7 +269,9 @@ export function isDrift(method: DriftMethod, statistic: number, pValue: number |
 
 /** Evidently's cut between "small" and "large" reference data. */
 export const SMALL_REFERENCE_ROWS = 1000;
-/** Numeric columns with at most this many distinct values are treated as categorical. */
+/** Whole-number columns with at most this many distinct reference values are categorical (Evidently 0.7.21's INTEGER_CARDINALITY_LIMIT; see compute.ts). */
+export const INTEGER_CATEGORICAL_MAX_UNIQUE = 10;
+/** Numeric columns with at most this many distinct values (both sides) get the categorical tests (Evidently's _get_default_stattest). */
 export const NUMERIC_AS_CATEGORICAL_MAX_UNIQUE = 5;
 
 /**

@@ -7,20 +7,31 @@
  *   p-value when both samples have at most 10,000 values (Hodges' lattice-path counts:
  *   the m = n closed form, else the "outer" probability recursion), else kstwo.sf(D,
  *   round(m n / (m + n))). Exact p-values agree with scipy 1.17 to 1e-12.
- * - `chiSquareHomogeneity`: Pearson's chi-square on the 2 × k table of reference and
- *   current counts (scipy.stats.chi2_contingency(correction=False)), df = k - 1.
- *   (Evidently's "chisquare" tests current counts against reference shares scaled to the
- *   current size, a goodness-of-fit test that gives p = 0 for any category new in the
- *   current data; homogeneity treats both samples as samples.)
+ * - `chiSquareGoodnessOfFit` (the default "chisquare"): Evidently's chi_stat_test,
+ *   scipy.stats.chisquare(f_obs = current counts, f_exp = reference counts × n_current /
+ *   n_reference) over every category of either side, df = k - 1. A category the
+ *   reference lacks has an expected count of 0: with current values in it the statistic
+ *   is infinite and p = 0 (scipy's result, so Evidently's): a value never seen in the
+ *   reference is drift, however rare. One category on both sides: statistic 0, p = 1
+ *   (scipy gives p = NaN, which Evidently reads as no drift).
+ * - `chiSquareHomogeneity` (option `test: contingency`): Pearson's chi-square on the 2 × k
+ *   table of reference and current counts (scipy.stats.chi2_contingency(correction=False)),
+ *   df = k - 1. It treats both sides as samples, so a new category weighs no more than a
+ *   lost one: two disjoint high-cardinality ID columns of 500 + 500 rows get p ~ 0.49.
  * - `twoProportionZTest`: Evidently's proportions_diff_z_test: pooled proportion,
  *   z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)), two-sided normal p-value; p = 1 when
  *   both samples hold the same single value.
  * - `wassersteinNorm`: Evidently's wasserstein_distance_norm: scipy's
  *   wasserstein_distance (the area between the ECDFs) divided by max(std of reference
  *   (population, ddof 0), 0.001).
- * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base=2): each vector
- *   normalized to sum 1, sqrt of the JS divergence, in [0, 1]. Empty bins count as 0
- *   (Evidently fills them with 1e-4 first; the distance is defined without it).
+ * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base): each vector
+ *   normalized to sum 1, sqrt of the JS divergence. The drift test uses base e
+ *   (`NATURAL_LOG`), scipy's default and so Evidently's (its jensenshannon test passes
+ *   base=None): the distance is then in [0, sqrt(ln 2)] = [0, 0.8326]; base 2 (a drift
+ *   setting) gives values 1.2011x larger (1 / sqrt(ln 2)), in [0, 1]. The function's own
+ *   default stays base 2 for its other caller, the canary check (core/deploy/canary.ts,
+ *   whose limit is documented in base 2). Empty bins count as 0 (as in Evidently 0.7.21,
+ *   whose jensenshannon test does not fill them).
  * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
  *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
  *   adds a large but finite term.
@@ -142,6 +153,29 @@ export function ksTwoSample(a: Float64Array, b: Float64Array): TestResult & { ex
   return { statistic: d, pValue: ksAsymptoticPValue(a.length, b.length, d), exact: false };
 }
 
+/**
+ * Pearson's chi-square goodness of fit of the current counts to the reference shares
+ * (scipy.stats.chisquare(current, reference × n_current / n_reference), Evidently's test).
+ */
+export function chiSquareGoodnessOfFit(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult & { df: number } {
+  let n1 = 0;
+  let n2 = 0;
+  for (let i = 0; i < reference.length; i++) n1 += reference[i]!;
+  for (let i = 0; i < current.length; i++) n2 += current[i]!;
+  let chi2 = 0;
+  let used = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const observed = current[i]!;
+    const expected = (reference[i]! * n2) / n1;
+    if (reference[i] === 0 && observed === 0) continue; // a category neither side has is not a category
+    used++;
+    chi2 += expected === 0 ? Infinity : (observed - expected) ** 2 / expected;
+  }
+  const df = used - 1;
+  if (n1 === 0 || n2 === 0 || df <= 0) return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
+  return { statistic: chi2, pValue: chi2 === Infinity ? 0 : chiSquareSf(chi2, df), df };
+}
+
 /** Pearson's chi-square test of homogeneity on two count vectors over the same categories (no continuity correction). */
 export function chiSquareHomogeneity(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult & { df: number } {
   let n1 = 0;
@@ -215,8 +249,11 @@ export function wassersteinNorm(reference: Float64Array, current: Float64Array, 
   return { statistic: wasserstein(reference, current) / Math.max(referenceStd, WASSERSTEIN_STD_FLOOR), pValue: null };
 }
 
-/** Jensen-Shannon distance with base-2 logarithms, of two non-negative vectors (each normalized to sum 1). */
-export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): TestResult {
+/** The base of scipy's (and Evidently's) Jensen-Shannon distance by default. */
+export const NATURAL_LOG = Math.E;
+
+/** Jensen-Shannon distance of two non-negative vectors (each normalized to sum 1), with logarithms to `base` (pass NATURAL_LOG for scipy's default). */
+export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>, base = 2): TestResult {
   let sp = 0;
   let sq = 0;
   for (let i = 0; i < p.length; i++) sp += p[i]!;
@@ -230,7 +267,7 @@ export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>): TestR
     if (a > 0) divergence += a * Math.log(a / m);
     if (b > 0) divergence += b * Math.log(b / m);
   }
-  const js = Math.max(0, divergence / 2 / Math.LN2);
+  const js = Math.max(0, divergence / 2 / Math.log(base));
   return { statistic: Math.sqrt(js), pValue: null };
 }
 
