@@ -50,16 +50,24 @@ const close = (actual: number, expected: number, relative: number) => {
 function runScipy(code: string, input: unknown): { value: unknown } | { missing: string } {
   const probe =
     'import json, sys, math\nimport numpy as np\nimport scipy\nfrom scipy.stats import chisquare, chi2_contingency\nfrom scipy.spatial.distance import jensenshannon\n';
-  const run = spawnSync('python3', ['-c', probe + code], { input: JSON.stringify(input), encoding: 'utf8' });
-  if (run.error || (run.status !== 0 && /ModuleNotFoundError|No module named/.test(run.stderr))) {
-    const reason = run.error
-      ? `python3 could not be started (${run.error.message})`
-      : `scipy is not installed (${run.stderr.trim().split('\n').at(-1)})`;
-    if (process.env.CI === 'true') throw new Error(`The scipy comparisons must run on CI: ${reason}`);
-    return { missing: reason };
+  // The first Python on the PATH, else Debian's (python3-scipy installs there).
+  const reasons: string[] = [];
+  for (const python of ['python3', '/usr/bin/python3']) {
+    const run = spawnSync(python, ['-c', probe + code], { input: JSON.stringify(input), encoding: 'utf8' });
+    if (run.error || (run.status !== 0 && /ModuleNotFoundError|No module named/.test(run.stderr))) {
+      reasons.push(
+        run.error
+          ? `${python} could not be started (${run.error.message})`
+          : `${python} has no scipy (${run.stderr.trim().split('\n').at(-1)})`,
+      );
+      continue;
+    }
+    if (run.status !== 0) throw new Error(`${python} failed: ${run.stderr}`);
+    return { value: JSON.parse(run.stdout) as unknown };
   }
-  if (run.status !== 0) throw new Error(`python3 failed: ${run.stderr}`);
-  return { value: JSON.parse(run.stdout) as unknown };
+  const reason = reasons.join('; ');
+  if (process.env.CI === 'true') throw new Error(`The scipy comparisons must run on CI: ${reason}`);
+  return { missing: reason };
 }
 
 /** Numbers from Python's json (inf and nan as strings, since JSON has neither). */
