@@ -283,11 +283,26 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
       ],
       [
         predict,
-        JSON.stringify({ instances: [{}, {}, {}, { bill_length_mm: 'twelve' }] }),
+        JSON.stringify({ instances: [{ island: 'Dream' }, { island: 'Dream' }, { island: 'Dream' }, { bill_length_mm: 'twelve' }] }),
         400,
         /^instances\[3\]\.bill_length_mm: expected a number, got the text "twelve"$/,
       ],
       [predict, JSON.stringify({ instances: [{ body_mass_g: 1e308 }] }), 400, /instances\[0\]\.body_mass_g: 1e\+308 is out of the range/],
+      // Non-values are refused, not imputed: NaN and infinity texts, numbers that overflow, records with no value.
+      [
+        predict,
+        '{"instances": [{"bill_length_mm": "NaN", "island": "Dream"}]}',
+        400,
+        /^instances\[0\]\.bill_length_mm: "NaN" is not a value/,
+      ],
+      [predict, '{"instances": [{"body_mass_g": "-Infinity"}]}', 400, /^instances\[0\]\.body_mass_g: "-Infinity" is not a value/],
+      [predict, '{"instances": [{"bill_length_mm": 1e999}]}', 400, /^instances\[0\]\.bill_length_mm: the number is too large for a double/],
+      [
+        predict,
+        '{"instances": [{"island": "Dream"}, {"sex": "NA", "island": null}]}',
+        400,
+        /^instances\[1\]: the record has no value for any feature/,
+      ],
       [
         predict,
         '{"instances": [{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"x": 1}}}]}',
@@ -324,10 +339,9 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
       expect([String(body).slice(0, 40), response.status]).toEqual([String(body).slice(0, 40), status]);
       expect(response.json.error).toMatch(message);
     }
-    // Values that are missing in a file are missing here too: NaN and infinity texts, null texts, 1e999.
+    // Single missing features are imputed as in training: null, left out, null texts.
     for (const body of [
-      '{"instances": [{"bill_length_mm": "NaN", "body_mass_g": "-Infinity", "sex": "NA", "island": null}]}',
-      '{"instances": [{"bill_length_mm": 1e999}]}',
+      '{"instances": [{"bill_length_mm": 40, "sex": "NA", "island": null}]}',
       JSON.stringify({ instances: [{ island: 'x'.repeat(50_000) }] }),
     ]) {
       const response = await post(predict, body);
@@ -516,7 +530,7 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
     expect(status.stats['1'].latency_ms.p99).toBeGreaterThan(0);
     expect(status.stats['1'].latency_ms.p50).toBeLessThanOrEqual(status.stats['1'].latency_ms.p99);
     // Either version directly, bypassing the split.
-    expect((await post(`${server.url}/v1/models/penguins/versions/2:predict`, { instances: [{}] })).version).toBe('2');
+    expect((await post(`${server.url}/v1/models/penguins/versions/2:predict`, { instances: [{ island: 'Dream' }] })).version).toBe('2');
     expect(
       (
         await post(`${server.url}/v2/models/penguins/versions/1/infer`, {

@@ -13,6 +13,7 @@ import { expandPaths } from '../core/data/paths.js';
 import { readTable } from '../core/data/table.js';
 import { UserError } from '../core/errors.js';
 import { outputFormatOf, predictTable } from '../core/serve/batch.js';
+import { DEFAULT_MAX_ROWS } from '../core/serve/decode.js';
 import type { ServedModel } from '../core/serve/model.js';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, PredictionLog } from '../core/serve/prediction-log.js';
 import { InferenceServer } from '../core/serve/server.js';
@@ -37,6 +38,7 @@ interface ServeOptions extends ModelOptions {
   poll: string;
   adminToken?: string;
   maxBody: string;
+  maxRows: string;
   log?: string;
   logSample: string;
   logMaxBytes: string;
@@ -82,6 +84,7 @@ export function addServeCommands(program: Command): void {
       'enables the admin API (/admin/...: canary, promote, rollback, reload) for requests with Authorization: Bearer <token>; also the secret of signed reloads (default: MLOPS_ADMIN_TOKEN; without a token there is no admin API)',
     )
     .option('--max-body <bytes>', 'largest request body, e.g. 1048576, 512kb or 4mb; larger ones get 413', '1mb')
+    .option('--max-rows <n>', 'most records (rows) in one prediction request; more get 413', String(DEFAULT_MAX_ROWS))
     .option('--log <file>', 'write a prediction log (JSON Lines: the features, _time, _model, _version, _prediction per record)')
     .option('--log-sample <fraction>', 'fraction of predicted records written to the log, 0 to 1', '1')
     .option('--log-max-bytes <bytes>', `rotate the log at this size (default ${DEFAULT_LOG_MAX_BYTES / 1024 / 1024}mb)`, '10mb')
@@ -117,6 +120,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const port = wholeNumber(options.port, '--port', 0, 65535);
   const pollSeconds = number(options.poll, '--poll', 0, 86_400);
   const maxBodyBytes = byteSize(options.maxBody, '--max-body');
+  const maxRows = wholeNumber(options.maxRows, '--max-rows', 1, 10_000_000);
   const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
   if (adminToken !== null && adminToken.length < 16)
     stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
@@ -168,6 +172,7 @@ async function serve(options: ServeOptions): Promise<void> {
       pollSeconds,
       adminToken,
       maxBodyBytes,
+      maxRows,
       nullValues: loaded.config.data.null_values,
       log,
       logger: (line) => stderr(`${new Date().toISOString()} ${line}`),

@@ -5,6 +5,7 @@
  * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
  * datatype, data}]}`, one tensor per feature column).
  */
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from '../data/values.js';
 import { describeJsonType, encodeRecords } from '../model/preprocess.js';
 import type { RawValue } from '../model/preprocess.js';
 import type { ServedModel } from './model.js';
@@ -25,6 +26,8 @@ type Record_ = Record<string, RawValue>;
 /** Raw records with how to name a value of one of them in a message. */
 export interface DecodedRecords {
   records: Record_[];
+  /** How to name record i in the request, e.g. `instances[3]`. */
+  row(record: number): string;
   /** The path of record i's feature in the request, e.g. `instances[3].bill_length_mm`. */
   where(record: number, feature: string): string;
   /** Feature names in the request that the model does not take, each with the path of its first use. */
@@ -43,6 +46,17 @@ export interface OipRequest extends DecodedRecords {
 
 const MAX_ISSUES = 10;
 
+/** The default limit of records (rows) in one prediction request. */
+export const DEFAULT_MAX_ROWS = 10_000;
+
+/** A 413 for a request of more rows than the server takes. */
+function tooManyRows(at: string, rows: number, maxRows: number): HttpError {
+  return new HttpError(
+    413,
+    `${at}: ${rows} records where a request may carry at most ${maxRows}; send fewer records per request (the server's limit is set by mlops serve --max-rows)`,
+  );
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -52,7 +66,7 @@ function bad(message: string): HttpError {
 }
 
 /** The body of `POST /v1/models/{name}:predict`. */
-export function decodeTfServing(body: unknown): TfServingRequest {
+export function decodeTfServing(body: unknown, maxRows = DEFAULT_MAX_ROWS): TfServingRequest {
   if (!isObject(body)) throw bad(`the body must be a JSON object with "instances" or "inputs", got ${describeJsonType(body)}`);
   const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
   const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
@@ -61,6 +75,7 @@ export function decodeTfServing(body: unknown): TfServingRequest {
     const instances = body.instances;
     if (!Array.isArray(instances)) throw bad(`instances: expected an array of records, got ${describeJsonType(instances)}`);
     if (instances.length === 0) throw bad('instances: the array is empty');
+    if (instances.length > maxRows) throw tooManyRows('instances', instances.length, maxRows);
     const names = new Map<string, string>();
     instances.forEach((instance, i) => {
       if (!isObject(instance)) throw bad(`instances[${i}]: expected an object of feature name -> value, got ${describeJsonType(instance)}`);
@@ -69,6 +84,7 @@ export function decodeTfServing(body: unknown): TfServingRequest {
     return {
       columnar: false,
       records: instances as Record_[],
+      row: (i) => `instances[${i}]`,
       where: (i, feature) => `instances[${i}].${feature}`,
       names: [...names].map(([name, where]) => ({ name, where: `${where}.${name}` })),
     };
@@ -89,9 +105,11 @@ export function decodeTfServing(body: unknown): TfServingRequest {
         throw bad(`inputs.${name}: ${values.length} values where inputs.${first} has ${rows}; every column needs one value per row`);
     }
     if (rows === 0) throw bad(`inputs.${first}: the array is empty`);
+    if (rows > maxRows) throw tooManyRows(`inputs.${first}`, rows, maxRows);
     return {
       columnar: true,
       records: toRecords(columns as Array<[string, unknown[]]>, rows),
+      row: (i) => `row ${i} of inputs (inputs.*[${i}])`,
       where: (i, feature) => `inputs.${feature}[${i}]`,
       names: columns.map(([name]) => ({ name, where: `inputs.${name}` })),
     };
@@ -127,7 +145,7 @@ const OIP_TYPES: Record<string, 'bool' | 'int' | 'float' | 'bytes'> = {
 };
 
 /** The body of `POST /v2/models/{name}/infer`. */
-export function decodeOip(body: unknown): OipRequest {
+export function decodeOip(body: unknown, maxRows = DEFAULT_MAX_ROWS): OipRequest {
   if (!isObject(body)) throw bad(`the body must be a JSON object with "inputs", got ${describeJsonType(body)}`);
   let id: string | undefined;
   if (body.id !== undefined) {
@@ -160,6 +178,7 @@ export function decodeOip(body: unknown): OipRequest {
       throw bad(`${at}.shape: expected [rows] or [rows, 1], got ${short(shape)}`);
     if (shape.length === 2 && shape[1] !== 1)
       throw bad(`${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${short(shape)}`);
+    if (shape[0] > maxRows) throw tooManyRows(`${at}.shape`, shape[0] as number, maxRows);
     if (!Array.isArray(data)) throw bad(`${at}.data: expected an array of values, got ${describeJsonType(data)}`);
     const flat = data.some(Array.isArray) ? flattenRows(data, at) : data;
     const n = shape[0] as number;
@@ -186,6 +205,7 @@ export function decodeOip(body: unknown): OipRequest {
     id,
     outputs,
     records: toRecords(columns, rows),
+    row: (i) => `row ${i} of inputs (data[${i}] of every input)`,
     where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
     names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
   };
@@ -219,6 +239,13 @@ function short(value: unknown): string {
  * feature (the target's name is allowed and ignored, so rows of the training file can
  * be sent as they are), every value one a file could hold in that column, and every
  * encoded number finite. Throws a 400 naming the fields at fault (up to ten).
+ *
+ * What is imputed and what is refused: a missing feature (left out, null, or a text of
+ * `nullValues` such as "NA") is imputed as in training, so a record may leave out some
+ * features. Refused, because a client sending them has a bug rather than a gap: a
+ * record with no feature value at all (`{}`, all null), which would get an answer made
+ * up entirely of imputed values; "NaN" and "Infinity" texts; and numbers too large for
+ * a double (`1e400`, which JSON.parse reads as Infinity).
  */
 export function encodeRequest(model: ServedModel, request: DecodedRecords, nullValues?: readonly string[]): Float32Array {
   const pre = model.preprocess;
@@ -227,6 +254,7 @@ export function encodeRequest(model: ServedModel, request: DecodedRecords, nullV
   const messages = [
     ...unknown.map((u) => `${u.where}: unknown feature "${truncate(u.name)}"`),
     ...issues.map((issue) => `${request.where(issue.record, truncate(issue.feature))}: ${issue.message}`),
+    ...nonValues(model, request, nullValues),
   ];
   const total = messages.length;
   messages.splice(MAX_ISSUES);
@@ -253,6 +281,37 @@ export function encodeRequest(model: ServedModel, request: DecodedRecords, nullV
     throw bad(`${messages.join('; ')}${more}${features}`);
   }
   return x;
+}
+
+/** Messages for records with no feature value, and for NaN and infinite values (see encodeRequest). */
+function nonValues(model: ServedModel, request: DecodedRecords, nullValues?: readonly string[]): string[] {
+  const classifier = new ValueClassifier(nullValues ?? DEFAULT_NULL_VALUES);
+  const features = model.preprocess.features.map((f) => f.name);
+  const has = Object.prototype.hasOwnProperty;
+  const messages: string[] = [];
+  request.records.forEach((record, i) => {
+    let values = 0;
+    for (const name of features) {
+      const raw = has.call(record, name) ? record[name] : undefined;
+      if (raw === null || raw === undefined) continue;
+      if (typeof raw === 'number' && !Number.isFinite(raw)) {
+        messages.push(`${request.where(i, truncate(name))}: the number is too large for a double (it reads as Infinity)`);
+      } else if (typeof raw === 'string') {
+        const kind = classifier.classifyText(raw);
+        if (kind === Kind.Null) continue;
+        if (kind === Kind.NaN || kind === Kind.Infinity)
+          messages.push(
+            `${request.where(i, truncate(name))}: ${short(raw)} is not a value the model can take; send null or leave the feature out for a missing value`,
+          );
+      }
+      values++;
+    }
+    if (values === 0)
+      messages.push(
+        `${request.row(i)}: the record has no value for any feature (${truncate(features.join(', '))}); send at least one, the rest is imputed`,
+      );
+  });
+  return messages;
 }
 
 function truncate(text: string): string {

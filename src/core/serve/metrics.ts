@@ -2,9 +2,19 @@
  * Prometheus metrics of the server (`GET /metrics`), in a registry of its own (never
  * prom-client's global one): requests by route, status and model version; prediction
  * errors and latency by version; records predicted; which versions are served.
+ *
+ * `promtool check metrics` passes: only counters end in `_total`. prom-client's default
+ * Node.js metrics include three gauges that do (`nodejs_active_handles_total`,
+ * `nodejs_active_requests_total`, `nodejs_active_resources_total`); they are dropped,
+ * as the gauges by type (`nodejs_active_handles` etc.) carry the same numbers
+ * (`sum(mlops_serve_nodejs_active_handles)` is the total).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ServedModel } from './model.js';
+
+const PREFIX = 'mlops_serve_';
+/** prom-client's default gauges whose names end in `_total` (only counters may). */
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 export class ServeMetrics {
   readonly registry = new Registry();
@@ -16,7 +26,8 @@ export class ServeMetrics {
   private readonly swaps: Counter<'result'>;
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'mlops_serve_' });
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    for (const name of GAUGES_NAMED_TOTAL) this.registry.removeSingleMetric(`${PREFIX}${name}`);
     this.requests = new Counter({
       name: 'mlops_serve_requests_total',
       help: 'HTTP requests by route, status code and model version ("none" when no model answered).',
@@ -25,7 +36,7 @@ export class ServeMetrics {
     });
     this.errors = new Counter({
       name: 'mlops_serve_prediction_errors_total',
-      help: 'Prediction requests that failed, by model version and kind (client: 4xx, server: 5xx).',
+      help: 'Prediction requests that failed, by model version ("none" when refused before a model took it) and kind (client: 4xx, server: 5xx).',
       labelNames: ['version', 'kind'],
       registers: [this.registry],
     });
@@ -64,6 +75,11 @@ export class ServeMetrics {
     this.latency.observe({ version }, seconds);
     if (status >= 400) this.errors.inc({ version, kind: status >= 500 ? 'server' : 'client' });
     else this.predicted.inc({ version }, records);
+  }
+
+  /** A prediction request refused before a model took it (a bad body, 413, 415): a client error of no version. */
+  rejected(status: number): void {
+    this.errors.inc({ version: 'none', kind: status >= 500 ? 'server' : 'client' });
   }
 
   load(ok: boolean): void {

@@ -16,14 +16,14 @@
  *   /admin/...                                      only with an admin token (see handleAdmin)
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer, maxHeaderSize } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { describeError } from '../errors.js';
 import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
 import { ModelSlots } from './canary.js';
-import { HttpError, decodeOip, decodeTfServing, encodeRequest } from './decode.js';
-import type { DecodedRecords } from './decode.js';
+import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, encodeRequest } from './decode.js';
+import type { DecodedRecords, OipRequest, TfServingRequest } from './decode.js';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import type { Prediction, ServedModel } from './model.js';
@@ -42,6 +42,8 @@ export interface ServerOptions {
   /** The admin token; null: no admin API at all (every /admin route is 404). */
   adminToken: string | null;
   maxBodyBytes?: number;
+  /** The most records (rows) one prediction request may carry; more get 413. */
+  maxRows?: number;
   /** Texts that mean "missing" (data.null_values of mlops.yaml), as in training. */
   nullValues?: readonly string[];
   log?: PredictionLog | null;
@@ -119,6 +121,7 @@ export class InferenceServer {
   readonly metrics = new ServeMetrics();
   readonly http: Server;
   private readonly maxBody: number;
+  private readonly maxRows: number;
   private readonly log: PredictionLog | null;
   private readonly logger: (line: string) => void;
   private following: string | null;
@@ -134,14 +137,17 @@ export class InferenceServer {
   constructor(private readonly options: ServerOptions) {
     this.slots = new ModelSlots(options.initial);
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
     this.log = options.log ?? null;
     this.logger = options.logger ?? (() => {});
     this.following = options.follow;
     if (options.follow && options.initial.identity.version > 0) this.lastSeenDigest = options.initial.identity.digest;
     this.metrics.setServed(this.slots.stable, null);
+    this.metrics.load(true); // the start-up load, made before the server existed
     this.http = createServer((req, res) => void this.handle(req, res));
     this.http.requestTimeout = 30_000;
     this.http.headersTimeout = 15_000;
+    this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
   }
 
   get name(): string {
@@ -300,6 +306,35 @@ export class InferenceServer {
     }
   }
 
+  /**
+   * Requests Node's HTTP parser refuses before any handler sees them, answered as every
+   * other error is (a JSON `{"error": ...}`), with the status Node itself would give.
+   */
+  private clientError(error: NodeJS.ErrnoException, socket: Socket): void {
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    let status = 400;
+    let message = `the request is not valid HTTP (${error.code ?? error.message})`;
+    if (error.code === 'HPE_HEADER_OVERFLOW') {
+      status = 431;
+      message = `the request headers are over the limit of ${maxHeaderSize} bytes`;
+    } else if (error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
+      status = 413;
+      message = 'the chunk extensions of the request body are too large';
+    } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      message = `the request was not complete within ${this.http.requestTimeout / 1000} s`;
+    }
+    const body = JSON.stringify({ error: message });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    this.metrics.request('unparsed', status, 'none');
+  }
+
   private sendError(res: ServerResponse, error: unknown, label: string): void {
     if (res.headersSent) {
       res.destroy();
@@ -340,8 +375,15 @@ export class InferenceServer {
     started: number,
     routed: { version: string },
   ): Promise<void> {
-    const body = parseJsonBody(await readBody(req, this.maxBody));
-    const decoded = protocol === 'tfs' ? decodeTfServing(body) : decodeOip(body);
+    let decoded: TfServingRequest | OipRequest;
+    try {
+      const body = parseJsonBody(await readBody(req, this.maxBody));
+      decoded = protocol === 'tfs' ? decodeTfServing(body, this.maxRows) : decodeOip(body, this.maxRows);
+    } catch (error) {
+      // Refused before a model took it (bad body, 413, 415): still a failed prediction request.
+      this.metrics.rejected(error instanceof HttpError ? error.status : 500);
+      throw error;
+    }
     let model: ServedModel;
     if (version === null) model = this.slots.route();
     else model = this.pick(version);
@@ -352,8 +394,8 @@ export class InferenceServer {
       const x = encodeRequest(model, decoded, this.options.nullValues);
       predictions = await model.predictEncoded(x, decoded.records.length);
       const headers = { 'X-Model-Version': String(model.identity.version) };
-      if (protocol === 'tfs') sendJson(res, 200, tfsResponse(model, predictions, (decoded as { columnar: boolean }).columnar), headers);
-      else sendJson(res, 200, oipResponse(model, predictions, decoded as ReturnType<typeof decodeOip>), headers);
+      if (protocol === 'tfs') sendJson(res, 200, tfsResponse(model, predictions, (decoded as TfServingRequest).columnar), headers);
+      else sendJson(res, 200, oipResponse(model, predictions, decoded as OipRequest), headers);
       status = 200;
       if (this.log) this.logPredictions(model, decoded, predictions);
     } catch (error) {
