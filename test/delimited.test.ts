@@ -1,6 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, FIELD_QUOTED, unescapeQuotes } from '../src/core/data/delimited.js';
-import type { RecordSink } from '../src/core/data/delimited.js';
+import {
+  DelimitedTokenizer,
+  FIELD_ESCAPED_QUOTES,
+  FIELD_MALFORMED,
+  FIELD_QUOTED,
+  openingQuote,
+  unescapeQuotes,
+  unterminatedField,
+} from '../src/core/data/delimited.js';
+import type { QuoteLocation, RecordSink } from '../src/core/data/delimited.js';
 
 const COMMA = 44;
 const TAB = 9;
@@ -415,4 +423,40 @@ describe('countRecords (the block splitter of parallel reading)', () => {
       }
     },
   );
+});
+
+describe('unterminated quotes', () => {
+  /** The unterminated field and the location of its opening quote, tokenizing `text` in chunks of `size` bytes. */
+  function unterminated(text: string, size: number): Array<{ field: number; at: QuoteLocation }> {
+    const found: Array<{ field: number; at: QuoteLocation }> = [];
+    const sink: RecordSink = {
+      record(buf, starts, ends, flags, count, line) {
+        const field = unterminatedField(flags, count);
+        if (field >= 0) {
+          expect(flags[field]! & FIELD_MALFORMED).toBe(FIELD_MALFORMED);
+          found.push({ field, at: openingQuote(buf, starts, flags, field, line) });
+        }
+      },
+    };
+    const tokenizer = new DelimitedTokenizer(COMMA);
+    const bytes = Buffer.from(text);
+    let pending = Buffer.alloc(0);
+    for (let i = 0; i < bytes.length; i += size) {
+      const buf = Buffer.concat([pending, bytes.subarray(i, i + size)]);
+      pending = buf.subarray(tokenizer.tokenize(buf, 0, buf.length, false, sink));
+    }
+    tokenizer.tokenize(pending, 0, pending.length, true, sink);
+    return found;
+  }
+
+  test.each([1, 3, 1000])('the opening quote is found by line and character column (chunks of %i bytes)', (size) => {
+    expect(unterminated('a,b\n1,"x\n2,y\n', size)).toEqual([{ field: 1, at: { line: 2, column: 3 } }]);
+    expect(unterminated('"a\nb",ü,"open\nrest', size)).toEqual([{ field: 2, at: { line: 2, column: 6 } }]);
+    expect(unterminated('"open', size)).toEqual([{ field: 0, at: { line: 1, column: 1 } }]);
+    expect(unterminated('a,"b"\n1,"x""y"\n', size)).toEqual([]);
+  });
+
+  test('text after a closing quote is malformed but not unterminated', () => {
+    expect(unterminated('a,b\n1,"x"y\n', 1000)).toEqual([]);
+  });
 });

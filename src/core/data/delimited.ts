@@ -12,6 +12,8 @@ export const FIELD_QUOTED = 1;
 export const FIELD_ESCAPED_QUOTES = 2;
 /** Text after a closing quote, or a quote never closed: the record is malformed. */
 export const FIELD_MALFORMED = 4;
+/** With FIELD_MALFORMED: the field's opening quote is never closed, so it runs to the end of the input. */
+export const FIELD_UNTERMINATED = 8;
 
 export interface RecordSink {
   /**
@@ -78,7 +80,7 @@ export class DelimitedTokenizer {
           }
           if (!closed) {
             if (!final) return recordStart; // the quote may close in the next chunk
-            flag |= FIELD_MALFORMED;
+            flag |= FIELD_MALFORMED | FIELD_UNTERMINATED;
             fieldEnd = end;
             pos = end;
           }
@@ -269,6 +271,41 @@ function countByte(buf: Uint8Array, byte: number, from: number, to: number): num
   }
   return n;
 }
+
+/** Where a field's opening quote is: 1-based line of the file and column (in characters) of that line. */
+export interface QuoteLocation {
+  line: number;
+  column: number;
+}
+
+/**
+ * The location of the opening quote of quoted field `field` of a record handed
+ * to a sink (`line` is the record's first line).
+ */
+export function openingQuote(buf: Buffer, starts: Int32Array, flags: Uint8Array, field: number, line: number): QuoteLocation {
+  const recordStart = starts[0]! - (flags[0]! & FIELD_QUOTED ? 1 : 0);
+  const quote = starts[field]! - 1;
+  let lineStart = recordStart;
+  for (let i = buf.indexOf(LF, recordStart); i >= 0 && i < quote; i = buf.indexOf(LF, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: buf.toString('utf8', lineStart, quote).length + 1 };
+}
+
+/** The first field of a record whose quote is never closed, or -1. */
+export function unterminatedField(flags: Uint8Array, count: number): number {
+  for (let i = 0; i < count; i++) if (flags[i]! & FIELD_UNTERMINATED) return i;
+  return -1;
+}
+
+/** Says that the quote at `at` of `file` is never closed. */
+export function unterminatedQuoteMessage(file: string, at: QuoteLocation): string {
+  return `unterminated quote starting at line ${at.line} (column ${at.column}) of ${file}: everything after it, to the end of the file, was read as one field`;
+}
+
+export const UNTERMINATED_QUOTE_HINT =
+  'Close the quote: a quoted field ends with a quote, and a quote inside a quoted field is written twice ("").';
 
 /** Decodes a quoted field's text, turning doubled quotes into one. */
 export function unescapeQuotes(text: string): string {

@@ -52,9 +52,10 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = pa
     size = info.size;
     const handle = await open(path, 'r');
     try {
-      const magic = Buffer.alloc(2);
-      const { bytesRead } = await handle.read(magic, 0, 2, 0);
-      gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+      const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+      if (!gzip) checkEncoding(head.subarray(0, bytesRead), name);
     } finally {
       await handle.close();
     }
@@ -72,7 +73,7 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = pa
   return {
     size,
     gzip,
-    chunks: readChunks(chunks, name),
+    chunks: gzip ? checkedChunks(readChunks(chunks, name), name) : readChunks(chunks, name),
     bytesRead: () => file.bytesRead,
   };
 }
@@ -86,5 +87,70 @@ async function* readChunks(stream: AsyncIterable<Buffer>, path: string): AsyncIt
       `${path}: could not be read to the end: ${message}`,
       'The file may be truncated or not valid gzip; check how it was written.',
     );
+  }
+}
+
+/** How much of the start of a file is looked at to tell its encoding. */
+const ENCODING_SNIFF_BYTES = 1024;
+
+/**
+ * The encoding of text that is not UTF-8 (nor ASCII) but UTF-16 or UTF-32, as
+ * Excel's "Unicode Text" and Windows tools (PowerShell 5 `>`) write it, or
+ * null. Byte-order marks first; UTF-16 without one shows as NUL bytes in most
+ * odd (little-endian) or even (big-endian) positions, since CSV text is mostly
+ * ASCII. A UTF-8 byte-order mark is not reported: readers skip it.
+ */
+export function detectUnsupportedEncoding(head: Buffer): string | null {
+  const [b0, b1, b2, b3] = head;
+  if (head.length >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return 'UTF-32LE (byte-order mark FF FE 00 00)';
+  if (head.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32BE (byte-order mark 00 00 FE FF)';
+  if (head.length >= 2 && b0 === 0xff && b1 === 0xfe) return 'UTF-16LE (byte-order mark FF FE)';
+  if (head.length >= 2 && b0 === 0xfe && b1 === 0xff) return 'UTF-16BE (byte-order mark FE FF)';
+  const pairs = head.length >> 1;
+  if (pairs < 2) return null;
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenNuls++;
+    if (head[i + 1] === 0) oddNuls++;
+  }
+  if (oddNuls >= pairs * 0.4 && evenNuls <= pairs * 0.05) return 'UTF-16LE (no byte-order mark: NUL bytes at odd positions)';
+  if (evenNuls >= pairs * 0.4 && oddNuls <= pairs * 0.05) return 'UTF-16BE (no byte-order mark: NUL bytes at even positions)';
+  return null;
+}
+
+/** Throws a UserError naming file `name` when `head` (its first bytes) is UTF-16 or UTF-32 text. */
+function checkEncoding(head: Buffer, name: string): void {
+  const encoding = detectUnsupportedEncoding(head);
+  if (encoding === null) return;
+  const from = encoding.startsWith('UTF-32') ? 'UTF-32' : 'UTF-16';
+  throw new UserError(
+    `${name}: the file is ${encoding} text; data files must be UTF-8`,
+    `Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f ${from} -t UTF-8 ${name} > converted.csv`,
+  );
+}
+
+/** Passes on decompressed chunks after checking the encoding of their first bytes. */
+async function* checkedChunks(chunks: AsyncIterable<Buffer>, name: string): AsyncIterable<Buffer> {
+  const held: Buffer[] = [];
+  let heldBytes = 0;
+  let checked = false;
+  for await (const chunk of chunks) {
+    if (checked) {
+      yield chunk;
+      continue;
+    }
+    held.push(chunk);
+    heldBytes += chunk.length;
+    if (heldBytes < ENCODING_SNIFF_BYTES) continue;
+    const head = Buffer.concat(held);
+    checkEncoding(head.subarray(0, ENCODING_SNIFF_BYTES), name);
+    checked = true;
+    yield* held;
+    held.length = 0;
+  }
+  if (!checked) {
+    checkEncoding(Buffer.concat(held), name);
+    yield* held;
   }
 }

@@ -4,7 +4,17 @@
  * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
  * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
  */
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, tokenizeChunks, unescapeQuotes } from './delimited.js';
+import {
+  DelimitedTokenizer,
+  FIELD_ESCAPED_QUOTES,
+  FIELD_MALFORMED,
+  UNTERMINATED_QUOTE_HINT,
+  openingQuote,
+  tokenizeChunks,
+  unescapeQuotes,
+  unterminatedField,
+  unterminatedQuoteMessage,
+} from './delimited.js';
 import type { RecordSink } from './delimited.js';
 import { detectFormat, openSource } from './source.js';
 import type { DataFormat } from './source.js';
@@ -149,6 +159,13 @@ export async function readTable(files: readonly string[], options: ReadTableOpti
           const raw = decodeText(buf, starts[i]!, ends[i]!);
           return flags[i]! & FIELD_ESCAPED_QUOTES ? unescapeQuotes(raw) : raw;
         };
+        const open = unterminatedField(flags, count);
+        if (open >= 0) {
+          throw new UserError(
+            `${file}: ${unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line))}`,
+            `${UNTERMINATED_QUOTE_HINT} Run validate-data on this file to find every malformed row.`,
+          );
+        }
         if (header === null) {
           header = [];
           for (let i = 0; i < count; i++) header.push(builder(text(i)));

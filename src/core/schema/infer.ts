@@ -6,6 +6,7 @@ import { FrequentItems } from '../sketch/index.js';
 import type { DatasetProfile } from '../profile/profile.js';
 import { columnTotal } from '../profile/profile.js';
 import { inferColumnType } from '../profile/summary.js';
+import { columnRecord } from './schema.js';
 import type { ColumnSchema, DataSchema } from './schema.js';
 
 export interface InferOptions {
@@ -17,7 +18,7 @@ export const DEFAULT_MAX_DOMAIN_SIZE = 20;
 
 export function inferSchema(profile: DatasetProfile, options: InferOptions = {}): DataSchema {
   const maxDomain = options.maxDomainSize ?? DEFAULT_MAX_DOMAIN_SIZE;
-  const columns: Record<string, ColumnSchema> = {};
+  const columns: [string, ColumnSchema][] = [];
   for (const column of profile.columns) {
     const type = inferColumnType(column);
     const total = columnTotal(column);
@@ -48,7 +49,7 @@ export function inferSchema(profile: DatasetProfile, options: InferOptions = {})
           .sort();
       }
     }
-    columns[column.name] = schema;
+    columns.push([column.name, schema]);
   }
   return {
     version: 1,
@@ -57,7 +58,7 @@ export function inferSchema(profile: DatasetProfile, options: InferOptions = {})
       max_rows: profile.rows * 10,
       unexpected_columns: 'warning',
     },
-    columns,
+    columns: columnRecord(columns),
   };
 }
 

@@ -92,14 +92,49 @@ export function parseSchema(text: string, file: string): DataSchema {
     const first = document.errors[0]!;
     throw new UserError(`${file}: not valid YAML: ${first.message}`, 'Fix the YAML syntax at the line shown.');
   }
-  const result = DataSchema.safeParse(document.toJS());
-  if (!result.success) {
-    throw new UserError(
-      `${file}: not a valid data schema:\n${formatZodError(result.error)}`,
-      'Compare with `mlops infer-schema DATA`, which writes a valid schema.',
-    );
-  }
-  return result.data;
+  const raw: unknown = document.toJS();
+  const result = DataSchema.safeParse(raw);
+  if (!result.success) throw invalidSchema(file, result.error);
+  // zod leaves a `__proto__` key out of a record's output (a guard against
+  // prototype pollution), but it is a legitimate column name: check it here.
+  const rawColumns = (raw as { columns: Record<string, unknown> }).columns;
+  const columns = columnRecord(
+    Object.keys(rawColumns).map((name): [string, ColumnSchema] => {
+      if (name !== '__proto__') return [name, result.data.columns[name]!];
+      const column = ColumnSchema.safeParse(rawColumns[name]);
+      if (!column.success) {
+        const issues = column.error.issues.map((issue) => ({ ...issue, path: ['columns', name, ...issue.path] }));
+        throw invalidSchema(file, new z.ZodError(issues));
+      }
+      return [name, column.data];
+    }),
+  );
+  return { ...result.data, columns };
+}
+
+function invalidSchema(file: string, error: z.ZodError): UserError {
+  return new UserError(
+    `${file}: not a valid data schema:\n${formatZodError(error)}`,
+    'Compare with `mlops infer-schema DATA`, which writes a valid schema.',
+  );
+}
+
+/**
+ * Schema columns by name, in a prototype-less object: a column may be named
+ * `constructor`, `toString` or `__proto__`, and looking it up must find that
+ * column or nothing, never a property of `Object.prototype`. Readers should
+ * still use `Object.hasOwn` (a schema passed to a worker thread arrives as a
+ * plain object).
+ */
+export function columnRecord(entries: Iterable<readonly [string, ColumnSchema]>): Record<string, ColumnSchema> {
+  const columns = Object.create(null) as Record<string, ColumnSchema>;
+  for (const [name, column] of entries) columns[name] = column;
+  return columns;
+}
+
+/** The schema of column `name`, or undefined: own keys only. */
+export function schemaColumn(schema: DataSchema, name: string): ColumnSchema | undefined {
+  return Object.hasOwn(schema.columns, name) ? schema.columns[name] : undefined;
 }
 
 /** Reads and checks the schema at `file`; messages name it `name` (how people know it). */

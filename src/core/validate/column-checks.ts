@@ -18,12 +18,16 @@ const MAX_SAMPLE_TEXT = 200;
 export interface TallyState {
   count: number;
   samples: Sample[];
+  /** What explains the tally beyond its samples (the first one said). */
+  note?: string;
 }
 
 /** A count of failing values and the first few of them. */
 export class Tally {
   count = 0;
   samples: Sample[] = [];
+  /** What explains the tally beyond its samples (the first one said). */
+  note: string | null = null;
   constructor(private readonly limit: number) {}
   add(file: string, row: number, line: number, value: ValueText | string): void {
     this.count++;
@@ -40,11 +44,14 @@ export class Tally {
       .slice(0, this.limit);
   }
   toState(): TallyState {
-    return { count: this.count, samples: this.samples };
+    return this.note === null
+      ? { count: this.count, samples: this.samples }
+      : { count: this.count, samples: this.samples, note: this.note };
   }
   /** Adds another shard's tally; samples stay the earliest by file order, then row. */
   absorb(other: TallyState, files: readonly string[]): void {
     this.count += other.count;
+    this.note ??= other.note ?? null;
     if (other.samples.length === 0) return;
     this.samples = [...this.samples, ...other.samples]
       .sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file) || a.row - b.row)

@@ -3,7 +3,14 @@
  * given a schema, its checks; per file a tally of malformed rows. The main thread
  * holds one; each parallel reader holds another, and their states merge.
  */
-import { FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from '../data/delimited.js';
+import {
+  FIELD_ESCAPED_QUOTES,
+  FIELD_MALFORMED,
+  openingQuote,
+  unescapeQuotes,
+  unterminatedField,
+  unterminatedQuoteMessage,
+} from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../data/values.js';
 import { UserError } from '../errors.js';
@@ -11,6 +18,7 @@ import { ColumnProfileBuilder } from '../profile/profile.js';
 import { StringInterner } from '../profile/string-interner.js';
 import type { ColumnProfileState } from '../profile/profile.js';
 import type { DataSchema } from '../schema/schema.js';
+import { schemaColumn } from '../schema/schema.js';
 import { ColumnChecker, Tally } from './column-checks.js';
 import type { CheckerState, TallyState, ValueText } from './column-checks.js';
 
@@ -94,7 +102,7 @@ export class DatasetState {
   }
 
   private checkerFor(name: string): ColumnChecker | null {
-    const columnSchema = this.settings.schema?.columns[name];
+    const columnSchema = this.settings.schema ? schemaColumn(this.settings.schema, name) : undefined;
     if (!columnSchema) return null;
     try {
       return new ColumnChecker(name, columnSchema, this.settings.sampleLimit, this.files);
@@ -152,7 +160,13 @@ export class DatasetState {
           column.checker?.check(Kind.Null, 0, field, fileIndex, row, line);
         }
         if (bad) {
-          const why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+          const open = unterminatedField(flags, count);
+          let why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+          if (open >= 0) {
+            const message = unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line));
+            malformed.note ??= message;
+            why = `${message} (${why})`;
+          }
           const preview = decodeText(buf, starts[0]!, ends[count - 1]!);
           malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
         }

@@ -7,7 +7,14 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, unescapeQuotes } from '../data/delimited.js';
+import {
+  DelimitedTokenizer,
+  FIELD_ESCAPED_QUOTES,
+  openingQuote,
+  unescapeQuotes,
+  unterminatedField,
+  unterminatedQuoteMessage,
+} from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
 import { detectFormat, openSource } from '../data/source.js';
 import type { DataFormat } from '../data/source.js';
@@ -197,7 +204,7 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         kind: 'malformed_row',
         severity: 'error',
         file,
-        message: `${tally.count} rows do not parse.`,
+        message: `${tally.count} rows do not parse${tally.note === null ? '' : `; ${tally.note}`}.`,
         expected: format === 'jsonl' ? 'one JSON object per line' : 'as many fields as the header, with RFC 4180 quoting',
         unexpectedCount: tally.count,
         samples: tally.samples,
@@ -290,7 +297,7 @@ function columnSetAnomalies(schema: DataSchema, seen: Set<string>, file: string)
   const policy = schema.dataset.unexpected_columns ?? 'warning';
   if (policy !== 'ignore') {
     for (const name of seen) {
-      if (!(name in schema.columns)) {
+      if (!Object.hasOwn(schema.columns, name)) {
         anomalies.push({
           kind: 'unexpected_column',
           severity: policy,
@@ -322,7 +329,14 @@ async function readDelimited(
   let header: ColumnScan[] | null = null;
   let headerNames: string[] | null = null;
   const headerSink: RecordSink = {
-    record(buf, starts, ends, flags, count) {
+    record(buf, starts, ends, flags, count, line) {
+      const open = unterminatedField(flags, count);
+      if (open >= 0) {
+        // The header swallowed the whole file: say why, before the columns it made up.
+        const tally = state.malformedTally(file);
+        tally.note ??= unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line));
+        tally.add(file, 0, line, `header: ${tally.note}`);
+      }
       const raw: string[] = [];
       for (let i = 0; i < count; i++) {
         const text = decodeText(buf, starts[i]!, ends[i]!);

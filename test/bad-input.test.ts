@@ -1,0 +1,210 @@
+/** Bad input that once crashed or misled: odd column names, wrong encodings, unterminated quotes. */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readTable } from '../src/core/data/table.js';
+import { readSide } from '../src/core/drift/read.js';
+import { UserError } from '../src/core/errors.js';
+import { parseSchema, schemaToYaml } from '../src/core/schema/schema.js';
+import { inferSchema } from '../src/core/schema/infer.js';
+import { Tally } from '../src/core/validate/column-checks.js';
+import { scanData } from '../src/core/validate/scan.js';
+
+let dir: string;
+let counter = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bad-input-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function dataFile(name: string, content: string | Buffer): Promise<string> {
+  const path = join(dir, `${++counter}-${name}`);
+  await writeFile(path, content);
+  return path;
+}
+
+const PROTO_NAMES = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'value'];
+const PROTO_CSV = `${PROTO_NAMES.join(',')}\n1,a,x,true,1.5\n2,b,y,false,2.5\n3,a,x,true,3.5\n4,b,y,false,4.5\n`;
+
+describe('column names that are Object.prototype properties', () => {
+  test('validate without a schema profiles every column', async () => {
+    const file = await dataFile('proto.csv', PROTO_CSV);
+    const result = await scanData([file], { threads: 0, schema: null });
+    expect(result.anomalies).toEqual([]);
+    expect(result.profile.columns.map((c) => c.name)).toEqual(PROTO_NAMES);
+  });
+
+  test('a schema naming them parses, with __proto__ as a real column', () => {
+    const schema = parseSchema(
+      'columns:\n  constructor:\n    type: integer\n  toString:\n    type: string\n  __proto__:\n    type: string\n  hasOwnProperty:\n    type: boolean\n  value:\n    type: number\n',
+      'schema.yaml',
+    );
+    expect(Object.keys(schema.columns)).toEqual(PROTO_NAMES);
+    expect(Object.hasOwn(schema.columns, '__proto__')).toBe(true);
+    expect(schema.columns['__proto__']).toEqual({ type: 'string' });
+  });
+
+  test('a bad __proto__ column is reported with its path, like any other', () => {
+    expect(() => parseSchema('columns:\n  __proto__:\n    type: text\n', 'schema.yaml')).toThrow(
+      /schema\.yaml: not a valid data schema:[\s\S]*columns\.__proto__\.type/,
+    );
+  });
+
+  test('validate with a schema naming them passes, and a missing one is reported', async () => {
+    const file = await dataFile('proto.csv', PROTO_CSV);
+    const yaml =
+      'columns:\n  constructor:\n    type: integer\n    min: 1\n  toString:\n    type: string\n    domain: [a, b]\n  __proto__:\n    type: string\n    domain: [x, y]\n  hasOwnProperty:\n    type: boolean\n  value:\n    type: number\n';
+    const result = await scanData([file], { threads: 0, schema: parseSchema(yaml, 'schema.yaml') });
+    expect(result.anomalies).toEqual([]);
+    // As reader threads receive it: structured clone gives the columns Object.prototype back.
+    const cloned = structuredClone(parseSchema(yaml, 'schema.yaml'));
+    expect(Object.getPrototypeOf(cloned.columns)).not.toBeNull();
+    expect((await scanData([file], { threads: 0, schema: cloned })).anomalies).toEqual([]);
+
+    // A schema without them: they are unexpected columns, nothing crashes.
+    const other = await scanData([file], { threads: 0, schema: parseSchema('columns:\n  value:\n    type: number\n', 'schema.yaml') });
+    expect(other.anomalies.filter((a) => a.kind === 'unexpected_column').map((a) => a.column)).toEqual(PROTO_NAMES.slice(0, 4));
+
+    // A schema column absent from data is missing, even when its name is a prototype property.
+    const missing = await dataFile('value-only.csv', 'value\n1\n');
+    const absent = await scanData([missing], { threads: 0, schema: parseSchema(yaml, 'schema.yaml') });
+    expect(absent.anomalies.filter((a) => a.kind === 'missing_column').map((a) => a.column)).toEqual(PROTO_NAMES.slice(0, 4));
+  });
+
+  test('infer-schema keeps them all, and the data passes the round trip through YAML', async () => {
+    const file = await dataFile('proto.csv', PROTO_CSV);
+    const scan = await scanData([file], { threads: 0, schema: null });
+    const schema = inferSchema(scan.profile);
+    expect(Object.keys(schema.columns)).toEqual(PROTO_NAMES);
+    expect(schema.columns['__proto__']).toMatchObject({ type: 'string', nullable: false });
+    const yaml = schemaToYaml(schema);
+    expect(yaml).toContain('__proto__:');
+    const loaded = parseSchema(yaml, 'schema.yaml');
+    expect(loaded).toEqual(schema);
+    const again = await scanData([file], { threads: 0, schema: loaded });
+    expect(again.anomalies).toEqual([]);
+  });
+});
+
+describe('UTF-16 and UTF-32 files', () => {
+  const text = 'id,name,score\n1,Zoë,0.5\n2,Ana,0.75\n';
+  const utf16be = (t: string) => Buffer.from(t, 'utf16le').swap16();
+  const cases: [string, Buffer, RegExp, string][] = [
+    [
+      'UTF-16LE with a BOM',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+      /UTF-16LE \(byte-order mark FF FE\)/,
+      'UTF-16',
+    ],
+    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]), /UTF-16BE \(byte-order mark FE FF\)/, 'UTF-16'],
+    ['UTF-16LE without a BOM', Buffer.from(text, 'utf16le'), /UTF-16LE \(no byte-order mark/, 'UTF-16'],
+    ['UTF-16BE without a BOM', utf16be(text), /UTF-16BE \(no byte-order mark/, 'UTF-16'],
+    ['UTF-32LE with a BOM', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x0a, 0, 0, 0]), /UTF-32LE/, 'UTF-32'],
+    ['UTF-32BE with a BOM', Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61, 0, 0, 0, 0x0a]), /UTF-32BE/, 'UTF-32'],
+  ];
+
+  test.each(cases)('%s: validate-data and table reading say which encoding and what to do', async (what, bytes, encoding, from) => {
+    for (const [name, content] of [
+      ['data.csv', bytes],
+      ['data.csv.gz', gzipSync(bytes)],
+    ] as const) {
+      const file = await dataFile(name, content);
+      const readers = [() => scanData([file], { threads: 0, schema: null }), () => readTable([file]), () => readSide([file])];
+      for (const read of readers) {
+        const error = await read().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(UserError);
+        const { message, hint } = error as UserError;
+        expect(message).toContain(file);
+        expect(message).toMatch(encoding);
+        expect(message).toContain('must be UTF-8');
+        expect(hint).toContain('UTF-8');
+        expect(hint).toContain(`iconv -f ${from} -t UTF-8`);
+      }
+    }
+  });
+
+  test('UTF-8 with a BOM still reads, the BOM left out of the first column name', async () => {
+    const file = await dataFile('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const result = await scanData([file], { threads: 0, schema: null });
+    expect(result.anomalies).toEqual([]);
+    expect(result.profile.columns.map((c) => c.name)).toEqual(['id', 'name', 'score']);
+    const table = await readTable([file]);
+    expect(table.columns.map((c) => c.name)).toEqual(['id', 'name', 'score']);
+  });
+
+  test('plain text with a few NUL bytes is not taken for UTF-16', async () => {
+    const file = await dataFile('nul.csv', 'a,b\n1,x\u0000y\n2,z\n');
+    const result = await scanData([file], { threads: 0, schema: null });
+    expect(result.rows).toBe(2);
+  });
+});
+
+describe('an unterminated quote', () => {
+  // Line 3 opens a quote at column 3 that never closes: lines 3 to 5 become one field.
+  const csv = 'id,name,score\n1,Ana,0.5\n2,"Zoë,0.75\n3,Bo,0.25\n4,Cy,0.1\n';
+  const where = /unterminated quote starting at line 3 \(column 3\) of .*\.csv/;
+
+  test('validate-data reports it as a malformed row, with line and column', async () => {
+    const file = await dataFile('open-quote.csv', csv);
+    {
+      const result = await scanData([file], { threads: 0, schema: null });
+      const malformed = result.anomalies.filter((a) => a.kind === 'malformed_row');
+      expect(malformed).toHaveLength(1);
+      expect(malformed[0]!.file).toBe(file);
+      expect(malformed[0]!.message).toMatch(where);
+      expect(malformed[0]!.message).toContain(file);
+      expect(malformed[0]!.samples).toHaveLength(1);
+      expect(malformed[0]!.samples[0]).toMatchObject({ row: 2, line: 3 });
+      expect(malformed[0]!.samples[0]!.value).toMatch(where);
+    }
+  });
+
+  test('the column counts characters, and the line counts newlines inside earlier quoted fields', async () => {
+    const file = await dataFile('later.csv', 'id,note,name\n1,"two\nlines",ok\n2,"é\nmoré","open\n3,x,y\n');
+    const result = await scanData([file], { threads: 0, schema: null });
+    const malformed = result.anomalies.filter((a) => a.kind === 'malformed_row');
+    expect(malformed[0]!.message).toMatch(/unterminated quote starting at line 5 \(column 7\)/);
+  });
+
+  test('in the header, it is reported too', async () => {
+    const file = await dataFile('header.csv', 'id,"name,score\n1,Ana,0.5\n');
+    const result = await scanData([file], { threads: 0, schema: null });
+    const malformed = result.anomalies.filter((a) => a.kind === 'malformed_row');
+    expect(malformed).toHaveLength(1);
+    expect(malformed[0]!.message).toMatch(/unterminated quote starting at line 1 \(column 4\)/);
+  });
+
+  test('table reading (train, evaluate) fails saying where', async () => {
+    const file = await dataFile('open-quote.csv', csv);
+    const error = await readTable([file]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(where);
+    expect((error as UserError).hint).toContain('""');
+  });
+
+  test("a reader thread's note survives the merge of tallies", () => {
+    const merged = new Tally(5);
+    merged.absorb({ count: 1, samples: [], note: 'unterminated quote starting at line 9 (column 1) of f.csv' }, ['f.csv']);
+    merged.absorb({ count: 2, samples: [] }, ['f.csv']);
+    expect(merged.toState()).toEqual({ count: 3, samples: [], note: 'unterminated quote starting at line 9 (column 1) of f.csv' });
+  });
+
+  test('a closed quote with a newline inside is fine', async () => {
+    const file = await dataFile('closed.csv', 'id,name\n1,"two\nlines"\n2,x\n');
+    const result = await scanData([file], { threads: 0, schema: null });
+    expect(result.anomalies).toEqual([]);
+    expect((await readTable([file])).rows).toBe(2);
+  });
+});
