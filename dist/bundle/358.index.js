@@ -360,7 +360,7 @@ async function expandPaths(patterns) {
 /* harmony export */   Tz: () => (/* binding */ detectFormat),
 /* harmony export */   oD: () => (/* binding */ openSource)
 /* harmony export */ });
-/* unused harmony export DATA_FORMATS */
+/* unused harmony exports DATA_FORMATS, detectUnsupportedEncoding */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
@@ -407,9 +407,11 @@ async function openSource(path, chunkSize = CHUNK_SIZE, name = path) {
         size = info.size;
         const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
         try {
-            const magic = Buffer.alloc(2);
-            const { bytesRead } = await handle.read(magic, 0, 2, 0);
-            gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+            const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
+            const { bytesRead } = await handle.read(head, 0, head.length, 0);
+            gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+            if (!gzip)
+                checkEncoding(head.subarray(0, bytesRead), name);
         }
         finally {
             await handle.close();
@@ -427,7 +429,7 @@ async function openSource(path, chunkSize = CHUNK_SIZE, name = path) {
     return {
         size,
         gzip,
-        chunks: readChunks(chunks, name),
+        chunks: gzip ? checkedChunks(readChunks(chunks, name), name) : readChunks(chunks, name),
         bytesRead: () => file.bytesRead,
     };
 }
@@ -439,6 +441,75 @@ async function* readChunks(stream, path) {
     catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${path}: could not be read to the end: ${message}`, 'The file may be truncated or not valid gzip; check how it was written.');
+    }
+}
+/** How much of the start of a file is looked at to tell its encoding. */
+const ENCODING_SNIFF_BYTES = 1024;
+/**
+ * The encoding of text that is not UTF-8 (nor ASCII) but UTF-16 or UTF-32, as
+ * Excel's "Unicode Text" and Windows tools (PowerShell 5 `>`) write it, or
+ * null. Byte-order marks first; UTF-16 without one shows as NUL bytes in most
+ * odd (little-endian) or even (big-endian) positions, since CSV text is mostly
+ * ASCII. A UTF-8 byte-order mark is not reported: readers skip it.
+ */
+function detectUnsupportedEncoding(head) {
+    const [b0, b1, b2, b3] = head;
+    if (head.length >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
+        return 'UTF-32LE (byte-order mark FF FE 00 00)';
+    if (head.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+        return 'UTF-32BE (byte-order mark 00 00 FE FF)';
+    if (head.length >= 2 && b0 === 0xff && b1 === 0xfe)
+        return 'UTF-16LE (byte-order mark FF FE)';
+    if (head.length >= 2 && b0 === 0xfe && b1 === 0xff)
+        return 'UTF-16BE (byte-order mark FE FF)';
+    const pairs = head.length >> 1;
+    if (pairs < 2)
+        return null;
+    let evenNuls = 0;
+    let oddNuls = 0;
+    for (let i = 0; i + 1 < head.length; i += 2) {
+        if (head[i] === 0)
+            evenNuls++;
+        if (head[i + 1] === 0)
+            oddNuls++;
+    }
+    if (oddNuls >= pairs * 0.4 && evenNuls <= pairs * 0.05)
+        return 'UTF-16LE (no byte-order mark: NUL bytes at odd positions)';
+    if (evenNuls >= pairs * 0.4 && oddNuls <= pairs * 0.05)
+        return 'UTF-16BE (no byte-order mark: NUL bytes at even positions)';
+    return null;
+}
+/** Throws a UserError naming file `name` when `head` (its first bytes) is UTF-16 or UTF-32 text. */
+function checkEncoding(head, name) {
+    const encoding = detectUnsupportedEncoding(head);
+    if (encoding === null)
+        return;
+    const from = encoding.startsWith('UTF-32') ? 'UTF-32' : 'UTF-16';
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${name}: the file is ${encoding} text; data files must be UTF-8`, `Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f ${from} -t UTF-8 ${name} > converted.csv`);
+}
+/** Passes on decompressed chunks after checking the encoding of their first bytes. */
+async function* checkedChunks(chunks, name) {
+    const held = [];
+    let heldBytes = 0;
+    let checked = false;
+    for await (const chunk of chunks) {
+        if (checked) {
+            yield chunk;
+            continue;
+        }
+        held.push(chunk);
+        heldBytes += chunk.length;
+        if (heldBytes < ENCODING_SNIFF_BYTES)
+            continue;
+        const head = Buffer.concat(held);
+        checkEncoding(head.subarray(0, ENCODING_SNIFF_BYTES), name);
+        checked = true;
+        yield* held;
+        held.length = 0;
+    }
+    if (!checked) {
+        checkEncoding(Buffer.concat(held), name);
+        yield* held;
     }
 }
 
@@ -592,6 +663,10 @@ async function readTable(files, options = {}) {
                     const raw = (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .decodeText */ .g7)(buf, starts[i], ends[i]);
                     return flags[i] & _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .FIELD_ESCAPED_QUOTES */ .RP ? (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeQuotes */ .E9)(raw) : raw;
                 };
+                const open = (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unterminatedField */ .Tl)(flags, count);
+                if (open >= 0) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}: ${(0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unterminatedQuoteMessage */ .OY)(file, (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .openingQuote */ .vv)(buf, starts, flags, open, line))}`, `${_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .UNTERMINATED_QUOTE_HINT */ .wd} Run validate-data on this file to find every malformed row.`);
+                }
                 if (header === null) {
                     header = [];
                     for (let i = 0; i < count; i++)
@@ -2286,7 +2361,7 @@ async function scanData(files, options = {}) {
                 kind: 'malformed_row',
                 severity: 'error',
                 file,
-                message: `${tally.count} rows do not parse.`,
+                message: `${tally.count} rows do not parse${tally.note === null ? '' : `; ${tally.note}`}.`,
                 expected: format === 'jsonl' ? 'one JSON object per line' : 'as many fields as the header, with RFC 4180 quoting',
                 unexpectedCount: tally.count,
                 samples: tally.samples,
@@ -2380,7 +2455,7 @@ function columnSetAnomalies(schema, seen, file) {
     const policy = schema.dataset.unexpected_columns ?? 'warning';
     if (policy !== 'ignore') {
         for (const name of seen) {
-            if (!(name in schema.columns)) {
+            if (!Object.hasOwn(schema.columns, name)) {
                 anomalies.push({
                     kind: 'unexpected_column',
                     severity: policy,
@@ -2401,7 +2476,14 @@ async function readDelimited(chunks, file, fileIndex, delimiter, state, pool, an
     let header = null;
     let headerNames = null;
     const headerSink = {
-        record(buf, starts, ends, flags, count) {
+        record(buf, starts, ends, flags, count, line) {
+            const open = (0,delimited/* unterminatedField */.Tl)(flags, count);
+            if (open >= 0) {
+                // The header swallowed the whole file: say why, before the columns it made up.
+                const tally = state.malformedTally(file);
+                tally.note ??= (0,delimited/* unterminatedQuoteMessage */.OY)(file, (0,delimited/* openingQuote */.vv)(buf, starts, flags, open, line));
+                tally.add(file, 0, line, `header: ${tally.note}`);
+            }
             const raw = [];
             for (let i = 0; i < count; i++) {
                 const text = (0,values/* decodeText */.g7)(buf, starts[i], ends[i]);

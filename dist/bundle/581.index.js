@@ -511,6 +511,319 @@ function field(value, separator) {
     return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+// EXTERNAL MODULE: ./src/core/data/values.ts
+var data_values = __webpack_require__(12912);
+;// CONCATENATED MODULE: ./src/core/serve/decode.ts
+/**
+ * Request bodies of the two protocols into raw records (feature name -> value), and
+ * the checks that name the field at fault: TF Serving's row format
+ * (`{"instances": [record, ...]}`) and columnar format (`{"inputs": {column: [values]}}`),
+ * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
+ * datatype, data}]}`, one tensor per feature column).
+ */
+
+
+/** An answer other than 200, with a message for the client. */
+class HttpError extends Error {
+    status;
+    headers;
+    constructor(status, message, headers = {}) {
+        super(message);
+        this.status = status;
+        this.headers = headers;
+    }
+}
+const MAX_ISSUES = 10;
+/** The default limit of records (rows) in one prediction request. */
+const DEFAULT_MAX_ROWS = 10_000;
+/** A 413 for a request of more rows than the server takes. */
+function tooManyRows(at, rows, maxRows) {
+    return new HttpError(413, `${at}: ${rows} records where a request may carry at most ${maxRows}; send fewer records per request (the server's limit is set by mlops serve --max-rows)`);
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function bad(message) {
+    return new HttpError(400, message);
+}
+/** The body of `POST /v1/models/{name}:predict`. */
+function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
+    if (!isObject(body))
+        throw bad(`the body must be a JSON object with "instances" or "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+    const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
+    const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
+    if (hasInstances && hasInputs)
+        throw bad('give either "instances" (row format) or "inputs" (columnar format), not both');
+    if (hasInstances) {
+        const instances = body.instances;
+        if (!Array.isArray(instances))
+            throw bad(`instances: expected an array of records, got ${(0,preprocess/* describeJsonType */.cc)(instances)}`);
+        if (instances.length === 0)
+            throw bad('instances: the array is empty');
+        if (instances.length > maxRows)
+            throw tooManyRows('instances', instances.length, maxRows);
+        const names = new Map();
+        instances.forEach((instance, i) => {
+            if (!isObject(instance))
+                throw bad(`instances[${i}]: expected an object of feature name -> value, got ${(0,preprocess/* describeJsonType */.cc)(instance)}`);
+            for (const name of Object.keys(instance))
+                if (!names.has(name))
+                    names.set(name, `instances[${i}]`);
+        });
+        return {
+            columnar: false,
+            records: instances,
+            row: (i) => `instances[${i}]`,
+            where: (i, feature) => `instances[${i}].${feature}`,
+            names: [...names].map(([name, where]) => ({ name, where: `${where}.${name}` })),
+        };
+    }
+    if (hasInputs) {
+        const inputs = body.inputs;
+        if (!isObject(inputs))
+            throw bad(`inputs: expected an object of feature name -> array of values, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+        let rows = -1;
+        let first = '';
+        const columns = Object.entries(inputs);
+        if (columns.length === 0)
+            throw bad('inputs: the object has no columns');
+        for (const [name, values] of columns) {
+            if (!Array.isArray(values))
+                throw bad(`inputs.${name}: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(values)}`);
+            if (rows === -1) {
+                rows = values.length;
+                first = name;
+            }
+            else if (values.length !== rows)
+                throw bad(`inputs.${name}: ${values.length} values where inputs.${first} has ${rows}; every column needs one value per row`);
+        }
+        if (rows === 0)
+            throw bad(`inputs.${first}: the array is empty`);
+        if (rows > maxRows)
+            throw tooManyRows(`inputs.${first}`, rows, maxRows);
+        return {
+            columnar: true,
+            records: toRecords(columns, rows),
+            row: (i) => `row ${i} of inputs (inputs.*[${i}])`,
+            where: (i, feature) => `inputs.${feature}[${i}]`,
+            names: columns.map(([name]) => ({ name, where: `inputs.${name}` })),
+        };
+    }
+    throw bad('the body needs "instances" (row format: an array of records) or "inputs" (columnar format: feature name -> values)');
+}
+/** Rows from columns, as objects without a prototype (a column may be called __proto__). */
+function toRecords(columns, rows) {
+    const records = [];
+    for (let i = 0; i < rows; i++) {
+        const record = Object.create(null);
+        for (const [name, values] of columns)
+            record[name] = values[i];
+        records.push(record);
+    }
+    return records;
+}
+const OIP_TYPES = {
+    BOOL: 'bool',
+    UINT8: 'int',
+    UINT16: 'int',
+    UINT32: 'int',
+    UINT64: 'int',
+    INT8: 'int',
+    INT16: 'int',
+    INT32: 'int',
+    INT64: 'int',
+    FP16: 'float',
+    FP32: 'float',
+    FP64: 'float',
+    BYTES: 'bytes',
+};
+/** The body of `POST /v2/models/{name}/infer`. */
+function decodeOip(body, maxRows = DEFAULT_MAX_ROWS) {
+    if (!isObject(body))
+        throw bad(`the body must be a JSON object with "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+    let id;
+    if (body.id !== undefined) {
+        if (typeof body.id !== 'string')
+            throw bad(`id: expected a string, got ${(0,preprocess/* describeJsonType */.cc)(body.id)}`);
+        id = body.id;
+    }
+    let outputs = null;
+    if (body.outputs !== undefined) {
+        if (!Array.isArray(body.outputs))
+            throw bad(`outputs: expected an array of {"name": ...}, got ${(0,preprocess/* describeJsonType */.cc)(body.outputs)}`);
+        outputs = body.outputs.map((o, i) => {
+            if (!isObject(o) || typeof o.name !== 'string')
+                throw bad(`outputs[${i}]: expected an object with a "name"`);
+            return o.name;
+        });
+    }
+    const inputs = body.inputs;
+    if (!Array.isArray(inputs))
+        throw bad(`inputs: expected an array of tensors, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+    if (inputs.length === 0)
+        throw bad('inputs: the array is empty');
+    const columns = [];
+    const index = new Map();
+    let rows = -1;
+    inputs.forEach((tensor, t) => {
+        const at = `inputs[${t}]`;
+        if (!isObject(tensor))
+            throw bad(`${at}: expected a tensor object {name, shape, datatype, data}, got ${(0,preprocess/* describeJsonType */.cc)(tensor)}`);
+        const { name, shape, datatype, data } = tensor;
+        if (typeof name !== 'string' || name === '')
+            throw bad(`${at}.name: expected a feature name, got ${(0,preprocess/* describeJsonType */.cc)(name)}`);
+        if (index.has(name))
+            throw bad(`${at}.name: "${name}" is given twice (also inputs[${index.get(name)}])`);
+        if (typeof datatype !== 'string' || !(datatype in OIP_TYPES))
+            throw bad(`${at}.datatype: expected one of ${Object.keys(OIP_TYPES).join(', ')}, got ${decode_short(datatype)}`);
+        if (!Array.isArray(shape) || shape.length === 0 || shape.length > 2 || !shape.every((d) => Number.isInteger(d) && d >= 0))
+            throw bad(`${at}.shape: expected [rows] or [rows, 1], got ${decode_short(shape)}`);
+        if (shape.length === 2 && shape[1] !== 1)
+            throw bad(`${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${decode_short(shape)}`);
+        if (shape[0] > maxRows)
+            throw tooManyRows(`${at}.shape`, shape[0], maxRows);
+        if (!Array.isArray(data))
+            throw bad(`${at}.data: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(data)}`);
+        const flat = data.some(Array.isArray) ? flattenRows(data, at) : data;
+        const n = shape[0];
+        if (flat.length !== n)
+            throw bad(`${at}.data: ${flat.length} values where the shape ${JSON.stringify(shape)} needs ${n}`);
+        if (rows === -1)
+            rows = n;
+        else if (n !== rows)
+            throw bad(`${at}.shape: ${n} rows where inputs[0] has ${rows}; every input needs one value per row`);
+        const kind = OIP_TYPES[datatype];
+        for (let i = 0; i < flat.length; i++) {
+            const v = flat[i];
+            if (v === null)
+                continue;
+            const ok = kind === 'bool'
+                ? typeof v === 'boolean'
+                : kind === 'bytes'
+                    ? typeof v === 'string'
+                    : typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
+            if (!ok)
+                throw bad(`${at}.data[${i}] (${name}): ${datatype} holds ${kindNoun(kind)}, got ${(0,preprocess/* describeJsonType */.cc)(v)}`);
+        }
+        index.set(name, t);
+        columns.push([name, flat]);
+    });
+    if (rows === 0)
+        throw bad('inputs: the tensors have no rows');
+    return {
+        id,
+        outputs,
+        records: toRecords(columns, rows),
+        row: (i) => `row ${i} of inputs (data[${i}] of every input)`,
+        where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
+        names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
+    };
+}
+/** data given as nested rows ([[1], [2]]) for a [rows, 1] shape. */
+function flattenRows(data, at) {
+    return data.map((row, i) => {
+        if (!Array.isArray(row))
+            return row;
+        if (row.length !== 1 || Array.isArray(row[0]))
+            throw bad(`${at}.data[${i}]: expected one value per row, got an array of ${row.length}`);
+        return row[0];
+    });
+}
+function kindNoun(kind) {
+    return kind === 'bool' ? 'booleans' : kind === 'bytes' ? 'texts' : kind === 'int' ? 'whole numbers' : 'numbers';
+}
+function decode_short(value) {
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = (0,preprocess/* describeJsonType */.cc)(value);
+    }
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+/**
+ * Checks decoded records against the model and encodes them: every name must be a
+ * feature (the target's name is allowed and ignored, so rows of the training file can
+ * be sent as they are), every value one a file could hold in that column, and every
+ * encoded number finite. Throws a 400 naming the fields at fault (up to ten).
+ *
+ * What is imputed and what is refused: a missing feature (left out, null, or a text of
+ * `nullValues` such as "NA") is imputed as in training, so a record may leave out some
+ * features. Refused, because a client sending them has a bug rather than a gap: a
+ * record with no feature value at all (`{}`, all null), which would get an answer made
+ * up entirely of imputed values; "NaN" and "Infinity" texts; and numbers too large for
+ * a double (`1e400`, which JSON.parse reads as Infinity).
+ */
+function encodeRequest(model, request, nullValues) {
+    const pre = model.preprocess;
+    const unknown = request.names.filter(({ name }) => !model.featureNames.has(name) && name !== pre.target.name);
+    const { x, issues } = (0,preprocess/* encodeRecords */.jc)(pre, request.records, { nullValues });
+    const messages = [
+        ...unknown.map((u) => `${u.where}: unknown feature "${truncate(u.name)}"`),
+        ...issues.map((issue) => `${request.where(issue.record, truncate(issue.feature))}: ${issue.message}`),
+        ...nonValues(model, request, nullValues),
+    ];
+    const total = messages.length;
+    messages.splice(MAX_ISSUES);
+    if (messages.length === 0) {
+        // Finite inputs can still overflow 32-bit floats once standardised (1e308).
+        const offsets = [];
+        let offset = 0;
+        for (const f of pre.features) {
+            const width = f.kind === 'numeric' ? 1 : f.categories.length + 1;
+            offsets.push({ name: f.name, start: offset, end: offset + width });
+            offset += width;
+        }
+        for (let k = 0; k < x.length && messages.length < MAX_ISSUES; k++) {
+            if (Number.isFinite(x[k]))
+                continue;
+            const row = Math.floor(k / pre.width);
+            const column = k % pre.width;
+            const feature = offsets.find((o) => column >= o.start && column < o.end).name;
+            messages.push(`${request.where(row, feature)}: ${decode_short(request.records[row][feature])} is out of the range the model can take`);
+        }
+    }
+    if (messages.length > 0) {
+        const more = total > MAX_ISSUES ? `; and ${total - MAX_ISSUES} more` : '';
+        const features = unknown.length > 0 ? ` (the model's features: ${pre.features.map((f) => f.name).join(', ')})` : '';
+        throw bad(`${messages.join('; ')}${more}${features}`);
+    }
+    return x;
+}
+/** Messages for records with no feature value, and for NaN and infinite values (see encodeRequest). */
+function nonValues(model, request, nullValues) {
+    const classifier = new data_values/* ValueClassifier */.Dw(nullValues ?? data_values/* DEFAULT_NULL_VALUES */.LL);
+    const features = model.preprocess.features.map((f) => f.name);
+    const has = Object.prototype.hasOwnProperty;
+    const messages = [];
+    request.records.forEach((record, i) => {
+        let values = 0;
+        for (const name of features) {
+            const raw = has.call(record, name) ? record[name] : undefined;
+            if (raw === null || raw === undefined)
+                continue;
+            if (typeof raw === 'number' && !Number.isFinite(raw)) {
+                messages.push(`${request.where(i, truncate(name))}: the number is too large for a double (it reads as Infinity)`);
+            }
+            else if (typeof raw === 'string') {
+                const kind = classifier.classifyText(raw);
+                if (kind === data_values/* Kind */.b8.Null)
+                    continue;
+                if (kind === data_values/* Kind */.b8.NaN || kind === data_values/* Kind */.b8.Infinity)
+                    messages.push(`${request.where(i, truncate(name))}: ${decode_short(raw)} is not a value the model can take; send null or leave the feature out for a missing value`);
+            }
+            values++;
+        }
+        if (values === 0)
+            messages.push(`${request.row(i)}: the record has no value for any feature (${truncate(features.join(', '))}); send at least one, the rest is imputed`);
+    });
+    return messages;
+}
+function truncate(text) {
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
 ;// CONCATENATED MODULE: ./src/core/serve/prediction-log.ts
@@ -794,264 +1107,6 @@ class ModelSlots {
     }
 }
 
-;// CONCATENATED MODULE: ./src/core/serve/decode.ts
-/**
- * Request bodies of the two protocols into raw records (feature name -> value), and
- * the checks that name the field at fault: TF Serving's row format
- * (`{"instances": [record, ...]}`) and columnar format (`{"inputs": {column: [values]}}`),
- * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
- * datatype, data}]}`, one tensor per feature column).
- */
-
-/** An answer other than 200, with a message for the client. */
-class HttpError extends Error {
-    status;
-    headers;
-    constructor(status, message, headers = {}) {
-        super(message);
-        this.status = status;
-        this.headers = headers;
-    }
-}
-const MAX_ISSUES = 10;
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function bad(message) {
-    return new HttpError(400, message);
-}
-/** The body of `POST /v1/models/{name}:predict`. */
-function decodeTfServing(body) {
-    if (!isObject(body))
-        throw bad(`the body must be a JSON object with "instances" or "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
-    const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
-    const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
-    if (hasInstances && hasInputs)
-        throw bad('give either "instances" (row format) or "inputs" (columnar format), not both');
-    if (hasInstances) {
-        const instances = body.instances;
-        if (!Array.isArray(instances))
-            throw bad(`instances: expected an array of records, got ${(0,preprocess/* describeJsonType */.cc)(instances)}`);
-        if (instances.length === 0)
-            throw bad('instances: the array is empty');
-        const names = new Map();
-        instances.forEach((instance, i) => {
-            if (!isObject(instance))
-                throw bad(`instances[${i}]: expected an object of feature name -> value, got ${(0,preprocess/* describeJsonType */.cc)(instance)}`);
-            for (const name of Object.keys(instance))
-                if (!names.has(name))
-                    names.set(name, `instances[${i}]`);
-        });
-        return {
-            columnar: false,
-            records: instances,
-            where: (i, feature) => `instances[${i}].${feature}`,
-            names: [...names].map(([name, where]) => ({ name, where: `${where}.${name}` })),
-        };
-    }
-    if (hasInputs) {
-        const inputs = body.inputs;
-        if (!isObject(inputs))
-            throw bad(`inputs: expected an object of feature name -> array of values, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
-        let rows = -1;
-        let first = '';
-        const columns = Object.entries(inputs);
-        if (columns.length === 0)
-            throw bad('inputs: the object has no columns');
-        for (const [name, values] of columns) {
-            if (!Array.isArray(values))
-                throw bad(`inputs.${name}: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(values)}`);
-            if (rows === -1) {
-                rows = values.length;
-                first = name;
-            }
-            else if (values.length !== rows)
-                throw bad(`inputs.${name}: ${values.length} values where inputs.${first} has ${rows}; every column needs one value per row`);
-        }
-        if (rows === 0)
-            throw bad(`inputs.${first}: the array is empty`);
-        return {
-            columnar: true,
-            records: toRecords(columns, rows),
-            where: (i, feature) => `inputs.${feature}[${i}]`,
-            names: columns.map(([name]) => ({ name, where: `inputs.${name}` })),
-        };
-    }
-    throw bad('the body needs "instances" (row format: an array of records) or "inputs" (columnar format: feature name -> values)');
-}
-/** Rows from columns, as objects without a prototype (a column may be called __proto__). */
-function toRecords(columns, rows) {
-    const records = [];
-    for (let i = 0; i < rows; i++) {
-        const record = Object.create(null);
-        for (const [name, values] of columns)
-            record[name] = values[i];
-        records.push(record);
-    }
-    return records;
-}
-const OIP_TYPES = {
-    BOOL: 'bool',
-    UINT8: 'int',
-    UINT16: 'int',
-    UINT32: 'int',
-    UINT64: 'int',
-    INT8: 'int',
-    INT16: 'int',
-    INT32: 'int',
-    INT64: 'int',
-    FP16: 'float',
-    FP32: 'float',
-    FP64: 'float',
-    BYTES: 'bytes',
-};
-/** The body of `POST /v2/models/{name}/infer`. */
-function decodeOip(body) {
-    if (!isObject(body))
-        throw bad(`the body must be a JSON object with "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
-    let id;
-    if (body.id !== undefined) {
-        if (typeof body.id !== 'string')
-            throw bad(`id: expected a string, got ${(0,preprocess/* describeJsonType */.cc)(body.id)}`);
-        id = body.id;
-    }
-    let outputs = null;
-    if (body.outputs !== undefined) {
-        if (!Array.isArray(body.outputs))
-            throw bad(`outputs: expected an array of {"name": ...}, got ${(0,preprocess/* describeJsonType */.cc)(body.outputs)}`);
-        outputs = body.outputs.map((o, i) => {
-            if (!isObject(o) || typeof o.name !== 'string')
-                throw bad(`outputs[${i}]: expected an object with a "name"`);
-            return o.name;
-        });
-    }
-    const inputs = body.inputs;
-    if (!Array.isArray(inputs))
-        throw bad(`inputs: expected an array of tensors, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
-    if (inputs.length === 0)
-        throw bad('inputs: the array is empty');
-    const columns = [];
-    const index = new Map();
-    let rows = -1;
-    inputs.forEach((tensor, t) => {
-        const at = `inputs[${t}]`;
-        if (!isObject(tensor))
-            throw bad(`${at}: expected a tensor object {name, shape, datatype, data}, got ${(0,preprocess/* describeJsonType */.cc)(tensor)}`);
-        const { name, shape, datatype, data } = tensor;
-        if (typeof name !== 'string' || name === '')
-            throw bad(`${at}.name: expected a feature name, got ${(0,preprocess/* describeJsonType */.cc)(name)}`);
-        if (index.has(name))
-            throw bad(`${at}.name: "${name}" is given twice (also inputs[${index.get(name)}])`);
-        if (typeof datatype !== 'string' || !(datatype in OIP_TYPES))
-            throw bad(`${at}.datatype: expected one of ${Object.keys(OIP_TYPES).join(', ')}, got ${decode_short(datatype)}`);
-        if (!Array.isArray(shape) || shape.length === 0 || shape.length > 2 || !shape.every((d) => Number.isInteger(d) && d >= 0))
-            throw bad(`${at}.shape: expected [rows] or [rows, 1], got ${decode_short(shape)}`);
-        if (shape.length === 2 && shape[1] !== 1)
-            throw bad(`${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${decode_short(shape)}`);
-        if (!Array.isArray(data))
-            throw bad(`${at}.data: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(data)}`);
-        const flat = data.some(Array.isArray) ? flattenRows(data, at) : data;
-        const n = shape[0];
-        if (flat.length !== n)
-            throw bad(`${at}.data: ${flat.length} values where the shape ${JSON.stringify(shape)} needs ${n}`);
-        if (rows === -1)
-            rows = n;
-        else if (n !== rows)
-            throw bad(`${at}.shape: ${n} rows where inputs[0] has ${rows}; every input needs one value per row`);
-        const kind = OIP_TYPES[datatype];
-        for (let i = 0; i < flat.length; i++) {
-            const v = flat[i];
-            if (v === null)
-                continue;
-            const ok = kind === 'bool'
-                ? typeof v === 'boolean'
-                : kind === 'bytes'
-                    ? typeof v === 'string'
-                    : typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
-            if (!ok)
-                throw bad(`${at}.data[${i}] (${name}): ${datatype} holds ${kindNoun(kind)}, got ${(0,preprocess/* describeJsonType */.cc)(v)}`);
-        }
-        index.set(name, t);
-        columns.push([name, flat]);
-    });
-    if (rows === 0)
-        throw bad('inputs: the tensors have no rows');
-    return {
-        id,
-        outputs,
-        records: toRecords(columns, rows),
-        where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
-        names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
-    };
-}
-/** data given as nested rows ([[1], [2]]) for a [rows, 1] shape. */
-function flattenRows(data, at) {
-    return data.map((row, i) => {
-        if (!Array.isArray(row))
-            return row;
-        if (row.length !== 1 || Array.isArray(row[0]))
-            throw bad(`${at}.data[${i}]: expected one value per row, got an array of ${row.length}`);
-        return row[0];
-    });
-}
-function kindNoun(kind) {
-    return kind === 'bool' ? 'booleans' : kind === 'bytes' ? 'texts' : kind === 'int' ? 'whole numbers' : 'numbers';
-}
-function decode_short(value) {
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        text = (0,preprocess/* describeJsonType */.cc)(value);
-    }
-    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-/**
- * Checks decoded records against the model and encodes them: every name must be a
- * feature (the target's name is allowed and ignored, so rows of the training file can
- * be sent as they are), every value one a file could hold in that column, and every
- * encoded number finite. Throws a 400 naming the fields at fault (up to ten).
- */
-function encodeRequest(model, request, nullValues) {
-    const pre = model.preprocess;
-    const unknown = request.names.filter(({ name }) => !model.featureNames.has(name) && name !== pre.target.name);
-    const { x, issues } = (0,preprocess/* encodeRecords */.jc)(pre, request.records, { nullValues });
-    const messages = [
-        ...unknown.map((u) => `${u.where}: unknown feature "${truncate(u.name)}"`),
-        ...issues.map((issue) => `${request.where(issue.record, truncate(issue.feature))}: ${issue.message}`),
-    ];
-    const total = messages.length;
-    messages.splice(MAX_ISSUES);
-    if (messages.length === 0) {
-        // Finite inputs can still overflow 32-bit floats once standardised (1e308).
-        const offsets = [];
-        let offset = 0;
-        for (const f of pre.features) {
-            const width = f.kind === 'numeric' ? 1 : f.categories.length + 1;
-            offsets.push({ name: f.name, start: offset, end: offset + width });
-            offset += width;
-        }
-        for (let k = 0; k < x.length && messages.length < MAX_ISSUES; k++) {
-            if (Number.isFinite(x[k]))
-                continue;
-            const row = Math.floor(k / pre.width);
-            const column = k % pre.width;
-            const feature = offsets.find((o) => column >= o.start && column < o.end).name;
-            messages.push(`${request.where(row, feature)}: ${decode_short(request.records[row][feature])} is out of the range the model can take`);
-        }
-    }
-    if (messages.length > 0) {
-        const more = total > MAX_ISSUES ? `; and ${total - MAX_ISSUES} more` : '';
-        const features = unknown.length > 0 ? ` (the model's features: ${pre.features.map((f) => f.name).join(', ')})` : '';
-        throw bad(`${messages.join('; ')}${more}${features}`);
-    }
-    return x;
-}
-function truncate(text) {
-    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/core/serve/http.ts
 
 /** The default limit of a request body: 1 MiB (about 5,000 records of ten features). */
@@ -1153,8 +1208,17 @@ var prom_client = __webpack_require__(95222);
  * Prometheus metrics of the server (`GET /metrics`), in a registry of its own (never
  * prom-client's global one): requests by route, status and model version; prediction
  * errors and latency by version; records predicted; which versions are served.
+ *
+ * `promtool check metrics` passes: only counters end in `_total`. prom-client's default
+ * Node.js metrics include three gauges that do (`nodejs_active_handles_total`,
+ * `nodejs_active_requests_total`, `nodejs_active_resources_total`); they are dropped,
+ * as the gauges by type (`nodejs_active_handles` etc.) carry the same numbers
+ * (`sum(mlops_serve_nodejs_active_handles)` is the total).
  */
 
+const PREFIX = 'mlops_serve_';
+/** prom-client's default gauges whose names end in `_total` (only counters may). */
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 class ServeMetrics {
     registry = new prom_client.Registry();
     requests;
@@ -1164,7 +1228,9 @@ class ServeMetrics {
     served;
     swaps;
     constructor() {
-        (0,prom_client.collectDefaultMetrics)({ register: this.registry, prefix: 'mlops_serve_' });
+        (0,prom_client.collectDefaultMetrics)({ register: this.registry, prefix: PREFIX });
+        for (const name of GAUGES_NAMED_TOTAL)
+            this.registry.removeSingleMetric(`${PREFIX}${name}`);
         this.requests = new prom_client.Counter({
             name: 'mlops_serve_requests_total',
             help: 'HTTP requests by route, status code and model version ("none" when no model answered).',
@@ -1173,7 +1239,7 @@ class ServeMetrics {
         });
         this.errors = new prom_client.Counter({
             name: 'mlops_serve_prediction_errors_total',
-            help: 'Prediction requests that failed, by model version and kind (client: 4xx, server: 5xx).',
+            help: 'Prediction requests that failed, by model version ("none" when refused before a model took it) and kind (client: 4xx, server: 5xx).',
             labelNames: ['version', 'kind'],
             registers: [this.registry],
         });
@@ -1212,6 +1278,10 @@ class ServeMetrics {
             this.errors.inc({ version, kind: status >= 500 ? 'server' : 'client' });
         else
             this.predicted.inc({ version }, records);
+    }
+    /** A prediction request refused before a model took it (a bad body, 413, 415): a client error of no version. */
+    rejected(status) {
+        this.errors.inc({ version: 'none', kind: status >= 500 ? 'server' : 'client' });
     }
     load(ok) {
         this.swaps.inc({ result: ok ? 'ok' : 'failed' });
@@ -1415,6 +1485,7 @@ class InferenceServer {
     metrics = new ServeMetrics();
     http;
     maxBody;
+    maxRows;
     log;
     logger;
     following;
@@ -1430,15 +1501,18 @@ class InferenceServer {
         this.options = options;
         this.slots = new ModelSlots(options.initial);
         this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+        this.maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
         this.log = options.log ?? null;
         this.logger = options.logger ?? (() => { });
         this.following = options.follow;
         if (options.follow && options.initial.identity.version > 0)
             this.lastSeenDigest = options.initial.identity.digest;
         this.metrics.setServed(this.slots.stable, null);
+        this.metrics.load(true); // the start-up load, made before the server existed
         this.http = (0,external_node_http_.createServer)((req, res) => void this.handle(req, res));
         this.http.requestTimeout = 30_000;
         this.http.headersTimeout = 15_000;
+        this.http.on('clientError', (error, socket) => this.clientError(error, socket));
     }
     get name() {
         return this.options.source.name;
@@ -1608,6 +1682,34 @@ class InferenceServer {
                     resolve();
         }
     }
+    /**
+     * Requests Node's HTTP parser refuses before any handler sees them, answered as every
+     * other error is (a JSON `{"error": ...}`), with the status Node itself would give.
+     */
+    clientError(error, socket) {
+        const pending = socket._httpMessage;
+        if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+            socket.destroy();
+            return;
+        }
+        let status = 400;
+        let message = `the request is not valid HTTP (${error.code ?? error.message})`;
+        if (error.code === 'HPE_HEADER_OVERFLOW') {
+            status = 431;
+            message = `the request headers are over the limit of ${external_node_http_.maxHeaderSize} bytes`;
+        }
+        else if (error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW') {
+            status = 413;
+            message = 'the chunk extensions of the request body are too large';
+        }
+        else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+            status = 408;
+            message = `the request was not complete within ${this.http.requestTimeout / 1000} s`;
+        }
+        const body = JSON.stringify({ error: message });
+        socket.end(`HTTP/1.1 ${status} ${external_node_http_.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        this.metrics.request('unparsed', status, 'none');
+    }
     sendError(res, error, label) {
         if (res.headersSent) {
             res.destroy();
@@ -1639,8 +1741,16 @@ class InferenceServer {
     }
     /** A prediction request of either protocol; sets `routed.version` to the version that answers. */
     async predict(req, res, protocol, version, started, routed) {
-        const body = parseJsonBody(await readBody(req, this.maxBody));
-        const decoded = protocol === 'tfs' ? decodeTfServing(body) : decodeOip(body);
+        let decoded;
+        try {
+            const body = parseJsonBody(await readBody(req, this.maxBody));
+            decoded = protocol === 'tfs' ? decodeTfServing(body, this.maxRows) : decodeOip(body, this.maxRows);
+        }
+        catch (error) {
+            // Refused before a model took it (bad body, 413, 415): still a failed prediction request.
+            this.metrics.rejected(error instanceof HttpError ? error.status : 500);
+            throw error;
+        }
         let model;
         if (version === null)
             model = this.slots.route();
@@ -2122,6 +2232,7 @@ var ports_registry = __webpack_require__(49113);
 
 
 
+
 const stderr = (line) => process.stderr.write(`${line}\n`);
 /** Adds `mlops serve` and `mlops predict`. */
 function addServeCommands(program) {
@@ -2141,6 +2252,7 @@ function addServeCommands(program) {
         .option('--poll <seconds>', 'seconds between checks of the alias (0: never; POST /admin/reload still checks)', '10')
         .option('--admin-token <token>', 'enables the admin API (/admin/...: canary, promote, rollback, reload) for requests with Authorization: Bearer <token>; also the secret of signed reloads (default: MLOPS_ADMIN_TOKEN; without a token there is no admin API)')
         .option('--max-body <bytes>', 'largest request body, e.g. 1048576, 512kb or 4mb; larger ones get 413', '1mb')
+        .option('--max-rows <n>', 'most records (rows) in one prediction request; more get 413', String(DEFAULT_MAX_ROWS))
         .option('--log <file>', 'write a prediction log (JSON Lines: the features, _time, _model, _version, _prediction per record)')
         .option('--log-sample <fraction>', 'fraction of predicted records written to the log, 0 to 1', '1')
         .option('--log-max-bytes <bytes>', `rotate the log at this size (default ${DEFAULT_LOG_MAX_BYTES / 1024 / 1024}mb)`, '10mb')
@@ -2170,6 +2282,7 @@ async function serve(options) {
     const port = wholeNumber(options.port, '--port', 0, 65535);
     const pollSeconds = number(options.poll, '--poll', 0, 86_400);
     const maxBodyBytes = byteSize(options.maxBody, '--max-body');
+    const maxRows = wholeNumber(options.maxRows, '--max-rows', 1, 10_000_000);
     const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
     if (adminToken !== null && adminToken.length < 16)
         stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
@@ -2221,6 +2334,7 @@ async function serve(options) {
             pollSeconds,
             adminToken,
             maxBodyBytes,
+            maxRows,
             nullValues: loaded.config.data.null_values,
             log,
             logger: (line) => stderr(`${new Date().toISOString()} ${line}`),
@@ -2318,6 +2432,7 @@ function byteSize(text, flag) {
 /* harmony import */ var _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(86166);
 /* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7946);
 /* harmony import */ var _profile_summary_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(63469);
+/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(36964);
 /**
  * A schema inferred from a profile: a starting point that the data it came from
  * passes, for users to read, tighten or loosen, and commit.
@@ -2325,10 +2440,11 @@ function byteSize(text, flag) {
 
 
 
+
 const DEFAULT_MAX_DOMAIN_SIZE = 20;
 function inferSchema(profile, options = {}) {
     const maxDomain = options.maxDomainSize ?? DEFAULT_MAX_DOMAIN_SIZE;
-    const columns = {};
+    const columns = [];
     for (const column of profile.columns) {
         const type = (0,_profile_summary_js__WEBPACK_IMPORTED_MODULE_2__/* .inferColumnType */ .HL)(column);
         const total = (0,_profile_profile_js__WEBPACK_IMPORTED_MODULE_1__/* .columnTotal */ .Fn)(column);
@@ -2363,7 +2479,7 @@ function inferSchema(profile, options = {}) {
                     .sort();
             }
         }
-        columns[column.name] = schema;
+        columns.push([column.name, schema]);
     }
     return {
         version: 1,
@@ -2372,7 +2488,7 @@ function inferSchema(profile, options = {}) {
             max_rows: profile.rows * 10,
             unexpected_columns: 'warning',
         },
-        columns,
+        columns: (0,_schema_js__WEBPACK_IMPORTED_MODULE_3__/* .columnRecord */ ._j)(columns),
     };
 }
 function roundUp(value, digits) {

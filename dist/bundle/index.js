@@ -8,10 +8,14 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   Cz: () => (/* binding */ tokenizeChunks),
 /* harmony export */   E9: () => (/* binding */ unescapeQuotes),
 /* harmony export */   N0: () => (/* binding */ DelimitedTokenizer),
+/* harmony export */   OY: () => (/* binding */ unterminatedQuoteMessage),
 /* harmony export */   RP: () => (/* binding */ FIELD_ESCAPED_QUOTES),
-/* harmony export */   bL: () => (/* binding */ FIELD_MALFORMED)
+/* harmony export */   Tl: () => (/* binding */ unterminatedField),
+/* harmony export */   bL: () => (/* binding */ FIELD_MALFORMED),
+/* harmony export */   vv: () => (/* binding */ openingQuote),
+/* harmony export */   wd: () => (/* binding */ UNTERMINATED_QUOTE_HINT)
 /* harmony export */ });
-/* unused harmony export FIELD_QUOTED */
+/* unused harmony exports FIELD_QUOTED, FIELD_UNTERMINATED */
 /**
  * A byte-level tokenizer for delimited text (CSV per RFC 4180, and TSV): quoted
  * fields with embedded delimiters, doubled quotes and newlines, LF or CRLF line
@@ -25,6 +29,8 @@ const FIELD_QUOTED = 1;
 const FIELD_ESCAPED_QUOTES = 2;
 /** Text after a closing quote, or a quote never closed: the record is malformed. */
 const FIELD_MALFORMED = 4;
+/** With FIELD_MALFORMED: the field's opening quote is never closed, so it runs to the end of the input. */
+const FIELD_UNTERMINATED = 8;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -86,7 +92,7 @@ class DelimitedTokenizer {
                     if (!closed) {
                         if (!final)
                             return recordStart; // the quote may close in the next chunk
-                        flag |= FIELD_MALFORMED;
+                        flag |= FIELD_MALFORMED | FIELD_UNTERMINATED;
                         fieldEnd = end;
                         pos = end;
                     }
@@ -292,6 +298,32 @@ function countByte(buf, byte, from, to) {
     }
     return n;
 }
+/**
+ * The location of the opening quote of quoted field `field` of a record handed
+ * to a sink (`line` is the record's first line).
+ */
+function openingQuote(buf, starts, flags, field, line) {
+    const recordStart = starts[0] - (flags[0] & FIELD_QUOTED ? 1 : 0);
+    const quote = starts[field] - 1;
+    let lineStart = recordStart;
+    for (let i = buf.indexOf(LF, recordStart); i >= 0 && i < quote; i = buf.indexOf(LF, i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    return { line, column: buf.toString('utf8', lineStart, quote).length + 1 };
+}
+/** The first field of a record whose quote is never closed, or -1. */
+function unterminatedField(flags, count) {
+    for (let i = 0; i < count; i++)
+        if (flags[i] & FIELD_UNTERMINATED)
+            return i;
+    return -1;
+}
+/** Says that the quote at `at` of `file` is never closed. */
+function unterminatedQuoteMessage(file, at) {
+    return `unterminated quote starting at line ${at.line} (column ${at.column}) of ${file}: everything after it, to the end of the file, was read as one field`;
+}
+const UNTERMINATED_QUOTE_HINT = 'Close the quote: a quoted field ends with a quote, and a quote inside a quoted field is written twice ("").';
 /** Decodes a quoted field's text, turning doubled quotes into one. */
 function unescapeQuotes(text) {
     return text.replaceAll('""', '"');
@@ -938,8 +970,10 @@ function sameBytes(key, buf, start, length) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Go: () => (/* binding */ schemaColumn),
 /* harmony export */   RM: () => (/* binding */ resolveCheck),
 /* harmony export */   Uz: () => (/* binding */ schemaToYaml),
+/* harmony export */   _j: () => (/* binding */ columnRecord),
 /* harmony export */   e$: () => (/* binding */ loadSchema),
 /* harmony export */   pH: () => (/* binding */ resolveDomain)
 /* harmony export */ });
@@ -948,8 +982,9 @@ function sameBytes(key, buf, start, length) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(38815);
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(55491);
+/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(961);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(74296);
-/* harmony import */ var _zod_errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(79673);
+/* harmony import */ var _zod_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(79673);
 /**
  * The data schema: a YAML file users read, edit and commit. Each check can be
  * written plainly (`min: 0`) or with its own tolerance and severity
@@ -1022,11 +1057,44 @@ function parseSchema(text, file) {
         const first = document.errors[0];
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}: not valid YAML: ${first.message}`, 'Fix the YAML syntax at the line shown.');
     }
-    const result = DataSchema.safeParse(document.toJS());
-    if (!result.success) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}: not a valid data schema:\n${(0,_zod_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .formatZodError */ .l)(result.error)}`, 'Compare with `mlops infer-schema DATA`, which writes a valid schema.');
-    }
-    return result.data;
+    const raw = document.toJS();
+    const result = DataSchema.safeParse(raw);
+    if (!result.success)
+        throw invalidSchema(file, result.error);
+    // zod leaves a `__proto__` key out of a record's output (a guard against
+    // prototype pollution), but it is a legitimate column name: check it here.
+    const rawColumns = raw.columns;
+    const columns = columnRecord(Object.keys(rawColumns).map((name) => {
+        if (name !== '__proto__')
+            return [name, result.data.columns[name]];
+        const column = ColumnSchema.safeParse(rawColumns[name]);
+        if (!column.success) {
+            const issues = column.error.issues.map((issue) => ({ ...issue, path: ['columns', name, ...issue.path] }));
+            throw invalidSchema(file, new zod__WEBPACK_IMPORTED_MODULE_4__/* .ZodError */ .G(issues));
+        }
+        return [name, column.data];
+    }));
+    return { ...result.data, columns };
+}
+function invalidSchema(file, error) {
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}: not a valid data schema:\n${(0,_zod_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .formatZodError */ .l)(error)}`, 'Compare with `mlops infer-schema DATA`, which writes a valid schema.');
+}
+/**
+ * Schema columns by name, in a prototype-less object: a column may be named
+ * `constructor`, `toString` or `__proto__`, and looking it up must find that
+ * column or nothing, never a property of `Object.prototype`. Readers should
+ * still use `Object.hasOwn` (a schema passed to a worker thread arrives as a
+ * plain object).
+ */
+function columnRecord(entries) {
+    const columns = Object.create(null);
+    for (const [name, column] of entries)
+        columns[name] = column;
+    return columns;
+}
+/** The schema of column `name`, or undefined: own keys only. */
+function schemaColumn(schema, name) {
+    return Object.hasOwn(schema.columns, name) ? schema.columns[name] : undefined;
 }
 /** Reads and checks the schema at `file`; messages name it `name` (how people know it). */
 async function loadSchema(file, name = file) {
@@ -1895,6 +1963,8 @@ class Tally {
     limit;
     count = 0;
     samples = [];
+    /** What explains the tally beyond its samples (the first one said). */
+    note = null;
     constructor(limit) {
         this.limit = limit;
     }
@@ -1913,11 +1983,14 @@ class Tally {
             .slice(0, this.limit);
     }
     toState() {
-        return { count: this.count, samples: this.samples };
+        return this.note === null
+            ? { count: this.count, samples: this.samples }
+            : { count: this.count, samples: this.samples, note: this.note };
     }
     /** Adds another shard's tally; samples stay the earliest by file order, then row. */
     absorb(other, files) {
         this.count += other.count;
+        this.note ??= other.note ?? null;
         if (other.samples.length === 0)
             return;
         this.samples = [...this.samples, ...other.samples]
@@ -2208,17 +2281,19 @@ function percent(fraction) {
 /* harmony export */   y: () => (/* binding */ DatasetState)
 /* harmony export */ });
 /* unused harmony export ColumnScan */
-/* harmony import */ var _data_delimited_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4763);
+/* harmony import */ var _data_delimited_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4763);
 /* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(12912);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(74296);
 /* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7946);
 /* harmony import */ var _profile_string_interner_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(88314);
-/* harmony import */ var _column_checks_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(34566);
+/* harmony import */ var _schema_schema_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(36964);
+/* harmony import */ var _column_checks_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(34566);
 /**
  * What one reader accumulates over the rows it reads: per column a profile and,
  * given a schema, its checks; per file a tally of malformed rows. The main thread
  * holds one; each parallel reader holds another, and their states merge.
  */
+
 
 
 
@@ -2256,7 +2331,7 @@ class FieldText {
     text() {
         if (this.cached === null) {
             const raw = (0,_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeText */ .g7)(this.buf, this.start, this.end);
-            this.cached = this.flags & _data_delimited_js__WEBPACK_IMPORTED_MODULE_5__/* .FIELD_ESCAPED_QUOTES */ .RP ? (0,_data_delimited_js__WEBPACK_IMPORTED_MODULE_5__/* .unescapeQuotes */ .E9)(raw) : raw;
+            this.cached = this.flags & _data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .FIELD_ESCAPED_QUOTES */ .RP ? (0,_data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .unescapeQuotes */ .E9)(raw) : raw;
         }
         return this.cached;
     }
@@ -2293,11 +2368,11 @@ class DatasetState {
         return column;
     }
     checkerFor(name) {
-        const columnSchema = this.settings.schema?.columns[name];
+        const columnSchema = this.settings.schema ? (0,_schema_schema_js__WEBPACK_IMPORTED_MODULE_4__/* .schemaColumn */ .Go)(this.settings.schema, name) : undefined;
         if (!columnSchema)
             return null;
         try {
-            return new _column_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .ColumnChecker */ .qj(name, columnSchema, this.settings.sampleLimit, this.files);
+            return new _column_checks_js__WEBPACK_IMPORTED_MODULE_5__/* .ColumnChecker */ .qj(name, columnSchema, this.settings.sampleLimit, this.files);
         }
         catch (error) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .y(`schema: ${error.message}`, 'Fix the schema file.');
@@ -2306,7 +2381,7 @@ class DatasetState {
     malformedTally(file) {
         let tally = this.malformed.get(file);
         if (!tally) {
-            tally = new _column_checks_js__WEBPACK_IMPORTED_MODULE_4__/* .Tally */ .F0(this.settings.sampleLimit);
+            tally = new _column_checks_js__WEBPACK_IMPORTED_MODULE_5__/* .Tally */ .F0(this.settings.sampleLimit);
             this.malformed.set(file, tally);
         }
         return tally;
@@ -2329,7 +2404,7 @@ class DatasetState {
                 let bad = count !== width;
                 for (let i = 0; i < count && i < width; i++) {
                     const f = flags[i];
-                    if (f & _data_delimited_js__WEBPACK_IMPORTED_MODULE_5__/* .FIELD_MALFORMED */ .bL)
+                    if (f & _data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .FIELD_MALFORMED */ .bL)
                         bad = true;
                     const column = header[i];
                     const start = starts[i];
@@ -2357,7 +2432,13 @@ class DatasetState {
                     column.checker?.check(_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .Kind */ .b8.Null, 0, field, fileIndex, row, line);
                 }
                 if (bad) {
-                    const why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+                    const open = (0,_data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .unterminatedField */ .Tl)(flags, count);
+                    let why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+                    if (open >= 0) {
+                        const message = (0,_data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .unterminatedQuoteMessage */ .OY)(file, (0,_data_delimited_js__WEBPACK_IMPORTED_MODULE_6__/* .openingQuote */ .vv)(buf, starts, flags, open, line));
+                        malformed.note ??= message;
+                        why = `${message} (${why})`;
+                    }
                     const preview = (0,_data_values_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeText */ .g7)(buf, starts[0], ends[count - 1]);
                     malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
                 }
