@@ -22455,7 +22455,7 @@ var entry = __nccwpck_require__(81379);
 
 const readerThread = (0,entry/* startBundle */.B)(import.meta.url);
 async function loadSteps() {
-    return (await Promise.all(/* import() */[__nccwpck_require__.e(178), __nccwpck_require__.e(358)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45358))).STEPS;
+    return (await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(358)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45358))).STEPS;
 }
 /** The names of the steps, in order: one action each (dist/<name>/index.js). */
 async function stepNames() {
@@ -22465,7 +22465,7 @@ async function stepNames() {
 async function runActionByName(name) {
     if (readerThread)
         return;
-    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(178), __nccwpck_require__.e(838), __nccwpck_require__.e(303), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
+    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
     const step = Object.hasOwn(steps, name) ? steps[name] : undefined;
     if (!step) {
         core.setFailed(`input step: "${name}" is not a step; choose one of: ${Object.keys(steps).join(', ')}`);
@@ -22485,7 +22485,7 @@ async function runCli() {
     if (readerThread)
         return;
     // src/cli.ts runs the program when loaded.
-    await Promise.all(/* import() */[__nccwpck_require__.e(178), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
+    await Promise.all(/* import() */[__nccwpck_require__.e(607), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
 }
 
 ;// CONCATENATED MODULE: ./.build/bundle.ts

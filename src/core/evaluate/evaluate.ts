@@ -18,7 +18,6 @@ import { readTable } from '../data/table.js';
 import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { CommentSection } from '../report/pr-comment.js';
-import { initBackend } from '../model/backend.js';
 import { scalarMetrics } from './score.js';
 import type { Registry } from '../../ports/registry.js';
 import { evaluateGates, parseGates } from './gates.js';
@@ -120,6 +119,8 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     candidateSource = shown(dir);
     if (!existsSync(dir))
       throw new UserError(`no model at ${candidateSource}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+    // TensorFlow.js loads only here, when a model is scored (a predictions file needs none).
+    const { initBackend } = await import('../model/backend.js');
     const backend = await initBackend(undefined, (line) => log.warning(line));
     log.info(`TensorFlow.js backend: ${backend}`);
     const testRows = await readTable(files, { format, nullValues });

@@ -1,8 +1,10 @@
 /** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js. */
 import { z } from 'zod';
 import { defineKind } from '../../model.js';
-import { fitNetwork, loadNetwork, NETWORK_FILES, setupBackend } from '../tfjs/network.js';
-import { TFJS_PARAMS } from '../tfjs/params.js';
+import { NETWORK_FILES, TFJS_PARAMS } from '../tfjs/params.js';
+
+// TensorFlow.js loads only when a network is set up, trained or loaded: steps that never touch one start without it.
+const network = () => import('../tfjs/network.js');
 
 export const mlp = defineKind({
   name: 'mlp',
@@ -15,7 +17,8 @@ export const mlp = defineKind({
     dropout: z.number().min(0).max(0.95).default(0),
   },
   files: Object.values(NETWORK_FILES),
-  setup: setupBackend,
-  fit: (job) => fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
-  load: (dir, preprocess) => loadNetwork('mlp', dir, preprocess),
+  setup: async (warn) => (await network()).setupBackend(warn),
+  fit: async (job) =>
+    (await network()).fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
+  load: async (dir, preprocess) => (await network()).loadNetwork('mlp', dir, preprocess),
 });

@@ -16,10 +16,10 @@ import { encodeFeatures } from '../../preprocess.js';
 import type { Preprocessor } from '../../preprocess.js';
 import type { FitJob, Fitted, TabularModel } from '../../model.js';
 import { seededRandom, shuffleInPlace } from '../../random.js';
-import { batchSizeFor } from './params.js';
+import { batchSizeFor, NETWORK_FILES } from './params.js';
 import type { TfjsParams } from './params.js';
 
-export const NETWORK_FILES = { topology: 'model.json', weights: 'weights.bin' } as const;
+export { NETWORK_FILES };
 
 /** The hidden layers of a network. */
 export interface Hidden {
