@@ -183,6 +183,17 @@ describe('an unterminated quote', () => {
     expect(malformed[0]!.message).toMatch(/unterminated quote starting at line 1 \(column 4\)/);
   });
 
+  test('drift-check reading fails saying where', async () => {
+    const file = await dataFile('open-quote.csv', csv);
+    const error = await readSide([file]).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(where);
+    expect((error as UserError).message).not.toMatch(/fields where the header has/);
+  });
+
   test('table reading (train, evaluate) fails saying where', async () => {
     const file = await dataFile('open-quote.csv', csv);
     const error = await readTable([file]).then(

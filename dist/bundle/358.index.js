@@ -5518,6 +5518,9 @@ async function readSide(files, options = {}) {
                     const raw = (0,values/* decodeText */.g7)(buf, starts[i], ends[i]);
                     return flags[i] & delimited/* FIELD_ESCAPED_QUOTES */.RP ? (0,delimited/* unescapeQuotes */.E9)(raw) : raw;
                 };
+                const open = (0,delimited/* unterminatedField */.Tl)(flags, count);
+                if (open >= 0)
+                    throw new core_errors/* UserError */.y((0,delimited/* unterminatedQuoteMessage */.OY)(file, (0,delimited/* openingQuote */.vv)(buf, starts, flags, open, line)), `${delimited/* UNTERMINATED_QUOTE_HINT */.wd} Run validate-data on this file to find every malformed row.`);
                 if (header === null) {
                     header = [];
                     const names = new Set();

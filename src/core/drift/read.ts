@@ -7,7 +7,17 @@
  * tokenizer, value rules and error messages as readTable and validate-data.
  */
 import { stat } from 'node:fs/promises';
-import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, tokenizeChunks, unescapeQuotes } from '../data/delimited.js';
+import {
+  DelimitedTokenizer,
+  FIELD_ESCAPED_QUOTES,
+  FIELD_MALFORMED,
+  openingQuote,
+  tokenizeChunks,
+  unescapeQuotes,
+  UNTERMINATED_QUOTE_HINT,
+  unterminatedField,
+  unterminatedQuoteMessage,
+} from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
 import { detectFormat, openSource } from '../data/source.js';
 import type { DataFormat } from '../data/source.js';
@@ -195,6 +205,12 @@ export async function readSide(files: readonly string[], options: ReadSideOption
           const raw = decodeText(buf, starts[i]!, ends[i]!);
           return flags[i]! & FIELD_ESCAPED_QUOTES ? unescapeQuotes(raw) : raw;
         };
+        const open = unterminatedField(flags, count);
+        if (open >= 0)
+          throw new UserError(
+            unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line)),
+            `${UNTERMINATED_QUOTE_HINT} Run validate-data on this file to find every malformed row.`,
+          );
         if (header === null) {
           header = [];
           const names = new Set<string>();
