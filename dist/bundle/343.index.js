@@ -249,15 +249,20 @@ function gitHubFromEnvironment(env = process.env, token) {
     const baseUrl = env.GITHUB_API_URL?.trim() || DEFAULT_API_URL;
     return { github: new GitHubRestAdapter({ token: auth, baseUrl }), repo };
 }
+/** `owner/repo` as a RepoRef, or null when it is not of that form. */
+function repositoryOf(value) {
+    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
+    return match ? { owner: match[1], repo: match[2] } : null;
+}
 /** `owner/repo` as a RepoRef. */
 function parseRepository(value) {
-    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
-    if (!match) {
+    const repo = repositoryOf(value);
+    if (!repo) {
         throw new errors/* UserError */.y(value
             ? `GITHUB_REPOSITORY is ${JSON.stringify(value)}, not owner/repo.`
             : 'GITHUB_REPOSITORY is not set, so the repository to talk to is unknown.', 'The runner sets it; outside GitHub Actions set GITHUB_REPOSITORY=owner/repo.');
     }
-    return { owner: match[1], repo: match[2] };
+    return repo;
 }
 function toIssue(data) {
     return {
@@ -332,7 +337,7 @@ var registry = __webpack_require__(27994);
 
 /** The run environment from a runner's (or terminal's) variables. */
 function runEnvironmentFrom(env, onGitHub, cwd) {
-    const repository = parseRepo(env.GITHUB_REPOSITORY);
+    const repository = repositoryOf(env.GITHUB_REPOSITORY);
     let event = null;
     return {
         onGitHub,
@@ -352,10 +357,6 @@ function runEnvironmentFrom(env, onGitHub, cwd) {
             return env.GITHUB_SHA || (await (0,lineage/* gitCommit */.om)({ ...env, GITHUB_SHA: '' }, cwd));
         },
     };
-}
-function parseRepo(value) {
-    const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
-    return match ? { owner: match[1], repo: match[2] } : null;
 }
 async function readEvent(path) {
     if (!path || !(0,external_node_fs_.existsSync)(path))

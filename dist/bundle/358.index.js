@@ -2252,15 +2252,21 @@ async function readJsonLines(chunks, file, state, fileIndex, seen, live) {
 /* harmony export */   a: () => (/* binding */ Workspace),
 /* harmony export */   g: () => (/* binding */ ensureWritableDir)
 /* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(45390);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(74296);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _config_config_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(45390);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
 /**
  * The workspace: where steps keep what they write, `.mlops/<step>/` beside mlops.yaml
  * (or under `output_dir`), and how paths are shown to people. Steps ask it for
  * folders and files; none of them builds these paths itself.
  */
+
+
 
 
 
@@ -2276,25 +2282,25 @@ class Workspace {
         this.cwd = cwd;
     }
     static of(loaded, cwd) {
-        const root = loaded.config.output_dir ? (0,_config_config_js__WEBPACK_IMPORTED_MODULE_1__/* .configPath */ .eQ)(loaded, loaded.config.output_dir) : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(loaded.baseDir, '.mlops');
+        const root = loaded.config.output_dir ? (0,_config_config_js__WEBPACK_IMPORTED_MODULE_3__/* .configPath */ .eQ)(loaded, loaded.config.output_dir) : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(loaded.baseDir, '.mlops');
         return new Workspace(root, cwd);
     }
     /** A step's folder; `override` (the step's own output-dir input, relative to the working directory) wins. */
     dir(folder, override) {
-        return override ? (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(this.cwd, override) : (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(this.root, folder);
+        return override ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(this.cwd, override) : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(this.root, folder);
     }
     /** train's model directory: `model/` in train's folder. */
     modelDir(trainOverride) {
-        return (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(this.dir('train', trainOverride), 'model');
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(this.dir('train', trainOverride), 'model');
     }
     /** A path from an input: relative to the working directory. */
     path(input) {
-        return (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(this.cwd, input);
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(this.cwd, input);
     }
     /** A path as people should see it: relative to the working directory when inside it. */
     shown(path) {
-        const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.relative)(this.cwd, path);
-        return rel !== '' && !rel.startsWith('..') && !(0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(rel) ? rel : path;
+        const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(this.cwd, path);
+        return rel !== '' && !rel.startsWith('..') && !(0,node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute)(rel) ? rel : path;
     }
 }
 /**
@@ -2304,14 +2310,12 @@ class Workspace {
  * can hang or do harm.
  */
 async function ensureWritableDir(dir, setBy) {
-    const { access, mkdir } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 51455, 23));
-    const { constants } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 73024, 23));
-    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(dir);
+    const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(dir);
     if (/^\/(proc|sys|dev)(\/|$)/.test(absolute))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${setBy}: ${absolute} is on a system file system, not a folder for outputs`, 'Choose a folder in your project or a temporary folder.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${setBy}: ${absolute} is on a system file system, not a folder for outputs`, 'Choose a folder in your project or a temporary folder.');
     try {
-        await mkdir(absolute, { recursive: true });
-        await access(absolute, constants.W_OK);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(absolute, { recursive: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.access)(absolute, node_fs__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK);
     }
     catch (error) {
         const code = error.code;
@@ -2320,7 +2324,7 @@ async function ensureWritableDir(dir, setBy) {
             : code === 'ENOTDIR' || code === 'EEXIST'
                 ? 'a file is in the way'
                 : error.message;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${setBy}: cannot write to ${absolute} (${why})`, 'Choose a folder you can write to, or fix its permissions.');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${setBy}: cannot write to ${absolute} (${why})`, 'Choose a folder you can write to, or fix its permissions.');
     }
 }
 
@@ -3762,6 +3766,7 @@ var core_workspace = __webpack_require__(28742);
 var ports_registry = __webpack_require__(49113);
 ;// CONCATENATED MODULE: ./src/steps/spec.ts
 
+
 class InputError extends core_errors/* UserError */.y {
     input;
     constructor(input, detail) {
@@ -3891,6 +3896,23 @@ function listInput(ctx, step, name, params) {
     if (resolved === undefined)
         return [];
     return Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
+}
+/** Where a path value points: from mlops.yaml, relative to its folder; otherwise (an input, a flag) to the working directory. */
+function placePath(ctx, source, path) {
+    return source === 'mlops.yaml' ? (0,config/* configPath */.eQ)(ctx.config, path) : ctx.workspace.path(path);
+}
+/** A path input (resolved, then placed by placePath); undefined when unset. */
+function pathInput(ctx, step, name) {
+    const resolved = resolveInput(ctx, step, name);
+    return resolved === undefined ? undefined : placePath(ctx, resolved.source, String(resolved.value));
+}
+/** A list of paths (resolved, each placed by placePath); [] when unset. */
+function pathsInput(ctx, step, name) {
+    const resolved = resolveInput(ctx, step, name);
+    if (resolved === undefined)
+        return [];
+    const values = Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
+    return values.map((value) => placePath(ctx, resolved.source, value));
 }
 
 ;// CONCATENATED MODULE: ./src/steps/deploy.ts
@@ -5810,8 +5832,6 @@ async function runDriftCheck(ctx) {
     const format = loaded.config.data.format ?? 'auto';
     const nullValues = loaded.config.data.null_values;
     const subject = loaded.config.model?.name ?? loaded.config.project ?? 'data';
-    // Paths from inputs are relative to the working directory; those from mlops.yaml to its folder.
-    const place = (source) => (path) => (source === 'input' ? workspace.path(path) : (0,config/* configPath */.eQ)(loaded, path));
     const columns = listInput(ctx, step, 'columns');
     const target = stringInput(ctx, step, 'target') || loaded.config.data.target || null;
     const predictionColumn = stringInput(ctx, step, 'prediction-column') || null;
@@ -5821,11 +5841,11 @@ async function runDriftCheck(ctx) {
     const only = columns.length > 0 ? new Set([...columns, ...(target ? [target] : []), predictionColumn ?? profile_profile/* PREDICTION_COLUMN */.vs]) : null;
     const reference = resolveInput(ctx, step, 'reference');
     const referenceEntries = reference ? reference.value : (0,config/* asList */.DD)(loaded.config.data.path);
-    const referencePath = place(reference?.source ?? 'mlops.yaml');
+    const referenceSource = reference?.source ?? 'mlops.yaml';
     if (referenceEntries.length === 0)
         throw new core_errors/* UserError */.y('no reference to compare with', 'Set the `reference` input (or --reference), or drift.reference or data.path in mlops.yaml.');
     const current = resolveInput(ctx, step, 'current');
-    const currentEntries = current ? current.value.map(place(current.source)) : [];
+    const currentEntries = current ? current.value.map((path) => placePath(ctx, current.source, path)) : [];
     if (currentEntries.length === 0)
         throw new core_errors/* UserError */.y('no current data to check', 'Set the `current` input (or --current), or drift.current in mlops.yaml.');
     const outputOverride = io.getInput('output-dir');
@@ -5833,10 +5853,10 @@ async function runDriftCheck(ctx) {
     await (0,core_workspace/* ensureWritableDir */.g)(outputDir, outputOverride ? 'input output-dir' : 'the drift-check folder');
     const fileOptions = { format, nullValues, only, shown };
     const first = referenceEntries[0];
-    const modelRef = referenceEntries.length === 1 && !(0,external_node_fs_.existsSync)(referencePath(first)) ? parseModelRef(first) : null;
+    const modelRef = referenceEntries.length === 1 && !(0,external_node_fs_.existsSync)(placePath(ctx, referenceSource, first)) ? parseModelRef(first) : null;
     const referenceSide = await io.group('Reading the reference', async () => modelRef
         ? sideFromRegistry(ctx.registry(io.getInput('registry'), io.getInput('token')), modelRef.model, modelRef.ref, shown)
-        : sideFromFiles(referenceEntries.map(referencePath), 'reference', fileOptions));
+        : sideFromFiles(referenceEntries.map((path) => placePath(ctx, referenceSource, path)), 'reference', fileOptions));
     const currentSide = await io.group('Reading the current data', () => sideFromFiles(currentEntries, 'current', fileOptions));
     const report = checkDrift(referenceSide.side, currentSide.side, {
         settings,
@@ -8016,7 +8036,6 @@ function decodeEntities(text) {
 
 
 
-
 /** evaluate's section of mlops.yaml. */
 const EvaluateConfig = schemas/* strictObject */.rej({
     gates: schemas/* array */.YOg(schemas/* unknown */.L5J()).optional(),
@@ -8105,25 +8124,6 @@ const evaluate = {
     config: { key: 'evaluate', schema: EvaluateConfig },
     run: runEvaluate,
 };
-/**
- * A path input: relative to the working directory when given as an input, to mlops.yaml's
- * folder when it comes from there; undefined when unset.
- */
-function pathInput(ctx, name) {
-    const resolved = resolveInput(ctx, evaluate, name);
-    if (resolved === undefined)
-        return undefined;
-    const value = String(resolved.value);
-    return resolved.source === 'mlops.yaml' ? (0,config/* configPath */.eQ)(ctx.config, value) : ctx.workspace.path(value);
-}
-/** A list of paths, resolved as pathInput resolves one. */
-function pathsInput(ctx, name) {
-    const resolved = resolveInput(ctx, evaluate, name);
-    if (resolved === undefined)
-        return [];
-    const values = Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
-    return values.map((value) => (resolved.source === 'mlops.yaml' ? (0,config/* configPath */.eQ)(ctx.config, value) : ctx.workspace.path(value)));
-}
 async function runEvaluate(ctx) {
     const { io, workspace } = ctx;
     const section = EvaluateConfig.parse(ctx.config.config.evaluate ?? {});
@@ -8140,13 +8140,13 @@ async function runEvaluate(ctx) {
         : {
             kind: 'model',
             dir: modelDir,
-            data: pathsInput(ctx, 'data'),
+            data: pathsInput(ctx, evaluate, 'data'),
             format: ctx.config.config.data.format ?? 'auto',
             nullValues: ctx.config.config.data.null_values,
         };
-    const baselineDir = pathInput(ctx, 'baseline-model-dir');
+    const baselineDir = pathInput(ctx, evaluate, 'baseline-model-dir');
     const baselineAlias = stringInput(ctx, evaluate, 'baseline-alias');
-    const baselineMetrics = pathInput(ctx, 'baseline-metrics');
+    const baselineMetrics = pathInput(ctx, evaluate, 'baseline-metrics');
     const token = stringInput(ctx, evaluate, 'token');
     const baseline = baselineDir
         ? { kind: 'model', dir: baselineDir }
@@ -8841,7 +8841,6 @@ async function writeTrainingProfile(job, dir, predictions, ports) {
 
 
 
-
 const train_kinds = Object.values(kinds/* MODEL_KINDS */.gG)
     .map((kind) => `${kind.name} (${kind.description})`)
     .join('; ');
@@ -8911,10 +8910,7 @@ const train = {
 async function runTrain(ctx) {
     const { io, workspace, config: loaded } = ctx;
     const step = train;
-    const data = resolveInput(ctx, step, 'data');
-    // Paths from the input are relative to the working directory; those from mlops.yaml to its folder.
-    const place = (source) => (path) => (source === 'mlops.yaml' ? (0,config/* configPath */.eQ)(loaded, path) : workspace.path(path));
-    const patterns = data ? data.value.map(place(data.source)) : [];
+    const patterns = pathsInput(ctx, step, 'data');
     if (patterns.length === 0)
         throw new core_errors/* UserError */.y('no training data', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
     const target = stringInput(ctx, step, 'target');
@@ -9243,15 +9239,11 @@ const validateData = {
 async function runValidateData(ctx) {
     const { io, workspace, config: loaded } = ctx;
     const step = validateData;
-    const data = resolveInput(ctx, step, 'data');
-    // Paths from the input are relative to the working directory; those from mlops.yaml to its folder.
-    const place = (source) => (path) => source === 'mlops.yaml' ? (0,config/* configPath */.eQ)(loaded, path) : workspace.path(path);
-    const patterns = data ? data.value.map(place(data.source)) : [];
+    const patterns = pathsInput(ctx, step, 'data');
     if (patterns.length === 0) {
         throw new core_errors/* UserError */.y('no data to validate', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
     }
-    const schemaInput = resolveInput(ctx, step, 'schema');
-    const schemaFile = schemaInput ? place(schemaInput.source)(String(schemaInput.value)) : null;
+    const schemaFile = pathInput(ctx, step, 'schema') ?? null;
     const format = choiceInput(ctx, step, 'format') ?? 'auto';
     const failOn = choiceInput(ctx, step, 'fail-on') ?? 'error';
     const outputOverride = io.getInput('output-dir');

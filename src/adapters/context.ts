@@ -13,12 +13,11 @@ import { UserError } from '../core/errors.js';
 import { gitCommit, runUrl } from '../core/lineage.js';
 import { runUserCommand, userCommandEnvironment } from '../core/process/user-command.js';
 import { Workspace } from '../core/workspace.js';
-import type { RepoRef } from '../ports/github.js';
 import type { StepIO } from '../ports/step-io.js';
 import type { RunCache } from '../ports/storage.js';
 import { actionsRuntimeAvailable } from '../ports/storage.js';
 import type { Artifacts, GitHubClient, RunEnvironment, SecretName, StepContext } from '../steps/context.js';
-import { gitHubFromEnvironment } from './github/github-api.js';
+import { gitHubFromEnvironment, repositoryOf } from './github/github-api.js';
 import { LocalRunCache } from './local/storage.js';
 import { openRegistry } from './registry.js';
 
@@ -26,7 +25,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** The run environment from a runner's (or terminal's) variables. */
 export function runEnvironmentFrom(env: Environment, onGitHub: boolean, cwd: string): RunEnvironment {
-  const repository = parseRepo(env.GITHUB_REPOSITORY);
+  const repository = repositoryOf(env.GITHUB_REPOSITORY);
   let event: Promise<Record<string, unknown> | null> | null = null;
   return {
     onGitHub,
@@ -46,11 +45,6 @@ export function runEnvironmentFrom(env: Environment, onGitHub: boolean, cwd: str
       return env.GITHUB_SHA || (await gitCommit({ ...env, GITHUB_SHA: '' } as NodeJS.ProcessEnv, cwd));
     },
   };
-}
-
-function parseRepo(value: string | undefined): RepoRef | null {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
-  return match ? { owner: match[1]!, repo: match[2]! } : null;
 }
 
 async function readEvent(path: string | undefined): Promise<Record<string, unknown> | null> {

@@ -3,6 +3,8 @@
  * (or under `output_dir`), and how paths are shown to people. Steps ask it for
  * folders and files; none of them builds these paths itself.
  */
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { LoadedConfig } from './config/config.js';
 import { configPath } from './config/config.js';
@@ -53,8 +55,6 @@ export class Workspace {
  * can hang or do harm.
  */
 export async function ensureWritableDir(dir: string, setBy: string): Promise<void> {
-  const { access, mkdir } = await import('node:fs/promises');
-  const { constants } = await import('node:fs');
   const absolute = resolve(dir);
   if (/^\/(proc|sys|dev)(\/|$)/.test(absolute))
     throw new UserError(

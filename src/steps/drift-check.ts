@@ -1,6 +1,6 @@
 /** drift-check: compare production data (or prediction logs) with the training data or its stored profile; report, open an issue, start retraining. */
 import { existsSync } from 'node:fs';
-import { asList, configPath } from '../core/config/config.js';
+import { asList } from '../core/config/config.js';
 import { checkDrift, PREDICTION_COLUMN } from '../core/drift/compute.js';
 import type { DriftReport } from '../core/drift/compute.js';
 import { DEFAULT_DRIFT_SHARE, DriftSettings, parseDriftSettings } from '../core/drift/config.js';
@@ -11,8 +11,8 @@ import { UserError } from '../core/errors.js';
 import { ensureWritableDir } from '../core/workspace.js';
 import { uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
-import { booleanInput, InputError, listInput, numberInput, resolveInput, stringInput } from './spec.js';
-import type { InputSource, StepSpec } from './spec.js';
+import { booleanInput, InputError, listInput, numberInput, placePath, resolveInput, stringInput } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 export const driftCheck: StepSpec = {
   name: 'drift-check',
@@ -117,8 +117,6 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
   const format = loaded.config.data.format ?? 'auto';
   const nullValues = loaded.config.data.null_values;
   const subject = loaded.config.model?.name ?? loaded.config.project ?? 'data';
-  // Paths from inputs are relative to the working directory; those from mlops.yaml to its folder.
-  const place = (source: InputSource) => (path: string) => (source === 'input' ? workspace.path(path) : configPath(loaded, path));
 
   const columns = listInput(ctx, step, 'columns');
   const target = stringInput(ctx, step, 'target') || loaded.config.data.target || null;
@@ -130,14 +128,14 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
 
   const reference = resolveInput(ctx, step, 'reference');
   const referenceEntries = reference ? (reference.value as string[]) : asList(loaded.config.data.path);
-  const referencePath = place(reference?.source ?? 'mlops.yaml');
+  const referenceSource = reference?.source ?? 'mlops.yaml';
   if (referenceEntries.length === 0)
     throw new UserError(
       'no reference to compare with',
       'Set the `reference` input (or --reference), or drift.reference or data.path in mlops.yaml.',
     );
   const current = resolveInput(ctx, step, 'current');
-  const currentEntries = current ? (current.value as string[]).map(place(current.source)) : [];
+  const currentEntries = current ? (current.value as string[]).map((path) => placePath(ctx, current.source, path)) : [];
   if (currentEntries.length === 0)
     throw new UserError('no current data to check', 'Set the `current` input (or --current), or drift.current in mlops.yaml.');
 
@@ -147,11 +145,15 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
 
   const fileOptions = { format, nullValues, only, shown };
   const first = referenceEntries[0]!;
-  const modelRef = referenceEntries.length === 1 && !existsSync(referencePath(first)) ? parseModelRef(first) : null;
+  const modelRef = referenceEntries.length === 1 && !existsSync(placePath(ctx, referenceSource, first)) ? parseModelRef(first) : null;
   const referenceSide = await io.group('Reading the reference', async () =>
     modelRef
       ? sideFromRegistry(ctx.registry(io.getInput('registry'), io.getInput('token')), modelRef.model, modelRef.ref, shown)
-      : sideFromFiles(referenceEntries.map(referencePath), 'reference', fileOptions),
+      : sideFromFiles(
+          referenceEntries.map((path) => placePath(ctx, referenceSource, path)),
+          'reference',
+          fileOptions,
+        ),
   );
   const currentSide = await io.group('Reading the current data', () => sideFromFiles(currentEntries, 'current', fileOptions));
 

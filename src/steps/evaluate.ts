@@ -2,14 +2,13 @@
 import { aliasOf } from '../core/deploy/environments.js';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { configPath } from '../core/config/config.js';
 import { evaluateCandidate } from '../core/evaluate/evaluate.js';
 import type { BaselineSource, CandidateSource, EvaluationComment, GatesSource } from '../core/evaluate/evaluate.js';
 import { publishPrComment, pullRequestHead } from '../core/report/pr-comment.js';
 import { ensureWritableDir } from '../core/workspace.js';
 import { downloadArtifactInput, uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
-import { booleanInput, choiceInput, listInput, resolveInput, stringInput } from './spec.js';
+import { booleanInput, choiceInput, listInput, pathInput, pathsInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 
 /** evaluate's section of mlops.yaml. */
@@ -112,25 +111,6 @@ export const evaluate: StepSpec = {
   run: runEvaluate,
 };
 
-/**
- * A path input: relative to the working directory when given as an input, to mlops.yaml's
- * folder when it comes from there; undefined when unset.
- */
-function pathInput(ctx: StepContext, name: string): string | undefined {
-  const resolved = resolveInput(ctx, evaluate, name);
-  if (resolved === undefined) return undefined;
-  const value = String(resolved.value);
-  return resolved.source === 'mlops.yaml' ? configPath(ctx.config, value) : ctx.workspace.path(value);
-}
-
-/** A list of paths, resolved as pathInput resolves one. */
-function pathsInput(ctx: StepContext, name: string): string[] {
-  const resolved = resolveInput(ctx, evaluate, name);
-  if (resolved === undefined) return [];
-  const values = Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
-  return values.map((value) => (resolved.source === 'mlops.yaml' ? configPath(ctx.config, value) : ctx.workspace.path(value)));
-}
-
 async function runEvaluate(ctx: StepContext): Promise<void> {
   const { io, workspace } = ctx;
   const section = EvaluateConfig.parse(ctx.config.config.evaluate ?? {});
@@ -148,13 +128,13 @@ async function runEvaluate(ctx: StepContext): Promise<void> {
     : {
         kind: 'model',
         dir: modelDir,
-        data: pathsInput(ctx, 'data'),
+        data: pathsInput(ctx, evaluate, 'data'),
         format: ctx.config.config.data.format ?? 'auto',
         nullValues: ctx.config.config.data.null_values,
       };
-  const baselineDir = pathInput(ctx, 'baseline-model-dir');
+  const baselineDir = pathInput(ctx, evaluate, 'baseline-model-dir');
   const baselineAlias = stringInput(ctx, evaluate, 'baseline-alias');
-  const baselineMetrics = pathInput(ctx, 'baseline-metrics');
+  const baselineMetrics = pathInput(ctx, evaluate, 'baseline-metrics');
   const token = stringInput(ctx, evaluate, 'token');
   const baseline: BaselineSource = baselineDir
     ? { kind: 'model', dir: baselineDir }

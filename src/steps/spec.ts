@@ -6,6 +6,7 @@
  * file's key, else mlops.yaml's key, else the documented default.
  */
 import type { z } from 'zod';
+import { configPath } from '../core/config/config.js';
 import { UserError } from '../core/errors.js';
 import type { StepContext } from './context.js';
 
@@ -188,4 +189,23 @@ export function listInput(ctx: StepContext, step: StepSpec, name: string, params
   const resolved = resolveInput(ctx, step, name, params);
   if (resolved === undefined) return [];
   return Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
+}
+
+/** Where a path value points: from mlops.yaml, relative to its folder; otherwise (an input, a flag) to the working directory. */
+export function placePath(ctx: StepContext, source: InputSource, path: string): string {
+  return source === 'mlops.yaml' ? configPath(ctx.config, path) : ctx.workspace.path(path);
+}
+
+/** A path input (resolved, then placed by placePath); undefined when unset. */
+export function pathInput(ctx: StepContext, step: StepSpec, name: string): string | undefined {
+  const resolved = resolveInput(ctx, step, name);
+  return resolved === undefined ? undefined : placePath(ctx, resolved.source, String(resolved.value));
+}
+
+/** A list of paths (resolved, each placed by placePath); [] when unset. */
+export function pathsInput(ctx: StepContext, step: StepSpec, name: string): string[] {
+  const resolved = resolveInput(ctx, step, name);
+  if (resolved === undefined) return [];
+  const values = Array.isArray(resolved.value) ? resolved.value : [String(resolved.value)];
+  return values.map((value) => placePath(ctx, resolved.source, value));
 }

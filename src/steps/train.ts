@@ -1,5 +1,4 @@
 /** train: fit a built-in model kind (or run your own trainer), with lineage and a run cache. */
-import { configPath } from '../core/config/config.js';
 import { expandPaths } from '../core/data/paths.js';
 import type { DataFormat } from '../core/data/source.js';
 import { UserError } from '../core/errors.js';
@@ -12,8 +11,8 @@ import type { TrainOutcome, TrainPorts } from '../core/train/pipeline.js';
 import { ensureWritableDir } from '../core/workspace.js';
 import { uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
-import { booleanInput, InputError, listInput, resolveInput, stringInput } from './spec.js';
-import type { InputSource, StepSpec } from './spec.js';
+import { booleanInput, InputError, listInput, pathsInput, resolveInput, stringInput } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 const kinds = Object.values(MODEL_KINDS)
   .map((kind) => `${kind.name} (${kind.description})`)
@@ -88,10 +87,7 @@ export const train: StepSpec = {
 async function runTrain(ctx: StepContext): Promise<void> {
   const { io, workspace, config: loaded } = ctx;
   const step = train;
-  const data = resolveInput(ctx, step, 'data');
-  // Paths from the input are relative to the working directory; those from mlops.yaml to its folder.
-  const place = (source: InputSource) => (path: string) => (source === 'mlops.yaml' ? configPath(loaded, path) : workspace.path(path));
-  const patterns = data ? (data.value as string[]).map(place(data.source)) : [];
+  const patterns = pathsInput(ctx, step, 'data');
   if (patterns.length === 0) throw new UserError('no training data', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
   const target = stringInput(ctx, step, 'target');
   if (!target) throw new UserError('no target column', 'Set the `target` input (or --target), or data.target in mlops.yaml.');

@@ -1,5 +1,5 @@
 /** validate-data: check data against its schema, profile every column, report. */
-import { Config, configPath } from '../core/config/config.js';
+import { Config } from '../core/config/config.js';
 import type { FailOn } from '../core/config/config.js';
 import { expandPaths } from '../core/data/paths.js';
 import type { DataFormat } from '../core/data/source.js';
@@ -10,8 +10,8 @@ import { anomalyAnnotations, progressLine, throughputLine, validateDataFiles } f
 import { ensureWritableDir } from '../core/workspace.js';
 import { uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
-import { choiceInput, resolveInput } from './spec.js';
-import type { InputSource, StepSpec } from './spec.js';
+import { choiceInput, pathInput, pathsInput } from './spec.js';
+import type { StepSpec } from './spec.js';
 
 export const validateData: StepSpec = {
   name: 'validate-data',
@@ -64,16 +64,11 @@ export const validateData: StepSpec = {
 async function runValidateData(ctx: StepContext): Promise<void> {
   const { io, workspace, config: loaded } = ctx;
   const step = validateData;
-  const data = resolveInput(ctx, step, 'data');
-  // Paths from the input are relative to the working directory; those from mlops.yaml to its folder.
-  const place = (source: InputSource | undefined) => (path: string) =>
-    source === 'mlops.yaml' ? configPath(loaded, path) : workspace.path(path);
-  const patterns = data ? (data.value as string[]).map(place(data.source)) : [];
+  const patterns = pathsInput(ctx, step, 'data');
   if (patterns.length === 0) {
     throw new UserError('no data to validate', 'Set the `data` input (or --data), or data.path in mlops.yaml.');
   }
-  const schemaInput = resolveInput(ctx, step, 'schema');
-  const schemaFile = schemaInput ? place(schemaInput.source)(String(schemaInput.value)) : null;
+  const schemaFile = pathInput(ctx, step, 'schema') ?? null;
   const format = choiceInput<DataFormat | 'auto'>(ctx, step, 'format') ?? 'auto';
   const failOn = choiceInput<FailOn>(ctx, step, 'fail-on') ?? 'error';
   const outputOverride = io.getInput('output-dir');

@@ -207,10 +207,16 @@ export function gitHubFromEnvironment(env: NodeJS.ProcessEnv = process.env, toke
   return { github: new GitHubRestAdapter({ token: auth, baseUrl }), repo };
 }
 
+/** `owner/repo` as a RepoRef, or null when it is not of that form. */
+export function repositoryOf(value: string | undefined): RepoRef | null {
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
+  return match ? { owner: match[1]!, repo: match[2]! } : null;
+}
+
 /** `owner/repo` as a RepoRef. */
 export function parseRepository(value: string | undefined): RepoRef {
-  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(value?.trim() ?? '');
-  if (!match) {
+  const repo = repositoryOf(value);
+  if (!repo) {
     throw new UserError(
       value
         ? `GITHUB_REPOSITORY is ${JSON.stringify(value)}, not owner/repo.`
@@ -218,7 +224,7 @@ export function parseRepository(value: string | undefined): RepoRef {
       'The runner sets it; outside GitHub Actions set GITHUB_REPOSITORY=owner/repo.',
     );
   }
-  return { owner: match[1]!, repo: match[2]! };
+  return repo;
 }
 
 interface RestComment {
