@@ -1,10 +1,12 @@
 /**
  * Jest runs the TypeScript sources through ts-jest as native ES modules, transpiled
  * file by file (`npm run typecheck` checks types). Two workers: most suites wait on
- * child processes, servers and files, not on the cores.
+ * child processes, servers and files, not on the cores. The environment is Jest's Node one
+ * with the Node realm's typed arrays (test/support/node-environment.cjs), so native addons'
+ * arrays (onnxruntime-node's) pass `instanceof` checks.
  */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/node-environment.cjs',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.build/'],
