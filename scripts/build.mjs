@@ -1,6 +1,6 @@
 // Builds dist/ (committed: actions run these files). One @vercel/ncc build of src/bundle.ts into
-// dist/bundle/ (index.js, the chunks ncc splits off, TensorFlow.js's .wasm files, licenses.txt), and
-// tiny entries that import it: dist/<step>/index.js per step, dist/main/index.js (the root action)
+// dist/bundle/ (index.js, the chunks ncc splits off, TensorFlow.js's .wasm files, ONNX Runtime Web's
+// WebAssembly build and its glue in ort/, licenses.txt), and tiny entries that import it: dist/<step>/index.js per step, dist/main/index.js (the root action)
 // and dist/cli/index.js (the CLI). The whole of dist/ is built beside it, in .build/<pid>/dist, then
 // swapped in: a failed build leaves the last dist/ in place.
 import { execFileSync } from 'node:child_process';
@@ -57,6 +57,11 @@ const next = join(work, 'dist');
 const old = join(work, 'dist-old');
 const bundle = join(next, 'bundle');
 const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+// ONNX Runtime Web in Node: only the plain SIMD build (not jsep, jspi or asyncify: those are for
+// WebGPU/WebNN in browsers) and its JavaScript glue, which src/core/onnx/runtime.ts looks for in
+// dist/bundle/ort/ and imports at run time (so the bundler never sees it).
+const ortDir = 'node_modules/onnxruntime-web/dist';
+const ortFiles = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
 
 // What builds that were stopped left behind.
 for (const name of existsSync(build) ? readdirSync(build) : []) {
@@ -97,6 +102,10 @@ try {
   // TensorFlow.js's WebAssembly files, once, beside the bundle: src/shims.ts makes the bundle's
   // folder its __dirname, where src/core/model/backend.ts looks for them.
   for (const file of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(join(wasmDir, file), join(bundle, file));
+  // ONNX Runtime Web's WebAssembly and glue, once, in dist/bundle/ort/ (onnxruntime-node is never
+  // bundled: a project that wants the native runtime installs it).
+  mkdirSync(join(bundle, 'ort'));
+  for (const file of ortFiles) copyFileSync(join(ortDir, file), join(bundle, 'ort', file));
 
   // The steps, as src/steps/index.ts lists them (from the new bundle, which this also proves loads).
   const steps = JSON.parse(
@@ -149,14 +158,11 @@ try {
 
 let bytes = 0;
 const files = [];
-for (const dir of ['dist', ...readdirSync('dist').map((d) => join('dist', d))]) {
-  if (!statSync(dir).isDirectory()) continue;
-  for (const file of readdirSync(dir)) {
-    const path = join(dir, file);
-    if (statSync(path).isFile()) {
-      bytes += statSync(path).size;
-      files.push(path);
-    }
+for (const file of readdirSync('dist', { recursive: true })) {
+  const path = join('dist', String(file));
+  if (statSync(path).isFile()) {
+    bytes += statSync(path).size;
+    files.push(path);
   }
 }
 console.log(`built dist/ in ${seconds(performance.now() - started)}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB`);

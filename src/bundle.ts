@@ -47,3 +47,15 @@ export async function runCli(): Promise<void> {
   // src/cli.ts runs the program when loaded.
   await import('./cli.js');
 }
+
+/**
+ * For benchmarks (bench/*.mjs), which time the library itself rather than a command:
+ * the model directory loader and the table reader, as the steps use them.
+ */
+export async function benchmarkHooks(): Promise<{
+  loadModel: typeof import('./core/model/model-io.js').loadModel;
+  readTable: typeof import('./core/data/table.js').readTable;
+}> {
+  const [{ loadModel }, { readTable }] = await Promise.all([import('./core/model/model-io.js'), import('./core/data/table.js')]);
+  return { loadModel, readTable };
+}

@@ -89,24 +89,15 @@ beforeAll(async () => {
   ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v1
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v2
-  // v3: a model that passed its offline evaluation but fails live traffic: it was trained
-  // where `island` was a number, so every request naming an island is refused.
+  // v3: a model that passed its offline evaluation but fails live traffic: its card says
+  // `island` is a number, so every request naming an island is refused.
   const broken = join(dir, 'broken-model');
   await cp(join(dir, '.mlops', 'train', 'model'), broken, { recursive: true });
-  const pre = JSON.parse(await readFile(join(broken, 'preprocess.json'), 'utf8')) as {
-    features: Array<{ name: string; kind: string; categories?: string[]; mean?: number; std?: number }>;
+  const card = JSON.parse(await readFile(join(broken, 'model-card.json'), 'utf8')) as {
+    signature: { features: Array<{ name: string; type: string }> };
   };
-  pre.features = pre.features.flatMap((f) =>
-    f.name === 'island'
-      ? Array.from({ length: f.categories!.length + 1 }, (_, i) => ({
-          name: i === 0 ? 'island' : `island_${i}`,
-          kind: 'numeric',
-          mean: 0,
-          std: 1,
-        }))
-      : [f],
-  );
-  await writeFile(join(broken, 'preprocess.json'), JSON.stringify(pre));
+  card.signature.features = card.signature.features.map((f) => (f.name === 'island' ? { ...f, type: 'number' } : f));
+  await writeFile(join(broken, 'model-card.json'), JSON.stringify(card));
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml', 'model-dir': broken } })); // v3
   ok(await runCli(['registry', 'alias', 'penguins', 'production', '1', '--config', 'mlops.yaml'], { cwd: dir }));
 

@@ -56,8 +56,8 @@ describe('register (dist/register/index.js), local registry', () => {
     expect(version.digest).toBe(result.outputs.digest);
     expect(version.card.name).toBe('penguins');
     expect(version.blessing.blessed).toBe(true);
-    const weights = version.files.find((f) => f.path === 'weights.bin')!;
-    expect(weights.digest).toBe(sha(readFileSync(join(dir, '.mlops', 'train', 'model', 'weights.bin'))));
+    const weights = version.files.find((f) => f.path === 'model.onnx')!;
+    expect(weights.digest).toBe(sha(readFileSync(join(dir, '.mlops', 'train', 'model', 'model.onnx'))));
   });
 
   test('versions count up; aliases move; history and pull work through the CLI', async () => {
@@ -189,8 +189,8 @@ const ociTitle = 'register and evaluate with an OCI registry (a real docker-regi
     expect(list.stdout).toMatch(/^v1 .*\[production\]$/m);
     const out = join(dir, 'pulled');
     ok(await runCli(['registry', 'pull', 'penguins', 'production', '-o', out, '--config', 'mlops.yaml'], { cwd: dir }));
-    const weights = readFileSync(join(dir, '.mlops', 'train', 'model', 'weights.bin'));
-    expect(sha(readFileSync(join(out, 'weights.bin')))).toBe(sha(weights));
+    const weights = readFileSync(join(dir, '.mlops', 'train', 'model', 'model.onnx'));
+    expect(sha(readFileSync(join(out, 'model.onnx')))).toBe(sha(weights));
     const evaluated = ok(
       await runAction(BUNDLES.evaluate, {
         cwd: dir,

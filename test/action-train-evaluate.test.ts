@@ -38,12 +38,16 @@ async function trainIn(dir: string, inputs: Record<string, string> = {}, env: Re
 describe('train (dist/train/index.js)', () => {
   test('trains the example: inputs from INPUT_*, the WebAssembly files found beside the bundle, outputs and summary written', async () => {
     const dir = await project();
-    const first = ok(await trainIn(dir));
+    // ONNX Runtime's WebAssembly build, shipped in dist/bundle/ort/, as on a runner with no node_modules.
+    const first = ok(await trainIn(dir, {}, { MLOPS_ONNX_RUNTIME: 'web' }));
+    expect(first.stdout).toMatch(
+      /Exported to ONNX with the preprocessing inside \(.*model\.onnx, [\d.]+ KB\); scored from here on with onnxruntime-web\./,
+    );
     expect(first.outputs.backend).toBe('wasm');
     expect(first.outputs['cache-hit']).toBe('false');
     expect(first.outputs['cache-key']).toMatch(/^mlops-train-penguins-[0-9a-f]{40}$/);
     const modelDir = join(dir, first.outputs['model-dir']!);
-    for (const file of ['model.json', 'weights.bin', 'preprocess.json', 'model-card.json', 'metrics.json', 'profile.json'])
+    for (const file of ['model.onnx', 'model-card.json', 'metrics.json', 'profile.json'])
       expect(existsSync(join(modelDir, file))).toBe(true);
     const metrics = JSON.parse(first.outputs.metrics!) as Record<string, number>;
     expect(metrics.accuracy).toBeGreaterThan(0.9);

@@ -137,7 +137,7 @@ describe('validate-data action (dist/validate-data/index.js)', () => {
       const run = await runAction(BUNDLES.main, { inputs: { step: 'train', epochs: '3' }, cwd: dir });
       expect(run.code).toBe(0);
       expect(run.outputs.backend).toBe('wasm');
-      expect(existsSync(join(dir, run.outputs['model-dir']!, 'model.json'))).toBe(true);
+      expect(existsSync(join(dir, run.outputs['model-dir']!, 'model.onnx'))).toBe(true);
     });
 
     test('no step fails naming the input', async () => {

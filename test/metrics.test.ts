@@ -753,7 +753,13 @@ describe("slicesOf (evaluate's slices, through sliceMetrics)", () => {
     expect(slices[0]!.metrics).toMatchObject({ mae: 0, count: 1, r2: null });
   });
 
-  test('a slice column that is not in the table is an error naming it', () => {
-    expect(userErrorOf(() => slicesOf(table, scored, ['sex'])).message).toMatch(/slice column "sex"/);
+  test('a slice column that is not in the table is an error naming it, the file and its columns', () => {
+    const error = userErrorOf(() => slicesOf(table, scored, ['sex']));
+    expect(error.message).toBe('slice column "sex" is not a column of test.csv (its columns: island, year)');
+    expect(error.hint).toMatch(/Check the name against the test data/);
+    // For a predictions file the hint says the columns are read from the file itself.
+    const predictions = userErrorOf(() => slicesOf(table, scored, ['sex'], { shown: 'predictions.csv', predictions: true }));
+    expect(predictions.message).toBe('slice column "sex" is not a column of predictions.csv (its columns: island, year)');
+    expect(predictions.hint).toMatch(/slices are read from the file itself: add the column beside y_true and y_pred/);
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The model seam, over every registered kind (describe.each on the registry): a kind
- * fits classification and regression, predicts probabilities that sum to one (or
- * values), predicts a table as it predicts the same rows encoded, saves and loads back
- * to the same predictions through the model directory loader, and frees its tensors.
+ * fits classification and regression and leaves an ONNX graph with its preprocessing
+ * inside; the graph, loaded through the one inference path (ONNX Runtime), predicts
+ * probabilities that sum to one (or values) from the raw columns, exactly as the
+ * preprocessing plus the network would; saved into a model directory it loads back to
+ * the same predictions. Directories written before ONNX still load (converted).
  * Then the registry's parameters: the train section's schema and the old `model` key.
  */
-import { writeFile, rm, mkdir } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
@@ -13,10 +15,12 @@ import { writeContract, MODEL_CARD_FORMAT } from '../src/core/contracts/index.js
 import { readTable } from '../src/core/data/table.js';
 import type { Table } from '../src/core/data/table.js';
 import { ALGORITHMS, MODEL_KINDS } from '../src/core/model/kinds.js';
-import type { ModelKind, TabularModel } from '../src/core/model/model.js';
-import { loadModel, saveModelFiles } from '../src/core/model/model-io.js';
+import type { ModelKind } from '../src/core/model/model.js';
+import { loadModel, MODEL_FILE } from '../src/core/model/model-io.js';
+import { openOnnxModel } from '../src/core/model/onnx-model.js';
+import type { OnnxModel } from '../src/core/model/onnx-model.js';
 import { parseTrainParams, renameLegacyModelKey, TrainSection } from '../src/core/train/params.js';
-import { encodeFeatures, encodeTarget, fitPreprocessor } from '../src/core/model/preprocess.js';
+import { encodeFeatures, encodeTarget, fitPreprocessor, preprocessSignature } from '../src/core/model/preprocess.js';
 import type { Preprocessor } from '../src/core/model/preprocess.js';
 import { fullMetrics, scoreRows } from '../src/core/evaluate/score.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
@@ -44,22 +48,32 @@ async function dataset(): Promise<Table> {
 
 const ALL_ROWS = Array.from({ length: 300 }, (_, i) => i);
 
-async function fit(kind: ModelKind, table: Table, target: string, features: string[]): Promise<{ model: TabularModel; pre: Preprocessor }> {
+async function fit(
+  kind: ModelKind,
+  table: Table,
+  target: string,
+  features: string[],
+): Promise<{ model: OnnxModel; pre: Preprocessor; onnx: Uint8Array }> {
   await kind.setup(() => {});
   const pre = fitPreprocessor(table, ALL_ROWS, { target, features });
   const params = { ...z.object(kind.params).parse({}), epochs: 60, learning_rate: 0.05, batch_size: 64 };
-  const { model, epochs } = await kind.fit({
+  const before = tf.memory().numTensors;
+  const { onnx, epochs } = await kind.fit({
     preprocess: pre,
     train: { x: encodeFeatures(pre, table, ALL_ROWS), y: encodeTarget(pre, table, ALL_ROWS) },
     validation: null,
+    rows: { table, train: ALL_ROWS, validation: [] },
     params,
     seed: 42,
     onEpoch: () => {},
   });
-  expect(model.algorithm).toBe(kind.name);
+  // The network and the optimizer's state are freed once the graph is exported.
+  expect(tf.memory().numTensors).toBe(before);
   expect(epochs.run).toBeGreaterThan(0);
   expect(epochs.best).toBeLessThanOrEqual(epochs.run);
-  return { model, pre };
+  const model = await openOnnxModel(onnx, { shownPath: 'model.onnx', algorithm: kind.name, signature: preprocessSignature(pre) });
+  expect(model.algorithm).toBe(kind.name);
+  return { model, pre, onnx };
 }
 
 describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
@@ -69,24 +83,32 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
     table = await dataset();
   });
 
-  test('is registered under its own name, with files, and every parameter has a default', () => {
+  test('is registered under its own name, and every parameter has a default', () => {
     expect(kind.name).toBe(algorithm);
-    expect(kind.files.length).toBeGreaterThan(0);
     expect(() => z.object(kind.params).parse({})).not.toThrow();
   });
 
-  test('classification: probabilities per class that sum to one, and a table predicts as its rows encoded', async () => {
+  test('classification: the graph takes the raw columns and gives probabilities per class that sum to one', async () => {
     const { model, pre } = await fit(kind, table, 'label', ['a', 'b', 'colour']);
     try {
       expect(pre.target.task).toBe('classification');
+      expect(model.signature.features).toEqual([
+        { name: 'a', type: 'number' },
+        { name: 'b', type: 'number' },
+        { name: 'colour', type: 'string' },
+      ]);
+      expect(model.signature.target).toEqual({ name: 'label', task: 'classification', classes: ['high', 'low', 'mid'] });
+      expect(model.graphInputs.map((i) => [i.name, i.datatype])).toEqual([
+        ['a', 'FP32'],
+        ['b', 'FP32'],
+        ['colour', 'BYTES'],
+      ]);
       const output = await model.predict(table, ALL_ROWS);
       expect(output.length).toBe(300 * 3);
       for (let i = 0; i < 300; i++) expect(output[i * 3]! + output[i * 3 + 1]! + output[i * 3 + 2]!).toBeCloseTo(1, 5);
-      const encoded = await model.predictEncoded(encodeFeatures(pre, table, ALL_ROWS), 300);
-      expect(Array.from(encoded)).toEqual(Array.from(output));
       expect((await model.predict(table, [])).length).toBe(0);
       // A rule linear in the inputs: both kinds learn it well.
-      const metrics = fullMetrics(await scoreRows(model, pre, table, ALL_ROWS));
+      const metrics = fullMetrics(await scoreRows(model, table, ALL_ROWS));
       expect((metrics as { accuracy: number }).accuracy).toBeGreaterThan(0.85);
     } finally {
       model.dispose();
@@ -97,23 +119,24 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
     const { model, pre } = await fit(kind, table, 'value', ['a', 'b']);
     try {
       expect(pre.target.task).toBe('regression');
-      const metrics = fullMetrics(await scoreRows(model, pre, table, ALL_ROWS)) as { r2: number };
+      expect(model.graphOutputs.map((o) => o.name)).toEqual(['variable']);
+      const metrics = fullMetrics(await scoreRows(model, table, ALL_ROWS)) as { r2: number };
       expect(metrics.r2).toBeGreaterThan(0.95);
     } finally {
       model.dispose();
     }
   });
 
-  test('saved and loaded through the model directory: the same kind, the same predictions; dispose frees its tensors', async () => {
-    const before = tf.memory().numTensors;
-    const { model, pre } = await fit(kind, table, 'label', ['a', 'b', 'colour']);
+  test('saved into a model directory, it loads back with its card to the same predictions', async () => {
+    const { model, pre, onnx } = await fit(kind, table, 'label', ['a', 'b', 'colour']);
     const dir = join(await makeTempDir('mlops-kind-dir-'), 'model');
     await mkdir(dir);
-    await saveModelFiles(dir, model);
+    await writeFile(join(dir, MODEL_FILE), onnx);
     await writeContract('modelCard', dir, {
       format: MODEL_CARD_FORMAT,
       name: 'm',
       trainer: { kind: 'builtin', version: 'test', algorithm },
+      signature: preprocessSignature(pre),
       params: {},
       data: { target: 'label', files: [] },
       metrics: {},
@@ -122,30 +145,35 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
     model.dispose();
     const loaded = await loadModel(dir);
     expect(loaded.model.algorithm).toBe(algorithm);
-    expect(loaded.preprocess).toEqual(pre);
+    expect(loaded.model.signature).toEqual(preprocessSignature(pre));
     expect(loaded.card?.name).toBe('m');
     expect(Array.from(await loaded.model.predict(table, ALL_ROWS))).toEqual(Array.from(expected));
     loaded.model.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    // Without a card, the kind is found from the files that are there.
-    await rm(join(dir, 'model-card.json'));
-    const bare = await loadModel(dir);
-    expect(kind.files.every((file) => MODEL_KINDS[bare.model.algorithm as keyof typeof MODEL_KINDS].files.includes(file))).toBe(true);
-    expect(bare.card).toBeNull();
-    bare.model.dispose();
   });
 });
 
 describe('the model directory loader', () => {
-  test('a folder without model files is not a model directory (a clear error)', async () => {
+  test('a folder without model.onnx is not a model directory (a clear error)', async () => {
     const dir = await makeTempDir('mlops-not-a-model-');
     await writeFile(join(dir, 'model.pkl'), 'x');
-    await expect(loadModel(dir)).rejects.toThrow(/is not a model directory: model\.json is missing/);
+    const error = await loadModel(dir).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/is not a model directory: model\.onnx is missing/);
+    expect((error as { hint?: string }).hint).toMatch(/Bring your own model/);
   });
 
-  test('a preprocess.json of another format is refused', async () => {
+  test('a model.onnx that is not ONNX is refused, naming the file', async () => {
+    const dir = await makeTempDir('mlops-not-onnx-');
+    await writeFile(join(dir, MODEL_FILE), '{"not": "onnx"}');
+    await expect(loadModel(dir)).rejects.toThrow(/model\.onnx is not an ONNX model/);
+  });
+
+  test('a directory from before ONNX with a preprocess.json of another format is refused', async () => {
     const dir = await makeTempDir('mlops-bad-pre-');
-    for (const file of MODEL_KINDS.mlp.files) await writeFile(join(dir, file), '{}');
+    await writeFile(join(dir, 'model.json'), '{}');
+    await writeFile(join(dir, 'weights.bin'), '');
     await writeFile(join(dir, 'preprocess.json'), '{"format": "other/v9"}');
     await expect(loadModel(dir)).rejects.toThrow(/unknown format other\/v9 \(expected mlops-preprocess\/v1\)/);
   });
@@ -171,12 +199,28 @@ describe('training parameters', () => {
     expect(userErrorOf(() => parseTrainParams({ batch_size: 0 }, 'inputs')).message).toMatch(/batch_size/);
   });
 
-  test("mlops.yaml's train section: every kind's keys, command and the old model key; no defaults filled in", () => {
+  test("mlops.yaml's train section: every kind's keys, command, the old model key, and your trainer's own keys; no defaults filled in", () => {
     expect(TrainSection.parse({})).toEqual({});
     const keys = { algorithm: 'linear', hidden: [4], dropout: 0.1, learning_rate: 0.01, epochs: 5, command: 'python t.py', model: 'mlp' };
     expect(TrainSection.parse(keys)).toEqual(keys);
-    expect(TrainSection.safeParse({ epoch: 5 }).success).toBe(false);
+    // A key no built-in kind has is your own trainer's (checked when the run's parameters are resolved).
+    expect(TrainSection.parse({ n_estimators: 50 })).toEqual({ n_estimators: 50 });
+    // A built-in key still has its type.
+    expect(TrainSection.safeParse({ epochs: 'many' }).success).toBe(false);
     expect(TrainSection.safeParse({ algorithm: 'forest' }).success).toBe(false);
+  });
+
+  test('your own trainer gets exactly the keys you set: no built-in defaults, no built-in schema', () => {
+    expect(parseTrainParams({ n_estimators: 50, max_depth: 3, seed: 7 }, 'train in mlops.yaml', 'command')).toEqual({
+      n_estimators: 50,
+      max_depth: 3,
+      seed: 7,
+    });
+    expect(parseTrainParams(undefined, 'defaults', 'command')).toEqual({});
+    // For the built-in kinds the same key is an error that says where your own trainer's keys go.
+    const error = userErrorOf(() => parseTrainParams({ n_estimators: 50 }, 'train in mlops.yaml'));
+    expect(error.message).toMatch(/n_estimators/);
+    expect(error.hint).toMatch(/train\.command/);
   });
 
   test('the old `model` key is read as algorithm, with one warning; disagreeing with algorithm is an error', () => {

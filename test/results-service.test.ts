@@ -263,7 +263,7 @@ describe('train (dist/train/index.js) on a runner with the Actions runtime', () 
     expect(second.outputs['cache-hit']).toBe('true');
     expect(second.outputs['cache-key']).toBe(key);
     expect(second.stdout).toContain(`Cache hit for: ${key}`);
-    expect(existsSync(join(project, second.outputs['model-dir']!, 'model.json'))).toBe(true);
+    expect(existsSync(join(project, second.outputs['model-dir']!, 'model.onnx'))).toBe(true);
     expect(service.cacheEntries().filter((e) => e.key === key)).toHaveLength(1);
     expect(service.artifacts('train-2').map((a) => a.name)).toEqual(['model-penguins']);
   }, 120_000);

@@ -1,17 +1,21 @@
 /**
- * The serving core without a process: records encode exactly as the same rows read
- * from a file (no train/serve skew), request decoding names the field at fault, the
- * canary split is exact, credentials compare as they should, and the prediction log
- * keeps whole lines through rotation under load.
+ * The serving core without a process: records become exactly the cells of the same
+ * rows read from a file (no train/serve skew), request decoding names the field at
+ * fault (for models that take columns and for graphs that take one tensor), the canary
+ * split is exact, credentials compare as they should, and the prediction log keeps
+ * whole lines through rotation under load.
  */
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readTable } from '../src/core/data/table.js';
-import { encodeFeatures, encodeRecords, fitPreprocessor } from '../src/core/model/preprocess.js';
-import type { Preprocessor } from '../src/core/model/preprocess.js';
-import { HttpError, decodeOip, decodeTfServing, encodeRequest } from '../src/core/serve/decode.js';
+import type { Table } from '../src/core/data/table.js';
+import type { ModelSignature, TabularModel } from '../src/core/model/model.js';
+import { HttpError, decodeOip, decodeTfServing, requestTable } from '../src/core/serve/decode.js';
+import type { DecodedRecords } from '../src/core/serve/decode.js';
 import { ModelSlots } from '../src/core/serve/canary.js';
-import type { ServedModel } from '../src/core/serve/model.js';
+import { ServedModel } from '../src/core/serve/model.js';
+import type { GraphTensor } from '../src/core/serve/model.js';
+import { featureTable, recordsToTable } from '../src/core/serve/records.js';
 import { bearerMatches, signBody, signatureMatches } from '../src/core/serve/auth.js';
 import { PredictionLog } from '../src/core/serve/prediction-log.js';
 import { ServeStats } from '../src/core/serve/stats.js';
@@ -70,47 +74,68 @@ function typedRecords(csv: string): Array<Record<string, unknown>> {
   });
 }
 
-describe('encodeRecords: a record encodes as the same row read from a file', () => {
-  let pre: Preprocessor;
+/** The signature of a model of those columns: `num` a number, the rest strings (as their files hold text). */
+const MIXED: ModelSignature = {
+  features: [
+    { name: 'num', type: 'number' },
+    { name: 'cat', type: 'string' },
+    { name: 'flag', type: 'string' },
+    { name: 'code', type: 'string' },
+    { name: 'day', type: 'string' },
+  ],
+  target: { name: 'y', task: 'classification', classes: ['a', 'b'] },
+  probabilities: true,
+};
+
+/** The cells of a table's columns, as the model sees them: numbers (NaN missing) or texts (null missing). */
+function cells(table: Table): Record<string, Array<number | string | null>> {
+  return Object.fromEntries(table.columns.map((c) => [c.name, c.texts ? [...c.texts] : Array.from(c.numbers)]));
+}
+
+describe('recordsToTable: a record becomes the cells of the same row read from a file', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await makeTempDir('mlops-serve-encode-');
+    dir = await makeTempDir('mlops-serve-records-');
     await writeFile(join(dir, 'train.csv'), TRAIN_CSV);
     await writeFile(join(dir, 'test.csv'), TEST_CSV);
-    const train = await readTable([join(dir, 'train.csv')]);
-    pre = fitPreprocessor(
-      train,
-      Array.from({ length: train.rows }, (_, i) => i),
-      { target: 'y' },
-    );
-  });
-
-  test('the preprocessor has every kind of feature', () => {
-    const kinds = Object.fromEntries(pre.features.map((f) => [f.name, f.kind]));
-    expect(kinds).toEqual({ num: 'numeric', cat: 'categorical', flag: 'categorical', code: 'categorical', day: 'categorical' });
-    const code = pre.features.find((f) => f.name === 'code') as { categories: string[] };
-    expect(code.categories).toEqual(expect.arrayContaining(['7', '12', 'x1']));
   });
 
   for (const [file, csv] of [
     ['train.csv', TRAIN_CSV],
     ['test.csv', TEST_CSV],
   ] as const) {
-    test(`${file}: text records and typed JSON records both encode exactly as encodeFeatures on the file`, async () => {
-      const table = await readTable([join(dir, file)]);
-      const rows = Array.from({ length: table.rows }, (_, i) => i);
-      const expected = Array.from(encodeFeatures(pre, table, rows));
-      const asText = encodeRecords(pre, textRecords(csv));
+    test(`${file}: text records and typed JSON records both give the table reader's cells`, async () => {
+      const table = featureTable(MIXED.features, await readTable([join(dir, file)]));
+      const expected = cells(table);
+      expect(Object.keys(expected)).toEqual(['num', 'cat', 'flag', 'code', 'day']);
+      const asText = recordsToTable(MIXED.features, textRecords(csv));
       expect(asText.issues).toEqual([]);
-      expect(Array.from(asText.x)).toEqual(expected);
-      const typed = encodeRecords(pre, typedRecords(csv));
+      expect(cells(asText.table)).toEqual(expected);
+      const typed = recordsToTable(MIXED.features, typedRecords(csv));
       expect(typed.issues).toEqual([]);
-      expect(Array.from(typed.x)).toEqual(expected);
+      expect(cells(typed.table)).toEqual(expected);
+      // Numbers of string columns are kept as the reader keeps them.
+      const code = asText.table.columns[3]!;
+      expect(Array.from(code.numbers)).toEqual(Array.from(table.columns[3]!.numbers));
     });
   }
 
-  test('values no file could hold in the column are issues naming record and feature; they encode as missing', () => {
-    const { x, issues } = encodeRecords(pre, [{ num: { a: 1 } }, { num: true, cat: [1] }, { num: 'abc', code: {} }]);
+  test('canonical texts: numbers in text, booleans, dates', () => {
+    const { table } = recordsToTable(MIXED.features, [
+      { num: '1e3', cat: 7, flag: true, code: '007', day: '2024-01-02' },
+      { num: ' 2', cat: 7.5, flag: 'FALSE', code: '7.0', day: 'NA' },
+    ]);
+    expect(cells(table)).toEqual({
+      num: [1000, NaN],
+      cat: ['7', '7.5'],
+      flag: ['true', 'false'],
+      code: ['7', '7'],
+      day: ['2024-01-02', null],
+    });
+  });
+
+  test('values no file could hold in the column are issues naming record and feature; they read as missing', () => {
+    const { table, issues } = recordsToTable(MIXED.features, [{ num: { a: 1 } }, { num: true, cat: [1] }, { num: 'abc', code: {} }]);
     expect(issues).toEqual([
       { record: 0, feature: 'num', message: 'expected a number, got an object' },
       { record: 1, feature: 'num', message: 'expected a number, got a boolean' },
@@ -118,53 +143,71 @@ describe('encodeRecords: a record encodes as the same row read from a file', () 
       { record: 1, feature: 'cat', message: 'expected a text or a number, got an array' },
       { record: 2, feature: 'code', message: 'expected a text or a number, got an object' },
     ]);
-    const missing = encodeRecords(pre, [{}, {}, {}]).x;
-    expect(Array.from(x)).toEqual(Array.from(missing));
+    expect(cells(table)).toEqual(cells(recordsToTable(MIXED.features, [{}, {}, {}]).table));
   });
 
   test('null values follow the configured list, as in the table reader', () => {
-    const custom = encodeRecords(pre, [{ num: '-', cat: '-' }], { nullValues: ['-'] });
+    const custom = recordsToTable(MIXED.features, [{ num: '-', cat: '-' }], { nullValues: ['-'] });
     expect(custom.issues).toEqual([]);
-    expect(Array.from(custom.x)).toEqual(Array.from(encodeRecords(pre, [{}]).x));
-    expect(encodeRecords(pre, [{ num: '-' }]).issues).toHaveLength(1);
+    expect(cells(custom.table)).toEqual(cells(recordsToTable(MIXED.features, [{}]).table));
+    expect(recordsToTable(MIXED.features, [{ num: '-' }]).issues).toHaveLength(1);
+  });
+
+  test('featureTable: the features in signature order, texts for a string feature whose file held numbers; a missing column is named', async () => {
+    await writeFile(join(dir, 'numbers.csv'), 'day,code,num,cat,flag,extra\n2024-01-02,7,1,2,3,x\n,8,,,,y\n');
+    const table = featureTable(MIXED.features, await readTable([join(dir, 'numbers.csv')]));
+    expect(cells(table)).toEqual({ num: [1, NaN], cat: ['2', null], flag: ['3', null], code: ['7', '8'], day: ['2024-01-02', null] });
+    await writeFile(join(dir, 'short.csv'), 'num,cat\n1,a\n');
+    const short = await readTable([join(dir, 'short.csv')]);
+    expect(() => featureTable(MIXED.features, short)).toThrow(/feature columns "flag", "code", "day" are not in .*short\.csv/);
   });
 });
 
-/** A stand-in for a served model: what decode and the canary look at. */
-function fakeModel(pre: Preprocessor, version: number): ServedModel & { wasDisposed: () => boolean } {
-  let inFlight = 0;
-  let retired = false;
-  let disposed = false;
-  return {
-    identity: { name: 'm', version, digest: `sha256:${version}`, uri: `local://m/${version}` },
-    preprocess: pre,
-    featureNames: new Set(pre.features.map((f) => f.name)),
-    task: 'classification',
-    classes: ['a', 'b'],
-    acquire: () => void inFlight++,
-    release: () => {
-      inFlight--;
-      if (retired && inFlight === 0) disposed = true;
+/** A TabularModel that answers `answer` for every row, with graph inputs and outputs when given. */
+function tabular(
+  signature: ModelSignature,
+  graph?: { inputs: GraphTensor[]; outputs: GraphTensor[] },
+  answer: number[] = [0.25, 0.75],
+): TabularModel & { disposed: boolean; tables: Table[] } {
+  const model = {
+    algorithm: 'fake',
+    signature,
+    disposed: false,
+    tables: [] as Table[],
+    predict: async (table: Table, rows: readonly number[]) => {
+      model.tables.push(table);
+      return Float64Array.from({ length: rows.length * answer.length }, (_, i) => answer[i % answer.length]!);
     },
-    retire: () => {
-      retired = true;
-      if (inFlight === 0) disposed = true;
+    dispose: () => {
+      model.disposed = true;
     },
-    wasDisposed: () => disposed,
-  } as unknown as ServedModel & { wasDisposed: () => boolean };
+    ...(graph ? { graphInputs: graph.inputs, graphOutputs: graph.outputs, runtime: 'node' } : {}),
+  };
+  return model;
 }
 
+/** A served model around a fake TabularModel, version `version`. */
+function fakeModel(signature: ModelSignature, version: number, graph?: { inputs: GraphTensor[]; outputs: GraphTensor[] }) {
+  const inner = tabular(signature, graph);
+  const served = new ServedModel(
+    { name: 'm', version, digest: `sha256:${version}`, uri: `local://m/${version}` },
+    { model: inner, card: null },
+  );
+  return Object.assign(served, { wasDisposed: () => inner.disposed });
+}
+
+const XC: ModelSignature = {
+  features: [
+    { name: 'x', type: 'number' },
+    { name: 'c', type: 'string' },
+  ],
+  target: { name: 'y', task: 'classification', classes: ['a', 'b'] },
+  probabilities: true,
+};
+
 describe('request decoding', () => {
-  const pre = {
-    format: 'mlops-preprocess/v1',
-    features: [
-      { name: 'x', kind: 'numeric', mean: 10, std: 2 },
-      { name: 'c', kind: 'categorical', categories: ['u', 'v'] },
-    ],
-    target: { name: 'y', task: 'classification', classes: ['a', 'b'] },
-    width: 4,
-  } as Preprocessor;
-  const model = fakeModel(pre, 1);
+  const model = fakeModel(XC, 1);
+  const tableOf = (decoded: DecodedRecords) => cells(requestTable(model, decoded).table);
   const errorOf = (fn: () => unknown): HttpError => {
     try {
       fn();
@@ -189,8 +232,7 @@ describe('request decoding', () => {
         { name: 'c', shape: [2, 1], datatype: 'BYTES', data: [['v'], [null]] },
       ],
     });
-    const expected = [1, 0, 1, 0, -1, 0, 0, 1];
-    for (const decoded of [rows, columns, tensors]) expect(Array.from(encodeRequest(model, decoded))).toEqual(expected);
+    for (const decoded of [rows, columns, tensors]) expect(tableOf(decoded)).toEqual({ x: [12, 8], c: ['v', null] });
     expect(rows.columnar).toBe(false);
     expect(columns.columnar).toBe(true);
   });
@@ -214,10 +256,6 @@ describe('request decoding', () => {
     [{ inputs: 'x' }, /^inputs: expected an array of tensors, got a string/],
     [{ inputs: [{ name: 'x', shape: [2], datatype: 'FP64', data: [1] }] }, /^inputs\[0\]\.data: 1 values where the shape \[2\] needs 2/],
     [{ inputs: [{ name: 'x', shape: [1], datatype: 'FLOAT', data: [1] }] }, /^inputs\[0\]\.datatype: expected one of BOOL/],
-    [
-      { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }] },
-      /^inputs\[0\]\.shape: a feature column has one value per row/,
-    ],
     [
       { inputs: [{ name: 'x', shape: [1], datatype: 'INT64', data: [1.5] }] },
       /^inputs\[0\]\.data\[0\] \(x\): INT64 holds whole numbers, got a number/,
@@ -251,26 +289,248 @@ describe('request decoding', () => {
     expect(error.message).toMatch(message);
   });
 
+  test('a [rows, k] tensor or rows of values, for a model that takes a column per feature: 400 as before the one-tensor form', () => {
+    const wide = errorOf(() =>
+      requestTable(model, decodeOip({ inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP64', data: [1, 2, 3] }] })),
+    );
+    expect(wide.status).toBe(400);
+    expect(wide.message).toBe('inputs[0].shape: a feature column has one value per row: [rows] or [rows, 1], got [1,3]');
+    const nested = errorOf(() => decodeOip({ inputs: [{ name: 'x', shape: [2, 2], datatype: 'FP64', data: [[1, 2], [3]] }] }));
+    expect(nested.message).toBe('inputs[0].data[1]: expected a row of 2 values, got an array of 1');
+    expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [[1, 'u']] }))).message).toBe(
+      'instances[0]: expected an object of feature name -> value, got an array',
+    );
+    expect(errorOf(() => requestTable(model, decodeTfServing({ inputs: [[1, 'u']] }))).message).toBe(
+      'inputs: expected an object of feature name -> array of values, got an array',
+    );
+    expect(errorOf(() => decodeTfServing({ instances: [[1, 'u'], { x: 1 }] })).message).toBe(
+      'instances[1]: expected a row of values like instances[0], got an object',
+    );
+    expect(errorOf(() => decodeTfServing({ instances: [[1, 'u'], [1]] })).message).toBe(
+      'instances[1]: 1 values where instances[0] has 2; every row needs the same number',
+    );
+  });
+
   test('values and names the model cannot take are reported with their path, unknown names with the feature list', () => {
-    const row = errorOf(() => encodeRequest(model, decodeTfServing({ instances: [{ x: 1 }, { x: 2 }, { x: 3 }, { x: {}, zz: 1 }] })));
+    const row = errorOf(() => requestTable(model, decodeTfServing({ instances: [{ x: 1 }, { x: 2 }, { x: 3 }, { x: {}, zz: 1 }] })));
     expect(row.message).toBe(
       `instances[3].zz: unknown feature "zz"; instances[3].x: expected a number, got an object (the model's features: x, c)`,
     );
-    const columnar = errorOf(() => encodeRequest(model, decodeTfServing({ inputs: { x: [1, [2]] } })));
+    const columnar = errorOf(() => requestTable(model, decodeTfServing({ inputs: { x: [1, [2]] } })));
     expect(columnar.message).toBe('inputs.x[1]: expected a number, got an array');
-    const oip = errorOf(() =>
-      encodeRequest(model, decodeOip({ inputs: [{ name: '__proto__', shape: [1], datatype: 'FP64', data: [1] }] })),
-    );
+    const oip = errorOf(() => requestTable(model, decodeOip({ inputs: [{ name: '__proto__', shape: [1], datatype: 'FP64', data: [1] }] })));
     expect(oip.message).toMatch(/^inputs\[0\]\.name: unknown feature "__proto__"/);
-    const huge = errorOf(() => encodeRequest(model, decodeTfServing({ instances: [{ x: 1e308 }] })));
+    const huge = errorOf(() => requestTable(model, decodeTfServing({ instances: [{ x: 1e308 }] })));
     expect(huge.message).toBe('instances[0].x: 1e+308 is out of the range the model can take');
-    const many = errorOf(() => encodeRequest(model, decodeTfServing({ instances: Array.from({ length: 30 }, () => ({ x: [] })) })));
+    const many = errorOf(() => requestTable(model, decodeTfServing({ instances: Array.from({ length: 30 }, () => ({ x: [] })) })));
     expect(many.message).toMatch(/instances\[9\]\.x: .*; and 20 more$/);
   });
 });
 
+describe('a graph that takes every feature as one tensor', () => {
+  const signature: ModelSignature = {
+    features: [
+      { name: 'a', type: 'number' },
+      { name: 'b', type: 'number' },
+      { name: 'c', type: 'number' },
+    ],
+    target: { name: 'y', task: 'regression' },
+    probabilities: false,
+  };
+  const graph = {
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 3] }],
+    outputs: [{ name: 'variable', datatype: 'FP32', shape: [-1, 1] }],
+  };
+  const model = fakeModel(signature, 1, graph);
+  const errorOf = (fn: () => unknown): HttpError => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(HttpError);
+      return error as HttpError;
+    }
+    throw new Error('no error');
+  };
+  const tableOf = (decoded: DecodedRecords) => cells(requestTable(model, decoded).table);
+  const expected = { a: [1, 4], b: [2, NaN], c: [3, 6] };
+
+  test('is recognised: one input whose name is not a feature', () => {
+    expect(model.tensorInput).toEqual(graph.inputs[0]);
+    expect(model.inputDatatype('b')).toBe('FP32');
+    expect(
+      fakeModel(XC, 1, {
+        inputs: [
+          { name: 'x', datatype: 'FP32', shape: [-1, 1] },
+          { name: 'c', datatype: 'BYTES', shape: [-1, 1] },
+        ],
+        outputs: [],
+      }).tensorInput,
+    ).toBeNull();
+  });
+
+  test('OIP [rows, k] by the input name, TF Serving rows and columns, named or not, and per-feature columns give the same table', () => {
+    const forms: DecodedRecords[] = [
+      decodeOip({ inputs: [{ name: 'input', shape: [2, 3], datatype: 'FP32', data: [1, 2, 3, 4, null, 6] }] }),
+      decodeOip({
+        inputs: [
+          {
+            name: 'input',
+            shape: [2, 3],
+            datatype: 'FP32',
+            data: [
+              [1, 2, 3],
+              [4, null, 6],
+            ],
+          },
+        ],
+      }),
+      decodeTfServing({
+        instances: [
+          [1, 2, 3],
+          [4, null, 6],
+        ],
+      }),
+      decodeTfServing({ instances: [{ input: [1, 2, 3] }, { input: [4, null, 6] }] }),
+      decodeTfServing({
+        inputs: [
+          [1, 2, 3],
+          [4, null, 6],
+        ],
+      }),
+      decodeTfServing({
+        inputs: {
+          input: [
+            [1, 2, 3],
+            [4, null, 6],
+          ],
+        },
+      }),
+      decodeTfServing({
+        instances: [
+          { a: 1, b: 2, c: 3 },
+          { a: 4, c: 6 },
+        ],
+      }),
+      decodeOip({
+        inputs: [
+          { name: 'a', shape: [2], datatype: 'FP64', data: [1, 4] },
+          { name: 'b', shape: [2, 1], datatype: 'FP64', data: [[2], [null]] },
+          { name: 'c', shape: [2], datatype: 'INT64', data: [3, 6] },
+        ],
+      }),
+    ];
+    for (const decoded of forms) expect(tableOf(decoded)).toEqual(expected);
+  });
+
+  test('messages name the element of the tensor and its feature', () => {
+    expect(
+      errorOf(() =>
+        requestTable(model, decodeOip({ inputs: [{ name: 'input', shape: [1, 3], datatype: 'BYTES', data: ['1', 'x', '3'] }] })),
+      ).message,
+    ).toBe('inputs[0].data[1] (b): expected a number, got the text "x"');
+    expect(
+      errorOf(() =>
+        requestTable(
+          model,
+          decodeTfServing({
+            instances: [
+              [1, 2, 3],
+              [1, 'NaN', 3],
+            ],
+          }),
+        ),
+      ).message,
+    ).toBe('instances[1][1] (b): "NaN" is not a value the model can take; send null or leave the feature out for a missing value');
+    expect(errorOf(() => requestTable(model, decodeTfServing({ inputs: { input: [[1, 2, 1e39]] } }))).message).toBe(
+      'inputs.input[0][2] (c): 1e+39 is out of the range the model can take',
+    );
+    expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [[null, null, null]] }))).message).toBe(
+      'instances[0]: the record has no value for any feature (a, b, c); send at least one, the rest is imputed',
+    );
+  });
+
+  test('a tensor of the wrong width, a bare value, and a tensor with feature columns are refused', () => {
+    expect(
+      errorOf(() => requestTable(model, decodeOip({ inputs: [{ name: 'input', shape: [1, 2], datatype: 'FP32', data: [1, 2] }] }))).message,
+    ).toBe('inputs[0].shape: [1,2] where the model\'s input "input" is [rows, 3] (a, b, c)');
+    expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [[1, 2]] }))).message).toBe(
+      'instances[0]: 2 values where the model\'s input "input" takes 3 per row (a, b, c)',
+    );
+    expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [{ input: 5 }] }))).message).toBe(
+      'instances[0].input: expected a row of 3 values (a, b, c), got a number',
+    );
+    expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [{ input: [1, 2, 3], a: 1 }] }))).message).toMatch(
+      /^instances\[0\]\.a: the request gives both the model's input "input" \(every feature as one tensor\) and the feature "a"/,
+    );
+    expect(
+      errorOf(() => requestTable(model, decodeOip({ inputs: [{ name: 'other', shape: [1, 3], datatype: 'FP32', data: [1, 2, 3] }] })))
+        .message,
+    ).toBe(
+      'inputs[0].shape: a feature column has one value per row: [rows] or [rows, 1], got [1,3] (only the model\'s input "input" takes [rows, k])',
+    );
+  });
+
+  test('a number the graph takes as FP64 may be any double; FP32 and unknown inputs stop at the float32 range', () => {
+    const fp64 = fakeModel(signature, 1, { inputs: [{ name: 'input', datatype: 'FP64', shape: [-1, 3] }], outputs: [] });
+    expect(cells(requestTable(fp64, decodeTfServing({ instances: [[1e308, 0, 0]] })).table).a).toEqual([1e308]);
+    expect(errorOf(() => requestTable(fakeModel(signature, 1), decodeTfServing({ instances: [{ a: -1e39 }] }))).message).toBe(
+      'instances[0].a: -1e+39 is out of the range the model can take',
+    );
+  });
+});
+
+describe('numbers the graph takes as whole numbers or booleans', () => {
+  const signature: ModelSignature = {
+    features: [
+      { name: 'n', type: 'number' },
+      { name: 'b', type: 'number' },
+    ],
+    target: { name: 'y', task: 'regression' },
+    probabilities: true,
+  };
+  const model = fakeModel(signature, 1, {
+    inputs: [
+      { name: 'n', datatype: 'INT64', shape: [-1, 1] },
+      { name: 'b', datatype: 'BOOL', shape: [-1, 1] },
+    ],
+    outputs: [{ name: 'variable', datatype: 'FP32', shape: [-1, 1] }],
+  });
+  const messageOf = (body: unknown) => {
+    try {
+      requestTable(model, decodeTfServing(body));
+    } catch (error) {
+      return (error as HttpError).message;
+    }
+    return null;
+  };
+
+  test('booleans read as 1 and 0 for a BOOL input, as the model reads them from a file', () => {
+    const { table } = requestTable(
+      model,
+      decodeTfServing({
+        instances: [
+          { n: 3, b: true },
+          { n: '4', b: 'FALSE' },
+          { n: 5, b: 1 },
+        ],
+      }),
+    );
+    expect(cells(table)).toEqual({ n: [3, 4, 5], b: [1, 0, 1] });
+    expect(messageOf({ instances: [{ n: true, b: false }] })).toBe('instances[0].n: expected a number, got a boolean');
+  });
+
+  test('a missing value or a fraction is a 400 naming the input type, not a failure of the model', () => {
+    expect(messageOf({ instances: [{ n: 1.5, b: true }, { n: 2 }] })).toBe(
+      'instances[0].n: 1.5 is not a whole number, and the model takes n as INT64; instances[1].b: missing, but the model takes b as BOOL, which has no missing value; send a value',
+    );
+    expect(messageOf({ instances: [{ n: 2 ** 64, b: true }] })).toBe(
+      'instances[0].n: 18446744073709552000 is out of the range the model can take',
+    );
+  });
+});
+
 describe('canary routing', () => {
-  const pre = { features: [], target: { name: 'y', task: 'classification', classes: ['a', 'b'] }, width: 0 } as unknown as Preprocessor;
+  const pre = XC;
 
   test.each([0, 1, 10, 25, 50, 99, 100])('weight %i sends exactly that share of every 100 requests to the candidate', (weight) => {
     const slots = new ModelSlots(fakeModel(pre, 1));

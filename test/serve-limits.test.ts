@@ -7,37 +7,32 @@
  */
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import type { Preprocessor } from '../src/core/model/preprocess.js';
+import type { Table } from '../src/core/data/table.js';
+import type { ModelSignature } from '../src/core/model/model.js';
 import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing } from '../src/core/serve/decode.js';
-import type { ServedModel } from '../src/core/serve/model.js';
+import { ServedModel } from '../src/core/serve/model.js';
 import { InferenceServer } from '../src/core/serve/server.js';
 import type { ModelSource } from '../src/core/serve/source.js';
 
-const PRE = {
-  format: 'mlops-preprocess/v1',
+const SIGNATURE: ModelSignature = {
   features: [
-    { name: 'x', kind: 'numeric', mean: 10, std: 2 },
-    { name: 'c', kind: 'categorical', categories: ['u', 'v'] },
+    { name: 'x', type: 'number' },
+    { name: 'c', type: 'string' },
   ],
   target: { name: 'y', task: 'classification', classes: ['a', 'b'] },
-  width: 4,
-} as Preprocessor;
+  probabilities: true,
+};
 
 /** A served model that answers 0.25/0.75 for every row. */
 function fakeModel(): ServedModel {
-  return {
-    identity: { name: 'm', version: 1, digest: 'sha256:1', uri: 'local://m/1' },
-    preprocess: PRE,
-    featureNames: new Set(PRE.features.map((f) => f.name)),
-    task: 'classification',
-    classes: ['a', 'b'],
-    loadedAt: new Date(),
-    acquire: () => undefined,
-    release: () => undefined,
-    retire: () => undefined,
-    predictEncoded: async (_x: Float32Array, rows: number) =>
-      Array.from({ length: rows }, () => ({ label: 'b', probabilities: [0.25, 0.75] })),
-  } as unknown as ServedModel;
+  const model = {
+    algorithm: 'fake',
+    signature: SIGNATURE,
+    predict: async (_table: Table, rows: readonly number[]) =>
+      Float64Array.from({ length: rows.length * 2 }, (_, i) => (i % 2 ? 0.75 : 0.25)),
+    dispose: () => undefined,
+  };
+  return new ServedModel({ name: 'm', version: 1, digest: 'sha256:1', uri: 'local://m/1' }, { model, card: null });
 }
 
 const MAX_ROWS = 5;

@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { BUNDLES, cleanEnv, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { OciRegistry, registryUnavailable } from './support/oci-registry.js';
+/** The CLI bundle under test (SERVE_TEST_CLI may point at another build of it, as in serve-process.test.ts). */
+const CLI = process.env.SERVE_TEST_CLI ?? BUNDLES.cli;
 const RECORD = { island: 'Biscoe', bill_length_mm: 48.2, bill_depth_mm: 15.1, flipper_length_mm: 217, body_mass_g: 5300, sex: 'male' };
 
 function ok<T extends ProcessResult>(result: T): T {
@@ -33,7 +35,7 @@ const title = 'mlops serve from an OCI registry';
     for (let i = 0; i < 2; i++)
       ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml', registry: url, 'allow-unblessed': 'true' }, env }));
     ok(await runCli(['registry', 'alias', 'penguins', 'production', '1', '--registry', url], { cwd: dir, env }));
-    server = spawn(process.execPath, [BUNDLES.cli, 'serve', '--config', 'mlops.yaml', '--registry', url, '--port', '0', '--poll', '1'], {
+    server = spawn(process.execPath, [CLI, 'serve', '--config', 'mlops.yaml', '--registry', url, '--port', '0', '--poll', '1'], {
       cwd: dir,
       env: cleanEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],

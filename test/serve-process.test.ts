@@ -174,7 +174,7 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
 
   test('startup names the model, version and URL', () => {
     expect(server.output()).toMatch(
-      /mlops serve: penguins v1 \(sha256:[0-9a-f]{12}, wasm\), following production every 0s; listening on http:\/\/127\.0\.0\.1:\d+/,
+      /mlops serve: penguins v1 \(sha256:[0-9a-f]{12}, onnxruntime-(node|web)\), following production every 0s; listening on http:\/\/127\.0\.0\.1:\d+/,
     );
   });
 
@@ -205,7 +205,7 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
     expect(oip.status).toBe(200);
     expect(oip.json).toMatchObject({ model_name: 'penguins', model_version: '1', id: 'req-1' });
     expect(oip.json.outputs[0]).toEqual({ name: 'label', shape: [12], datatype: 'BYTES', data: columnar.json.outputs.label });
-    expect(oip.json.outputs[1]).toMatchObject({ name: 'probabilities', shape: [12, 3], datatype: 'FP64' });
+    expect(oip.json.outputs[1]).toMatchObject({ name: 'probabilities', shape: [12, 3], datatype: 'FP32' });
     expect(oip.json.outputs[1].data).toEqual(columnar.json.outputs.probabilities.flat());
     const only = await post(`${server.url}/v2/models/penguins/infer`, { inputs: tensors, outputs: [{ name: 'label' }] });
     expect(only.json.outputs.map((o: { name: string }) => o.name)).toEqual(['label']);
@@ -236,9 +236,15 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
     expect(Object.keys(metadata.json.metadata.signature_def.signature_def.serving_default.inputs)).toEqual(FEATURES);
     expect(metadata.json.classes).toEqual(CLASSES);
     const model = await get(`${server.url}/v2/models/penguins`);
-    expect(model.json).toMatchObject({ name: 'penguins', versions: ['1'], platform: 'mlops_tfjs' });
-    expect(model.json.inputs).toEqual(FEATURES.map((name, i) => ({ name, datatype: i === 0 || i === 5 ? 'BYTES' : 'FP64', shape: [-1] })));
-    expect(model.json.outputs[1]).toEqual({ name: 'probabilities', datatype: 'FP64', shape: [-1, 3] });
+    expect(model.json).toMatchObject({ name: 'penguins', versions: ['1'], platform: 'onnxruntime_onnx', features: FEATURES });
+    // The graph's inputs: one per feature column, float32 or string [N, 1].
+    expect(model.json.inputs).toEqual(
+      FEATURES.map((name, i) => ({ name, datatype: i === 0 || i === 5 ? 'BYTES' : 'FP32', shape: [-1, 1] })),
+    );
+    expect(model.json.outputs).toEqual([
+      { name: 'label', datatype: 'BYTES', shape: [-1] },
+      { name: 'probabilities', datatype: 'FP32', shape: [-1, 3] },
+    ]);
     for (const path of ['/v2/health/live', '/v2/health/ready', '/v2/models/penguins/ready', '/v2/models/penguins/versions/1/ready'])
       expect((await get(`${server.url}${path}`)).status).toBe(200);
     expect((await get(`${server.url}/v2/models/penguins/versions/2/ready`)).status).toBe(404);
@@ -663,10 +669,10 @@ describe('mlops predict', () => {
     const rows = parseCsv(await readFile(out, 'utf8'));
     expect(rows).toHaveLength(68);
     expect(Object.keys(rows[0]!)).toEqual(['species', ...FEATURES, 'prediction', ...CLASSES.map((c) => `probability_${c}`)]);
-    // As evaluate's predictions input: y_true, y_pred, score:<class>.
+    // As evaluate's predictions input: y_true, y_pred, score:<class>, and the slice columns of mlops.yaml.
     const forEvaluate = [
-      ['y_true', 'y_pred', ...CLASSES.map((c) => `score:${c}`)].join(','),
-      ...rows.map((r) => [r.species, r.prediction, ...CLASSES.map((c) => r[`probability_${c}`])].join(',')),
+      ['y_true', 'y_pred', ...CLASSES.map((c) => `score:${c}`), 'island', 'sex'].join(','),
+      ...rows.map((r) => [r.species, r.prediction, ...CLASSES.map((c) => r[`probability_${c}`]), r.island, r.sex].join(',')),
     ].join('\n');
     await writeFile(join(dir, 'for-evaluate.csv'), `${forEvaluate}\n`);
     const fromModel = ok(

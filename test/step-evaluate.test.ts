@@ -247,33 +247,63 @@ describe('evaluate: baselines', () => {
 });
 
 describe('evaluate: predictions from any framework', () => {
+  /**
+   * The example without a trained model (so no model card tells the task) and without its
+   * slices (island and sex: a predictions file would have to hold those columns).
+   */
+  const predictionsProject = async (): Promise<string> => {
+    const copy = await project();
+    const yaml = readFileSync(join(copy, 'mlops.yaml'), 'utf8');
+    await writeFile(join(copy, 'mlops.yaml'), yaml.replace('  slices: [island, sex]\n', ''));
+    return copy;
+  };
+
   test('a binary predictions file with scores: the ROC AUC scikit-learn documents', async () => {
+    const copy = await predictionsProject();
     // Scores 0.1, 0.4, 0.35, 0.8 for labels 0, 0, 1, 1: scikit-learn's documented ROC AUC of 0.75.
     await writeFile(
-      join(dir, 'predictions.csv'),
+      join(copy, 'predictions.csv'),
       'y_true,y_pred,score:no,score:yes\nno,no,0.9,0.1\nno,no,0.6,0.4\nyes,no,0.65,0.35\nyes,yes,0.2,0.8\n',
     );
     // The example's gates ask for accuracy 0.9: not blessed, but the metrics are what this test reads.
-    const result = ok(await evaluateIn({ predictions: 'predictions.csv', 'fail-on-unblessed': 'false' }));
+    const result = ok(await evaluateIn({ predictions: 'predictions.csv', 'fail-on-unblessed': 'false' }, {}, copy));
     expect(result.outputs.blessed).toBe('false');
     const metrics = JSON.parse(result.outputs.metrics!) as Record<string, number>;
     expect(metrics.roc_auc).toBeCloseTo(0.75, 12);
     expect(metrics.accuracy).toBeCloseTo(0.75, 12);
-    const blessing = await readContract('blessing', join(dir, result.outputs.blessing!));
+    const blessing = await readContract('blessing', join(copy, result.outputs.blessing!));
     expect(blessing!.model.source).toBe('predictions.csv');
   });
 
-  test('regression predictions: numeric labels give regression metrics; score columns that do not match the labels are an error', async () => {
-    await writeFile(join(dir, 'regression.csv'), 'y_true,y_pred\n1.5,1\n2.5,3\n10.25,10\n4.75,5\n');
-    await writeFile(join(dir, 'no-gates.yaml'), '[]\n');
-    const regression = ok(await evaluateIn({ predictions: 'regression.csv', gates: 'no-gates.yaml' }));
+  test("beside a trained model, its card's task applies; labels that are not its classes are said and the file's own used", async () => {
+    await writeFile(
+      join(dir, 'predictions.csv'),
+      'y_true,y_pred,score:no,score:yes,island,sex\nno,no,0.9,0.1,Dream,male\nno,no,0.6,0.4,Dream,female\nyes,no,0.65,0.35,Biscoe,male\nyes,yes,0.2,0.8,Biscoe,male\n',
+    );
+    const result = ok(await evaluateIn({ predictions: 'predictions.csv', 'fail-on-unblessed': 'false' }));
+    expect(result.io.log).toContain(
+      `Task of predictions.csv: classification, as the model card ${join('.mlops', 'train', 'model', 'model-card.json')} says.`,
+    );
+    expect(result.io.warnings().join('\n')).toMatch(
+      /y_pred holds labels that are not classes of the model card .* \(Adelie, Chinstrap, Gentoo\): no, yes/,
+    );
+    expect((JSON.parse(result.outputs.metrics!) as Record<string, number>).roc_auc).toBeCloseTo(0.75, 12);
+    // The example's slices (island, sex) are read from the predictions file.
+    expect(result.io.summary).toContain('### Slices');
+  });
+
+  test('regression predictions: numeric labels give regression metrics; a predicted class without a score column is an error', async () => {
+    const copy = await predictionsProject();
+    await writeFile(join(copy, 'regression.csv'), 'y_true,y_pred\n1.5,1\n2.5,3\n10.25,10\n4.75,5\n');
+    await writeFile(join(copy, 'no-gates.yaml'), '[]\n');
+    const regression = ok(await evaluateIn({ predictions: 'regression.csv', gates: 'no-gates.yaml' }, {}, copy));
     const metrics = JSON.parse(regression.outputs.metrics!) as Record<string, number>;
     // |errors| 0.5, 0.5, 0.25, 0.25.
     expect(metrics.mae).toBeCloseTo(0.375, 12);
     expect(metrics.count).toBe(4);
-    await writeFile(join(dir, 'bad-scores.csv'), 'y_true,y_pred,score:a\na,b,0.3\nb,b,0.6\n');
-    const bad = await evaluateIn({ predictions: 'bad-scores.csv', gates: 'no-gates.yaml' });
-    expect(bad.error?.message).toMatch(/bad-scores\.csv: score columns for 1 classes, but the labels name 2: a, b/);
+    await writeFile(join(copy, 'bad-scores.csv'), 'y_true,y_pred,score:a\na,b,0.3\nb,b,0.6\n');
+    const bad = await evaluateIn({ predictions: 'bad-scores.csv', gates: 'no-gates.yaml' }, {}, copy);
+    expect(bad.error?.message).toBe('bad-scores.csv: y_pred predicts classes that have no score column: b (score columns: score:a)');
   });
 
   test('test rows of a class the model never saw count as wrong, and are reported', async () => {

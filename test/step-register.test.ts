@@ -8,10 +8,11 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
 import { writeContract } from '../src/core/contracts/index.js';
+import { loadModel } from '../src/core/model/model-io.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import { register } from '../src/steps/register.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
@@ -78,6 +79,28 @@ describe('register in process, folder registry', () => {
     expect(staging.card?.name).toBe('penguins');
     expect(staging.blessing?.blessed).toBe(true);
     expect(staging.problems).toEqual([]);
+  });
+
+  test('a folder holding a model.onnx made anywhere registers as it is; a model.onnx that does not load is refused before anything is stored', async () => {
+    const dir = await project({ blessed: null });
+    const exported = join(dir, 'exported');
+    await mkdir(exported);
+    await copyFile('test/fixtures/onnx/xgboost-regressor/model.onnx', join(exported, 'model.onnx'));
+    const result = await run(dir, { 'model-dir': 'exported', 'allow-unblessed': 'true' });
+    expect(result.error).toBeNull();
+    expect(result.outputs.version).toBe('1');
+    const registry = new ModelRegistry(new FolderStore(join(dir, '.mlops', 'registry')));
+    const version = await registry.resolve('penguins', 'v1');
+    expect(version.files.map((f) => f.path)).toEqual(['model.onnx']);
+    const out = join(dir, 'pulled');
+    await registry.pull('penguins', 'v1', out);
+    const loaded = await loadModel(out);
+    expect(loaded.model.signature.target.task).toBe('regression');
+    loaded.model.dispose();
+    await writeFile(join(exported, 'model.onnx'), 'not a graph');
+    const broken = await run(dir, { 'model-dir': 'exported', 'allow-unblessed': 'true' });
+    expect(broken.error?.message).toMatch(/model\.onnx is not an ONNX model/);
+    expect(await registry.resolve('penguins', 'v2').catch(() => null)).toBeNull();
   });
 
   test('refuses a model that is not blessed, naming the reasons', async () => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readContract } from '../src/core/contracts/index.js';
 import { describeError } from '../src/core/errors.js';
 import { epochProgress } from '../src/core/train/progress.js';
@@ -59,7 +59,7 @@ describe('train on the example', () => {
     expect(first.outputs['cache-hit']).toBe('false');
     expect(first.outputs['model-dir']).toBe(join('.mlops', 'train', 'model'));
     const modelDir = join(dir, first.outputs['model-dir']!);
-    for (const file of ['model.json', 'weights.bin', 'preprocess.json', 'model-card.json', 'metrics.json', 'profile.json'])
+    for (const file of ['model.onnx', 'model-card.json', 'metrics.json', 'profile.json'])
       expect(existsSync(join(modelDir, file))).toBe(true);
     const metrics = JSON.parse(first.outputs.metrics!) as Record<string, number>;
     // Penguins are easy: a fitted model classifies the held-out validation birds well.
@@ -162,7 +162,7 @@ describe('train on the example', () => {
     const runA = ok(await trainIn(a, { epochs: '15', cache: 'false' }));
     const runB = ok(await trainIn(b, { epochs: '15', cache: 'false' }));
     const runC = ok(await trainIn(c, { epochs: '15', cache: 'false', seed: '7' }));
-    const weights = (d: string, r: InProcessResult) => readFileSync(join(d, r.outputs['model-dir']!, 'weights.bin'));
+    const weights = (d: string, r: InProcessResult) => readFileSync(join(d, r.outputs['model-dir']!, 'model.onnx'));
     expect(weights(a, runA).equals(weights(b, runB))).toBe(true);
     expect(runA.outputs.metrics).toBe(runB.outputs.metrics);
     expect(weights(a, runA).equals(weights(c, runC))).toBe(false);
@@ -196,12 +196,18 @@ describe('train on the example', () => {
     }
   });
 
-  test('a typo in the train section of mlops.yaml is rejected with its key path when the file loads', async () => {
+  test('a typo in the train section of mlops.yaml fails a built-in run before training, naming the key (a key of your own trainer needs train.command)', async () => {
     const copy = await project();
     await writeFile(join(copy, 'mlops.yaml'), readFileSync(join(copy, 'mlops.yaml'), 'utf8').replace('  epochs: 200', '  epoch: 200'));
-    const result = await trainIn(copy);
+    const result = await runStepInProcess(train, { cwd: copy, inputs: { config: 'mlops.yaml' }, env: RUN_ENV });
     expect(result.failed).toBe(true);
-    expect(result.error!.message).toMatch(/mlops.yaml: invalid settings:\n.*Unrecognized key: "epoch" at "train"/);
+    expect(result.error!.message).toMatch(/^train in mlops.yaml: invalid training parameters:\n.*epoch/s);
+    expect((result.error as { hint?: string }).hint).toMatch(/train\.command/);
+    expect(result.io.logs.some((line) => /^epoch +\d+\//.test(line))).toBe(false);
+    // A built-in key of the wrong type is still refused when the file loads.
+    await writeFile(join(copy, 'mlops.yaml'), readFileSync(join(copy, 'mlops.yaml'), 'utf8').replace('  epoch: 200', '  epochs: many'));
+    const typed = await trainIn(copy);
+    expect(typed.error!.message).toMatch(/mlops.yaml: invalid settings:\n.*epochs/s);
   });
 
   test('no data or no target: clear errors', async () => {
@@ -349,6 +355,74 @@ describe('train: regression, the linear model, and your own trainer', () => {
     expect(edited.outputs['cache-key']).not.toBe(result.outputs['cache-key']);
   });
 
+  test('command with a model.onnx: your keys reach the trainer as you wrote them, the graph is checked and described in the card', async () => {
+    const dir = await project();
+    const fixture = resolve('test/fixtures/onnx/sklearn-strings/model.onnx');
+    // A trainer that "fits" a scikit-learn pipeline on the penguins: here it copies the one the fixture script fitted.
+    await writeFile(
+      join(dir, 'trainer.mjs'),
+      [
+        "import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';",
+        'const params = readFileSync(process.env.MLOPS_PARAMS_FILE, "utf8");',
+        `copyFileSync(${JSON.stringify(fixture)}, process.env.MLOPS_MODEL_DIR + "/model.onnx");`,
+        'writeFileSync(process.env.MLOPS_MODEL_DIR + "/params-seen.json", params);',
+        'writeFileSync(process.env.MLOPS_METRICS_FILE, JSON.stringify({ accuracy: 0.97 }));',
+      ].join('\n'),
+    );
+    await writeFile(join(dir, 'params.yaml'), 'n_estimators: 50\nmax_depth: 3\n');
+    const result = ok(
+      await runStepInProcess(train, {
+        cwd: dir,
+        inputs: { config: 'mlops.yaml', command: `${NODE} trainer.mjs`, params: 'params.yaml', cache: 'false' },
+        env: RUN_ENV,
+      }),
+    );
+    const modelDir = join(dir, result.outputs['model-dir']!);
+    // Exactly the train section's keys and the params file's: no built-in defaults (no learning_rate, no dropout).
+    expect(json(join(modelDir, 'params-seen.json'))).toEqual({
+      algorithm: 'mlp',
+      hidden: [32, 16],
+      epochs: 200,
+      seed: 42,
+      n_estimators: 50,
+      max_depth: 3,
+    });
+    const card = (await readContract('modelCard', modelDir))!;
+    expect(card.params).toEqual({ algorithm: 'mlp', hidden: [32, 16], epochs: 200, seed: 42, n_estimators: 50, max_depth: 3 });
+    expect(card.task).toBe('classification');
+    expect(card.signature!.target).toEqual({ name: 'species', task: 'classification', classes: ['Adelie', 'Chinstrap', 'Gentoo'] });
+    expect(card.signature!.features.find((f) => f.name === 'island')).toEqual({ name: 'island', type: 'string' });
+    expect(card.model).toMatchObject({ format: 'onnx', file: 'model.onnx', sha256: sha256(fixture) });
+    expect(card.model!.inputs.find((i) => i.name === 'island')).toMatchObject({ datatype: 'BYTES' });
+    expect(result.io.log).toMatch(/model\.onnx: classification, \d+ feature columns, classes Adelie, Chinstrap, Gentoo/);
+  });
+
+  test('command whose model is not ONNX: trained and recorded, with a warning that later steps need a model.onnx', async () => {
+    const dir = await project();
+    const command = `${NODE} -e "const fs=require('fs');fs.writeFileSync(process.env.MLOPS_MODEL_DIR+'/model.pkl','x');fs.writeFileSync(process.env.MLOPS_METRICS_FILE,'{}')"`;
+    const result = ok(await runStepInProcess(train, { cwd: dir, inputs: { config: 'mlops.yaml', command, cache: 'false' }, env: RUN_ENV }));
+    expect(result.io.warnings().join('\n')).toMatch(/wrote no model\.onnx: evaluate needs a predictions file \(evaluate\.predictions\)/);
+  });
+
+  test('command whose model.onnx is broken or takes columns the data lacks: the step fails naming the file, and leaves no model', async () => {
+    const dir = await project();
+    const gbdt = resolve('test/fixtures/onnx/sklearn-gbdt/model.onnx');
+    const cases: Array<[string, RegExp]> = [
+      [`fs.writeFileSync(process.env.MLOPS_MODEL_DIR+'/model.onnx','not a graph')`, /model\.onnx is not an ONNX model/],
+      [
+        `fs.copyFileSync(${JSON.stringify(gbdt)},process.env.MLOPS_MODEL_DIR+'/model.onnx')`,
+        /model\.onnx: the graph takes "mean_radius".*not columns? of the training data/,
+      ],
+    ];
+    for (const [write, message] of cases) {
+      const command = `${NODE} -e "const fs=require('fs');${write.replace(/"/g, '\\"')};fs.writeFileSync(process.env.MLOPS_METRICS_FILE,'{}')"`;
+      const result = await runStepInProcess(train, { cwd: dir, inputs: { config: 'mlops.yaml', command, cache: 'false' }, env: RUN_ENV });
+      expect({ write, failed: result.failed }).toEqual({ write, failed: true });
+      expect(result.error!.message).toMatch(message);
+      expect(existsSync(join(dir, '.mlops', 'train', 'model'))).toBe(false);
+    }
+  });
+
   test("the trainer does not get the runner's service tokens, our secrets or step inputs; it gets the rest", async () => {
     const dir = await project();
     await writeFile(
@@ -410,12 +484,9 @@ describe('train: regression, the linear model, and your own trainer', () => {
     for (let i = 0; i < 200; i++) rows.push(`${i % 17 === 0 ? 'NaN' : (i / 10).toFixed(1)},${(i / 5).toFixed(2)}`);
     await writeFile(join(dir, 'data.csv'), rows.join('\n') + '\n');
     const result = ok(await runStepInProcess(train, { cwd: dir, inputs: { data: 'data.csv', target: 'y', epochs: '3' }, env: RUN_ENV }));
-    const pre = json(join(dir, result.outputs['model-dir']!, 'preprocess.json')) as {
-      features: Array<{ kind: string }>;
-      target: { task: string };
-    };
-    expect(pre.features[0]!.kind).toBe('numeric');
-    expect(pre.target.task).toBe('regression');
+    const card = (await readContract('modelCard', join(dir, result.outputs['model-dir']!)))!;
+    expect(card.signature!.features).toEqual([{ name: 'x', type: 'number' }]);
+    expect(card.signature!.target.task).toBe('regression');
   });
 });
 

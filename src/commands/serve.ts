@@ -18,7 +18,7 @@ import type { ServedModel } from '../core/serve/model.js';
 import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, PredictionLog } from '../core/serve/prediction-log.js';
 import { InferenceServer } from '../core/serve/server.js';
 import { ModelSource } from '../core/serve/source.js';
-import { initBackend } from '../core/model/backend.js';
+import { onnxRuntime } from '../core/onnx/runtime.js';
 import { loadProjectConfig, projectRegistry } from '../adapters/local/run.js';
 import { NAME_PATTERN } from '../ports/registry.js';
 
@@ -124,7 +124,7 @@ async function serve(options: ServeOptions): Promise<void> {
   const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
   if (adminToken !== null && adminToken.length < 16)
     stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
-  const backend = await initBackend(undefined, stderr);
+  const backend = `onnxruntime-${(await onnxRuntime(stderr)).name}`;
   const registry = projectRegistry(loaded, options.registry);
   const workDir = await mkdtemp(join(tmpdir(), 'mlops-serve-'));
   let server: InferenceServer | null = null;
@@ -207,7 +207,7 @@ async function serve(options: ServeOptions): Promise<void> {
 
 async function predict(options: PredictOptions): Promise<void> {
   const loaded = await loadProjectConfig(options.config);
-  await initBackend(undefined, stderr);
+  await onnxRuntime(stderr);
   const registry = projectRegistry(loaded, options.registry);
   const workDir = await mkdtemp(join(tmpdir(), 'mlops-predict-'));
   try {

@@ -1,4 +1,10 @@
-/** evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on the pull request. */
+/**
+ * evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on
+ * the pull request. The candidate is train's model directory (any framework's model as
+ * ONNX, its conversion checked against reference-predictions.csv when the trainer left one),
+ * or a predictions file (any framework, no ONNX needed). This entry only resolves inputs
+ * and reports; the work is evaluateCandidate's (core/evaluate/evaluate.ts).
+ */
 import { aliasOf } from '../core/deploy/environments.js';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -8,7 +14,9 @@ import { publishPrComment, pullRequestHead } from '../core/report/pr-comment.js'
 import { ensureWritableDir } from '../core/workspace.js';
 import { downloadArtifactInput, uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
-import { booleanInput, choiceInput, listInput, pathInput, pathsInput, stringInput } from './spec.js';
+import { DEFAULT_FIDELITY_TOLERANCE } from '../core/evaluate/fidelity.js';
+import type { TaskSetting } from '../core/evaluate/predictions.js';
+import { booleanInput, choiceInput, listInput, numberInput, pathInput, pathsInput, resolveInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 
 /** evaluate's section of mlops.yaml. */
@@ -16,6 +24,15 @@ const EvaluateConfig = z
   .strictObject({
     gates: z.array(z.unknown()).optional(),
     slices: z.array(z.string()).optional(),
+    /** A predictions file (relative to mlops.yaml) evaluated instead of the model directory. */
+    predictions: z.string().optional(),
+    task: z.enum(['auto', 'classification', 'regression']).optional(),
+    fidelity: z
+      .strictObject({
+        max_difference: z.number().min(0).optional(),
+        min_label_agreement: z.number().min(0).max(1).optional(),
+      })
+      .optional(),
     baseline: z.strictObject({ model: z.string().optional(), metrics: z.string().optional(), alias: z.string().optional() }).optional(),
     fail_on_unblessed: z.boolean().optional(),
   })
@@ -33,10 +50,36 @@ export const evaluate: StepSpec = {
     },
     predictions: {
       description:
-        'Instead of a model: a CSV of predictions from any framework, with columns y_true and y_pred, and for classification optional score:<class> columns of probabilities.',
+        'Instead of a model: a CSV of predictions from any framework (no ONNX needed), one row per test row, with columns y_true and y_pred, for classification optionally one score:<class> column of probabilities per class, and any other columns (slices, the features a baseline model takes). Default: evaluate.predictions in mlops.yaml.',
+      config: 'evaluate.predictions',
+    },
+    task: {
+      description:
+        "The task of a predictions file: auto (the model card's beside it or in model-dir, else from the file: score columns or text labels mean classification, numbers with fractions regression), classification or regression. Default: evaluate.task, else auto.",
+      choices: ['auto', 'classification', 'regression'],
+      config: 'evaluate.task',
+      default: 'auto',
+    },
+    'fidelity-max-difference': {
+      description:
+        "The conversion fidelity gate (when model-dir holds reference-predictions.csv, the original framework's predictions): the largest difference allowed between the ONNX graph's probabilities and the reference's (regression: values, relative above 1). Default: evaluate.fidelity.max_difference, else 0.0001.",
+      type: 'number',
+      min: 0,
+      config: 'evaluate.fidelity.max_difference',
+      default: String(DEFAULT_FIDELITY_TOLERANCE.maxDifference),
+    },
+    'fidelity-min-label-agreement': {
+      description:
+        "The conversion fidelity gate: the smallest share of rows (0 to 1) where the ONNX graph's label equals the reference's. Default: evaluate.fidelity.min_label_agreement, else 1 (every label).",
+      type: 'number',
+      min: 0,
+      max: 1,
+      config: 'evaluate.fidelity.min_label_agreement',
+      default: String(DEFAULT_FIDELITY_TOLERANCE.minLabelAgreement),
     },
     data: {
-      description: 'Held-out test data files or globs, one per line. Default: data.test in mlops.yaml.',
+      description:
+        'Held-out test data files or globs, one per line: what the model is scored on (with a predictions file: what a baseline model is scored on when the file lacks its feature columns, paired row by row). Default: data.test in mlops.yaml.',
       list: true,
       config: 'data.test',
     },
@@ -120,18 +163,12 @@ async function runEvaluate(ctx: StepContext): Promise<void> {
   await ensureWritableDir(outputDir, outputDirInput ? 'input output-dir' : "evaluate's folder");
 
   // The candidate, and what it is compared with and judged by.
-  const predictions = stringInput(ctx, evaluate, 'predictions');
+  const predictions = pathInput(ctx, evaluate, 'predictions');
   const modelDirInput = stringInput(ctx, evaluate, 'model-dir');
   const modelDir = modelDirInput ? workspace.path(modelDirInput) : workspace.modelDir();
-  const candidate: CandidateSource = predictions
-    ? { kind: 'predictions', file: workspace.path(predictions) }
-    : {
-        kind: 'model',
-        dir: modelDir,
-        data: pathsInput(ctx, evaluate, 'data'),
-        format: ctx.config.config.data.format ?? 'auto',
-        nullValues: ctx.config.config.data.null_values,
-      };
+  const candidate: CandidateSource = predictions ? { kind: 'predictions', file: predictions, modelDir } : { kind: 'model', dir: modelDir };
+  const task = resolveInput(ctx, evaluate, 'task');
+  const taskSetBy = task?.source === 'mlops.yaml' ? 'evaluate.task in mlops.yaml' : 'the task input';
   const baselineDir = pathInput(ctx, evaluate, 'baseline-model-dir');
   const baselineAlias = stringInput(ctx, evaluate, 'baseline-alias');
   const baselineMetrics = pathInput(ctx, evaluate, 'baseline-metrics');
@@ -151,17 +188,25 @@ async function runEvaluate(ctx: StepContext): Promise<void> {
   const failOnUnblessed = booleanInput(ctx, evaluate, 'fail-on-unblessed') ?? true;
   const commentMode = choiceInput<'auto' | 'true' | 'false'>(ctx, evaluate, 'comment') ?? 'auto';
 
-  // Files earlier jobs of the run uploaded (GitHub only).
-  if (!predictions) {
-    await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
-    if (!validationReport)
-      await downloadArtifactInput(ctx, 'validation-artifact', workspace.dir('validate-data'), "validate-data's reports");
-  }
+  // Files earlier jobs of the run uploaded (GitHub only). With a predictions file too: a
+  // trainer may write it into its model directory, beside the card that tells its task.
+  await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
+  if (!validationReport) await downloadArtifactInput(ctx, 'validation-artifact', workspace.dir('validate-data'), "validate-data's reports");
 
   const event = await ctx.env.event();
   const result = await evaluateCandidate({
     modelName,
     candidate,
+    testData: {
+      files: pathsInput(ctx, evaluate, 'data'),
+      format: ctx.config.config.data.format ?? 'auto',
+      nullValues: ctx.config.config.data.null_values,
+    },
+    task: { setting: (task?.value ?? 'auto') as TaskSetting, setBy: taskSetBy },
+    fidelity: {
+      maxDifference: numberInput(ctx, evaluate, 'fidelity-max-difference') ?? DEFAULT_FIDELITY_TOLERANCE.maxDifference,
+      minLabelAgreement: numberInput(ctx, evaluate, 'fidelity-min-label-agreement') ?? DEFAULT_FIDELITY_TOLERANCE.minLabelAgreement,
+    },
     baseline,
     gates,
     slices: listInput(ctx, evaluate, 'slices'),

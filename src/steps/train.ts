@@ -22,7 +22,7 @@ export const train: StepSpec = {
   name: 'train',
   title: 'Train',
   description:
-    'Trains a built-in model (linear or MLP on TensorFlow.js, preprocessing included) or runs your own trainer command, writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
+    'Trains a built-in model (linear or MLP on TensorFlow.js, exported to ONNX with its preprocessing inside) or runs your own trainer command (its model.onnx checked), writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     data: { description: 'Training data files or globs, one per line. Default: data.path in mlops.yaml.', list: true, config: 'data.path' },
@@ -54,7 +54,7 @@ export const train: StepSpec = {
     },
     command: {
       description:
-        'Your own trainer, run by the shell instead of the built-in model. It gets MLOPS_TRAIN_DATA, MLOPS_TARGET, MLOPS_PARAMS_FILE, MLOPS_MODEL_DIR and MLOPS_METRICS_FILE in its environment and must write the model into MLOPS_MODEL_DIR and a JSON object of metrics into MLOPS_METRICS_FILE. Default: train.command in mlops.yaml.',
+        'Your own trainer, run by the shell instead of the built-in model. It gets MLOPS_TRAIN_DATA, MLOPS_TARGET, MLOPS_PARAMS_FILE (every key of the train section and params file, as JSON), MLOPS_MODEL_DIR and MLOPS_METRICS_FILE in its environment, and must write a JSON object of metrics into MLOPS_METRICS_FILE and the model into MLOPS_MODEL_DIR: as model.onnx (checked, then evaluated, registered and served like a built-in model), optionally with reference-predictions.csv (its own predictions, for the fidelity gate). Default: train.command in mlops.yaml.',
       config: 'train.command',
     },
     'code-paths': {
@@ -71,7 +71,7 @@ export const train: StepSpec = {
     'artifact-name': { description: 'Name of the model artifact uploaded on GitHub. Default: model-<model name>.' },
   },
   outputs: {
-    'model-dir': { description: 'Path of the model directory (model files, preprocess.json, model-card.json, metrics.json).' },
+    'model-dir': { description: 'Path of the model directory (model.onnx, model-card.json, metrics.json, profile.json).' },
     metrics: { description: 'Validation metrics as a JSON object (training metrics when there is no validation split).' },
     'cache-hit': { description: '"true" when an identical earlier run was reused and nothing was trained.' },
     backend: { description: 'The TensorFlow.js backend used: tensorflow, wasm or cpu ("none" for a command or a cache hit).' },
@@ -155,8 +155,9 @@ async function resolveParams(ctx: StepContext): Promise<{ params: TrainParams; c
       .filter(Boolean)
       .join(' + ') || 'defaults';
   const { command: _fileCommand, ...fileParams } = fromFile;
-  const params = parseTrainParams({ ...fromConfig, ...fileParams, ...overrides }, where);
-  return { params, command: stringInput(ctx, train, 'command', fromFile) ?? null, sources: where };
+  const command = stringInput(ctx, train, 'command', fromFile) ?? null;
+  const params = parseTrainParams({ ...fromConfig, ...fileParams, ...overrides }, where, command ? 'command' : 'builtin');
+  return { params, command, sources: where };
 }
 
 /** batch-size is the one input that is a word or a number: auto, or a whole number. */

@@ -59,6 +59,8 @@ export const MODEL_DOC_MEDIA_TYPE = 'application/vnd.cncf.model.doc.v1.raw';
 export const MODEL_FILE_MEDIA_TYPE = MODEL_WEIGHT_CONFIG_MEDIA_TYPE;
 /** The annotation that names a layer's file (its path in the model directory), as ORAS does. */
 export const TITLE_ANNOTATION = 'org.opencontainers.image.title';
+/** ModelPack's annotation for a layer's path in the model directory. */
+export const FILEPATH_ANNOTATION = 'org.cncf.model.filepath';
 
 /** Every manifest type this client reads (sent as Accept). */
 export const MANIFEST_MEDIA_TYPES = [

@@ -37,6 +37,7 @@ import { stableJson } from '../../core/lineage.js';
 import type { BlobSource, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
 import {
   MODEL_ARTIFACT_TYPE,
+  FILEPATH_ANNOTATION,
   MODEL_CONFIG_MEDIA_TYPE,
   OCI_MANIFEST_MEDIA_TYPE,
   OciClient,
@@ -153,7 +154,7 @@ export class OciStore implements ModelStore {
       digest: file.digest,
       size: file.size,
       mediaType: layerMediaType(file.path),
-      annotations: { [TITLE_ANNOTATION]: file.path },
+      annotations: { [TITLE_ANNOTATION]: file.path, [FILEPATH_ANNOTATION]: file.path },
     }));
     const manifest = buildManifest({ config: configBlob, layers, annotations });
     // Everything is uploaded before the tag is checked, so that the check and the PUT are back to back: the

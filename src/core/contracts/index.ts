@@ -49,11 +49,39 @@ export const Trainer = z.union([
 ]);
 export type Trainer = z.infer<typeof Trainer>;
 
+/** What a model takes and gives, whatever trained it (model.ts ModelSignature). */
+export const Signature = z.object({
+  features: z.array(z.object({ name: z.string(), type: z.enum(['number', 'string']) })),
+  target: z.union([
+    z.object({ name: z.string(), task: z.literal('classification'), classes: z.array(z.string()) }),
+    z.object({ name: z.string(), task: z.literal('regression') }),
+  ]),
+  probabilities: z.boolean().default(true),
+});
+
+const TensorDescription = z.object({ name: z.string(), datatype: z.string(), shape: z.array(z.number()) });
+
+/** The model file: ONNX, with the graph's inputs and outputs as KServe's OIP v2 names their types. */
+export const ModelFile = z.looseObject({
+  format: z.literal('onnx'),
+  file: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  producer: z.string(),
+  opsets: z.record(z.string(), z.number()),
+  inputs: z.array(TensorDescription),
+  outputs: z.array(TensorDescription),
+});
+export type ModelFile = z.infer<typeof ModelFile>;
+
 export const ModelCard = z.looseObject({
   format: z.literal(MODEL_CARD_FORMAT),
   name: z.string(),
   task: z.enum(['classification', 'regression']).optional(),
   trainer: Trainer,
+  /** The model file (cards before ONNX have none: their directory is converted when loaded). */
+  model: ModelFile.optional(),
+  signature: Signature.optional(),
   params: z.record(z.string(), z.unknown()).default({}),
   paramSources: z.string().optional(),
   data: z.looseObject({
@@ -82,6 +110,27 @@ export type ModelCard = z.infer<typeof ModelCard>;
 
 export const BLESSING_FORMAT = 'mlops-blessing/v1';
 
+/**
+ * The conversion fidelity check of evaluate (core/evaluate/fidelity.ts): the ONNX graph against
+ * the original framework's reference predictions. In the blessing and evaluation.json; absent
+ * or null when the model directory held no reference predictions (or before the check existed).
+ */
+export const FidelityCheck = z.looseObject({
+  file: z.string(),
+  task: z.enum(['classification', 'regression']),
+  rows: z.number().int().min(0),
+  alignedWith: z.enum(['reference file', 'test data']),
+  labelAgreement: z.number().min(0).max(1).nullable(),
+  differingLabels: z.number().int().min(0).nullable(),
+  maxDifference: z.number().nullable(),
+  nonFiniteRows: z.number().int().min(0).default(0),
+  maxDifferenceAt: z.looseObject({ row: z.number(), column: z.string(), reference: z.number(), model: z.number() }).nullable(),
+  tolerance: z.looseObject({ maxDifference: z.number(), minLabelAgreement: z.number() }),
+  passed: z.boolean(),
+  reasons: z.array(z.string()),
+});
+export type FidelityCheck = z.infer<typeof FidelityCheck>;
+
 export const Blessing = z.looseObject({
   format: z.literal(BLESSING_FORMAT),
   blessed: z.boolean(),
@@ -90,6 +139,8 @@ export const Blessing = z.looseObject({
   model: z.looseObject({ name: z.string(), source: z.string() }),
   metrics: MetricValues.default({}),
   baseline: z.looseObject({ source: z.string() }).nullable().default(null),
+  /** The conversion fidelity check; a failed one is among the reasons. */
+  fidelity: FidelityCheck.nullable().optional(),
   evaluatedAt: z.string(),
 });
 export type Blessing = z.infer<typeof Blessing>;
@@ -100,6 +151,9 @@ export type Blessing = z.infer<typeof Blessing>;
 export const Evaluation = z.looseObject({
   modelName: z.string(),
   candidate: z.looseObject({ source: z.string(), metrics: z.record(z.string(), z.unknown()) }),
+  /** How the task of a predictions file was chosen; null for a model. */
+  taskReason: z.string().nullable().optional(),
+  fidelity: FidelityCheck.nullable().optional(),
   evaluatedAt: z.string(),
 });
 export type Evaluation = z.infer<typeof Evaluation>;

@@ -1,13 +1,23 @@
 /**
  * The evaluate use case: score a candidate (a model on held-out data, or a predictions
- * file) and its baseline on the same rows, judge the gates, and write what evaluate
- * hands on: the blessing (register, deploy), evaluation.json (a later baseline), the
- * Markdown and HTML reports, and, on a pull request, the comment for the fork-safe
- * reporter. Everything it needs comes in the request; it reads no environment.
+ * file) and its baseline on the same rows, judge the gates and the conversion fidelity, and
+ * write what evaluate hands on: the blessing (register, deploy), evaluation.json (a later
+ * baseline), the Markdown and HTML reports, and, on a pull request, the comment for the
+ * fork-safe reporter. Everything it needs comes in the request; it reads no environment.
+ *
+ * Which rows a baseline model is scored on (it always gets the candidate's rows and truth):
+ * - a model candidate: the test data, the truth in the baseline's own target column;
+ * - a predictions file: the file's own rows when it holds every feature column the baseline
+ *   takes (signature.features); else the test data's rows, in order, when the test data has
+ *   exactly as many rows as the file (and, where it holds the target, the same truth as
+ *   y_true); else an error naming the missing columns and the two row counts. The truth is
+ *   the file's y_true.
+ * The candidate model's conversion fidelity (fidelity.ts) is checked when its directory
+ * holds reference-predictions.csv; failing it fails the blessing, with its reasons.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { parse as parseYaml } from 'yaml';
 import { BLESSING_FORMAT, SAVED_COMMENT_FORMAT, contractPath, parseContract, readContract, writeContract } from '../contracts/index.js';
@@ -17,23 +27,37 @@ import type { DataFormat } from '../data/source.js';
 import { readTable } from '../data/table.js';
 import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
+import type { TabularModel } from '../model/model.js';
 import type { CommentSection } from '../report/pr-comment.js';
-import { scalarMetrics } from './score.js';
+import { labelOf, scalarMetrics } from './score.js';
 import type { Registry } from '../../ports/registry.js';
+import { compareFidelity, referenceOf } from './fidelity.js';
+import type { FidelityResult, FidelityTolerance } from './fidelity.js';
 import { evaluateGates, parseGates } from './gates.js';
 import { renderHtmlReport } from './html-report.js';
 import { evaluationSections, renderEvaluationMarkdown, trainingSection } from './markdown-report.js';
+import { scorePredictions } from './predictions.js';
+import type { CardTask, ScoredPredictions, TaskSetting } from './predictions.js';
 import type { EvaluationReportData } from './report-model.js';
-import { curvesOf, scoreModel, scorePredictions, slicesOf } from './scoring.js';
+import { locateRow } from './rows.js';
+import { curvesOf, loadModelDir, scoreModel, slicesOf } from './scoring.js';
 import type { Evaluated } from './scoring.js';
 
 /** The most (actual, predicted) pairs kept for the regression scatter plot. */
 const MAX_RESIDUALS = 2000;
 
-/** What is evaluated: a model directory scored on test data, or a predictions file. */
-export type CandidateSource =
-  | { kind: 'model'; dir: string; data: string[]; format: DataFormat | 'auto'; nullValues?: string[] }
-  | { kind: 'predictions'; file: string };
+/**
+ * What is evaluated: a model directory (scored on the test data), or a predictions file
+ * (with the model directory whose card may tell its task, when there is one).
+ */
+export type CandidateSource = { kind: 'model'; dir: string } | { kind: 'predictions'; file: string; modelDir: string | null };
+
+/** Held-out test data: files or globs (none when unset). */
+export interface TestData {
+  files: string[];
+  format: DataFormat | 'auto';
+  nullValues?: string[];
+}
 
 /** What the candidate is compared with: a model (scored on the same rows), a registry alias, a metrics file, or nothing. */
 export type BaselineSource =
@@ -51,6 +75,12 @@ export interface EvaluateLog {
 export interface EvaluateRequest {
   modelName: string;
   candidate: CandidateSource;
+  /** The test data: what a model is scored on, and what a predictions file's rows may be aligned with. */
+  testData: TestData;
+  /** The task of a predictions file (auto: from the model card, else from the file), and where it was set. */
+  task: { setting: TaskSetting; setBy: string };
+  /** The tolerance of the conversion fidelity check (reference-predictions.csv in the model directory). */
+  fidelity: FidelityTolerance;
   baseline: BaselineSource;
   gates: GatesSource;
   /** Columns to report metrics per value of. */
@@ -91,6 +121,11 @@ export interface EvaluateResult {
   paths: { report: string; html: string; evaluation: string; blessing: string; comment: string | null };
 }
 
+/** What a baseline model is scored against: the candidate's test data, or the candidate's predictions file. */
+type BaselineTarget =
+  | { kind: 'test'; table: Table }
+  | { kind: 'predictions'; predictions: ScoredPredictions; shown: string; test: () => Promise<{ table: Table; files: string[] } | null> };
+
 /** Scores, gates and reports a candidate; see the module comment. */
 export async function evaluateCandidate(request: EvaluateRequest): Promise<EvaluateResult> {
   const { log, shown, outputDir, modelName } = request;
@@ -100,52 +135,87 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   // The candidate.
   let candidate: Evaluated;
   let candidateSource: string;
-  let table: Table | null = null;
+  let sliceTable: Table;
   let dataFiles: string[];
   let card: ModelCard | null = null;
+  let fidelity: FidelityResult | null = null;
+  let taskReason: string | null = null;
+  let baselineTarget: BaselineTarget;
   if (request.candidate.kind === 'predictions') {
-    candidateSource = shown(request.candidate.file);
-    candidate = await scorePredictions(request.candidate.file, candidateSource);
+    const { file, modelDir } = request.candidate;
+    candidateSource = shown(file);
+    const beside = cardDir(file, modelDir);
+    card = beside ? await readCard(beside, shown, log) : null;
+    const predictions = await scorePredictions({
+      file,
+      shown: candidateSource,
+      task: request.task.setting,
+      taskSetBy: request.task.setBy,
+      card: card && beside ? cardTask(card, shown(contractPath('modelCard', beside))) : null,
+      log,
+    });
+    candidate = predictions;
+    taskReason = predictions.taskReason;
+    sliceTable = predictions.table;
     dataFiles = [candidateSource];
+    baselineTarget = {
+      kind: 'predictions',
+      predictions,
+      shown: candidateSource,
+      test: async () => (request.testData.files.length > 0 ? readTestData(request.testData, shown) : null),
+    };
   } else {
-    const { dir, data, format, nullValues } = request.candidate;
-    if (data.length === 0)
+    const { dir } = request.candidate;
+    if (request.testData.files.length === 0)
       throw new UserError(
         'no test data to evaluate on',
         'Set the `data` input (or --data), or data.test in mlops.yaml: held-out rows the model never trained on.',
       );
-    const files = await expandPaths(data);
-    dataFiles = files.map(shown);
     candidateSource = shown(dir);
     if (!existsSync(dir))
       throw new UserError(`no model at ${candidateSource}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
-    // TensorFlow.js loads only here, when a model is scored (a predictions file needs none).
-    const { initBackend } = await import('../model/backend.js');
-    const backend = await initBackend(undefined, (line) => log.warning(line));
-    log.info(`TensorFlow.js backend: ${backend}`);
-    const testRows = await readTable(files, { format, nullValues });
-    table = testRows;
-    candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () =>
-      scoreModel(dir, testRows, candidateSource, (m) => log.warning(m)),
-    );
+    const test = await readTestData(request.testData, shown);
+    const testRows = test.table;
+    dataFiles = test.files;
+    sliceTable = testRows;
+    const loaded = await loadModelDir(dir, (line) => log.info(line));
+    try {
+      candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () =>
+        scoreModel(loaded.model, testRows, candidateSource, (m) => log.warning(m)),
+      );
+      fidelity = await checkFidelity(dir, loaded.model, testRows, request);
+    } finally {
+      loaded.model.dispose();
+    }
     card = await readCard(dir, shown, log);
+    baselineTarget = { kind: 'test', table: testRows };
   }
 
-  const baseline = await scoreBaseline(request, table);
+  const baseline = await scoreBaseline(request, baselineTarget);
   const gates = await readGates(request.gates);
   const candidateScalars = scalarMetrics(candidate.metrics);
   const baselineMetrics = baseline ? numeric(baseline.metrics) : null;
   const gated = evaluateGates(candidateScalars, baselineMetrics, gates);
-  const slices = table && request.slices.length > 0 ? slicesOf(table, candidate.scored, request.slices) : [];
+  // Fidelity fails the blessing as a gate would, its reasons after the gates'.
+  const judged = fidelity && !fidelity.passed ? { ...gated, blessed: false, reasons: [...gated.reasons, ...fidelity.reasons] } : gated;
+  const slices =
+    request.slices.length > 0
+      ? slicesOf(sliceTable, candidate.scored, request.slices, {
+          shown: request.candidate.kind === 'predictions' ? candidateSource : dataFiles.join(', '),
+          predictions: request.candidate.kind === 'predictions',
+        })
+      : [];
 
   const scored = candidate.scored;
   const report: EvaluationReportData = {
     modelName,
     task: scored.task,
+    taskReason,
     data: { files: dataFiles, rows: scored.rows.length },
     candidate: { source: candidateSource, metrics: candidate.metrics },
     baseline,
-    blessing: gated,
+    blessing: judged,
+    fidelity,
     curves: curvesOf(scored),
     residuals:
       scored.task === 'regression'
@@ -157,12 +227,13 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   };
   const blessing: BlessingFile = {
     format: BLESSING_FORMAT,
-    blessed: gated.blessed,
-    reasons: gated.reasons,
-    checks: gated.checks.map((check) => ({ ...check })),
+    blessed: judged.blessed,
+    reasons: judged.reasons,
+    checks: judged.checks.map((check) => ({ ...check })),
     model: { name: modelName, source: candidateSource },
     metrics: candidateScalars,
     baseline: baseline ? { source: baseline.source } : null,
+    fidelity: fidelity ? { ...fidelity } : null,
     evaluatedAt: report.evaluatedAt,
   };
 
@@ -186,10 +257,67 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   };
 }
 
+/** The test data, read (globs expanded), with its files as people see them. */
+async function readTestData(data: TestData, shown: (path: string) => string): Promise<{ table: Table; files: string[] }> {
+  const files = await expandPaths(data.files);
+  return { table: await readTable(files, { format: data.format, nullValues: data.nullValues }), files: files.map(shown) };
+}
+
+/** Where the card of a predictions file is: beside the file, else in the model directory; null when neither has one. */
+function cardDir(file: string, modelDir: string | null): string | null {
+  if (existsSync(contractPath('modelCard', dirname(file)))) return dirname(file);
+  if (modelDir && existsSync(contractPath('modelCard', modelDir))) return modelDir;
+  return null;
+}
+
+/** What a card says of the task: its `task` (or its signature's), and the classes. */
+function cardTask(card: ModelCard, source: string): CardTask | null {
+  const target = card.signature?.target;
+  const task = card.task ?? target?.task;
+  if (!task) return null;
+  const classes = target && 'classes' in target ? (target.classes as string[]) : (card.data.classes ?? null);
+  return { task, classes: task === 'classification' ? classes : null, source };
+}
+
+/**
+ * Conversion fidelity of the candidate model (see fidelity.ts): null when its directory holds
+ * no reference predictions.
+ */
+async function checkFidelity(dir: string, model: TabularModel, test: Table, request: EvaluateRequest): Promise<FidelityResult | null> {
+  const { REFERENCE_PREDICTIONS_FILE } = await import('../model/model-io.js');
+  const file = join(dir, REFERENCE_PREDICTIONS_FILE);
+  if (!existsSync(file)) return null;
+  const shownFile = request.shown(file);
+  const table = await readTable([file], { format: 'auto' });
+  const reference = await referenceOf(table, model.signature, shownFile, test.rows, (row) => locateRow(file, row));
+  const scoredOn = reference.alignedWith === 'reference file' ? table : test;
+  const output = await request.log.group(`Checking the conversion: the graph on the ${reference.rows} rows of ${shownFile}`, () =>
+    model.predict(
+      scoredOn,
+      Array.from({ length: reference.rows }, (_, i) => i),
+    ),
+  );
+  const result = compareFidelity(reference, output, request.fidelity, shownFile);
+  const figures = [
+    result.labelAgreement !== null
+      ? `labels agree on ${result.rows - result.differingLabels!} of ${result.rows} rows`
+      : `${result.rows} rows`,
+    result.maxDifference !== null ? `largest difference ${result.maxDifference.toExponential(2)}` : null,
+  ].filter(Boolean);
+  request.log.info(
+    `Conversion fidelity (${shownFile}, ${reference.alignedWith} rows): ${figures.join(', ')}: ${result.passed ? 'pass' : 'fail'}.`,
+  );
+  return result;
+}
+
 /** evaluation.json: the report without its curves and residuals (chart data). */
 function evaluationOf(report: EvaluationReportData): Evaluation {
   const { curves: _curves, residuals: _residuals, ...rest } = report;
-  return { ...rest, candidate: { source: rest.candidate.source, metrics: { ...rest.candidate.metrics } } };
+  return {
+    ...rest,
+    candidate: { source: rest.candidate.source, metrics: { ...rest.candidate.metrics } },
+    fidelity: rest.fidelity ? { ...rest.fidelity } : null,
+  };
 }
 
 /** The numbers (and nulls) of a metrics object: what gates compare. */
@@ -200,24 +328,21 @@ function numeric(metrics: Record<string, unknown>): Record<string, number | null
   >;
 }
 
-/** The baseline, scored on the candidate's test rows (or read from a metrics file); null for a first model. */
-async function scoreBaseline(request: EvaluateRequest, table: Table | null): Promise<EvaluationReportData['baseline']> {
+/** The baseline, scored on the candidate's rows (or read from a metrics file); null for a first model. */
+async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): Promise<EvaluationReportData['baseline']> {
   const { baseline: source, log, shown, modelName } = request;
   if (!source) return null;
   if (source.kind === 'metrics') return { source: shown(source.file), metrics: await readBaselineMetrics(source.file, shown) };
   if (source.kind === 'model') {
-    if (!table)
-      throw new UserError(
-        'a baseline model needs test data to score it on',
-        'Use baseline-metrics with predictions, or give a model-dir and test data.',
-      );
     const shownDir = shown(source.dir);
-    const scored = await log.group(`Scoring the baseline ${shownDir}`, () =>
-      scoreModel(source.dir, table, shownDir, (m) => log.warning(m)),
-    );
-    return { source: shownDir, metrics: { ...scored.metrics } };
+    if (!existsSync(source.dir))
+      throw new UserError(
+        `no baseline model at ${shownDir}`,
+        'Check the `baseline-model-dir` input (relative to the working directory) or evaluate.baseline.model in mlops.yaml (relative to mlops.yaml).',
+      );
+    const metrics = await scoreBaselineModel(request, source.dir, shownDir, `the baseline ${shownDir}`, target);
+    return { source: shownDir, metrics };
   }
-  if (!table) throw new UserError('a baseline from the registry needs test data to score it on', 'Give a model-dir and test data.');
   const { alias, registry } = source;
   let aliases: Record<string, number> = {};
   try {
@@ -233,13 +358,111 @@ async function scoreBaseline(request: EvaluateRequest, table: Table | null): Pro
   await rm(pulled, { recursive: true, force: true });
   try {
     const version = await registry.pull(modelName, alias, pulled);
-    const scored = await log.group(`Scoring the baseline: ${modelName} at ${alias} (v${version.version})`, () =>
-      scoreModel(pulled, table, shown(pulled), (m) => log.warning(m)),
-    );
-    return { source: `${alias} = ${modelName} v${version.version} (${version.uri})`, metrics: { ...scored.metrics } };
+    const what = `the baseline: ${modelName} at ${alias} (v${version.version})`;
+    const metrics = await scoreBaselineModel(request, pulled, shown(pulled), what, target);
+    return { source: `${alias} = ${modelName} v${version.version} (${version.uri})`, metrics };
   } finally {
     await rm(pulled, { recursive: true, force: true });
   }
+}
+
+/** Loads a baseline model and scores it on the candidate's rows (see the module comment); its metrics. */
+async function scoreBaselineModel(
+  request: EvaluateRequest,
+  dir: string,
+  shownDir: string,
+  what: string,
+  target: BaselineTarget,
+): Promise<Record<string, unknown>> {
+  const { log } = request;
+  const loaded = await loadModelDir(dir, (line) => log.info(line));
+  try {
+    const model = loaded.model;
+    if (target.kind === 'test') {
+      const scored = await log.group(`Scoring ${what}`, () => scoreModel(model, target.table, shownDir, (m) => log.warning(m)));
+      return { ...scored.metrics };
+    }
+    const { predictions } = target;
+    const baselineTask = model.signature.target.task;
+    if (baselineTask !== predictions.scored.task)
+      throw new UserError(
+        `the baseline ${shownDir} is a ${baselineTask} model, but ${target.shown} is scored as ${predictions.taskReason}`,
+        'Compare with a baseline of the same task, or set `task` (evaluate.task in mlops.yaml, or the task input).',
+      );
+    const { table, on } = await baselineRowsFor(model, shownDir, target);
+    const scored = await log.group(`Scoring ${what} on ${on}`, () =>
+      scoreModel(model, table, shownDir, (m) => log.warning(m), { rows: predictions.scored.rows, truth: predictions.truth }),
+    );
+    return { ...scored.metrics };
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/**
+ * The table a baseline model is scored on for a predictions file: the file itself when it
+ * holds every feature column the model takes, else the test data when its rows line up
+ * with the file's; else a UserError saying what is missing (see the module comment).
+ */
+async function baselineRowsFor(
+  model: TabularModel,
+  shownDir: string,
+  target: Extract<BaselineTarget, { kind: 'predictions' }>,
+): Promise<{ table: Table; on: string }> {
+  const { predictions, shown } = target;
+  const file = predictions.table;
+  const columns = new Set(file.columns.map((c) => c.name));
+  const missing = model.signature.features.map((f) => f.name).filter((name) => !columns.has(name));
+  if (missing.length === 0) return { table: file, on: `the rows of ${shown}` };
+  const test = await target.test();
+  const lacks = `${shown} lacks ${missing.length} of the ${model.signature.features.length} feature columns the baseline ${shownDir} takes (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`;
+  const hint =
+    'Write the feature columns of the test rows into the predictions file beside y_true and y_pred, ' +
+    'or give the test data the predictions were made on, in the same order (the `data` input or data.test in mlops.yaml), ' +
+    'or compare with metrics instead (baseline-metrics: an earlier evaluation.json).';
+  if (!test) throw new UserError(`${lacks}, and there is no test data to score it on instead`, hint);
+  if (test.table.rows !== file.rows)
+    throw new UserError(
+      `${lacks}, and the test data (${test.files.join(', ')}) has ${test.table.rows} rows where ${shown} has ${file.rows}, so their rows cannot be paired`,
+      hint,
+    );
+  await checkSameTruth(test.table, test.files.join(', '), model, predictions, shown);
+  return {
+    table: test.table,
+    on: `the ${test.table.rows} rows of the test data (${test.files.join(', ')}), paired in order with ${shown}`,
+  };
+}
+
+/** When the test data holds the baseline's target column, it must agree with y_true on every scored row: else the rows are not in the same order. */
+async function checkSameTruth(
+  test: Table,
+  testShown: string,
+  model: TabularModel,
+  predictions: ScoredPredictions,
+  shown: string,
+): Promise<void> {
+  const targetName = model.signature.target.name;
+  const column = test.columns.find((c) => c.name === targetName);
+  if (!column) return;
+  const truth = predictions.truth;
+  const regression = model.signature.target.task === 'regression';
+  const differs = (r: number): boolean => {
+    if (regression) {
+      const a = column.numbers[r]!;
+      const b = truth.numbers[r]!;
+      return Number.isFinite(a) && Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(b));
+    }
+    const label = labelOf(column, r);
+    return label !== null && label !== labelOf(truth, r);
+  };
+  const bad = predictions.scored.rows.filter(differs);
+  if (bad.length === 0) return;
+  const first = bad[0]!;
+  throw new UserError(
+    `the test data (${testShown}) and ${shown} are not in the same order: at ${await locateRow(predictions.table.files[0]!, first)} of ${shown}, ` +
+      `y_true is ${labelOf(truth, first)} but the test data's ${targetName} is ${labelOf(column, first)} (${bad.length} of ${predictions.scored.rows.length} rows differ)`,
+    'Write the predictions in the order of the test data rows, or write the feature columns into the predictions file so the baseline is scored on its own rows.',
+  );
 }
 
 async function readStructured(path: string, what: string, shown: (path: string) => string): Promise<unknown> {

@@ -17,6 +17,7 @@ import {
   type RocPoint,
 } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
+import { fidelityFigures } from './fidelity.js';
 import { escapeHtml, formatNumber } from '../markdown.js';
 
 /** Points kept per curve in the ROC and precision-recall charts. */
@@ -91,9 +92,22 @@ function verdict(data: EvaluationReportData): string {
   const { blessed, reasons, checks } = data.blessing;
   const failed = checks.filter((c) => !c.passed).length;
   const gates = (n: number) => `${n} ${n === 1 ? 'gate' : 'gates'}`;
+  const fidelity = data.fidelity ?? null;
+  const passedText =
+    checks.length === 0
+      ? fidelity
+        ? 'No gates are set; passed the conversion fidelity check.'
+        : 'No gates are set.'
+      : `Passed ${gates(checks.length)}${fidelity ? ' and the conversion fidelity check' : ''}.`;
+  const failedText =
+    fidelity && !fidelity.passed
+      ? failed > 0
+        ? `Failed ${failed} of ${gates(checks.length)} and the conversion fidelity check:`
+        : 'Failed the conversion fidelity check:'
+      : `Failed ${failed} of ${gates(checks.length)}:`;
   const summary = blessed
-    ? `<p><span class="verdict blessed">Blessed</span> ${checks.length === 0 ? 'No gates are set.' : `Passed ${gates(checks.length)}.`}</p>`
-    : `<p><span class="verdict not-blessed">Not blessed</span> Failed ${failed} of ${gates(checks.length)}:</p>`;
+    ? `<p><span class="verdict blessed">Blessed</span> ${passedText}</p>`
+    : `<p><span class="verdict not-blessed">Not blessed</span> ${failedText}</p>`;
   const why = reasons.length > 0 ? `\n<ul class="reasons">\n${reasons.map((r) => `<li>${esc(r)}</li>`).join('\n')}\n</ul>` : '';
   const notes = checks.flatMap((c) => c.notes);
   const noted = notes.length > 0 ? `\n<ul class="muted">\n${notes.map((n) => `<li>${esc(n)}</li>`).join('\n')}\n</ul>` : '';
@@ -165,6 +179,19 @@ function sliceTable(slices: EvaluationReportData['slices']): string {
     ...metrics.map((m) => cell(num(s.metrics[m]), true)),
   ]);
   return table(['Column', 'Value', 'Rows', ...metrics], rows);
+}
+
+/** The conversion fidelity check: what was compared, and one row of figures. */
+function fidelityTable(fidelity: NonNullable<EvaluationReportData['fidelity']>): string {
+  const figures = fidelityFigures(fidelity);
+  const cells = figures.cells.map((text, i) =>
+    i === 4 ? cell(`<span class="${fidelity.passed ? 'pass' : 'fail'}">${esc(text)}</span>`) : cell(esc(text), i < 3),
+  );
+  if (figures.at) cells[2] = cell(`${esc(figures.cells[2])} (row ${figures.at.row}, <code>${esc(figures.at.column)}</code>)`, true);
+  return (
+    `<p class="muted">The ONNX graph against the original framework's ${esc(figures.measured)} in <code>${esc(fidelity.file)}</code>.</p>\n` +
+    table(figures.headers, [cells])
+  );
 }
 
 function dataAndLinks(data: EvaluationReportData): string {
@@ -368,6 +395,7 @@ export async function renderHtmlReport(data: EvaluationReportData): Promise<stri
   const title = `Evaluation of ${data.modelName}: ${data.blessing.blessed ? 'blessed' : 'not blessed'}`;
   const figures = await charts(data);
   const sections = [section('Metrics', metricTable(data))];
+  if (data.fidelity) sections.push(section('Conversion fidelity', fidelityTable(data.fidelity)));
   if (data.task === 'classification' && Array.isArray((data.candidate.metrics as ClassificationMetrics).per_class)) {
     sections.push(section('Per class', perClassTable(data.candidate.metrics as ClassificationMetrics)));
   }
@@ -387,7 +415,7 @@ export async function renderHtmlReport(data: EvaluationReportData): Promise<stri
 <header>
 <h1>Evaluation of ${esc(data.modelName)}</h1>
 ${verdict(data)}
-<p class="muted">${data.task === 'classification' ? 'Classification' : 'Regression'}, evaluated <time datetime="${esc(data.evaluatedAt)}">${esc(data.evaluatedAt)}</time>.</p>
+<p class="muted">${data.task === 'classification' ? 'Classification' : 'Regression'}${data.taskReason ? ` (task: ${esc(data.taskReason)})` : ''}, evaluated <time datetime="${esc(data.evaluatedAt)}">${esc(data.evaluatedAt)}</time>.</p>
 </header>
 <main>
 ${sections.join('\n')}

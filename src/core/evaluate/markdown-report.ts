@@ -6,6 +6,7 @@
  */
 import type { ModelCard } from '../contracts/index.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
+import { fidelityFigures } from './fidelity.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
 
@@ -38,7 +39,8 @@ export function evaluationSections(data: EvaluationReportData): {
     '',
     `${data.task}, ${data.data.rows.toLocaleString('en-US')} test rows from ${data.data.files.map((f) => code(f, 80, false)).join(', ')}. ` +
       `Candidate: ${code(candidate.source, 120, false)}. ` +
-      (baseline ? `Baseline: ${code(baseline.source, 120, false)}.` : 'No baseline (a first model): only value bounds apply.'),
+      (baseline ? `Baseline: ${code(baseline.source, 120, false)}.` : 'No baseline (a first model): only value bounds apply.') +
+      (data.taskReason ? ` Task: ${escapeText(data.taskReason, 200)}.` : ''),
     '',
     ...(blessing.reasons.length > 0 ? ['**Why not blessed:**', '', ...blessing.reasons.map((r) => `- ${escapeText(r, 400)}`), ''] : []),
   ].join('\n');
@@ -69,6 +71,19 @@ export function evaluationSections(data: EvaluationReportData): {
     body: table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows, ['left', 'right', 'right', 'right', 'left']),
     fold: false,
   });
+
+  if (data.fidelity) {
+    const figures = fidelityFigures(data.fidelity);
+    // The figures are numbers and fixed words; the column name, from the user's file, goes in a code span.
+    const cells: string[] = [...figures.cells];
+    if (figures.at) cells[2] = `${cells[2]} (row ${figures.at.row}, ${code(figures.at.column, 40)})`;
+    cells[4] = data.fidelity.passed ? '✅ pass' : '❌ fail';
+    sections.push({
+      title: 'Conversion fidelity',
+      body: `The ONNX graph against the original framework's ${figures.measured} in ${code(data.fidelity.file, 120, false)}.\n\n${table(figures.headers, [cells], ['right', 'right', 'right', 'left', 'left'])}`,
+      fold: false,
+    });
+  }
 
   const metrics = candidate.metrics;
   if (isClassification(metrics)) {

@@ -1,13 +1,13 @@
 /**
- * Scoring for evaluate: a model directory on test rows, or a predictions file from any
- * framework, into full metrics plus the scored rows (which slices and curves are computed
- * from). Models are loaded and scored by core/train; this module only adapts their result.
+ * Scoring for evaluate: a model (loaded from its directory through the model seam) on test
+ * rows into full metrics plus the scored rows, which slices and curves are computed from.
+ * Predictions files are read by predictions.ts. ONNX Runtime is loaded only when a model is
+ * scored (loadModelDir imports the loader then), so a predictions file needs none of it.
  */
-import { readTable, tableColumn } from '../data/table.js';
-import type { Table } from '../data/table.js';
+import type { ModelCard } from '../contracts/index.js';
+import type { Table, TableColumn } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { loadModel } from '../model/model-io.js';
-import { inferTask, labelOf } from '../model/preprocess.js';
+import type { TabularModel } from '../model/model.js';
 import { fullMetrics, scalarMetrics, scoreRows } from './score.js';
 import type { Scored } from './score.js';
 import { classificationMetrics, downsampleCurve, precisionRecallCurve, regressionMetrics, rocCurve, sliceMetrics } from './metrics.js';
@@ -22,73 +22,47 @@ export interface Evaluated {
   scored: Scored;
 }
 
+/** A model directory, loaded (its graph and card); ONNX Runtime is imported on the first call. */
+export async function loadModelDir(dir: string, log: (line: string) => void): Promise<{ model: TabularModel; card: ModelCard | null }> {
+  const { loadModel } = await import('../model/model-io.js');
+  return loadModel(dir, log);
+}
+
+export interface ScoreModelOptions {
+  /** The rows to score; default every row of the table. */
+  rows?: readonly number[];
+  /** The truth, aligned with the table's rows (a predictions file's y_true); default the model's target column. */
+  truth?: TableColumn;
+}
+
 /**
- * Scores the model in `dir` on every row of `table`. A test row of a class the model never
- * saw stays in (a wrong prediction) and is reported through `warn`.
+ * Scores `model` on rows of `table`. A test row of a class the model never saw stays in (a
+ * wrong prediction) and is reported through `warn`.
  */
-export async function scoreModel(dir: string, table: Table, shownDir: string, warn: (message: string) => void): Promise<Evaluated> {
-  const loaded = await loadModel(dir);
-  const rows = Array.from({ length: table.rows }, (_, i) => i);
-  let scored: Scored;
-  try {
-    scored = await scoreRows(loaded.model, loaded.preprocess, table, rows, true);
-  } finally {
-    loaded.model.dispose();
-  }
-  const target = loaded.preprocess.target;
+export async function scoreModel(
+  model: TabularModel,
+  table: Table,
+  shownModel: string,
+  warn: (message: string) => void,
+  options: ScoreModelOptions = {},
+): Promise<Evaluated> {
+  const rows = options.rows ?? Array.from({ length: table.rows }, (_, i) => i);
+  const target = model.signature.target;
+  const scored = await scoreRows(model, table, rows, { unseenClasses: true, truth: options.truth });
   const known = target.task === 'classification' ? target.classes.length : 0;
   if (scored.task === 'classification' && scored.classes.length > known) {
     const unseen = scored.classes.slice(known);
     const count = scored.yTrue.filter((y) => y >= known).length;
     warn(
-      `${count} test rows have a class the model ${shownDir} never saw in training (${unseen.join(', ')}); they count as wrong predictions.`,
+      `${count} test rows have a class the model ${shownModel} never saw in training (${unseen.join(', ')}); they count as wrong predictions.`,
     );
   }
   if (scored.rows.length === 0)
-    throw new UserError(`no test rows have a usable target "${target.name}"`, 'Check the test data and the target column.');
+    throw new UserError(
+      `no test rows have a usable target "${options.truth?.name ?? target.name}" for ${shownModel}`,
+      'Check the test data and the target column.',
+    );
   return { metrics: fullMetrics(scored), scored };
-}
-
-/** Predictions from any framework: y_true, y_pred and optional score:<class> columns. */
-export async function scorePredictions(path: string, shownPath: string): Promise<Evaluated> {
-  const table = await readTable([path], { format: 'auto' });
-  const yTrue = tableColumn(table, 'y_true', 'predictions column');
-  const yPred = tableColumn(table, 'y_pred', 'predictions column');
-  const scoreColumns = table.columns.filter((c) => c.name.startsWith('score:'));
-  const rows = Array.from({ length: table.rows }, (_, i) => i).filter((r) => labelOf(yTrue, r) !== null && labelOf(yPred, r) !== null);
-  // Classification for text labels, score columns, or a few whole-number labels (0/1); else regression.
-  const classification =
-    yTrue.texts !== null || yPred.texts !== null || scoreColumns.length > 0 || inferTask(yTrue, rows) === 'classification';
-  if (!classification) {
-    const truth = rows.map((r) => yTrue.numbers[r]!);
-    const predicted = rows.map((r) => yPred.numbers[r]!);
-    return { metrics: regressionMetrics(truth, predicted), scored: { task: 'regression', rows, yTrue: truth, yPred: predicted } };
-  }
-  const labels = new Set<string>();
-  for (const r of rows) {
-    labels.add(labelOf(yTrue, r)!);
-    labels.add(labelOf(yPred, r)!);
-  }
-  for (const c of scoreColumns) labels.add(c.name.slice('score:'.length));
-  const classes = [...labels].sort();
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const truth = rows.map((r) => index.get(labelOf(yTrue, r)!)!);
-  const predicted = rows.map((r) => index.get(labelOf(yPred, r)!)!);
-  let scores: number[][] | undefined;
-  if (scoreColumns.length > 0) {
-    if (scoreColumns.length !== classes.length) {
-      throw new UserError(
-        `${shownPath}: score columns for ${scoreColumns.length} classes, but the labels name ${classes.length}: ${classes.join(', ')}`,
-        'Give one score:<class> column per class, or none.',
-      );
-    }
-    const byClass = classes.map((c) => scoreColumns.find((s) => s.name === `score:${c}`)!);
-    scores = rows.map((r) => byClass.map((c) => c.numbers[r]!));
-  }
-  return {
-    metrics: classificationMetrics({ classes, yTrue: truth, yPred: predicted, scores }),
-    scored: { task: 'classification', classes, rows, yTrue: truth, yPred: predicted, scores: scores ?? [] },
-  };
 }
 
 /** ROC and precision-recall curves: one for the positive class when binary, else one per class (one-vs-rest). */
@@ -111,7 +85,7 @@ export function curvesOf(scored: Scored): EvaluationReportData['curves'] {
 }
 
 /** The value of `row` in a slicing column as reports show it; `(missing)` for an empty cell. */
-function sliceValue(column: ReturnType<typeof tableColumn>, row: number): string {
+function sliceValue(column: TableColumn, row: number): string {
   if (column.texts) return column.texts[row] ?? '(missing)';
   const value = column.numbers[row]!;
   return Number.isNaN(value) ? '(missing)' : String(value);
@@ -121,10 +95,24 @@ function sliceValue(column: ReturnType<typeof tableColumn>, row: number): string
  * The candidate's scalar metrics per value of each slicing column (values in sorted order),
  * computed by sliceMetrics over the scored rows.
  */
-export function slicesOf(table: Table, scored: Scored, columns: readonly string[]): EvaluationReportData['slices'] {
+export function slicesOf(
+  table: Table,
+  scored: Scored,
+  columns: readonly string[],
+  source: { shown: string; predictions: boolean } = { shown: table.files.join(', '), predictions: false },
+): EvaluationReportData['slices'] {
   const out: EvaluationReportData['slices'] = [];
   for (const name of columns) {
-    const column = tableColumn(table, name, 'slice column');
+    const column = table.columns.find((c) => c.name === name);
+    if (!column) {
+      const names = table.columns.map((c) => c.name);
+      throw new UserError(
+        `slice column "${name}" is not a column of ${source.shown} (its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''})`,
+        source.predictions
+          ? "With a predictions file, slices are read from the file itself: add the column beside y_true and y_pred (each test row's value), or remove it from the `slices` input / evaluate.slices in mlops.yaml."
+          : 'Check the name against the test data, or remove it from the `slices` input / evaluate.slices in mlops.yaml.',
+      );
+    }
     const groups = new Map<string, number[]>();
     scored.rows.forEach((row, i) => {
       const value = sliceValue(column, row);

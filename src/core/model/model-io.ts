@@ -1,76 +1,105 @@
 /**
- * A model directory: the kind's own files (kinds/*), preprocess.json (the fitted
- * preprocessing every kind shares) and model-card.json (lineage and metrics, through
- * contracts/). Loading finds the kind from the card (trainer.algorithm), else from the
- * files that are there, and goes through the model seam: callers get a TabularModel.
+ * A model directory, whoever trained it: `model.onnx` (the graph, its preprocessing
+ * inside), `model-card.json` (lineage, and the signature: features, task, classes) and
+ * optionally `reference-predictions.csv` (the original framework's own predictions, for
+ * the fidelity check). Loading always goes through ONNX Runtime (onnx-model.ts): one
+ * inference path for every model.
+ *
+ * Directories written before ONNX (TensorFlow.js `model.json` + `weights.bin` +
+ * `preprocess.json`) are converted to a graph when loaded, with a log line, so versions
+ * already in a registry keep working.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readContract } from '../contracts/index.js';
-import type { ModelCard } from '../contracts/index.js';
+import type { ModelCard, ModelFile } from '../contracts/index.js';
 import { UserError } from '../errors.js';
-import { isAlgorithm, MODEL_KINDS, modelKind } from './kinds.js';
-import type { Algorithm } from './kinds.js';
-import type { TabularModel } from './model.js';
-import { PREPROCESS_FORMAT } from './preprocess.js';
+import { tfjsDirToOnnx } from './export-onnx.js';
+import type { ModelSignature } from './model.js';
+import { openOnnxModel } from './onnx-model.js';
+import type { OnnxModel } from './onnx-model.js';
+import { PREPROCESS_FORMAT, preprocessSignature } from './preprocess.js';
 import type { Preprocessor } from './preprocess.js';
 
-export const PREPROCESS_FILE = 'preprocess.json';
+/** The graph of every model directory. */
+export const MODEL_FILE = 'model.onnx';
+/** The original framework's predictions on rows it chose (features, y_pred, score:<class>), checked by evaluate. */
+export const REFERENCE_PREDICTIONS_FILE = 'reference-predictions.csv';
+/** The files of a directory written before ONNX (converted when loaded). */
+export const LEGACY_FILES = { topology: 'model.json', weights: 'weights.bin', preprocess: 'preprocess.json' } as const;
 
 export interface LoadedModel {
-  model: TabularModel;
-  preprocess: Preprocessor;
+  model: OnnxModel;
   /** The model card, or null when there is none (or it cannot be read: the card is lineage, not needed to predict). */
   card: ModelCard | null;
 }
 
-/** Writes a fitted model's files and its preprocessing into `dir` (which exists). */
-export async function saveModelFiles(dir: string, model: TabularModel): Promise<void> {
-  await model.save(dir);
-  await writeFile(join(dir, PREPROCESS_FILE), `${JSON.stringify(model.preprocess, null, 2)}\n`);
+/** The signature a card records, or undefined (cards written before ONNX have none). */
+export function cardSignature(card: ModelCard | null): ModelSignature | undefined {
+  return (card?.signature as ModelSignature | undefined) ?? undefined;
 }
 
-/** The kind a model directory holds: as its card says, else the first kind whose files are all there. */
-function kindOf(dir: string, card: ModelCard | null): Algorithm {
-  const trainer = card?.trainer as { kind: string; algorithm?: unknown; model?: unknown } | undefined;
-  const named = trainer?.kind === 'builtin' ? (trainer.algorithm ?? trainer.model) : undefined;
-  if (typeof named === 'string' && isAlgorithm(named)) return named;
-  for (const [name, kind] of Object.entries(MODEL_KINDS))
-    if (kind.files.every((file) => existsSync(join(dir, file)))) return name as Algorithm;
-  const expected = [...new Set(Object.values(MODEL_KINDS).flatMap((kind) => kind.files))];
+/** The ONNX bytes of a model directory (converting one written before ONNX), and the signature it implies when legacy. */
+export async function readModelGraph(
+  dir: string,
+  card: ModelCard | null,
+  log: (line: string) => void = () => {},
+): Promise<{ bytes: Uint8Array; legacy: ModelSignature | null }> {
+  const file = join(dir, MODEL_FILE);
+  if (existsSync(file)) return { bytes: new Uint8Array(await readFile(file)), legacy: null };
+  if (existsSync(join(dir, LEGACY_FILES.topology)) && existsSync(join(dir, LEGACY_FILES.preprocess))) {
+    let pre: Preprocessor;
+    try {
+      pre = JSON.parse(await readFile(join(dir, LEGACY_FILES.preprocess), 'utf8')) as Preprocessor;
+    } catch (error) {
+      throw new UserError(`${join(dir, LEGACY_FILES.preprocess)} is not valid JSON (${(error as Error).message})`);
+    }
+    if (pre.format !== PREPROCESS_FORMAT)
+      throw new UserError(`${join(dir, LEGACY_FILES.preprocess)}: unknown format ${String(pre.format)} (expected ${PREPROCESS_FORMAT})`);
+    const trainer = card?.trainer as { algorithm?: unknown; model?: unknown } | undefined;
+    const algorithm = String(trainer?.algorithm ?? trainer?.model ?? 'mlp');
+    log(
+      `${dir} holds a TensorFlow.js model from before ONNX: converted to an ONNX graph to load it (register it again to store the graph).`,
+    );
+    return { bytes: await tfjsDirToOnnx(dir, pre, algorithm), legacy: preprocessSignature(pre) };
+  }
   throw new UserError(
-    `${dir} is not a model directory: ${expected[0]} is missing`,
-    `Point at the model-dir output of train (it holds ${[...expected, PREPROCESS_FILE].join(', ')}).`,
+    `${dir} is not a model directory: ${MODEL_FILE} is missing`,
+    `Point at the model-dir output of train, or a folder holding a ${MODEL_FILE} exported from your framework (see the README, "Bring your own model").`,
   );
 }
 
-/** Loads a model directory written by `train`. */
-export async function loadModel(dir: string): Promise<LoadedModel> {
+/** Loads a model directory: its graph through ONNX Runtime, with the card's signature. */
+export async function loadModel(dir: string, log: (line: string) => void = () => {}): Promise<LoadedModel> {
   let card: ModelCard | null;
   try {
-    card = await readContract('modelCard', dir);
+    card = existsSync(join(dir, 'model-card.json')) ? await readContract('modelCard', dir) : null;
   } catch {
     card = null;
   }
-  const kind = modelKind(kindOf(dir, card));
-  let text: string;
-  try {
-    text = await readFile(join(dir, PREPROCESS_FILE), 'utf8');
-  } catch {
-    throw new UserError(
-      `${dir} is not a model directory: ${PREPROCESS_FILE} is missing`,
-      'Point at the model-dir output of train (it holds model.json, weights.bin, preprocess.json).',
-    );
-  }
-  let preprocess: Preprocessor;
-  try {
-    preprocess = JSON.parse(text) as Preprocessor;
-  } catch (error) {
-    throw new UserError(`${dir}: model files are not valid JSON (${(error as Error).message})`);
-  }
-  if (preprocess.format !== PREPROCESS_FORMAT)
-    throw new UserError(`${dir}/${PREPROCESS_FILE}: unknown format ${String(preprocess.format)} (expected ${PREPROCESS_FORMAT})`);
-  await kind.setup(() => {});
-  return { model: await kind.load(dir, preprocess), preprocess, card };
+  const { bytes, legacy } = await readModelGraph(dir, card, log);
+  const trainer = card?.trainer as { kind?: string; algorithm?: unknown } | undefined;
+  const model = await openOnnxModel(bytes, {
+    shownPath: join(dir, MODEL_FILE),
+    algorithm: trainer?.kind === 'builtin' && typeof trainer.algorithm === 'string' ? trainer.algorithm : 'onnx',
+    signature: legacy ?? cardSignature(card),
+    log,
+  });
+  return { model, card };
+}
+
+/** What a model card records of the model file: format, digest, producer, opsets, inputs and outputs. */
+export function describeModelFile(bytes: Uint8Array, model: OnnxModel): ModelFile {
+  return {
+    format: 'onnx',
+    file: MODEL_FILE,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.byteLength,
+    producer: model.producer,
+    opsets: model.opsets,
+    inputs: model.graphInputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
+    outputs: model.graphOutputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
+  };
 }

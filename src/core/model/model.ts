@@ -1,31 +1,53 @@
 /**
  * The model seam: what the rest of the project needs of a fitted tabular model
- * (`TabularModel`: predict, save, dispose) and of a kind of model (`ModelKind`: its
- * name, its parameters, how it fits and how it loads). Train, evaluate, the server and
+ * (`TabularModel`: its signature, predict, dispose) and of a kind of built-in model
+ * (`ModelKind`: its name, its parameters, how it fits). Train, evaluate, the server and
  * the registry see only these; the kinds live in `kinds/` and are listed once in
  * `kinds.ts`, as the drift tests are listed in `drift/methods.ts`.
  *
- * Every kind shares the fitted preprocessing (`preprocess.json`: feature encoding and
- * target), so a request is encoded the same way whatever the kind. Predictions are, for
- * classification, the probability of each class (rows x classes, in `target.classes`
- * order; two columns for two classes), and for regression the value in the target's units.
+ * Every built-in kind fits on features encoded by the shared preprocessing (preprocess.ts)
+ * and leaves as an ONNX graph with that preprocessing inside, so every model, ours or any
+ * framework's, is loaded and scored the same way (onnx-model.ts), from raw columns.
+ * Predictions are, for classification, the probability of each class (rows x classes, in
+ * `target.classes` order; two columns for two classes), and for regression the value in
+ * the target's units.
  */
 import type { z } from 'zod';
 import type { Table } from '../data/table.js';
 import type { Preprocessor } from './preprocess.js';
 
-/** A fitted model with its preprocessing. */
+/** A feature column as the model takes it: numbers (missing as NaN) or text (missing as null). */
+export interface SignatureFeature {
+  name: string;
+  type: 'number' | 'string';
+}
+
+/** What the model predicts: classes (probabilities in this order) or a value. */
+export type ModelTarget = { name: string; task: 'classification'; classes: string[] } | { name: string; task: 'regression' };
+
+/**
+ * A model's interface with tables and requests, whatever trained it: its feature
+ * columns (in the order a single-tensor graph takes them) and its target.
+ */
+export interface ModelSignature {
+  features: SignatureFeature[];
+  target: ModelTarget;
+  /** False for a classifier that gives labels only (its "probabilities" are one-hot). */
+  probabilities: boolean;
+}
+
+/** A fitted model, ready to predict. */
 export interface TabularModel {
-  /** The kind it is (a key of MODEL_KINDS). */
+  /** What it is: a key of MODEL_KINDS for built-in models, "onnx" for any other graph. */
   readonly algorithm: string;
-  readonly preprocess: Preprocessor;
-  /** Predictions for `rows` of a table (encoded with `preprocess`). */
+  readonly signature: ModelSignature;
+  /**
+   * Predictions for `rows` of a table: for classification the probability of each class
+   * (rows x classes, row-major, in signature.target.classes order), for regression the
+   * value in the target's units. The table holds every feature column (other columns are ignored).
+   */
   predict(table: Table, rows: readonly number[]): Promise<Float64Array>;
-  /** Predictions for features already encoded with `preprocess` (rows x preprocess.width, row-major). */
-  predictEncoded(x: Float32Array, rows: number): Promise<Float64Array>;
-  /** Writes the kind's own files into `dir` (which exists); preprocess.json and the card are written beside them by the caller. */
-  save(dir: string): Promise<void>;
-  /** Frees what it holds (tensors); the model is unusable afterwards. */
+  /** Frees what it holds (sessions, tensors); the model is unusable afterwards. */
   dispose(): void;
 }
 
@@ -49,6 +71,11 @@ export interface FitJob<P> {
   preprocess: Preprocessor;
   train: EncodedRows;
   validation: EncodedRows | null;
+  /**
+   * The raw table and the labelled rows each encoding came from (same order), for kinds
+   * that work on raw values (trees: missing values as such, categories without one-hot).
+   */
+  rows: { table: Table; train: readonly number[]; validation: readonly number[] };
   /** The kind's own parameters, checked and with their defaults. */
   params: P;
   /** The run's seed: the same seed, data and parameters give the same model. */
@@ -57,24 +84,21 @@ export interface FitJob<P> {
 }
 
 export interface Fitted {
-  model: TabularModel;
+  /** The fitted model as an ONNX graph with its preprocessing inside (export-onnx.ts): what is saved, scored and served. */
+  onnx: Uint8Array;
   epochs: { run: number; best: number; stoppedEarly: boolean; trainingMs: number };
 }
 
-/** A kind of model: one entry of the registry. */
+/** A kind of built-in model: one entry of the registry. Every kind exports to ONNX; loading is the same for all (onnx-model.ts). */
 export interface ModelKind<Shape extends z.ZodRawShape = z.ZodRawShape> {
   readonly name: string;
   /** One line for help texts. */
   readonly description: string;
   /** Its keys of mlops.yaml's train section (and of a params file), each with its default. */
   readonly params: Shape;
-  /** The files it writes into a model directory. */
-  readonly files: readonly string[];
-  /** Gets its runtime ready; returns what it runs on, for the model card and logs ("wasm", "cpu"). */
+  /** Gets its training runtime ready; returns what it runs on, for the model card and logs ("wasm", "cpu"). */
   setup(warn: (message: string) => void): Promise<string>;
   fit(job: FitJob<z.output<z.ZodObject<Shape>>>): Promise<Fitted>;
-  /** Loads what `save` wrote into `dir`. */
-  load(dir: string, preprocess: Preprocessor): Promise<TabularModel>;
 }
 
 /** Declares a kind with its parameter types inferred from its schema. */

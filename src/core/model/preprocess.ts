@@ -1,7 +1,8 @@
 /**
- * The preprocessing that is part of the model: fitted on training rows only, saved
- * beside the weights, and applied the same way at training, evaluation and serving
- * (no train/serve skew). Numeric columns: missing values take the training mean,
+ * The preprocessing that is part of the model: fitted on training rows only, applied
+ * here to encode the training rows, and written into the exported ONNX graph
+ * (export-onnx.ts), which applies it the same way at evaluation and serving (no
+ * train/serve skew; the export tests hold the graph to `encodeFeatures`). Numeric columns: missing values take the training mean,
  * then standardisation. Text columns (categories, booleans, dates): one-hot over
  * the most frequent training values plus one "unknown" slot, which also takes
  * missing values and values never seen in training.
@@ -9,7 +10,7 @@
 import { UserError } from '../errors.js';
 import { tableColumn } from '../data/table.js';
 import type { Table, TableColumn } from '../data/table.js';
-import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from '../data/values.js';
+import type { ModelSignature } from './model.js';
 
 export const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
 export const DEFAULT_MAX_CATEGORIES = 100;
@@ -135,7 +136,7 @@ function meanAndStd(values: Float64Array, rows: readonly number[]): { mean: numb
 }
 
 /** Numbers first, in numeric order; then text in code-point order. */
-function compareLabels(a: string, b: string): number {
+export function compareLabels(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
   const aNum = a.trim() !== '' && Number.isFinite(na);
@@ -143,6 +144,18 @@ function compareLabels(a: string, b: string): number {
   if (aNum && bNum) return na - nb;
   if (aNum !== bNum) return aNum ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The signature of a model fitted with this preprocessing: its feature columns and target, as its graph takes them. */
+export function preprocessSignature(pre: Preprocessor): ModelSignature {
+  return {
+    features: pre.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string' })),
+    target:
+      pre.target.task === 'classification'
+        ? { ...pre.target, classes: [...pre.target.classes] }
+        : { name: pre.target.name, task: 'regression' },
+    probabilities: true,
+  };
 }
 
 /** Encodes `rows` of the table into a row-major Float32Array of rows x width. */
@@ -195,99 +208,4 @@ export function encodeTarget(pre: Preprocessor, table: Table, rows: readonly num
     return Int32Array.from(rows, (r) => index.get(labelOf(column, r) ?? '') ?? -1);
   }
   return Float32Array.from(rows, (r) => (column.numbers[r]! - target.mean) / target.std);
-}
-
-/** A raw feature value as a JSON request carries it. */
-export type RawValue = unknown;
-
-/** A value that could not be encoded: where (record index and feature name) and why. */
-export interface RecordIssue {
-  record: number;
-  feature: string;
-  /** For example "expected a number, got an object". */
-  message: string;
-}
-
-export interface EncodeRecordsOptions {
-  /** Texts that mean "missing", as the table reader's null_values (default: DEFAULT_NULL_VALUES). */
-  nullValues?: readonly string[];
-}
-
-/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
-export function describeJsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  const type = typeof value;
-  return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
-}
-
-/**
- * Encodes raw records (feature name -> value, as a JSON request carries them) with the
- * same rules as `encodeFeatures` on the same row read from a file by `readTable`, so
- * serving sees exactly what training saw:
- * - numeric features: finite numbers; strings parse as the CSV reader parses them
- *   ("3.5", "1e3"); null, a missing key, null texts ("NA", ""), NaN and infinities
- *   take the training mean;
- * - categorical features: strings as the CSV reader classifies them (a number in text
- *   reads as its canonical text, "007" as "7"; "TRUE" as "true"); numbers as their
- *   text; booleans as "true"/"false"; missing or never-seen values take the unknown slot.
- * Values no file could hold in that column (an object or array anywhere; a boolean or a
- * non-numeric text for a numeric feature) are reported as issues and encoded as missing.
- * Keys that are not features are not looked at here (the caller decides about them).
- */
-export function encodeRecords(
-  pre: Preprocessor,
-  records: ReadonlyArray<Readonly<Record<string, RawValue>>>,
-  options: EncodeRecordsOptions = {},
-): { x: Float32Array; issues: RecordIssue[] } {
-  const classifier = new ValueClassifier(options.nullValues ?? DEFAULT_NULL_VALUES);
-  const out = new Float32Array(records.length * pre.width);
-  const issues: RecordIssue[] = [];
-  const has = Object.prototype.hasOwnProperty;
-  let offset = 0;
-  for (const feature of pre.features) {
-    if (feature.kind === 'numeric') {
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i]!;
-        const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-        let v = Number.NaN;
-        if (typeof raw === 'number') v = raw;
-        else if (typeof raw === 'string') {
-          const kind = classifier.classifyText(raw);
-          if (kind === Kind.Integer || kind === Kind.Number) v = classifier.value;
-          else if (kind !== Kind.Null && kind !== Kind.NaN && kind !== Kind.Infinity)
-            issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
-        } else if (raw !== null && raw !== undefined)
-          issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
-        if (!Number.isFinite(v)) v = feature.mean;
-        out[i * pre.width + offset] = (v - feature.mean) / feature.std;
-      }
-      offset += 1;
-    } else {
-      const index = new Map(feature.categories.map((c, i) => [c, i]));
-      const unknown = feature.categories.length;
-      for (let i = 0; i < records.length; i++) {
-        const record = records[i]!;
-        const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-        let text: string | null = null;
-        if (typeof raw === 'string') {
-          const kind = classifier.classifyText(raw);
-          if (kind === Kind.Integer || kind === Kind.Number) text = String(classifier.value);
-          else if (kind === Kind.Boolean) text = classifier.value ? 'true' : 'false';
-          else if (kind === Kind.String || kind === Kind.Datetime) text = raw;
-        } else if (typeof raw === 'number') text = Number.isFinite(raw) ? String(raw) : null;
-        else if (typeof raw === 'boolean') text = raw ? 'true' : 'false';
-        else if (raw !== null && raw !== undefined)
-          issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
-        const slot = text === null ? unknown : (index.get(text) ?? unknown);
-        out[i * pre.width + offset + slot] = 1;
-      }
-      offset += feature.categories.length + 1;
-    }
-  }
-  return { x: out, issues };
-}
-
-function quoteShort(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }

@@ -4,10 +4,12 @@
  * alias; and the summary that says what was registered, with its lineage.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Blessing, ModelCard } from '../contracts/index.js';
 import { UserError } from '../errors.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import { ensureWritableDir } from '../workspace.js';
+import { loadModel, MODEL_FILE } from '../model/model-io.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
 import { checkAliasName, checkName } from './registry.js';
 
@@ -55,6 +57,8 @@ export async function registerModel(request: RegisterRequest): Promise<Registere
         'Fix the model, or set allow-unblessed: true to register it anyway.',
       );
   }
+  // A graph is checked before it is stored: one that ONNX Runtime cannot load would fail every later deploy.
+  if (existsSync(join(modelDir, MODEL_FILE))) (await loadModel(modelDir)).model.dispose();
   // A folder registry is an output location: an unwritable one is a clear error before any file is copied.
   if (registry.kind === 'local')
     await ensureWritableDir(registry.location, 'the registry (the `registry` input, or registry.path in mlops.yaml)');

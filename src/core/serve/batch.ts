@@ -1,11 +1,14 @@
 /**
  * Batch scoring of a table (`mlops predict`): every row of the input with its
- * prediction, as CSV, TSV or JSON Lines. Rows are encoded and predicted in chunks with
- * the same preprocessing and model code as evaluate, so the numbers are the same.
+ * prediction, as CSV, TSV or JSON Lines. Rows go to the model in chunks, through the
+ * same `predict(table, rows)` as evaluate (the preprocessing is inside the graph), so
+ * the numbers are the same. Output columns: the input's, then `prediction` (the label,
+ * or the value) and, for a classifier that gives probabilities, `probability_<class>`
+ * per class.
  */
 import type { Table } from '../data/table.js';
-import { encodeFeatures } from '../model/preprocess.js';
 import type { ServedModel } from './model.js';
+import { featureTable } from './records.js';
 
 export type OutputFormat = 'csv' | 'tsv' | 'jsonl';
 
@@ -25,16 +28,16 @@ export async function predictTable(
   format: OutputFormat,
   onProgress: (done: number, total: number) => void = () => {},
 ): Promise<{ text: string; rows: number }> {
-  const pre = model.preprocess;
+  const features = featureTable(model.signature.features, table);
   const inputNames = table.columns.map((c) => c.name);
-  const extra = model.task === 'classification' ? ['prediction', ...model.classes.map((c) => `probability_${c}`)] : ['prediction'];
+  const extra = model.probabilities ? ['prediction', ...model.classes.map((c) => `probability_${c}`)] : ['prediction'];
   const names = [...inputNames, ...extra.filter((n) => !inputNames.includes(n))];
   const parts: string[] = [];
   const separator = format === 'tsv' ? '\t' : ',';
   if (format !== 'jsonl') parts.push(`${names.map((n) => field(n, separator)).join(separator)}\n`);
   for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
     const rows = Array.from({ length: Math.min(CHUNK_ROWS, table.rows - start) }, (_, i) => start + i);
-    const predictions = await model.predictEncoded(encodeFeatures(pre, table, rows), rows.length);
+    const predictions = await model.predict(features, rows);
     const lines: string[] = [];
     rows.forEach((r, i) => {
       const values = new Map<string, string | number | boolean | null>();
@@ -45,7 +48,7 @@ export async function predictTable(
       const p = predictions[i]!;
       if ('label' in p) {
         values.set('prediction', p.label);
-        model.classes.forEach((c, k) => values.set(`probability_${c}`, p.probabilities[k]!));
+        if (model.probabilities) model.classes.forEach((c, k) => values.set(`probability_${c}`, p.probabilities[k]!));
       } else values.set('prediction', p.value);
       if (format === 'jsonl') {
         const entry = Object.create(null) as Record<string, unknown>;

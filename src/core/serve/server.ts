@@ -1,8 +1,9 @@
 /**
  * The inference server, on Node's own http module. It speaks TF Serving's REST API
- * and the Open Inference Protocol v2, applies the model's saved preprocessing to raw
- * feature values, follows a registry alias (swapping models without failing a
- * request), runs canaries, and exposes Prometheus metrics and a prediction log.
+ * and the Open Inference Protocol v2, turns raw feature values into the model's
+ * feature columns (records.ts; the preprocessing is inside the ONNX graph), follows a
+ * registry alias (swapping models without failing a request), runs canaries, and
+ * exposes Prometheus metrics and a prediction log.
  *
  * Routes (`{name}` is the served model's name; `/versions/{v}` picks the stable or
  * candidate version directly, bypassing the canary split):
@@ -11,21 +12,42 @@
  *   GET  /v1/models/{name}[/versions/{v}]/metadata  signature
  *   GET  /v2, /v2/health/live, /v2/health/ready
  *   GET  /v2/models/{name}[/versions/{v}][/ready]   metadata, readiness
- *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors, one per feature
+ *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors: one per feature, or a graph's one [rows, k] tensor
  *   GET  /metrics                                   Prometheus text
  *   /admin/...                                      only with an admin token (see handleAdmin)
+ *
+ * Inputs (decode.ts): every model takes its features by name (BYTES tensors for string
+ * features); a graph that takes every feature as one [rows, k] tensor also takes that
+ * tensor, by the graph input's name (or as TF Serving's unnamed rows).
+ *
+ * What the server answers (`outputSpecs`): for a classifier, `label` (INT64 when every
+ * class is a whole number, else BYTES) and `probabilities` ([rows, classes] in the order
+ * of `classes`, FP32 as the graph computes them; left out for a model that gives labels
+ * only); for a regressor `prediction` ([rows]) and, when the graph names its output
+ * otherwise (skl2onnx and onnxmltools: `variable`), the same values under the graph's
+ * name and shape ([rows, 1]). TF Serving rows: `{"label", "probabilities"}` or the value
+ * per record; TF Serving columns: `{"label": [...], "probabilities": [...]}` or the values.
+ * Labels are JSON numbers when they travel as INT64. `GET /v2/models/{name}` lists the
+ * graph's own inputs (names, datatypes, shapes) and these outputs, with the graph's
+ * datatypes and shapes where it has an output of that name; platform onnxruntime_onnx;
+ * and, beyond the protocol, `features` (the signature's, in the order of a one-tensor
+ * input's columns) and `classes`. A record the model answers NaN or an infinity for
+ * (JSON holds neither; a graph that does not impute gives NaN for a missing value) is a
+ * 400 naming it.
  */
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, createServer, maxHeaderSize } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Table } from '../data/table.js';
 import { describeError } from '../errors.js';
 import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
 import { ModelSlots } from './canary.js';
-import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, encodeRequest } from './decode.js';
+import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable } from './decode.js';
 import type { DecodedRecords, OipRequest, TfServingRequest } from './decode.js';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
 import { ServeMetrics } from './metrics.js';
+import { isFinitePrediction } from './model.js';
 import type { Prediction, ServedModel } from './model.js';
 import type { PredictionLog } from './prediction-log.js';
 import type { ModelSource } from './source.js';
@@ -391,13 +413,21 @@ export class InferenceServer {
     let status = 500;
     let predictions: Prediction[] | null = null;
     try {
-      const x = encodeRequest(model, decoded, this.options.nullValues);
-      predictions = await model.predictEncoded(x, decoded.records.length);
+      const { table, request } = requestTable(model, decoded, this.options.nullValues);
+      predictions = await model.predict(
+        table,
+        Array.from({ length: table.rows }, (_, i) => i),
+      );
+      const infinite = predictions.findIndex((p) => !isFinitePrediction(p));
+      if (infinite >= 0) {
+        predictions = null;
+        throw new HttpError(400, noFinitePrediction(table, infinite, request.row(infinite)));
+      }
       const headers = { 'X-Model-Version': String(model.identity.version) };
       if (protocol === 'tfs') sendJson(res, 200, tfsResponse(model, predictions, (decoded as TfServingRequest).columnar), headers);
       else sendJson(res, 200, oipResponse(model, predictions, decoded as OipRequest), headers);
       status = 200;
-      if (this.log) this.logPredictions(model, decoded, predictions);
+      if (this.log) this.logPredictions(model, request, predictions);
     } catch (error) {
       status = error instanceof HttpError ? error.status : 500;
       if (error instanceof HttpError) error.headers['X-Model-Version'] = String(model.identity.version);
@@ -414,7 +444,7 @@ export class InferenceServer {
   private logPredictions(model: ServedModel, decoded: DecodedRecords, predictions: Prediction[]): void {
     const log = this.log!;
     const time = new Date().toISOString();
-    const features = model.preprocess.features;
+    const features = model.signature.features;
     const has = Object.prototype.hasOwnProperty;
     for (let i = 0; i < predictions.length; i++) {
       if (!log.sampled()) continue;
@@ -442,24 +472,13 @@ export class InferenceServer {
   }
 
   private tfsMetadata(model: ServedModel): object {
-    const pre = model.preprocess;
-    const inputs = Object.fromEntries(
-      pre.features.map((f) => [
-        f.name,
-        { dtype: f.kind === 'numeric' ? 'DT_DOUBLE' : 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: f.name },
-      ]),
-    );
-    const outputs =
-      model.task === 'classification'
-        ? {
-            label: { dtype: 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: 'label' },
-            probabilities: {
-              dtype: 'DT_DOUBLE',
-              tensor_shape: { dim: [{ size: '-1' }, { size: String(model.classes.length) }] },
-              name: 'probabilities',
-            },
-          }
-        : { prediction: { dtype: 'DT_DOUBLE', tensor_shape: { dim: [{ size: '-1' }] }, name: 'prediction' } };
+    const tensor = (t: { name: string; datatype: string; shape: readonly number[] }) => ({
+      dtype: TF_DTYPES[t.datatype] ?? 'DT_INVALID',
+      tensor_shape: { dim: t.shape.map((d) => ({ size: String(d) })) },
+      name: t.name,
+    });
+    const inputs = Object.fromEntries(inputSpecs(model).map((t) => [t.name, tensor(t)]));
+    const outputs = Object.fromEntries(outputSpecs(model).map((t) => [t.name, tensor(t)]));
     return {
       model_spec: { name: this.name, signature_name: '', version: String(model.identity.version) },
       metadata: {
@@ -472,19 +491,14 @@ export class InferenceServer {
   }
 
   private oipMetadata(model: ServedModel, version: number | null): object {
-    const pre = model.preprocess;
+    const strip = ({ name, datatype, shape }: TensorSpec) => ({ name, datatype, shape: [...shape] });
     return {
       name: this.name,
       versions: version === null ? this.servedVersions() : [String(version)],
-      platform: 'mlops_tfjs',
-      inputs: pre.features.map((f) => ({ name: f.name, datatype: f.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1] })),
-      outputs:
-        model.task === 'classification'
-          ? [
-              { name: 'label', datatype: 'BYTES', shape: [-1] },
-              { name: 'probabilities', datatype: 'FP64', shape: [-1, model.classes.length] },
-            ]
-          : [{ name: 'prediction', datatype: 'FP64', shape: [-1] }],
+      platform: 'onnxruntime_onnx',
+      inputs: inputSpecs(model).map(strip),
+      outputs: outputSpecs(model).map(strip),
+      features: model.signature.features.map((f) => f.name),
       classes: model.task === 'classification' ? model.classes : undefined,
     };
   }
@@ -625,6 +639,87 @@ function loadFailed(ref: string): (error: unknown) => never {
   };
 }
 
+/**
+ * The answer for a record the model gives NaN or an infinity for (JSON cannot carry them):
+ * a graph that does not impute gives NaN for a missing value; else a value far outside
+ * the training data may overflow.
+ */
+function noFinitePrediction(table: Table, row: number, where: string): string {
+  const missing = table.columns.filter((c) => (c.texts ? c.texts[row] === null : Number.isNaN(c.numbers[row]!))).map((c) => c.name);
+  if (missing.length > 0)
+    return `${where}: the model gives no finite prediction for this record: it has no value for ${truncate(missing.join(', '))}, and this model does not fill in missing values; send every feature`;
+  return `${where}: the model gives no finite prediction for this record; are its values far outside the training data?`;
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** OIP v2 datatypes as TF Serving's metadata names them. */
+const TF_DTYPES: Record<string, string> = {
+  BOOL: 'DT_BOOL',
+  UINT8: 'DT_UINT8',
+  UINT16: 'DT_UINT16',
+  UINT32: 'DT_UINT32',
+  UINT64: 'DT_UINT64',
+  INT8: 'DT_INT8',
+  INT16: 'DT_INT16',
+  INT32: 'DT_INT32',
+  INT64: 'DT_INT64',
+  FP16: 'DT_HALF',
+  FP32: 'DT_FLOAT',
+  FP64: 'DT_DOUBLE',
+  BYTES: 'DT_STRING',
+};
+
+/** A tensor the server takes or gives: its name, OIP v2 datatype and shape (-1: any size). */
+export interface TensorSpec {
+  name: string;
+  datatype: string;
+  shape: readonly number[];
+}
+
+/** What an answer tensor holds. */
+type OutputSpec = TensorSpec & { holds: 'label' | 'probabilities' | 'value' };
+
+/** The model's inputs: its graph's (names, datatypes, shapes), or one per feature for a model without a graph. */
+export function inputSpecs(model: ServedModel): TensorSpec[] {
+  if (model.graph) return model.graph.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape }));
+  return model.signature.features.map((f) => ({ name: f.name, datatype: f.type === 'number' ? 'FP64' : 'BYTES', shape: [-1] }));
+}
+
+/** The tensors a prediction answers with (see the header), described with the graph's datatype and shape where it has that output. */
+export function outputSpecs(model: ServedModel): OutputSpec[] {
+  const float = (name: string, fallback: string) => {
+    const datatype = model.graphOutput(name)?.datatype;
+    return datatype === 'FP32' || datatype === 'FP64' ? datatype : fallback;
+  };
+  const shapeOf = (name: string, fallback: number[]) => model.graphOutput(name)?.shape ?? fallback;
+  const precision = model.graph ? 'FP32' : 'FP64';
+  if (model.task === 'classification') {
+    const specs: OutputSpec[] = [{ name: 'label', datatype: model.labelDatatype, shape: shapeOf('label', [-1]), holds: 'label' }];
+    if (model.probabilities)
+      specs.push({
+        name: 'probabilities',
+        datatype: float('probabilities', precision),
+        shape: shapeOf('probabilities', [-1, model.classes.length]),
+        holds: 'probabilities',
+      });
+    return specs;
+  }
+  const outputs = model.graph?.outputs ?? [];
+  const own = outputs.length === 1 ? outputs[0]! : null;
+  const datatype = own && (own.datatype === 'FP32' || own.datatype === 'FP64') ? own.datatype : precision;
+  const specs: OutputSpec[] = [{ name: 'prediction', datatype, shape: [-1], holds: 'value' }];
+  if (own && own.name !== 'prediction') specs.push({ name: own.name, datatype, shape: own.shape, holds: 'value' });
+  return specs;
+}
+
+/** A label as answers carry it: a number when labels travel as INT64. */
+function labelValue(model: ServedModel, label: string): string | number {
+  return model.labelDatatype === 'INT64' ? Number(label) : label;
+}
+
 /** TF Serving's answer: row format gives `predictions`, columnar format `outputs`. */
 export function tfsResponse(model: ServedModel, predictions: Prediction[], columnar: boolean): object {
   if (model.task === 'regression') {
@@ -632,39 +727,57 @@ export function tfsResponse(model: ServedModel, predictions: Prediction[], colum
     return columnar ? { outputs: values } : { predictions: values };
   }
   const rows = predictions as Array<{ label: string; probabilities: number[] }>;
-  if (columnar) return { outputs: { label: rows.map((p) => p.label), probabilities: rows.map((p) => p.probabilities) } };
-  return { predictions: rows.map((p) => ({ label: p.label, probabilities: p.probabilities })) };
+  const probabilities = model.probabilities;
+  if (columnar) {
+    const label = rows.map((p) => labelValue(model, p.label));
+    return { outputs: probabilities ? { label, probabilities: rows.map((p) => p.probabilities) } : { label } };
+  }
+  return {
+    predictions: rows.map((p) =>
+      probabilities ? { label: labelValue(model, p.label), probabilities: p.probabilities } : { label: labelValue(model, p.label) },
+    ),
+  };
 }
 
-/** The Open Inference Protocol's answer: `label` and `probabilities` tensors, or `prediction`. */
+/** The Open Inference Protocol's answer: the tensors of `outputSpecs`, or those the request names. */
 export function oipResponse(
   model: ServedModel,
   predictions: Prediction[],
   request: { id: string | undefined; outputs: string[] | null },
 ): object {
   const n = predictions.length;
-  const tensors =
-    model.task === 'regression'
-      ? [{ name: 'prediction', shape: [n], datatype: 'FP64', data: predictions.map((p) => (p as { value: number }).value) }]
-      : [
-          { name: 'label', shape: [n], datatype: 'BYTES', data: predictions.map((p) => (p as { label: string }).label) },
-          {
-            name: 'probabilities',
-            shape: [n, model.classes.length],
-            datatype: 'FP64',
-            data: predictions.flatMap((p) => (p as { probabilities: number[] }).probabilities),
-          },
-        ];
-  let outputs = tensors;
+  const specs = outputSpecs(model);
   if (request.outputs) {
-    const unknown = request.outputs.filter((name) => !tensors.some((t) => t.name === name));
+    const unknown = request.outputs.filter((name) => !specs.some((t) => t.name === name));
     if (unknown.length > 0)
       throw new HttpError(
         400,
-        `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${tensors.map((t) => t.name).join(', ')})`,
+        `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${specs.map((t) => t.name).join(', ')})`,
       );
-    outputs = tensors.filter((t) => request.outputs!.includes(t.name));
   }
+  const chosen = request.outputs ? specs.filter((t) => request.outputs!.includes(t.name)) : specs;
+  const outputs = chosen.map((spec) => {
+    if (spec.holds === 'label')
+      return {
+        name: spec.name,
+        shape: [n],
+        datatype: spec.datatype,
+        data: predictions.map((p) => labelValue(model, (p as { label: string }).label)),
+      };
+    if (spec.holds === 'probabilities')
+      return {
+        name: spec.name,
+        shape: [n, model.classes.length],
+        datatype: spec.datatype,
+        data: predictions.flatMap((p) => (p as { probabilities: number[] }).probabilities),
+      };
+    return {
+      name: spec.name,
+      shape: spec.shape.length === 2 ? [n, 1] : [n],
+      datatype: spec.datatype,
+      data: predictions.map((p) => (p as { value: number }).value),
+    };
+  });
   return {
     model_name: model.identity.name,
     model_version: String(model.identity.version),

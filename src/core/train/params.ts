@@ -49,24 +49,39 @@ function withoutDefaults(shape: Record<string, z.ZodType>): Record<string, z.Zod
 
 /**
  * mlops.yaml's `train:` section: every parameter (optional: defaults apply when the run
- * is resolved, not here), `command`, and `model`, the old name of `algorithm`.
+ * is resolved, not here), `command`, `model` (the old name of `algorithm`), and any key
+ * of your own trainer's.
  */
-export const TrainSection = z.strictObject({
-  ...withoutDefaults(ALL_PARAMS),
-  /** Your own trainer instead of the built-in kinds. */
-  command: z.string().optional(),
-  /** Renamed `algorithm` (model now names the model in the registry): still read, with a warning, for one release. */
-  model: z.enum(ALGORITHMS).optional(),
-});
+export const TrainSection = z
+  .object({
+    ...withoutDefaults(ALL_PARAMS),
+    /** Your own trainer instead of the built-in kinds. */
+    command: z.string().optional(),
+    /** Renamed `algorithm` (model now names the model in the registry): still read, with a warning, for one release. */
+    model: z.enum(ALGORITHMS).optional(),
+  })
+  // Any other key is a parameter of your own trainer (train.command), handed over in MLOPS_PARAMS_FILE;
+  // for the built-in kinds an unknown key is an error when the run's parameters are resolved (parseTrainParams).
+  .catchall(z.unknown());
 export type TrainSection = Record<string, unknown>;
 
-/** Validates parameters; `where` names their source in errors (a file, or "train in mlops.yaml"). */
-export function parseTrainParams(value: unknown, where: string): TrainParams {
+/**
+ * Validates parameters; `where` names their source in errors (a file, or "train in
+ * mlops.yaml"). For the built-in kinds every key must be one of theirs, and defaults
+ * fill the rest. Your own trainer (`command`) gets exactly the keys you set, whatever
+ * they are: the built-in schema and defaults are not its business.
+ */
+export function parseTrainParams(value: unknown, where: string, trainer: 'builtin' | 'command' = 'builtin'): TrainParams {
+  if (trainer === 'command') {
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value)))
+      throw new UserError(`${where}: expected a mapping of parameter names to values`);
+    return { ...(value as Record<string, unknown> | undefined) } as TrainParams;
+  }
   const result = z.strictObject(ALL_PARAMS).safeParse(value ?? {});
   if (!result.success)
     throw new UserError(
       `${where}: invalid training parameters:\n${formatZodError(result.error)}`,
-      'See the README section "train" for every parameter.',
+      'See the README section "train" for every parameter; a key of your own trainer needs train.command (it gets every key in MLOPS_PARAMS_FILE).',
     );
   const run = z.object(RUN_PARAMS).parse(result.data);
   return { ...run, ...kindParams(run.algorithm, result.data) };

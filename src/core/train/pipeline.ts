@@ -8,11 +8,12 @@
  * directory is assembled in a staging folder and renamed into place, so a failed run
  * never leaves half a model. The model card is built in one place for both trainers.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FILE_NAMES, MODEL_CARD_FORMAT, writeContract } from '../contracts/index.js';
-import type { ModelCard } from '../contracts/index.js';
+import type { ModelCard, ModelFile } from '../contracts/index.js';
 import { readTable } from '../data/table.js';
 import type { DataFormat } from '../data/source.js';
 import { Kind } from '../data/values.js';
@@ -20,15 +21,27 @@ import { UserError } from '../errors.js';
 import { hashFile, sha256, stableJson } from '../lineage.js';
 import type { FileHash } from '../lineage.js';
 import { modelKind } from '../model/kinds.js';
-import type { Fitted } from '../model/model.js';
+import type { Fitted, ModelSignature } from '../model/model.js';
 import { seededRandom, shuffleInPlace } from '../model/random.js';
 import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../profile/profile.js';
 import type { ColumnProfileState } from '../profile/profile.js';
 import { scanData } from '../validate/scan.js';
 import type { RunCache } from '../../ports/storage.js';
-import { saveModelFiles } from '../model/model-io.js';
+import { describeModelFile, MODEL_FILE } from '../model/model-io.js';
+import { openOnnxModel } from '../model/onnx-model.js';
+import type { OnnxModel } from '../model/onnx-model.js';
+import { inspectOnnx } from '../onnx/graph.js';
 import type { TrainParams } from './params.js';
-import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from '../model/preprocess.js';
+import {
+  compareLabels,
+  encodeFeatures,
+  encodeTarget,
+  fitPreprocessor,
+  labelledRows,
+  labelOf,
+  preprocessSignature,
+} from '../model/preprocess.js';
+import type { Table } from '../data/table.js';
 import { epochProgress } from './progress.js';
 import { fullMetrics, scalarMetrics, scoreRows } from '../evaluate/score.js';
 
@@ -115,6 +128,7 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
       name: job.modelName,
       ...(result.task ? { task: result.task } : {}),
       trainer: job.command ? trainer : { ...trainer, algorithm: job.params.algorithm, backend: result.backend },
+      ...(result.model ? { model: result.model.file, signature: result.model.signature } : {}),
       params: job.params,
       paramSources: job.paramSources,
       data: {
@@ -176,6 +190,8 @@ interface Trained {
   cardMetrics: ModelCard['metrics'];
   /** The profile of the model's predictions on every training row (column `_prediction`), when we can predict. */
   predictions: ColumnProfileState | null;
+  /** The model file and signature, when the directory holds a graph (always for built-in kinds). */
+  model?: { file: ModelFile; signature: ModelSignature };
 }
 
 /**
@@ -238,9 +254,108 @@ async function runTrainer(job: TrainJob, command: string, dir: string, ports: Tr
   if ((await readdir(dir)).every((file) => file === FILE_NAMES.metrics))
     throw new UserError(
       'the trainer wrote no model files into MLOPS_MODEL_DIR',
-      'Save the model into the folder named by MLOPS_MODEL_DIR.',
+      `Save the model into the folder named by MLOPS_MODEL_DIR: as ${MODEL_FILE} for evaluate, register, deploy and serve to use it (see the README, "Bring your own model").`,
     );
-  return { metrics, backend: 'none', data: {}, cardMetrics: { validation: metrics }, predictions: null };
+  const trained: Trained = { metrics, backend: 'none', data: {}, cardMetrics: { validation: metrics }, predictions: null };
+  if (!existsSync(join(dir, MODEL_FILE))) {
+    ports.warning(
+      `The trainer wrote no ${MODEL_FILE}: evaluate needs a predictions file (evaluate.predictions), and register, deploy and serve cannot load the model. ` +
+        'Export it to ONNX (see the README, "Bring your own model").',
+    );
+    return trained;
+  }
+  const table = await readTable(job.files, { format: job.format, nullValues: job.nullValues });
+  const checked = await checkTrainerGraph(join(dir, MODEL_FILE), table, job, ports);
+  const { signature } = checked;
+  return {
+    ...trained,
+    task: signature.target.task,
+    data: {
+      features: signature.features.map((f) => f.name),
+      classes: signature.target.task === 'classification' ? signature.target.classes : null,
+    },
+    model: checked,
+  };
+}
+
+/**
+ * Checks a graph a trainer wrote: it loads in ONNX Runtime (supported operators and
+ * opset), its inputs are columns of the training data, its outputs are recognised, and it
+ * predicts on training rows. The classes of a classifier whose graph does not list them
+ * are the target's distinct values in sorted order (as scikit-learn orders `classes_`).
+ */
+async function checkTrainerGraph(
+  file: string,
+  table: Table,
+  job: TrainJob,
+  ports: TrainPorts,
+): Promise<{ file: ModelFile; signature: ModelSignature }> {
+  const shownPath = ports.shown(file);
+  const bytes = new Uint8Array(await readFile(file));
+  const info = inspectOnnx(bytes, shownPath);
+  const columns = table.columns.map((c) => c.name);
+  const dataFeatures = table.columns
+    .filter((c) => c.name !== job.target && (!job.params.features || job.params.features.includes(c.name)))
+    .map((c) => ({ name: c.name, type: c.texts ? ('string' as const) : ('number' as const) }));
+  // One tensor of every feature, with no column order in the graph: the data's feature columns, in file order.
+  const singleTensor =
+    info.inputs.length === 1 && !columns.includes(info.inputs[0]!.name) && !info.metadata.feature_names && !info.metadata['mlops.features'];
+  if (singleTensor) {
+    const width = info.inputs[0]!.shape?.[1];
+    if (typeof width === 'number' && width !== dataFeatures.length)
+      throw new UserError(
+        `${shownPath}: the graph's input ${info.inputs[0]!.name} takes ${width} columns, but the training data has ${dataFeatures.length} feature columns`,
+        'Set train.features to the columns the model takes, in order, or add their names to the graph as metadata feature_names (a JSON list).',
+      );
+    ports.info(`${shownPath} takes one tensor of ${dataFeatures.length} columns: the training data's feature columns, in file order.`);
+  }
+  const open = (signature?: Partial<ModelSignature>): Promise<OnnxModel> =>
+    openOnnxModel(bytes, { shownPath, algorithm: 'onnx', signature, log: (line) => ports.info(line) });
+  let model = await open(singleTensor ? { features: dataFeatures } : undefined);
+  try {
+    let { signature } = model;
+    if (signature.target.task === 'classification' && !info.classLabels) {
+      const column = table.columns.find((c) => c.name === job.target);
+      const labels = new Set<string>();
+      if (column)
+        for (let r = 0; r < table.rows; r++) {
+          const label = labelOf(column, r);
+          if (label !== null) labels.add(label);
+        }
+      const classes = [...labels].sort(compareLabels);
+      if (classes.length === signature.target.classes.length) {
+        model.dispose();
+        model = await open({
+          ...(singleTensor ? { features: dataFeatures } : {}),
+          target: { name: job.target, task: 'classification', classes },
+        });
+        signature = model.signature;
+      } else
+        ports.warning(
+          `${shownPath} gives ${signature.target.classes.length} class probabilities but the target "${job.target}" has ${classes.length} classes; ` +
+            `the classes are named ${signature.target.classes.join(', ')}. Name them in the graph (classlabels of the classifier node) to fix this.`,
+        );
+    }
+    const missing = signature.features.filter((f) => !columns.includes(f.name)).map((f) => f.name);
+    if (missing.length > 0)
+      throw new UserError(
+        `${shownPath}: the graph takes ${missing.map((m) => JSON.stringify(m)).join(', ')}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the training data (${columns.join(', ')})`,
+        'Name the graph inputs after the data columns (one input per column), or give a single-tensor graph its column order as metadata feature_names.',
+      );
+    const sample = Array.from({ length: Math.min(table.rows, 100) }, (_, i) => i);
+    await model.predict(table, sample);
+    signature = { ...signature, target: { ...signature.target, name: job.target } };
+    ports.info(
+      `${shownPath}: ${signature.target.task}, ${signature.features.length} feature columns` +
+        (signature.target.task === 'classification' ? `, classes ${signature.target.classes.join(', ')}` : '') +
+        ` (producer ${info.producer || 'unknown'}, opsets ${Object.entries(info.opsets)
+          .map(([d, v]) => `${d || 'ai.onnx'} ${v}`)
+          .join(', ')}).`,
+    );
+    return { file: describeModelFile(bytes, model), signature };
+  } finally {
+    model.dispose();
+  }
 }
 
 /** Fits the built-in kind named by params.algorithm into `dir`. */
@@ -281,20 +396,35 @@ async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promis
         preprocess: pre,
         train: encoded(trainLabelled),
         validation: validationLabelled.length > 0 ? encoded(validationLabelled) : null,
+        rows: { table, train: trainLabelled, validation: validationLabelled },
         params,
         seed: params.seed,
         onEpoch: epochProgress((line) => ports.info(line)),
       });
-      const { model, epochs } = fitted;
+      const { epochs } = fitted;
+      const rowsPerSecond = Math.round((trainLabelled.length * epochs.run) / (epochs.trainingMs / 1000));
+      ports.info(
+        `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
+          `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
+      );
+      // From here on the model is its ONNX graph: the metrics, the profile and every later step score the same file.
+      const file = join(dir, MODEL_FILE);
+      await writeFile(file, fitted.onnx);
+      const signature = preprocessSignature(pre);
+      const model = await openOnnxModel(fitted.onnx, {
+        shownPath: ports.shown(file),
+        algorithm: params.algorithm,
+        signature,
+        log: (line) => ports.info(line),
+      });
+      ports.info(
+        `Exported to ONNX with the preprocessing inside (${ports.shown(file)}, ${(fitted.onnx.byteLength / 1024).toFixed(1)} KB); ` +
+          `scored from here on with onnxruntime-${model.runtime}.`,
+      );
       try {
-        const rowsPerSecond = Math.round((trainLabelled.length * epochs.run) / (epochs.trainingMs / 1000));
-        ports.info(
-          `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
-            `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
-        );
-        const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, pre, table, trainLabelled)));
+        const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, table, trainLabelled)));
         const validationMetrics =
-          validationLabelled.length > 0 ? scalarMetrics(fullMetrics(await scoreRows(model, pre, table, validationLabelled))) : null;
+          validationLabelled.length > 0 ? scalarMetrics(fullMetrics(await scoreRows(model, table, validationLabelled))) : null;
         const allRows = Array.from({ length: table.rows }, (_, i) => i);
         const output = await model.predict(table, allRows);
         const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
@@ -309,7 +439,6 @@ async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promis
         } else {
           for (let i = 0; i < allRows.length; i++) predictions.add(Kind.Number, output[i]!, null);
         }
-        await saveModelFiles(dir, model);
         const metrics = validationMetrics ?? trainMetrics;
         await writeFile(join(dir, FILE_NAMES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
         return {
@@ -324,6 +453,7 @@ async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promis
           epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond },
           cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
           predictions: predictions.toState(),
+          model: { file: describeModelFile(fitted.onnx, model), signature },
         };
       } finally {
         model.dispose();

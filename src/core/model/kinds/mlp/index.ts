@@ -1,9 +1,9 @@
-/** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js. */
+/** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js, exported to ONNX. */
 import { z } from 'zod';
 import { defineKind } from '../../model.js';
-import { NETWORK_FILES, TFJS_PARAMS } from '../tfjs/params.js';
+import { TFJS_PARAMS } from '../tfjs/params.js';
 
-// TensorFlow.js loads only when a network is set up, trained or loaded: steps that never touch one start without it.
+// TensorFlow.js loads only when a network is set up or trained: steps that never touch one start without it.
 const network = () => import('../tfjs/network.js');
 
 export const mlp = defineKind({
@@ -16,9 +16,7 @@ export const mlp = defineKind({
     activation: z.enum(['relu', 'elu', 'tanh', 'sigmoid', 'selu', 'gelu']).default('relu'),
     dropout: z.number().min(0).max(0.95).default(0),
   },
-  files: Object.values(NETWORK_FILES),
   setup: async (warn) => (await network()).setupBackend(warn),
   fit: async (job) =>
     (await network()).fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
-  load: async (dir, preprocess) => (await network()).loadNetwork('mlp', dir, preprocess),
 });

@@ -2,24 +2,23 @@
  * Dense networks on TensorFlow.js, shared by the `linear` and `mlp` kinds: built from a
  * list of hidden layers (none: logistic/linear regression), trained with Adam, a seeded
  * shuffle each epoch, a validation split and early stopping that keeps the best
- * weights. Same data, parameters and seed give the same weights. Saved as model.json
- * and weights.bin (the TensorFlow.js layers format).
+ * weights. Same data, parameters and seed give the same weights. The fitted network
+ * leaves as an ONNX graph with its preprocessing inside (export-onnx.ts): TensorFlow.js
+ * trains, ONNX Runtime predicts.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Table } from '../../../data/table.js';
-import { UserError } from '../../../errors.js';
 import { initBackend } from '../../backend.js';
-import { encodeFeatures } from '../../preprocess.js';
+import { exportNetwork } from '../../export-onnx.js';
+import type { DenseActivation, DenseLayer } from '../../export-onnx.js';
 import type { Preprocessor } from '../../preprocess.js';
-import type { FitJob, Fitted, TabularModel } from '../../model.js';
+import type { FitJob, Fitted } from '../../model.js';
 import { seededRandom, shuffleInPlace } from '../../random.js';
-import { batchSizeFor, NETWORK_FILES } from './params.js';
+import { batchSizeFor } from './params.js';
 import type { TfjsParams } from './params.js';
 
-export { NETWORK_FILES };
+/** The producer version written into exported graphs. */
+const TRAINER_BUILD = 'builtin/1';
 
 /** The hidden layers of a network. */
 export interface Hidden {
@@ -144,100 +143,34 @@ export async function fitNetwork(algorithm: string, job: FitJob<TfjsParams>, hid
     xVal?.dispose();
     yVal?.dispose();
   }
-  return {
-    model: new NetworkModel(algorithm, model, pre),
-    epochs: { run: epochsRun, best: bestEpoch, stoppedEarly, trainingMs: performance.now() - started },
-  };
-}
-
-/** A fitted network as a TabularModel. */
-export class NetworkModel implements TabularModel {
-  constructor(
-    readonly algorithm: string,
-    private readonly network: tfl.LayersModel,
-    readonly preprocess: Preprocessor,
-  ) {}
-
-  predict(table: Table, rows: readonly number[]): Promise<Float64Array> {
-    return this.predictEncoded(encodeFeatures(this.preprocess, table, rows), rows.length);
-  }
-
-  async predictEncoded(x: Float32Array, rows: number): Promise<Float64Array> {
-    if (rows === 0) return new Float64Array(0);
-    const pre = this.preprocess;
-    const input = tf.tensor2d(x, [rows, pre.width]);
-    const output = this.network.predict(input, { batchSize: 4096 }) as tf.Tensor;
-    const data = (await output.data()) as Float32Array;
-    input.dispose();
-    output.dispose();
-    const target = pre.target;
-    if (target.task === 'regression') return Float64Array.from(data, (v) => v * target.std + target.mean);
-    if (target.classes.length === 2) {
-      // A sigmoid gives P(class 1); expand to two columns.
-      const out = new Float64Array(rows * 2);
-      for (let i = 0; i < rows; i++) {
-        out[i * 2] = 1 - data[i]!;
-        out[i * 2 + 1] = data[i]!;
-      }
-      return out;
-    }
-    return Float64Array.from(data);
-  }
-
-  async save(dir: string): Promise<void> {
-    await this.network.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        const weights = artifacts.weightData
-          ? Buffer.concat((Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => Buffer.from(b)))
-          : Buffer.alloc(0);
-        await writeFile(join(dir, NETWORK_FILES.weights), weights);
-        const modelJson = {
-          format: artifacts.format ?? 'layers-model',
-          generatedBy: artifacts.generatedBy,
-          convertedBy: artifacts.convertedBy ?? null,
-          modelTopology: artifacts.modelTopology,
-          weightsManifest: [{ paths: [`./${NETWORK_FILES.weights}`], weights: artifacts.weightSpecs ?? [] }],
-        };
-        await writeFile(join(dir, NETWORK_FILES.topology), JSON.stringify(modelJson));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-  }
-
-  dispose(): void {
-    // The network's weights, and the optimizer's state (Adam's moments) when it was trained here.
-    const optimizer = (this.network as { optimizer?: tf.Optimizer }).optimizer;
-    this.network.dispose();
+  try {
+    return {
+      onnx: exportNetwork(pre, denseLayers(model), { algorithm, producerVersion: TRAINER_BUILD }),
+      epochs: { run: epochsRun, best: bestEpoch, stoppedEarly, trainingMs: performance.now() - started },
+    };
+  } finally {
+    // The network's weights, and the optimizer's state (Adam's moments).
+    const optimizer = (model as { optimizer?: tf.Optimizer }).optimizer;
+    model.dispose();
     optimizer?.dispose();
   }
 }
 
-/** Loads a network saved by NetworkModel.save. */
-export async function loadNetwork(algorithm: string, dir: string, preprocess: Preprocessor): Promise<TabularModel> {
-  const read = async (name: string): Promise<Buffer> => {
-    try {
-      return await readFile(join(dir, name));
-    } catch {
-      throw new UserError(
-        `${dir} is not a model directory: ${name} is missing`,
-        'Point at the model-dir output of train (it holds model.json, weights.bin, preprocess.json).',
-      );
-    }
-  };
-  let topology: { modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> };
-  try {
-    topology = JSON.parse((await read(NETWORK_FILES.topology)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`${dir}: model files are not valid JSON (${(error as Error).message})`);
+/** The fitted Dense layers (Dropout is the identity at inference), for the ONNX export. */
+function denseLayers(model: tfl.LayersModel): DenseLayer[] {
+  const layers: DenseLayer[] = [];
+  for (const layer of model.layers) {
+    if (layer.getClassName() !== 'Dense') continue;
+    const [kernel, bias] = layer.getWeights();
+    const [inputs, units] = kernel!.shape as [number, number];
+    const activation = String((layer.getConfig() as { activation?: unknown }).activation ?? 'linear') as DenseActivation;
+    layers.push({
+      kernel: Float32Array.from(kernel!.dataSync() as Float32Array),
+      bias: bias ? Float32Array.from(bias.dataSync() as Float32Array) : new Float32Array(units),
+      inputs,
+      units,
+      activation,
+    });
   }
-  const weights = await read(NETWORK_FILES.weights);
-  const network = await tfl.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology: topology.modelTopology,
-      weightSpecs: topology.weightsManifest.flatMap((m) => m.weights),
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
-    }),
-  );
-  return new NetworkModel(algorithm, network, preprocess);
+  return layers;
 }

@@ -26,6 +26,3 @@ export function batchSizeFor(batchSize: TfjsParams['batch_size'], rows: number):
   while (size < target && size < 2048) size *= 2;
   return Math.min(size, Math.max(1, rows));
 }
-
-/** The files a TensorFlow.js network is saved as (layers format). */
-export const NETWORK_FILES = { topology: 'model.json', weights: 'weights.bin' } as const;
