@@ -5,6 +5,11 @@
 //                                               train run: to measure a candidate change of the defaults
 //   node bench/quality.mjs --only NAME[,NAME]   some data sets only (penguins, seattle-weather, gapminder, cars)
 //   node bench/quality.mjs --with-cars          adds auto-mpg (regression), whose license is not an open one
+//   node bench/quality.mjs --algorithms gbdt    some of our kinds only (default: mlp,linear,gbdt); gbdt is compared
+//                                               with scikit-learn's HistGradientBoosting (defaults), mlp and linear
+//                                               with its MLP and linear model
+// Data sets: penguins, seattle-weather, gapminder and cars (vega-datasets), and scikit-learn's bundled
+// breast_cancer, wine, iris, diabetes and digits (written from sklearn.datasets, which reads files it ships).
 // The splits are written once under bench/data/quality/<name>/ and reused; delete a folder to write it again.
 // Our side runs the CLI bundle (`train`, then `evaluate` on the test file); scikit-learn's side runs
 // bench/sklearn_quality.py on the same files. Data sets come from files already here (the penguins example
@@ -29,6 +34,8 @@ const option = (name) => {
 const paramsFile = option('--params');
 const only = option('--only')?.split(',') ?? null;
 const withCars = args.includes('--with-cars') || (only?.includes('cars') ?? false);
+const ALGORITHMS = option('--algorithms')?.split(',') ?? ['mlp', 'linear', 'gbdt'];
+for (const a of ALGORITHMS) if (!['mlp', 'linear', 'gbdt'].includes(a)) throw new Error(`unknown algorithm ${a} in --algorithms`);
 if (paramsFile && !existsSync(paramsFile)) throw new Error(`no params file ${paramsFile}`);
 if (!existsSync('dist/cli/index.js')) throw new Error('build first: npm run build');
 
@@ -172,7 +179,46 @@ const DATASETS = [
       return writeSplit('cars', columns, records);
     },
   },
+  ...[
+    ['breast_cancer', 'Breast cancer Wisconsin (diagnostic)', 'classification'],
+    ['wine', 'Wine recognition', 'classification'],
+    ['iris', 'Iris', 'classification'],
+    ['digits', 'Optical digits (8x8)', 'classification'],
+    ['diabetes', 'Diabetes progression', 'regression'],
+  ].map(([name, title, task]) => ({
+    name,
+    title,
+    target: 'target',
+    task,
+    license: "scikit-learn's bundled copy (BSD-3-Clause package; see its dataset description)",
+    prepare: () => sklearnDataset(name, task),
+  })),
 ].filter((d) => (only ? only.includes(d.name) : !d.optIn || withCars));
+
+/** One of scikit-learn's bundled data sets (class names as the target for classes), split once like the others. */
+function sklearnDataset(name, task) {
+  const train = join(dir, name, 'train.csv');
+  if (existsSync(train) && existsSync(join(dir, name, 'test.csv'))) return { train, test: join(dir, name, 'test.csv'), reused: true };
+  const python = findPython();
+  if (!python) throw new Error(`the ${name} data set comes from scikit-learn, which is not installed`);
+  const code = [
+    'import json, sys',
+    'from sklearn import datasets',
+    'd = getattr(datasets, "load_" + sys.argv[1])()',
+    'names = [str(n) for n in d.feature_names]',
+    'classes = getattr(d, "target_names", None)',
+    'rows = []',
+    'for x, y in zip(d.data.tolist(), d.target.tolist()):',
+    '    r = dict(zip(names, x))',
+    '    r["target"] = str(classes[int(y)]) if sys.argv[2] == "classification" and classes is not None else y',
+    '    rows.append(r)',
+    'print(json.dumps({"columns": names + ["target"], "rows": rows}))',
+  ].join('\n');
+  const result = spawnSync(python, ['-c', code, name, task], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`loading ${name} from scikit-learn failed:\n${result.stderr}`);
+  const { columns, rows } = JSON.parse(result.stdout);
+  return writeSplit(name, columns, rows);
+}
 if (DATASETS.length === 0) throw new Error('no data set selected');
 
 function countRows(path) {
@@ -262,6 +308,80 @@ function sklearnSide(python, dataset, files) {
   return JSON.parse(result.stdout.trim().split('\n').pop());
 }
 
+/**
+ * scikit-learn's HistGradientBoostingClassifier/Regressor with its defaults on the same files: numbers as read
+ * (missing as NaN), text columns ordinal-encoded and declared categorical (its native category splits; values
+ * never seen in training, and missing ones, as missing). Rows without a target are left out, as ours.
+ */
+const HGB_SCRIPT = `
+import csv, json, sys, time
+import numpy as np, sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.metrics import accuracy_score, r2_score
+NULL_VALUES = {"", "NA", "N/A", "null", "NULL", "Null", "None", "#N/A"}
+train_path, test_path, target, task = sys.argv[1:]
+def read(path):
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = [r for r in csv.reader(f)]
+    header = rows[0]
+    body = [r for r in rows[1:] if any(cell != "" for cell in r)]
+    t = header.index(target)
+    body = [r for r in body if r[t] not in NULL_VALUES]
+    return header, body
+def number(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+header, train = read(train_path)
+_, test = read(test_path)
+t = header.index(target)
+features = [j for j in range(len(header)) if j != t]
+numeric = {j for j in features if all(r[j] in NULL_VALUES or number(r[j]) is not None for r in train)}
+codes = {j: {v: i for i, v in enumerate(sorted({r[j] for r in train if r[j] not in NULL_VALUES}))} for j in features if j not in numeric}
+def matrix(rows):
+    x = np.empty((len(rows), len(features)))
+    for k, j in enumerate(features):
+        for i, r in enumerate(rows):
+            v = r[j]
+            if v in NULL_VALUES:
+                x[i, k] = np.nan
+            elif j in numeric:
+                n = number(v)
+                x[i, k] = np.nan if n is None else n
+            else:
+                x[i, k] = codes[j].get(v, np.nan)
+    return x
+x_train, x_test = matrix(train), matrix(test)
+mask = [j not in numeric for j in features]
+cat = mask if any(mask) else None
+if task == "classification":
+    model, name = HistGradientBoostingClassifier(categorical_features=cat, random_state=0), "HistGradientBoostingClassifier"
+    y_train, y_test = np.array([r[t] for r in train]), np.array([r[t] for r in test])
+else:
+    model, name = HistGradientBoostingRegressor(categorical_features=cat, random_state=0), "HistGradientBoostingRegressor"
+    y_train, y_test = np.array([float(r[t]) for r in train]), np.array([float(r[t]) for r in test])
+started = time.perf_counter()
+model.fit(x_train, y_train)
+seconds = time.perf_counter() - started
+predicted = model.predict(x_test)
+out = {"sklearn": sklearn.__version__, "model": name, "fit_seconds": round(seconds, 3), "iterations": int(model.n_iter_)}
+if task == "classification":
+    out["accuracy"] = accuracy_score(y_test, predicted)
+else:
+    out["r2"] = r2_score(y_test, predicted)
+print(json.dumps(out))
+`;
+
+function sklearnHgb(python, dataset, files) {
+  const result = spawnSync(python, ['-c', HGB_SCRIPT, files.train, files.test, dataset.target, dataset.task], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`scikit-learn's HistGradientBoosting failed on ${dataset.name}:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop());
+}
+
 /** Which bundle produces the figures (checked again at the end: a rebuild during the run would mix two builds). */
 const bundleHash = () => createHash('sha256').update(readFileSync('dist/cli/index.js')).digest('hex').slice(0, 12);
 const bundleAtStart = bundleHash();
@@ -274,10 +394,12 @@ for (const dataset of DATASETS) {
   const files = dataset.prepare();
   const rows = { train: countRows(files.train), test: countRows(files.test) };
   console.error(`${dataset.name}: ${rows.train} training rows, ${rows.test} test rows${files.reused ? '' : ' (split written)'}`);
-  const mlp = await ours(dataset, files, 'mlp');
-  const linear = await ours(dataset, files, 'linear');
-  const sk = python ? sklearnSide(python, dataset, files) : null;
-  results.push({ dataset, files, rows, mlp, linear, sk });
+  const mlp = ALGORITHMS.includes('mlp') ? await ours(dataset, files, 'mlp') : null;
+  const linear = ALGORITHMS.includes('linear') ? await ours(dataset, files, 'linear') : null;
+  const gbdt = ALGORITHMS.includes('gbdt') ? await ours(dataset, files, 'gbdt') : null;
+  const sk = python && (mlp || linear) ? sklearnSide(python, dataset, files) : null;
+  const hgb = python && gbdt ? sklearnHgb(python, dataset, files) : null;
+  results.push({ dataset, files, rows, mlp, linear, gbdt, sk, hgb });
 }
 
 const metricName = (task) => (task === 'classification' ? 'accuracy' : 'r2');
@@ -301,29 +423,58 @@ console.log(
 );
 if (bundleHash() !== bundleAtStart)
   console.log(`**Warning:** dist/cli/index.js changed during this run (now ${bundleHash()}): the figures may mix two builds; run again.`);
+const firstOurs = results[0].mlp ?? results[0].linear ?? results[0].gbdt;
+const skVersion = results[0].sk?.sklearn ?? results[0].hgb?.sklearn;
 console.log(
-  `Node ${process.version}; our backend: ${results[0].mlp.card.trainer?.backend ?? 'n/a'}; ` +
-    (python ? `scikit-learn ${results[0].sk.sklearn} (${results[0].sk.reader})` : 'scikit-learn: not installed'),
+  `Node ${process.version}; our backend: ${firstOurs.card.trainer?.backend ?? 'n/a'}; ` +
+    (python ? `scikit-learn ${skVersion}${results[0].sk ? ` (${results[0].sk.reader})` : ''}` : 'scikit-learn: not installed'),
 );
 console.log('Scores on the held-out test file, in points: accuracy x 100 (classification) or R² x 100 (regression).');
-console.log('Gap = ours - scikit-learn, like for like (mlp with MLP, linear with the linear model); ✗ marks a gap beyond -2 points.\n');
-console.log('| Data set (rows, license) | Task | Metric | Our mlp | Our linear | sklearn MLP | sklearn linear | Gap mlp | Gap linear |');
-console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const r of results) {
-  const m = metricName(r.dataset.task);
-  const ourMlp = points(r.mlp.metrics[m]);
-  const ourLinear = points(r.linear.metrics[m]);
-  const skMlp = r.sk ? points(r.sk.models.mlp[m]) : null;
-  const skLinear = r.sk ? points(r.sk.models.linear[m]) : null;
-  console.log(
-    `| ${r.dataset.title} (${r.rows.train + r.rows.test}: ${r.rows.train} train / ${r.rows.test} test; ${r.dataset.license}) | ` +
-      `${r.dataset.task} | ${m === 'r2' ? 'R²' : m} | ${fmt(ourMlp)} | ${fmt(ourLinear)} | ${fmt(skMlp)} | ${fmt(skLinear)} | ` +
-      `${gap(ourMlp, skMlp)} | ${gap(ourLinear, skLinear)} |`,
-  );
+console.log(
+  'Gap = ours - scikit-learn, like for like (mlp with MLP, linear with the linear model, gbdt with HistGradientBoosting); ' +
+    '✗ marks a gap beyond -2 points.\n',
+);
+const score = (side, m) => (side ? points(side.metrics[m]) : null);
+const label = (r) =>
+  `${r.dataset.title} (${r.rows.train + r.rows.test}: ${r.rows.train} train / ${r.rows.test} test; ${r.dataset.license})`;
+if (ALGORITHMS.includes('mlp') || ALGORITHMS.includes('linear')) {
+  console.log('| Data set (rows, license) | Task | Metric | Our mlp | Our linear | sklearn MLP | sklearn linear | Gap mlp | Gap linear |');
+  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const m = metricName(r.dataset.task);
+    const ourMlp = score(r.mlp, m);
+    const ourLinear = score(r.linear, m);
+    const skMlp = r.sk && r.mlp ? points(r.sk.models.mlp[m]) : null;
+    const skLinear = r.sk && r.linear ? points(r.sk.models.linear[m]) : null;
+    console.log(
+      `| ${label(r)} | ${r.dataset.task} | ${m === 'r2' ? 'R²' : m} | ${fmt(ourMlp)} | ${fmt(ourLinear)} | ${fmt(skMlp)} | ${fmt(skLinear)} | ` +
+        `${gap(ourMlp, skMlp)} | ${gap(ourLinear, skLinear)} |`,
+    );
+  }
+  if (python) {
+    const names = [...new Set(results.flatMap((r) => [r.sk.models.mlp.model, r.sk.models.linear.model]))];
+    console.log(`\nscikit-learn models: ${names.join(', ')}; other parameters default.\n`);
+  }
 }
-if (python) {
-  const names = [...new Set(results.flatMap((r) => [r.sk.models.mlp.model, r.sk.models.linear.model]))];
-  console.log(`\nscikit-learn models: ${names.join(', ')}; other parameters default.`);
+if (ALGORITHMS.includes('gbdt')) {
+  console.log(
+    '| Data set (rows, license) | Task | Metric | Our gbdt | sklearn HistGradientBoosting | Gap gbdt | our train wall s | sklearn fit s |',
+  );
+  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    const m = metricName(r.dataset.task);
+    const ours = score(r.gbdt, m);
+    const theirs = r.hgb ? points(r.hgb[m]) : null;
+    console.log(
+      `| ${label(r)} | ${r.dataset.task} | ${m === 'r2' ? 'R²' : m} | ${fmt(ours)} | ${fmt(theirs)} | ${gap(ours, theirs)} | ` +
+        `${r.gbdt.trainSeconds.toFixed(1)} | ${r.hgb ? r.hgb.fit_seconds : 'n/a'} |`,
+    );
+  }
+  if (python)
+    console.log(
+      '\nscikit-learn: HistGradientBoostingClassifier/Regressor(random_state=0), other parameters default; text columns ' +
+        'ordinal-encoded and declared categorical (native category splits). Ours: one-hot text columns (train.max_categories).\n',
+    );
 }
 
 console.log('\n### Training runs\n');
@@ -332,20 +483,21 @@ console.log(
 );
 console.log('| --- | --- | ---: | ---: | --- | ---: | ---: |');
 for (const r of results) {
-  for (const key of ['mlp', 'linear']) {
+  for (const key of ALGORITHMS) {
     const { card, trainSeconds } = r[key];
-    const sk = r.sk?.models[key];
+    const sk = key === 'gbdt' ? (r.hgb ? { iterations: r.hgb.iterations, converged: true } : null) : r.sk?.models[key];
     console.log(
       `| ${r.dataset.name} | ${key} | ${card.data?.rows?.train ?? 'n/a'} / ${card.data?.rows?.validation ?? 'n/a'} | ` +
         `${card.epochs?.run ?? 'n/a'} (${card.epochs?.best ?? 'n/a'}) | ${card.epochs ? (card.epochs.stoppedEarly ? 'yes' : 'no') : 'n/a'} | ` +
-        `${trainSeconds.toFixed(1)} | ${sk ? `${sk.iterations ?? 'n/a'} (${sk.converged ? 'yes' : 'no'})` : 'n/a'} |`,
+        `${trainSeconds.toFixed(1)} | ${sk ? `${sk.iterations ?? 'n/a'}${key === 'gbdt' ? '' : ` (${sk.converged ? 'yes' : 'no'})`}` : 'n/a'} |`,
     );
   }
 }
 console.log(
   `\nSplit: ${Math.round((1 - TEST_SHARE) * 100)}/${Math.round(TEST_SHARE * 100)}, seed ${SPLIT_SEED} (penguins: the example project's own split), ` +
-    `files under ${dir}/. Our trainer holds out validation_split (${results[0].mlp.card.params?.validation_split ?? 'n/a'}) ` +
-    'of the training file for early stopping and fits on the rest; scikit-learn fits on the whole training file.',
+    `files under ${dir}/. Our trainer holds out validation_split (${firstOurs.card.params?.validation_split ?? 'n/a'}) ` +
+    'of the training file for early stopping and fits on the rest; scikit-learn fits on the whole training file ' +
+    '(HistGradientBoosting stops early on a split of its own only above 10,000 rows).',
 );
 if (!python) {
   console.log(

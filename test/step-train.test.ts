@@ -175,7 +175,7 @@ describe('train on the example', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ epochs: 'many' }, /input epochs: "many" \(input\) is not a whole number/],
       [{ epochs: '0' }, /epochs/],
-      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear/],
+      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear, gbdt/],
       [{ target: 'wingspan' }, /target column "wingspan" is not in .*Columns there: species, island/s],
       [{ 'learning-rate': '-1' }, /inputs: invalid training parameters:.*learning_rate/s],
       [{ 'batch-size': 'lots' }, /input batch-size: "lots" \(input\) is not auto or a whole number/],

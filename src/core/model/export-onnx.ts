@@ -1,6 +1,9 @@
 /**
  * Exports a fitted built-in dense network to ONNX with its preprocessing inside the
- * graph, so the graph takes the raw table columns and ONNX Runtime alone predicts; and
+ * graph, so the graph takes the raw table columns and ONNX Runtime alone predicts; shares
+ * the pieces of that contract with the other exporters (the tree ensembles of
+ * kinds/gbdt/export.ts): the checked builder, the preprocessing subgraph (numbers
+ * standardized for networks, raw for trees), the inputs and the model's metadata; and
  * converts a model directory of the format before ONNX (TensorFlow.js layers: model.json
  * + weights.bin) to the same graph, without loading TensorFlow.js.
  *
@@ -57,7 +60,7 @@ const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.7580993408473768;
 
 /** The first internal-name prefix no name in `names` starts with: "mlops/", else "mlops1/", ... */
-function internalPrefix(names: readonly string[]): string {
+export function internalPrefix(names: readonly string[]): string {
   for (let i = 0; ; i++) {
     const prefix = i === 0 ? 'mlops/' : `mlops${i}/`;
     if (!names.some((n) => n.startsWith(prefix))) return prefix;
@@ -65,7 +68,7 @@ function internalPrefix(names: readonly string[]): string {
 }
 
 /** Whether every class is an integer in canonical decimal text that fits int64 (the label output is then int64). */
-function integerClasses(classes: readonly string[]): boolean {
+export function integerClasses(classes: readonly string[]): boolean {
   return classes.every((c) => /^-?(?:0|[1-9]\d{0,18})$/.test(c) && BigInt(c) >= -(2n ** 63n) && BigInt(c) < 2n ** 63n && c !== '-0');
 }
 
@@ -103,7 +106,7 @@ export function networkProblem(pre: Preprocessor, layers: readonly DenseLayer[])
 }
 
 /** Collects the nodes and initializers of a graph, every name under one prefix. */
-class GraphBuilder {
+export class GraphBuilder {
   readonly nodes: Message[] = [];
   readonly initializers: Message[] = [];
   private readonly constants = new Map<string, string>();
@@ -183,31 +186,32 @@ function activate(g: GraphBuilder, x: string, activation: DenseActivation, outpu
 }
 
 /**
- * The ONNX graph of a fitted dense network with its preprocessing inside (the contract in
- * this module's header). `layers` run in order on the encoded features; Dropout is not a
- * layer here (it is the identity at inference).
+ * Checks the feature names for a graph whose essential output is `essential`; returns the
+ * builder (its prefix chosen so no column name starts with it). `who` names the exporter in
+ * internal errors.
  */
-export function exportNetwork(
-  pre: Preprocessor,
-  layers: readonly DenseLayer[],
-  meta: { algorithm: string; producerVersion: string },
-): Uint8Array {
-  const problem = networkProblem(pre, layers);
-  if (problem) throw new Error(`exportNetwork: ${problem}`);
+export function graphBuilderFor(pre: Preprocessor, essential: string, who: string): GraphBuilder {
   const names = pre.features.map((f) => f.name);
   if (names.some((n) => n === ''))
     throw new UserError('a feature column has an empty name', 'Name every column of the data in its header.');
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-  if (duplicate !== undefined) throw new Error(`exportNetwork: the feature "${duplicate}" is listed twice`);
-  const target = pre.target;
-  const essential = target.task === 'classification' ? ONNX_OUTPUTS.probabilities : ONNX_OUTPUTS.variable;
+  if (duplicate !== undefined) throw new Error(`${who}: the feature "${duplicate}" is listed twice`);
   if (names.includes(essential))
     throw new UserError(
       `the feature column "${essential}" has the name of the model's output`,
       `Rename the column, or leave it out of train.features: the exported graph's output is named "${essential}".`,
     );
-  const g = new GraphBuilder(internalPrefix(names));
+  return new GraphBuilder(internalPrefix(names));
+}
 
+/**
+ * Appends the preprocessing: the graph inputs (raw columns) to one float tensor [N,
+ * pre.width] laid out as `encodeFeatures` lays it out. `numbers`: 'standardized' (missing
+ * and infinities to the training mean, then (x - mean) / std: exactly `encodeFeatures`) or
+ * 'raw' (the numbers as given, NaN kept: for trees, which route missing values themselves);
+ * text columns are one-hot either way. Returns the tensor's name.
+ */
+export function encodedFeatures(g: GraphBuilder, pre: Preprocessor, numbers: 'standardized' | 'raw'): string {
   // Numeric features: one [N, m] tensor, non-finite values to the mean, then standardized.
   const numeric = pre.features.flatMap((f) => (f.kind === 'numeric' ? [f] : []));
   let standardized: string | null = null;
@@ -221,14 +225,17 @@ export function exportNetwork(
             'numeric/raw',
             { attributes: [attr.int('axis', 1)] },
           );
-    const mean = g.constant('numeric/mean', [numeric.length], { type: 'float32', values: numeric.map((f) => f.mean) });
-    const std = g.constant('numeric/std', [numeric.length], { type: 'float32', values: numeric.map((f) => f.std) });
-    const nan = g.node('IsNaN', [raw], 'numeric/is_nan');
-    const inf = g.node('IsInf', [raw], 'numeric/is_inf');
-    const missing = g.node('Or', [nan, inf], 'numeric/non_finite');
-    const filled = g.node('Where', [missing, mean, raw], 'numeric/filled');
-    const centered = g.node('Sub', [filled, mean], 'numeric/centered');
-    standardized = g.node('Div', [centered, std], 'numeric/standardized');
+    if (numbers === 'raw') standardized = raw;
+    else {
+      const mean = g.constant('numeric/mean', [numeric.length], { type: 'float32', values: numeric.map((f) => f.mean) });
+      const std = g.constant('numeric/std', [numeric.length], { type: 'float32', values: numeric.map((f) => f.std) });
+      const nan = g.node('IsNaN', [raw], 'numeric/is_nan');
+      const inf = g.node('IsInf', [raw], 'numeric/is_inf');
+      const missing = g.node('Or', [nan, inf], 'numeric/non_finite');
+      const filled = g.node('Where', [missing, mean, raw], 'numeric/filled');
+      const centered = g.node('Sub', [filled, mean], 'numeric/centered');
+      standardized = g.node('Div', [centered, std], 'numeric/standardized');
+    }
   }
   // The numeric columns split into runs between text columns, so the blocks concatenate in feature order.
   const runs: number[] = [];
@@ -286,7 +293,55 @@ export function exportNetwork(
     squeezeAxes ??= g.constant('const/axis_1', [1], { type: 'int64', values: [1] });
     return g.node('Squeeze', [hot, squeezeAxes], `f${i}/one_hot`);
   });
-  let h = blockNames.length === 1 ? blockNames[0]! : g.node('Concat', blockNames, 'features', { attributes: [attr.int('axis', 1)] });
+  return blockNames.length === 1 ? blockNames[0]! : g.node('Concat', blockNames, 'features', { attributes: [attr.int('axis', 1)] });
+}
+
+/** The graph inputs: one per feature, in order, named as the column (float32 or string, [N, 1]). */
+export function featureInputs(pre: Preprocessor): Message[] {
+  return pre.features.map((f) => makeValueInfo(f.name, f.kind === 'numeric' ? 'float32' : 'string', ['N', 1]));
+}
+
+/** The model around `graph` with the project's IR version, opsets, producer and metadata (mlops.algorithm, mlops.features, mlops.target). */
+export function modelWithMetadata(pre: Preprocessor, graph: Message, meta: { algorithm: string; producerVersion: string }): Uint8Array {
+  const target = pre.target;
+  const targetMeta =
+    target.task === 'classification'
+      ? { name: target.name, task: target.task, classes: target.classes }
+      : { name: target.name, task: target.task };
+  return makeModel({
+    graph,
+    irVersion: ONNX_IR_VERSION,
+    opsets: ONNX_OPSETS,
+    producerName: ONNX_PRODUCER,
+    producerVersion: meta.producerVersion,
+    metadata: [
+      [ONNX_METADATA.algorithm, meta.algorithm],
+      [
+        ONNX_METADATA.features,
+        JSON.stringify(pre.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string' }))),
+      ],
+      [ONNX_METADATA.target, JSON.stringify(targetMeta)],
+    ],
+  });
+}
+
+/**
+ * The ONNX graph of a fitted dense network with its preprocessing inside (the contract in
+ * this module's header). `layers` run in order on the encoded features; Dropout is not a
+ * layer here (it is the identity at inference).
+ */
+export function exportNetwork(
+  pre: Preprocessor,
+  layers: readonly DenseLayer[],
+  meta: { algorithm: string; producerVersion: string },
+): Uint8Array {
+  const problem = networkProblem(pre, layers);
+  if (problem) throw new Error(`exportNetwork: ${problem}`);
+  const names = pre.features.map((f) => f.name);
+  const target = pre.target;
+  const essential = target.task === 'classification' ? ONNX_OUTPUTS.probabilities : ONNX_OUTPUTS.variable;
+  const g = graphBuilderFor(pre, essential, 'exportNetwork');
+  let h = encodedFeatures(g, pre, 'standardized');
 
   // The dense layers.
   const outputs: Message[] = [];
@@ -334,27 +389,8 @@ export function exportNetwork(
     outputs.push(makeValueInfo(ONNX_OUTPUTS.probabilities, 'float32', ['N', classes.length]));
   }
 
-  const inputs = pre.features.map((f) => makeValueInfo(f.name, f.kind === 'numeric' ? 'float32' : 'string', ['N', 1]));
-  const graph = makeGraph({ name: meta.algorithm, nodes: g.nodes, initializers: g.initializers, inputs, outputs });
-  const targetMeta =
-    target.task === 'classification'
-      ? { name: target.name, task: target.task, classes: target.classes }
-      : { name: target.name, task: target.task };
-  return makeModel({
-    graph,
-    irVersion: ONNX_IR_VERSION,
-    opsets: ONNX_OPSETS,
-    producerName: ONNX_PRODUCER,
-    producerVersion: meta.producerVersion,
-    metadata: [
-      [ONNX_METADATA.algorithm, meta.algorithm],
-      [
-        ONNX_METADATA.features,
-        JSON.stringify(pre.features.map((f) => ({ name: f.name, type: f.kind === 'numeric' ? 'number' : 'string' }))),
-      ],
-      [ONNX_METADATA.target, JSON.stringify(targetMeta)],
-    ],
-  });
+  const graph = makeGraph({ name: meta.algorithm, nodes: g.nodes, initializers: g.initializers, inputs: featureInputs(pre), outputs });
+  return modelWithMetadata(pre, graph, meta);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * through this table and the TabularModel interface.
  */
 import { z } from 'zod';
+import { gbdt } from './kinds/gbdt/index.js';
 import { linear } from './kinds/linear/index.js';
 import { mlp } from './kinds/mlp/index.js';
 import type { ModelKind } from './model.js';
@@ -11,6 +12,7 @@ import type { ModelKind } from './model.js';
 export const MODEL_KINDS = {
   mlp,
   linear,
+  gbdt,
 } as const satisfies Record<string, ModelKind>;
 
 export type Algorithm = keyof typeof MODEL_KINDS;

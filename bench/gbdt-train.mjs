@@ -1,0 +1,175 @@
+// Benchmark (not a test): training time and peak memory of the gbdt kind against scikit-learn's
+// HistGradientBoostingClassifier, in the same run, on the same CSV file.
+//   node bench/gbdt-train.mjs            (build first: npm run build)
+// Data: 100,000 rows x 20 numeric columns (5% missing in five of them) + 5 text columns (8 to 40 categories),
+// a binary target depending on both; written once to bench/data/gbdt-train-100k.csv (seeded).
+// Both sides run 100 boosting iterations with early stopping off and otherwise default parameters; ours on one
+// thread (JavaScript), scikit-learn's on every core (OpenMP). Ours fits on 80% of the rows (train's default
+// validation_split holds out 20%, scored each iteration); scikit-learn's fit on 80% too (the same share).
+// Figures: wall time of the whole command and of the fit alone, and the peak resident memory of each process
+// (GNU time's maximum RSS), against the CSV's size. Targets: fit time <= 3x scikit-learn's; peak memory <= 3x the CSV.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
+const dir = 'bench/data';
+mkdirSync(dir, { recursive: true });
+const csv = join(dir, 'gbdt-train-100k.csv');
+const ROWS = 100_000;
+const NUMERIC = 20;
+const CATEGORIES = [8, 12, 20, 30, 40];
+const ITERATIONS = 100;
+
+if (!existsSync(csv)) {
+  let seed = 11;
+  const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+  const weights = Array.from({ length: NUMERIC }, () => rand() * 2 - 1);
+  const effects = CATEGORIES.map((k) => Array.from({ length: k }, () => rand() * 2 - 1));
+  const header = [...Array.from({ length: NUMERIC }, (_, i) => `x${i}`), ...CATEGORIES.map((_, i) => `c${i}`), 'y'];
+  const lines = [header.join(',')];
+  for (let r = 0; r < ROWS; r++) {
+    const x = Array.from({ length: NUMERIC }, () => rand() * 4 - 2);
+    const c = CATEGORIES.map((k) => Math.floor(rand() * k));
+    let score = x.reduce((s, v, i) => s + (i % 3 === 0 ? Math.sin(v * 2) : v * weights[i]), 0) + x[1] * x[2];
+    score += c.reduce((s, v, i) => s + effects[i][v], 0) + (rand() - 0.5) * 2;
+    const cells = x.map((v, i) => (i < 5 && rand() < 0.05 ? '' : v.toFixed(5)));
+    lines.push([...cells, ...c.map((v, i) => `c${i}_${v}`), score > 0 ? 1 : 0].join(','));
+  }
+  writeFileSync(csv, lines.join('\n') + '\n');
+}
+if (!existsSync('dist/cli/index.js')) throw new Error('build first: npm run build');
+if (!existsSync('/usr/bin/time')) throw new Error('this benchmark reads peak memory from GNU time (/usr/bin/time): apt-get install time');
+const csvBytes = statSync(csv).size;
+
+/** Runs argv under GNU time: stdout, wall seconds and peak RSS in bytes. */
+function timed(argv, env = process.env) {
+  const run = spawnSync('/usr/bin/time', ['-f', 'mlops-bench %e %M', ...argv], { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${run.status}):\n${run.stderr.split('\n').slice(-30).join('\n')}`);
+  const line = run.stderr.split('\n').find((l) => l.startsWith('mlops-bench '));
+  const [, wall, kb] = line.split(' ');
+  return { stdout: run.stdout, wall: Number(wall), peak: Number(kb) * 1024 };
+}
+
+// Ours: the CLI's train command (reads the CSV, profiles it, fits, exports ONNX, scores the validation rows).
+const out = join(dir, 'gbdt-train-run');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const params = join(out, 'params.json');
+writeFileSync(params, JSON.stringify({ algorithm: 'gbdt', max_iter: ITERATIONS, n_iter_no_change: 0 }));
+const ours = timed([
+  process.execPath,
+  'dist/cli/index.js',
+  'train',
+  '--data',
+  csv,
+  '--target',
+  'y',
+  '--params',
+  params,
+  '--cache',
+  'false',
+  '--output-dir',
+  join(out, 'ours'),
+]);
+const card = JSON.parse(readFileSync(join(out, 'ours', 'model', 'model-card.json'), 'utf8'));
+const oursFit = (card.epochs?.trainingMs ?? NaN) / 1000;
+const oursAccuracy = card.metrics?.validation?.accuracy ?? card.metrics?.accuracy ?? null;
+
+// scikit-learn: read with the csv module into float arrays (text ordinal-encoded, declared categorical), then fit.
+const SKLEARN = `
+import csv, json, sys, time, os
+import numpy as np, sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+started = time.perf_counter()
+with open(sys.argv[1], newline="") as f:
+    reader = csv.reader(f)
+    header = next(reader)
+    rows = list(reader)
+n, width = len(rows), len(header) - 1
+x = np.empty((n, width))
+text = [j for j, name in enumerate(header[:-1]) if name.startswith("c")]
+codes = {j: {} for j in text}
+for i, r in enumerate(rows):
+    for j in range(width):
+        v = r[j]
+        if j in codes:
+            x[i, j] = codes[j].setdefault(v, len(codes[j]))
+        else:
+            x[i, j] = float(v) if v != "" else np.nan
+y = np.array([int(r[-1]) for r in rows])
+del rows
+cut = int(n * 0.8)
+read = time.perf_counter() - started
+mask = [j in codes for j in range(width)]
+model = HistGradientBoostingClassifier(max_iter=int(sys.argv[2]), early_stopping=False, categorical_features=mask, random_state=0)
+fit_started = time.perf_counter()
+model.fit(x[:cut], y[:cut])
+fit = time.perf_counter() - fit_started
+accuracy = float((model.predict(x[cut:]) == y[cut:]).mean())
+print(json.dumps({"sklearn": sklearn.__version__, "read": read, "fit": fit, "iterations": int(model.n_iter_), "accuracy": accuracy, "threads": os.cpu_count()}))
+`;
+const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
+let sk = null;
+let sk1 = null;
+if (python) {
+  const run = timed([python, '-c', SKLEARN, csv, String(ITERATIONS)]);
+  sk = { ...JSON.parse(run.stdout.trim().split('\n').pop()), wall: run.wall, peak: run.peak };
+  // One thread too: OpenMP's threads wait for each other, which costs much on a machine busy with other work.
+  const one = timed([python, '-c', SKLEARN, csv, String(ITERATIONS)], { ...process.env, OMP_NUM_THREADS: '1' });
+  sk1 = { ...JSON.parse(one.stdout.trim().split('\n').pop()), wall: one.wall, peak: one.peak };
+}
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}x` : 'n/a');
+const nodeVersion = execFileSync(process.execPath, ['--version'], { encoding: 'utf8' }).trim();
+console.log(
+  `\n## gbdt training: ${ROWS.toLocaleString('en')} rows x ${NUMERIC} numeric + ${CATEGORIES.length} text columns, ${ITERATIONS} iterations\n`,
+);
+console.log(
+  `Command: node bench/gbdt-train.mjs; CSV ${mb(csvBytes)} (${csv}); Node ${nodeVersion}; ${python ? `scikit-learn ${sk.sklearn} (${sk.threads} cores)` : 'scikit-learn not installed'}\n`,
+);
+const v = (side, f) => (side ? f(side) : 'n/a');
+console.log(
+  '| | ours (gbdt, CLI train, 1 thread) | sklearn HGB, all cores | ours / sklearn | sklearn HGB, 1 thread | ours / sklearn 1 thread |',
+);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+const row = (name, mine, theirs, format) =>
+  console.log(
+    `| ${name} | ${format(mine)} | ${v(sk, (s) => format(theirs(s)))} | ${v(sk, (s) => ratio(mine, theirs(s)))} | ` +
+      `${v(sk1, (s) => format(theirs(s)))} | ${v(sk1, (s) => ratio(mine, theirs(s)))} |`,
+  );
+row(
+  'fit s',
+  oursFit,
+  (s) => s.fit,
+  (x) => x.toFixed(2),
+);
+row(
+  'whole command s',
+  ours.wall,
+  (s) => s.wall,
+  (x) => x.toFixed(2),
+);
+row('peak RSS', ours.peak, (s) => s.peak, mb);
+console.log(
+  `| peak RSS / CSV size | ${ratio(ours.peak, csvBytes)} | ${v(sk, (s) => ratio(s.peak, csvBytes))} | | ${v(sk1, (s) => ratio(s.peak, csvBytes))} | |`,
+);
+console.log(`| iterations | ${card.epochs?.run ?? 'n/a'} | ${v(sk, (s) => s.iterations)} | | ${v(sk1, (s) => s.iterations)} | |`);
+console.log(
+  `| accuracy on the held-out 20% | ${oursAccuracy === null ? 'n/a' : oursAccuracy.toFixed(4)} | ${v(sk, (s) => s.accuracy.toFixed(4))} | | ` +
+    `${v(sk1, (s) => s.accuracy.toFixed(4))} | |`,
+);
+console.log(`\nLoad average at the end: ${load()} (${sk ? sk.threads : '?'} cores): on a busy machine the times are noisy.`);
+console.log(
+  `\nTargets: fit time <= 3x scikit-learn's (${sk ? ratio(oursFit, sk.fit) : 'n/a'}), peak memory <= 3x the CSV (${ratio(ours.peak, csvBytes)}).`,
+);
+console.log(
+  "Ours is one process doing all of train (read, profile, fit, export, validation metrics); its peak includes Node's own (~50 MB).",
+);

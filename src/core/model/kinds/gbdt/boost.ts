@@ -1,0 +1,539 @@
+/**
+ * Histogram gradient boosting for the gbdt kind: our own implementation, after
+ * scikit-learn's HistGradientBoostingClassifier/Regressor (and LightGBM).
+ *
+ * Conventions:
+ * - The trees see the encoded layout of the shared preprocessing (pre.width columns, in
+ *   `encodeFeatures` order), except that numeric columns hold their raw values (float32,
+ *   NaN for missing: the trees route missing values themselves) instead of the
+ *   standardized, mean-filled ones. Text columns are its one-hot blocks (unknown slot
+ *   included), each a 0/1 column. The exported graph builds the same layout (export.ts).
+ * - Losses, as scikit-learn's: squared error for regression (on the standardized target;
+ *   hessian 1), log loss for two classes (one tree per iteration on the log-odds of the
+ *   second class), softmax log loss for more (one tree per class per iteration, all from
+ *   the gradients at the start of the iteration; hessian p (1 - p)). The initial
+ *   prediction is the mean, the prior log-odds, or the log class priors.
+ * - Trees grow best-first (the leaf whose best split gains most is split next) up to
+ *   max_leaf_nodes leaves and max_depth; a split needs min_samples_leaf rows and a
+ *   hessian sum of 1e-3 on each side and a positive gain
+ *   G_L^2 / (H_L + l2) + G_R^2 / (H_R + l2) - G^2 / (H + l2); a leaf's value is
+ *   -learning_rate * G / (H + l2), as scikit-learn's.
+ * - Missing values: each split tries them on both sides and keeps the better (scikit-
+ *   learn's two scans, including "all values left, missing right"); where a node has no
+ *   missing value they go to the side with more training rows.
+ * - Histograms: (gradient, hessian, count) per bin in one Float64Array per live leaf, from
+ *   a pool reused across trees; only the smaller child is counted, the larger is its
+ *   parent's minus it (in the parent's buffer). Each row's histogram positions are
+ *   computed once (bins.ts `slots`), so counting a row is a run of adds at precomputed
+ *   positions. A text column's one-hot block is counted with one update per row (its hot
+ *   column's value-1 bin; value-0 bins by subtraction from the node's totals), not one
+ *   per column. Rows are partitioned in one index array, by a column-major bin column.
+ *   No allocation per row; gradients and predictions are typed arrays.
+ * - Early stopping, as scikit-learn's rule on the validation loss: stop when none of the
+ *   last n_iter_no_change iterations improved on the loss n_iter_no_change + 1 iterations
+ *   back by more than tol. Unlike scikit-learn, the model keeps the iterations up to the
+ *   best validation loss (scikit-learn keeps them all), and at least one. Without
+ *   validation rows every iteration runs.
+ * - Deterministic: no sampling; ties between splits go to the first column, then the
+ *   lowest bin; ties between leaves to the one made first.
+ */
+import type { Binned } from './bins.js';
+
+/** One regression tree: node 0 is the root; a leaf has feature -1. */
+export interface Tree {
+  feature: number[];
+  /** The split's bin: rows with bin <= threshold (and not missing) go left. */
+  binThreshold: number[];
+  /** The split's float32 value: x <= threshold goes left (+Infinity: every value left, missing right). */
+  threshold: number[];
+  missingLeft: boolean[];
+  left: number[];
+  right: number[];
+  /** The leaf's value (learning rate applied); 0 for a split node. */
+  value: number[];
+}
+
+export type Objective = 'squared_error' | 'log_loss' | 'softmax';
+
+/** A fitted ensemble: `outputs` raw scores per row (1, or one per class for softmax). */
+export interface Ensemble {
+  objective: Objective;
+  outputs: number;
+  width: number;
+  /** The initial raw score of each output. */
+  base: number[];
+  /** Iteration-major: trees[iteration * outputs + output]. */
+  trees: Tree[];
+}
+
+export interface BoostParams {
+  learningRate: number;
+  maxIter: number;
+  maxLeafNodes: number;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2: number;
+  nIterNoChange: number;
+  tol: number;
+}
+
+export interface BoostData {
+  binned: Binned;
+  /** Class indices (log_loss, softmax) or targets (squared_error). */
+  y: Int32Array | Float32Array;
+  classes: number;
+  validation: { bins: Uint8Array; y: Int32Array | Float32Array } | null;
+}
+
+export interface BoostResult {
+  ensemble: Ensemble;
+  iterations: number;
+  best: number;
+  stoppedEarly: boolean;
+}
+
+const MIN_HESSIAN = 1e-3;
+
+interface Split {
+  gain: number;
+  feature: number;
+  bin: number;
+  missingLeft: boolean;
+  gLeft: number;
+  hLeft: number;
+  cLeft: number;
+}
+
+interface Leaf {
+  node: number;
+  start: number;
+  end: number;
+  depth: number;
+  g: number;
+  h: number;
+  c: number;
+  hist: Float64Array | null;
+  split: Split | null;
+}
+
+/** Fits the ensemble; `onIteration` after each iteration (losses: mean over rows). */
+export function boost(
+  data: BoostData,
+  objective: Objective,
+  params: BoostParams,
+  onIteration: (iteration: number, loss: number, valLoss: number | null) => void,
+): BoostResult {
+  const { binned, y } = data;
+  const n = binned.rows;
+  const width = binned.width;
+  const K = objective === 'softmax' ? data.classes : 1;
+  const base = initialScores(objective, y, data.classes);
+  const raw = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) raw[i * K + k] = base[k]!;
+  const val = data.validation && data.validation.y.length > 0 ? data.validation : null;
+  const nVal = val ? val.y.length : 0;
+  const rawVal = new Float64Array(nVal * K);
+  for (let i = 0; i < nVal; i++) for (let k = 0; k < K; k++) rawVal[i * K + k] = base[k]!;
+  const grad = new Float64Array(n * K);
+  const hess = new Float64Array(n * K);
+  const rows = new Uint32Array(n);
+  const scratch = new Uint32Array(n);
+  const probs = new Float64Array(K);
+  const pool: Float64Array[] = [];
+  const grower = new Grower(binned, params, pool, rows, scratch);
+
+  const trees: Tree[] = [];
+  const valHistory: number[] = [];
+  if (val) valHistory.push(meanLoss(objective, rawVal, val.y, K, probs));
+  let best = 0;
+  let bestLoss = valHistory[0] ?? Infinity;
+  let stoppedEarly = false;
+  let iterations = 0;
+  for (let it = 1; it <= params.maxIter; it++) {
+    gradients(objective, raw, y, K, grad, hess, probs);
+    for (let k = 0; k < K; k++) {
+      const tree = grower.grow(
+        grad.subarray(k * n, (k + 1) * n),
+        hess.subarray(k * n, (k + 1) * n),
+        objective === 'squared_error',
+        (start, end, value) => {
+          for (let i = start; i < end; i++) {
+            const at = rows[i]! * K + k;
+            raw[at] = raw[at]! + value;
+          }
+        },
+      );
+      trees.push(tree);
+      if (val) for (let i = 0; i < nVal; i++) rawVal[i * K + k] = rawVal[i * K + k]! + leafValue(tree, val.bins, i * width, binned.nBins);
+    }
+    iterations = it;
+    const loss = meanLoss(objective, raw, y, K, probs);
+    let valLoss: number | null = null;
+    if (val) {
+      valLoss = meanLoss(objective, rawVal, val.y, K, probs);
+      valHistory.push(valLoss);
+      if (valLoss < bestLoss) {
+        bestLoss = valLoss;
+        best = it;
+      }
+    } else best = it;
+    onIteration(it, loss, valLoss);
+    if (!Number.isFinite(loss)) break;
+    if (val && params.nIterNoChange > 0 && valHistory.length > params.nIterNoChange) {
+      const reference = valHistory[valHistory.length - 1 - params.nIterNoChange]!;
+      let improved = false;
+      for (let j = valHistory.length - params.nIterNoChange; j < valHistory.length; j++)
+        if (valHistory[j]! < reference - params.tol) improved = true;
+      if (!improved) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  }
+  // At least one iteration, as scikit-learn (a graph needs a tree).
+  best = Math.max(1, Math.min(best, iterations));
+  trees.length = best * K;
+  return { ensemble: { objective, outputs: K, width, base, trees }, iterations, best, stoppedEarly };
+}
+
+/** The raw score a tree gives one binned row (bins at `offset`). */
+function leafValue(tree: Tree, bins: Uint8Array, offset: number, nBins: Int32Array): number {
+  let node = 0;
+  while (tree.feature[node]! >= 0) {
+    const f = tree.feature[node]!;
+    const b = bins[offset + f]!;
+    const left = b === nBins[f] ? tree.missingLeft[node]! : b <= tree.binThreshold[node]!;
+    node = left ? tree.left[node]! : tree.right[node]!;
+  }
+  return tree.value[node]!;
+}
+
+function initialScores(objective: Objective, y: Int32Array | Float32Array, classes: number): number[] {
+  const n = y.length;
+  if (objective === 'squared_error') {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += y[i]!;
+    return [n > 0 ? sum / n : 0];
+  }
+  const counts = new Float64Array(classes);
+  for (let i = 0; i < n; i++) counts[y[i]!]!++;
+  const eps = 1e-15;
+  if (objective === 'log_loss') {
+    const p = Math.min(1 - eps, Math.max(eps, counts[1]! / n));
+    return [Math.log(p / (1 - p))];
+  }
+  const logs = Array.from(counts, (c) => Math.log(Math.max(eps, c / n)));
+  const mean = logs.reduce((a, b) => a + b, 0) / classes;
+  return logs.map((l) => l - mean);
+}
+
+function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** Softmax of raw[offset .. offset + K) into out. */
+function softmax(raw: Float64Array, offset: number, K: number, out: Float64Array): void {
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) max = Math.max(max, raw[offset + k]!);
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += out[k] = Math.exp(raw[offset + k]! - max);
+  for (let k = 0; k < K; k++) out[k]! /= sum;
+}
+
+/** Gradients and hessians (class-major: [k * n + i]) at the raw scores. */
+function gradients(
+  objective: Objective,
+  raw: Float64Array,
+  y: Int32Array | Float32Array,
+  K: number,
+  grad: Float64Array,
+  hess: Float64Array,
+  probs: Float64Array,
+): void {
+  const n = y.length;
+  if (objective === 'squared_error') {
+    for (let i = 0; i < n; i++) {
+      grad[i] = raw[i]! - y[i]!;
+      hess[i] = 1;
+    }
+  } else if (objective === 'log_loss') {
+    for (let i = 0; i < n; i++) {
+      const p = sigmoid(raw[i]!);
+      grad[i] = p - y[i]!;
+      hess[i] = p * (1 - p);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      softmax(raw, i * K, K, probs);
+      const label = y[i]!;
+      for (let k = 0; k < K; k++) {
+        const p = probs[k]!;
+        grad[k * n + i] = p - (k === label ? 1 : 0);
+        hess[k * n + i] = p * (1 - p);
+      }
+    }
+  }
+}
+
+/** Mean loss: squared error, log loss or softmax log loss. */
+function meanLoss(objective: Objective, raw: Float64Array, y: Int32Array | Float32Array, K: number, probs: Float64Array): number {
+  const n = y.length;
+  if (n === 0) return NaN;
+  let sum = 0;
+  if (objective === 'squared_error') {
+    for (let i = 0; i < n; i++) sum += (raw[i]! - y[i]!) ** 2;
+  } else if (objective === 'log_loss') {
+    // log(1 + e^-z) for the true class, computed stably.
+    for (let i = 0; i < n; i++) {
+      const z = y[i] === 1 ? raw[i]! : -raw[i]!;
+      sum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      softmax(raw, i * K, K, probs);
+      sum -= Math.log(Math.max(1e-300, probs[y[i]!]!));
+    }
+  }
+  return sum / n;
+}
+
+/** Grows one tree at a time on the binned rows (buffers shared across trees). */
+class Grower {
+  private readonly n: number;
+
+  constructor(
+    private readonly binned: Binned,
+    private readonly params: BoostParams,
+    private readonly pool: Float64Array[],
+    private readonly rows: Uint32Array,
+    private readonly scratch: Uint32Array,
+  ) {
+    this.n = binned.rows;
+  }
+
+  private takeHist(): Float64Array {
+    return this.pool.pop() ?? new Float64Array(this.binned.totalSlots * 3);
+  }
+
+  /**
+   * Counts rows[start, end) into hist. Columns outside one-hot groups: one update per row
+   * and column. A one-hot group: one update per row, in the value-1 bin of its hot column;
+   * each column's value-0 bin is then the node's totals minus its value-1 bin.
+   */
+  private fill(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): void {
+    hist.fill(0);
+    const { slots, perRow, offsets, groupStart, groupSize, nBins } = this.binned;
+    const rows = this.rows;
+    let G = 0;
+    let H = 0;
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const gi = g[r]!;
+      const hi = h[r]!;
+      G += gi;
+      H += hi;
+      const at = r * perRow;
+      for (let k = 0; k < perRow; k++) {
+        const s = slots[at + k]!;
+        hist[s] = hist[s]! + gi;
+        hist[s + 1] = hist[s + 1]! + hi;
+        hist[s + 2]!++;
+      }
+    }
+    const C = end - start;
+    for (let q = 0; q < groupStart.length; q++) {
+      const first = groupStart[q]!;
+      for (let f = first; f < first + groupSize[q]!; f++) {
+        if (nBins[f]! < 2) continue;
+        const s0 = offsets[f]! * 3;
+        const s1 = s0 + 3;
+        hist[s0] = G - hist[s1]!;
+        hist[s0 + 1] = H - hist[s1 + 1]!;
+        hist[s0 + 2] = C - hist[s1 + 2]!;
+      }
+    }
+  }
+
+  /** The best split of a leaf, or null. */
+  private bestSplit(leaf: Leaf): Split | null {
+    const { minSamplesLeaf: msl, l2 } = this.params;
+    const { nBins, offsets, width } = this.binned;
+    const hist = leaf.hist!;
+    const { g: G, h: H, c: C } = leaf;
+    const parentScore = (G * G) / (H + l2);
+    let best: Split | null = null;
+    let bestGain = 0;
+    const consider = (gain: number, feature: number, bin: number, missingLeft: boolean, gl: number, hl: number, cl: number) => {
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = { gain, feature, bin, missingLeft, gLeft: gl, hLeft: hl, cLeft: cl };
+      }
+    };
+    for (let f = 0; f < width; f++) {
+      const nb = nBins[f]!;
+      const o = offsets[f]! * 3;
+      const ms = o + nb * 3;
+      const gm = hist[ms]!;
+      const hm = hist[ms + 1]!;
+      const cm = hist[ms + 2]!;
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      const last = cm > 0 ? nb - 1 : nb - 2; // with missing values: also "every value left, missing right"
+      for (let t = 0; t <= last; t++) {
+        const s = o + t * 3;
+        gl += hist[s]!;
+        hl += hist[s + 1]!;
+        cl += hist[s + 2]!;
+        // Missing right.
+        const cr = C - cl;
+        if (cl >= msl && cr >= msl) {
+          const hr = H - hl;
+          if (hl >= MIN_HESSIAN && hr >= MIN_HESSIAN) {
+            const gr = G - gl;
+            const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
+            // No missing value here: they go where most rows go.
+            consider(gain, f, t, cm > 0 ? false : cl >= cr, gl, hl, cl);
+          }
+        }
+        // Missing left.
+        if (cm > 0 && t < nb - 1) {
+          const gl2 = gl + gm;
+          const hl2 = hl + hm;
+          const cl2 = cl + cm;
+          const cr2 = C - cl2;
+          const hr2 = H - hl2;
+          if (cl2 >= msl && cr2 >= msl && hl2 >= MIN_HESSIAN && hr2 >= MIN_HESSIAN) {
+            const gr2 = G - gl2;
+            const gain = (gl2 * gl2) / (hl2 + l2) + (gr2 * gr2) / (hr2 + l2) - parentScore;
+            consider(gain, f, t, true, gl2, hl2, cl2);
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Grows a tree on gradients g and hessians h (by row); `constantHessian` when h is 1.
+   * `onLeaf(start, end, value)` is called for each final leaf's rows (indices into the
+   * row array passed to the constructor).
+   */
+  grow(g: Float64Array, h: Float64Array, constantHessian: boolean, onLeaf: (start: number, end: number, value: number) => void): Tree {
+    const { maxLeafNodes, maxDepth, minSamplesLeaf, learningRate, l2 } = this.params;
+    const { bins, nBins } = this.binned;
+    const rows = this.rows;
+    const n = this.n;
+    for (let i = 0; i < n; i++) rows[i] = i;
+    const tree: Tree = { feature: [], binThreshold: [], threshold: [], missingLeft: [], left: [], right: [], value: [] };
+    const newNode = () => {
+      tree.feature.push(-1);
+      tree.binThreshold.push(0);
+      tree.threshold.push(0);
+      tree.missingLeft.push(false);
+      tree.left.push(-1);
+      tree.right.push(-1);
+      tree.value.push(0);
+      return tree.feature.length - 1;
+    };
+    let G = 0;
+    let H = 0;
+    for (let i = 0; i < n; i++) {
+      G += g[i]!;
+      H += h[i]!;
+    }
+    if (constantHessian) H = n;
+    const canSplit = (leaf: Leaf) => leaf.c >= 2 * minSamplesLeaf && (maxDepth === null || leaf.depth < maxDepth);
+    const root: Leaf = { node: newNode(), start: 0, end: n, depth: 0, g: G, h: H, c: n, hist: null, split: null };
+    const leaves: Leaf[] = [root];
+    if (canSplit(root)) {
+      root.hist = this.takeHist();
+      this.fill(root.hist, 0, n, g, h);
+      root.split = this.bestSplit(root);
+    }
+    while (leaves.length < maxLeafNodes) {
+      let pick = -1;
+      for (let j = 0; j < leaves.length; j++) {
+        const s = leaves[j]!.split;
+        if (s && (pick < 0 || s.gain > leaves[pick]!.split!.gain)) pick = j;
+      }
+      if (pick < 0) break;
+      const parent = leaves[pick]!;
+      const split = parent.split!;
+      const f = split.feature;
+      const missing = nBins[f]!;
+      // Stable partition of the parent's rows.
+      let l = parent.start;
+      let r = 0;
+      const column = f * n;
+      for (let i = parent.start; i < parent.end; i++) {
+        const row = rows[i]!;
+        const b = bins[column + row]!;
+        if (b === missing ? split.missingLeft : b <= split.bin) rows[l++] = row;
+        else this.scratch[r++] = row;
+      }
+      rows.set(this.scratch.subarray(0, r), l);
+      const node = parent.node;
+      tree.feature[node] = f;
+      tree.binThreshold[node] = split.bin;
+      tree.threshold[node] = split.bin < nBins[f]! - 1 ? this.binned.edges[f]![split.bin]! : Infinity;
+      tree.missingLeft[node] = split.missingLeft;
+      const leftNode = newNode();
+      const rightNode = newNode();
+      tree.left[node] = leftNode;
+      tree.right[node] = rightNode;
+      const depth = parent.depth + 1;
+      const left: Leaf = {
+        node: leftNode,
+        start: parent.start,
+        end: l,
+        depth,
+        g: split.gLeft,
+        h: split.hLeft,
+        c: split.cLeft,
+        hist: null,
+        split: null,
+      };
+      const right: Leaf = {
+        node: rightNode,
+        start: l,
+        end: parent.end,
+        depth,
+        g: parent.g - split.gLeft,
+        h: parent.h - split.hLeft,
+        c: parent.c - split.cLeft,
+        hist: null,
+        split: null,
+      };
+      const splitLeft = canSplit(left);
+      const splitRight = canSplit(right);
+      const parentHist = parent.hist!;
+      parent.hist = null;
+      if (splitLeft || splitRight) {
+        // Count the smaller child; the larger is the parent minus it, in the parent's buffer.
+        const [small, large] = left.c <= right.c ? [left, right] : [right, left];
+        const smallHist = this.takeHist();
+        this.fill(smallHist, small.start, small.end, g, h);
+        for (let s = 0; s < parentHist.length; s++) parentHist[s]! -= smallHist[s]!;
+        small.hist = smallHist;
+        large.hist = parentHist;
+        for (const child of [left, right]) {
+          if (canSplit(child)) child.split = this.bestSplit(child);
+          if (!child.split) {
+            this.pool.push(child.hist!);
+            child.hist = null;
+          }
+        }
+      } else this.pool.push(parentHist);
+      leaves.splice(pick, 1, left, right);
+    }
+    for (const leaf of leaves) {
+      if (leaf.hist) this.pool.push(leaf.hist);
+      leaf.hist = null;
+      const value = -learningRate * (leaf.g / (leaf.h + l2 + 1e-15));
+      tree.value[leaf.node] = value;
+      onLeaf(leaf.start, leaf.end, value);
+    }
+    return tree;
+  }
+}

@@ -1,0 +1,399 @@
+/**
+ * The gbdt kind: binning (float32 edges route values exactly as their bins), training
+ * (binary, multi-class and regression targets learn; the same data gives the same bytes;
+ * early stopping; bad input as UserErrors and parameter errors naming the key), and the
+ * exported graph: onnxruntime-node predicts from the raw columns what the TypeScript trees
+ * predict, within 1e-5, on tables with NaN, infinities, missing and never-seen categories
+ * and hostile column names; the label output is the most probable class (int64 or
+ * string); onnx's checker accepts every graph (full check; skipped with the reason when
+ * Python's onnx is missing, an error on CI).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type * as OrtWeb from 'onnxruntime-web';
+import type { Table } from '../src/core/data/table.js';
+import { UserError } from '../src/core/errors.js';
+import { MODEL_KINDS, kindParams } from '../src/core/model/kinds.js';
+import type { FitJob } from '../src/core/model/model.js';
+import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from '../src/core/model/preprocess.js';
+import type { Preprocessor } from '../src/core/model/preprocess.js';
+import { binOf, binTraining, fitEdges } from '../src/core/model/kinds/gbdt/bins.js';
+import { boost } from '../src/core/model/kinds/gbdt/boost.js';
+import { fitGbdt, trainGbdt } from '../src/core/model/kinds/gbdt/index.js';
+import type { GbdtParams } from '../src/core/model/kinds/gbdt/index.js';
+import { predictEnsemble } from '../src/core/model/kinds/gbdt/export.js';
+import { inspectOnnx } from '../src/core/onnx/graph.js';
+import { parseTrainParams } from '../src/core/train/params.js';
+import { makeTempDir, removeTempDirs } from './support/action-runner.js';
+import { checkModels, onnxPython } from './support/onnx-python.js';
+import { graphFeeds, makeTable } from './support/onnx-reference.js';
+import type { Cell } from './support/onnx-reference.js';
+import { prng } from './support/random.js';
+
+afterAll(removeTempDirs);
+
+const py = onnxPython();
+const withPython = ('python' in py ? test : test.skip) as typeof test;
+const skipped = 'missing' in py ? `(skipped: ${py.missing}) ` : '';
+
+const TOLERANCE = 1e-5;
+const EXPORTED: Array<{ name: string; bytes: Uint8Array }> = [];
+
+function params(overrides: Record<string, unknown> = {}): GbdtParams {
+  return kindParams('gbdt', overrides) as GbdtParams;
+}
+
+/** A fit job on `table`: the first 80% of rows train, the rest validate (as train splits). */
+function makeJob(table: Table, target: string, overrides: Record<string, unknown> = {}, task?: 'classification' | 'regression') {
+  const all = Array.from({ length: table.rows }, (_, i) => i);
+  const cut = Math.floor(table.rows * 0.8);
+  const pre = fitPreprocessor(table, all.slice(0, cut), { target, task });
+  const train = labelledRows(pre, table, all.slice(0, cut));
+  const validation = labelledRows(pre, table, all.slice(cut));
+  const epochs: number[] = [];
+  const job: FitJob<GbdtParams> = {
+    preprocess: pre,
+    train: { x: encodeFeatures(pre, table, train), y: encodeTarget(pre, table, train) },
+    validation: { x: encodeFeatures(pre, table, validation), y: encodeTarget(pre, table, validation) },
+    rows: { table, train, validation },
+    params: params(overrides),
+    seed: 7,
+    onEpoch: (log) => epochs.push(log.epoch),
+  };
+  return { job, pre, epochs };
+}
+
+const HOSTILE = ['__proto__', 'a b', 'x.y', 'ünï ✓ 日本', 'mlops/features', 'constructor'] as const;
+
+/**
+ * `n` rows: numbers with missing values (and infinities in the scored rows), a text
+ * column with missing values, and a target of `kind` depending on all of them.
+ */
+function dataTable(n: number, kind: 'binary' | 'multi' | 'int-multi' | 'regression', seed = 1, extra = false): Table {
+  const random = prng(seed);
+  const cols: Record<string, Cell[]> = {
+    [HOSTILE[0]]: [],
+    [HOSTILE[1]]: [],
+    [HOSTILE[2]]: [],
+    [HOSTILE[3]]: [],
+    [HOSTILE[4]]: [],
+    [HOSTILE[5]]: [],
+    y: [],
+  };
+  const cats = ['red', 'green', 'blue', 'teal', '7'];
+  for (let i = 0; i < n; i++) {
+    const a = random() < 0.1 ? null : random() * 10 - 5;
+    const b = random() < 0.05 ? null : Math.round(random() * 20);
+    const c = random() < 0.1 ? null : cats[Math.floor(random() * cats.length)]!;
+    const d = random() * 3;
+    const e = random() < 0.5 ? 'yes' : 'no';
+    const noise = random() - 0.5;
+    const score = (a ?? 4) + (b === null ? -3 : b / 4) + (c === 'red' ? 3 : c === null ? -2 : 0) + d * d - 4 + noise;
+    cols[HOSTILE[0]]!.push(a);
+    cols[HOSTILE[1]]!.push(b);
+    cols[HOSTILE[2]]!.push(c);
+    cols[HOSTILE[3]]!.push(d);
+    cols[HOSTILE[4]]!.push(e);
+    cols[HOSTILE[5]]!.push(random() < 0.2 ? null : random());
+    const y =
+      kind === 'regression'
+        ? score * 100 + 1000
+        : kind === 'binary'
+          ? score > 0
+            ? 'pos'
+            : 'neg'
+          : kind === 'multi'
+            ? score < -2
+              ? 'low'
+              : score < 2
+                ? 'mid'
+                : 'high'
+            : score < -2
+              ? 10
+              : score < 2
+                ? -3
+                : 42;
+    cols.y!.push(y);
+  }
+  if (extra) {
+    // Scored rows only: infinities, NaN, a category never seen, missing everything.
+    const rows: Array<Record<string, Cell>> = [
+      {
+        [HOSTILE[0]]: Infinity,
+        [HOSTILE[1]]: -Infinity,
+        [HOSTILE[2]]: 'never-seen',
+        [HOSTILE[3]]: NaN,
+        [HOSTILE[4]]: '',
+        [HOSTILE[5]]: null,
+      },
+      { [HOSTILE[0]]: null, [HOSTILE[1]]: null, [HOSTILE[2]]: null, [HOSTILE[3]]: null, [HOSTILE[4]]: null, [HOSTILE[5]]: null },
+      { [HOSTILE[0]]: -1e30, [HOSTILE[1]]: 1e30, [HOSTILE[2]]: 'red', [HOSTILE[3]]: 1.5, [HOSTILE[4]]: 'maybe', [HOSTILE[5]]: 0.5 },
+    ];
+    for (const row of rows) {
+      for (const name of HOSTILE) cols[name]!.push(row[name] ?? null);
+      cols.y!.push(null);
+    }
+  }
+  return makeTable(cols);
+}
+
+async function ortPredict(bytes: Uint8Array, pre: Preprocessor, table: Table, rows: readonly number[]) {
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    return await session.run(graphFeeds(ort as unknown as typeof OrtWeb, pre, table, rows) as unknown as ort.InferenceSession.FeedsType);
+  } finally {
+    await session.release();
+  }
+}
+
+describe('binning', () => {
+  test('bin <= t exactly when the float32 value <= edges[t], for values on, between and beside the edges', () => {
+    const random = prng(3);
+    const n = 5000;
+    const values = Float64Array.from({ length: n }, (_, i) => (i % 97 === 0 ? NaN : Math.fround(random() ** 3 * 1e3 - 100)));
+    for (const maxBins of [255, 16, 2]) {
+      const edges = fitEdges((i) => values[i]!, n, maxBins, new Float32Array(n));
+      expect(edges.length).toBeLessThanOrEqual(maxBins - 1);
+      for (let k = 1; k < edges.length; k++) expect(edges[k]!).toBeGreaterThan(edges[k - 1]!);
+      const probes = [...values, ...edges, ...Array.from(edges, (e) => Math.fround(e * (1 + 1e-7))), -Infinity, Infinity];
+      const wrong: string[] = [];
+      for (const v of probes) {
+        const b = binOf(v, edges);
+        if (Number.isNaN(v) ? b !== edges.length + 1 : edges.some((e, t) => b <= t !== v <= e)) wrong.push(`${v} in bin ${b}`);
+      }
+      expect(wrong).toEqual([]);
+    }
+  });
+
+  test('few distinct values: one bin each, the edges between them', () => {
+    const values = [3, 1, 2, 2, NaN, 1, 3];
+    const edges = fitEdges((i) => values[i]!, values.length, 255, new Float32Array(values.length));
+    expect(Array.from(edges)).toEqual([1.5, 2.5]);
+  });
+});
+
+describe('training', () => {
+  test('registered with scikit-learn-like defaults and keys of its own', () => {
+    expect(MODEL_KINDS.gbdt.name).toBe('gbdt');
+    expect(params()).toEqual({
+      gbdt_learning_rate: 0.1,
+      max_iter: 100,
+      max_leaf_nodes: 31,
+      max_depth: null,
+      min_samples_leaf: 20,
+      l2_regularization: 0,
+      max_bins: 255,
+      n_iter_no_change: 10,
+      tol: 1e-7,
+    });
+  });
+
+  test.each([
+    ['binary', 0.9],
+    ['multi', 0.85],
+  ] as const)('%s classification learns (held-out accuracy above %d)', (kind, floor) => {
+    const table = dataTable(3000, kind, 11);
+    const { job, pre, epochs } = makeJob(table, 'y');
+    const result = trainGbdt(job);
+    expect(epochs.length).toBe(result.iterations);
+    const rows = job.rows.validation;
+    const probs = predictEnsemble(pre, result.ensemble, table, rows);
+    const classes = pre.target.task === 'classification' ? pre.target.classes : [];
+    const y = job.validation!.y;
+    let right = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const p = probs.subarray(i * classes.length, (i + 1) * classes.length);
+      if (p.indexOf(Math.max(...p)) === y[i]) right++;
+    }
+    expect(right / rows.length).toBeGreaterThan(floor);
+  });
+
+  test('regression learns (held-out R² above 0.9), in the target units', () => {
+    const table = dataTable(3000, 'regression', 12);
+    const { job, pre } = makeJob(table, 'y');
+    const result = trainGbdt(job);
+    const rows = job.rows.validation;
+    const predicted = predictEnsemble(pre, result.ensemble, table, rows);
+    const actual = rows.map((r) => table.columns.find((c) => c.name === 'y')!.numbers[r]!);
+    const mean = actual.reduce((a, b) => a + b, 0) / actual.length;
+    let ssRes = 0;
+    let ssTot = 0;
+    actual.forEach((v, i) => {
+      ssRes += (v - predicted[i]!) ** 2;
+      ssTot += (v - mean) ** 2;
+    });
+    expect(1 - ssRes / ssTot).toBeGreaterThan(0.9);
+  });
+
+  test('one-hot blocks counted one update per row grow the same trees as counting every column', () => {
+    const table = dataTable(1500, 'multi', 8);
+    const { job, pre } = makeJob(table, 'y');
+    const x = job.train.x;
+    const n = job.train.y.length;
+    const columns = Array.from({ length: pre.width }, (_, j) => (i: number) => x[i * pre.width + j]!);
+    const groups: Array<[number, number]> = [];
+    let offset = 0;
+    for (const f of pre.features) {
+      if (f.kind === 'categorical') groups.push([offset, f.categories.length + 1]);
+      offset += f.kind === 'numeric' ? 1 : f.categories.length + 1;
+    }
+    expect(groups.length).toBe(2);
+    const settings = {
+      learningRate: 0.1,
+      maxIter: 20,
+      maxLeafNodes: 31,
+      maxDepth: null,
+      minSamplesLeaf: 20,
+      l2: 0,
+      nIterNoChange: 0,
+      tol: 1e-7,
+    };
+    const fit = (g: Array<[number, number]>) =>
+      boost({ binned: binTraining(columns, n, 255, g), y: job.train.y, classes: 3, validation: null }, 'softmax', settings, () => {});
+    // Same partitions (ties between mirror-image splits, "yes" <= 0.5 against "no" <= 0.5, may break either
+    // way), so the same scores on every training row.
+    const scores = (trees: ReturnType<typeof fit>['ensemble']['trees']) =>
+      Array.from({ length: n }, (_, i) =>
+        trees.map((tree) => {
+          let node = 0;
+          while (tree.feature[node]! >= 0)
+            node = columns[tree.feature[node]!]!(i) <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+          return tree.value[node]!;
+        }),
+      );
+    const grouped = scores(fit(groups).ensemble.trees);
+    const plain = scores(fit([]).ensemble.trees);
+    let worst = 0;
+    grouped.forEach((row, i) => row.forEach((v, t) => (worst = Math.max(worst, Math.abs(v - plain[i]![t]!)))));
+    expect(worst).toBeLessThan(1e-9);
+  });
+
+  test('the same data and parameters give the same graph, byte for byte', async () => {
+    const table = dataTable(800, 'multi', 5);
+    const a = await fitGbdt(makeJob(table, 'y').job);
+    const b = await fitGbdt(makeJob(table, 'y').job);
+    expect(Buffer.from(a.onnx).equals(Buffer.from(b.onnx))).toBe(true);
+  });
+
+  test('early stopping on a target of pure noise, keeping the best iterations', () => {
+    const random = prng(9);
+    const n = 2000;
+    const table = makeTable({
+      x: Array.from({ length: n }, () => random()),
+      y: Array.from({ length: n }, () => (random() < 0.5 ? 'a' : 'b')),
+    });
+    const { job } = makeJob(table, 'y');
+    const result = trainGbdt(job);
+    expect(result.stoppedEarly).toBe(true);
+    expect(result.iterations).toBeLessThan(100);
+    expect(result.ensemble.trees.length).toBe(result.best);
+    const off = trainGbdt(makeJob(table, 'y', { n_iter_no_change: 0, max_iter: 30 }).job);
+    expect(off.iterations).toBe(30);
+    expect(off.stoppedEarly).toBe(false);
+  });
+
+  test('max_leaf_nodes and max_depth bound every tree', () => {
+    const table = dataTable(2000, 'regression', 4);
+    const result = trainGbdt(makeJob(table, 'y', { max_leaf_nodes: 5, max_iter: 10 }).job);
+    for (const tree of result.ensemble.trees) expect(tree.feature.filter((f) => f < 0).length).toBeLessThanOrEqual(5);
+    const shallow = trainGbdt(makeJob(table, 'y', { max_depth: 2, max_iter: 10 }).job);
+    for (const tree of shallow.ensemble.trees) expect(tree.feature.length).toBeLessThanOrEqual(7);
+  });
+
+  test('fewer training rows than 2 x min_samples_leaf: a UserError saying so', async () => {
+    const table = dataTable(40, 'binary', 2);
+    const error = await fitGbdt(makeJob(table, 'y').job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/at least 2 x min_samples_leaf = 40 training rows/);
+    expect((error as UserError).hint).toMatch(/min_samples_leaf/);
+  });
+
+  test.each([
+    ['max_bins', 256],
+    ['max_bins', 1],
+    ['gbdt_learning_rate', 0],
+    ['max_leaf_nodes', 1],
+    ['min_samples_leaf', 0],
+    ['l2_regularization', -1],
+    ['max_iter', 0],
+    ['max_depth', 0],
+  ])('%s: %d is out of range: an error naming the key', (key, value) => {
+    let caught: unknown;
+    try {
+      parseTrainParams({ algorithm: 'gbdt', [key]: value }, 'train in mlops.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UserError);
+    expect((caught as UserError).message).toContain(key);
+  });
+});
+
+describe('export to ONNX', () => {
+  test.each(['binary', 'multi', 'int-multi', 'regression'] as const)(
+    '%s: onnxruntime-node predicts what the TypeScript trees predict (NaN, infinities, unseen categories, hostile names)',
+    async (kind) => {
+      const table = dataTable(1500, kind, 21, true);
+      const { job, pre } = makeJob(table, 'y', { max_iter: 40 });
+      const result = trainGbdt(job);
+      const bytes = (await fitGbdt(makeJob(table, 'y', { max_iter: 40 }).job)).onnx;
+      EXPORTED.push({ name: kind, bytes });
+      const rows = Array.from({ length: table.rows }, (_, i) => i);
+      const expected = predictEnsemble(pre, result.ensemble, table, rows);
+      const out = await ortPredict(bytes, pre, table, rows);
+      const info = inspectOnnx(bytes, 'model.onnx');
+      expect(info.metadata['mlops.algorithm']).toBe('gbdt');
+      expect(info.inputs.map((i) => i.name)).toEqual(pre.features.map((f) => f.name));
+      if (pre.target.task === 'regression') {
+        const got = out.variable!.data as Float32Array;
+        expect(out.variable!.dims).toEqual([rows.length, 1]);
+        // In standardized units: the graph's output is float32, so in the target's units its precision scales with std.
+        for (let i = 0; i < rows.length; i++) expect(Math.abs(got[i]! - expected[i]!) / pre.target.std).toBeLessThanOrEqual(TOLERANCE);
+        expect(info.outputs.map((o) => o.name)).toEqual(['variable']);
+      } else {
+        const classes = pre.target.classes;
+        const C = classes.length;
+        const got = out.probabilities!.data as Float32Array;
+        expect(out.probabilities!.dims).toEqual([rows.length, C]);
+        for (let i = 0; i < rows.length * C; i++) expect(Math.abs(got[i]! - expected[i]!)).toBeLessThanOrEqual(TOLERANCE);
+        const labels = Array.from(out.label!.data as ArrayLike<unknown>, (v) => String(v));
+        expect(out.label!.type).toBe(kind === 'int-multi' ? 'int64' : 'string');
+        for (let i = 0; i < rows.length; i++) {
+          const p = Array.from(expected.subarray(i * C, (i + 1) * C));
+          expect(labels[i]).toBe(classes[p.indexOf(Math.max(...p))]);
+        }
+        expect(info.outputs.map((o) => o.name)).toEqual(['label', 'probabilities']);
+      }
+    },
+  );
+
+  test('a feature named "label": the graph gives the probabilities only', async () => {
+    const random = prng(4);
+    const n = 300;
+    const table = makeTable({
+      label: Array.from({ length: n }, () => random()),
+      y: Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'a' : 'b')),
+    });
+    const { job, pre } = makeJob(table, 'y', { max_iter: 5 });
+    const bytes = (await fitGbdt(job)).onnx;
+    EXPORTED.push({ name: 'label-feature', bytes });
+    expect(inspectOnnx(bytes, 'model.onnx').outputs.map((o) => o.name)).toEqual(['probabilities']);
+    const out = await ortPredict(bytes, pre, table, [0, 1, 2]);
+    expect(out.probabilities!.dims).toEqual([3, 2]);
+  });
+
+  withPython(`${skipped}onnx's checker accepts every graph exported above (full check)`, async () => {
+    expect(EXPORTED.length).toBeGreaterThanOrEqual(5);
+    const dir = await makeTempDir('mlops-gbdt-check-');
+    const files = await Promise.all(
+      EXPORTED.map(async ({ name, bytes }) => {
+        const file = join(dir, `${name}.onnx`);
+        await writeFile(file, bytes);
+        return file;
+      }),
+    );
+    const python = 'python' in py ? py.python : '';
+    expect(checkModels(python, files)).toEqual(files.map(() => null));
+  });
+});
