@@ -466,3 +466,18 @@ describe('stripZipMap', () => {
     expect(stripZipMap(stripped).stripped).toEqual([]);
   });
 });
+
+describe('a hostile graph', () => {
+  test('subgraphs nested thousands deep are refused as not an ONNX model, naming the file (no stack overflow)', () => {
+    // If -> then_branch -> If -> ... : AttributeProto.g = 6, NodeProto.attribute = 5, GraphProto.node = 1.
+    let graph = makeGraph({ name: 'leaf', nodes: [], initializers: [], inputs: [], outputs: [] });
+    for (let i = 0; i < 5000; i++) {
+      const branch = [stringField(1, 'then_branch'), messageField(6, graph), varintField(20, 5)];
+      const node = [...makeNode('If', ['c'], ['y'])];
+      graph = makeGraph({ name: `g${i}`, nodes: [[...node, messageField(5, branch)]], initializers: [], inputs: [], outputs: [] });
+    }
+    const bytes = makeModel({ graph, irVersion: 8, opsets: { '': 15 }, producerName: 'hostile' });
+    const error = userErrorOf(() => inspectOnnx(bytes, 'deep/model.onnx'));
+    expect(error.message).toMatch(/^deep\/model\.onnx is not an ONNX model \(.*nested more than 64 deep/);
+  });
+});

@@ -349,3 +349,49 @@ describe('what a framework graph cannot take', () => {
     expect(entry._prediction).toBe(WINE.labels[0]);
   });
 });
+
+describe('a graph with integer and boolean inputs (pandas integer columns, flags)', () => {
+  test('loads (the warm-up gives them zeros, not "missing") and serves', async () => {
+    const { attr, makeGraph, makeModel, makeNode, makeValueInfo } = await import('../src/core/onnx/graph.js');
+    // variable = float(count) + float(flag)
+    const bytes = makeModel({
+      irVersion: 8,
+      opsets: { '': 15 },
+      producerName: 'serve-onnx.test',
+      graph: makeGraph({
+        name: 'g',
+        nodes: [
+          makeNode('Cast', ['count'], ['count_f'], { attributes: [attr.int('to', 1)] }),
+          makeNode('Cast', ['flag'], ['flag_f'], { attributes: [attr.int('to', 1)] }),
+          makeNode('Add', ['count_f', 'flag_f'], ['variable']),
+        ],
+        initializers: [],
+        inputs: [makeValueInfo('count', 'int64', ['N', 1]), makeValueInfo('flag', 'bool', ['N', 1])],
+        outputs: [makeValueInfo('variable', 'float32', ['N', 1])],
+      }),
+    });
+    const dir = await makeTempDir('mlops-serve-int-');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'model.onnx'), bytes);
+    const source = new ModelSource(null, 'counts', await makeTempDir('mlops-serve-int-work-'));
+    const model = await source.loadDir(dir);
+    const server = new InferenceServer({ source, initial: model, follow: null, pollSeconds: 0, adminToken: null, log: null });
+    try {
+      const base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+      const response = await fetch(`${base}/v1/models/counts:predict`, {
+        method: 'POST',
+        body: JSON.stringify({
+          instances: [
+            { count: 41, flag: true },
+            { count: 2, flag: false },
+          ],
+        }),
+      });
+      expect(response.status).toBe(200);
+      const answer = (await response.json()) as { predictions: unknown[] };
+      expect(JSON.stringify(answer.predictions)).toMatch(/42.*2/);
+    } finally {
+      await server.close(1000);
+    }
+  });
+});

@@ -76,7 +76,12 @@ export async function loadModel(dir: string, log: (line: string) => void = () =>
   let card: ModelCard | null;
   try {
     card = existsSync(join(dir, 'model-card.json')) ? await readContract('modelCard', dir) : null;
-  } catch {
+  } catch (error) {
+    // The card is lineage and the signature; the graph still predicts without it, but say what was lost.
+    log(
+      `warning: ${join(dir, 'model-card.json')} could not be read (${(error as Error).message}); ` +
+        "the model is loaded from its graph alone (the card's feature types, class names and order are not used).",
+    );
     card = null;
   }
   const { bytes, legacy } = await readModelGraph(dir, card, log);

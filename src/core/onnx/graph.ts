@@ -79,6 +79,9 @@ const DIMENSION = { value: 1, param: 2 } as const;
 const OPSET = { domain: 1, version: 2 } as const;
 const ENTRY = { key: 1, value: 2 } as const;
 
+/** The deepest nesting of subgraphs or types read (exporters write a few levels; a hostile file could write thousands). */
+const MAX_NESTING = 64;
+
 export type ElemType =
   'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'string' | 'bool';
 
@@ -224,7 +227,9 @@ function describeModel(model: Field[], graph: Field[]): GraphInfo {
   const operators: Array<{ domain: string; opType: string }> = [];
   const seen = new Set<string>();
   let classLabels: string[] | null = null;
-  const visit = (g: Field[], top: boolean) => {
+  const visit = (g: Field[], top: boolean, depth = 0) => {
+    // Subgraphs (If, Loop, Scan) nest; a file nesting them without end is not a model anyone exported.
+    if (depth > MAX_NESTING) throw new ProtoError(`subgraphs nested more than ${MAX_NESTING} deep`);
     for (const field of fieldsNumbered(g, GRAPH.node)) {
       const node = message(field);
       const domain = normalDomain(str(node, NODE.domain));
@@ -237,8 +242,8 @@ function describeModel(model: Field[], graph: Field[]): GraphInfo {
       const attributes = fieldsNumbered(node, NODE.attribute).map(message);
       if (top && classLabels === null && opType !== 'LabelEncoder') classLabels = classLabelsOf(attributes);
       for (const attribute of attributes) {
-        for (const sub of fieldsNumbered(attribute, ATTRIBUTE.g)) visit(message(sub), false);
-        for (const sub of fieldsNumbered(attribute, ATTRIBUTE.graphs)) visit(message(sub), false);
+        for (const sub of fieldsNumbered(attribute, ATTRIBUTE.g)) visit(message(sub), false, depth + 1);
+        for (const sub of fieldsNumbered(attribute, ATTRIBUTE.graphs)) visit(message(sub), false, depth + 1);
       }
     }
   };
@@ -275,8 +280,9 @@ function readValueInfo(msg: Field[]): ValueInfo {
   return { name: str(msg, VALUE_INFO.name), ...readType(typeField ? message(typeField) : null) };
 }
 
-function readType(type: Field[] | null): Omit<ValueInfo, 'name'> {
+function readType(type: Field[] | null, depth = 0): Omit<ValueInfo, 'name'> {
   if (!type) return { kind: 'other', elemType: null, shape: null };
+  if (depth > MAX_NESTING) throw new ProtoError(`types nested more than ${MAX_NESTING} deep`);
   const tensor = lastField(type, TYPE.tensor);
   if (tensor) {
     const t = message(tensor);
@@ -296,12 +302,12 @@ function readType(type: Field[] | null): Omit<ValueInfo, 'name'> {
   const sequence = lastField(type, TYPE.sequence);
   if (sequence) {
     const elem = lastField(message(sequence), SEQUENCE_TYPE.elemType);
-    return { kind: 'sequence', elemType: elem ? readType(message(elem)).elemType : null, shape: null };
+    return { kind: 'sequence', elemType: elem ? readType(message(elem), depth + 1).elemType : null, shape: null };
   }
   const map = lastField(type, TYPE.map);
   if (map) {
     const value = lastField(message(map), MAP_TYPE.valueType);
-    return { kind: 'map', elemType: value ? readType(message(value)).elemType : null, shape: null };
+    return { kind: 'map', elemType: value ? readType(message(value), depth + 1).elemType : null, shape: null };
   }
   return { kind: 'other', elemType: null, shape: null };
 }

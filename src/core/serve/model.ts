@@ -12,6 +12,7 @@
  */
 import type { Table } from '../data/table.js';
 import { loadModel } from '../model/model-io.js';
+import { integerClasses } from '../model/export-onnx.js';
 import type { ModelSignature, TabularModel } from '../model/model.js';
 import type { ModelCard } from '../contracts/index.js';
 import { recordsToTable } from './records.js';
@@ -88,7 +89,8 @@ export class ServedModel {
     this.tensorInput =
       inputs.length === 1 && (signature.features.length > 1 || inputs[0]!.name !== signature.features[0]?.name) ? inputs[0]! : null;
     const labelOutput = this.graph?.outputs.find((o) => o.name === 'label');
-    const integers = this.classes.length > 0 && this.classes.every((c) => /^-?\d{1,15}$/.test(c));
+    // Whole-number classes as the export writes them ("007" stays text), small enough to be exact as JSON numbers.
+    const integers = this.classes.length > 0 && integerClasses(this.classes) && this.classes.every((c) => c.replace('-', '').length <= 15);
     this.labelDatatype = integers && (!labelOutput || labelOutput.datatype.startsWith('INT')) ? 'INT64' : 'BYTES';
   }
 
@@ -184,7 +186,13 @@ export async function loadServedModel(dir: string, identity: ModelIdentity): Pro
   const loaded = await loadModel(dir);
   const served = new ServedModel(identity, loaded);
   try {
-    const [warm] = await served.predictRecords([{}]);
+    // Missing values where the graph can take them; zero (false) for integer and boolean inputs, which have no "missing".
+    const warmRecord: Record<string, unknown> = {};
+    for (const feature of served.signature.features) {
+      const datatype = served.inputDatatype(feature.name);
+      if (datatype === 'BOOL' || datatype?.startsWith('INT') || datatype?.startsWith('UINT')) warmRecord[feature.name] = 0;
+    }
+    const [warm] = await served.predictRecords([warmRecord]);
     if (!warm) throw new Error('the warm-up gave no prediction');
   } catch (error) {
     served.retire();

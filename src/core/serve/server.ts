@@ -367,8 +367,9 @@ export class InferenceServer {
       if (error.headers.Connection === 'close') res.once('finish', () => res.req.socket?.destroySoon?.());
       return;
     }
+    // The details (paths, the runtime's own words) go to the server's log, not to clients.
     this.logger(`${label}: ${describeError(error)}`);
-    sendJson(res, 500, { error: `internal error: ${describeError(error)}` });
+    sendJson(res, 500, { error: `internal error (${label}); the server's log has the details` });
   }
 
   /** The stable model, or the served model of `version`, acquired (404 if that version is not served). */
