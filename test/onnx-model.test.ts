@@ -596,6 +596,17 @@ describe.each(RUNTIMES)('on onnxruntime-%s', (runtime) => {
         ['c', [2, 1]],
       ]);
       expect(Array.from(await model.predict(abc, [0, 1]))).toEqual([0, 1, 0, 1, 0, 0]);
+      // A label the class list does not name is an error naming it and the row, never an all-zero row.
+      const { model: two } = await open(bytes, { signature: { target: { name: 'y', task: 'classification', classes: ['0', '1'] } } });
+      const error2 = await predictError(
+        two,
+        table([
+          ['a', [0]],
+          ['b', [0]],
+          ['c', [7]],
+        ]),
+      );
+      expect(error2.message).toMatch(/gives the label "2" for row 1, which is not one of the classes \(0, 1\)/);
     });
 
     test('outputs of no known role, or several unnamed values: UserErrors naming the outputs', async () => {

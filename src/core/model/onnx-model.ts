@@ -277,7 +277,12 @@ export class OnnxModel implements TabularModel {
       if (data.length !== count) throw unexpected(`[${count}] labels`);
       for (let i = 0; i < count; i++) {
         const c = output.classes.get(String(data[i]));
-        if (c !== undefined) out[(start + i) * width + c] = 1;
+        if (c === undefined)
+          throw new UserError(
+            `${this.shownPath}: output "${output.name}" gives the label ${JSON.stringify(String(data[i]))} for row ${start + i + 1}, which is not one of the classes (${[...output.classes.keys()].join(', ')})`,
+            "Make the model card's signature.target.classes the labels the model predicts.",
+          );
+        out[(start + i) * width + c] = 1;
       }
       return;
     }
