@@ -61,7 +61,7 @@ describe('train (dist/train/index.js)', () => {
     const dir = await project();
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ epochs: 'many' }, /::error::train: input epochs: "many" \(input\) is not a whole number/],
-      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear, gbdt/],
+      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear, gbdt, auto/],
     ];
     for (const [inputs, message] of cases) {
       const result = await trainIn(dir, { cache: 'false', ...inputs });

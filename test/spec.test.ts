@@ -50,9 +50,7 @@ describe('input resolution', () => {
   });
 
   test('choices and true/false are checked', () => {
-    expect(() => stringInput(context({ algorithm: 'svm' }, {}), step, 'algorithm')).toThrow(
-      /"svm" \(input\) is not one of mlp, linear, gbdt/,
-    );
+    expect(() => stringInput(context({ algorithm: 'svm' }, {}), step, 'algorithm')).toThrow(/"svm" \(input\) is not one of mlp, linear$/);
     expect(() => stringInput(context({}, { train: { algorithm: 'svm' } }), step, 'algorithm')).toThrow(/train.algorithm in mlops.yaml/);
     expect(booleanInput(context({ cache: 'false' }, {}), step, 'cache')).toBe(false);
     expect(booleanInput(context({}, {}), step, 'cache')).toBe(true);

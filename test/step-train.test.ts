@@ -123,6 +123,12 @@ describe('train on the example', () => {
     expect(card.metrics.train!.accuracy).toBeGreaterThan(0.9);
     expect(card.hashes!.cacheKey).toBe(first.outputs['cache-key']);
     expect(first.outputs['cache-key']).toMatch(/^mlops-train-penguins-[0-9a-f]{40}$/);
+    // Every built-in model gets permutation importance on its validation rows; one kind is no leaderboard.
+    expect(card.importance).toMatchObject({ method: 'permutation', metric: 'accuracy', rows: rows.validation, on: 'validation' });
+    expect(card.importance!.features).toHaveLength(6);
+    expect(card.leaderboard).toBeUndefined();
+    expect(first.io.summary).toContain('### Which features matter');
+    expect(first.io.summary).not.toContain('### Model selection');
   });
 
   test('an identical second run is a cache hit; cache: false trains again', async () => {
@@ -175,7 +181,7 @@ describe('train on the example', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ epochs: 'many' }, /input epochs: "many" \(input\) is not a whole number/],
       [{ epochs: '0' }, /epochs/],
-      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear, gbdt/],
+      [{ algorithm: 'forest' }, /input algorithm: "forest" \(input\) is not one of mlp, linear, gbdt, auto/],
       [{ target: 'wingspan' }, /target column "wingspan" is not in .*Columns there: species, island/s],
       [{ 'learning-rate': '-1' }, /inputs: invalid training parameters:.*learning_rate/s],
       [{ 'batch-size': 'lots' }, /input batch-size: "lots" \(input\) is not auto or a whole number/],

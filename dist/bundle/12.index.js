@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(33838);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
-// EXTERNAL MODULE: ./src/steps/index.ts + 47 modules
-var steps = __webpack_require__(45358);
+// EXTERNAL MODULE: ./src/steps/index.ts + 60 modules
+var steps = __webpack_require__(21611);
 // EXTERNAL MODULE: ./src/adapters/context.ts + 2 modules
 var context = __webpack_require__(21343);
 ;// CONCATENATED MODULE: ./src/adapters/github/step-io.ts

@@ -1115,6 +1115,8 @@ const MODEL_DOC_MEDIA_TYPE = 'application/vnd.cncf.model.doc.v1.raw';
 const MODEL_FILE_MEDIA_TYPE = MODEL_WEIGHT_CONFIG_MEDIA_TYPE;
 /** The annotation that names a layer's file (its path in the model directory), as ORAS does. */
 const TITLE_ANNOTATION = 'org.opencontainers.image.title';
+/** ModelPack's annotation for a layer's path in the model directory. */
+const FILEPATH_ANNOTATION = 'org.cncf.model.filepath';
 /** Every manifest type this client reads (sent as Accept). */
 const MANIFEST_MEDIA_TYPES = [
     OCI_MANIFEST_MEDIA_TYPE,
@@ -1867,7 +1869,7 @@ class OciStore {
             digest: file.digest,
             size: file.size,
             mediaType: layerMediaType(file.path),
-            annotations: { [TITLE_ANNOTATION]: file.path },
+            annotations: { [TITLE_ANNOTATION]: file.path, [FILEPATH_ANNOTATION]: file.path },
         }));
         const manifest = buildManifest({ config: configBlob, layers, annotations });
         // Everything is uploaded before the tag is checked, so that the check and the PUT are back to back: the

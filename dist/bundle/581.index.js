@@ -1,5 +1,5 @@
 export const id = 581;
-export const ids = [581,965];
+export const ids = [581];
 export const modules = {
 
 /***/ 12054:
@@ -17,8 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var config = __webpack_require__(45390);
 // EXTERNAL MODULE: ./src/core/workspace.ts
 var workspace = __webpack_require__(28742);
-// EXTERNAL MODULE: ./src/steps/index.ts + 47 modules
-var steps = __webpack_require__(45358);
+// EXTERNAL MODULE: ./src/steps/index.ts + 60 modules
+var steps = __webpack_require__(21611);
 // EXTERNAL MODULE: ./src/adapters/context.ts + 2 modules
 var context = __webpack_require__(21343);
 // EXTERNAL MODULE: ./src/adapters/registry.ts + 3 modules
@@ -173,8 +173,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__ = __webpack_require__(12054);
 /* harmony import */ var _adapters_local_terminal_js__WEBPACK_IMPORTED_MODULE_12__ = __webpack_require__(16890);
 /* harmony import */ var _entry_js__WEBPACK_IMPORTED_MODULE_13__ = __webpack_require__(81379);
-/* harmony import */ var _commands_serve_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(25216);
-/* harmony import */ var _steps_index_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(45358);
+/* harmony import */ var _commands_serve_js__WEBPACK_IMPORTED_MODULE_14__ = __webpack_require__(26211);
+/* harmony import */ var _steps_index_js__WEBPACK_IMPORTED_MODULE_15__ = __webpack_require__(21611);
 
 /** mlops: every step from a terminal, over the same step functions the actions run. */
 
@@ -421,7 +421,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 25216:
+/***/ 26211:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -449,8 +449,121 @@ var paths = __webpack_require__(82620);
 var data_table = __webpack_require__(60524);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
-// EXTERNAL MODULE: ./src/core/model/preprocess.ts
-var preprocess = __webpack_require__(1107);
+// EXTERNAL MODULE: ./src/core/data/values.ts
+var data_values = __webpack_require__(12912);
+;// CONCATENATED MODULE: ./src/core/serve/records.ts
+
+
+/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
+function describeJsonType(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    const type = typeof value;
+    return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
+}
+/** Records to a Table of the features (in signature order), with the values that could not be cells. */
+function recordsToTable(features, records, options = {}) {
+    const classifier = new data_values/* ValueClassifier */.Dw(options.nullValues ?? data_values/* DEFAULT_NULL_VALUES */.LL);
+    const n = records.length;
+    const issues = [];
+    const has = Object.prototype.hasOwnProperty;
+    const columns = [];
+    for (const feature of features) {
+        const numbers = new Float64Array(n).fill(Number.NaN);
+        let present = 0;
+        let numeric = 0;
+        if (feature.type === 'number') {
+            const booleans = options.booleanFeatures?.has(feature.name) ?? false;
+            for (let i = 0; i < n; i++) {
+                const record = records[i];
+                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+                let v = Number.NaN;
+                if (typeof raw === 'number')
+                    v = raw;
+                else if (booleans && typeof raw === 'boolean')
+                    v = raw ? 1 : 0;
+                else if (typeof raw === 'string') {
+                    const kind = classifier.classifyText(raw);
+                    if (kind === data_values/* Kind */.b8.Integer || kind === data_values/* Kind */.b8.Number || (booleans && kind === data_values/* Kind */.b8.Boolean))
+                        v = classifier.value;
+                    else if (kind !== data_values/* Kind */.b8.Null && kind !== data_values/* Kind */.b8.NaN && kind !== data_values/* Kind */.b8.Infinity)
+                        issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
+                }
+                else if (raw !== null && raw !== undefined)
+                    issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
+                if (Number.isFinite(v)) {
+                    numbers[i] = v;
+                    present++;
+                    numeric++;
+                }
+            }
+            columns.push({ name: feature.name, numbers, texts: null, present, numeric });
+            continue;
+        }
+        const texts = new Array(n).fill(null);
+        for (let i = 0; i < n; i++) {
+            const record = records[i];
+            const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+            let text = null;
+            if (typeof raw === 'string') {
+                const kind = classifier.classifyText(raw);
+                if (kind === data_values/* Kind */.b8.Integer || kind === data_values/* Kind */.b8.Number) {
+                    numbers[i] = classifier.value;
+                    numeric++;
+                    text = String(classifier.value);
+                }
+                else if (kind === data_values/* Kind */.b8.Boolean)
+                    text = classifier.value ? 'true' : 'false';
+                else if (kind === data_values/* Kind */.b8.String || kind === data_values/* Kind */.b8.Datetime)
+                    text = raw;
+            }
+            else if (typeof raw === 'number') {
+                if (Number.isFinite(raw)) {
+                    numbers[i] = raw;
+                    numeric++;
+                    text = String(raw);
+                }
+            }
+            else if (typeof raw === 'boolean')
+                text = raw ? 'true' : 'false';
+            else if (raw !== null && raw !== undefined)
+                issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
+            texts[i] = text;
+            if (text !== null)
+                present++;
+        }
+        columns.push({ name: feature.name, numbers, texts, present, numeric });
+    }
+    return { table: { rows: n, columns, files: [] }, issues };
+}
+/**
+ * The feature columns of a table read from files, in signature order, as the model takes
+ * them: a string feature whose file held only numbers gets its texts (each number's
+ * canonical text, as the reader gives them in a column that also holds text). Throws a
+ * UserError naming the first feature the files do not have.
+ */
+function featureTable(features, table) {
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const missing = features.filter((f) => !byName.has(f.name)).map((f) => f.name);
+    if (missing.length > 0) {
+        const where = table.files.length > 0 ? table.files.join(', ') : 'the data';
+        throw new errors/* UserError */.y(`${missing.length === 1 ? 'feature column' : 'feature columns'} ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in ${where}`, `The model takes ${features.map((f) => f.name).join(', ')}; a column may be empty, but it must be there.`);
+    }
+    const columns = features.map((feature) => {
+        const column = byName.get(feature.name);
+        if (feature.type === 'number' || column.texts)
+            return column;
+        const texts = Array.from(column.numbers, (v) => (Number.isNaN(v) ? null : String(v)));
+        return { ...column, texts };
+    });
+    return { rows: table.rows, columns, files: table.files };
+}
+function quoteShort(text) {
+    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 ;// CONCATENATED MODULE: ./src/core/serve/batch.ts
 
 const CHUNK_ROWS = 8192;
@@ -464,9 +577,9 @@ function outputFormatOf(path) {
 }
 /** Predicts every row and renders the output: the input columns, `prediction`, and `probability_<class>` for classification. */
 async function predictTable(model, table, format, onProgress = () => { }) {
-    const pre = model.preprocess;
+    const features = featureTable(model.signature.features, table);
     const inputNames = table.columns.map((c) => c.name);
-    const extra = model.task === 'classification' ? ['prediction', ...model.classes.map((c) => `probability_${c}`)] : ['prediction'];
+    const extra = model.probabilities ? ['prediction', ...model.classes.map((c) => `probability_${c}`)] : ['prediction'];
     const names = [...inputNames, ...extra.filter((n) => !inputNames.includes(n))];
     const parts = [];
     const separator = format === 'tsv' ? '\t' : ',';
@@ -474,7 +587,7 @@ async function predictTable(model, table, format, onProgress = () => { }) {
         parts.push(`${names.map((n) => field(n, separator)).join(separator)}\n`);
     for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
         const rows = Array.from({ length: Math.min(CHUNK_ROWS, table.rows - start) }, (_, i) => start + i);
-        const predictions = await model.predictEncoded((0,preprocess/* encodeFeatures */.yq)(pre, table, rows), rows.length);
+        const predictions = await model.predict(features, rows);
         const lines = [];
         rows.forEach((r, i) => {
             const values = new Map();
@@ -485,7 +598,8 @@ async function predictTable(model, table, format, onProgress = () => { }) {
             const p = predictions[i];
             if ('label' in p) {
                 values.set('prediction', p.label);
-                model.classes.forEach((c, k) => values.set(`probability_${c}`, p.probabilities[k]));
+                if (model.probabilities)
+                    model.classes.forEach((c, k) => values.set(`probability_${c}`, p.probabilities[k]));
             }
             else
                 values.set('prediction', p.value);
@@ -511,16 +625,7 @@ function field(value, separator) {
     return text.includes(separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-// EXTERNAL MODULE: ./src/core/data/values.ts
-var data_values = __webpack_require__(12912);
 ;// CONCATENATED MODULE: ./src/core/serve/decode.ts
-/**
- * Request bodies of the two protocols into raw records (feature name -> value), and
- * the checks that name the field at fault: TF Serving's row format
- * (`{"instances": [record, ...]}`) and columnar format (`{"inputs": {column: [values]}}`),
- * and the Open Inference Protocol v2's typed tensors (`{"inputs": [{name, shape,
- * datatype, data}]}`, one tensor per feature column).
- */
 
 
 /** An answer other than 200, with a message for the client. */
@@ -536,6 +641,8 @@ class HttpError extends Error {
 const MAX_ISSUES = 10;
 /** The default limit of records (rows) in one prediction request. */
 const DEFAULT_MAX_ROWS = 10_000;
+/** The largest finite float32: a number feature the graph takes as FP32 (or as an unknown type) must fit. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 /** A 413 for a request of more rows than the server takes. */
 function tooManyRows(at, rows, maxRows) {
     return new HttpError(413, `${at}: ${rows} records where a request may carry at most ${maxRows}; send fewer records per request (the server's limit is set by mlops serve --max-rows)`);
@@ -546,26 +653,59 @@ function isObject(value) {
 function bad(message) {
     return new HttpError(400, message);
 }
+/** `count` empty records (prototype-free: a name may be __proto__). */
+function emptyRecords(count) {
+    return Array.from({ length: count }, () => Object.create(null));
+}
+/** Rows of values (every one an array of the first's length), for the one-tensor form; throws naming the first that is not. */
+function valueRows(rows, path) {
+    const width = rows[0].length;
+    rows.forEach((row, i) => {
+        if (!Array.isArray(row))
+            throw bad(`${path(i)}: expected a row of values like ${path(0)}, got ${describeJsonType(row)}`);
+        if (row.length !== width)
+            throw bad(`${path(i)}: ${row.length} values where ${path(0)} has ${width}; every row needs the same number`);
+    });
+    return rows;
+}
 /** The body of `POST /v1/models/{name}:predict`. */
 function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
     if (!isObject(body))
-        throw bad(`the body must be a JSON object with "instances" or "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+        throw bad(`the body must be a JSON object with "instances" or "inputs", got ${describeJsonType(body)}`);
     const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
     const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
     if (hasInstances && hasInputs)
         throw bad('give either "instances" (row format) or "inputs" (columnar format), not both');
+    const none = { unnamed: null, wide: new Map() };
     if (hasInstances) {
         const instances = body.instances;
         if (!Array.isArray(instances))
-            throw bad(`instances: expected an array of records, got ${(0,preprocess/* describeJsonType */.cc)(instances)}`);
+            throw bad(`instances: expected an array of records, got ${describeJsonType(instances)}`);
         if (instances.length === 0)
             throw bad('instances: the array is empty');
         if (instances.length > maxRows)
             throw tooManyRows('instances', instances.length, maxRows);
+        const row = (i) => `instances[${i}]`;
+        if (Array.isArray(instances[0])) {
+            return {
+                columnar: false,
+                records: emptyRecords(instances.length),
+                row,
+                where: (i, feature) => `instances[${i}].${feature}`,
+                names: [],
+                element: (i, name, j) => `instances[${i}].${name}[${j}]`,
+                unnamed: {
+                    rows: valueRows(instances, row),
+                    element: (i, j) => `instances[${i}][${j}]`,
+                    refusal: 'instances[0]: expected an object of feature name -> value, got an array',
+                },
+                wide: new Map(),
+            };
+        }
         const names = new Map();
         instances.forEach((instance, i) => {
             if (!isObject(instance))
-                throw bad(`instances[${i}]: expected an object of feature name -> value, got ${(0,preprocess/* describeJsonType */.cc)(instance)}`);
+                throw bad(`instances[${i}]: expected an object of feature name -> value, got ${describeJsonType(instance)}`);
             for (const name of Object.keys(instance))
                 if (!names.has(name))
                     names.set(name, `instances[${i}]`);
@@ -573,15 +713,36 @@ function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
         return {
             columnar: false,
             records: instances,
-            row: (i) => `instances[${i}]`,
+            row,
             where: (i, feature) => `instances[${i}].${feature}`,
             names: [...names].map(([name, where]) => ({ name, where: `${where}.${name}` })),
+            element: (i, name, j) => `instances[${i}].${name}[${j}]`,
+            ...none,
         };
     }
     if (hasInputs) {
         const inputs = body.inputs;
+        const refusal = `inputs: expected an object of feature name -> array of values, got ${describeJsonType(inputs)}`;
+        if (Array.isArray(inputs)) {
+            if (inputs.length === 0)
+                throw bad('inputs: the array is empty');
+            if (inputs.length > maxRows)
+                throw tooManyRows('inputs', inputs.length, maxRows);
+            if (!Array.isArray(inputs[0]))
+                throw bad(refusal);
+            return {
+                columnar: true,
+                records: emptyRecords(inputs.length),
+                row: (i) => `inputs[${i}]`,
+                where: (i, feature) => `inputs.${feature}[${i}]`,
+                names: [],
+                element: (i, name, j) => `inputs.${name}[${i}][${j}]`,
+                unnamed: { rows: valueRows(inputs, (i) => `inputs[${i}]`), element: (i, j) => `inputs[${i}][${j}]`, refusal },
+                wide: new Map(),
+            };
+        }
         if (!isObject(inputs))
-            throw bad(`inputs: expected an object of feature name -> array of values, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+            throw bad(refusal);
         let rows = -1;
         let first = '';
         const columns = Object.entries(inputs);
@@ -589,7 +750,7 @@ function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
             throw bad('inputs: the object has no columns');
         for (const [name, values] of columns) {
             if (!Array.isArray(values))
-                throw bad(`inputs.${name}: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(values)}`);
+                throw bad(`inputs.${name}: expected an array of values, got ${describeJsonType(values)}`);
             if (rows === -1) {
                 rows = values.length;
                 first = name;
@@ -607,18 +768,19 @@ function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
             row: (i) => `row ${i} of inputs (inputs.*[${i}])`,
             where: (i, feature) => `inputs.${feature}[${i}]`,
             names: columns.map(([name]) => ({ name, where: `inputs.${name}` })),
+            element: (i, name, j) => `inputs.${name}[${i}][${j}]`,
+            ...none,
         };
     }
     throw bad('the body needs "instances" (row format: an array of records) or "inputs" (columnar format: feature name -> values)');
 }
 /** Rows from columns, as objects without a prototype (a column may be called __proto__). */
 function toRecords(columns, rows) {
-    const records = [];
+    const records = emptyRecords(rows);
     for (let i = 0; i < rows; i++) {
-        const record = Object.create(null);
+        const record = records[i];
         for (const [name, values] of columns)
             record[name] = values[i];
-        records.push(record);
     }
     return records;
 }
@@ -640,17 +802,17 @@ const OIP_TYPES = {
 /** The body of `POST /v2/models/{name}/infer`. */
 function decodeOip(body, maxRows = DEFAULT_MAX_ROWS) {
     if (!isObject(body))
-        throw bad(`the body must be a JSON object with "inputs", got ${(0,preprocess/* describeJsonType */.cc)(body)}`);
+        throw bad(`the body must be a JSON object with "inputs", got ${describeJsonType(body)}`);
     let id;
     if (body.id !== undefined) {
         if (typeof body.id !== 'string')
-            throw bad(`id: expected a string, got ${(0,preprocess/* describeJsonType */.cc)(body.id)}`);
+            throw bad(`id: expected a string, got ${describeJsonType(body.id)}`);
         id = body.id;
     }
     let outputs = null;
     if (body.outputs !== undefined) {
         if (!Array.isArray(body.outputs))
-            throw bad(`outputs: expected an array of {"name": ...}, got ${(0,preprocess/* describeJsonType */.cc)(body.outputs)}`);
+            throw bad(`outputs: expected an array of {"name": ...}, got ${describeJsonType(body.outputs)}`);
         outputs = body.outputs.map((o, i) => {
             if (!isObject(o) || typeof o.name !== 'string')
                 throw bad(`outputs[${i}]: expected an object with a "name"`);
@@ -659,35 +821,40 @@ function decodeOip(body, maxRows = DEFAULT_MAX_ROWS) {
     }
     const inputs = body.inputs;
     if (!Array.isArray(inputs))
-        throw bad(`inputs: expected an array of tensors, got ${(0,preprocess/* describeJsonType */.cc)(inputs)}`);
+        throw bad(`inputs: expected an array of tensors, got ${describeJsonType(inputs)}`);
     if (inputs.length === 0)
         throw bad('inputs: the array is empty');
     const columns = [];
     const index = new Map();
+    /** Per input: its width and whether its data came nested (for element paths). */
+    const layout = new Map();
+    const wide = new Map();
     let rows = -1;
     inputs.forEach((tensor, t) => {
         const at = `inputs[${t}]`;
         if (!isObject(tensor))
-            throw bad(`${at}: expected a tensor object {name, shape, datatype, data}, got ${(0,preprocess/* describeJsonType */.cc)(tensor)}`);
+            throw bad(`${at}: expected a tensor object {name, shape, datatype, data}, got ${describeJsonType(tensor)}`);
         const { name, shape, datatype, data } = tensor;
         if (typeof name !== 'string' || name === '')
-            throw bad(`${at}.name: expected a feature name, got ${(0,preprocess/* describeJsonType */.cc)(name)}`);
+            throw bad(`${at}.name: expected a feature name, got ${describeJsonType(name)}`);
         if (index.has(name))
             throw bad(`${at}.name: "${name}" is given twice (also inputs[${index.get(name)}])`);
         if (typeof datatype !== 'string' || !(datatype in OIP_TYPES))
             throw bad(`${at}.datatype: expected one of ${Object.keys(OIP_TYPES).join(', ')}, got ${decode_short(datatype)}`);
         if (!Array.isArray(shape) || shape.length === 0 || shape.length > 2 || !shape.every((d) => Number.isInteger(d) && d >= 0))
-            throw bad(`${at}.shape: expected [rows] or [rows, 1], got ${decode_short(shape)}`);
-        if (shape.length === 2 && shape[1] !== 1)
-            throw bad(`${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${decode_short(shape)}`);
+            throw bad(`${at}.shape: expected [rows] or [rows, 1] (or [rows, k] for a graph's one tensor input), got ${decode_short(shape)}`);
         if (shape[0] > maxRows)
             throw tooManyRows(`${at}.shape`, shape[0], maxRows);
-        if (!Array.isArray(data))
-            throw bad(`${at}.data: expected an array of values, got ${(0,preprocess/* describeJsonType */.cc)(data)}`);
-        const flat = data.some(Array.isArray) ? flattenRows(data, at) : data;
         const n = shape[0];
-        if (flat.length !== n)
-            throw bad(`${at}.data: ${flat.length} values where the shape ${JSON.stringify(shape)} needs ${n}`);
+        const width = shape.length === 2 ? shape[1] : 1;
+        if (width === 0)
+            throw bad(`${at}.shape: a tensor of no columns, ${decode_short(shape)}`);
+        if (!Array.isArray(data))
+            throw bad(`${at}.data: expected an array of values, got ${describeJsonType(data)}`);
+        const nested = data.some(Array.isArray);
+        const flat = nested ? flattenRows(data, at, width) : data;
+        if (flat.length !== n * width)
+            throw bad(`${at}.data: ${flat.length} values where the shape ${JSON.stringify(shape)} needs ${n * width}`);
         if (rows === -1)
             rows = n;
         else if (n !== rows)
@@ -703,10 +870,21 @@ function decodeOip(body, maxRows = DEFAULT_MAX_ROWS) {
                     ? typeof v === 'string'
                     : typeof v === 'number' && (kind === 'float' || Number.isInteger(v));
             if (!ok)
-                throw bad(`${at}.data[${i}] (${name}): ${datatype} holds ${kindNoun(kind)}, got ${(0,preprocess/* describeJsonType */.cc)(v)}`);
+                throw bad(`${at}.data[${i}] (${name}): ${datatype} holds ${kindNoun(kind)}, got ${describeJsonType(v)}`);
         }
         index.set(name, t);
-        columns.push([name, flat]);
+        layout.set(name, { width, nested });
+        if (width === 1)
+            columns.push([name, flat]);
+        else {
+            columns.push([name, Array.from({ length: n }, (_, i) => flat.slice(i * width, (i + 1) * width))]);
+            wide.set(name, {
+                width,
+                at,
+                shape: decode_short(shape),
+                refusal: `${at}.shape: a feature column has one value per row: [rows] or [rows, 1], got ${decode_short(shape)}`,
+            });
+        }
     });
     if (rows === 0)
         throw bad('inputs: the tensors have no rows');
@@ -717,17 +895,29 @@ function decodeOip(body, maxRows = DEFAULT_MAX_ROWS) {
         row: (i) => `row ${i} of inputs (data[${i}] of every input)`,
         where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
         names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
+        element: (i, name, j) => {
+            const { width, nested } = layout.get(name) ?? { width: 1, nested: false };
+            return `inputs[${index.get(name) ?? '?'}].data[${nested ? `${i}][${j}` : i * width + j}]`;
+        },
+        unnamed: null,
+        wide,
     };
 }
-/** data given as nested rows ([[1], [2]]) for a [rows, 1] shape. */
-function flattenRows(data, at) {
-    return data.map((row, i) => {
-        if (!Array.isArray(row))
-            return row;
-        if (row.length !== 1 || Array.isArray(row[0]))
-            throw bad(`${at}.data[${i}]: expected one value per row, got an array of ${row.length}`);
-        return row[0];
+/** data given as nested rows ([[1], [2]] for [rows, 1]; [[1, 2, 3], ...] for [rows, 3]), flattened row-major. */
+function flattenRows(data, at, width) {
+    const flat = [];
+    data.forEach((row, i) => {
+        if (!Array.isArray(row)) {
+            if (width !== 1)
+                throw bad(`${at}.data[${i}]: expected a row of ${width} values, got ${describeJsonType(row)}`);
+            flat.push(row);
+            return;
+        }
+        if (row.length !== width || row.some(Array.isArray))
+            throw bad(`${at}.data[${i}]: expected ${width === 1 ? 'one value per row' : `a row of ${width} values`}, got an array of ${row.length}`);
+        flat.push(...row);
     });
+    return flat;
 }
 function kindNoun(kind) {
     return kind === 'bool' ? 'booleans' : kind === 'bytes' ? 'texts' : kind === 'int' ? 'whole numbers' : 'numbers';
@@ -738,27 +928,99 @@ function decode_short(value) {
         text = JSON.stringify(value) ?? String(value);
     }
     catch {
-        text = (0,preprocess/* describeJsonType */.cc)(value);
+        text = describeJsonType(value);
     }
     return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 /**
- * Checks decoded records against the model and encodes them: every name must be a
+ * The request as records of the model's features: a graph's one [rows, k] tensor (see
+ * the header) spread over the features in signature order; the one-tensor forms
+ * refused for a model that takes columns, with the message the server gave before
+ * the one-tensor form existed.
+ */
+function bindInputs(model, request) {
+    const input = model.tensorInput;
+    const given = input !== null && (request.unnamed !== null || request.names.some((n) => n.name === input.name));
+    if (!input || !given) {
+        if (request.unnamed)
+            throw bad(request.unnamed.refusal);
+        for (const { name } of request.names) {
+            const wide = request.wide.get(name);
+            if (wide)
+                throw bad(input ? `${wide.refusal} (only the model's input "${input.name}" takes [rows, k])` : wide.refusal);
+        }
+        return request;
+    }
+    const features = model.signature.features;
+    const k = features.length;
+    const list = truncate(features.map((f) => f.name).join(', '));
+    const mixed = request.names.find((n) => n.name !== input.name && model.featureNames.has(n.name));
+    if (mixed)
+        throw bad(`${mixed.where}: the request gives both the model's input "${input.name}" (every feature as one tensor) and the feature "${truncate(mixed.name)}"; send one or the other`);
+    const wide = request.wide.get(input.name);
+    if (wide && wide.width !== k)
+        throw bad(`${wide.at}.shape: ${wide.shape} where the model's input "${input.name}" is [rows, ${k}] (${list})`);
+    const has = Object.prototype.hasOwnProperty;
+    const unnamed = request.unnamed;
+    const rowPath = (i) => (unnamed ? request.row(i) : request.where(i, input.name));
+    const element = (i, j) => (unnamed ? unnamed.element(i, j) : request.element(i, input.name, j));
+    const records = request.records.map((source, i) => {
+        const record = Object.create(null);
+        for (const key of Object.keys(source))
+            if (key !== input.name)
+                record[key] = source[key];
+        const value = unnamed ? unnamed.rows[i] : has.call(source, input.name) ? source[input.name] : undefined;
+        if (value === null || value === undefined)
+            return record;
+        let values;
+        if (Array.isArray(value))
+            values = value;
+        else if (k === 1)
+            values = [value];
+        else
+            throw bad(`${rowPath(i)}: expected a row of ${k} values (${list}), got ${describeJsonType(value)}`);
+        if (values.length !== k)
+            throw bad(`${rowPath(i)}: ${values.length} values where the model's input "${input.name}" takes ${k} per row (${list})`);
+        features.forEach((f, j) => (record[f.name] = values[j]));
+        return record;
+    });
+    // Messages name features truncated (see truncate): both spellings find the column.
+    const position = new Map(features.flatMap((f, j) => [[truncate(f.name), j], [f.name, j]]));
+    return {
+        ...request,
+        records,
+        where: (i, feature) => {
+            const j = position.get(feature);
+            return j === undefined ? request.where(i, feature) : `${element(i, j)} (${feature})`;
+        },
+        names: request.names.filter((n) => n.name !== input.name),
+        unnamed: null,
+        wide: new Map(),
+    };
+}
+/**
+ * Checks decoded records against the model and turns them into a Table of its features
+ * (records.ts: the same cells as the rows read from a file): every name must be a
  * feature (the target's name is allowed and ignored, so rows of the training file can
  * be sent as they are), every value one a file could hold in that column, and every
- * encoded number finite. Throws a 400 naming the fields at fault (up to ten).
+ * number one the graph can take (a float32 unless the graph takes the feature as FP64).
+ * Throws a 400 naming the fields at fault (up to ten). Returns the table with the
+ * records it was made of (after `bindInputs`: feature name -> value).
  *
- * What is imputed and what is refused: a missing feature (left out, null, or a text of
- * `nullValues` such as "NA") is imputed as in training, so a record may leave out some
- * features. Refused, because a client sending them has a bug rather than a gap: a
- * record with no feature value at all (`{}`, all null), which would get an answer made
- * up entirely of imputed values; "NaN" and "Infinity" texts; and numbers too large for
- * a double (`1e400`, which JSON.parse reads as Infinity).
+ * What is imputed (by the graph) and what is refused: a missing feature (left out,
+ * null, or a text of `nullValues` such as "NA") is imputed as in training, so a record
+ * may leave out some features. Refused, because a client sending them has a bug rather
+ * than a gap: a record with no feature value at all (`{}`, all null), which would get
+ * an answer made up entirely of imputed values; "NaN" and "Infinity" texts; and numbers
+ * too large for a double (`1e400`, which JSON.parse reads as Infinity).
  */
-function encodeRequest(model, request, nullValues) {
-    const pre = model.preprocess;
-    const unknown = request.names.filter(({ name }) => !model.featureNames.has(name) && name !== pre.target.name);
-    const { x, issues } = (0,preprocess/* encodeRecords */.jc)(pre, request.records, { nullValues });
+function requestTable(model, decoded, nullValues) {
+    const request = bindInputs(model, decoded);
+    const features = model.signature.features;
+    const target = model.signature.target.name;
+    const unknown = request.names.filter(({ name }) => !model.featureNames.has(name) && name !== target);
+    const booleanFeatures = new Set(features.filter((f) => f.type === 'number' && model.inputDatatype(f.name) === 'BOOL').map((f) => f.name));
+    const { table, issues } = recordsToTable(features, request.records, { nullValues, booleanFeatures });
     const messages = [
         ...unknown.map((u) => `${u.where}: unknown feature "${truncate(u.name)}"`),
         ...issues.map((issue) => `${request.where(issue.record, truncate(issue.feature))}: ${issue.message}`),
@@ -767,34 +1029,61 @@ function encodeRequest(model, request, nullValues) {
     const total = messages.length;
     messages.splice(MAX_ISSUES);
     if (messages.length === 0) {
-        // Finite inputs can still overflow 32-bit floats once standardised (1e308).
-        const offsets = [];
-        let offset = 0;
-        for (const f of pre.features) {
-            const width = f.kind === 'numeric' ? 1 : f.categories.length + 1;
-            offsets.push({ name: f.name, start: offset, end: offset + width });
-            offset += width;
-        }
-        for (let k = 0; k < x.length && messages.length < MAX_ISSUES; k++) {
-            if (Number.isFinite(x[k]))
-                continue;
-            const row = Math.floor(k / pre.width);
-            const column = k % pre.width;
-            const feature = offsets.find((o) => column >= o.start && column < o.end).name;
-            messages.push(`${request.where(row, feature)}: ${decode_short(request.records[row][feature])} is out of the range the model can take`);
+        // Finite doubles can still be out of the graph's range (1e308 in a float32 input), and
+        // a whole-number or boolean input has no missing value and no fractions.
+        const checked = features.flatMap((f, c) => {
+            if (f.type !== 'number')
+                return [];
+            const datatype = model.inputDatatype(f.name);
+            const whole = datatype !== null && /^(U?INT\d+|BOOL)$/.test(datatype);
+            const limit = numberLimit(datatype);
+            return whole || limit < Infinity ? [{ c, name: f.name, datatype, whole, limit }] : [];
+        });
+        for (let row = 0; row < table.rows && messages.length < MAX_ISSUES; row++) {
+            for (const { c, name, datatype, whole, limit } of checked) {
+                const v = table.columns[c].numbers[row];
+                const at = request.where(row, name);
+                if (Math.abs(v) > limit)
+                    messages.push(`${at}: ${decode_short(request.records[row][name])} is out of the range the model can take`);
+                else if (whole && Number.isNaN(v))
+                    messages.push(`${at}: missing, but the model takes ${truncate(name)} as ${datatype}, which has no missing value; send a value`);
+                else if (whole && !Number.isInteger(v))
+                    messages.push(`${at}: ${decode_short(request.records[row][name])} is not a whole number, and the model takes ${truncate(name)} as ${datatype}`);
+                else
+                    continue;
+                if (messages.length >= MAX_ISSUES)
+                    break;
+            }
         }
     }
     if (messages.length > 0) {
         const more = total > MAX_ISSUES ? `; and ${total - MAX_ISSUES} more` : '';
-        const features = unknown.length > 0 ? ` (the model's features: ${pre.features.map((f) => f.name).join(', ')})` : '';
-        throw bad(`${messages.join('; ')}${more}${features}`);
+        const list = unknown.length > 0 ? ` (the model's features: ${features.map((f) => f.name).join(', ')})` : '';
+        throw bad(`${messages.join('; ')}${more}${list}`);
     }
-    return x;
+    return { table, request };
 }
-/** Messages for records with no feature value, and for NaN and infinite values (see encodeRequest). */
+/** The largest magnitude a graph input of this datatype holds (exactly, for whole numbers; unknown: a float32, as most graphs take). */
+function numberLimit(datatype) {
+    switch (datatype) {
+        case 'FP64':
+        case 'BOOL':
+            return Infinity;
+        case 'FP16':
+            return 65504;
+        case 'INT64':
+        case 'UINT64':
+            return 2 ** 63 - 1024; // the largest double below 2^63
+        case 'INT32':
+            return 2147483647;
+        default:
+            return FLOAT32_MAX;
+    }
+}
+/** Messages for records with no feature value, and for NaN and infinite values (see requestTable). */
 function nonValues(model, request, nullValues) {
     const classifier = new data_values/* ValueClassifier */.Dw(nullValues ?? data_values/* DEFAULT_NULL_VALUES */.LL);
-    const features = model.preprocess.features.map((f) => f.name);
+    const features = model.signature.features.map((f) => f.name);
     const has = Object.prototype.hasOwnProperty;
     const messages = [];
     request.records.forEach((record, i) => {
@@ -1303,6 +1592,158 @@ class ServeMetrics {
     }
 }
 
+// EXTERNAL MODULE: ./src/core/model/model-io.ts
+var model_io = __webpack_require__(60529);
+// EXTERNAL MODULE: ./src/core/model/export-onnx.ts
+var export_onnx = __webpack_require__(67775);
+;// CONCATENATED MODULE: ./src/core/serve/model.ts
+
+
+
+class ServedModel {
+    identity;
+    loaded;
+    inFlight = 0;
+    retired = false;
+    disposed = false;
+    signature;
+    task;
+    classes;
+    featureNames;
+    /** The graph's inputs and outputs, or null for a model that does not expose them. */
+    graph;
+    /**
+     * The graph's one input when it takes every feature as one [rows, k] tensor (in
+     * signature order), else null (one input per feature column).
+     */
+    tensorInput;
+    /** How labels travel in tensors: INT64 when every class is a whole number, else BYTES. */
+    labelDatatype;
+    loadedAt = new Date();
+    constructor(identity, loaded) {
+        this.identity = identity;
+        this.loaded = loaded;
+        const signature = loaded.model.signature;
+        this.signature = signature;
+        this.task = signature.target.task;
+        this.classes = signature.target.task === 'classification' ? [...signature.target.classes] : [];
+        this.featureNames = new Set(signature.features.map((f) => f.name));
+        const model = loaded.model;
+        this.graph =
+            'graphInputs' in model && Array.isArray(model.graphInputs) && Array.isArray(model.graphOutputs)
+                ? { inputs: model.graphInputs, outputs: model.graphOutputs, runtime: model.runtime ?? null }
+                : null;
+        const inputs = this.graph?.inputs ?? [];
+        this.tensorInput =
+            inputs.length === 1 && (signature.features.length > 1 || inputs[0].name !== signature.features[0]?.name) ? inputs[0] : null;
+        const labelOutput = this.graph?.outputs.find((o) => o.name === 'label');
+        // Whole-number classes as the export writes them ("007" stays text), small enough to be exact as JSON numbers.
+        const integers = this.classes.length > 0 && (0,export_onnx/* integerClasses */.HU)(this.classes) && this.classes.every((c) => c.replace('-', '').length <= 15);
+        this.labelDatatype = integers && (!labelOutput || labelOutput.datatype.startsWith('INT')) ? 'INT64' : 'BYTES';
+    }
+    get card() {
+        return this.loaded.card;
+    }
+    /** False for a classifier that gives labels only (its probabilities are one-hot): answers carry no probabilities. */
+    get probabilities() {
+        return this.task === 'classification' && this.signature.probabilities;
+    }
+    /** The OIP v2 datatype the graph takes a feature in (its own input, or the one tensor's), or null when unknown. */
+    inputDatatype(feature) {
+        if (!this.graph)
+            return null;
+        if (this.tensorInput)
+            return this.tensorInput.datatype;
+        return this.graph.inputs.find((i) => i.name === feature)?.datatype ?? null;
+    }
+    /** A graph output by name, or undefined. */
+    graphOutput(name) {
+        return this.graph?.outputs.find((o) => o.name === name);
+    }
+    /** Marks the model in use by one more request; pair with `release()`. */
+    acquire() {
+        this.inFlight++;
+    }
+    release() {
+        this.inFlight--;
+        if (this.retired && this.inFlight === 0)
+            this.dispose();
+    }
+    /** The model is no longer served: dispose it once the requests using it have finished. */
+    retire() {
+        this.retired = true;
+        if (this.inFlight === 0)
+            this.dispose();
+    }
+    get isRetired() {
+        return this.retired;
+    }
+    dispose() {
+        if (this.disposed)
+            return;
+        this.disposed = true;
+        this.loaded.model.dispose();
+    }
+    /** Predictions for `rows` of a table holding every feature column (see records.ts for requests, featureTable for files). */
+    async predict(table, rows) {
+        const output = await this.loaded.model.predict(table, rows);
+        const predictions = [];
+        if (this.task === 'regression') {
+            for (let i = 0; i < rows.length; i++)
+                predictions.push({ value: output[i] });
+            return predictions;
+        }
+        const k = this.classes.length;
+        for (let i = 0; i < rows.length; i++) {
+            const probabilities = Array.from(output.subarray(i * k, (i + 1) * k));
+            let best = 0;
+            for (let c = 1; c < k; c++)
+                if (probabilities[c] > probabilities[best])
+                    best = c;
+            predictions.push({ label: this.classes[best], probabilities });
+        }
+        return predictions;
+    }
+    /** Raw records to predictions, without validation (see decode.ts for the checks a server makes). */
+    async predictRecords(records) {
+        const { table } = recordsToTable(this.signature.features, records);
+        return this.predict(table, Array.from({ length: records.length }, (_, i) => i));
+    }
+}
+/** Whether every number of a prediction is finite (JSON cannot carry NaN or infinities). */
+function isFinitePrediction(p) {
+    return 'value' in p ? Number.isFinite(p.value) : p.probabilities.every(Number.isFinite);
+}
+/**
+ * Loads a model directory and warms it up with one prediction (an all-missing
+ * record), so the first request does not pay for preparing the session, and a model
+ * that cannot predict (a graph ONNX Runtime cannot run, inputs it cannot be fed) fails
+ * here rather than on a request. The warm-up answer may be NaN: a graph that does not
+ * impute missing values (most frameworks' MLPs and linear models) gives NaN for them, and
+ * the server refuses such answers per request (see server.ts).
+ */
+async function loadServedModel(dir, identity) {
+    const loaded = await (0,model_io.loadModel)(dir);
+    const served = new ServedModel(identity, loaded);
+    try {
+        // Missing values where the graph can take them; zero (false) for integer and boolean inputs, which have no "missing".
+        const warmRecord = {};
+        for (const feature of served.signature.features) {
+            const datatype = served.inputDatatype(feature.name);
+            if (datatype === 'BOOL' || datatype?.startsWith('INT') || datatype?.startsWith('UINT'))
+                warmRecord[feature.name] = 0;
+        }
+        const [warm] = await served.predictRecords([warmRecord]);
+        if (!warm)
+            throw new Error('the warm-up gave no prediction');
+    }
+    catch (error) {
+        served.retire();
+        throw new Error(`${identity.uri}: the model does not predict (${error.message})`);
+    }
+    return served;
+}
+
 ;// CONCATENATED MODULE: ./src/core/serve/stats.ts
 /** Latencies kept per version for the percentiles: the most recent ones. */
 const LATENCY_WINDOW = 10_000;
@@ -1396,9 +1837,10 @@ class ServeStats {
 ;// CONCATENATED MODULE: ./src/core/serve/server.ts
 /**
  * The inference server, on Node's own http module. It speaks TF Serving's REST API
- * and the Open Inference Protocol v2, applies the model's saved preprocessing to raw
- * feature values, follows a registry alias (swapping models without failing a
- * request), runs canaries, and exposes Prometheus metrics and a prediction log.
+ * and the Open Inference Protocol v2, turns raw feature values into the model's
+ * feature columns (records.ts; the preprocessing is inside the ONNX graph), follows a
+ * registry alias (swapping models without failing a request), runs canaries, and
+ * exposes Prometheus metrics and a prediction log.
  *
  * Routes (`{name}` is the served model's name; `/versions/{v}` picks the stable or
  * candidate version directly, bypassing the canary split):
@@ -1407,10 +1849,30 @@ class ServeStats {
  *   GET  /v1/models/{name}[/versions/{v}]/metadata  signature
  *   GET  /v2, /v2/health/live, /v2/health/ready
  *   GET  /v2/models/{name}[/versions/{v}][/ready]   metadata, readiness
- *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors, one per feature
+ *   POST /v2/models/{name}[/versions/{v}]/infer     typed tensors: one per feature, or a graph's one [rows, k] tensor
  *   GET  /metrics                                   Prometheus text
  *   /admin/...                                      only with an admin token (see handleAdmin)
+ *
+ * Inputs (decode.ts): every model takes its features by name (BYTES tensors for string
+ * features); a graph that takes every feature as one [rows, k] tensor also takes that
+ * tensor, by the graph input's name (or as TF Serving's unnamed rows).
+ *
+ * What the server answers (`outputSpecs`): for a classifier, `label` (INT64 when every
+ * class is a whole number, else BYTES) and `probabilities` ([rows, classes] in the order
+ * of `classes`, FP32 as the graph computes them; left out for a model that gives labels
+ * only); for a regressor `prediction` ([rows]) and, when the graph names its output
+ * otherwise (skl2onnx and onnxmltools: `variable`), the same values under the graph's
+ * name and shape ([rows, 1]). TF Serving rows: `{"label", "probabilities"}` or the value
+ * per record; TF Serving columns: `{"label": [...], "probabilities": [...]}` or the values.
+ * Labels are JSON numbers when they travel as INT64. `GET /v2/models/{name}` lists the
+ * graph's own inputs (names, datatypes, shapes) and these outputs, with the graph's
+ * datatypes and shapes where it has an output of that name; platform onnxruntime_onnx;
+ * and, beyond the protocol, `features` (the signature's, in the order of a one-tensor
+ * input's columns) and `classes`. A record the model answers NaN or an infinity for
+ * (JSON holds neither; a graph that does not impute gives NaN for a missing value) is a
+ * 400 naming it.
  */
+
 
 
 
@@ -1721,8 +2183,9 @@ class InferenceServer {
                 res.once('finish', () => res.req.socket?.destroySoon?.());
             return;
         }
+        // The details (paths, the runtime's own words) go to the server's log, not to clients.
         this.logger(`${label}: ${(0,errors/* describeError */.U)(error)}`);
-        sendJson(res, 500, { error: `internal error: ${(0,errors/* describeError */.U)(error)}` });
+        sendJson(res, 500, { error: `internal error (${label}); the server's log has the details` });
     }
     /** The stable model, or the served model of `version`, acquired (404 if that version is not served). */
     pick(version) {
@@ -1760,8 +2223,13 @@ class InferenceServer {
         let status = 500;
         let predictions = null;
         try {
-            const x = encodeRequest(model, decoded, this.options.nullValues);
-            predictions = await model.predictEncoded(x, decoded.records.length);
+            const { table, request } = requestTable(model, decoded, this.options.nullValues);
+            predictions = await model.predict(table, Array.from({ length: table.rows }, (_, i) => i));
+            const infinite = predictions.findIndex((p) => !isFinitePrediction(p));
+            if (infinite >= 0) {
+                predictions = null;
+                throw new HttpError(400, noFinitePrediction(table, infinite, request.row(infinite)));
+            }
             const headers = { 'X-Model-Version': String(model.identity.version) };
             if (protocol === 'tfs')
                 sendJson(res, 200, tfsResponse(model, predictions, decoded.columnar), headers);
@@ -1769,7 +2237,7 @@ class InferenceServer {
                 sendJson(res, 200, oipResponse(model, predictions, decoded), headers);
             status = 200;
             if (this.log)
-                this.logPredictions(model, decoded, predictions);
+                this.logPredictions(model, request, predictions);
         }
         catch (error) {
             status = error instanceof HttpError ? error.status : 500;
@@ -1788,7 +2256,7 @@ class InferenceServer {
     logPredictions(model, decoded, predictions) {
         const log = this.log;
         const time = new Date().toISOString();
-        const features = model.preprocess.features;
+        const features = model.signature.features;
         const has = Object.prototype.hasOwnProperty;
         for (let i = 0; i < predictions.length; i++) {
             if (!log.sampled())
@@ -1817,21 +2285,13 @@ class InferenceServer {
         };
     }
     tfsMetadata(model) {
-        const pre = model.preprocess;
-        const inputs = Object.fromEntries(pre.features.map((f) => [
-            f.name,
-            { dtype: f.kind === 'numeric' ? 'DT_DOUBLE' : 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: f.name },
-        ]));
-        const outputs = model.task === 'classification'
-            ? {
-                label: { dtype: 'DT_STRING', tensor_shape: { dim: [{ size: '-1' }] }, name: 'label' },
-                probabilities: {
-                    dtype: 'DT_DOUBLE',
-                    tensor_shape: { dim: [{ size: '-1' }, { size: String(model.classes.length) }] },
-                    name: 'probabilities',
-                },
-            }
-            : { prediction: { dtype: 'DT_DOUBLE', tensor_shape: { dim: [{ size: '-1' }] }, name: 'prediction' } };
+        const tensor = (t) => ({
+            dtype: TF_DTYPES[t.datatype] ?? 'DT_INVALID',
+            tensor_shape: { dim: t.shape.map((d) => ({ size: String(d) })) },
+            name: t.name,
+        });
+        const inputs = Object.fromEntries(inputSpecs(model).map((t) => [t.name, tensor(t)]));
+        const outputs = Object.fromEntries(outputSpecs(model).map((t) => [t.name, tensor(t)]));
         return {
             model_spec: { name: this.name, signature_name: '', version: String(model.identity.version) },
             metadata: {
@@ -1843,18 +2303,14 @@ class InferenceServer {
         };
     }
     oipMetadata(model, version) {
-        const pre = model.preprocess;
+        const strip = ({ name, datatype, shape }) => ({ name, datatype, shape: [...shape] });
         return {
             name: this.name,
             versions: version === null ? this.servedVersions() : [String(version)],
-            platform: 'mlops_tfjs',
-            inputs: pre.features.map((f) => ({ name: f.name, datatype: f.kind === 'numeric' ? 'FP64' : 'BYTES', shape: [-1] })),
-            outputs: model.task === 'classification'
-                ? [
-                    { name: 'label', datatype: 'BYTES', shape: [-1] },
-                    { name: 'probabilities', datatype: 'FP64', shape: [-1, model.classes.length] },
-                ]
-                : [{ name: 'prediction', datatype: 'FP64', shape: [-1] }],
+            platform: 'onnxruntime_onnx',
+            inputs: inputSpecs(model).map(strip),
+            outputs: outputSpecs(model).map(strip),
+            features: model.signature.features.map((f) => f.name),
             classes: model.task === 'classification' ? model.classes : undefined,
         };
     }
@@ -1986,6 +2442,73 @@ function loadFailed(ref) {
         throw new HttpError(422, `cannot load ${ref}: ${(0,errors/* describeError */.U)(error).split('\n')[0]}`);
     };
 }
+/**
+ * The answer for a record the model gives NaN or an infinity for (JSON cannot carry them):
+ * a graph that does not impute gives NaN for a missing value; else a value far outside
+ * the training data may overflow.
+ */
+function noFinitePrediction(table, row, where) {
+    const missing = table.columns.filter((c) => (c.texts ? c.texts[row] === null : Number.isNaN(c.numbers[row]))).map((c) => c.name);
+    if (missing.length > 0)
+        return `${where}: the model gives no finite prediction for this record: it has no value for ${server_truncate(missing.join(', '))}, and this model does not fill in missing values; send every feature`;
+    return `${where}: the model gives no finite prediction for this record; are its values far outside the training data?`;
+}
+function server_truncate(text) {
+    return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+/** OIP v2 datatypes as TF Serving's metadata names them. */
+const TF_DTYPES = {
+    BOOL: 'DT_BOOL',
+    UINT8: 'DT_UINT8',
+    UINT16: 'DT_UINT16',
+    UINT32: 'DT_UINT32',
+    UINT64: 'DT_UINT64',
+    INT8: 'DT_INT8',
+    INT16: 'DT_INT16',
+    INT32: 'DT_INT32',
+    INT64: 'DT_INT64',
+    FP16: 'DT_HALF',
+    FP32: 'DT_FLOAT',
+    FP64: 'DT_DOUBLE',
+    BYTES: 'DT_STRING',
+};
+/** The model's inputs: its graph's (names, datatypes, shapes), or one per feature for a model without a graph. */
+function inputSpecs(model) {
+    if (model.graph)
+        return model.graph.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape }));
+    return model.signature.features.map((f) => ({ name: f.name, datatype: f.type === 'number' ? 'FP64' : 'BYTES', shape: [-1] }));
+}
+/** The tensors a prediction answers with (see the header), described with the graph's datatype and shape where it has that output. */
+function outputSpecs(model) {
+    const float = (name, fallback) => {
+        const datatype = model.graphOutput(name)?.datatype;
+        return datatype === 'FP32' || datatype === 'FP64' ? datatype : fallback;
+    };
+    const shapeOf = (name, fallback) => model.graphOutput(name)?.shape ?? fallback;
+    const precision = model.graph ? 'FP32' : 'FP64';
+    if (model.task === 'classification') {
+        const specs = [{ name: 'label', datatype: model.labelDatatype, shape: shapeOf('label', [-1]), holds: 'label' }];
+        if (model.probabilities)
+            specs.push({
+                name: 'probabilities',
+                datatype: float('probabilities', precision),
+                shape: shapeOf('probabilities', [-1, model.classes.length]),
+                holds: 'probabilities',
+            });
+        return specs;
+    }
+    const outputs = model.graph?.outputs ?? [];
+    const own = outputs.length === 1 ? outputs[0] : null;
+    const datatype = own && (own.datatype === 'FP32' || own.datatype === 'FP64') ? own.datatype : precision;
+    const specs = [{ name: 'prediction', datatype, shape: [-1], holds: 'value' }];
+    if (own && own.name !== 'prediction')
+        specs.push({ name: own.name, datatype, shape: own.shape, holds: 'value' });
+    return specs;
+}
+/** A label as answers carry it: a number when labels travel as INT64. */
+function labelValue(model, label) {
+    return model.labelDatatype === 'INT64' ? Number(label) : label;
+}
 /** TF Serving's answer: row format gives `predictions`, columnar format `outputs`. */
 function tfsResponse(model, predictions, columnar) {
     if (model.task === 'regression') {
@@ -1993,31 +2516,47 @@ function tfsResponse(model, predictions, columnar) {
         return columnar ? { outputs: values } : { predictions: values };
     }
     const rows = predictions;
-    if (columnar)
-        return { outputs: { label: rows.map((p) => p.label), probabilities: rows.map((p) => p.probabilities) } };
-    return { predictions: rows.map((p) => ({ label: p.label, probabilities: p.probabilities })) };
+    const probabilities = model.probabilities;
+    if (columnar) {
+        const label = rows.map((p) => labelValue(model, p.label));
+        return { outputs: probabilities ? { label, probabilities: rows.map((p) => p.probabilities) } : { label } };
+    }
+    return {
+        predictions: rows.map((p) => probabilities ? { label: labelValue(model, p.label), probabilities: p.probabilities } : { label: labelValue(model, p.label) }),
+    };
 }
-/** The Open Inference Protocol's answer: `label` and `probabilities` tensors, or `prediction`. */
+/** The Open Inference Protocol's answer: the tensors of `outputSpecs`, or those the request names. */
 function oipResponse(model, predictions, request) {
     const n = predictions.length;
-    const tensors = model.task === 'regression'
-        ? [{ name: 'prediction', shape: [n], datatype: 'FP64', data: predictions.map((p) => p.value) }]
-        : [
-            { name: 'label', shape: [n], datatype: 'BYTES', data: predictions.map((p) => p.label) },
-            {
-                name: 'probabilities',
-                shape: [n, model.classes.length],
-                datatype: 'FP64',
-                data: predictions.flatMap((p) => p.probabilities),
-            },
-        ];
-    let outputs = tensors;
+    const specs = outputSpecs(model);
     if (request.outputs) {
-        const unknown = request.outputs.filter((name) => !tensors.some((t) => t.name === name));
+        const unknown = request.outputs.filter((name) => !specs.some((t) => t.name === name));
         if (unknown.length > 0)
-            throw new HttpError(400, `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${tensors.map((t) => t.name).join(', ')})`);
-        outputs = tensors.filter((t) => request.outputs.includes(t.name));
+            throw new HttpError(400, `outputs: no output ${unknown.map((u) => `"${u}"`).join(', ')} (outputs: ${specs.map((t) => t.name).join(', ')})`);
     }
+    const chosen = request.outputs ? specs.filter((t) => request.outputs.includes(t.name)) : specs;
+    const outputs = chosen.map((spec) => {
+        if (spec.holds === 'label')
+            return {
+                name: spec.name,
+                shape: [n],
+                datatype: spec.datatype,
+                data: predictions.map((p) => labelValue(model, p.label)),
+            };
+        if (spec.holds === 'probabilities')
+            return {
+                name: spec.name,
+                shape: [n, model.classes.length],
+                datatype: spec.datatype,
+                data: predictions.flatMap((p) => p.probabilities),
+            };
+        return {
+            name: spec.name,
+            shape: spec.shape.length === 2 ? [n, 1] : [n],
+            datatype: spec.datatype,
+            data: predictions.map((p) => p.value),
+        };
+    });
     return {
         model_name: model.identity.name,
         model_version: String(model.identity.version),
@@ -2028,112 +2567,6 @@ function oipResponse(model, predictions, request) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __webpack_require__(73136);
-// EXTERNAL MODULE: ./src/core/model/model-io.ts
-var model_io = __webpack_require__(60529);
-;// CONCATENATED MODULE: ./src/core/serve/model.ts
-/**
- * A model as the server holds it: the loaded model (any kind, through the model seam)
- * and its preprocessing, what it is (name, version, digest, uri), and a count of the
- * requests using it, so a model that was swapped out is disposed only after its last
- * request has finished.
- */
-
-
-class ServedModel {
-    identity;
-    loaded;
-    inFlight = 0;
-    retired = false;
-    disposed = false;
-    task;
-    classes;
-    featureNames;
-    loadedAt = new Date();
-    constructor(identity, loaded) {
-        this.identity = identity;
-        this.loaded = loaded;
-        const target = loaded.preprocess.target;
-        this.task = target.task;
-        this.classes = target.task === 'classification' ? target.classes : [];
-        this.featureNames = new Set(loaded.preprocess.features.map((f) => f.name));
-    }
-    get preprocess() {
-        return this.loaded.preprocess;
-    }
-    get card() {
-        return this.loaded.card;
-    }
-    /** Marks the model in use by one more request; pair with `release()`. */
-    acquire() {
-        this.inFlight++;
-    }
-    release() {
-        this.inFlight--;
-        if (this.retired && this.inFlight === 0)
-            this.dispose();
-    }
-    /** The model is no longer served: dispose it once the requests using it have finished. */
-    retire() {
-        this.retired = true;
-        if (this.inFlight === 0)
-            this.dispose();
-    }
-    get isRetired() {
-        return this.retired;
-    }
-    dispose() {
-        if (this.disposed)
-            return;
-        this.disposed = true;
-        this.loaded.model.dispose();
-    }
-    /** Encoded features (rows x width) to predictions. */
-    async predictEncoded(x, rows) {
-        const output = await this.loaded.model.predictEncoded(x, rows);
-        const predictions = [];
-        if (this.task === 'regression') {
-            for (let i = 0; i < rows; i++)
-                predictions.push({ value: output[i] });
-            return predictions;
-        }
-        const k = this.classes.length;
-        for (let i = 0; i < rows; i++) {
-            const probabilities = Array.from(output.subarray(i * k, (i + 1) * k));
-            let best = 0;
-            for (let c = 1; c < k; c++)
-                if (probabilities[c] > probabilities[best])
-                    best = c;
-            predictions.push({ label: this.classes[best], probabilities });
-        }
-        return predictions;
-    }
-    /** Raw records to predictions, without validation (see decode.ts for the checks a server makes). */
-    async predictRecords(records) {
-        const { x } = (0,preprocess/* encodeRecords */.jc)(this.loaded.preprocess, records);
-        return this.predictEncoded(x, records.length);
-    }
-}
-/**
- * Loads a model directory and warms it up with one prediction (an all-missing
- * record), so the first request does not pay for compiling kernels, and a model
- * that cannot predict fails here rather than on a request.
- */
-async function loadServedModel(dir, identity) {
-    const loaded = await (0,model_io/* loadModel */.cm)(dir);
-    const served = new ServedModel(identity, loaded);
-    try {
-        const [warm] = await served.predictRecords([{}]);
-        const finite = warm && ('value' in warm ? Number.isFinite(warm.value) : warm.probabilities.every(Number.isFinite));
-        if (!finite)
-            throw new Error('the warm-up prediction is not a finite number');
-    }
-    catch (error) {
-        served.retire();
-        throw new Error(`${identity.uri}: the model does not predict (${error.message})`);
-    }
-    return served;
-}
-
 ;// CONCATENATED MODULE: ./src/core/serve/source.ts
 /**
  * Where served models come from: versions of a model in the registry (by number,
@@ -2206,8 +2639,8 @@ async function directoryDigest(dir) {
     return `sha256:${hash.digest('hex')}`;
 }
 
-// EXTERNAL MODULE: ./src/core/model/backend.ts
-var model_backend = __webpack_require__(64965);
+// EXTERNAL MODULE: ./src/core/onnx/runtime.ts
+var runtime = __webpack_require__(62915);
 // EXTERNAL MODULE: ./src/adapters/local/run.ts + 1 modules
 var run = __webpack_require__(12054);
 // EXTERNAL MODULE: ./src/ports/registry.ts
@@ -2286,7 +2719,7 @@ async function serve(options) {
     const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
     if (adminToken !== null && adminToken.length < 16)
         stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
-    const backend = await (0,model_backend.initBackend)(undefined, stderr);
+    const backend = `onnxruntime-${(await (0,runtime/* onnxRuntime */.M_)(stderr)).name}`;
     const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-serve-'));
     let server = null;
@@ -2365,7 +2798,7 @@ async function serve(options) {
 }
 async function predict(options) {
     const loaded = await (0,run/* loadProjectConfig */.WM)(options.config);
-    await (0,model_backend.initBackend)(undefined, stderr);
+    await (0,runtime/* onnxRuntime */.M_)(stderr);
     const registry = (0,run/* projectRegistry */.Fu)(loaded, options.registry);
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-predict-'));
     try {
@@ -2377,7 +2810,7 @@ async function predict(options) {
             model = await new ModelSource(registry, modelName(options, loaded, null), workDir).load(options.ref);
         }
         const files = await (0,paths/* expandPaths */.p)(options.input.map((p) => (0,external_node_path_.resolve)(p)));
-        const table = await (0,data_table/* readTable */.x)(files, { format: options.format ?? 'auto', nullValues: loaded.config.data.null_values });
+        const table = await (0,data_table.readTable)(files, { format: options.format ?? 'auto', nullValues: loaded.config.data.null_values });
         const showProgress = table.rows >= 100_000;
         let lastShown = 0;
         const { text, rows } = await predictTable(model, table, outputFormatOf(options.output), (done, total) => {
@@ -2417,154 +2850,6 @@ function byteSize(text, flag) {
     if (bytes < 1)
         throw new errors/* UserError */.y(`${flag}: "${text}" is too small`);
     return bytes;
-}
-
-
-/***/ }),
-
-/***/ 64965:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   initBackend: () => (/* binding */ initBackend)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1708);
-/* harmony import */ var node_process__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_process__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(53484);
-/* harmony import */ var _tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(68048);
-/* harmony import */ var _tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(16744);
-/**
- * The TensorFlow.js backend: tfjs-node when it is installed (an optional
- * accelerator), else WebAssembly (SIMD, from the .wasm files shipped beside the
- * bundle or in node_modules), else the plain JavaScript cpu backend, with a warning.
- */
-
-
-
-// Only what tabular models need: the core, layers, and the cpu and wasm backends
-// (the @tensorflow/tfjs union package would add WebGL, the converter and data loaders).
-
-// A named import: the package marks its node build free of side effects, so a bare
-// `import '…'` would be dropped by the bundler and the cpu backend never registered.
-
-
-const WASM_FILE = 'tfjs-backend-wasm.wasm';
-let chosen = null;
-/**
- * A require() that resolves from the user's working directory. Loaded through an
- * import the bundler leaves alone: bundlers rewrite createRequire(...) calls to
- * point into the bundle, which would hide packages the user installed. And `cwd`
- * imported, not `process.cwd()`: ncc evaluates the latter at build time, which made
- * this the build's own package.json (copied into the bundle) instead of the user's.
- */
-async function projectRequire() {
-    const { createRequire } = (await import(/* webpackIgnore: true */ 'node:module'));
-    return createRequire((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_process__WEBPACK_IMPORTED_MODULE_2__.cwd)(), 'package.json'));
-}
-/**
- * Where the .wasm files are: beside the bundle when built (dist/bundle/, its __dirname
- * from src/shims.ts), else in the tfjs-backend-wasm package installed in the project.
- */
-async function wasmDirectory() {
-    const here = globalThis.__dirname;
-    if (here && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(here, WASM_FILE)))
-        return here;
-    try {
-        const require = await projectRequire();
-        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist', WASM_FILE)))
-            return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, 'dist');
-    }
-    catch {
-        // not installed there
-    }
-    return null;
-}
-/**
- * Initialises the fastest backend available and returns its name. `preferred`
- * ('wasm' or 'cpu', or MLOPS_TF_BACKEND) forces one.
- */
-async function initBackend(preferred = process.env.MLOPS_TF_BACKEND, log = () => { }) {
-    if (chosen !== null && (!preferred || preferred === chosen))
-        return chosen;
-    if (!preferred || preferred === 'tensorflow') {
-        try {
-            // An optional accelerator: used only when the project has it installed.
-            (await projectRequire())('@tensorflow/tfjs-node');
-            if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('tensorflow'))
-                return (chosen = 'tensorflow');
-        }
-        catch {
-            // not installed: fine
-        }
-    }
-    if (!preferred || preferred === 'wasm') {
-        const dir = await wasmDirectory();
-        if (dir) {
-            (0,_tensorflow_tfjs_backend_wasm__WEBPACK_IMPORTED_MODULE_3__/* .setWasmPaths */ .zj)(dir.endsWith('/') ? dir : `${dir}/`);
-            try {
-                if (await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('wasm')) {
-                    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
-                    useFastTransposedMatMul('wasm');
-                    return (chosen = 'wasm');
-                }
-            }
-            catch (error) {
-                log(`warning: the WebAssembly backend did not start (${error.message}); training on the slower cpu backend`);
-            }
-        }
-        else
-            log(`warning: ${WASM_FILE} not found; training on the slower cpu backend`);
-    }
-    if (!(await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.setBackend('cpu')))
-        throw new Error(`the TensorFlow.js cpu backend ${_tensorflow_tfjs_backend_cpu__WEBPACK_IMPORTED_MODULE_5__/* .version_cpu */ .Um} did not start`);
-    await _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.ready();
-    return (chosen = 'cpu');
-}
-/**
- * The WebAssembly backend multiplies matrices fast only when neither is transposed;
- * its transposed cases (which every backward pass of a dense layer uses) run several
- * times slower. This re-registers BatchMatMul to transpose explicitly first and then
- * multiply on the fast path: the same numbers, about twice the training speed.
- */
-function useFastTransposedMatMul(backendName) {
-    const matMul = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('BatchMatMul', backendName);
-    const transpose = _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.getKernel('Transpose', backendName);
-    if (!matMul || !transpose || matMul.fastTransposed)
-        return;
-    const call = (kernel, args) => kernel.kernelFunc(args);
-    const flip = (x, args) => {
-        const perm = x.shape.map((_, i) => i);
-        const r = perm.length;
-        [perm[r - 2], perm[r - 1]] = [perm[r - 1], perm[r - 2]];
-        return call(transpose, { inputs: { x }, backend: args.backend, attrs: { perm } });
-    };
-    const kernelFunc = (args) => {
-        const { transposeA, transposeB } = args.attrs;
-        if (!transposeA && !transposeB)
-            return call(matMul, args);
-        const a = transposeA ? flip(args.inputs.a, args) : args.inputs.a;
-        const b = transposeB ? flip(args.inputs.b, args) : args.inputs.b;
-        try {
-            return call(matMul, {
-                inputs: { ...args.inputs, a, b },
-                backend: args.backend,
-                attrs: { ...args.attrs, transposeA: false, transposeB: false },
-            });
-        }
-        finally {
-            if (a !== args.inputs.a)
-                args.backend.disposeData(a.dataId);
-            if (b !== args.inputs.b)
-                args.backend.disposeData(b.dataId);
-        }
-    };
-    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.unregisterKernel('BatchMatMul', backendName);
-    _tensorflow_tfjs_core__WEBPACK_IMPORTED_MODULE_4__.registerKernel({ ...matMul, kernelFunc: kernelFunc, fastTransposed: true });
 }
 
 

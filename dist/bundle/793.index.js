@@ -1,5 +1,5 @@
 export const id = 793;
-export const ids = [793];
+export const ids = [793,238];
 export const modules = {
 
 /***/ 14006:

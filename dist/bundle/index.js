@@ -22362,9 +22362,20 @@ function constantCatch(value) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/publicPath */
+/******/ (() => {
+/******/ 	var scriptUrl;
+/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
+/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
+/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
+/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
+/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
+/******/ 	__nccwpck_require__.p = scriptUrl;
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
-/******/ 	// no baseURI
+/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
 /******/ 	
 /******/ 	// object to store loaded and loading chunks
 /******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
@@ -22430,6 +22441,7 @@ var __webpack_exports__ = {};
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  MZ: () => (/* reexport */ benchmarkHooks),
   mH: () => (/* reexport */ runActionByName),
   ak: () => (/* reexport */ runCli),
   Wk: () => (/* reexport */ runRootAction),
@@ -22455,7 +22467,7 @@ var entry = __nccwpck_require__(81379);
 
 const readerThread = (0,entry/* startBundle */.B)(import.meta.url);
 async function loadSteps() {
-    return (await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(358)]).then(__nccwpck_require__.bind(__nccwpck_require__, 45358))).STEPS;
+    return (await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(529), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 21611))).STEPS;
 }
 /** The names of the steps, in order: one action each (dist/<name>/index.js). */
 async function stepNames() {
@@ -22465,7 +22477,7 @@ async function stepNames() {
 async function runActionByName(name) {
     if (readerThread)
         return;
-    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
+    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(529), __nccwpck_require__.e(611), __nccwpck_require__.e(343), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
     const step = Object.hasOwn(steps, name) ? steps[name] : undefined;
     if (!step) {
         core.setFailed(`input step: "${name}" is not a step; choose one of: ${Object.keys(steps).join(', ')}`);
@@ -22485,14 +22497,23 @@ async function runCli() {
     if (readerThread)
         return;
     // src/cli.ts runs the program when loaded.
-    await Promise.all(/* import() */[__nccwpck_require__.e(607), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(358), __nccwpck_require__.e(343), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
+    await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(529), __nccwpck_require__.e(611), __nccwpck_require__.e(343), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
+}
+/**
+ * For benchmarks (bench/*.mjs), which time the library itself rather than a command:
+ * the model directory loader and the table reader, as the steps use them.
+ */
+async function benchmarkHooks() {
+    const [{ loadModel }, { readTable }] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(529), __nccwpck_require__.e(238)]).then(__nccwpck_require__.bind(__nccwpck_require__, 60529)), __nccwpck_require__.e(/* import() */ 524).then(__nccwpck_require__.bind(__nccwpck_require__, 60524))]);
+    return { loadModel, readTable };
 }
 
 ;// CONCATENATED MODULE: ./.build/bundle.ts
 
 
+var __webpack_exports__benchmarkHooks = __webpack_exports__.MZ;
 var __webpack_exports__runActionByName = __webpack_exports__.mH;
 var __webpack_exports__runCli = __webpack_exports__.ak;
 var __webpack_exports__runRootAction = __webpack_exports__.Wk;
 var __webpack_exports__stepNames = __webpack_exports__.Ve;
-export { __webpack_exports__runActionByName as runActionByName, __webpack_exports__runCli as runCli, __webpack_exports__runRootAction as runRootAction, __webpack_exports__stepNames as stepNames };
+export { __webpack_exports__benchmarkHooks as benchmarkHooks, __webpack_exports__runActionByName as runActionByName, __webpack_exports__runCli as runCli, __webpack_exports__runRootAction as runRootAction, __webpack_exports__stepNames as stepNames };

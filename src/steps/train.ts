@@ -1,10 +1,12 @@
 /** train: fit a built-in model kind (or run your own trainer), with lineage and a run cache. */
+import { contractPath, readContract } from '../core/contracts/index.js';
 import { expandPaths } from '../core/data/paths.js';
+import { cardSections } from '../core/evaluate/markdown-report.js';
 import type { DataFormat } from '../core/data/source.js';
 import { UserError } from '../core/errors.js';
 import { code, escapeText, formatNumber, table as mdTable } from '../core/markdown.js';
-import { ALGORITHMS, DEFAULT_ALGORITHM, MODEL_KINDS } from '../core/model/kinds.js';
-import { parseTrainParams, readParamsFile, renameLegacyModelKey, TrainSection } from '../core/train/params.js';
+import { DEFAULT_ALGORITHM, MODEL_KINDS } from '../core/model/kinds.js';
+import { ALGORITHM_CHOICES, parseTrainParams, readParamsFile, renameLegacyModelKey, TrainSection } from '../core/train/params.js';
 import type { TrainParams } from '../core/train/params.js';
 import { trainModel } from '../core/train/pipeline.js';
 import type { TrainOutcome, TrainPorts } from '../core/train/pipeline.js';
@@ -22,15 +24,15 @@ export const train: StepSpec = {
   name: 'train',
   title: 'Train',
   description:
-    'Trains a built-in model (linear or MLP on TensorFlow.js, exported to ONNX with its preprocessing inside) or runs your own trainer command (its model.onnx checked), writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
+    'Trains a built-in model (linear or MLP on TensorFlow.js, gbdt gradient-boosted trees, or auto: the best of the three on the validation split; exported to ONNX with its preprocessing inside, with permutation feature importance) or runs your own trainer command (its model.onnx checked), writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     data: { description: 'Training data files or globs, one per line. Default: data.path in mlops.yaml.', list: true, config: 'data.path' },
     target: { description: 'The label column. Default: data.target in mlops.yaml.', config: 'data.target' },
     params: { description: 'A YAML or JSON file of training parameters; its keys override the train section of mlops.yaml.' },
     algorithm: {
-      description: `The model kind, one of: ${kinds}. Default: train.algorithm in mlops.yaml, else ${DEFAULT_ALGORITHM}.`,
-      choices: ALGORITHMS,
+      description: `The model kind, one of: ${kinds}; or auto (train linear, mlp and gbdt on the same split and keep the best on validation: accuracy, or r2 for regression). Default: train.algorithm in mlops.yaml, else ${DEFAULT_ALGORITHM}.`,
+      choices: ALGORITHM_CHOICES,
       config: 'train.algorithm',
     },
     epochs: {
@@ -170,6 +172,11 @@ function batchSize(text: string): 'auto' | number {
 
 async function publish(ctx: StepContext, outcome: TrainOutcome, modelName: string, byCommand: boolean): Promise<void> {
   const { io, workspace } = ctx;
+  // The card's leaderboard (auto) and feature importance, as evaluate's report shows them (a cache hit's card too).
+  const card = byCommand
+    ? null
+    : await readContract('modelCard', outcome.modelDir, workspace.shown(contractPath('modelCard', outcome.modelDir)));
+  const fromCard = card ? cardSections(card).flatMap((section) => [`### ${section.title}`, '', section.body, '']) : [];
   const rows = Object.entries(outcome.metrics).map(([name, value]) => [`\`${name}\``, formatNumber(value)]);
   const shownDir = workspace.shown(outcome.modelDir);
   const how = outcome.cacheHit
@@ -183,6 +190,7 @@ async function publish(ctx: StepContext, outcome: TrainOutcome, modelName: strin
       '',
       rows.length > 0 ? mdTable(['Metric', 'Value'], rows, ['left', 'right']) : '*No metrics.*',
       '',
+      ...fromCard,
     ].join('\n'),
   );
   await uploadArtifact(ctx, io.getInput('artifact-name') || `model-${modelName}`, outcome.modelDir, 'the model');

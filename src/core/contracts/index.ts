@@ -103,6 +103,22 @@ export const ModelCard = z.looseObject({
   metrics: z
     .looseObject({ train: z.record(z.string(), z.unknown()).optional(), validation: z.record(z.string(), z.unknown()).optional() })
     .default({}),
+  /** algorithm: auto: every candidate kind with its validation metrics and training time; the kept one is `chosen`. */
+  leaderboard: z
+    .array(z.looseObject({ algorithm: z.string(), validation: MetricValues, trainingMs: z.number(), chosen: z.boolean() }))
+    .optional(),
+  /** Permutation feature importance of the kept model (the drop in `metric` when one column is shuffled), most important first. */
+  importance: z
+    .looseObject({
+      method: z.literal('permutation'),
+      metric: z.string(),
+      rows: z.number(),
+      repeats: z.number(),
+      /** The rows scored: validation, or training when the run had no validation split. */
+      on: z.enum(['validation', 'training']).optional(),
+      features: z.array(z.looseObject({ name: z.string(), mean: z.number(), std: z.number() })),
+    })
+    .optional(),
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 

@@ -35,7 +35,7 @@ import { compareFidelity, referenceOf } from './fidelity.js';
 import type { FidelityResult, FidelityTolerance } from './fidelity.js';
 import { evaluateGates, parseGates } from './gates.js';
 import { renderHtmlReport } from './html-report.js';
-import { evaluationSections, renderEvaluationMarkdown, trainingSection } from './markdown-report.js';
+import { cardSections, evaluationSections, renderEvaluationMarkdown, trainingSection } from './markdown-report.js';
 import { scorePredictions } from './predictions.js';
 import type { CardTask, ScoredPredictions, TaskSetting } from './predictions.js';
 import type { EvaluationReportData } from './report-model.js';
@@ -237,7 +237,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     evaluatedAt: report.evaluatedAt,
   };
 
-  const markdown = renderEvaluationMarkdown(report);
+  const markdown = renderEvaluationMarkdown(report, card ? cardSections(card) : []);
   const paths = { report: join(outputDir, 'report.md'), html: join(outputDir, 'report.html') };
   await writeFileAtomic(paths.report, markdown);
   await writeFileAtomic(paths.html, await renderHtmlReport(report));
@@ -519,7 +519,12 @@ async function commentOf(request: EvaluateRequest, report: EvaluationReportData,
       body: (await readFile(request.validationReport, 'utf8')).replace(/^## /gm, '#### '),
       fold: true,
     });
-  if (card) extra.push({ title: 'Training', body: trainingSection(card), fold: true });
+  if (card)
+    extra.push(...cardSections(card).map((section) => ({ ...section, fold: true })), {
+      title: 'Training',
+      body: trainingSection(card),
+      fold: true,
+    });
   const footer = report.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
   return { key: request.commentKey, header, sections: [...sections, ...extra], footer };
 }

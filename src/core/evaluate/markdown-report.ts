@@ -192,9 +192,10 @@ export function evaluationSections(data: EvaluationReportData): {
   return { header, sections };
 }
 
-/** The whole report as one Markdown document. */
-export function renderEvaluationMarkdown(data: EvaluationReportData): string {
-  const { header, sections } = evaluationSections(data);
+/** The whole report as one Markdown document; `extra` sections (from the model card: cardSections) go after the evaluation's. */
+export function renderEvaluationMarkdown(data: EvaluationReportData, extra: ReadonlyArray<{ title: string; body: string }> = []): string {
+  const { header, sections: own } = evaluationSections(data);
+  const sections = [...own, ...extra];
   const links = data.links.length > 0 ? `\n${data.links.map((l) => `[${escapeText(l.label, 80)}](${l.url})`).join(' · ')}\n` : '';
   return `${header}\n${sections.map((s) => `### ${s.title}\n\n${s.body}\n`).join('\n')}${links}`;
 }
@@ -232,4 +233,72 @@ export function trainingSection(card: ModelCard): string {
     if (rows.length > 0) lines.push('', '**Validation metrics**', '', table(['Metric', 'Value'], rows, ['left', 'right']));
   }
   return lines.join('\n');
+}
+
+/** Features in the importance chart and table. */
+const TOP_FEATURES = 10;
+
+/**
+ * What the candidate's model card adds to the report: "Model selection" (algorithm:
+ * auto's leaderboard) and "Which features matter" (permutation importance, the top
+ * features as a Mermaid bar chart and a table), each when the card has it. Names come
+ * from the user's data: in code spans in tables, through mermaidLabel in charts.
+ */
+export function cardSections(card: ModelCard): Array<{ title: string; body: string; fold?: boolean }> {
+  const sections: Array<{ title: string; body: string; fold?: boolean }> = [];
+  const leaderboard = card.leaderboard;
+  if (leaderboard && leaderboard.length > 0) {
+    const names = ['accuracy', 'log_loss', 'f1_macro', 'r2', 'rmse', 'mae'].filter((name) =>
+      leaderboard.some((entry) => typeof entry.validation[name] === 'number'),
+    );
+    const chosen = leaderboard.find((entry) => entry.chosen);
+    sections.push({
+      title: 'Model selection',
+      body: [
+        `\`algorithm: auto\` trained ${leaderboard.length} candidates on the same split and kept ` +
+          `${chosen ? code(chosen.algorithm, 40, false) : 'none'} (validation metrics).`,
+        '',
+        table(
+          ['Algorithm', ...names.map((n) => `\`${n}\``), 'Training', 'Kept'],
+          leaderboard.map((entry) => [
+            code(entry.algorithm, 40),
+            ...names.map((n) => formatNumber(entry.validation[n] ?? null)),
+            `${(entry.trainingMs / 1000).toFixed(1)} s`,
+            entry.chosen ? '✅' : '',
+          ]),
+          ['left', ...names.map(() => 'right' as const), 'right', 'left'],
+        ),
+      ].join('\n'),
+    });
+  }
+  const importance = card.importance;
+  if (importance && importance.features.length > 0) {
+    const top = importance.features.slice(0, TOP_FEATURES);
+    const metric = importance.metric === 'r2' ? 'r2' : 'accuracy';
+    // Labels are numbered so that two names that clean to the same label stay two bars; negative drops (noise) show as 0.
+    const chart = [
+      '```mermaid',
+      'xychart-beta',
+      `  title ${mermaidLabel(`Drop in ${metric} when shuffled`, 60)}`,
+      `  x-axis [${top.map((f, i) => mermaidLabel(`${i + 1} ${f.name}`)).join(', ')}]`,
+      `  y-axis ${mermaidLabel(`${metric} drop`)}`,
+      `  bar [${top.map((f) => Math.max(0, f.mean).toFixed(4)).join(', ')}]`,
+      '```',
+    ].join('\n');
+    const rows = top.map((f, i) => [String(i + 1), code(f.name, 60), formatNumber(f.mean), formatNumber(f.std)]);
+    const more = importance.features.length - top.length;
+    sections.push({
+      title: 'Which features matter',
+      body: [
+        `Permutation importance: how much the ${importance.on === 'training' ? 'training' : 'validation'} ${metric} drops when one column's values are shuffled ` +
+          `(${formatNumber(importance.rows)} rows, ${formatNumber(importance.repeats)} repeats; about 0: the model does not use it).`,
+        '',
+        chart,
+        '',
+        table(['#', 'Feature', `Mean drop in ${metric}`, 'Std'], rows, ['right', 'left', 'right', 'right']),
+        ...(more > 0 ? ['', `${more} more feature${more === 1 ? '' : 's'} in the model card.`] : []),
+      ].join('\n'),
+    });
+  }
+  return sections;
 }

@@ -2,18 +2,27 @@
  * Training parameters: the keys every run has (the algorithm, the task, the split, the
  * seed, the preprocessing) and each model kind's own (kinds/*: epochs, hidden, ...).
  * They come from mlops.yaml's `train:` section, a params file, and the step's inputs.
+ * `algorithm: auto` keeps only the kind keys you set: each candidate kind fills in its
+ * own defaults (candidateParams), so the card records your setting, not one kind's.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { ALGORITHMS, DEFAULT_ALGORITHM, kindParams, kindParamShapes } from '../model/kinds.js';
+import type { Algorithm } from '../model/kinds.js';
 import { formatZodError } from '../zod-errors.js';
+
+/** `algorithm: auto`: every built-in kind trained on the same split, the best on validation kept. */
+export const AUTO_ALGORITHM = 'auto';
+
+/** What `algorithm` may be: a model kind, or auto (the `algorithm` input's choices too). */
+export const ALGORITHM_CHOICES = [...ALGORITHMS, AUTO_ALGORITHM] as [Algorithm | typeof AUTO_ALGORITHM, ...Array<Algorithm | 'auto'>];
 
 /** The keys of every run, whatever the kind. */
 const RUN_PARAMS = {
-  /** The model kind (a key of MODEL_KINDS). */
-  algorithm: z.enum(ALGORITHMS).default(DEFAULT_ALGORITHM),
+  /** The model kind (a key of MODEL_KINDS), or auto. */
+  algorithm: z.enum(ALGORITHM_CHOICES).default(DEFAULT_ALGORITHM),
   /** auto: classification for text targets or few whole numbers, else regression. */
   task: z.enum(['auto', 'classification', 'regression']).default('auto'),
   validation_split: z.number().min(0).max(0.9).default(0.2),
@@ -84,7 +93,18 @@ export function parseTrainParams(value: unknown, where: string, trainer: 'builti
       'See the README section "train" for every parameter; a key of your own trainer needs train.command (it gets every key in MLOPS_PARAMS_FILE).',
     );
   const run = z.object(RUN_PARAMS).parse(result.data);
-  return { ...run, ...kindParams(run.algorithm, result.data) };
+  if (run.algorithm !== AUTO_ALGORITHM) return { ...run, ...kindParams(run.algorithm, result.data) };
+  // auto: only the keys you set; each candidate fills in its own kind's defaults (candidateParams).
+  const given = value && typeof value === 'object' ? Object.keys(value) : [];
+  const yours = Object.fromEntries(
+    given.filter((key) => !Object.hasOwn(RUN_PARAMS, key) && result.data[key] !== undefined).map((key) => [key, result.data[key]]),
+  );
+  return { ...run, ...yours };
+}
+
+/** The parameters of one candidate of an auto run: the run's keys, your keys, and `algorithm`'s defaults for the rest. */
+export function candidateParams(params: TrainParams, algorithm: Algorithm): TrainParams {
+  return { ...params, ...kindParams(algorithm, params as Record<string, unknown>), algorithm };
 }
 
 /**

@@ -21,6 +21,7 @@ import { UserError } from '../errors.js';
 import { hashFile, sha256, stableJson } from '../lineage.js';
 import type { FileHash } from '../lineage.js';
 import { modelKind } from '../model/kinds.js';
+import type { Algorithm } from '../model/kinds.js';
 import type { Fitted, ModelSignature } from '../model/model.js';
 import { seededRandom, shuffleInPlace } from '../model/random.js';
 import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../profile/profile.js';
@@ -31,7 +32,12 @@ import { describeModelFile, MODEL_FILE } from '../model/model-io.js';
 import { openOnnxModel } from '../model/onnx-model.js';
 import type { OnnxModel } from '../model/onnx-model.js';
 import { inspectOnnx } from '../onnx/graph.js';
+import { AUTO_ALGORITHM, candidateParams } from './params.js';
 import type { TrainParams } from './params.js';
+import { IMPORTANCE_MAX_ROWS, permutationImportance } from './importance.js';
+import type { PermutationImportance } from './importance.js';
+import { AUTO_CANDIDATES, bestCandidate, leaderboardLine, selectionRule } from './leaderboard.js';
+import type { LeaderboardEntry } from './leaderboard.js';
 import {
   compareLabels,
   encodeFeatures,
@@ -41,6 +47,7 @@ import {
   labelOf,
   preprocessSignature,
 } from '../model/preprocess.js';
+import type { Preprocessor } from '../model/preprocess.js';
 import type { Table } from '../data/table.js';
 import { epochProgress } from './progress.js';
 import { fullMetrics, scalarMetrics, scoreRows } from '../evaluate/score.js';
@@ -127,7 +134,7 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
       format: MODEL_CARD_FORMAT,
       name: job.modelName,
       ...(result.task ? { task: result.task } : {}),
-      trainer: job.command ? trainer : { ...trainer, algorithm: job.params.algorithm, backend: result.backend },
+      trainer: job.command ? trainer : { ...trainer, algorithm: result.algorithm ?? job.params.algorithm, backend: result.backend },
       ...(result.model ? { model: result.model.file, signature: result.model.signature } : {}),
       params: job.params,
       paramSources: job.paramSources,
@@ -142,6 +149,10 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
       durationMs: Math.round(performance.now() - started),
       ...(result.epochs ? { epochs: result.epochs } : {}),
       metrics: result.cardMetrics,
+      ...(result.leaderboard ? { leaderboard: result.leaderboard.map((entry) => ({ ...entry })) } : {}),
+      ...(result.importance
+        ? { importance: { ...result.importance, features: result.importance.features.map((feature) => ({ ...feature })) } }
+        : {}),
     };
     await writeContract('modelCard', staging, card);
     await writeTrainingProfile(job, staging, result.predictions, ports);
@@ -192,6 +203,11 @@ interface Trained {
   predictions: ColumnProfileState | null;
   /** The model file and signature, when the directory holds a graph (always for built-in kinds). */
   model?: { file: ModelFile; signature: ModelSignature };
+  /** The built-in kind kept (for auto, the chosen candidate). */
+  algorithm?: Algorithm;
+  /** auto's candidates, with the kept one marked. */
+  leaderboard?: LeaderboardEntry[];
+  importance?: PermutationImportance;
 }
 
 /**
@@ -314,7 +330,9 @@ async function checkTrainerGraph(
   let model = await open(singleTensor ? { features: dataFeatures } : undefined);
   try {
     let { signature } = model;
-    if (signature.target.task === 'classification' && !info.classLabels) {
+    // The graph names no classes (a classifier node's classlabels, or mlops.target metadata): the target's sorted values, said in the log.
+    const named = info.classLabels !== null || Object.hasOwn(info.metadata, 'mlops.target');
+    if (signature.target.task === 'classification' && !named) {
       const column = table.columns.find((c) => c.name === job.target);
       const labels = new Set<string>();
       if (column)
@@ -330,6 +348,10 @@ async function checkTrainerGraph(
           target: { name: job.target, task: 'classification', classes },
         });
         signature = model.signature;
+        ports.info(
+          `${shownPath} names no classes: its probability columns are taken as the target's values in sorted order (${classes.join(', ')}), as scikit-learn orders classes_. ` +
+            "If that is not their order, name them in the graph (the classifier node's classlabels, or metadata mlops.target).",
+        );
       } else
         ports.warning(
           `${shownPath} gives ${signature.target.classes.length} class probabilities but the target "${job.target}" has ${classes.length} classes; ` +
@@ -358,108 +380,218 @@ async function checkTrainerGraph(
   }
 }
 
-/** Fits the built-in kind named by params.algorithm into `dir`. */
-async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promise<Trained> {
+/** The data of a built-in run: one table, one seeded split and one preprocessing fit, shared by every candidate. */
+interface Split {
+  table: Table;
+  pre: Preprocessor;
+  train: number[];
+  validation: number[];
+  unlabelled: number;
+}
+
+/** Reads the data, splits it (seeded) and fits the preprocessing on the training rows. */
+async function prepareSplit(job: TrainJob, ports: TrainPorts): Promise<Split> {
   const { params, target } = job;
-  const kind = modelKind(params.algorithm);
-  const backend = await kind.setup((line) => ports.warning(line));
-  ports.info(`${params.algorithm} runs on the ${backend} backend.`);
-  const files = job.files;
-  return ports.group(
-    `Training ${params.algorithm} on ${files.length === 1 ? ports.shown(files[0]!) : `${files.length} files`}`,
-    async () => {
-      const table = await readTable(files, { format: job.format, nullValues: job.nullValues });
-      // A seeded split: the last validation_split of a shuffled order is held out.
-      const order = Array.from({ length: table.rows }, (_, i) => i);
-      shuffleInPlace(order, seededRandom(params.seed));
-      const validationCount = Math.floor(table.rows * params.validation_split);
-      const trainRows = order.slice(0, table.rows - validationCount).sort((a, b) => a - b);
-      const validationRows = order.slice(table.rows - validationCount).sort((a, b) => a - b);
-      const pre = fitPreprocessor(table, trainRows, {
-        target,
-        features: params.features,
-        task: params.task,
-        maxCategories: params.max_categories,
-      });
-      const trainLabelled = labelledRows(pre, table, trainRows);
-      const validationLabelled = labelledRows(pre, table, validationRows);
-      const unlabelled = table.rows - trainLabelled.length - validationLabelled.length;
-      if (unlabelled > 0)
-        ports.warning(`${unlabelled} rows have no usable target "${target}" (missing, or a class not seen in training) and are left out.`);
-      if (trainLabelled.length === 0) throw new UserError(`no training rows with a target "${target}"`);
-      ports.info(
-        `${pre.target.task}: ${trainLabelled.length} training rows, ${validationLabelled.length} validation rows, ${pre.features.length} features (${pre.width} inputs after encoding)` +
-          (pre.target.task === 'classification' ? `, classes ${pre.target.classes.join(', ')}` : ''),
-      );
-      const encoded = (rows: number[]) => ({ x: encodeFeatures(pre, table, rows), y: encodeTarget(pre, table, rows) });
-      const fitted: Fitted = await kind.fit({
-        preprocess: pre,
-        train: encoded(trainLabelled),
-        validation: validationLabelled.length > 0 ? encoded(validationLabelled) : null,
-        rows: { table, train: trainLabelled, validation: validationLabelled },
-        params,
-        seed: params.seed,
-        onEpoch: epochProgress((line) => ports.info(line)),
-      });
-      const { epochs } = fitted;
-      const rowsPerSecond = Math.round((trainLabelled.length * epochs.run) / (epochs.trainingMs / 1000));
-      ports.info(
-        `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
-          `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
-      );
-      // From here on the model is its ONNX graph: the metrics, the profile and every later step score the same file.
-      const file = join(dir, MODEL_FILE);
-      await writeFile(file, fitted.onnx);
-      const signature = preprocessSignature(pre);
-      const model = await openOnnxModel(fitted.onnx, {
-        shownPath: ports.shown(file),
-        algorithm: params.algorithm,
-        signature,
-        log: (line) => ports.info(line),
-      });
-      ports.info(
-        `Exported to ONNX with the preprocessing inside (${ports.shown(file)}, ${(fitted.onnx.byteLength / 1024).toFixed(1)} KB); ` +
-          `scored from here on with onnxruntime-${model.runtime}.`,
-      );
-      try {
-        const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, table, trainLabelled)));
-        const validationMetrics =
-          validationLabelled.length > 0 ? scalarMetrics(fullMetrics(await scoreRows(model, table, validationLabelled))) : null;
-        const allRows = Array.from({ length: table.rows }, (_, i) => i);
-        const output = await model.predict(table, allRows);
-        const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
-        if (pre.target.task === 'classification') {
-          const classes = pre.target.classes;
-          const k = classes.length;
-          for (let i = 0; i < allRows.length; i++) {
-            let best = 0;
-            for (let c = 1; c < k; c++) if (output[i * k + c]! > output[i * k + best]!) best = c;
-            predictions.add(Kind.String, 0, classes[best]!);
-          }
-        } else {
-          for (let i = 0; i < allRows.length; i++) predictions.add(Kind.Number, output[i]!, null);
-        }
-        const metrics = validationMetrics ?? trainMetrics;
-        await writeFile(join(dir, FILE_NAMES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
-        return {
-          metrics,
-          backend,
-          task: pre.target.task,
-          data: {
-            features: pre.features.map((f) => f.name),
-            classes: pre.target.task === 'classification' ? pre.target.classes : null,
-            rows: { total: table.rows, train: trainLabelled.length, validation: validationLabelled.length, unlabelled },
-          },
-          epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond },
-          cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
-          predictions: predictions.toState(),
-          model: { file: describeModelFile(fitted.onnx, model), signature },
-        };
-      } finally {
-        model.dispose();
-      }
-    },
+  const table = await readTable(job.files, { format: job.format, nullValues: job.nullValues });
+  // A seeded split: the last validation_split of a shuffled order is held out.
+  const order = Array.from({ length: table.rows }, (_, i) => i);
+  shuffleInPlace(order, seededRandom(params.seed));
+  const validationCount = Math.floor(table.rows * params.validation_split);
+  const trainRows = order.slice(0, table.rows - validationCount).sort((a, b) => a - b);
+  const validationRows = order.slice(table.rows - validationCount).sort((a, b) => a - b);
+  const pre = fitPreprocessor(table, trainRows, {
+    target,
+    features: params.features,
+    task: params.task,
+    maxCategories: params.max_categories,
+  });
+  const train = labelledRows(pre, table, trainRows);
+  const validation = labelledRows(pre, table, validationRows);
+  const unlabelled = table.rows - train.length - validation.length;
+  if (unlabelled > 0)
+    ports.warning(`${unlabelled} rows have no usable target "${target}" (missing, or a class not seen in training) and are left out.`);
+  if (train.length === 0) throw new UserError(`no training rows with a target "${target}"`);
+  ports.info(
+    `${pre.target.task}: ${train.length} training rows, ${validation.length} validation rows, ${pre.features.length} features (${pre.width} inputs after encoding)` +
+      (pre.target.task === 'classification' ? `, classes ${pre.target.classes.join(', ')}` : ''),
   );
+  return { table, pre, train, validation, unlabelled };
+}
+
+/** One fitted kind: its graph, and its metrics on the validation rows (the training rows when there are none). */
+interface Candidate {
+  algorithm: Algorithm;
+  params: TrainParams;
+  backend: string;
+  fitted: Fitted;
+  rowsPerSecond: number;
+  trainingMs: number;
+  validation: Metrics;
+}
+
+/** Fits `algorithm` on the split and scores its ONNX graph on the validation rows. */
+async function fitCandidate(algorithm: Algorithm, params: TrainParams, split: Split, ports: TrainPorts): Promise<Candidate> {
+  const kind = modelKind(algorithm);
+  const backend = await kind.setup((line) => ports.warning(line));
+  ports.info(`${algorithm} runs on the ${backend} backend.`);
+  const { pre, table } = split;
+  const encoded = (rows: number[]) => ({ x: encodeFeatures(pre, table, rows), y: encodeTarget(pre, table, rows) });
+  const started = performance.now();
+  const fitted: Fitted = await kind.fit({
+    preprocess: pre,
+    train: encoded(split.train),
+    validation: split.validation.length > 0 ? encoded(split.validation) : null,
+    rows: { table, train: split.train, validation: split.validation },
+    params,
+    seed: params.seed,
+    onEpoch: epochProgress((line) => ports.info(line)),
+  });
+  const trainingMs = Math.round(performance.now() - started);
+  const { epochs } = fitted;
+  const rowsPerSecond = Math.round((split.train.length * epochs.run) / (epochs.trainingMs / 1000));
+  ports.info(
+    `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
+      `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
+  );
+  const model = await openOnnxModel(fitted.onnx, { shownPath: `${algorithm}.onnx`, algorithm, signature: preprocessSignature(pre) });
+  try {
+    const rows = split.validation.length > 0 ? split.validation : split.train;
+    const validation = scalarMetrics(fullMetrics(await scoreRows(model, table, rows)));
+    return { algorithm, params, backend, fitted, rowsPerSecond, trainingMs, validation };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Fits the built-in kind named by params.algorithm into `dir`; for `auto`, every kind of
+ * AUTO_CANDIDATES on the same split (each with its own defaults and your keys), keeping
+ * the best on validation (leaderboard.ts) and recording the others in the card.
+ */
+async function fitBuiltin(job: TrainJob, dir: string, ports: TrainPorts): Promise<Trained> {
+  const { params } = job;
+  const files = job.files;
+  const source = files.length === 1 ? ports.shown(files[0]!) : `${files.length} files`;
+  if (params.algorithm !== AUTO_ALGORITHM) {
+    const algorithm = params.algorithm;
+    return ports.group(`Training ${algorithm} on ${source}`, async () => {
+      const split = await prepareSplit(job, ports);
+      const candidate = await fitCandidate(algorithm, params, split, ports);
+      return keep(job, split, candidate, null, dir, ports);
+    });
+  }
+  const split = await ports.group(`Reading ${source}: one split and one preprocessing for every candidate`, () => prepareSplit(job, ports));
+  const task = split.pre.target.task;
+  const candidates: Candidate[] = [];
+  for (const [i, algorithm] of AUTO_CANDIDATES.entries())
+    candidates.push(
+      await ports.group(`Training ${algorithm} on ${source} (auto: candidate ${i + 1} of ${AUTO_CANDIDATES.length})`, () =>
+        fitCandidate(algorithm, candidateParams(params, algorithm), split, ports),
+      ),
+    );
+  const best = bestCandidate(
+    task,
+    candidates.map((c) => c.validation),
+  );
+  const leaderboard: LeaderboardEntry[] = candidates.map((c, i) => ({
+    algorithm: c.algorithm,
+    validation: c.validation,
+    trainingMs: c.trainingMs,
+    chosen: i === best,
+  }));
+  const chosen = candidates[best]!;
+  return ports.group(`Keeping ${chosen.algorithm} (auto)`, async () => {
+    ports.info(
+      `auto: kept the candidate with ${selectionRule(task)} on the ${split.validation.length > 0 ? `${split.validation.length} validation rows` : `${split.train.length} training rows (there is no validation split)`}.`,
+    );
+    for (const entry of leaderboard) ports.info(leaderboardLine(task, entry));
+    return keep(job, split, chosen, leaderboard, dir, ports);
+  });
+}
+
+/** Writes the kept candidate's graph into `dir`, with its metrics, the profile of its predictions and its feature importance. */
+async function keep(
+  job: TrainJob,
+  split: Split,
+  candidate: Candidate,
+  leaderboard: LeaderboardEntry[] | null,
+  dir: string,
+  ports: TrainPorts,
+): Promise<Trained> {
+  const { table, pre } = split;
+  const { fitted, algorithm } = candidate;
+  // From here on the model is its ONNX graph: the metrics, the profile and every later step score the same file.
+  const file = join(dir, MODEL_FILE);
+  await writeFile(file, fitted.onnx);
+  const signature = preprocessSignature(pre);
+  const model = await openOnnxModel(fitted.onnx, { shownPath: ports.shown(file), algorithm, signature, log: (line) => ports.info(line) });
+  ports.info(
+    `Exported to ONNX with the preprocessing inside (${ports.shown(file)}, ${(fitted.onnx.byteLength / 1024).toFixed(1)} KB); ` +
+      `scored from here on with onnxruntime-${model.runtime}.`,
+  );
+  try {
+    const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, table, split.train)));
+    const validationMetrics = split.validation.length > 0 ? candidate.validation : null;
+    const allRows = Array.from({ length: table.rows }, (_, i) => i);
+    const output = await model.predict(table, allRows);
+    const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
+    if (pre.target.task === 'classification') {
+      const classes = pre.target.classes;
+      const k = classes.length;
+      for (let i = 0; i < allRows.length; i++) {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (output[i * k + c]! > output[i * k + best]!) best = c;
+        predictions.add(Kind.String, 0, classes[best]!);
+      }
+    } else {
+      for (let i = 0; i < allRows.length; i++) predictions.add(Kind.Number, output[i]!, null);
+    }
+    const importance = await importanceOf(model, split, job, ports);
+    const metrics = validationMetrics ?? trainMetrics;
+    await writeFile(join(dir, FILE_NAMES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+    const { epochs } = fitted;
+    return {
+      metrics,
+      backend: candidate.backend,
+      algorithm,
+      task: pre.target.task,
+      data: {
+        features: pre.features.map((f) => f.name),
+        classes: pre.target.task === 'classification' ? pre.target.classes : null,
+        rows: { total: table.rows, train: split.train.length, validation: split.validation.length, unlabelled: split.unlabelled },
+      },
+      epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond: candidate.rowsPerSecond },
+      cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
+      predictions: predictions.toState(),
+      model: { file: describeModelFile(fitted.onnx, model), signature },
+      ...(leaderboard ? { leaderboard } : {}),
+      ...(importance ? { importance } : {}),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Permutation importance of the kept model on the validation rows (the training rows without a split), logged. */
+async function importanceOf(model: OnnxModel, split: Split, job: TrainJob, ports: TrainPorts): Promise<PermutationImportance | null> {
+  const onValidation = split.validation.length > 0;
+  const rows = onValidation ? split.validation : split.train;
+  const started = performance.now();
+  const importance = await permutationImportance(model, split.table, rows, job.target, { seed: job.params.seed });
+  if (!importance) return null;
+  ports.info(
+    `Feature importance: permutation, the drop in ${importance.metric} when one column is shuffled (${importance.repeats} repeats) on ` +
+      `${importance.rows.toLocaleString('en-US')} ${onValidation ? 'validation' : 'training'} rows` +
+      (rows.length > importance.rows
+        ? ` (a sample of ${rows.length.toLocaleString('en-US')}, at most ${IMPORTANCE_MAX_ROWS.toLocaleString('en-US')} to bound the time)`
+        : '') +
+      `, ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+      `Most important: ${importance.features
+        .slice(0, 5)
+        .map((f) => `${f.name} ${f.mean.toFixed(3)} ± ${f.std.toFixed(3)}`)
+        .join(', ')}.`,
+  );
+  return { ...importance, on: onValidation ? 'validation' : 'training' };
 }
 
 /**

@@ -1,5 +1,5 @@
-export const id = 358;
-export const ids = [358];
+export const id = 611;
+export const ids = [611];
 export const modules = {
 
 /***/ 45390:
@@ -128,202 +128,6 @@ function asList(value) {
 
 /***/ }),
 
-/***/ 96323:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ek: () => (/* binding */ writeContract),
-/* harmony export */   GY: () => (/* binding */ FILE_NAMES),
-/* harmony export */   Jz: () => (/* binding */ readContract),
-/* harmony export */   K0: () => (/* binding */ contractPath),
-/* harmony export */   U7: () => (/* binding */ SAVED_COMMENT_FORMAT),
-/* harmony export */   UA: () => (/* binding */ parseContract),
-/* harmony export */   Xd: () => (/* binding */ MODEL_CARD_FORMAT),
-/* harmony export */   qn: () => (/* binding */ BLESSING_FORMAT)
-/* harmony export */ });
-/* unused harmony exports Trainer, ModelCard, Blessing, Evaluation, SavedComment */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var write_file_atomic__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(30238);
-/* harmony import */ var write_file_atomic__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(write_file_atomic__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(55491);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(74296);
-/* harmony import */ var _zod_errors_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(79673);
-/**
- * The files steps hand each other, declared once: the model card (train -> evaluate,
- * register, deploy, serve), the blessing (evaluate -> register, deploy), the evaluation
- * (evaluate -> a later evaluate's baseline) and the saved pull request comment
- * (evaluate -> report). Each has a zod schema, a file name, and one read and one write
- * function; nothing else spells these file names or reads these files.
- *
- * Schemas are loose objects: a file written by a newer version with more keys still
- * reads, and the keys we rely on are checked.
- */
-
-
-
-
-
-
-const FILE_NAMES = {
-    modelCard: 'model-card.json',
-    blessing: 'blessing.json',
-    evaluation: 'evaluation.json',
-    savedComment: 'comment.json',
-    metrics: 'metrics.json',
-};
-const MetricValues = zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().nullable());
-const FileHash = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ path: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), sha256: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), bytes: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().optional() });
-// ── Model card ────────────────────────────────────────────────────────────────
-const MODEL_CARD_FORMAT = 'mlops-model-card/v1';
-const Trainer = zod__WEBPACK_IMPORTED_MODULE_4__/* .union */ .KCZ([
-    zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-        kind: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz('builtin'),
-        version: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-        build: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-        /** The model kind (algorithm) trained: mlp, linear, ... */
-        algorithm: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-        /** The same, as cards before `algorithm` named it. */
-        model: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-        backend: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    }),
-    zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-        kind: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz('command'),
-        command: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-        code: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ path: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), sha256: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() })).default([]),
-    }),
-]);
-const ModelCard = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-    format: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(MODEL_CARD_FORMAT),
-    name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-    task: zod__WEBPACK_IMPORTED_MODULE_4__/* ["enum"] */ .k5n(['classification', 'regression']).optional(),
-    trainer: Trainer,
-    params: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J()).default({}),
-    paramSources: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    data: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-        target: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-        features: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()).optional(),
-        classes: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()).nullable().optional(),
-        files: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(FileHash).default([]),
-        rows: zod__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J().optional(),
-    }),
-    hashes: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ data: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), params: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), code: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), cacheKey: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }).partial().optional(),
-    git: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ commit: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable(), ref: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable() }).partial().optional(),
-    run: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ url: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable(), id: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable(), attempt: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable() }).partial().optional(),
-    trainedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional(),
-    durationMs: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().optional(),
-    epochs: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ run: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig(), best: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig(), stoppedEarly: zod__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY().optional(), trainingMs: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().optional() })
-        .optional(),
-    // Numbers today; cards written by earlier versions held full metrics (per-class lists, matrices) here too.
-    metrics: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ train: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J()).optional(), validation: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J()).optional() })
-        .default({}),
-});
-// ── Blessing ──────────────────────────────────────────────────────────────────
-const BLESSING_FORMAT = 'mlops-blessing/v1';
-const Blessing = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-    format: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(BLESSING_FORMAT),
-    blessed: zod__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY(),
-    reasons: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
-    checks: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ metric: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional() })).default([]),
-    model: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }),
-    metrics: MetricValues.default({}),
-    baseline: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }).nullable().default(null),
-    evaluatedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-});
-// ── Evaluation ────────────────────────────────────────────────────────────────
-/** evaluation.json: the report data without curves; later evaluations read its candidate metrics as a baseline. */
-const Evaluation = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
-    modelName: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-    candidate: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), metrics: zod__WEBPACK_IMPORTED_MODULE_4__/* .record */ .g1P(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), zod__WEBPACK_IMPORTED_MODULE_4__/* .unknown */ .L5J()) }),
-    evaluatedAt: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(),
-});
-// ── Saved pull request comment ────────────────────────────────────────────────
-const SAVED_COMMENT_FORMAT = 'mlops-comment/v1';
-/** What a pull request run saves for the fork-safe reporter. Untrusted when read back: bounded everywhere. */
-const SavedComment = zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({
-    format: zod__WEBPACK_IMPORTED_MODULE_4__/* .literal */ .euz(SAVED_COMMENT_FORMAT),
-    pullRequest: zod__WEBPACK_IMPORTED_MODULE_4__/* .number */ .aig().int().positive(),
-    headSha: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().regex(/^[0-9a-f]{40}$/),
-    key: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().min(1).max(200),
-    header: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().max(65_536),
-    sections: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .object */ .Ikc({ title: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().max(500), body: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), fold: zod__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY().optional() })).max(50),
-    footer: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().max(2000),
-});
-const CONTRACTS = {
-    modelCard: {
-        schema: ModelCard,
-        file: FILE_NAMES.modelCard,
-        what: 'a model card',
-        hint: 'Train the model with `train` (or write model-card.json as the README describes).',
-    },
-    blessing: {
-        schema: Blessing,
-        file: FILE_NAMES.blessing,
-        what: 'a blessing of evaluate',
-        hint: 'Run evaluate on this model first: it writes blessing.json.',
-    },
-    evaluation: {
-        schema: Evaluation,
-        file: FILE_NAMES.evaluation,
-        what: 'an evaluation of evaluate',
-        hint: 'Give the evaluation.json that evaluate wrote.',
-    },
-    savedComment: {
-        schema: SavedComment,
-        file: FILE_NAMES.savedComment,
-        what: 'a saved comment of evaluate',
-        hint: 'Give the comment.json of a pull request run of evaluate.',
-    },
-};
-/** Checks a value against a contract; a UserError naming `source` and every bad key otherwise. */
-function parseContract(name, value, source) {
-    const contract = CONTRACTS[name];
-    const result = contract.schema.safeParse(value);
-    if (!result.success)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${source} is not ${contract.what}:\n${(0,_zod_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .formatZodError */ .l)(result.error)}`, contract.hint);
-    return result.data;
-}
-/** The path of a contract's file in `dir`. */
-function contractPath(name, dir) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, CONTRACTS[name].file);
-}
-/**
- * Reads a contract file: `path` is the file itself or a folder holding it (by its
- * standard name). null when the file does not exist; a UserError when it is not valid.
- */
-async function readContract(name, path, shownAs = path) {
-    const file = path.endsWith('.json') ? path : contractPath(name, path);
-    let text;
-    try {
-        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(file, 'utf8');
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return null;
-        throw error;
-    }
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${shownAs}: not valid JSON (${error.message})`, CONTRACTS[name].hint);
-    }
-    return parseContract(name, value, shownAs);
-}
-/** Writes a contract file atomically (checked first: nothing invalid is written); returns its path. */
-async function writeContract(name, dir, value) {
-    const checked = parseContract(name, value, `the ${CONTRACTS[name].file} being written`);
-    const file = contractPath(name, dir);
-    await write_file_atomic__WEBPACK_IMPORTED_MODULE_2___default()(file, `${JSON.stringify(checked, null, 2)}\n`);
-    return file;
-}
-
-
-/***/ }),
-
 /***/ 82620:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -348,359 +152,6 @@ async function expandPaths(patterns) {
         files.push(...matches);
     }
     return files;
-}
-
-
-/***/ }),
-
-/***/ 26207:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Tz: () => (/* binding */ detectFormat),
-/* harmony export */   oD: () => (/* binding */ openSource)
-/* harmony export */ });
-/* unused harmony exports DATA_FORMATS, detectUnsupportedEncoding */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(38522);
-/* harmony import */ var node_zlib__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_zlib__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(74296);
-/** Opening data files: format from the name, gzip from the content, bytes as a stream. */
-
-
-
-
-const DATA_FORMATS = (/* unused pure expression or super */ null && (['csv', 'tsv', 'jsonl']));
-const EXTENSIONS = {
-    csv: 'csv',
-    tsv: 'tsv',
-    tab: 'tsv',
-    jsonl: 'jsonl',
-    ndjson: 'jsonl',
-};
-/** The format of a file from its name (`.csv`, `.tsv`, `.jsonl`, each optionally `.gz`), unless given. */
-function detectFormat(path, format = 'auto') {
-    if (format !== 'auto')
-        return format;
-    const parts = path.toLowerCase().split('/').pop().split('.');
-    if (parts.at(-1) === 'gz')
-        parts.pop();
-    const found = EXTENSIONS[parts.at(-1) ?? ''];
-    if (!found) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${path}: cannot tell the format from the file name`, 'Name the file .csv, .tsv or .jsonl (optionally .gz), or set the format (input `format`, flag --format).');
-    }
-    return found;
-}
-const CHUNK_SIZE = 1 << 20;
-/** Opens a data file; `chunkSize` is the size of the pieces read (and decompressed) at once. */
-/** Opens the data file at `path`; messages name it `name` (how people know it: relative to their working directory). */
-async function openSource(path, chunkSize = CHUNK_SIZE, name = path) {
-    let size;
-    let gzip = false;
-    try {
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-        if (info.isDirectory())
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${name} is a directory, not a data file`, 'Give a file, or a glob such as data/*.csv.');
-        size = info.size;
-        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
-        try {
-            const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
-            const { bytesRead } = await handle.read(head, 0, head.length, 0);
-            gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-            if (!gzip)
-                checkEncoding(head.subarray(0, bytesRead), name);
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    catch (error) {
-        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y)
-            throw error;
-        const code = error.code;
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`cannot read data file ${name}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`, 'Check the path (relative paths start at the working directory, or at mlops.yaml for paths in it).');
-    }
-    const file = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream)(path, { highWaterMark: chunkSize });
-    const chunks = gzip ? file.pipe((0,node_zlib__WEBPACK_IMPORTED_MODULE_2__.createGunzip)({ chunkSize })) : file;
-    file.on('error', (error) => chunks.destroy(error));
-    return {
-        size,
-        gzip,
-        chunks: gzip ? checkedChunks(readChunks(chunks, name), name) : readChunks(chunks, name),
-        bytesRead: () => file.bytesRead,
-    };
-}
-async function* readChunks(stream, path) {
-    try {
-        for await (const chunk of stream)
-            yield chunk;
-    }
-    catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${path}: could not be read to the end: ${message}`, 'The file may be truncated or not valid gzip; check how it was written.');
-    }
-}
-/** How much of the start of a file is looked at to tell its encoding. */
-const ENCODING_SNIFF_BYTES = 1024;
-/**
- * The encoding of text that is not UTF-8 (nor ASCII) but UTF-16 or UTF-32, as
- * Excel's "Unicode Text" and Windows tools (PowerShell 5 `>`) write it, or
- * null. Byte-order marks first; UTF-16 without one shows as NUL bytes in most
- * odd (little-endian) or even (big-endian) positions, since CSV text is mostly
- * ASCII. A UTF-8 byte-order mark is not reported: readers skip it.
- */
-function detectUnsupportedEncoding(head) {
-    const [b0, b1, b2, b3] = head;
-    if (head.length >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
-        return 'UTF-32LE (byte-order mark FF FE 00 00)';
-    if (head.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
-        return 'UTF-32BE (byte-order mark 00 00 FE FF)';
-    if (head.length >= 2 && b0 === 0xff && b1 === 0xfe)
-        return 'UTF-16LE (byte-order mark FF FE)';
-    if (head.length >= 2 && b0 === 0xfe && b1 === 0xff)
-        return 'UTF-16BE (byte-order mark FE FF)';
-    const pairs = head.length >> 1;
-    if (pairs < 2)
-        return null;
-    let evenNuls = 0;
-    let oddNuls = 0;
-    for (let i = 0; i + 1 < head.length; i += 2) {
-        if (head[i] === 0)
-            evenNuls++;
-        if (head[i + 1] === 0)
-            oddNuls++;
-    }
-    if (oddNuls >= pairs * 0.4 && evenNuls <= pairs * 0.05)
-        return 'UTF-16LE (no byte-order mark: NUL bytes at odd positions)';
-    if (evenNuls >= pairs * 0.4 && oddNuls <= pairs * 0.05)
-        return 'UTF-16BE (no byte-order mark: NUL bytes at even positions)';
-    return null;
-}
-/** Throws a UserError naming file `name` when `head` (its first bytes) is UTF-16 or UTF-32 text. */
-function checkEncoding(head, name) {
-    const encoding = detectUnsupportedEncoding(head);
-    if (encoding === null)
-        return;
-    const from = encoding.startsWith('UTF-32') ? 'UTF-32' : 'UTF-16';
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .y(`${name}: the file is ${encoding} text; data files must be UTF-8`, `Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f ${from} -t UTF-8 ${name} > converted.csv`);
-}
-/** Passes on decompressed chunks after checking the encoding of their first bytes. */
-async function* checkedChunks(chunks, name) {
-    const held = [];
-    let heldBytes = 0;
-    let checked = false;
-    for await (const chunk of chunks) {
-        if (checked) {
-            yield chunk;
-            continue;
-        }
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes < ENCODING_SNIFF_BYTES)
-            continue;
-        const head = Buffer.concat(held);
-        checkEncoding(head.subarray(0, ENCODING_SNIFF_BYTES), name);
-        checked = true;
-        yield* held;
-        held.length = 0;
-    }
-    if (!checked) {
-        checkEncoding(Buffer.concat(held), name);
-        yield* held;
-    }
-}
-
-
-/***/ }),
-
-/***/ 60524:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ tableColumn),
-/* harmony export */   x: () => (/* binding */ readTable)
-/* harmony export */ });
-/* harmony import */ var _delimited_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4763);
-/* harmony import */ var _source_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(26207);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(12912);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(74296);
-/**
- * A data set read into memory, column by column, for training and evaluation.
- * Numbers live in Float64Arrays (NaN for a missing or non-numeric cell); a column
- * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
- * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
- */
-
-
-
-
-class ColumnBuilder {
-    name;
-    numbers = new Float64Array(1024);
-    texts = null;
-    present = 0;
-    numeric = 0;
-    constructor(name) {
-        this.name = name;
-    }
-    /**
-     * Sets one cell. NaN and infinities count as missing numbers. Once a column holds
-     * text, its numeric cells read as their canonical text (`007` and `7.0` as `7`), as
-     * validate-data's domains do, so the same value always encodes the same way.
-     */
-    set(row, kind, value, text) {
-        if (row >= this.numbers.length) {
-            const grown = new Float64Array(this.numbers.length * 2);
-            grown.set(this.numbers);
-            grown.fill(NaN, this.numbers.length);
-            this.numbers = grown;
-        }
-        if (kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Null || kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.NaN || kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Infinity) {
-            this.numbers[row] = NaN;
-            if (this.texts)
-                this.texts[row] = null;
-            return;
-        }
-        this.present++;
-        if (kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Integer || kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Number) {
-            this.numeric++;
-            this.numbers[row] = value;
-            if (this.texts)
-                this.texts[row] = String(value);
-            return;
-        }
-        this.numbers[row] = NaN;
-        if (!this.texts) {
-            // The first text: earlier rows keep their numbers as text.
-            this.texts = [];
-            for (let r = 0; r < row; r++)
-                this.texts[r] = Number.isNaN(this.numbers[r]) ? null : String(this.numbers[r]);
-        }
-        this.texts[row] = kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Boolean ? (value ? 'true' : 'false') : text();
-    }
-    finish(rows) {
-        const numbers = this.numbers.length === rows ? this.numbers : this.numbers.slice(0, rows);
-        if (this.numbers.length < rows)
-            numbers.fill(NaN, this.numbers.length);
-        const texts = this.texts ? Array.from({ length: rows }, (_, r) => this.texts[r] ?? null) : null;
-        return { name: this.name, numbers, texts, present: this.present, numeric: this.numeric };
-    }
-}
-/** Reads files (one table: the same columns in each, by name) into memory. */
-async function readTable(files, options = {}) {
-    if (files.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y('no data files to read');
-    const classifier = new _values_js__WEBPACK_IMPORTED_MODULE_1__/* .ValueClassifier */ .Dw(options.nullValues ?? _values_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_NULL_VALUES */ .LL);
-    const builders = new Map();
-    const builder = (name) => {
-        let b = builders.get(name);
-        if (!b) {
-            b = new ColumnBuilder(name);
-            b.numbers.fill(NaN);
-            builders.set(name, b);
-        }
-        return b;
-    };
-    let rows = 0;
-    for (const file of files) {
-        const format = (0,_source_js__WEBPACK_IMPORTED_MODULE_0__/* .detectFormat */ .Tz)(file, options.format);
-        const source = await (0,_source_js__WEBPACK_IMPORTED_MODULE_0__/* .openSource */ .oD)(file);
-        if (format === 'jsonl') {
-            let pending = null;
-            let line = 0;
-            const handle = (buf, start, end) => {
-                line++;
-                const text = (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .decodeText */ .g7)(buf, start, end > start && buf[end - 1] === 13 ? end - 1 : end);
-                if (text.trim() === '')
-                    return;
-                let value;
-                try {
-                    value = JSON.parse(text);
-                }
-                catch (error) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}:${line}: not JSON (${error.message})`, 'Run validate-data on this file to find every bad line.');
-                }
-                if (value === null || typeof value !== 'object' || Array.isArray(value))
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}:${line}: not a JSON object`);
-                for (const [name, cell] of Object.entries(value)) {
-                    const b = builder(name);
-                    if (cell === null || cell === undefined)
-                        b.set(rows, _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Null, 0, () => '');
-                    else if (typeof cell === 'number')
-                        b.set(rows, Number.isFinite(cell) ? _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Number : _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Infinity, cell, () => String(cell));
-                    else if (typeof cell === 'boolean')
-                        b.set(rows, _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Boolean, cell ? 1 : 0, () => String(cell));
-                    else if (typeof cell === 'string') {
-                        const kind = classifier.classifyText(cell);
-                        b.set(rows, kind === _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Null ? _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.Null : _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.String, 0, () => cell);
-                    }
-                    else
-                        b.set(rows, _values_js__WEBPACK_IMPORTED_MODULE_1__/* .Kind */ .b8.String, 0, () => JSON.stringify(cell));
-                }
-                rows++;
-            };
-            for await (const chunk of source.chunks) {
-                const buf = pending === null ? chunk : Buffer.concat([pending, chunk]);
-                let start = 0;
-                for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
-                    handle(buf, start, nl);
-                    start = nl + 1;
-                }
-                pending = start < buf.length ? buf.subarray(start) : null;
-            }
-            if (pending)
-                handle(pending, 0, pending.length);
-            continue;
-        }
-        const tokenizer = new _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .DelimitedTokenizer */ .N0(format === 'tsv' ? 9 : 44);
-        let header = null;
-        const sink = {
-            record(buf, starts, ends, flags, count, line) {
-                const text = (i) => {
-                    const raw = (0,_values_js__WEBPACK_IMPORTED_MODULE_1__/* .decodeText */ .g7)(buf, starts[i], ends[i]);
-                    return flags[i] & _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .FIELD_ESCAPED_QUOTES */ .RP ? (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unescapeQuotes */ .E9)(raw) : raw;
-                };
-                const open = (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unterminatedField */ .Tl)(flags, count);
-                if (open >= 0) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}: ${(0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .unterminatedQuoteMessage */ .OY)(file, (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .openingQuote */ .vv)(buf, starts, flags, open, line))}`, `${_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .UNTERMINATED_QUOTE_HINT */ .wd} Run validate-data on this file to find every malformed row.`);
-                }
-                if (header === null) {
-                    header = [];
-                    for (let i = 0; i < count; i++)
-                        header.push(builder(text(i)));
-                    return;
-                }
-                for (let i = 0; i < count; i++) {
-                    if (flags[i] & _delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .FIELD_MALFORMED */ .bL) {
-                        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}:${line}: a quoted field is not closed properly`, 'Run validate-data on this file to find every malformed row.');
-                    }
-                }
-                if (count !== header.length) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${file}:${line}: ${count} fields where the header has ${header.length}`, 'Run validate-data on this file to find every malformed row.');
-                }
-                for (let i = 0; i < count; i++) {
-                    const kind = classifier.classify(buf, starts[i], ends[i]);
-                    header[i].set(rows, kind, classifier.value, () => text(i));
-                }
-                rows++;
-            },
-        };
-        await (0,_delimited_js__WEBPACK_IMPORTED_MODULE_3__/* .tokenizeChunks */ .Cz)(source.chunks, tokenizer, sink);
-    }
-    if (rows === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`no data rows in ${files.join(', ')}`);
-    return { rows, columns: [...builders.values()].map((b) => b.finish(rows)), files: [...files] };
-}
-function tableColumn(table, name, what = 'column') {
-    const column = table.columns.find((c) => c.name === name);
-    if (!column) {
-        const names = table.columns.map((c) => c.name);
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .y(`${what} "${name}" is not in ${table.files.join(', ')}`, `Columns there: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`);
-    }
-    return column;
 }
 
 
@@ -769,120 +220,12 @@ function runUrl(env = process.env) {
 
 /***/ }),
 
-/***/ 6688:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  TM: () => (/* binding */ ALGORITHMS),
-  a: () => (/* binding */ DEFAULT_ALGORITHM),
-  gG: () => (/* binding */ MODEL_KINDS),
-  Kx: () => (/* binding */ isAlgorithm),
-  M: () => (/* binding */ kindParamShapes),
-  Je: () => (/* binding */ kindParams),
-  s7: () => (/* binding */ modelKind)
-});
-
-// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 13 modules
-var schemas = __webpack_require__(55491);
-;// CONCATENATED MODULE: ./src/core/model/model.ts
-/** Declares a kind with its parameter types inferred from its schema. */
-function defineKind(kind) {
-    return kind;
-}
-
-// EXTERNAL MODULE: ./src/core/model/kinds/tfjs/params.ts
-var params = __webpack_require__(5061);
-;// CONCATENATED MODULE: ./src/core/model/kinds/linear/index.ts
-/** linear: logistic regression (classification) or linear regression, on TensorFlow.js. */
-
-
-// TensorFlow.js loads only when a network is set up, trained or loaded: steps that never touch one start without it.
-const network = () => Promise.all(/* import() */[__webpack_require__.e(607), __webpack_require__.e(762), __webpack_require__.e(37)]).then(__webpack_require__.bind(__webpack_require__, 65037));
-const linear = defineKind({
-    name: 'linear',
-    description: 'logistic regression for classes, linear regression for numbers',
-    params: params/* TFJS_PARAMS */.bo,
-    files: Object.values(params/* NETWORK_FILES */.p_),
-    setup: async (warn) => (await network()).setupBackend(warn),
-    fit: async (job) => (await network()).fitNetwork('linear', job, { units: [], activation: 'relu', dropout: 0 }),
-    load: async (dir, preprocess) => (await network()).loadNetwork('linear', dir, preprocess),
-});
-
-;// CONCATENATED MODULE: ./src/core/model/kinds/mlp/index.ts
-/** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js. */
-
-
-
-// TensorFlow.js loads only when a network is set up, trained or loaded: steps that never touch one start without it.
-const mlp_network = () => Promise.all(/* import() */[__webpack_require__.e(607), __webpack_require__.e(762), __webpack_require__.e(37)]).then(__webpack_require__.bind(__webpack_require__, 65037));
-const mlp = defineKind({
-    name: 'mlp',
-    description: 'a multi-layer perceptron: dense hidden layers',
-    params: {
-        ...params/* TFJS_PARAMS */.bo,
-        /** Hidden layer widths. */
-        hidden: schemas/* array */.YOg(schemas/* number */.aig().int().min(1).max(4096)).max(16).default([64, 32]),
-        activation: schemas/* enum */.k5n(['relu', 'elu', 'tanh', 'sigmoid', 'selu', 'gelu']).default('relu'),
-        dropout: schemas/* number */.aig().min(0).max(0.95).default(0),
-    },
-    files: Object.values(params/* NETWORK_FILES */.p_),
-    setup: async (warn) => (await mlp_network()).setupBackend(warn),
-    fit: async (job) => (await mlp_network()).fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
-    load: async (dir, preprocess) => (await mlp_network()).loadNetwork('mlp', dir, preprocess),
-});
-
-;// CONCATENATED MODULE: ./src/core/model/kinds.ts
-/**
- * The model kinds, by name (the `algorithm` of the train section). Adding a kind is a
- * folder under kinds/ and one line here; train, evaluate and serve reach every kind
- * through this table and the TabularModel interface.
- */
-
-
-
-const MODEL_KINDS = {
-    mlp: mlp,
-    linear: linear,
-};
-/** The names, the default first. */
-const ALGORITHMS = Object.keys(MODEL_KINDS);
-const DEFAULT_ALGORITHM = 'mlp';
-function isAlgorithm(name) {
-    return Object.hasOwn(MODEL_KINDS, name);
-}
-/** The kind named `algorithm` (a registered name). */
-function modelKind(algorithm) {
-    return MODEL_KINDS[algorithm];
-}
-/**
- * Every kind's parameters in one shape (with defaults). A key two kinds share (the
- * optimizer's, say) is declared once, by the first kind that has it.
- */
-function kindParamShapes() {
-    const shape = {};
-    for (const kind of Object.values(MODEL_KINDS))
-        for (const [key, schema] of Object.entries(kind.params))
-            if (!Object.hasOwn(shape, key))
-                shape[key] = schema;
-    return shape;
-}
-/** The parameters of `algorithm` from a flat parameter object (other keys ignored), defaults filled. */
-function kindParams(algorithm, params) {
-    return schemas/* object */.Ikc(modelKind(algorithm).params).parse(params);
-}
-
-
-/***/ }),
-
 /***/ 5061:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   JK: () => (/* binding */ batchSizeFor),
-/* harmony export */   bo: () => (/* binding */ TFJS_PARAMS),
-/* harmony export */   p_: () => (/* binding */ NETWORK_FILES)
+/* harmony export */   J: () => (/* binding */ batchSizeFor),
+/* harmony export */   b: () => (/* binding */ TFJS_PARAMS)
 /* harmony export */ });
 /* harmony import */ var zod__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(55491);
 /** The parameters every TensorFlow.js kind shares: the optimizer, the epochs, the batch size and early stopping. */
@@ -909,368 +252,6 @@ function batchSizeFor(batchSize, rows) {
     while (size < target && size < 2048)
         size *= 2;
     return Math.min(size, Math.max(1, rows));
-}
-/** The files a TensorFlow.js network is saved as (layers format). */
-const NETWORK_FILES = { topology: 'model.json', weights: 'weights.bin' };
-
-
-/***/ }),
-
-/***/ 60529:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   aO: () => (/* binding */ saveModelFiles),
-/* harmony export */   cm: () => (/* binding */ loadModel)
-/* harmony export */ });
-/* unused harmony export PREPROCESS_FILE */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _contracts_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96323);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
-/* harmony import */ var _kinds_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6688);
-/* harmony import */ var _preprocess_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1107);
-/**
- * A model directory: the kind's own files (kinds/*), preprocess.json (the fitted
- * preprocessing every kind shares) and model-card.json (lineage and metrics, through
- * contracts/). Loading finds the kind from the card (trainer.algorithm), else from the
- * files that are there, and goes through the model seam: callers get a TabularModel.
- */
-
-
-
-
-
-
-
-const PREPROCESS_FILE = 'preprocess.json';
-/** Writes a fitted model's files and its preprocessing into `dir` (which exists). */
-async function saveModelFiles(dir, model) {
-    await model.save(dir);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), `${JSON.stringify(model.preprocess, null, 2)}\n`);
-}
-/** The kind a model directory holds: as its card says, else the first kind whose files are all there. */
-function kindOf(dir, card) {
-    const trainer = card?.trainer;
-    const named = trainer?.kind === 'builtin' ? (trainer.algorithm ?? trainer.model) : undefined;
-    if (typeof named === 'string' && (0,_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .isAlgorithm */ .Kx)(named))
-        return named;
-    for (const [name, kind] of Object.entries(_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG))
-        if (kind.files.every((file) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, file))))
-            return name;
-    const expected = [...new Set(Object.values(_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .MODEL_KINDS */ .gG).flatMap((kind) => kind.files))];
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${expected[0]} is missing`, `Point at the model-dir output of train (it holds ${[...expected, PREPROCESS_FILE].join(', ')}).`);
-}
-/** Loads a model directory written by `train`. */
-async function loadModel(dir) {
-    let card;
-    try {
-        card = await (0,_contracts_index_js__WEBPACK_IMPORTED_MODULE_3__/* .readContract */ .Jz)('modelCard', dir);
-    }
-    catch {
-        card = null;
-    }
-    const kind = (0,_kinds_js__WEBPACK_IMPORTED_MODULE_5__/* .modelKind */ .s7)(kindOf(dir, card));
-    let text;
-    try {
-        text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, PREPROCESS_FILE), 'utf8');
-    }
-    catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir} is not a model directory: ${PREPROCESS_FILE} is missing`, 'Point at the model-dir output of train (it holds model.json, weights.bin, preprocess.json).');
-    }
-    let preprocess;
-    try {
-        preprocess = JSON.parse(text);
-    }
-    catch (error) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}: model files are not valid JSON (${error.message})`);
-    }
-    if (preprocess.format !== _preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`${dir}/${PREPROCESS_FILE}: unknown format ${String(preprocess.format)} (expected ${_preprocess_js__WEBPACK_IMPORTED_MODULE_6__/* .PREPROCESS_FORMAT */ .Po})`);
-    await kind.setup(() => { });
-    return { model: await kind.load(dir, preprocess), preprocess, card };
-}
-
-
-/***/ }),
-
-/***/ 1107:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ao: () => (/* binding */ encodeTarget),
-/* harmony export */   Nv: () => (/* binding */ labelledRows),
-/* harmony export */   Po: () => (/* binding */ PREPROCESS_FORMAT),
-/* harmony export */   Sz: () => (/* binding */ inferTask),
-/* harmony export */   Wy: () => (/* binding */ labelOf),
-/* harmony export */   cc: () => (/* binding */ describeJsonType),
-/* harmony export */   jc: () => (/* binding */ encodeRecords),
-/* harmony export */   vO: () => (/* binding */ fitPreprocessor),
-/* harmony export */   yq: () => (/* binding */ encodeFeatures)
-/* harmony export */ });
-/* unused harmony export DEFAULT_MAX_CATEGORIES */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
-/* harmony import */ var _data_table_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(60524);
-/* harmony import */ var _data_values_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(12912);
-/**
- * The preprocessing that is part of the model: fitted on training rows only, saved
- * beside the weights, and applied the same way at training, evaluation and serving
- * (no train/serve skew). Numeric columns: missing values take the training mean,
- * then standardisation. Text columns (categories, booleans, dates): one-hot over
- * the most frequent training values plus one "unknown" slot, which also takes
- * missing values and values never seen in training.
- */
-
-
-
-const PREPROCESS_FORMAT = 'mlops-preprocess/v1';
-const DEFAULT_MAX_CATEGORIES = 100;
-/** Classification when the target holds text, or at most 20 distinct whole numbers; else regression. */
-function inferTask(column, rows) {
-    if (column.texts)
-        return 'classification';
-    const distinct = new Set();
-    for (const r of rows) {
-        const v = column.numbers[r];
-        if (Number.isNaN(v))
-            continue;
-        if (!Number.isInteger(v))
-            return 'regression';
-        distinct.add(v);
-        if (distinct.size > 20)
-            return 'regression';
-    }
-    return 'classification';
-}
-/** The label of a row as text (classification), or null when missing. */
-function labelOf(column, row) {
-    if (column.texts)
-        return column.texts[row] ?? null;
-    const v = column.numbers[row];
-    return Number.isNaN(v) ? null : String(v);
-}
-/** Fits the preprocessing on `rows` (training rows only). */
-function fitPreprocessor(table, rows, options) {
-    const targetColumn = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, options.target, 'target column');
-    const task = options.task && options.task !== 'auto' ? options.task : inferTask(targetColumn, rows);
-    const names = options.features ?? table.columns.map((c) => c.name).filter((n) => n !== options.target);
-    if (names.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y('no feature columns: the data has only the target column', 'Add feature columns, or list them in train.features.');
-    if (names.includes(options.target))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`train.features lists the target "${options.target}"`, 'Remove the target from the features.');
-    const maxCategories = options.maxCategories ?? DEFAULT_MAX_CATEGORIES;
-    const features = names.map((name) => {
-        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, name, 'feature column');
-        if (!column.texts) {
-            const { mean, std } = meanAndStd(column.numbers, rows);
-            return { name, kind: 'numeric', mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
-        }
-        const counts = new Map();
-        for (const r of rows) {
-            const t = column.texts[r];
-            if (t !== null && t !== undefined)
-                counts.set(t, (counts.get(t) ?? 0) + 1);
-        }
-        const categories = [...counts.entries()]
-            .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-            .slice(0, maxCategories)
-            .map(([value]) => value);
-        return { name, kind: 'categorical', categories };
-    });
-    let target;
-    if (task === 'classification') {
-        const classes = new Set();
-        for (const r of rows) {
-            const label = labelOf(targetColumn, r);
-            if (label !== null)
-                classes.add(label);
-        }
-        const sorted = [...classes].sort(compareLabels);
-        if (sorted.length < 2) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" has ${sorted.length} class in the training rows; classification needs at least 2`, 'Check the target column, or set train.task: regression.');
-        }
-        target = { name: options.target, task, classes: sorted };
-    }
-    else {
-        if (targetColumn.texts)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(`target "${options.target}" holds text, so it cannot be a regression target`, 'Set train.task: classification, or pick a numeric target.');
-        const { mean, std } = meanAndStd(targetColumn.numbers, rows);
-        target = { name: options.target, task, mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
-    }
-    const width = features.reduce((w, f) => w + (f.kind === 'numeric' ? 1 : f.categories.length + 1), 0);
-    return { format: PREPROCESS_FORMAT, features, target, width };
-}
-/** Mean and sample standard deviation of the finite values at `rows`, in two passes (exact for large offsets). */
-function meanAndStd(values, rows) {
-    let n = 0;
-    let sum = 0;
-    for (const r of rows) {
-        const v = values[r];
-        if (Number.isFinite(v)) {
-            n++;
-            sum += v;
-        }
-    }
-    const mean = n > 0 ? sum / n : 0;
-    let squares = 0;
-    for (const r of rows) {
-        const v = values[r];
-        if (Number.isFinite(v))
-            squares += (v - mean) * (v - mean);
-    }
-    return { mean, std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0 };
-}
-/** Numbers first, in numeric order; then text in code-point order. */
-function compareLabels(a, b) {
-    const na = Number(a);
-    const nb = Number(b);
-    const aNum = a.trim() !== '' && Number.isFinite(na);
-    const bNum = b.trim() !== '' && Number.isFinite(nb);
-    if (aNum && bNum)
-        return na - nb;
-    if (aNum !== bNum)
-        return aNum ? -1 : 1;
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-/** Encodes `rows` of the table into a row-major Float32Array of rows x width. */
-function encodeFeatures(pre, table, rows) {
-    const out = new Float32Array(rows.length * pre.width);
-    let offset = 0;
-    for (const feature of pre.features) {
-        const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, feature.name, 'feature column');
-        if (feature.kind === 'numeric') {
-            for (let i = 0; i < rows.length; i++) {
-                let v = column.numbers[rows[i]];
-                if (!Number.isFinite(v))
-                    v = feature.mean;
-                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
-            }
-            offset += 1;
-        }
-        else {
-            const index = new Map(feature.categories.map((c, i) => [c, i]));
-            const unknown = feature.categories.length;
-            for (let i = 0; i < rows.length; i++) {
-                const r = rows[i];
-                const text = column.texts ? column.texts[r] : Number.isNaN(column.numbers[r]) ? null : String(column.numbers[r]);
-                const slot = text === null || text === undefined ? unknown : (index.get(text) ?? unknown);
-                out[i * pre.width + offset + slot] = 1;
-            }
-            offset += feature.categories.length + 1;
-        }
-    }
-    return out;
-}
-/** Rows whose target is present (and, for classification, a known class). */
-function labelledRows(pre, table, rows) {
-    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
-    if (pre.target.task === 'classification') {
-        const known = new Set(pre.target.classes);
-        return rows.filter((r) => {
-            const label = labelOf(column, r);
-            return label !== null && known.has(label);
-        });
-    }
-    return rows.filter((r) => Number.isFinite(column.numbers[r]));
-}
-/** Class indices (classification) or standardized values (regression) of `rows`, which must be labelled. */
-function encodeTarget(pre, table, rows) {
-    const column = (0,_data_table_js__WEBPACK_IMPORTED_MODULE_1__/* .tableColumn */ .N)(table, pre.target.name, 'target column');
-    const target = pre.target;
-    if (target.task === 'classification') {
-        const index = new Map(target.classes.map((c, i) => [c, i]));
-        return Int32Array.from(rows, (r) => index.get(labelOf(column, r) ?? '') ?? -1);
-    }
-    return Float32Array.from(rows, (r) => (column.numbers[r] - target.mean) / target.std);
-}
-/** What a JSON value is, for messages: "a string", "an object", "an array", "a boolean". */
-function describeJsonType(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    const type = typeof value;
-    return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
-}
-/**
- * Encodes raw records (feature name -> value, as a JSON request carries them) with the
- * same rules as `encodeFeatures` on the same row read from a file by `readTable`, so
- * serving sees exactly what training saw:
- * - numeric features: finite numbers; strings parse as the CSV reader parses them
- *   ("3.5", "1e3"); null, a missing key, null texts ("NA", ""), NaN and infinities
- *   take the training mean;
- * - categorical features: strings as the CSV reader classifies them (a number in text
- *   reads as its canonical text, "007" as "7"; "TRUE" as "true"); numbers as their
- *   text; booleans as "true"/"false"; missing or never-seen values take the unknown slot.
- * Values no file could hold in that column (an object or array anywhere; a boolean or a
- * non-numeric text for a numeric feature) are reported as issues and encoded as missing.
- * Keys that are not features are not looked at here (the caller decides about them).
- */
-function encodeRecords(pre, records, options = {}) {
-    const classifier = new _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .ValueClassifier */ .Dw(options.nullValues ?? _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .DEFAULT_NULL_VALUES */ .LL);
-    const out = new Float32Array(records.length * pre.width);
-    const issues = [];
-    const has = Object.prototype.hasOwnProperty;
-    let offset = 0;
-    for (const feature of pre.features) {
-        if (feature.kind === 'numeric') {
-            for (let i = 0; i < records.length; i++) {
-                const record = records[i];
-                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-                let v = Number.NaN;
-                if (typeof raw === 'number')
-                    v = raw;
-                else if (typeof raw === 'string') {
-                    const kind = classifier.classifyText(raw);
-                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
-                        v = classifier.value;
-                    else if (kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Null && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.NaN && kind !== _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Infinity)
-                        issues.push({ record: i, feature: feature.name, message: `expected a number, got the text ${quoteShort(raw)}` });
-                }
-                else if (raw !== null && raw !== undefined)
-                    issues.push({ record: i, feature: feature.name, message: `expected a number, got ${describeJsonType(raw)}` });
-                if (!Number.isFinite(v))
-                    v = feature.mean;
-                out[i * pre.width + offset] = (v - feature.mean) / feature.std;
-            }
-            offset += 1;
-        }
-        else {
-            const index = new Map(feature.categories.map((c, i) => [c, i]));
-            const unknown = feature.categories.length;
-            for (let i = 0; i < records.length; i++) {
-                const record = records[i];
-                const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
-                let text = null;
-                if (typeof raw === 'string') {
-                    const kind = classifier.classifyText(raw);
-                    if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Integer || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Number)
-                        text = String(classifier.value);
-                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Boolean)
-                        text = classifier.value ? 'true' : 'false';
-                    else if (kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.String || kind === _data_values_js__WEBPACK_IMPORTED_MODULE_2__/* .Kind */ .b8.Datetime)
-                        text = raw;
-                }
-                else if (typeof raw === 'number')
-                    text = Number.isFinite(raw) ? String(raw) : null;
-                else if (typeof raw === 'boolean')
-                    text = raw ? 'true' : 'false';
-                else if (raw !== null && raw !== undefined)
-                    issues.push({ record: i, feature: feature.name, message: `expected a text or a number, got ${describeJsonType(raw)}` });
-                const slot = text === null ? unknown : (index.get(text) ?? unknown);
-                out[i * pre.width + offset + slot] = 1;
-            }
-            offset += feature.categories.length + 1;
-        }
-    }
-    return { x: out, issues };
-}
-function quoteShort(text) {
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 }
 
 
@@ -2391,7 +1372,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /***/ }),
 
-/***/ 45358:
+/***/ 21611:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -6371,60 +5352,83 @@ function sliceMetrics(rowsByKey, compute) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/core/model/preprocess.ts
-var preprocess = __webpack_require__(1107);
 ;// CONCATENATED MODULE: ./src/core/evaluate/score.ts
-/** Scoring a model on rows of a table: predictions, and the metrics of the evaluate step. */
-
-
-
 /**
- * Predicts `rows`. Rows without a label are left out. With `unseenClasses`
- * (evaluation), a row whose class the model never saw stays in: its class is added
- * to the list (with score 0) and every prediction for it counts as wrong, so a
- * test set with new classes cannot look better than it is. Without it (training
- * metrics), such rows are left out. `pre` is the model's preprocessing (model.preprocess).
+ * Scoring a model on rows of a table: its predictions against the truth, and the metrics of
+ * evaluate (and of train's own report). Whatever trained the model, what is compared comes
+ * from its signature's target (`model.signature.target`):
+ * - the truth is the target's column of the table (by name), or a column given instead (a
+ *   predictions file's `y_true`, aligned row by row with the table);
+ * - classification labels are compared as text, a number as its shortest text (`1.0` reads
+ *   as `1`), so a label column of numbers and a class list of strings agree;
+ * - regression values are in the target's units (no standardization).
+ * Rows without a truth value are left out.
  */
-async function scoreRows(model, pre, table, rows, unseenClasses = false) {
-    const target = pre.target;
-    let kept;
-    let classes = target.task === 'classification' ? target.classes : [];
-    let yTrue;
-    if (target.task === 'classification' && unseenClasses) {
-        const column = (0,data_table/* tableColumn */.N)(table, target.name, 'target column');
-        kept = rows.filter((r) => (0,preprocess/* labelOf */.Wy)(column, r) !== null);
-        const extra = [...new Set(kept.map((r) => (0,preprocess/* labelOf */.Wy)(column, r)).filter((label) => !target.classes.includes(label)))].sort();
+
+
+/** The label of a row as text, or null when missing. */
+function labelOf(column, row) {
+    if (column.texts)
+        return column.texts[row] ?? null;
+    const v = column.numbers[row];
+    return Number.isNaN(v) ? null : String(v);
+}
+/** Rows of `rows` that hold a truth value for `target`: a label (classification) or a finite number (regression). */
+function labelledRows(target, truth, rows) {
+    return target.task === 'classification'
+        ? rows.filter((r) => labelOf(truth, r) !== null)
+        : rows.filter((r) => Number.isFinite(truth.numbers[r]));
+}
+/** The index of the largest value of `row` (the first on ties, as numpy's argmax). */
+function argmax(values, from = 0, to = values.length) {
+    let best = from;
+    for (let i = from + 1; i < to; i++)
+        if (values[i] > values[best])
+            best = i;
+    return best - from;
+}
+/** Predicts `rows` of `table` with `model` and pairs each prediction with the truth (see the module comment). */
+async function scoreRows(model, table, rows, options = {}) {
+    const target = model.signature.target;
+    const truth = options.truth ?? (0,data_table.tableColumn)(table, target.name, 'target column');
+    let kept = labelledRows(target, truth, rows);
+    if (target.task === 'regression') {
+        const output = await model.predict(table, kept);
+        return { task: 'regression', rows: kept, yTrue: kept.map((r) => truth.numbers[r]), yPred: Array.from(output) };
+    }
+    let classes = target.classes;
+    if (options.unseenClasses) {
+        const extra = [...new Set(kept.map((r) => labelOf(truth, r)).filter((label) => !target.classes.includes(label)))].sort();
         classes = [...target.classes, ...extra];
-        const index = new Map(classes.map((c, i) => [c, i]));
-        yTrue = kept.map((r) => index.get((0,preprocess/* labelOf */.Wy)(column, r)));
     }
     else {
-        kept = (0,preprocess/* labelledRows */.Nv)(pre, table, rows);
-        const encoded = (0,preprocess/* encodeTarget */.Ao)(pre, table, kept);
-        yTrue = target.task === 'regression' ? Array.from(encoded, (v) => v * target.std + target.mean) : Array.from(encoded);
+        const known = new Set(target.classes);
+        kept = kept.filter((r) => known.has(labelOf(truth, r)));
     }
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const yTrue = kept.map((r) => index.get(labelOf(truth, r)));
     const output = await model.predict(table, kept);
-    if (target.task === 'regression')
-        return { task: 'regression', rows: kept, yTrue, yPred: Array.from(output) };
     const k = target.classes.length;
     const scores = [];
     const yPred = [];
     for (let i = 0; i < kept.length; i++) {
         const row = Array.from(output.subarray(i * k, (i + 1) * k));
-        let best = 0;
-        for (let c = 1; c < k; c++)
-            if (row[c] > row[best])
-                best = c;
-        yPred.push(best);
+        yPred.push(argmax(row));
         for (let c = k; c < classes.length; c++)
             row.push(0); // the model gives unseen classes no probability
         scores.push(row);
     }
-    return { task: 'classification', classes, rows: kept, yTrue, yPred, scores };
+    // A classifier that gives labels only has one-hot "probabilities": no scores to rank or take the log of.
+    return { task: 'classification', classes, rows: kept, yTrue, yPred, scores: model.signature.probabilities ? scores : [] };
 }
 function fullMetrics(scored) {
     return scored.task === 'classification'
-        ? classificationMetrics({ classes: scored.classes, yTrue: scored.yTrue, yPred: scored.yPred, scores: scored.scores })
+        ? classificationMetrics({
+            classes: scored.classes,
+            yTrue: scored.yTrue,
+            yPred: scored.yPred,
+            scores: scored.scores.length > 0 ? scored.scores : undefined,
+        })
         : regressionMetrics(scored.yTrue, scored.yPred);
 }
 /** The scalar metrics (what gates and reports compare): numbers and nulls only. */
@@ -6435,6 +5439,533 @@ function scalarMetrics(metrics) {
             out[name] = value;
     }
     return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/evaluate/rows.ts
+/**
+ * Where a row of a table is in its file, for messages: "row 3 (line 4)". Rows are counted
+ * as validate-data counts them, from 1 at the first data row (the header of a CSV or TSV is
+ * not a row); the line is the file's own (1-based, where the record starts), found by
+ * reading the file again with the same tokenizer, so blank lines and quoted line breaks are
+ * counted right. Only called to word an error, so the second read costs nothing otherwise.
+ */
+
+
+/** The 1-based line where each of `rows` (0-based data rows) starts; a row not found maps to null. */
+async function linesOfRows(file, rows) {
+    const wanted = new Set(rows);
+    const found = new Map(rows.map((r) => [r, null]));
+    try {
+        const format = (0,data_source/* detectFormat */.Tz)(file);
+        const source = await (0,data_source/* openSource */.oD)(file);
+        if (format === 'jsonl') {
+            let line = 0;
+            let row = 0;
+            let pending = '';
+            const take = (text) => {
+                line++;
+                if (text.trim() === '')
+                    return;
+                if (wanted.has(row))
+                    found.set(row, line);
+                row++;
+            };
+            for await (const chunk of source.chunks) {
+                const parts = (pending + chunk.toString('utf8')).split('\n');
+                pending = parts.pop();
+                for (const part of parts)
+                    take(part);
+            }
+            if (pending !== '')
+                take(pending);
+            return found;
+        }
+        const tokenizer = new delimited/* DelimitedTokenizer */.N0(format === 'tsv' ? 9 : 44);
+        let row = -1; // the header
+        await (0,delimited/* tokenizeChunks */.Cz)(source.chunks, tokenizer, {
+            record(_buf, _starts, _ends, _flags, _count, line) {
+                if (row >= 0 && wanted.has(row))
+                    found.set(row, line);
+                row++;
+            },
+        });
+    }
+    catch {
+        // The file was read once already; if it cannot be read again, the message goes without lines.
+    }
+    return found;
+}
+/** "row 3 (line 4)" for 0-based data row `row`, given the lines found by linesOfRows. */
+function rowLabel(row, lines) {
+    const line = lines.get(row);
+    return line ? `row ${row + 1} (line ${line})` : `row ${row + 1}`;
+}
+/** rowLabel for one row, reading the file for its line. */
+async function locateRow(file, row) {
+    return rowLabel(row, await linesOfRows(file, [row]));
+}
+
+;// CONCATENATED MODULE: ./src/core/evaluate/predictions.ts
+/**
+ * A predictions file from any framework, scored as evaluate scores a model: columns `y_true`
+ * and `y_pred`, for classification optionally one `score:<class>` column of probabilities per
+ * class, and any other columns (slices, features a baseline model takes) kept for later.
+ *
+ * The task comes, in this order, from the `task` setting, from the model card beside the
+ * predictions, or from the file (inferTask below). Integer-valued regression is never taken
+ * for classification silently: any number with a fraction in y_true or y_pred means
+ * regression, and whole numbers only are ambiguous, said in one log line with how to set it.
+ *
+ * Conventions:
+ * - Labels are compared as text; a number is its shortest text (`1.0` reads as `1`).
+ * - Classes: those of the model card in its order, else the labels sorted (numbers in numeric
+ *   order first, then text), so a binary task's positive class is the second (`1`, `yes`).
+ * - Probabilities: each in [0, 1] (a slack of 1e-6 for float32 rounding) and each row summing
+ *   to 1 within 1e-3, as scikit-learn's predict_proba gives them. A score column must name a
+ *   label (or a class of the card); a class y_pred predicts must have a score column; a class
+ *   only y_true holds gets probability 0 (a class the model never saw: always wrong).
+ * - Rows without y_true or y_pred are left out, with a warning.
+ * - Rows are counted from 1 at the first data row, with the file's line (rows.ts).
+ */
+
+
+
+
+
+
+/** Each probability may stray this far outside [0, 1] (float32 rounding). */
+const PROBABILITY_SLACK = 1e-6;
+/** Each row's probabilities must sum to 1 within this. */
+const PROBABILITY_SUM_TOLERANCE = 1e-3;
+/** At most this many distinct whole numbers in y_true and y_pred are read as classes when nothing else tells. */
+const MAX_INFERRED_CLASSES = 20;
+const SCORE_PREFIX = 'score:';
+const HINT_FORMAT = 'A predictions file has one row per test row with columns y_true (the truth) and y_pred (the prediction), ' +
+    'and for classification optionally one score:<class> column of probabilities per class.';
+/** The task of a predictions file: the setting, else the card, else inferTask. */
+function chooseTask(setting, setBy, card, infer) {
+    if (setting !== 'auto')
+        return { task: setting, reason: `${setting}, as ${setBy} sets`, ambiguous: false };
+    if (card)
+        return { task: card.task, reason: `${card.task}, as the model card ${card.source} says`, ambiguous: false };
+    return infer();
+}
+/** Whether a column holds text at `row` that is not a number. */
+const isText = (column, row) => column.texts !== null && column.texts[row] !== null && Number.isNaN(column.numbers[row]);
+/**
+ * The task told by the file itself: score columns mean classification; a number with a
+ * fraction in y_true or y_pred means regression; text labels mean classification; whole
+ * numbers only are ambiguous: classification for at most MAX_INFERRED_CLASSES distinct values,
+ * else regression.
+ */
+function inferTask(yTrue, yPred, scoreColumns, rows) {
+    if (scoreColumns > 0)
+        return { task: 'classification', reason: 'classification, from its score:<class> columns', ambiguous: false };
+    for (const column of [yPred, yTrue]) {
+        for (const r of rows) {
+            const v = column.numbers[r];
+            if (Number.isFinite(v) && !Number.isInteger(v))
+                return { task: 'regression', reason: `regression, since ${column.name} holds numbers with fractions (${v})`, ambiguous: false };
+        }
+    }
+    for (const column of [yTrue, yPred]) {
+        const row = rows.find((r) => isText(column, r));
+        if (row !== undefined)
+            return {
+                task: 'classification',
+                reason: `classification, since ${column.name} holds text labels ("${column.texts[row]}")`,
+                ambiguous: false,
+            };
+    }
+    const distinct = new Set();
+    for (const r of rows) {
+        distinct.add(yTrue.numbers[r]);
+        distinct.add(yPred.numbers[r]);
+    }
+    const task = distinct.size <= MAX_INFERRED_CLASSES ? 'classification' : 'regression';
+    return {
+        task,
+        reason: `${task}, since y_true and y_pred hold whole numbers only, ${distinct.size} distinct ` +
+            `(${task === 'classification' ? 'at most' : 'more than'} ${MAX_INFERRED_CLASSES} read as classes)`,
+        ambiguous: true,
+    };
+}
+/** Numbers first, in numeric order; then text in code-point order. */
+function compareLabels(a, b) {
+    const na = Number(a);
+    const nb = Number(b);
+    const aNum = a.trim() !== '' && Number.isFinite(na);
+    const bNum = b.trim() !== '' && Number.isFinite(nb);
+    if (aNum && bNum)
+        return na - nb;
+    if (aNum !== bNum)
+        return aNum ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const list = (items, max = 10) => items.length === 0 ? '(none)' : `${items.slice(0, max).join(', ')}${items.length > max ? `, … (${items.length} in all)` : ''}`;
+/** Reads, checks and scores a predictions file (see the module comment). */
+async function scorePredictions(request) {
+    const { file, shown, log } = request;
+    if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile())
+        throw new core_errors/* UserError */.y(`cannot read predictions ${shown}: ${(0,external_node_fs_.existsSync)(file) ? 'it is a folder, not a file' : 'no such file'}`, 'Check the `predictions` input (relative to the working directory) or evaluate.predictions in mlops.yaml (relative to mlops.yaml).');
+    const table = await (0,data_table.readTable)([file], { format: 'auto' });
+    const column = (name) => {
+        const found = table.columns.find((c) => c.name === name);
+        if (!found)
+            throw new core_errors/* UserError */.y(`${shown} has no column ${name} (its columns: ${list(table.columns.map((c) => c.name))})`, `${HINT_FORMAT} Name the columns exactly so (lower case).`);
+        return found;
+    };
+    const yTrue = column('y_true');
+    const yPred = column('y_pred');
+    const scoreColumns = table.columns.filter((c) => c.name.startsWith(SCORE_PREFIX));
+    const all = Array.from({ length: table.rows }, (_, i) => i);
+    const rows = all.filter((r) => labelOf(yTrue, r) !== null && labelOf(yPred, r) !== null);
+    const left = all.filter((r) => labelOf(yTrue, r) === null || labelOf(yPred, r) === null);
+    if (rows.length === 0)
+        throw new core_errors/* UserError */.y(`${shown}: no row has both y_true and y_pred`, `${HINT_FORMAT} Fill in both for every row scored.`);
+    if (left.length > 0) {
+        const lines = await linesOfRows(file, left.slice(0, 5));
+        log.warning(`${shown}: ${left.length} of ${table.rows} rows have no y_true or no y_pred and were left out ` +
+            `(${left
+                .slice(0, 5)
+                .map((r) => rowLabel(r, lines))
+                .join(', ')}${left.length > 5 ? ', …' : ''}).`);
+    }
+    const chosen = chooseTask(request.task, request.taskSetBy, request.card, () => inferTask(yTrue, yPred, scoreColumns.length, rows));
+    const howToSet = 'set `task` (evaluate.task in mlops.yaml, or the task input) to classification or regression';
+    if (chosen.ambiguous)
+        log.info(`Task of ${shown}: ${chosen.reason}; if that is wrong, ${howToSet}.`);
+    else
+        log.info(`Task of ${shown}: ${chosen.reason}.`);
+    // A card that says classification while the file holds fractional predictions (and no
+    // scores) is not this model's card, or the file is not a classifier's: say so, never score
+    // 3.5 as a class.
+    if (request.task === 'auto' && request.card?.task === 'classification' && scoreColumns.length === 0) {
+        const row = rows.find((r) => Number.isFinite(yPred.numbers[r]) && !Number.isInteger(yPred.numbers[r]));
+        if (row !== undefined)
+            throw new core_errors/* UserError */.y(`${shown}, ${rowLabel(row, await linesOfRows(file, [row]))}, column y_pred holds ${yPred.numbers[row]}, ` +
+                `but the model card ${request.card.source} says the task is classification`, `If these are predicted values, ${howToSet}; if the card is not this model's, point model-dir at the right one.`);
+    }
+    const scored = chosen.task === 'regression'
+        ? await regressionOf(request, yTrue, yPred, scoreColumns, rows, chosen.reason, howToSet)
+        : await classificationOf(request, yTrue, yPred, scoreColumns, rows);
+    return { ...scored, table, truth: yTrue, taskReason: chosen.reason };
+}
+async function regressionOf(request, yTrue, yPred, scoreColumns, rows, reason, howToSet) {
+    const { file, shown } = request;
+    if (scoreColumns.length > 0)
+        throw new core_errors/* UserError */.y(`${shown} has score columns (${list(scoreColumns.map((c) => c.name))}), but the task is ${reason}`, `Score columns are class probabilities: for regression leave them out; for classification, ${howToSet}.`);
+    for (const column of [yTrue, yPred]) {
+        const bad = rows.filter((r) => isText(column, r));
+        if (bad.length > 0) {
+            const lines = await linesOfRows(file, [bad[0]]);
+            throw new core_errors/* UserError */.y(`${shown}, ${rowLabel(bad[0], lines)}, column ${column.name}: "${column.texts[bad[0]]}" is not a number, ` +
+                `but the task is ${reason}${bad.length > 1 ? ` (${bad.length - 1} more such rows)` : ''}`, `Regression needs numbers in y_true and y_pred; for class labels, ${howToSet}.`);
+        }
+    }
+    const truth = rows.map((r) => yTrue.numbers[r]);
+    const predicted = rows.map((r) => yPred.numbers[r]);
+    return { metrics: regressionMetrics(truth, predicted), scored: { task: 'regression', rows, yTrue: truth, yPred: predicted } };
+}
+async function classificationOf(request, yTrue, yPred, scoreColumns, rows) {
+    const { file, shown, card, log } = request;
+    const truthLabels = new Set(rows.map((r) => labelOf(yTrue, r)));
+    const predictedLabels = new Set(rows.map((r) => labelOf(yPred, r)));
+    const labels = new Set([...truthLabels, ...predictedLabels]);
+    // The card's classes order the report's when every predicted label is one of them (a label
+    // only y_true holds is a class the model never saw); else the card is not this model's, or
+    // names its classes otherwise, and the file's own labels are used.
+    let cardClasses = card?.classes ?? [];
+    const foreign = [...predictedLabels].filter((l) => !cardClasses.includes(l)).sort(compareLabels);
+    if (cardClasses.length > 0 && foreign.length > 0) {
+        log.warning(`${shown}: y_pred holds labels that are not classes of the model card ${card.source} (${list(cardClasses)}): ${list(foreign)}; ` +
+            "the file's own labels are used. Write the labels as the model names its classes.");
+        cardClasses = [];
+    }
+    const scoreClasses = scoreColumns.map((c) => c.name.slice(SCORE_PREFIX.length));
+    if (scoreColumns.length > 0) {
+        const known = new Set([...labels, ...cardClasses]);
+        const strangers = scoreClasses.filter((c) => !known.has(c));
+        if (strangers.length > 0)
+            throw new core_errors/* UserError */.y(`${shown}: score columns name classes that are not labels in y_true or y_pred${cardClasses.length > 0 ? ' nor classes of the model card' : ''}: ` +
+                `${list(strangers.map((c) => SCORE_PREFIX + c))} (the labels are: ${list([...labels].sort(compareLabels))})`, 'Name each score column score:<label>, with the label written exactly as in y_true and y_pred (case, spaces and numbers as 1, not 1.0).');
+        const withScores = new Set(scoreClasses);
+        const unscored = [...predictedLabels].filter((c) => !withScores.has(c)).sort(compareLabels);
+        if (unscored.length > 0)
+            throw new core_errors/* UserError */.y(`${shown}: y_pred predicts classes that have no score column: ${list(unscored)} (score columns: ${list(scoreColumns.map((c) => c.name))})`, 'Write one score:<class> column per class the model knows (scikit-learn: one per model.classes_, from predict_proba), or no score columns at all.');
+        await checkProbabilities(file, shown, scoreColumns, rows);
+    }
+    const extra = [...new Set([...labels, ...scoreClasses])].filter((c) => !cardClasses.includes(c)).sort(compareLabels);
+    const classes = [...cardClasses, ...extra];
+    const index = new Map(classes.map((c, i) => [c, i]));
+    const truth = rows.map((r) => index.get(labelOf(yTrue, r)));
+    const predicted = rows.map((r) => index.get(labelOf(yPred, r)));
+    let scores = [];
+    if (scoreColumns.length > 0) {
+        const byClass = classes.map((c) => scoreColumns.find((s) => s.name === SCORE_PREFIX + c) ?? null);
+        const unseen = classes.filter((_, i) => byClass[i] === null && truthLabels.has(classes[i]));
+        if (unseen.length > 0) {
+            const count = truth.filter((t) => byClass[t] === null).length;
+            log.warning(`${shown}: ${count} rows have a class in y_true with no score column (${list(unseen)}): the model gives it no probability, so they count as wrong predictions.`);
+        }
+        scores = rows.map((r) => byClass.map((c) => (c === null ? 0 : c.numbers[r])));
+    }
+    const scored = { task: 'classification', classes, rows, yTrue: truth, yPred: predicted, scores };
+    return {
+        metrics: classificationMetrics({ classes, yTrue: truth, yPred: predicted, scores: scores.length > 0 ? scores : undefined }),
+        scored,
+    };
+}
+const PROBABILITY_HINT = "Write the model's class probabilities (scikit-learn: predict_proba), one score:<class> column per class, each row summing to 1. " +
+    'Scores that are not probabilities (decision_function, logits) need a softmax first; or leave the score columns out.';
+/** Every probability in [0, 1] and every row summing to 1 (see the module comment); a UserError at the first row that is not. */
+async function checkProbabilities(file, shown, columns, rows) {
+    let badValue = null;
+    let badValues = 0;
+    let badSum = null;
+    let badSums = 0;
+    for (const r of rows) {
+        let sum = 0;
+        let valid = true;
+        for (const c of columns) {
+            const v = c.numbers[r];
+            if (!(v >= -PROBABILITY_SLACK && v <= 1 + PROBABILITY_SLACK)) {
+                valid = false;
+                badValues++;
+                badValue ??= { row: r, column: c };
+            }
+            else
+                sum += v;
+        }
+        if (valid && Math.abs(sum - 1) > PROBABILITY_SUM_TOLERANCE) {
+            badSums++;
+            badSum ??= { row: r, sum };
+        }
+    }
+    if (badValue) {
+        const { row, column } = badValue;
+        const lines = await linesOfRows(file, [row]);
+        const text = column.texts?.[row] ?? (Number.isNaN(column.numbers[row]) ? null : String(column.numbers[row]));
+        const found = text === null ? 'is empty' : `holds ${Number.isNaN(column.numbers[row]) ? `"${text}"` : text}`;
+        throw new core_errors/* UserError */.y(`${shown}, ${rowLabel(row, lines)}, column ${column.name} ${found}: expected a probability from 0 to 1` +
+            `${badValues > 1 ? ` (${badValues - 1} more such values)` : ''}`, PROBABILITY_HINT);
+    }
+    if (badSum) {
+        const { row, sum } = badSum;
+        const lines = await linesOfRows(file, [row]);
+        const parts = columns.map((c) => `${c.name} ${c.numbers[row]}`).join(', ');
+        throw new core_errors/* UserError */.y(`${shown}, ${rowLabel(row, lines)}: the score columns sum to ${Number(sum.toPrecision(6))} (${parts}); ` +
+            `expected the probabilities of a row to sum to 1 (within ${PROBABILITY_SUM_TOLERANCE})${badSums > 1 ? ` (${badSums - 1} more such rows)` : ''}`, PROBABILITY_HINT);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/evaluate/fidelity.ts
+
+
+
+const DEFAULT_FIDELITY_TOLERANCE = { maxDifference: 1e-4, minLabelAgreement: 1 };
+const listed = (items, max = 10) => `${items.slice(0, max).join(', ')}${items.length > max ? `, … (${items.length} in all)` : ''}`;
+const HINT_FILE = 'reference-predictions.csv holds, per row, the feature columns the model takes (or none: then its rows are the test data rows, in order), ' +
+    "then y_pred (the original framework's prediction) and, for classifiers, one score:<class> column per class (predict_proba).";
+/**
+ * Reads the reference predictions out of the file's table (see the module comment for the
+ * rows); `testRows` is the row count of the test data (null without test data), `locate` words
+ * a 0-based data row for a message ("row 3 (line 4)").
+ */
+async function referenceOf(table, signature, shown, testRows, locate) {
+    const names = new Set(table.columns.map((c) => c.name));
+    const features = signature.features.map((f) => f.name);
+    const missing = features.filter((f) => !names.has(f));
+    let alignedWith = 'reference file';
+    if (missing.length > 0 && missing.length < features.length)
+        throw new core_errors/* UserError */.y(`${shown} lacks feature columns the model takes: ${listed(missing)} (it has ${listed([...names])})`, `${HINT_FILE} Write every feature column, or none.`);
+    if (missing.length === features.length && features.length > 0) {
+        alignedWith = 'test data';
+        if (testRows === null)
+            throw new core_errors/* UserError */.y(`${shown} has no feature columns, so its rows must be the test data's rows, but there is no test data`, 'Set the `data` input or data.test in mlops.yaml to the test data the reference predictions were made on, or write the feature columns into the file.');
+        if (testRows !== table.rows)
+            throw new core_errors/* UserError */.y(`${shown} has no feature columns, so its rows are the test data's rows in order, but it has ${table.rows} rows and the test data ${testRows}`, 'Write the predictions for every test row, in the order of the test data, or write the feature columns into the file (then any rows will do).');
+    }
+    const yPred = table.columns.find((c) => c.name === 'y_pred');
+    if (!yPred)
+        throw new core_errors/* UserError */.y(`${shown} has no column y_pred (its columns: ${listed([...names])})`, HINT_FILE);
+    const target = signature.target;
+    const scoreColumns = table.columns.filter((c) => c.name.startsWith(SCORE_PREFIX));
+    const firstBad = async (column, bad, what) => {
+        for (let r = 0; r < table.rows; r++) {
+            if (!bad(r))
+                continue;
+            const value = labelOf(column, r);
+            throw new core_errors/* UserError */.y(`${shown}, ${await locate(r)}, column ${column.name} ${value === null ? 'is empty' : `holds "${value}"`}: expected ${what}`, HINT_FILE);
+        }
+    };
+    if (target.task === 'regression') {
+        if (scoreColumns.length > 0)
+            throw new core_errors/* UserError */.y(`${shown} has score columns (${listed(scoreColumns.map((c) => c.name))}), but the model is a regressor`, 'Score columns are class probabilities: leave them out for a regressor.');
+        await firstBad(yPred, (r) => !Number.isFinite(yPred.numbers[r]), "a number (the original model's prediction)");
+        return { task: 'regression', rows: table.rows, alignedWith, values: Array.from(yPred.numbers) };
+    }
+    const classes = target.classes;
+    const index = new Map(classes.map((c, i) => [c, i]));
+    await firstBad(yPred, (r) => labelOf(yPred, r) === null, `a class (one of ${listed(classes)})`);
+    const unknown = [...new Set(Array.from({ length: table.rows }, (_, r) => labelOf(yPred, r)).filter((l) => !index.has(l)))];
+    if (unknown.length > 0)
+        throw new core_errors/* UserError */.y(`${shown}: y_pred holds classes the model does not know: ${listed(unknown)} (its classes: ${listed(classes)})`, 'Write the labels as the model names its classes (model-card.json signature.target.classes), for example 1 rather than 1.0.');
+    const strangers = scoreColumns.map((c) => c.name.slice(SCORE_PREFIX.length)).filter((c) => !index.has(c));
+    if (strangers.length > 0)
+        throw new core_errors/* UserError */.y(`${shown}: score columns for classes the model does not know: ${listed(strangers.map((c) => SCORE_PREFIX + c))} (its classes: ${listed(classes)})`, 'Name each score column score:<class>, with the class as the model names it.');
+    const labels = Array.from({ length: table.rows }, (_, r) => index.get(labelOf(yPred, r)));
+    if (!signature.probabilities)
+        return { task: 'classification', rows: table.rows, alignedWith, classes, labels, scores: null };
+    const byClass = classes.map((c) => scoreColumns.find((s) => s.name === SCORE_PREFIX + c));
+    const unscored = classes.filter((_, i) => byClass[i] === undefined);
+    if (unscored.length > 0)
+        throw new core_errors/* UserError */.y(`${shown}: no score column for the classes ${listed(unscored)} (the model gives probabilities for ${listed(classes)})`, `${HINT_FILE} Write score:<class> for every class.`);
+    for (const column of byClass)
+        await firstBad(column, (r) => !Number.isFinite(column.numbers[r]), 'a probability from 0 to 1');
+    const scores = Array.from({ length: table.rows }, (_, r) => byClass.map((c) => c.numbers[r]));
+    return { task: 'classification', rows: table.rows, alignedWith, classes, labels, scores };
+}
+/** A number for a sentence and a table: 3 significant digits, as JavaScript writes it (0.0001, 9.99e-7). */
+function fmt(value) {
+    return String(Number(value.toPrecision(3)));
+}
+/** A predicted value in a sentence: 7 significant digits, enough to see two close values apart. */
+const value = (v) => String(Number(v.toPrecision(7)));
+const fidelity_percent = (share) => `${Number((share * 100).toPrecision(4))}%`;
+/** Row numbers for a sentence (1-based data rows), the first few. */
+const rowList = (rows) => `row${rows.length > 1 ? 's' : ''} ${listed(rows.map((r) => String(r + 1)), 5)}`;
+/**
+ * Compares the graph's predictions (`model`, as TabularModel.predict gives them for the same
+ * rows in the same order) with the reference, against the tolerance; every failed condition
+ * is a reason. Pure.
+ */
+function compareFidelity(reference, model, tolerance, file) {
+    const reasons = [];
+    const base = { file, task: reference.task, rows: reference.rows, alignedWith: reference.alignedWith, tolerance };
+    const graph = `the ONNX graph's`;
+    const raise = 'check the export (converter options, opset, input types: float32 against float64), or loosen evaluate.fidelity in mlops.yaml';
+    let maxDifference = null;
+    let at = null;
+    const nanRows = [];
+    if (reference.task === 'regression') {
+        for (let r = 0; r < reference.rows; r++) {
+            const m = model[r];
+            const ref = reference.values[r];
+            if (!Number.isFinite(m)) {
+                nanRows.push(r);
+                continue;
+            }
+            const difference = Math.abs(m - ref) / Math.max(1, Math.abs(ref));
+            if (maxDifference === null || difference > maxDifference) {
+                maxDifference = difference;
+                at = { row: r + 1, column: 'y_pred', reference: ref, model: m };
+            }
+        }
+        if (nanRows.length > 0) {
+            maxDifference = null;
+            reasons.push(`${graph} prediction is not a number on ${nanRows.length} rows (${rowList(nanRows)}); ${raise}`);
+        }
+        else if (maxDifference !== null && maxDifference > tolerance.maxDifference) {
+            reasons.push(`${graph} predictions differ from ${file} by up to ${fmt(maxDifference)} (row ${at.row}: ${value(at.model)} against ${value(at.reference)}; ` +
+                `relative to the value above 1), above the maximum ${fmt(tolerance.maxDifference)}; ${raise}`);
+        }
+        return {
+            ...base,
+            labelAgreement: null,
+            differingLabels: null,
+            maxDifference,
+            nonFiniteRows: nanRows.length,
+            maxDifferenceAt: nanRows.length > 0 ? null : at,
+            passed: reasons.length === 0,
+            reasons,
+        };
+    }
+    const k = reference.classes.length;
+    const differing = [];
+    let nearTies = 0;
+    for (let r = 0; r < reference.rows; r++) {
+        const row = model.subarray(r * k, (r + 1) * k);
+        if (row.some((v) => !Number.isFinite(v))) {
+            nanRows.push(r);
+            differing.push(r);
+            continue;
+        }
+        const label = argmax(row);
+        const expected = reference.labels[r];
+        if (label !== expected) {
+            differing.push(r);
+            if (row[label] - row[expected] <= tolerance.maxDifference)
+                nearTies++;
+        }
+        if (reference.scores) {
+            for (let c = 0; c < k; c++) {
+                const difference = Math.abs(row[c] - reference.scores[r][c]);
+                if (maxDifference === null || difference > maxDifference) {
+                    maxDifference = difference;
+                    at = { row: r + 1, column: `${SCORE_PREFIX}${reference.classes[c]}`, reference: reference.scores[r][c], model: row[c] };
+                }
+            }
+        }
+    }
+    const labelAgreement = reference.rows === 0 ? 1 : (reference.rows - differing.length) / reference.rows;
+    if (nanRows.length > 0) {
+        maxDifference = null;
+        at = null;
+        reasons.push(`${graph} probabilities are not numbers on ${nanRows.length} rows (${rowList(nanRows)}); ${raise}`);
+    }
+    if (labelAgreement < tolerance.minLabelAgreement) {
+        const ties = nearTies > 0 ? `; ${nearTies} of them near ties, the graph's top two probabilities within ${fmt(tolerance.maxDifference)}` : '';
+        reasons.push(`${graph} labels agree with ${file} on ${fidelity_percent(labelAgreement)} of ${reference.rows} rows ` +
+            `(${differing.length} differ: ${rowList(differing)}${ties}), below the minimum ${fidelity_percent(tolerance.minLabelAgreement)}; ${raise}`);
+    }
+    if (nanRows.length === 0 && maxDifference !== null && maxDifference > tolerance.maxDifference) {
+        reasons.push(`${graph} probabilities differ from ${file} by up to ${fmt(maxDifference)} (row ${at.row}, ${at.column}: ${value(at.model)} against ${value(at.reference)}), ` +
+            `above the maximum ${fmt(tolerance.maxDifference)}; ${raise}`);
+    }
+    return {
+        ...base,
+        labelAgreement,
+        differingLabels: differing.length,
+        maxDifference,
+        nonFiniteRows: nanRows.length,
+        maxDifferenceAt: at,
+        passed: reasons.length === 0,
+        reasons,
+    };
+}
+/**
+ * The figures of a fidelity check as reports show them (Markdown and HTML alike), as plain
+ * text made only of numbers and fixed words; the one text from a user's file, the column of
+ * the largest difference, is apart (`at`) for each report to quote its own way.
+ */
+function fidelityFigures(result) {
+    const { tolerance } = result;
+    const agreement = result.labelAgreement === null
+        ? '—'
+        : `${fidelity_percent(result.labelAgreement)} (${result.differingLabels} ${result.differingLabels === 1 ? 'row differs' : 'rows differ'})`;
+    const difference = result.nonFiniteRows > 0
+        ? `not a number on ${result.nonFiniteRows} rows`
+        : result.maxDifference === null
+            ? '—'
+            : fmt(result.maxDifference);
+    const bounds = [
+        ...(result.task === 'classification' ? [`labels ≥ ${fidelity_percent(tolerance.minLabelAgreement)}`] : []),
+        `difference ≤ ${fmt(tolerance.maxDifference)}`,
+    ];
+    const measured = result.task === 'regression'
+        ? 'predicted values (relative above 1)'
+        : result.maxDifference === null
+            ? 'labels'
+            : 'labels and probabilities';
+    return {
+        headers: ['Rows compared', 'Label agreement', 'Max difference', 'Tolerance', 'Result'],
+        cells: [`${result.rows} (${result.alignedWith} rows)`, agreement, difference, bounds.join(', '), result.passed ? 'pass' : 'fail'],
+        at: result.nonFiniteRows === 0 && result.maxDifferenceAt
+            ? { row: result.maxDifferenceAt.row, column: result.maxDifferenceAt.column }
+            : null,
+        measured,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/evaluate/gates.ts
@@ -6468,7 +5999,7 @@ function defaultDirection(metric) {
     return LOWER_IS_BETTER.has(metric) || metric.endsWith('_loss') || metric.endsWith('_error') ? 'lower' : 'higher';
 }
 /** A number for a sentence: up to 6 significant digits, no floating-point noise. */
-function fmt(value) {
+function gates_fmt(value) {
     if (Number.isNaN(value))
         return 'NaN';
     if (!Number.isFinite(value))
@@ -6507,8 +6038,8 @@ function available(metrics) {
 function describeChange(metric, diff, relative, baseline) {
     const rel = relative === null ? '' : ` (${gates_percent(relative)})`;
     if (diff === 0)
-        return `${metric} did not change against the baseline ${fmt(baseline)}`;
-    return `${metric} ${diff < 0 ? 'fell' : 'rose'} by ${fmt(Math.abs(diff))}${rel} against the baseline ${fmt(baseline)}`;
+        return `${metric} did not change against the baseline ${gates_fmt(baseline)}`;
+    return `${metric} ${diff < 0 ? 'fell' : 'rose'} by ${gates_fmt(Math.abs(diff))}${rel} against the baseline ${gates_fmt(baseline)}`;
 }
 /** "allows" for a bound that tolerates getting worse, "requires" for one that demands an improvement. */
 function verb(higher, bound) {
@@ -6562,9 +6093,9 @@ function checkGate(gate, candidate, baseline) {
         const value = c.value;
         check.candidate = value;
         if (usable(gate.lower) && !(value >= gate.lower))
-            reasons.push(`${metric} ${fmt(value)} is below the minimum ${fmt(gate.lower)}`);
+            reasons.push(`${metric} ${gates_fmt(value)} is below the minimum ${gates_fmt(gate.lower)}`);
         if (usable(gate.upper) && !(value <= gate.upper))
-            reasons.push(`${metric} ${fmt(value)} is above the maximum ${fmt(gate.upper)}`);
+            reasons.push(`${metric} ${gates_fmt(value)} is above the maximum ${gates_fmt(gate.upper)}`);
     }
     const absolute = gate.change?.absolute;
     const relativeBound = gate.change?.relative;
@@ -6598,7 +6129,7 @@ function checkChange(check, metric, direction, value, base, change) {
     const { reasons } = check;
     const diff = value - base;
     if (Number.isNaN(diff)) {
-        reasons.push(`the change of ${metric} cannot be computed (candidate ${fmt(value)}, baseline ${fmt(base)})`);
+        reasons.push(`the change of ${metric} cannot be computed (candidate ${gates_fmt(value)}, baseline ${gates_fmt(base)})`);
         return;
     }
     const relative = base === 0 ? null : diff / Math.abs(base);
@@ -6612,7 +6143,7 @@ function checkChange(check, metric, direction, value, base, change) {
         const bound = change.absolute;
         const ok = higher ? diff >= bound - tolerance : diff <= bound + tolerance;
         if (!ok)
-            reasons.push(`${what}; the gate ${verb(higher, bound)} a change of at ${higher ? 'least' : 'most'} ${fmt(bound)}`);
+            reasons.push(`${what}; the gate ${verb(higher, bound)} a change of at ${higher ? 'least' : 'most'} ${gates_fmt(bound)}`);
     }
     if (usable(change.relative)) {
         const bound = change.relative;
@@ -6747,6 +6278,7 @@ function parseGates(value, where) {
 
 
 
+
 /** Points kept per curve in the ROC and precision-recall charts. */
 const MAX_CURVE_POINTS = 200;
 /** Classes drawn in the ROC and precision-recall charts (a colour each); the rest are left out, with a note. */
@@ -6808,9 +6340,20 @@ function html_report_verdict(data) {
     const { blessed, reasons, checks } = data.blessing;
     const failed = checks.filter((c) => !c.passed).length;
     const gates = (n) => `${n} ${n === 1 ? 'gate' : 'gates'}`;
+    const fidelity = data.fidelity ?? null;
+    const passedText = checks.length === 0
+        ? fidelity
+            ? 'No gates are set; passed the conversion fidelity check.'
+            : 'No gates are set.'
+        : `Passed ${gates(checks.length)}${fidelity ? ' and the conversion fidelity check' : ''}.`;
+    const failedText = fidelity && !fidelity.passed
+        ? failed > 0
+            ? `Failed ${failed} of ${gates(checks.length)} and the conversion fidelity check:`
+            : 'Failed the conversion fidelity check:'
+        : `Failed ${failed} of ${gates(checks.length)}:`;
     const summary = blessed
-        ? `<p><span class="verdict blessed">Blessed</span> ${checks.length === 0 ? 'No gates are set.' : `Passed ${gates(checks.length)}.`}</p>`
-        : `<p><span class="verdict not-blessed">Not blessed</span> Failed ${failed} of ${gates(checks.length)}:</p>`;
+        ? `<p><span class="verdict blessed">Blessed</span> ${passedText}</p>`
+        : `<p><span class="verdict not-blessed">Not blessed</span> ${failedText}</p>`;
     const why = reasons.length > 0 ? `\n<ul class="reasons">\n${reasons.map((r) => `<li>${html_report_esc(r)}</li>`).join('\n')}\n</ul>` : '';
     const notes = checks.flatMap((c) => c.notes);
     const noted = notes.length > 0 ? `\n<ul class="muted">\n${notes.map((n) => `<li>${html_report_esc(n)}</li>`).join('\n')}\n</ul>` : '';
@@ -6880,6 +6423,15 @@ function sliceTable(slices) {
         ...metrics.map((m) => cell(html_report_num(s.metrics[m]), true)),
     ]);
     return html_report_table(['Column', 'Value', 'Rows', ...metrics], rows);
+}
+/** The conversion fidelity check: what was compared, and one row of figures. */
+function fidelityTable(fidelity) {
+    const figures = fidelityFigures(fidelity);
+    const cells = figures.cells.map((text, i) => i === 4 ? cell(`<span class="${fidelity.passed ? 'pass' : 'fail'}">${html_report_esc(text)}</span>`) : cell(html_report_esc(text), i < 3));
+    if (figures.at)
+        cells[2] = cell(`${html_report_esc(figures.cells[2])} (row ${figures.at.row}, <code>${html_report_esc(figures.at.column)}</code>)`, true);
+    return (`<p class="muted">The ONNX graph against the original framework's ${html_report_esc(figures.measured)} in <code>${html_report_esc(fidelity.file)}</code>.</p>\n` +
+        html_report_table(figures.headers, [cells]));
 }
 function dataAndLinks(data) {
     const files = data.data.files.map((f) => `<li><code>${html_report_esc(f)}</code></li>`).join('\n');
@@ -7069,6 +6621,8 @@ async function renderHtmlReport(data) {
     const title = `Evaluation of ${data.modelName}: ${data.blessing.blessed ? 'blessed' : 'not blessed'}`;
     const figures = await charts(data);
     const sections = [section('Metrics', metricTable(data))];
+    if (data.fidelity)
+        sections.push(section('Conversion fidelity', fidelityTable(data.fidelity)));
     if (data.task === 'classification' && Array.isArray(data.candidate.metrics.per_class)) {
         sections.push(section('Per class', perClassTable(data.candidate.metrics)));
     }
@@ -7090,7 +6644,7 @@ async function renderHtmlReport(data) {
 <header>
 <h1>Evaluation of ${html_report_esc(data.modelName)}</h1>
 ${html_report_verdict(data)}
-<p class="muted">${data.task === 'classification' ? 'Classification' : 'Regression'}, evaluated <time datetime="${html_report_esc(data.evaluatedAt)}">${html_report_esc(data.evaluatedAt)}</time>.</p>
+<p class="muted">${data.task === 'classification' ? 'Classification' : 'Regression'}${data.taskReason ? ` (task: ${html_report_esc(data.taskReason)})` : ''}, evaluated <time datetime="${html_report_esc(data.evaluatedAt)}">${html_report_esc(data.evaluatedAt)}</time>.</p>
 </header>
 <main>
 ${sections.join('\n')}
@@ -7101,6 +6655,7 @@ ${sections.join('\n')}
 }
 
 ;// CONCATENATED MODULE: ./src/core/evaluate/markdown-report.ts
+
 
 /** Text safe inside a quoted Mermaid label: letters, digits, space and a little punctuation. */
 function markdown_report_mermaidLabel(text, max = 24) {
@@ -7126,7 +6681,8 @@ function evaluationSections(data) {
         '',
         `${data.task}, ${data.data.rows.toLocaleString('en-US')} test rows from ${data.data.files.map((f) => code(f, 80, false)).join(', ')}. ` +
             `Candidate: ${code(candidate.source, 120, false)}. ` +
-            (baseline ? `Baseline: ${code(baseline.source, 120, false)}.` : 'No baseline (a first model): only value bounds apply.'),
+            (baseline ? `Baseline: ${code(baseline.source, 120, false)}.` : 'No baseline (a first model): only value bounds apply.') +
+            (data.taskReason ? ` Task: ${escapeText(data.taskReason, 200)}.` : ''),
         '',
         ...(blessing.reasons.length > 0 ? ['**Why not blessed:**', '', ...blessing.reasons.map((r) => `- ${escapeText(r, 400)}`), ''] : []),
     ].join('\n');
@@ -7159,6 +6715,19 @@ function evaluationSections(data) {
         body: table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows, ['left', 'right', 'right', 'right', 'left']),
         fold: false,
     });
+    if (data.fidelity) {
+        const figures = fidelityFigures(data.fidelity);
+        // The figures are numbers and fixed words; the column name, from the user's file, goes in a code span.
+        const cells = [...figures.cells];
+        if (figures.at)
+            cells[2] = `${cells[2]} (row ${figures.at.row}, ${code(figures.at.column, 40)})`;
+        cells[4] = data.fidelity.passed ? '✅ pass' : '❌ fail';
+        sections.push({
+            title: 'Conversion fidelity',
+            body: `The ONNX graph against the original framework's ${figures.measured} in ${code(data.fidelity.file, 120, false)}.\n\n${table(figures.headers, [cells], ['right', 'right', 'right', 'left', 'left'])}`,
+            fold: false,
+        });
+    }
     const metrics = candidate.metrics;
     if (isClassification(metrics)) {
         const classes = metrics.per_class.map((c) => c.class);
@@ -7258,9 +6827,10 @@ function evaluationSections(data) {
     }
     return { header, sections };
 }
-/** The whole report as one Markdown document. */
-function renderEvaluationMarkdown(data) {
-    const { header, sections } = evaluationSections(data);
+/** The whole report as one Markdown document; `extra` sections (from the model card: cardSections) go after the evaluation's. */
+function renderEvaluationMarkdown(data, extra = []) {
+    const { header, sections: own } = evaluationSections(data);
+    const sections = [...own, ...extra];
     const links = data.links.length > 0 ? `\n${data.links.map((l) => `[${escapeText(l.label, 80)}](${l.url})`).join(' · ')}\n` : '';
     return `${header}\n${sections.map((s) => `### ${s.title}\n\n${s.body}\n`).join('\n')}${links}`;
 }
@@ -7296,85 +6866,95 @@ function trainingSection(card) {
     }
     return lines.join('\n');
 }
-
-// EXTERNAL MODULE: ./src/core/model/model-io.ts
-var model_io = __webpack_require__(60529);
-;// CONCATENATED MODULE: ./src/core/evaluate/scoring.ts
+/** Features in the importance chart and table. */
+const TOP_FEATURES = 10;
 /**
- * Scoring for evaluate: a model directory on test rows, or a predictions file from any
- * framework, into full metrics plus the scored rows (which slices and curves are computed
- * from). Models are loaded and scored by core/train; this module only adapts their result.
+ * What the candidate's model card adds to the report: "Model selection" (algorithm:
+ * auto's leaderboard) and "Which features matter" (permutation importance, the top
+ * features as a Mermaid bar chart and a table), each when the card has it. Names come
+ * from the user's data: in code spans in tables, through mermaidLabel in charts.
  */
+function cardSections(card) {
+    const sections = [];
+    const leaderboard = card.leaderboard;
+    if (leaderboard && leaderboard.length > 0) {
+        const names = ['accuracy', 'log_loss', 'f1_macro', 'r2', 'rmse', 'mae'].filter((name) => leaderboard.some((entry) => typeof entry.validation[name] === 'number'));
+        const chosen = leaderboard.find((entry) => entry.chosen);
+        sections.push({
+            title: 'Model selection',
+            body: [
+                `\`algorithm: auto\` trained ${leaderboard.length} candidates on the same split and kept ` +
+                    `${chosen ? code(chosen.algorithm, 40, false) : 'none'} (validation metrics).`,
+                '',
+                table(['Algorithm', ...names.map((n) => `\`${n}\``), 'Training', 'Kept'], leaderboard.map((entry) => [
+                    code(entry.algorithm, 40),
+                    ...names.map((n) => formatNumber(entry.validation[n] ?? null)),
+                    `${(entry.trainingMs / 1000).toFixed(1)} s`,
+                    entry.chosen ? '✅' : '',
+                ]), ['left', ...names.map(() => 'right'), 'right', 'left']),
+            ].join('\n'),
+        });
+    }
+    const importance = card.importance;
+    if (importance && importance.features.length > 0) {
+        const top = importance.features.slice(0, TOP_FEATURES);
+        const metric = importance.metric === 'r2' ? 'r2' : 'accuracy';
+        // Labels are numbered so that two names that clean to the same label stay two bars; negative drops (noise) show as 0.
+        const chart = [
+            '```mermaid',
+            'xychart-beta',
+            `  title ${markdown_report_mermaidLabel(`Drop in ${metric} when shuffled`, 60)}`,
+            `  x-axis [${top.map((f, i) => markdown_report_mermaidLabel(`${i + 1} ${f.name}`)).join(', ')}]`,
+            `  y-axis ${markdown_report_mermaidLabel(`${metric} drop`)}`,
+            `  bar [${top.map((f) => Math.max(0, f.mean).toFixed(4)).join(', ')}]`,
+            '```',
+        ].join('\n');
+        const rows = top.map((f, i) => [String(i + 1), code(f.name, 60), formatNumber(f.mean), formatNumber(f.std)]);
+        const more = importance.features.length - top.length;
+        sections.push({
+            title: 'Which features matter',
+            body: [
+                `Permutation importance: how much the ${importance.on === 'training' ? 'training' : 'validation'} ${metric} drops when one column's values are shuffled ` +
+                    `(${formatNumber(importance.rows)} rows, ${formatNumber(importance.repeats)} repeats; about 0: the model does not use it).`,
+                '',
+                chart,
+                '',
+                table(['#', 'Feature', `Mean drop in ${metric}`, 'Std'], rows, ['right', 'left', 'right', 'right']),
+                ...(more > 0 ? ['', `${more} more feature${more === 1 ? '' : 's'} in the model card.`] : []),
+            ].join('\n'),
+        });
+    }
+    return sections;
+}
 
-
-
+;// CONCATENATED MODULE: ./src/core/evaluate/scoring.ts
 
 
 
 /** The most points kept per curve in reports. */
 const CURVE_POINTS = 200;
+/** A model directory, loaded (its graph and card); ONNX Runtime is imported on the first call. */
+async function loadModelDir(dir, log) {
+    const { loadModel } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 60529));
+    return loadModel(dir, log);
+}
 /**
- * Scores the model in `dir` on every row of `table`. A test row of a class the model never
- * saw stays in (a wrong prediction) and is reported through `warn`.
+ * Scores `model` on rows of `table`. A test row of a class the model never saw stays in (a
+ * wrong prediction) and is reported through `warn`.
  */
-async function scoreModel(dir, table, shownDir, warn) {
-    const loaded = await (0,model_io/* loadModel */.cm)(dir);
-    const rows = Array.from({ length: table.rows }, (_, i) => i);
-    let scored;
-    try {
-        scored = await scoreRows(loaded.model, loaded.preprocess, table, rows, true);
-    }
-    finally {
-        loaded.model.dispose();
-    }
-    const target = loaded.preprocess.target;
+async function scoreModel(model, table, shownModel, warn, options = {}) {
+    const rows = options.rows ?? Array.from({ length: table.rows }, (_, i) => i);
+    const target = model.signature.target;
+    const scored = await scoreRows(model, table, rows, { unseenClasses: true, truth: options.truth });
     const known = target.task === 'classification' ? target.classes.length : 0;
     if (scored.task === 'classification' && scored.classes.length > known) {
         const unseen = scored.classes.slice(known);
         const count = scored.yTrue.filter((y) => y >= known).length;
-        warn(`${count} test rows have a class the model ${shownDir} never saw in training (${unseen.join(', ')}); they count as wrong predictions.`);
+        warn(`${count} test rows have a class the model ${shownModel} never saw in training (${unseen.join(', ')}); they count as wrong predictions.`);
     }
     if (scored.rows.length === 0)
-        throw new core_errors/* UserError */.y(`no test rows have a usable target "${target.name}"`, 'Check the test data and the target column.');
+        throw new core_errors/* UserError */.y(`no test rows have a usable target "${options.truth?.name ?? target.name}" for ${shownModel}`, 'Check the test data and the target column.');
     return { metrics: fullMetrics(scored), scored };
-}
-/** Predictions from any framework: y_true, y_pred and optional score:<class> columns. */
-async function scorePredictions(path, shownPath) {
-    const table = await (0,data_table/* readTable */.x)([path], { format: 'auto' });
-    const yTrue = (0,data_table/* tableColumn */.N)(table, 'y_true', 'predictions column');
-    const yPred = (0,data_table/* tableColumn */.N)(table, 'y_pred', 'predictions column');
-    const scoreColumns = table.columns.filter((c) => c.name.startsWith('score:'));
-    const rows = Array.from({ length: table.rows }, (_, i) => i).filter((r) => (0,preprocess/* labelOf */.Wy)(yTrue, r) !== null && (0,preprocess/* labelOf */.Wy)(yPred, r) !== null);
-    // Classification for text labels, score columns, or a few whole-number labels (0/1); else regression.
-    const classification = yTrue.texts !== null || yPred.texts !== null || scoreColumns.length > 0 || (0,preprocess/* inferTask */.Sz)(yTrue, rows) === 'classification';
-    if (!classification) {
-        const truth = rows.map((r) => yTrue.numbers[r]);
-        const predicted = rows.map((r) => yPred.numbers[r]);
-        return { metrics: regressionMetrics(truth, predicted), scored: { task: 'regression', rows, yTrue: truth, yPred: predicted } };
-    }
-    const labels = new Set();
-    for (const r of rows) {
-        labels.add((0,preprocess/* labelOf */.Wy)(yTrue, r));
-        labels.add((0,preprocess/* labelOf */.Wy)(yPred, r));
-    }
-    for (const c of scoreColumns)
-        labels.add(c.name.slice('score:'.length));
-    const classes = [...labels].sort();
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const truth = rows.map((r) => index.get((0,preprocess/* labelOf */.Wy)(yTrue, r)));
-    const predicted = rows.map((r) => index.get((0,preprocess/* labelOf */.Wy)(yPred, r)));
-    let scores;
-    if (scoreColumns.length > 0) {
-        if (scoreColumns.length !== classes.length) {
-            throw new core_errors/* UserError */.y(`${shownPath}: score columns for ${scoreColumns.length} classes, but the labels name ${classes.length}: ${classes.join(', ')}`, 'Give one score:<class> column per class, or none.');
-        }
-        const byClass = classes.map((c) => scoreColumns.find((s) => s.name === `score:${c}`));
-        scores = rows.map((r) => byClass.map((c) => c.numbers[r]));
-    }
-    return {
-        metrics: classificationMetrics({ classes, yTrue: truth, yPred: predicted, scores }),
-        scored: { task: 'classification', classes, rows, yTrue: truth, yPred: predicted, scores: scores ?? [] },
-    };
 }
 /** ROC and precision-recall curves: one for the positive class when binary, else one per class (one-vs-rest). */
 function curvesOf(scored) {
@@ -7407,10 +6987,16 @@ function sliceValue(column, row) {
  * The candidate's scalar metrics per value of each slicing column (values in sorted order),
  * computed by sliceMetrics over the scored rows.
  */
-function slicesOf(table, scored, columns) {
+function slicesOf(table, scored, columns, source = { shown: table.files.join(', '), predictions: false }) {
     const out = [];
     for (const name of columns) {
-        const column = (0,data_table/* tableColumn */.N)(table, name, 'slice column');
+        const column = table.columns.find((c) => c.name === name);
+        if (!column) {
+            const names = table.columns.map((c) => c.name);
+            throw new core_errors/* UserError */.y(`slice column "${name}" is not a column of ${source.shown} (its columns: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''})`, source.predictions
+                ? "With a predictions file, slices are read from the file itself: add the column beside y_true and y_pred (each test row's value), or remove it from the `slices` input / evaluate.slices in mlops.yaml."
+                : 'Check the name against the test data, or remove it from the `slices` input / evaluate.slices in mlops.yaml.');
+        }
         const groups = new Map();
         scored.rows.forEach((row, i) => {
             const value = sliceValue(column, row);
@@ -7438,11 +7024,24 @@ function slicesOf(table, scored, columns) {
 ;// CONCATENATED MODULE: ./src/core/evaluate/evaluate.ts
 /**
  * The evaluate use case: score a candidate (a model on held-out data, or a predictions
- * file) and its baseline on the same rows, judge the gates, and write what evaluate
- * hands on: the blessing (register, deploy), evaluation.json (a later baseline), the
- * Markdown and HTML reports, and, on a pull request, the comment for the fork-safe
- * reporter. Everything it needs comes in the request; it reads no environment.
+ * file) and its baseline on the same rows, judge the gates and the conversion fidelity, and
+ * write what evaluate hands on: the blessing (register, deploy), evaluation.json (a later
+ * baseline), the Markdown and HTML reports, and, on a pull request, the comment for the
+ * fork-safe reporter. Everything it needs comes in the request; it reads no environment.
+ *
+ * Which rows a baseline model is scored on (it always gets the candidate's rows and truth):
+ * - a model candidate: the test data, the truth in the baseline's own target column;
+ * - a predictions file: the file's own rows when it holds every feature column the baseline
+ *   takes (signature.features); else the test data's rows, in order, when the test data has
+ *   exactly as many rows as the file (and, where it holds the target, the same truth as
+ *   y_true); else an error naming the missing columns and the two row counts. The truth is
+ *   the file's y_true.
+ * The candidate model's conversion fidelity (fidelity.ts) is checked when its directory
+ * holds reference-predictions.csv; failing it fails the blessing, with its reasons.
  */
+
+
+
 
 
 
@@ -7467,46 +7066,81 @@ async function evaluateCandidate(request) {
     // The candidate.
     let candidate;
     let candidateSource;
-    let table = null;
+    let sliceTable;
     let dataFiles;
     let card = null;
+    let fidelity = null;
+    let taskReason = null;
+    let baselineTarget;
     if (request.candidate.kind === 'predictions') {
-        candidateSource = shown(request.candidate.file);
-        candidate = await scorePredictions(request.candidate.file, candidateSource);
+        const { file, modelDir } = request.candidate;
+        candidateSource = shown(file);
+        const beside = cardDir(file, modelDir);
+        card = beside ? await readCard(beside, shown, log) : null;
+        const predictions = await scorePredictions({
+            file,
+            shown: candidateSource,
+            task: request.task.setting,
+            taskSetBy: request.task.setBy,
+            card: card && beside ? cardTask(card, shown((0,contracts/* contractPath */.K0)('modelCard', beside))) : null,
+            log,
+        });
+        candidate = predictions;
+        taskReason = predictions.taskReason;
+        sliceTable = predictions.table;
         dataFiles = [candidateSource];
+        baselineTarget = {
+            kind: 'predictions',
+            predictions,
+            shown: candidateSource,
+            test: async () => (request.testData.files.length > 0 ? readTestData(request.testData, shown) : null),
+        };
     }
     else {
-        const { dir, data, format, nullValues } = request.candidate;
-        if (data.length === 0)
+        const { dir } = request.candidate;
+        if (request.testData.files.length === 0)
             throw new core_errors/* UserError */.y('no test data to evaluate on', 'Set the `data` input (or --data), or data.test in mlops.yaml: held-out rows the model never trained on.');
-        const files = await (0,data_paths/* expandPaths */.p)(data);
-        dataFiles = files.map(shown);
         candidateSource = shown(dir);
         if (!(0,external_node_fs_.existsSync)(dir))
             throw new core_errors/* UserError */.y(`no model at ${candidateSource}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
-        // TensorFlow.js loads only here, when a model is scored (a predictions file needs none).
-        const { initBackend } = await Promise.all(/* import() */[__webpack_require__.e(607), __webpack_require__.e(965)]).then(__webpack_require__.bind(__webpack_require__, 64965));
-        const backend = await initBackend(undefined, (line) => log.warning(line));
-        log.info(`TensorFlow.js backend: ${backend}`);
-        const testRows = await (0,data_table/* readTable */.x)(files, { format, nullValues });
-        table = testRows;
-        candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () => scoreModel(dir, testRows, candidateSource, (m) => log.warning(m)));
+        const test = await readTestData(request.testData, shown);
+        const testRows = test.table;
+        dataFiles = test.files;
+        sliceTable = testRows;
+        const loaded = await loadModelDir(dir, (line) => log.info(line));
+        try {
+            candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () => scoreModel(loaded.model, testRows, candidateSource, (m) => log.warning(m)));
+            fidelity = await checkFidelity(dir, loaded.model, testRows, request);
+        }
+        finally {
+            loaded.model.dispose();
+        }
         card = await readCard(dir, shown, log);
+        baselineTarget = { kind: 'test', table: testRows };
     }
-    const baseline = await scoreBaseline(request, table);
+    const baseline = await scoreBaseline(request, baselineTarget);
     const gates = await readGates(request.gates);
     const candidateScalars = scalarMetrics(candidate.metrics);
     const baselineMetrics = baseline ? numeric(baseline.metrics) : null;
     const gated = evaluateGates(candidateScalars, baselineMetrics, gates);
-    const slices = table && request.slices.length > 0 ? slicesOf(table, candidate.scored, request.slices) : [];
+    // Fidelity fails the blessing as a gate would, its reasons after the gates'.
+    const judged = fidelity && !fidelity.passed ? { ...gated, blessed: false, reasons: [...gated.reasons, ...fidelity.reasons] } : gated;
+    const slices = request.slices.length > 0
+        ? slicesOf(sliceTable, candidate.scored, request.slices, {
+            shown: request.candidate.kind === 'predictions' ? candidateSource : dataFiles.join(', '),
+            predictions: request.candidate.kind === 'predictions',
+        })
+        : [];
     const scored = candidate.scored;
     const report = {
         modelName,
         task: scored.task,
+        taskReason,
         data: { files: dataFiles, rows: scored.rows.length },
         candidate: { source: candidateSource, metrics: candidate.metrics },
         baseline,
-        blessing: gated,
+        blessing: judged,
+        fidelity,
         curves: curvesOf(scored),
         residuals: scored.task === 'regression'
             ? scored.yTrue.slice(0, MAX_RESIDUALS).map((actual, i) => ({ actual, predicted: scored.yPred[i] }))
@@ -7517,15 +7151,16 @@ async function evaluateCandidate(request) {
     };
     const blessing = {
         format: contracts/* BLESSING_FORMAT */.qn,
-        blessed: gated.blessed,
-        reasons: gated.reasons,
-        checks: gated.checks.map((check) => ({ ...check })),
+        blessed: judged.blessed,
+        reasons: judged.reasons,
+        checks: judged.checks.map((check) => ({ ...check })),
         model: { name: modelName, source: candidateSource },
         metrics: candidateScalars,
         baseline: baseline ? { source: baseline.source } : null,
+        fidelity: fidelity ? { ...fidelity } : null,
         evaluatedAt: report.evaluatedAt,
     };
-    const markdown = renderEvaluationMarkdown(report);
+    const markdown = renderEvaluationMarkdown(report, card ? cardSections(card) : []);
     const paths = { report: (0,external_node_path_.join)(outputDir, 'report.md'), html: (0,external_node_path_.join)(outputDir, 'report.html') };
     await lib_default()(paths.report, markdown);
     await lib_default()(paths.html, await renderHtmlReport(report));
@@ -7543,31 +7178,79 @@ async function evaluateCandidate(request) {
         paths: { ...paths, evaluation, blessing: blessingPath, comment: commentPath },
     };
 }
+/** The test data, read (globs expanded), with its files as people see them. */
+async function readTestData(data, shown) {
+    const files = await (0,data_paths/* expandPaths */.p)(data.files);
+    return { table: await (0,data_table.readTable)(files, { format: data.format, nullValues: data.nullValues }), files: files.map(shown) };
+}
+/** Where the card of a predictions file is: beside the file, else in the model directory; null when neither has one. */
+function cardDir(file, modelDir) {
+    if ((0,external_node_fs_.existsSync)((0,contracts/* contractPath */.K0)('modelCard', (0,external_node_path_.dirname)(file))))
+        return (0,external_node_path_.dirname)(file);
+    if (modelDir && (0,external_node_fs_.existsSync)((0,contracts/* contractPath */.K0)('modelCard', modelDir)))
+        return modelDir;
+    return null;
+}
+/** What a card says of the task: its `task` (or its signature's), and the classes. */
+function cardTask(card, source) {
+    const target = card.signature?.target;
+    const task = card.task ?? target?.task;
+    if (!task)
+        return null;
+    const classes = target && 'classes' in target ? target.classes : (card.data.classes ?? null);
+    return { task, classes: task === 'classification' ? classes : null, source };
+}
+/**
+ * Conversion fidelity of the candidate model (see fidelity.ts): null when its directory holds
+ * no reference predictions.
+ */
+async function checkFidelity(dir, model, test, request) {
+    const { REFERENCE_PREDICTIONS_FILE } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 60529));
+    const file = (0,external_node_path_.join)(dir, REFERENCE_PREDICTIONS_FILE);
+    if (!(0,external_node_fs_.existsSync)(file))
+        return null;
+    const shownFile = request.shown(file);
+    const table = await (0,data_table.readTable)([file], { format: 'auto' });
+    const reference = await referenceOf(table, model.signature, shownFile, test.rows, (row) => locateRow(file, row));
+    const scoredOn = reference.alignedWith === 'reference file' ? table : test;
+    const output = await request.log.group(`Checking the conversion: the graph on the ${reference.rows} rows of ${shownFile}`, () => model.predict(scoredOn, Array.from({ length: reference.rows }, (_, i) => i)));
+    const result = compareFidelity(reference, output, request.fidelity, shownFile);
+    const figures = [
+        result.labelAgreement !== null
+            ? `labels agree on ${result.rows - result.differingLabels} of ${result.rows} rows`
+            : `${result.rows} rows`,
+        result.maxDifference !== null ? `largest difference ${result.maxDifference.toExponential(2)}` : null,
+    ].filter(Boolean);
+    request.log.info(`Conversion fidelity (${shownFile}, ${reference.alignedWith} rows): ${figures.join(', ')}: ${result.passed ? 'pass' : 'fail'}.`);
+    return result;
+}
 /** evaluation.json: the report without its curves and residuals (chart data). */
 function evaluationOf(report) {
     const { curves: _curves, residuals: _residuals, ...rest } = report;
-    return { ...rest, candidate: { source: rest.candidate.source, metrics: { ...rest.candidate.metrics } } };
+    return {
+        ...rest,
+        candidate: { source: rest.candidate.source, metrics: { ...rest.candidate.metrics } },
+        fidelity: rest.fidelity ? { ...rest.fidelity } : null,
+    };
 }
 /** The numbers (and nulls) of a metrics object: what gates compare. */
 function numeric(metrics) {
     return Object.fromEntries(Object.entries(metrics).filter(([, v]) => typeof v === 'number' || v === null));
 }
-/** The baseline, scored on the candidate's test rows (or read from a metrics file); null for a first model. */
-async function scoreBaseline(request, table) {
+/** The baseline, scored on the candidate's rows (or read from a metrics file); null for a first model. */
+async function scoreBaseline(request, target) {
     const { baseline: source, log, shown, modelName } = request;
     if (!source)
         return null;
     if (source.kind === 'metrics')
         return { source: shown(source.file), metrics: await readBaselineMetrics(source.file, shown) };
     if (source.kind === 'model') {
-        if (!table)
-            throw new core_errors/* UserError */.y('a baseline model needs test data to score it on', 'Use baseline-metrics with predictions, or give a model-dir and test data.');
         const shownDir = shown(source.dir);
-        const scored = await log.group(`Scoring the baseline ${shownDir}`, () => scoreModel(source.dir, table, shownDir, (m) => log.warning(m)));
-        return { source: shownDir, metrics: { ...scored.metrics } };
+        if (!(0,external_node_fs_.existsSync)(source.dir))
+            throw new core_errors/* UserError */.y(`no baseline model at ${shownDir}`, 'Check the `baseline-model-dir` input (relative to the working directory) or evaluate.baseline.model in mlops.yaml (relative to mlops.yaml).');
+        const metrics = await scoreBaselineModel(request, source.dir, shownDir, `the baseline ${shownDir}`, target);
+        return { source: shownDir, metrics };
     }
-    if (!table)
-        throw new core_errors/* UserError */.y('a baseline from the registry needs test data to score it on', 'Give a model-dir and test data.');
     const { alias, registry } = source;
     let aliases = {};
     try {
@@ -7584,12 +7267,86 @@ async function scoreBaseline(request, table) {
     await (0,promises_.rm)(pulled, { recursive: true, force: true });
     try {
         const version = await registry.pull(modelName, alias, pulled);
-        const scored = await log.group(`Scoring the baseline: ${modelName} at ${alias} (v${version.version})`, () => scoreModel(pulled, table, shown(pulled), (m) => log.warning(m)));
-        return { source: `${alias} = ${modelName} v${version.version} (${version.uri})`, metrics: { ...scored.metrics } };
+        const what = `the baseline: ${modelName} at ${alias} (v${version.version})`;
+        const metrics = await scoreBaselineModel(request, pulled, shown(pulled), what, target);
+        return { source: `${alias} = ${modelName} v${version.version} (${version.uri})`, metrics };
     }
     finally {
         await (0,promises_.rm)(pulled, { recursive: true, force: true });
     }
+}
+/** Loads a baseline model and scores it on the candidate's rows (see the module comment); its metrics. */
+async function scoreBaselineModel(request, dir, shownDir, what, target) {
+    const { log } = request;
+    const loaded = await loadModelDir(dir, (line) => log.info(line));
+    try {
+        const model = loaded.model;
+        if (target.kind === 'test') {
+            const scored = await log.group(`Scoring ${what}`, () => scoreModel(model, target.table, shownDir, (m) => log.warning(m)));
+            return { ...scored.metrics };
+        }
+        const { predictions } = target;
+        const baselineTask = model.signature.target.task;
+        if (baselineTask !== predictions.scored.task)
+            throw new core_errors/* UserError */.y(`the baseline ${shownDir} is a ${baselineTask} model, but ${target.shown} is scored as ${predictions.taskReason}`, 'Compare with a baseline of the same task, or set `task` (evaluate.task in mlops.yaml, or the task input).');
+        const { table, on } = await baselineRowsFor(model, shownDir, target);
+        const scored = await log.group(`Scoring ${what} on ${on}`, () => scoreModel(model, table, shownDir, (m) => log.warning(m), { rows: predictions.scored.rows, truth: predictions.truth }));
+        return { ...scored.metrics };
+    }
+    finally {
+        loaded.model.dispose();
+    }
+}
+/**
+ * The table a baseline model is scored on for a predictions file: the file itself when it
+ * holds every feature column the model takes, else the test data when its rows line up
+ * with the file's; else a UserError saying what is missing (see the module comment).
+ */
+async function baselineRowsFor(model, shownDir, target) {
+    const { predictions, shown } = target;
+    const file = predictions.table;
+    const columns = new Set(file.columns.map((c) => c.name));
+    const missing = model.signature.features.map((f) => f.name).filter((name) => !columns.has(name));
+    if (missing.length === 0)
+        return { table: file, on: `the rows of ${shown}` };
+    const test = await target.test();
+    const lacks = `${shown} lacks ${missing.length} of the ${model.signature.features.length} feature columns the baseline ${shownDir} takes (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''})`;
+    const hint = 'Write the feature columns of the test rows into the predictions file beside y_true and y_pred, ' +
+        'or give the test data the predictions were made on, in the same order (the `data` input or data.test in mlops.yaml), ' +
+        'or compare with metrics instead (baseline-metrics: an earlier evaluation.json).';
+    if (!test)
+        throw new core_errors/* UserError */.y(`${lacks}, and there is no test data to score it on instead`, hint);
+    if (test.table.rows !== file.rows)
+        throw new core_errors/* UserError */.y(`${lacks}, and the test data (${test.files.join(', ')}) has ${test.table.rows} rows where ${shown} has ${file.rows}, so their rows cannot be paired`, hint);
+    await checkSameTruth(test.table, test.files.join(', '), model, predictions, shown);
+    return {
+        table: test.table,
+        on: `the ${test.table.rows} rows of the test data (${test.files.join(', ')}), paired in order with ${shown}`,
+    };
+}
+/** When the test data holds the baseline's target column, it must agree with y_true on every scored row: else the rows are not in the same order. */
+async function checkSameTruth(test, testShown, model, predictions, shown) {
+    const targetName = model.signature.target.name;
+    const column = test.columns.find((c) => c.name === targetName);
+    if (!column)
+        return;
+    const truth = predictions.truth;
+    const regression = model.signature.target.task === 'regression';
+    const differs = (r) => {
+        if (regression) {
+            const a = column.numbers[r];
+            const b = truth.numbers[r];
+            return Number.isFinite(a) && Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(b));
+        }
+        const label = labelOf(column, r);
+        return label !== null && label !== labelOf(truth, r);
+    };
+    const bad = predictions.scored.rows.filter(differs);
+    if (bad.length === 0)
+        return;
+    const first = bad[0];
+    throw new core_errors/* UserError */.y(`the test data (${testShown}) and ${shown} are not in the same order: at ${await locateRow(predictions.table.files[0], first)} of ${shown}, ` +
+        `y_true is ${labelOf(truth, first)} but the test data's ${targetName} is ${labelOf(column, first)} (${bad.length} of ${predictions.scored.rows.length} rows differ)`, 'Write the predictions in the order of the test data rows, or write the feature columns into the predictions file so the baseline is scored on its own rows.');
 }
 async function readStructured(path, what, shown) {
     let text;
@@ -7646,7 +7403,11 @@ async function commentOf(request, report, card) {
             fold: true,
         });
     if (card)
-        extra.push({ title: 'Training', body: trainingSection(card), fold: true });
+        extra.push(...cardSections(card).map((section) => ({ ...section, fold: true })), {
+            title: 'Training',
+            body: trainingSection(card),
+            fold: true,
+        });
     const footer = report.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
     return { key: request.commentKey, header, sections: [...sections, ...extra], footer };
 }
@@ -8027,7 +7788,14 @@ function decodeEntities(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/steps/evaluate.ts
-/** evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on the pull request. */
+/**
+ * evaluate: score a candidate (and the baseline) on held-out data, gate it, report, comment on
+ * the pull request. The candidate is train's model directory (any framework's model as
+ * ONNX, its conversion checked against reference-predictions.csv when the trainer left one),
+ * or a predictions file (any framework, no ONNX needed). This entry only resolves inputs
+ * and reports; the work is evaluateCandidate's (core/evaluate/evaluate.ts).
+ */
+
 
 
 
@@ -8040,6 +7808,14 @@ function decodeEntities(text) {
 const EvaluateConfig = schemas/* strictObject */.rej({
     gates: schemas/* array */.YOg(schemas/* unknown */.L5J()).optional(),
     slices: schemas/* array */.YOg(schemas/* string */.YjP()).optional(),
+    /** A predictions file (relative to mlops.yaml) evaluated instead of the model directory. */
+    predictions: schemas/* string */.YjP().optional(),
+    task: schemas/* enum */.k5n(['auto', 'classification', 'regression']).optional(),
+    fidelity: schemas/* strictObject */.rej({
+        max_difference: schemas/* number */.aig().min(0).optional(),
+        min_label_agreement: schemas/* number */.aig().min(0).max(1).optional(),
+    })
+        .optional(),
     baseline: schemas/* strictObject */.rej({ model: schemas/* string */.YjP().optional(), metrics: schemas/* string */.YjP().optional(), alias: schemas/* string */.YjP().optional() }).optional(),
     fail_on_unblessed: schemas/* boolean */.zMY().optional(),
 })
@@ -8054,10 +7830,32 @@ const evaluate = {
             description: "The candidate's model directory (train's model-dir output). Default: the train step's output beside mlops.yaml.",
         },
         predictions: {
-            description: 'Instead of a model: a CSV of predictions from any framework, with columns y_true and y_pred, and for classification optional score:<class> columns of probabilities.',
+            description: 'Instead of a model: a CSV of predictions from any framework (no ONNX needed), one row per test row, with columns y_true and y_pred, for classification optionally one score:<class> column of probabilities per class, and any other columns (slices, the features a baseline model takes). Default: evaluate.predictions in mlops.yaml.',
+            config: 'evaluate.predictions',
+        },
+        task: {
+            description: "The task of a predictions file: auto (the model card's beside it or in model-dir, else from the file: score columns or text labels mean classification, numbers with fractions regression), classification or regression. Default: evaluate.task, else auto.",
+            choices: ['auto', 'classification', 'regression'],
+            config: 'evaluate.task',
+            default: 'auto',
+        },
+        'fidelity-max-difference': {
+            description: "The conversion fidelity gate (when model-dir holds reference-predictions.csv, the original framework's predictions): the largest difference allowed between the ONNX graph's probabilities and the reference's (regression: values, relative above 1). Default: evaluate.fidelity.max_difference, else 0.0001.",
+            type: 'number',
+            min: 0,
+            config: 'evaluate.fidelity.max_difference',
+            default: String(DEFAULT_FIDELITY_TOLERANCE.maxDifference),
+        },
+        'fidelity-min-label-agreement': {
+            description: "The conversion fidelity gate: the smallest share of rows (0 to 1) where the ONNX graph's label equals the reference's. Default: evaluate.fidelity.min_label_agreement, else 1 (every label).",
+            type: 'number',
+            min: 0,
+            max: 1,
+            config: 'evaluate.fidelity.min_label_agreement',
+            default: String(DEFAULT_FIDELITY_TOLERANCE.minLabelAgreement),
         },
         data: {
-            description: 'Held-out test data files or globs, one per line. Default: data.test in mlops.yaml.',
+            description: 'Held-out test data files or globs, one per line: what the model is scored on (with a predictions file: what a baseline model is scored on when the file lacks its feature columns, paired row by row). Default: data.test in mlops.yaml.',
             list: true,
             config: 'data.test',
         },
@@ -8132,18 +7930,12 @@ async function runEvaluate(ctx) {
     const outputDir = workspace.dir('evaluate', outputDirInput);
     await (0,core_workspace/* ensureWritableDir */.g)(outputDir, outputDirInput ? 'input output-dir' : "evaluate's folder");
     // The candidate, and what it is compared with and judged by.
-    const predictions = stringInput(ctx, evaluate, 'predictions');
+    const predictions = pathInput(ctx, evaluate, 'predictions');
     const modelDirInput = stringInput(ctx, evaluate, 'model-dir');
     const modelDir = modelDirInput ? workspace.path(modelDirInput) : workspace.modelDir();
-    const candidate = predictions
-        ? { kind: 'predictions', file: workspace.path(predictions) }
-        : {
-            kind: 'model',
-            dir: modelDir,
-            data: pathsInput(ctx, evaluate, 'data'),
-            format: ctx.config.config.data.format ?? 'auto',
-            nullValues: ctx.config.config.data.null_values,
-        };
+    const candidate = predictions ? { kind: 'predictions', file: predictions, modelDir } : { kind: 'model', dir: modelDir };
+    const task = resolveInput(ctx, evaluate, 'task');
+    const taskSetBy = task?.source === 'mlops.yaml' ? 'evaluate.task in mlops.yaml' : 'the task input';
     const baselineDir = pathInput(ctx, evaluate, 'baseline-model-dir');
     const baselineAlias = stringInput(ctx, evaluate, 'baseline-alias');
     const baselineMetrics = pathInput(ctx, evaluate, 'baseline-metrics');
@@ -8162,16 +7954,25 @@ async function runEvaluate(ctx) {
     const validationReport = stringInput(ctx, evaluate, 'validation-report');
     const failOnUnblessed = booleanInput(ctx, evaluate, 'fail-on-unblessed') ?? true;
     const commentMode = choiceInput(ctx, evaluate, 'comment') ?? 'auto';
-    // Files earlier jobs of the run uploaded (GitHub only).
-    if (!predictions) {
-        await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
-        if (!validationReport)
-            await downloadArtifactInput(ctx, 'validation-artifact', workspace.dir('validate-data'), "validate-data's reports");
-    }
+    // Files earlier jobs of the run uploaded (GitHub only). With a predictions file too: a
+    // trainer may write it into its model directory, beside the card that tells its task.
+    await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
+    if (!validationReport)
+        await downloadArtifactInput(ctx, 'validation-artifact', workspace.dir('validate-data'), "validate-data's reports");
     const event = await ctx.env.event();
     const result = await evaluateCandidate({
         modelName,
         candidate,
+        testData: {
+            files: pathsInput(ctx, evaluate, 'data'),
+            format: ctx.config.config.data.format ?? 'auto',
+            nullValues: ctx.config.config.data.null_values,
+        },
+        task: { setting: (task?.value ?? 'auto'), setBy: taskSetBy },
+        fidelity: {
+            maxDifference: numberInput(ctx, evaluate, 'fidelity-max-difference') ?? DEFAULT_FIDELITY_TOLERANCE.maxDifference,
+            minLabelAgreement: numberInput(ctx, evaluate, 'fidelity-min-label-agreement') ?? DEFAULT_FIDELITY_TOLERANCE.minLabelAgreement,
+        },
         baseline,
         gates,
         slices: listInput(ctx, evaluate, 'slices'),
@@ -8215,6 +8016,8 @@ async function postComment(ctx, comment, event, mode, token) {
     return result.posted ? result.comment.url : null;
 }
 
+// EXTERNAL MODULE: ./src/core/model/model-io.ts
+var model_io = __webpack_require__(60529);
 // EXTERNAL MODULE: ./src/core/registry/registry.ts
 var registry_registry = __webpack_require__(96252);
 ;// CONCATENATED MODULE: ./src/core/registry/register.ts
@@ -8223,6 +8026,8 @@ var registry_registry = __webpack_require__(96252);
  * of the model in a registry (with its model card and blessing), optionally behind an
  * alias; and the summary that says what was registered, with its lineage.
  */
+
+
 
 
 
@@ -8243,6 +8048,9 @@ async function registerModel(request) {
         if (!blessing.blessed)
             throw new core_errors/* UserError */.y(`the model is not blessed: ${blessing.reasons.join(' ') || 'its evaluation failed a gate'}`, 'Fix the model, or set allow-unblessed: true to register it anyway.');
     }
+    // A graph is checked before it is stored: one that ONNX Runtime cannot load would fail every later deploy.
+    if ((0,external_node_fs_.existsSync)((0,external_node_path_.join)(modelDir, model_io.MODEL_FILE)))
+        (await (0,model_io.loadModel)(modelDir)).model.dispose();
     // A folder registry is an output location: an unwritable one is a clear error before any file is copied.
     if (registry.kind === 'local')
         await (0,core_workspace/* ensureWritableDir */.g)(registry.location, 'the registry (the `registry` input, or registry.path in mlops.yaml)');
@@ -8426,13 +8234,840 @@ async function runReport(ctx) {
     ctx.io.setOutput('comment-url', urls.join('\n'));
 }
 
-// EXTERNAL MODULE: ./src/core/model/kinds.ts + 3 modules
-var kinds = __webpack_require__(6688);
-;// CONCATENATED MODULE: ./src/core/train/params.ts
+;// CONCATENATED MODULE: ./src/core/model/model.ts
+/** Declares a kind with its parameter types inferred from its schema. */
+function defineKind(kind) {
+    return kind;
+}
+
+;// CONCATENATED MODULE: ./src/core/model/kinds/gbdt/bins.ts
 /**
- * Training parameters: the keys every run has (the algorithm, the task, the split, the
- * seed, the preprocessing) and each model kind's own (kinds/*: epochs, hidden, ...).
- * They come from mlops.yaml's `train:` section, a params file, and the step's inputs.
+ * Binning for the gbdt kind: every encoded column (see boost.ts for the layout) becomes
+ * small integers, the bins the histograms count.
+ *
+ * Conventions:
+ * - Values are taken as float32 (Math.fround), as the exported graph receives them, so a
+ *   split learnt here routes every float32 input the same way in ONNX Runtime.
+ * - A column has `nBins` value bins (at most max_bins) and one more slot, index `nBins`,
+ *   for missing values (NaN). Bin b holds the values x with edges[b - 1] < x <= edges[b]
+ *   (edges[-1] = -infinity, edges[nBins - 1] = +infinity): "bin <= t" is exactly
+ *   "x <= edges[t]", the BRANCH_LEQ test of the exported trees.
+ * - Edges, as scikit-learn's _BinMapper: with at most max_bins distinct values, the
+ *   midpoints between consecutive distinct values; otherwise the midpoint-method
+ *   percentiles at 100 * q / max_bins (q = 1 .. max_bins - 1), duplicates dropped. Each
+ *   edge is rounded to a float32 strictly below the next distinct value (when the
+ *   rounded midpoint is not, the lower value itself), so the bins of the training values
+ *   are as in float64. Unlike scikit-learn, every training row is used (no subsample of
+ *   200,000) and infinities are ordinary values (scikit-learn rejects them).
+ */
+/** The edges of one column from its training values (see the header). `scratch` holds at least n values. */
+function fitEdges(values, n, maxBins, scratch) {
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+        const v = values(i);
+        if (!Number.isNaN(v))
+            scratch[m++] = v;
+    }
+    const sorted = scratch.subarray(0, m).sort();
+    let distinct = 0;
+    for (let i = 0; i < m; i++)
+        if (i === 0 || sorted[i] !== sorted[i - 1])
+            distinct++;
+    const raw = [];
+    if (distinct <= maxBins) {
+        for (let i = 1; i < m; i++)
+            if (sorted[i] !== sorted[i - 1])
+                raw.push(edgeBetween(sorted[i - 1], sorted[i]));
+    }
+    else {
+        for (let q = 1; q < maxBins; q++) {
+            const position = (q / maxBins) * (m - 1);
+            const lo = sorted[Math.floor(position)];
+            const hi = sorted[Math.ceil(position)];
+            raw.push(lo === hi ? lo : edgeBetween(lo, hi));
+        }
+    }
+    const edges = [];
+    for (const e of raw)
+        if (edges.length === 0 || e > edges.at(-1))
+            edges.push(e);
+    // The last edge must leave some value above it, or its bin would be empty.
+    while (edges.length > 0 && m > 0 && edges.at(-1) >= sorted[m - 1])
+        edges.pop();
+    return Float32Array.from(edges);
+}
+/** A float32 edge e with lo <= e < hi: the rounded midpoint, or lo when rounding reaches hi. */
+function edgeBetween(lo, hi) {
+    const mid = Math.fround(lo / 2 + hi / 2);
+    return mid >= lo && mid < hi ? mid : lo;
+}
+/** The bin of `v` (float32) for `edges`: the missing slot for NaN. */
+function binOf(v, edges) {
+    if (Number.isNaN(v))
+        return edges.length + 1;
+    let lo = 0;
+    let hi = edges.length; // the answer is in [lo, hi]
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (v <= edges[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+/** Bins `n` rows of `columns` with `edges` into a Uint8Array, row-major (row i at i * width) or column-major (column f at f * n). */
+function binRows(columns, n, edges, layout = 'rows') {
+    const width = columns.length;
+    const bins = new Uint8Array(n * width);
+    for (let f = 0; f < width; f++) {
+        const values = columns[f];
+        const e = edges[f];
+        if (layout === 'rows')
+            for (let i = 0; i < n; i++)
+                bins[i * width + f] = binOf(values(i), e);
+        else
+            for (let i = 0; i < n; i++)
+                bins[f * n + i] = binOf(values(i), e);
+    }
+    return bins;
+}
+/**
+ * Fits the edges of every column on the training rows and bins them. `groups` lists the
+ * one-hot blocks ([first column, size]): their histograms are counted from the one hot
+ * column of each row (one update per block instead of one per column).
+ */
+function binTraining(columns, n, maxBins, groups = []) {
+    const width = columns.length;
+    const scratch = new Float32Array(n);
+    const grouped = new Uint8Array(width);
+    for (const [start, size] of groups)
+        grouped.fill(1, start, start + size);
+    // A one-hot column holds 0 and 1: its edge is 0.5 when both occur (as fitEdges finds, without sorting).
+    const edges = columns.map((values, f) => {
+        if (!grouped[f])
+            return fitEdges(values, n, maxBins, scratch);
+        let ones = 0;
+        for (let i = 0; i < n; i++)
+            if (values(i) === 1)
+                ones++;
+        return ones > 0 && ones < n ? Float32Array.of(0.5) : new Float32Array(0);
+    });
+    const nBins = Int32Array.from(edges, (e) => e.length + 1);
+    const offsets = new Int32Array(width);
+    let total = 0;
+    for (let f = 0; f < width; f++) {
+        offsets[f] = total;
+        total += nBins[f] + 1;
+    }
+    const bins = binRows(columns, n, edges, 'columns');
+    const dense = Int32Array.from(Array.from({ length: width }, (_, j) => j).filter((j) => !grouped[j]));
+    const perRow = dense.length + groups.length;
+    const slots = new Int32Array(n * perRow);
+    for (let i = 0; i < n; i++) {
+        const at = i * perRow;
+        for (let d = 0; d < dense.length; d++)
+            slots[at + d] = (offsets[dense[d]] + bins[dense[d] * n + i]) * 3;
+    }
+    groups.forEach(([start, size], q) => {
+        for (let j = start; j < start + size; j++) {
+            // A column that is 1 in every training row has one bin: bin 0 holds its 1s.
+            const slot = (offsets[j] + (nBins[j] > 1 ? 1 : 0)) * 3;
+            const values = columns[j];
+            for (let i = 0; i < n; i++)
+                if (values(i) === 1)
+                    slots[i * perRow + dense.length + q] = slot;
+        }
+    });
+    return {
+        rows: n,
+        width,
+        bins,
+        slots,
+        perRow,
+        nBins,
+        offsets,
+        totalSlots: total,
+        edges,
+        dense,
+        groupStart: Int32Array.from(groups, ([start]) => start),
+        groupSize: Int32Array.from(groups, ([, size]) => size),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/model/kinds/gbdt/boost.ts
+const MIN_HESSIAN = 1e-3;
+/** Fits the ensemble; `onIteration` after each iteration (losses: mean over rows). */
+function boost(data, objective, params, onIteration) {
+    const { binned, y } = data;
+    const n = binned.rows;
+    const width = binned.width;
+    const K = objective === 'softmax' ? data.classes : 1;
+    const base = initialScores(objective, y, data.classes);
+    const raw = new Float64Array(n * K);
+    for (let i = 0; i < n; i++)
+        for (let k = 0; k < K; k++)
+            raw[i * K + k] = base[k];
+    const val = data.validation && data.validation.y.length > 0 ? data.validation : null;
+    const nVal = val ? val.y.length : 0;
+    const rawVal = new Float64Array(nVal * K);
+    for (let i = 0; i < nVal; i++)
+        for (let k = 0; k < K; k++)
+            rawVal[i * K + k] = base[k];
+    const grad = new Float64Array(n * K);
+    const hess = new Float64Array(n * K);
+    const rows = new Uint32Array(n);
+    const scratch = new Uint32Array(n);
+    const probs = new Float64Array(K);
+    const pool = [];
+    const grower = new Grower(binned, params, pool, rows, scratch);
+    const trees = [];
+    const valHistory = [];
+    if (val)
+        valHistory.push(meanLoss(objective, rawVal, val.y, K, probs));
+    let best = 0;
+    let bestLoss = valHistory[0] ?? Infinity;
+    let stoppedEarly = false;
+    let iterations = 0;
+    for (let it = 1; it <= params.maxIter; it++) {
+        gradients(objective, raw, y, K, grad, hess, probs);
+        for (let k = 0; k < K; k++) {
+            const tree = grower.grow(grad.subarray(k * n, (k + 1) * n), hess.subarray(k * n, (k + 1) * n), objective === 'squared_error', (start, end, value) => {
+                for (let i = start; i < end; i++) {
+                    const at = rows[i] * K + k;
+                    raw[at] = raw[at] + value;
+                }
+            });
+            trees.push(tree);
+            if (val)
+                for (let i = 0; i < nVal; i++)
+                    rawVal[i * K + k] = rawVal[i * K + k] + leafValue(tree, val.bins, i * width, binned.nBins);
+        }
+        iterations = it;
+        const loss = meanLoss(objective, raw, y, K, probs);
+        let valLoss = null;
+        if (val) {
+            valLoss = meanLoss(objective, rawVal, val.y, K, probs);
+            valHistory.push(valLoss);
+            if (valLoss < bestLoss) {
+                bestLoss = valLoss;
+                best = it;
+            }
+        }
+        else
+            best = it;
+        onIteration(it, loss, valLoss);
+        if (!Number.isFinite(loss))
+            break;
+        if (val && params.nIterNoChange > 0 && valHistory.length > params.nIterNoChange) {
+            const reference = valHistory[valHistory.length - 1 - params.nIterNoChange];
+            let improved = false;
+            for (let j = valHistory.length - params.nIterNoChange; j < valHistory.length; j++)
+                if (valHistory[j] < reference - params.tol)
+                    improved = true;
+            if (!improved) {
+                stoppedEarly = true;
+                break;
+            }
+        }
+    }
+    // At least one iteration, as scikit-learn (a graph needs a tree).
+    best = Math.max(1, Math.min(best, iterations));
+    trees.length = best * K;
+    return { ensemble: { objective, outputs: K, width, base, trees }, iterations, best, stoppedEarly };
+}
+/** The raw score a tree gives one binned row (bins at `offset`). */
+function leafValue(tree, bins, offset, nBins) {
+    let node = 0;
+    while (tree.feature[node] >= 0) {
+        const f = tree.feature[node];
+        const b = bins[offset + f];
+        const left = b === nBins[f] ? tree.missingLeft[node] : b <= tree.binThreshold[node];
+        node = left ? tree.left[node] : tree.right[node];
+    }
+    return tree.value[node];
+}
+function initialScores(objective, y, classes) {
+    const n = y.length;
+    if (objective === 'squared_error') {
+        let sum = 0;
+        for (let i = 0; i < n; i++)
+            sum += y[i];
+        return [n > 0 ? sum / n : 0];
+    }
+    const counts = new Float64Array(classes);
+    for (let i = 0; i < n; i++)
+        counts[y[i]]++;
+    const eps = 1e-15;
+    if (objective === 'log_loss') {
+        const p = Math.min(1 - eps, Math.max(eps, counts[1] / n));
+        return [Math.log(p / (1 - p))];
+    }
+    const logs = Array.from(counts, (c) => Math.log(Math.max(eps, c / n)));
+    const mean = logs.reduce((a, b) => a + b, 0) / classes;
+    return logs.map((l) => l - mean);
+}
+function sigmoid(x) {
+    return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+/** Softmax of raw[offset .. offset + K) into out. */
+function softmax(raw, offset, K, out) {
+    let max = -Infinity;
+    for (let k = 0; k < K; k++)
+        max = Math.max(max, raw[offset + k]);
+    let sum = 0;
+    for (let k = 0; k < K; k++)
+        sum += out[k] = Math.exp(raw[offset + k] - max);
+    for (let k = 0; k < K; k++)
+        out[k] /= sum;
+}
+/** Gradients and hessians (class-major: [k * n + i]) at the raw scores. */
+function gradients(objective, raw, y, K, grad, hess, probs) {
+    const n = y.length;
+    if (objective === 'squared_error') {
+        for (let i = 0; i < n; i++) {
+            grad[i] = raw[i] - y[i];
+            hess[i] = 1;
+        }
+    }
+    else if (objective === 'log_loss') {
+        for (let i = 0; i < n; i++) {
+            const p = sigmoid(raw[i]);
+            grad[i] = p - y[i];
+            hess[i] = p * (1 - p);
+        }
+    }
+    else {
+        for (let i = 0; i < n; i++) {
+            softmax(raw, i * K, K, probs);
+            const label = y[i];
+            for (let k = 0; k < K; k++) {
+                const p = probs[k];
+                grad[k * n + i] = p - (k === label ? 1 : 0);
+                hess[k * n + i] = p * (1 - p);
+            }
+        }
+    }
+}
+/** Mean loss: squared error, log loss or softmax log loss. */
+function meanLoss(objective, raw, y, K, probs) {
+    const n = y.length;
+    if (n === 0)
+        return NaN;
+    let sum = 0;
+    if (objective === 'squared_error') {
+        for (let i = 0; i < n; i++)
+            sum += (raw[i] - y[i]) ** 2;
+    }
+    else if (objective === 'log_loss') {
+        // log(1 + e^-z) for the true class, computed stably.
+        for (let i = 0; i < n; i++) {
+            const z = y[i] === 1 ? raw[i] : -raw[i];
+            sum += z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+        }
+    }
+    else {
+        for (let i = 0; i < n; i++) {
+            softmax(raw, i * K, K, probs);
+            sum -= Math.log(Math.max(1e-300, probs[y[i]]));
+        }
+    }
+    return sum / n;
+}
+/** Grows one tree at a time on the binned rows (buffers shared across trees). */
+class Grower {
+    binned;
+    params;
+    pool;
+    rows;
+    scratch;
+    n;
+    constructor(binned, params, pool, rows, scratch) {
+        this.binned = binned;
+        this.params = params;
+        this.pool = pool;
+        this.rows = rows;
+        this.scratch = scratch;
+        this.n = binned.rows;
+    }
+    takeHist() {
+        return this.pool.pop() ?? new Float64Array(this.binned.totalSlots * 3);
+    }
+    /**
+     * Counts rows[start, end) into hist. Columns outside one-hot groups: one update per row
+     * and column. A one-hot group: one update per row, in the value-1 bin of its hot column;
+     * each column's value-0 bin is then the node's totals minus its value-1 bin.
+     */
+    fill(hist, start, end, g, h) {
+        hist.fill(0);
+        const { slots, perRow, offsets, groupStart, groupSize, nBins } = this.binned;
+        const rows = this.rows;
+        let G = 0;
+        let H = 0;
+        for (let i = start; i < end; i++) {
+            const r = rows[i];
+            const gi = g[r];
+            const hi = h[r];
+            G += gi;
+            H += hi;
+            const at = r * perRow;
+            for (let k = 0; k < perRow; k++) {
+                const s = slots[at + k];
+                hist[s] = hist[s] + gi;
+                hist[s + 1] = hist[s + 1] + hi;
+                hist[s + 2]++;
+            }
+        }
+        const C = end - start;
+        for (let q = 0; q < groupStart.length; q++) {
+            const first = groupStart[q];
+            for (let f = first; f < first + groupSize[q]; f++) {
+                if (nBins[f] < 2)
+                    continue;
+                const s0 = offsets[f] * 3;
+                const s1 = s0 + 3;
+                hist[s0] = G - hist[s1];
+                hist[s0 + 1] = H - hist[s1 + 1];
+                hist[s0 + 2] = C - hist[s1 + 2];
+            }
+        }
+    }
+    /** The best split of a leaf, or null. */
+    bestSplit(leaf) {
+        const { minSamplesLeaf: msl, l2 } = this.params;
+        const { nBins, offsets, width } = this.binned;
+        const hist = leaf.hist;
+        const { g: G, h: H, c: C } = leaf;
+        const parentScore = (G * G) / (H + l2);
+        let best = null;
+        let bestGain = 0;
+        const consider = (gain, feature, bin, missingLeft, gl, hl, cl) => {
+            if (gain > bestGain) {
+                bestGain = gain;
+                best = { gain, feature, bin, missingLeft, gLeft: gl, hLeft: hl, cLeft: cl };
+            }
+        };
+        for (let f = 0; f < width; f++) {
+            const nb = nBins[f];
+            const o = offsets[f] * 3;
+            const ms = o + nb * 3;
+            const gm = hist[ms];
+            const hm = hist[ms + 1];
+            const cm = hist[ms + 2];
+            let gl = 0;
+            let hl = 0;
+            let cl = 0;
+            const last = cm > 0 ? nb - 1 : nb - 2; // with missing values: also "every value left, missing right"
+            for (let t = 0; t <= last; t++) {
+                const s = o + t * 3;
+                gl += hist[s];
+                hl += hist[s + 1];
+                cl += hist[s + 2];
+                // Missing right.
+                const cr = C - cl;
+                if (cl >= msl && cr >= msl) {
+                    const hr = H - hl;
+                    if (hl >= MIN_HESSIAN && hr >= MIN_HESSIAN) {
+                        const gr = G - gl;
+                        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
+                        // No missing value here: they go where most rows go.
+                        consider(gain, f, t, cm > 0 ? false : cl >= cr, gl, hl, cl);
+                    }
+                }
+                // Missing left.
+                if (cm > 0 && t < nb - 1) {
+                    const gl2 = gl + gm;
+                    const hl2 = hl + hm;
+                    const cl2 = cl + cm;
+                    const cr2 = C - cl2;
+                    const hr2 = H - hl2;
+                    if (cl2 >= msl && cr2 >= msl && hl2 >= MIN_HESSIAN && hr2 >= MIN_HESSIAN) {
+                        const gr2 = G - gl2;
+                        const gain = (gl2 * gl2) / (hl2 + l2) + (gr2 * gr2) / (hr2 + l2) - parentScore;
+                        consider(gain, f, t, true, gl2, hl2, cl2);
+                    }
+                }
+            }
+        }
+        return best;
+    }
+    /**
+     * Grows a tree on gradients g and hessians h (by row); `constantHessian` when h is 1.
+     * `onLeaf(start, end, value)` is called for each final leaf's rows (indices into the
+     * row array passed to the constructor).
+     */
+    grow(g, h, constantHessian, onLeaf) {
+        const { maxLeafNodes, maxDepth, minSamplesLeaf, learningRate, l2 } = this.params;
+        const { bins, nBins } = this.binned;
+        const rows = this.rows;
+        const n = this.n;
+        for (let i = 0; i < n; i++)
+            rows[i] = i;
+        const tree = { feature: [], binThreshold: [], threshold: [], missingLeft: [], left: [], right: [], value: [] };
+        const newNode = () => {
+            tree.feature.push(-1);
+            tree.binThreshold.push(0);
+            tree.threshold.push(0);
+            tree.missingLeft.push(false);
+            tree.left.push(-1);
+            tree.right.push(-1);
+            tree.value.push(0);
+            return tree.feature.length - 1;
+        };
+        let G = 0;
+        let H = 0;
+        for (let i = 0; i < n; i++) {
+            G += g[i];
+            H += h[i];
+        }
+        if (constantHessian)
+            H = n;
+        const canSplit = (leaf) => leaf.c >= 2 * minSamplesLeaf && (maxDepth === null || leaf.depth < maxDepth);
+        const root = { node: newNode(), start: 0, end: n, depth: 0, g: G, h: H, c: n, hist: null, split: null };
+        const leaves = [root];
+        if (canSplit(root)) {
+            root.hist = this.takeHist();
+            this.fill(root.hist, 0, n, g, h);
+            root.split = this.bestSplit(root);
+        }
+        while (leaves.length < maxLeafNodes) {
+            let pick = -1;
+            for (let j = 0; j < leaves.length; j++) {
+                const s = leaves[j].split;
+                if (s && (pick < 0 || s.gain > leaves[pick].split.gain))
+                    pick = j;
+            }
+            if (pick < 0)
+                break;
+            const parent = leaves[pick];
+            const split = parent.split;
+            const f = split.feature;
+            const missing = nBins[f];
+            // Stable partition of the parent's rows.
+            let l = parent.start;
+            let r = 0;
+            const column = f * n;
+            for (let i = parent.start; i < parent.end; i++) {
+                const row = rows[i];
+                const b = bins[column + row];
+                if (b === missing ? split.missingLeft : b <= split.bin)
+                    rows[l++] = row;
+                else
+                    this.scratch[r++] = row;
+            }
+            rows.set(this.scratch.subarray(0, r), l);
+            const node = parent.node;
+            tree.feature[node] = f;
+            tree.binThreshold[node] = split.bin;
+            tree.threshold[node] = split.bin < nBins[f] - 1 ? this.binned.edges[f][split.bin] : Infinity;
+            tree.missingLeft[node] = split.missingLeft;
+            const leftNode = newNode();
+            const rightNode = newNode();
+            tree.left[node] = leftNode;
+            tree.right[node] = rightNode;
+            const depth = parent.depth + 1;
+            const left = {
+                node: leftNode,
+                start: parent.start,
+                end: l,
+                depth,
+                g: split.gLeft,
+                h: split.hLeft,
+                c: split.cLeft,
+                hist: null,
+                split: null,
+            };
+            const right = {
+                node: rightNode,
+                start: l,
+                end: parent.end,
+                depth,
+                g: parent.g - split.gLeft,
+                h: parent.h - split.hLeft,
+                c: parent.c - split.cLeft,
+                hist: null,
+                split: null,
+            };
+            const splitLeft = canSplit(left);
+            const splitRight = canSplit(right);
+            const parentHist = parent.hist;
+            parent.hist = null;
+            if (splitLeft || splitRight) {
+                // Count the smaller child; the larger is the parent minus it, in the parent's buffer.
+                const [small, large] = left.c <= right.c ? [left, right] : [right, left];
+                const smallHist = this.takeHist();
+                this.fill(smallHist, small.start, small.end, g, h);
+                for (let s = 0; s < parentHist.length; s++)
+                    parentHist[s] -= smallHist[s];
+                small.hist = smallHist;
+                large.hist = parentHist;
+                for (const child of [left, right]) {
+                    if (canSplit(child))
+                        child.split = this.bestSplit(child);
+                    if (!child.split) {
+                        this.pool.push(child.hist);
+                        child.hist = null;
+                    }
+                }
+            }
+            else
+                this.pool.push(parentHist);
+            leaves.splice(pick, 1, left, right);
+        }
+        for (const leaf of leaves) {
+            if (leaf.hist)
+                this.pool.push(leaf.hist);
+            leaf.hist = null;
+            const value = -learningRate * (leaf.g / (leaf.h + l2 + 1e-15));
+            tree.value[leaf.node] = value;
+            onLeaf(leaf.start, leaf.end, value);
+        }
+        return tree;
+    }
+}
+
+// EXTERNAL MODULE: ./src/core/onnx/graph.ts + 1 modules
+var onnx_graph = __webpack_require__(84148);
+// EXTERNAL MODULE: ./src/core/model/export-onnx.ts
+var export_onnx = __webpack_require__(67775);
+// EXTERNAL MODULE: ./src/core/model/preprocess.ts
+var preprocess = __webpack_require__(1107);
+;// CONCATENATED MODULE: ./src/core/model/kinds/gbdt/export.ts
+/**
+ * The gbdt kind's ONNX graph, and the same prediction in TypeScript (for tests and checks).
+ *
+ * Conventions (the graph contract of export-onnx.ts: inputs, outputs, names, metadata):
+ * - The preprocessing is export-onnx's shared subgraph with numbers raw (NaN kept; the
+ *   trees route missing values) and text one-hot (LabelEncoder + OneHot, unknown slot):
+ *   one float tensor [N, pre.width], the layout the trees were grown on (boost.ts).
+ * - Trees: ai.onnx.ml TreeEnsembleClassifier / TreeEnsembleRegressor (version 1, under the
+ *   project's ai.onnx.ml opset 2). Every split is BRANCH_LEQ on a float32 threshold (an
+ *   edge of bins.ts: float32 inputs go exactly the way training binned them);
+ *   nodes_missing_value_tracks_true sends NaN the way training chose. base_values hold the
+ *   initial raw scores.
+ * - Two classes: one score per tree for class index 1 (class_ids 0, the operator's binary
+ *   case), post_transform LOGISTIC: probabilities [1 - p, p]. More: one tree per class per
+ *   iteration (class_ids = the class), post_transform SOFTMAX. The operator's label output
+ *   is `label` (classlabels_int64s when every class is an integer in decimal text, else
+ *   classlabels_strings), its scores `probabilities` [N, C].
+ * - Regression: the regressor's [N, 1] sum is the standardized target: times std plus
+ *   mean gives `variable` in the target's units, as the network export does.
+ */
+
+
+
+
+const ML = 'ai.onnx.ml';
+/** The node attributes every tree ensemble operator shares (nodes_*), and each leaf's (tree, node, output, weight). */
+function treeAttributes(ens) {
+    const treeIds = [];
+    const nodeIds = [];
+    const featureIds = [];
+    const modes = [];
+    const values = [];
+    const trueIds = [];
+    const falseIds = [];
+    const missingTrue = [];
+    const leaves = { tree: [], node: [], id: [], weight: [] };
+    ens.trees.forEach((tree, t) => {
+        const output = t % ens.outputs;
+        for (let node = 0; node < tree.feature.length; node++) {
+            const leaf = tree.feature[node] < 0;
+            treeIds.push(t);
+            nodeIds.push(node);
+            featureIds.push(leaf ? 0 : tree.feature[node]);
+            modes.push(leaf ? 'LEAF' : 'BRANCH_LEQ');
+            values.push(leaf ? 0 : tree.threshold[node]);
+            trueIds.push(leaf ? 0 : tree.left[node]);
+            falseIds.push(leaf ? 0 : tree.right[node]);
+            missingTrue.push(!leaf && tree.missingLeft[node] ? 1 : 0);
+            if (leaf) {
+                leaves.tree.push(t);
+                leaves.node.push(node);
+                leaves.id.push(output);
+                leaves.weight.push(tree.value[node]);
+            }
+        }
+    });
+    return {
+        nodes: [
+            onnx_graph/* attr */.CF.ints('nodes_treeids', treeIds),
+            onnx_graph/* attr */.CF.ints('nodes_nodeids', nodeIds),
+            onnx_graph/* attr */.CF.ints('nodes_featureids', featureIds),
+            onnx_graph/* attr */.CF.strings('nodes_modes', modes),
+            onnx_graph/* attr */.CF.floats('nodes_values', values),
+            onnx_graph/* attr */.CF.ints('nodes_truenodeids', trueIds),
+            onnx_graph/* attr */.CF.ints('nodes_falsenodeids', falseIds),
+            onnx_graph/* attr */.CF.ints('nodes_missing_value_tracks_true', missingTrue),
+        ],
+        leaves,
+    };
+}
+/** The ONNX graph of a fitted ensemble with its preprocessing inside (this module's header). */
+function exportEnsemble(pre, ens, meta) {
+    if (ens.width !== pre.width)
+        throw new Error(`exportEnsemble: the trees take ${ens.width} columns, the preprocessing encodes ${pre.width}`);
+    const target = pre.target;
+    const essential = target.task === 'classification' ? export_onnx/* ONNX_OUTPUTS */.bI.probabilities : export_onnx/* ONNX_OUTPUTS */.bI.variable;
+    const g = (0,export_onnx/* graphBuilderFor */.nB)(pre, essential, 'exportEnsemble');
+    const x = (0,export_onnx/* encodedFeatures */.Yq)(g, pre, 'raw');
+    const { nodes, leaves } = treeAttributes(ens);
+    const outputs = [];
+    if (target.task === 'regression') {
+        const sum = g.node('TreeEnsembleRegressor', [x], 'trees/standardized', {
+            domain: ML,
+            attributes: [
+                ...nodes,
+                onnx_graph/* attr */.CF.int('n_targets', 1),
+                onnx_graph/* attr */.CF.ints('target_treeids', leaves.tree),
+                onnx_graph/* attr */.CF.ints('target_nodeids', leaves.node),
+                onnx_graph/* attr */.CF.ints('target_ids', leaves.id),
+                onnx_graph/* attr */.CF.floats('target_weights', leaves.weight),
+                onnx_graph/* attr */.CF.floats('base_values', ens.base),
+                onnx_graph/* attr */.CF.string('aggregate_function', 'SUM'),
+                onnx_graph/* attr */.CF.string('post_transform', 'NONE'),
+            ],
+        });
+        // A Cast to float32 (a no-op) gives onnx's shape inference the type its version-1 regressor leaves unset.
+        const typed = g.node('Cast', [sum], 'trees/float', { attributes: [onnx_graph/* attr */.CF.int('to', 1)] });
+        const std = g.constant('target/std', [1], { type: 'float32', values: [target.std] });
+        const mean = g.constant('target/mean', [1], { type: 'float32', values: [target.mean] });
+        const scaled = g.node('Mul', [typed, std], 'target/scaled');
+        g.node('Add', [scaled, mean], export_onnx/* ONNX_OUTPUTS */.bI.variable, { exact: true });
+        outputs.push((0,onnx_graph/* makeValueInfo */.UF)(export_onnx/* ONNX_OUTPUTS */.bI.variable, 'float32', ['N', 1]));
+    }
+    else {
+        const classes = target.classes;
+        const binary = classes.length === 2;
+        if (binary !== (ens.outputs === 1))
+            throw new Error(`exportEnsemble: ${ens.outputs} outputs for ${classes.length} classes`);
+        const integers = (0,export_onnx/* integerClasses */.HU)(classes);
+        // A feature named "label" takes the name: the graph then gives the probabilities only.
+        const names = pre.features.map((f) => f.name);
+        const labelOut = names.includes(export_onnx/* ONNX_OUTPUTS */.bI.label) ? `${g.prefix}trees/label` : export_onnx/* ONNX_OUTPUTS */.bI.label;
+        g.nodes.push((0,onnx_graph/* makeNode */.HI)('TreeEnsembleClassifier', [x], [labelOut, export_onnx/* ONNX_OUTPUTS */.bI.probabilities], {
+            name: `${g.prefix}trees`,
+            domain: ML,
+            attributes: [
+                ...nodes,
+                onnx_graph/* attr */.CF.ints('class_treeids', leaves.tree),
+                onnx_graph/* attr */.CF.ints('class_nodeids', leaves.node),
+                onnx_graph/* attr */.CF.ints('class_ids', leaves.id),
+                onnx_graph/* attr */.CF.floats('class_weights', leaves.weight),
+                integers
+                    ? onnx_graph/* attr */.CF.ints('classlabels_int64s', classes.map((c) => BigInt(c)))
+                    : onnx_graph/* attr */.CF.strings('classlabels_strings', classes),
+                onnx_graph/* attr */.CF.floats('base_values', ens.base),
+                onnx_graph/* attr */.CF.string('post_transform', binary ? 'LOGISTIC' : 'SOFTMAX'),
+            ],
+        }));
+        if (labelOut === export_onnx/* ONNX_OUTPUTS */.bI.label)
+            outputs.push((0,onnx_graph/* makeValueInfo */.UF)(export_onnx/* ONNX_OUTPUTS */.bI.label, integers ? 'int64' : 'string', ['N']));
+        outputs.push((0,onnx_graph/* makeValueInfo */.UF)(export_onnx/* ONNX_OUTPUTS */.bI.probabilities, 'float32', ['N', classes.length]));
+    }
+    const graph = (0,onnx_graph/* makeGraph */.f7)({ name: meta.algorithm, nodes: g.nodes, initializers: g.initializers, inputs: (0,export_onnx/* featureInputs */.Gq)(pre), outputs });
+    return (0,export_onnx/* modelWithMetadata */.zi)(pre, graph, meta);
+}
+/**
+ * The trees' input for `rows` of a table: `encodeFeatures`'s layout with each numeric
+ * column's raw value as float32 (NaN for missing), as the graph builds it. Row-major.
+ */
+function treeInput(pre, table, rows, encoded) {
+    const x = encoded ?? encodeFeatures(pre, table, rows);
+    let offset = 0;
+    for (const feature of pre.features) {
+        if (feature.kind === 'numeric') {
+            const numbers = tableColumn(table, feature.name, 'feature column').numbers;
+            for (let i = 0; i < rows.length; i++)
+                x[i * pre.width + offset] = numbers[rows[i]];
+            offset += 1;
+        }
+        else
+            offset += feature.categories.length + 1;
+    }
+    return x;
+}
+/** The raw scores of one input row (x at `offset`) into out (one per output). */
+function rawScores(ens, x, offset, out) {
+    for (let k = 0; k < ens.outputs; k++)
+        out[k] = ens.base[k];
+    ens.trees.forEach((tree, t) => {
+        let node = 0;
+        while (tree.feature[node] >= 0) {
+            const v = x[offset + tree.feature[node]];
+            const left = Number.isNaN(v) ? tree.missingLeft[node] : v <= tree.threshold[node];
+            node = left ? tree.left[node] : tree.right[node];
+        }
+        out[t % ens.outputs] = out[t % ens.outputs] + tree.value[node];
+    });
+}
+/**
+ * What the graph predicts, computed in TypeScript (float64): for classification the
+ * probabilities (rows x classes), for regression the value in the target's units.
+ */
+function predictEnsemble(pre, ens, table, rows) {
+    const x = treeInput(pre, table, rows);
+    const target = pre.target;
+    const width = pre.width;
+    const raw = new Float64Array(ens.outputs);
+    if (target.task === 'regression') {
+        const out = new Float64Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+            rawScores(ens, x, i * width, raw);
+            out[i] = raw[0] * target.std + target.mean;
+        }
+        return out;
+    }
+    const C = target.classes.length;
+    const out = new Float64Array(rows.length * C);
+    for (let i = 0; i < rows.length; i++) {
+        rawScores(ens, x, i * width, raw);
+        if (C === 2) {
+            const p = 1 / (1 + Math.exp(-raw[0]));
+            out[i * 2] = 1 - p;
+            out[i * 2 + 1] = p;
+        }
+        else {
+            let max = -Infinity;
+            for (let k = 0; k < C; k++)
+                max = Math.max(max, raw[k]);
+            let sum = 0;
+            for (let k = 0; k < C; k++)
+                sum += out[i * C + k] = Math.exp(raw[k] - max);
+            for (let k = 0; k < C; k++)
+                out[i * C + k] /= sum;
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/core/model/kinds/gbdt/index.ts
+/**
+ * gbdt: histogram gradient-boosted trees (our own, in TypeScript: boost.ts), exported to
+ * ONNX as a tree ensemble with the preprocessing inside (export.ts).
+ *
+ * Parameters, with scikit-learn's HistGradientBoosting defaults and names where they do
+ * not clash with another kind's key (kinds share one flat key space, kinds.ts):
+ * - gbdt_learning_rate (0.1): not `learning_rate`, which the network kinds declare with
+ *   0.001 (Adam's step). A shared key has one schema and one documented default, and the
+ *   two mean different things: a params file sweeping learning_rate for the mlp would set
+ *   the trees' shrinkage to 0.001 (a hundred times too small) on switching algorithm.
+ * - max_iter (100), max_leaf_nodes (31), max_depth (null: none), min_samples_leaf (20),
+ *   l2_regularization (0), max_bins (255): as scikit-learn's.
+ * - n_iter_no_change (10; 0 turns early stopping off) and tol (1e-7): early stopping on
+ *   the validation rows (train's validation_split), whatever the data size; scikit-learn's
+ *   default ('auto') stops early only above 10,000 rows, on a split of its own. Not
+ *   `early_stopping`, which is the network kinds' object.
+ * Text columns are one-hot encoded by the shared preprocessing (max_categories most
+ * frequent values plus an unknown slot), not split natively by category as scikit-learn's
+ * categorical_features. Why: the graph then reuses the shared preprocessing subgraph
+ * (LabelEncoder + OneHot, the same unknown slot for missing and never-seen values) and
+ * every split is a plain threshold; ONNX's TreeEnsembleClassifier/Regressor have no
+ * set-membership test (BRANCH_MEMBER is only in ai.onnx.ml opset 5's TreeEnsemble). The
+ * cost: a split isolates one category at a time, and a category with fewer than
+ * min_samples_leaf rows is never split on alone, so many small categories (a country
+ * column, say) are used less well than by scikit-learn's native splits. See boost.ts
+ * (training) and export.ts (the graph).
  */
 
 
@@ -8440,10 +9075,195 @@ var kinds = __webpack_require__(6688);
 
 
 
+
+/** The producer version written into exported graphs. */
+const TRAINER_BUILD = 'builtin-gbdt/1';
+const GBDT_PARAMS = {
+    /** Shrinkage: each tree's leaf values are scaled by it. */
+    gbdt_learning_rate: schemas/* number */.aig().positive().max(10).default(0.1),
+    /** Boosting iterations at most (one tree each; one per class for more than two classes). */
+    max_iter: schemas/* number */.aig().int().min(1).max(100_000).default(100),
+    max_leaf_nodes: schemas/* number */.aig().int().min(2).max(65_536).default(31),
+    /** Edges from the root to the deepest leaf; null: no limit. */
+    max_depth: schemas/* number */.aig().int().min(1).max(1000).nullable().default(null),
+    min_samples_leaf: schemas/* number */.aig().int().min(1).default(20),
+    l2_regularization: schemas/* number */.aig().min(0).default(0),
+    /** Value bins per numeric column (missing values have one more). */
+    max_bins: schemas/* number */.aig().int().min(2).max(255).default(255),
+    /** Early stopping: iterations without improving the validation loss by more than tol; 0 turns it off. */
+    n_iter_no_change: schemas/* number */.aig().int().min(0).default(10),
+    tol: schemas/* number */.aig().min(0).default(1e-7),
+};
+/** The trees' columns for a set of rows: raw numbers (float32, NaN for missing) and the one-hot slots of the encoding. */
+function treeColumns(job, encoded, rows) {
+    const pre = job.preprocess;
+    const width = pre.width;
+    const columns = [];
+    for (const feature of pre.features) {
+        if (feature.kind === 'numeric') {
+            const numbers = (0,data_table.tableColumn)(job.rows.table, feature.name, 'feature column').numbers;
+            columns.push((i) => Math.fround(numbers[rows[i]]));
+        }
+        else {
+            for (let slot = 0; slot <= feature.categories.length; slot++) {
+                const j = columns.length;
+                columns.push((i) => encoded[i * width + j]);
+            }
+        }
+    }
+    return columns;
+}
+/** Fits the trees (the ensemble itself, for tests and checks; `fitGbdt` exports it). */
+function trainGbdt(job, started = performance.now()) {
+    const { preprocess: pre, params, train, validation } = job;
+    const n = train.y.length;
+    if (n < 2 * params.min_samples_leaf)
+        throw new core_errors/* UserError */.y(`gbdt needs at least 2 x min_samples_leaf = ${2 * params.min_samples_leaf} training rows to split; it has ${n}`, 'Add rows, or lower train.min_samples_leaf (or train.validation_split, which holds rows out of training).');
+    const objective = pre.target.task === 'regression' ? 'squared_error' : pre.target.classes.length === 2 ? 'log_loss' : 'softmax';
+    // Each text column's one-hot block: [first column, size].
+    const groups = [];
+    let offset = 0;
+    for (const feature of pre.features) {
+        if (feature.kind === 'categorical')
+            groups.push([offset, feature.categories.length + 1]);
+        offset += feature.kind === 'numeric' ? 1 : feature.categories.length + 1;
+    }
+    const binned = binTraining(treeColumns(job, train.x, job.rows.train), n, params.max_bins, groups);
+    const nVal = validation?.y.length ?? 0;
+    const val = validation && nVal > 0
+        ? { bins: binRows(treeColumns(job, validation.x, job.rows.validation), nVal, binned.edges), y: validation.y }
+        : null;
+    const classes = pre.target.task === 'classification' ? pre.target.classes.length : 1;
+    return boost({ binned, y: train.y, classes, validation: val }, objective, {
+        learningRate: params.gbdt_learning_rate,
+        maxIter: params.max_iter,
+        maxLeafNodes: params.max_leaf_nodes,
+        maxDepth: params.max_depth,
+        minSamplesLeaf: params.min_samples_leaf,
+        l2: params.l2_regularization,
+        nIterNoChange: params.n_iter_no_change,
+        tol: params.tol,
+    }, (epoch, loss, valLoss) => job.onEpoch({ epoch, epochs: params.max_iter, loss, valLoss, elapsedMs: performance.now() - started }));
+}
+async function fitGbdt(job) {
+    const started = performance.now();
+    const result = trainGbdt(job, started);
+    // Yields once, so progress lines flush before the export.
+    await Promise.resolve();
+    return {
+        onnx: exportEnsemble(job.preprocess, result.ensemble, { algorithm: 'gbdt', producerVersion: TRAINER_BUILD }),
+        epochs: { run: result.iterations, best: result.best, stoppedEarly: result.stoppedEarly, trainingMs: performance.now() - started },
+    };
+}
+const gbdt = defineKind({
+    name: 'gbdt',
+    description: 'histogram gradient-boosted trees (as scikit-learn HistGradientBoosting)',
+    params: GBDT_PARAMS,
+    setup: () => Promise.resolve('cpu'),
+    fit: async (job) => fitGbdt(job),
+});
+
+// EXTERNAL MODULE: ./src/core/model/kinds/tfjs/params.ts
+var params = __webpack_require__(5061);
+;// CONCATENATED MODULE: ./src/core/model/kinds/linear/index.ts
+/** linear: logistic regression (classification) or linear regression, on TensorFlow.js, exported to ONNX. */
+
+
+// TensorFlow.js loads only when a network is set up or trained: steps that never touch one start without it.
+const network = () => Promise.all(/* import() */[__webpack_require__.e(176), __webpack_require__.e(45)]).then(__webpack_require__.bind(__webpack_require__, 11045));
+const linear = defineKind({
+    name: 'linear',
+    description: 'logistic regression for classes, linear regression for numbers',
+    params: params/* TFJS_PARAMS */.b,
+    setup: async (warn) => (await network()).setupBackend(warn),
+    fit: async (job) => (await network()).fitNetwork('linear', job, { units: [], activation: 'relu', dropout: 0 }),
+});
+
+;// CONCATENATED MODULE: ./src/core/model/kinds/mlp/index.ts
+/** mlp: a multi-layer perceptron (dense hidden layers, optional dropout) on TensorFlow.js, exported to ONNX. */
+
+
+
+// TensorFlow.js loads only when a network is set up or trained: steps that never touch one start without it.
+const mlp_network = () => Promise.all(/* import() */[__webpack_require__.e(176), __webpack_require__.e(45)]).then(__webpack_require__.bind(__webpack_require__, 11045));
+const mlp = defineKind({
+    name: 'mlp',
+    description: 'a multi-layer perceptron: dense hidden layers',
+    params: {
+        ...params/* TFJS_PARAMS */.b,
+        /** Hidden layer widths. */
+        hidden: schemas/* array */.YOg(schemas/* number */.aig().int().min(1).max(4096)).max(16).default([64, 32]),
+        activation: schemas/* enum */.k5n(['relu', 'elu', 'tanh', 'sigmoid', 'selu', 'gelu']).default('relu'),
+        dropout: schemas/* number */.aig().min(0).max(0.95).default(0),
+    },
+    setup: async (warn) => (await mlp_network()).setupBackend(warn),
+    fit: async (job) => (await mlp_network()).fitNetwork('mlp', job, { units: job.params.hidden, activation: job.params.activation, dropout: job.params.dropout }),
+});
+
+;// CONCATENATED MODULE: ./src/core/model/kinds.ts
+/**
+ * The model kinds, by name (the `algorithm` of the train section). Adding a kind is a
+ * folder under kinds/ and one line here; train, evaluate and serve reach every kind
+ * through this table and the TabularModel interface.
+ */
+
+
+
+
+const MODEL_KINDS = {
+    mlp: mlp,
+    linear: linear,
+    gbdt: gbdt,
+};
+/** The names, the default first. */
+const ALGORITHMS = Object.keys(MODEL_KINDS);
+const DEFAULT_ALGORITHM = 'mlp';
+function isAlgorithm(name) {
+    return Object.hasOwn(MODEL_KINDS, name);
+}
+/** The kind named `algorithm` (a registered name). */
+function modelKind(algorithm) {
+    return MODEL_KINDS[algorithm];
+}
+/**
+ * Every kind's parameters in one shape (with defaults). A key two kinds share (the
+ * optimizer's, say) is declared once, by the first kind that has it.
+ */
+function kindParamShapes() {
+    const shape = {};
+    for (const kind of Object.values(MODEL_KINDS))
+        for (const [key, schema] of Object.entries(kind.params))
+            if (!Object.hasOwn(shape, key))
+                shape[key] = schema;
+    return shape;
+}
+/** The parameters of `algorithm` from a flat parameter object (other keys ignored), defaults filled. */
+function kindParams(algorithm, params) {
+    return schemas/* object */.Ikc(modelKind(algorithm).params).parse(params);
+}
+
+;// CONCATENATED MODULE: ./src/core/train/params.ts
+/**
+ * Training parameters: the keys every run has (the algorithm, the task, the split, the
+ * seed, the preprocessing) and each model kind's own (kinds/*: epochs, hidden, ...).
+ * They come from mlops.yaml's `train:` section, a params file, and the step's inputs.
+ * `algorithm: auto` keeps only the kind keys you set: each candidate kind fills in its
+ * own defaults (candidateParams), so the card records your setting, not one kind's.
+ */
+
+
+
+
+
+
+/** `algorithm: auto`: every built-in kind trained on the same split, the best on validation kept. */
+const AUTO_ALGORITHM = 'auto';
+/** What `algorithm` may be: a model kind, or auto (the `algorithm` input's choices too). */
+const ALGORITHM_CHOICES = [...ALGORITHMS, AUTO_ALGORITHM];
 /** The keys of every run, whatever the kind. */
 const RUN_PARAMS = {
-    /** The model kind (a key of MODEL_KINDS). */
-    algorithm: schemas/* enum */.k5n(kinds/* ALGORITHMS */.TM).default(kinds/* DEFAULT_ALGORITHM */.a),
+    /** The model kind (a key of MODEL_KINDS), or auto. */
+    algorithm: schemas/* enum */.k5n(ALGORITHM_CHOICES).default(DEFAULT_ALGORITHM),
     /** auto: classification for text targets or few whole numbers, else regression. */
     task: schemas/* enum */.k5n(['auto', 'classification', 'regression']).default('auto'),
     validation_split: schemas/* number */.aig().min(0).max(0.9).default(0.2),
@@ -8458,7 +9278,7 @@ const RUN_PARAMS = {
     max_categories: schemas/* number */.aig().int().min(1).max(10000).default(100),
 };
 /** Every parameter key: the run's and every kind's (a sweep switches algorithm with one file, so no kind's key is an error). */
-const ALL_PARAMS = { ...RUN_PARAMS, ...(0,kinds/* kindParamShapes */.M)() };
+const ALL_PARAMS = { ...RUN_PARAMS, ...kindParamShapes() };
 /** The same keys, each optional and without its default (defaults apply when a run's parameters are resolved). */
 function withoutDefaults(shape) {
     return Object.fromEntries(Object.entries(shape).map(([key, schema]) => [
@@ -8468,22 +9288,45 @@ function withoutDefaults(shape) {
 }
 /**
  * mlops.yaml's `train:` section: every parameter (optional: defaults apply when the run
- * is resolved, not here), `command`, and `model`, the old name of `algorithm`.
+ * is resolved, not here), `command`, `model` (the old name of `algorithm`), and any key
+ * of your own trainer's.
  */
-const TrainSection = schemas/* strictObject */.rej({
+const TrainSection = schemas/* object */.Ikc({
     ...withoutDefaults(ALL_PARAMS),
     /** Your own trainer instead of the built-in kinds. */
     command: schemas/* string */.YjP().optional(),
     /** Renamed `algorithm` (model now names the model in the registry): still read, with a warning, for one release. */
-    model: schemas/* enum */.k5n(kinds/* ALGORITHMS */.TM).optional(),
-});
-/** Validates parameters; `where` names their source in errors (a file, or "train in mlops.yaml"). */
-function parseTrainParams(value, where) {
+    model: schemas/* enum */.k5n(ALGORITHMS).optional(),
+})
+    // Any other key is a parameter of your own trainer (train.command), handed over in MLOPS_PARAMS_FILE;
+    // for the built-in kinds an unknown key is an error when the run's parameters are resolved (parseTrainParams).
+    .catchall(schemas/* unknown */.L5J());
+/**
+ * Validates parameters; `where` names their source in errors (a file, or "train in
+ * mlops.yaml"). For the built-in kinds every key must be one of theirs, and defaults
+ * fill the rest. Your own trainer (`command`) gets exactly the keys you set, whatever
+ * they are: the built-in schema and defaults are not its business.
+ */
+function parseTrainParams(value, where, trainer = 'builtin') {
+    if (trainer === 'command') {
+        if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value)))
+            throw new core_errors/* UserError */.y(`${where}: expected a mapping of parameter names to values`);
+        return { ...value };
+    }
     const result = schemas/* strictObject */.rej(ALL_PARAMS).safeParse(value ?? {});
     if (!result.success)
-        throw new core_errors/* UserError */.y(`${where}: invalid training parameters:\n${(0,zod_errors/* formatZodError */.l)(result.error)}`, 'See the README section "train" for every parameter.');
+        throw new core_errors/* UserError */.y(`${where}: invalid training parameters:\n${(0,zod_errors/* formatZodError */.l)(result.error)}`, 'See the README section "train" for every parameter; a key of your own trainer needs train.command (it gets every key in MLOPS_PARAMS_FILE).');
     const run = schemas/* object */.Ikc(RUN_PARAMS).parse(result.data);
-    return { ...run, ...(0,kinds/* kindParams */.Je)(run.algorithm, result.data) };
+    if (run.algorithm !== AUTO_ALGORITHM)
+        return { ...run, ...kindParams(run.algorithm, result.data) };
+    // auto: only the keys you set; each candidate fills in its own kind's defaults (candidateParams).
+    const given = value && typeof value === 'object' ? Object.keys(value) : [];
+    const yours = Object.fromEntries(given.filter((key) => !Object.hasOwn(RUN_PARAMS, key) && result.data[key] !== undefined).map((key) => [key, result.data[key]]));
+    return { ...run, ...yours };
+}
+/** The parameters of one candidate of an auto run: the run's keys, your keys, and `algorithm`'s defaults for the rest. */
+function candidateParams(params, algorithm) {
+    return { ...params, ...kindParams(algorithm, params), algorithm };
 }
 /**
  * `model: mlp` in a train section or params file: the old name of `algorithm`. Returns
@@ -8527,9 +9370,179 @@ var external_node_url_ = __webpack_require__(73136);
 // EXTERNAL MODULE: ./src/core/lineage.ts
 var core_lineage = __webpack_require__(60654);
 // EXTERNAL MODULE: ./src/core/model/random.ts
-var random = __webpack_require__(45114);
+var model_random = __webpack_require__(45114);
 // EXTERNAL MODULE: ./src/core/validate/scan.ts + 1 modules
 var validate_scan = __webpack_require__(91799);
+// EXTERNAL MODULE: ./src/core/model/onnx-model.ts
+var onnx_model = __webpack_require__(49270);
+;// CONCATENATED MODULE: ./src/core/train/importance.ts
+
+
+/** At most this many rows are scored per permutation. */
+const IMPORTANCE_MAX_ROWS = 5000;
+const IMPORTANCE_REPEATS = 5;
+/** The columns of `table` at `rows` only, as a table of rows 0..n-1. */
+function subTable(table, rows) {
+    const columns = table.columns.map((column) => {
+        const numbers = new Float64Array(rows.length);
+        const texts = column.texts ? new Array(rows.length) : null;
+        for (let i = 0; i < rows.length; i++) {
+            numbers[i] = column.numbers[rows[i]];
+            if (texts)
+                texts[i] = column.texts[rows[i]];
+        }
+        return { ...column, numbers, texts };
+    });
+    return { rows: rows.length, columns, files: table.files };
+}
+/** `column` with its rows reordered by `order` (row i takes row order[i]'s value). */
+function permuted(column, order) {
+    const numbers = new Float64Array(order.length);
+    const texts = column.texts ? new Array(order.length) : null;
+    for (let i = 0; i < order.length; i++) {
+        numbers[i] = column.numbers[order[i]];
+        if (texts)
+            texts[i] = column.texts[order[i]];
+    }
+    return { ...column, numbers, texts };
+}
+/** The metric of predictions against the truth: accuracy of the most probable class, or r2. */
+function scorer(signature, truth) {
+    const n = truth.length;
+    if (signature.target.task === 'classification') {
+        const k = signature.target.classes.length;
+        return (output) => {
+            let right = 0;
+            for (let i = 0; i < n; i++) {
+                let best = 0;
+                for (let c = 1; c < k; c++)
+                    if (output[i * k + c] > output[i * k + best])
+                        best = c;
+                if (best === truth[i])
+                    right++;
+            }
+            return n > 0 ? right / n : 0;
+        };
+    }
+    let mean = 0;
+    for (let i = 0; i < n; i++)
+        mean += truth[i] / n;
+    let total = 0;
+    for (let i = 0; i < n; i++)
+        total += (truth[i] - mean) ** 2;
+    return (output) => {
+        let residual = 0;
+        for (let i = 0; i < n; i++)
+            residual += (truth[i] - output[i]) ** 2;
+        return total > 0 ? 1 - residual / total : residual === 0 ? 1 : 0;
+    };
+}
+/**
+ * Permutation importance of each feature the model takes, on `rows` of `table` (rows
+ * whose target is missing or an unknown class are left out). Null when no row is left.
+ */
+async function permutationImportance(model, table, rows, targetName, options) {
+    const { signature } = model;
+    const repeats = options.repeats ?? IMPORTANCE_REPEATS;
+    const maxRows = options.maxRows ?? IMPORTANCE_MAX_ROWS;
+    const random = (0,model_random/* seededRandom */.I)(options.seed);
+    const targetColumn = table.columns.find((c) => c.name === targetName);
+    if (!targetColumn)
+        return null;
+    // The labelled rows, then a seeded sample of them.
+    const classes = signature.target.task === 'classification' ? signature.target.classes : null;
+    let kept = [];
+    const values = [];
+    for (const row of rows) {
+        if (classes) {
+            const label = (0,preprocess/* labelOf */.Wy)(targetColumn, row);
+            const index = label === null ? -1 : classes.indexOf(label);
+            if (index >= 0) {
+                kept.push(row);
+                values.push(index);
+            }
+        }
+        else if (Number.isFinite(targetColumn.numbers[row])) {
+            kept.push(row);
+            values.push(targetColumn.numbers[row]);
+        }
+    }
+    let truth = Float64Array.from(values);
+    if (kept.length > maxRows) {
+        const order = Array.from({ length: kept.length }, (_, i) => i);
+        (0,model_random/* shuffleInPlace */.k)(order, random);
+        const chosen = order.slice(0, maxRows).sort((a, b) => a - b);
+        truth = Float64Array.from(chosen, (i) => values[i]);
+        kept = chosen.map((i) => kept[i]);
+    }
+    if (kept.length === 0)
+        return null;
+    const sample = subTable(table, kept);
+    const all = Array.from({ length: sample.rows }, (_, i) => i);
+    const score = scorer(signature, truth);
+    const baseline = score(await model.predict(sample, all));
+    const features = [];
+    for (const feature of signature.features) {
+        const index = sample.columns.findIndex((c) => c.name === feature.name);
+        if (index < 0)
+            continue;
+        const drops = [];
+        for (let r = 0; r < repeats; r++) {
+            const order = Int32Array.from(all);
+            (0,model_random/* shuffleInPlace */.k)(order, random);
+            const columns = sample.columns.slice();
+            columns[index] = permuted(sample.columns[index], order);
+            drops.push(baseline - score(await model.predict({ ...sample, columns }, all)));
+        }
+        const mean = drops.reduce((a, b) => a + b, 0) / repeats;
+        const std = Math.sqrt(drops.reduce((a, b) => a + (b - mean) ** 2, 0) / repeats);
+        features.push({ name: feature.name, mean, std });
+    }
+    features.sort((a, b) => b.mean - a.mean || a.name.localeCompare(b.name));
+    return {
+        method: 'permutation',
+        metric: classes ? 'accuracy' : 'r2',
+        rows: kept.length,
+        repeats,
+        baseline,
+        features,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/train/leaderboard.ts
+/** The kinds auto trains, simplest first. */
+const AUTO_CANDIDATES = ['linear', 'mlp', 'gbdt'];
+/** How the choice is made, in words for the log. */
+function selectionRule(task) {
+    return task === 'classification' ? 'the highest accuracy (a tie broken by the lower log loss)' : 'the highest r2';
+}
+const orLowest = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : -Infinity);
+const orHighest = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : Infinity);
+/** Index of the best candidate's metrics. */
+function bestCandidate(task, metrics) {
+    let best = 0;
+    for (let i = 1; i < metrics.length; i++) {
+        const a = metrics[i];
+        const b = metrics[best];
+        if (task === 'classification') {
+            const accuracy = orLowest(a.accuracy) - orLowest(b.accuracy);
+            if (accuracy > 0 || (accuracy === 0 && orHighest(a.log_loss) < orHighest(b.log_loss)))
+                best = i;
+        }
+        else if (orLowest(a.r2) > orLowest(b.r2))
+            best = i;
+    }
+    return best;
+}
+/** One line of the leaderboard for the log: kind, the deciding metrics, time, and the mark of the kept one. */
+function leaderboardLine(task, entry) {
+    const format = (value) => (typeof value === 'number' ? value.toFixed(4) : '—');
+    const figures = task === 'classification'
+        ? `accuracy ${format(entry.validation.accuracy)}  log_loss ${format(entry.validation.log_loss)}`
+        : `r2 ${format(entry.validation.r2)}  rmse ${format(entry.validation.rmse)}`;
+    return `${entry.chosen ? '→' : ' '} ${entry.algorithm.padEnd(7)} ${figures}  ${(entry.trainingMs / 1000).toFixed(1).padStart(6)} s${entry.chosen ? '  (kept)' : ''}`;
+}
+
 ;// CONCATENATED MODULE: ./src/core/train/progress.ts
 /** A callback for FitJob.onEpoch that calls `emit` with a progress line now and then. */
 function epochProgress(emit, options = {}) {
@@ -8582,6 +9595,12 @@ function epochProgress(emit, options = {}) {
 
 
 
+
+
+
+
+
+
 const TRAINER_VERSION = 'mlops-actions-builtin/1';
 /** Trains (or reuses an identical earlier run) and writes the model directory. */
 async function trainModel(job, ports) {
@@ -8618,7 +9637,8 @@ async function trainModel(job, ports) {
             format: contracts/* MODEL_CARD_FORMAT */.Xd,
             name: job.modelName,
             ...(result.task ? { task: result.task } : {}),
-            trainer: job.command ? trainer : { ...trainer, algorithm: job.params.algorithm, backend: result.backend },
+            trainer: job.command ? trainer : { ...trainer, algorithm: result.algorithm ?? job.params.algorithm, backend: result.backend },
+            ...(result.model ? { model: result.model.file, signature: result.model.signature } : {}),
             params: job.params,
             paramSources: job.paramSources,
             data: {
@@ -8632,6 +9652,10 @@ async function trainModel(job, ports) {
             durationMs: Math.round(performance.now() - started),
             ...(result.epochs ? { epochs: result.epochs } : {}),
             metrics: result.cardMetrics,
+            ...(result.leaderboard ? { leaderboard: result.leaderboard.map((entry) => ({ ...entry })) } : {}),
+            ...(result.importance
+                ? { importance: { ...result.importance, features: result.importance.features.map((feature) => ({ ...feature })) } }
+                : {}),
         };
         await (0,contracts/* writeContract */.Ek)('modelCard', staging, card);
         await writeTrainingProfile(job, staging, result.predictions, ports);
@@ -8724,94 +9748,268 @@ async function runTrainer(job, command, dir, ports) {
     }
     const metrics = await readMetrics(metricsFile, ports.shown);
     if ((await (0,promises_.readdir)(dir)).every((file) => file === contracts/* FILE_NAMES */.GY.metrics))
-        throw new core_errors/* UserError */.y('the trainer wrote no model files into MLOPS_MODEL_DIR', 'Save the model into the folder named by MLOPS_MODEL_DIR.');
-    return { metrics, backend: 'none', data: {}, cardMetrics: { validation: metrics }, predictions: null };
+        throw new core_errors/* UserError */.y('the trainer wrote no model files into MLOPS_MODEL_DIR', `Save the model into the folder named by MLOPS_MODEL_DIR: as ${model_io.MODEL_FILE} for evaluate, register, deploy and serve to use it (see the README, "Bring your own model").`);
+    const trained = { metrics, backend: 'none', data: {}, cardMetrics: { validation: metrics }, predictions: null };
+    if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, model_io.MODEL_FILE))) {
+        ports.warning(`The trainer wrote no ${model_io.MODEL_FILE}: evaluate needs a predictions file (evaluate.predictions), and register, deploy and serve cannot load the model. ` +
+            'Export it to ONNX (see the README, "Bring your own model").');
+        return trained;
+    }
+    const table = await (0,data_table.readTable)(job.files, { format: job.format, nullValues: job.nullValues });
+    const checked = await checkTrainerGraph((0,external_node_path_.join)(dir, model_io.MODEL_FILE), table, job, ports);
+    const { signature } = checked;
+    return {
+        ...trained,
+        task: signature.target.task,
+        data: {
+            features: signature.features.map((f) => f.name),
+            classes: signature.target.task === 'classification' ? signature.target.classes : null,
+        },
+        model: checked,
+    };
 }
-/** Fits the built-in kind named by params.algorithm into `dir`. */
-async function fitBuiltin(job, dir, ports) {
-    const { params, target } = job;
-    const kind = (0,kinds/* modelKind */.s7)(params.algorithm);
-    const backend = await kind.setup((line) => ports.warning(line));
-    ports.info(`${params.algorithm} runs on the ${backend} backend.`);
-    const files = job.files;
-    return ports.group(`Training ${params.algorithm} on ${files.length === 1 ? ports.shown(files[0]) : `${files.length} files`}`, async () => {
-        const table = await (0,data_table/* readTable */.x)(files, { format: job.format, nullValues: job.nullValues });
-        // A seeded split: the last validation_split of a shuffled order is held out.
-        const order = Array.from({ length: table.rows }, (_, i) => i);
-        (0,random/* shuffleInPlace */.k)(order, (0,random/* seededRandom */.I)(params.seed));
-        const validationCount = Math.floor(table.rows * params.validation_split);
-        const trainRows = order.slice(0, table.rows - validationCount).sort((a, b) => a - b);
-        const validationRows = order.slice(table.rows - validationCount).sort((a, b) => a - b);
-        const pre = (0,preprocess/* fitPreprocessor */.vO)(table, trainRows, {
-            target,
-            features: params.features,
-            task: params.task,
-            maxCategories: params.max_categories,
-        });
-        const trainLabelled = (0,preprocess/* labelledRows */.Nv)(pre, table, trainRows);
-        const validationLabelled = (0,preprocess/* labelledRows */.Nv)(pre, table, validationRows);
-        const unlabelled = table.rows - trainLabelled.length - validationLabelled.length;
-        if (unlabelled > 0)
-            ports.warning(`${unlabelled} rows have no usable target "${target}" (missing, or a class not seen in training) and are left out.`);
-        if (trainLabelled.length === 0)
-            throw new core_errors/* UserError */.y(`no training rows with a target "${target}"`);
-        ports.info(`${pre.target.task}: ${trainLabelled.length} training rows, ${validationLabelled.length} validation rows, ${pre.features.length} features (${pre.width} inputs after encoding)` +
-            (pre.target.task === 'classification' ? `, classes ${pre.target.classes.join(', ')}` : ''));
-        const encoded = (rows) => ({ x: (0,preprocess/* encodeFeatures */.yq)(pre, table, rows), y: (0,preprocess/* encodeTarget */.Ao)(pre, table, rows) });
-        const fitted = await kind.fit({
-            preprocess: pre,
-            train: encoded(trainLabelled),
-            validation: validationLabelled.length > 0 ? encoded(validationLabelled) : null,
-            params,
-            seed: params.seed,
-            onEpoch: epochProgress((line) => ports.info(line)),
-        });
-        const { model, epochs } = fitted;
-        try {
-            const rowsPerSecond = Math.round((trainLabelled.length * epochs.run) / (epochs.trainingMs / 1000));
-            ports.info(`Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
-                `${rowsPerSecond.toLocaleString('en-US')} rows/s.`);
-            const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, pre, table, trainLabelled)));
-            const validationMetrics = validationLabelled.length > 0 ? scalarMetrics(fullMetrics(await scoreRows(model, pre, table, validationLabelled))) : null;
-            const allRows = Array.from({ length: table.rows }, (_, i) => i);
-            const output = await model.predict(table, allRows);
-            const predictions = new profile_profile/* ColumnProfileBuilder */.zM(profile_profile/* PREDICTION_COLUMN */.vs);
-            if (pre.target.task === 'classification') {
-                const classes = pre.target.classes;
-                const k = classes.length;
-                for (let i = 0; i < allRows.length; i++) {
-                    let best = 0;
-                    for (let c = 1; c < k; c++)
-                        if (output[i * k + c] > output[i * k + best])
-                            best = c;
-                    predictions.add(values/* Kind */.b8.String, 0, classes[best]);
+/**
+ * Checks a graph a trainer wrote: it loads in ONNX Runtime (supported operators and
+ * opset), its inputs are columns of the training data, its outputs are recognised, and it
+ * predicts on training rows. The classes of a classifier whose graph does not list them
+ * are the target's distinct values in sorted order (as scikit-learn orders `classes_`).
+ */
+async function checkTrainerGraph(file, table, job, ports) {
+    const shownPath = ports.shown(file);
+    const bytes = new Uint8Array(await (0,promises_.readFile)(file));
+    const info = (0,onnx_graph/* inspectOnnx */.ov)(bytes, shownPath);
+    const columns = table.columns.map((c) => c.name);
+    const dataFeatures = table.columns
+        .filter((c) => c.name !== job.target && (!job.params.features || job.params.features.includes(c.name)))
+        .map((c) => ({ name: c.name, type: c.texts ? 'string' : 'number' }));
+    // One tensor of every feature, with no column order in the graph: the data's feature columns, in file order.
+    const singleTensor = info.inputs.length === 1 && !columns.includes(info.inputs[0].name) && !info.metadata.feature_names && !info.metadata['mlops.features'];
+    if (singleTensor) {
+        const width = info.inputs[0].shape?.[1];
+        if (typeof width === 'number' && width !== dataFeatures.length)
+            throw new core_errors/* UserError */.y(`${shownPath}: the graph's input ${info.inputs[0].name} takes ${width} columns, but the training data has ${dataFeatures.length} feature columns`, 'Set train.features to the columns the model takes, in order, or add their names to the graph as metadata feature_names (a JSON list).');
+        ports.info(`${shownPath} takes one tensor of ${dataFeatures.length} columns: the training data's feature columns, in file order.`);
+    }
+    const open = (signature) => (0,onnx_model/* openOnnxModel */.FT)(bytes, { shownPath, algorithm: 'onnx', signature, log: (line) => ports.info(line) });
+    let model = await open(singleTensor ? { features: dataFeatures } : undefined);
+    try {
+        let { signature } = model;
+        // The graph names no classes (a classifier node's classlabels, or mlops.target metadata): the target's sorted values, said in the log.
+        const named = info.classLabels !== null || Object.hasOwn(info.metadata, 'mlops.target');
+        if (signature.target.task === 'classification' && !named) {
+            const column = table.columns.find((c) => c.name === job.target);
+            const labels = new Set();
+            if (column)
+                for (let r = 0; r < table.rows; r++) {
+                    const label = (0,preprocess/* labelOf */.Wy)(column, r);
+                    if (label !== null)
+                        labels.add(label);
                 }
+            const classes = [...labels].sort(preprocess/* compareLabels */.HK);
+            if (classes.length === signature.target.classes.length) {
+                model.dispose();
+                model = await open({
+                    ...(singleTensor ? { features: dataFeatures } : {}),
+                    target: { name: job.target, task: 'classification', classes },
+                });
+                signature = model.signature;
+                ports.info(`${shownPath} names no classes: its probability columns are taken as the target's values in sorted order (${classes.join(', ')}), as scikit-learn orders classes_. ` +
+                    "If that is not their order, name them in the graph (the classifier node's classlabels, or metadata mlops.target).");
             }
-            else {
-                for (let i = 0; i < allRows.length; i++)
-                    predictions.add(values/* Kind */.b8.Number, output[i], null);
-            }
-            await (0,model_io/* saveModelFiles */.aO)(dir, model);
-            const metrics = validationMetrics ?? trainMetrics;
-            await (0,promises_.writeFile)((0,external_node_path_.join)(dir, contracts/* FILE_NAMES */.GY.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
-            return {
-                metrics,
-                backend,
-                task: pre.target.task,
-                data: {
-                    features: pre.features.map((f) => f.name),
-                    classes: pre.target.task === 'classification' ? pre.target.classes : null,
-                    rows: { total: table.rows, train: trainLabelled.length, validation: validationLabelled.length, unlabelled },
-                },
-                epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond },
-                cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
-                predictions: predictions.toState(),
-            };
+            else
+                ports.warning(`${shownPath} gives ${signature.target.classes.length} class probabilities but the target "${job.target}" has ${classes.length} classes; ` +
+                    `the classes are named ${signature.target.classes.join(', ')}. Name them in the graph (classlabels of the classifier node) to fix this.`);
         }
-        finally {
-            model.dispose();
-        }
+        const missing = signature.features.filter((f) => !columns.includes(f.name)).map((f) => f.name);
+        if (missing.length > 0)
+            throw new core_errors/* UserError */.y(`${shownPath}: the graph takes ${missing.map((m) => JSON.stringify(m)).join(', ')}, which ${missing.length === 1 ? 'is not a column' : 'are not columns'} of the training data (${columns.join(', ')})`, 'Name the graph inputs after the data columns (one input per column), or give a single-tensor graph its column order as metadata feature_names.');
+        const sample = Array.from({ length: Math.min(table.rows, 100) }, (_, i) => i);
+        await model.predict(table, sample);
+        signature = { ...signature, target: { ...signature.target, name: job.target } };
+        ports.info(`${shownPath}: ${signature.target.task}, ${signature.features.length} feature columns` +
+            (signature.target.task === 'classification' ? `, classes ${signature.target.classes.join(', ')}` : '') +
+            ` (producer ${info.producer || 'unknown'}, opsets ${Object.entries(info.opsets)
+                .map(([d, v]) => `${d || 'ai.onnx'} ${v}`)
+                .join(', ')}).`);
+        return { file: (0,model_io.describeModelFile)(bytes, model), signature };
+    }
+    finally {
+        model.dispose();
+    }
+}
+/** Reads the data, splits it (seeded) and fits the preprocessing on the training rows. */
+async function prepareSplit(job, ports) {
+    const { params, target } = job;
+    const table = await (0,data_table.readTable)(job.files, { format: job.format, nullValues: job.nullValues });
+    // A seeded split: the last validation_split of a shuffled order is held out.
+    const order = Array.from({ length: table.rows }, (_, i) => i);
+    (0,model_random/* shuffleInPlace */.k)(order, (0,model_random/* seededRandom */.I)(params.seed));
+    const validationCount = Math.floor(table.rows * params.validation_split);
+    const trainRows = order.slice(0, table.rows - validationCount).sort((a, b) => a - b);
+    const validationRows = order.slice(table.rows - validationCount).sort((a, b) => a - b);
+    const pre = (0,preprocess/* fitPreprocessor */.vO)(table, trainRows, {
+        target,
+        features: params.features,
+        task: params.task,
+        maxCategories: params.max_categories,
     });
+    const train = (0,preprocess/* labelledRows */.Nv)(pre, table, trainRows);
+    const validation = (0,preprocess/* labelledRows */.Nv)(pre, table, validationRows);
+    const unlabelled = table.rows - train.length - validation.length;
+    if (unlabelled > 0)
+        ports.warning(`${unlabelled} rows have no usable target "${target}" (missing, or a class not seen in training) and are left out.`);
+    if (train.length === 0)
+        throw new core_errors/* UserError */.y(`no training rows with a target "${target}"`);
+    ports.info(`${pre.target.task}: ${train.length} training rows, ${validation.length} validation rows, ${pre.features.length} features (${pre.width} inputs after encoding)` +
+        (pre.target.task === 'classification' ? `, classes ${pre.target.classes.join(', ')}` : ''));
+    return { table, pre, train, validation, unlabelled };
+}
+/** Fits `algorithm` on the split and scores its ONNX graph on the validation rows. */
+async function fitCandidate(algorithm, params, split, ports) {
+    const kind = modelKind(algorithm);
+    const backend = await kind.setup((line) => ports.warning(line));
+    ports.info(`${algorithm} runs on the ${backend} backend.`);
+    const { pre, table } = split;
+    const encoded = (rows) => ({ x: (0,preprocess/* encodeFeatures */.yq)(pre, table, rows), y: (0,preprocess/* encodeTarget */.Ao)(pre, table, rows) });
+    const started = performance.now();
+    const fitted = await kind.fit({
+        preprocess: pre,
+        train: encoded(split.train),
+        validation: split.validation.length > 0 ? encoded(split.validation) : null,
+        rows: { table, train: split.train, validation: split.validation },
+        params,
+        seed: params.seed,
+        onEpoch: epochProgress((line) => ports.info(line)),
+    });
+    const trainingMs = Math.round(performance.now() - started);
+    const { epochs } = fitted;
+    const rowsPerSecond = Math.round((split.train.length * epochs.run) / (epochs.trainingMs / 1000));
+    ports.info(`Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
+        `${rowsPerSecond.toLocaleString('en-US')} rows/s.`);
+    const model = await (0,onnx_model/* openOnnxModel */.FT)(fitted.onnx, { shownPath: `${algorithm}.onnx`, algorithm, signature: (0,preprocess/* preprocessSignature */.zo)(pre) });
+    try {
+        const rows = split.validation.length > 0 ? split.validation : split.train;
+        const validation = scalarMetrics(fullMetrics(await scoreRows(model, table, rows)));
+        return { algorithm, params, backend, fitted, rowsPerSecond, trainingMs, validation };
+    }
+    finally {
+        model.dispose();
+    }
+}
+/**
+ * Fits the built-in kind named by params.algorithm into `dir`; for `auto`, every kind of
+ * AUTO_CANDIDATES on the same split (each with its own defaults and your keys), keeping
+ * the best on validation (leaderboard.ts) and recording the others in the card.
+ */
+async function fitBuiltin(job, dir, ports) {
+    const { params } = job;
+    const files = job.files;
+    const source = files.length === 1 ? ports.shown(files[0]) : `${files.length} files`;
+    if (params.algorithm !== AUTO_ALGORITHM) {
+        const algorithm = params.algorithm;
+        return ports.group(`Training ${algorithm} on ${source}`, async () => {
+            const split = await prepareSplit(job, ports);
+            const candidate = await fitCandidate(algorithm, params, split, ports);
+            return keep(job, split, candidate, null, dir, ports);
+        });
+    }
+    const split = await ports.group(`Reading ${source}: one split and one preprocessing for every candidate`, () => prepareSplit(job, ports));
+    const task = split.pre.target.task;
+    const candidates = [];
+    for (const [i, algorithm] of AUTO_CANDIDATES.entries())
+        candidates.push(await ports.group(`Training ${algorithm} on ${source} (auto: candidate ${i + 1} of ${AUTO_CANDIDATES.length})`, () => fitCandidate(algorithm, candidateParams(params, algorithm), split, ports)));
+    const best = bestCandidate(task, candidates.map((c) => c.validation));
+    const leaderboard = candidates.map((c, i) => ({
+        algorithm: c.algorithm,
+        validation: c.validation,
+        trainingMs: c.trainingMs,
+        chosen: i === best,
+    }));
+    const chosen = candidates[best];
+    return ports.group(`Keeping ${chosen.algorithm} (auto)`, async () => {
+        ports.info(`auto: kept the candidate with ${selectionRule(task)} on the ${split.validation.length > 0 ? `${split.validation.length} validation rows` : `${split.train.length} training rows (there is no validation split)`}.`);
+        for (const entry of leaderboard)
+            ports.info(leaderboardLine(task, entry));
+        return keep(job, split, chosen, leaderboard, dir, ports);
+    });
+}
+/** Writes the kept candidate's graph into `dir`, with its metrics, the profile of its predictions and its feature importance. */
+async function keep(job, split, candidate, leaderboard, dir, ports) {
+    const { table, pre } = split;
+    const { fitted, algorithm } = candidate;
+    // From here on the model is its ONNX graph: the metrics, the profile and every later step score the same file.
+    const file = (0,external_node_path_.join)(dir, model_io.MODEL_FILE);
+    await (0,promises_.writeFile)(file, fitted.onnx);
+    const signature = (0,preprocess/* preprocessSignature */.zo)(pre);
+    const model = await (0,onnx_model/* openOnnxModel */.FT)(fitted.onnx, { shownPath: ports.shown(file), algorithm, signature, log: (line) => ports.info(line) });
+    ports.info(`Exported to ONNX with the preprocessing inside (${ports.shown(file)}, ${(fitted.onnx.byteLength / 1024).toFixed(1)} KB); ` +
+        `scored from here on with onnxruntime-${model.runtime}.`);
+    try {
+        const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, table, split.train)));
+        const validationMetrics = split.validation.length > 0 ? candidate.validation : null;
+        const allRows = Array.from({ length: table.rows }, (_, i) => i);
+        const output = await model.predict(table, allRows);
+        const predictions = new profile_profile/* ColumnProfileBuilder */.zM(profile_profile/* PREDICTION_COLUMN */.vs);
+        if (pre.target.task === 'classification') {
+            const classes = pre.target.classes;
+            const k = classes.length;
+            for (let i = 0; i < allRows.length; i++) {
+                let best = 0;
+                for (let c = 1; c < k; c++)
+                    if (output[i * k + c] > output[i * k + best])
+                        best = c;
+                predictions.add(values/* Kind */.b8.String, 0, classes[best]);
+            }
+        }
+        else {
+            for (let i = 0; i < allRows.length; i++)
+                predictions.add(values/* Kind */.b8.Number, output[i], null);
+        }
+        const importance = await importanceOf(model, split, job, ports);
+        const metrics = validationMetrics ?? trainMetrics;
+        await (0,promises_.writeFile)((0,external_node_path_.join)(dir, contracts/* FILE_NAMES */.GY.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+        const { epochs } = fitted;
+        return {
+            metrics,
+            backend: candidate.backend,
+            algorithm,
+            task: pre.target.task,
+            data: {
+                features: pre.features.map((f) => f.name),
+                classes: pre.target.task === 'classification' ? pre.target.classes : null,
+                rows: { total: table.rows, train: split.train.length, validation: split.validation.length, unlabelled: split.unlabelled },
+            },
+            epochs: { ...epochs, trainingMs: Math.round(epochs.trainingMs), rowsPerSecond: candidate.rowsPerSecond },
+            cardMetrics: validationMetrics ? { train: trainMetrics, validation: validationMetrics } : { train: trainMetrics },
+            predictions: predictions.toState(),
+            model: { file: (0,model_io.describeModelFile)(fitted.onnx, model), signature },
+            ...(leaderboard ? { leaderboard } : {}),
+            ...(importance ? { importance } : {}),
+        };
+    }
+    finally {
+        model.dispose();
+    }
+}
+/** Permutation importance of the kept model on the validation rows (the training rows without a split), logged. */
+async function importanceOf(model, split, job, ports) {
+    const onValidation = split.validation.length > 0;
+    const rows = onValidation ? split.validation : split.train;
+    const started = performance.now();
+    const importance = await permutationImportance(model, split.table, rows, job.target, { seed: job.params.seed });
+    if (!importance)
+        return null;
+    ports.info(`Feature importance: permutation, the drop in ${importance.metric} when one column is shuffled (${importance.repeats} repeats) on ` +
+        `${importance.rows.toLocaleString('en-US')} ${onValidation ? 'validation' : 'training'} rows` +
+        (rows.length > importance.rows
+            ? ` (a sample of ${rows.length.toLocaleString('en-US')}, at most ${IMPORTANCE_MAX_ROWS.toLocaleString('en-US')} to bound the time)`
+            : '') +
+        `, ${((performance.now() - started) / 1000).toFixed(1)} s. ` +
+        `Most important: ${importance.features
+            .slice(0, 5)
+            .map((f) => `${f.name} ${f.mean.toFixed(3)} ± ${f.std.toFixed(3)}`)
+            .join(', ')}.`);
+    return { ...importance, on: onValidation ? 'validation' : 'training' };
 }
 /**
  * profile.json in the model directory: the data profile of the training files (the
@@ -8841,21 +10039,23 @@ async function writeTrainingProfile(job, dir, predictions, ports) {
 
 
 
-const train_kinds = Object.values(kinds/* MODEL_KINDS */.gG)
+
+
+const kinds = Object.values(MODEL_KINDS)
     .map((kind) => `${kind.name} (${kind.description})`)
     .join('; ');
 const train = {
     name: 'train',
     title: 'Train',
-    description: 'Trains a built-in model (linear or MLP on TensorFlow.js, preprocessing included) or runs your own trainer command, writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
+    description: 'Trains a built-in model (linear or MLP on TensorFlow.js, gbdt gradient-boosted trees, or auto: the best of the three on the validation split; exported to ONNX with its preprocessing inside, with permutation feature importance) or runs your own trainer command (its model.onnx checked), writes a model directory with its model card and metrics, and skips training when an identical run is cached.',
     inputs: {
         config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
         data: { description: 'Training data files or globs, one per line. Default: data.path in mlops.yaml.', list: true, config: 'data.path' },
         target: { description: 'The label column. Default: data.target in mlops.yaml.', config: 'data.target' },
         params: { description: 'A YAML or JSON file of training parameters; its keys override the train section of mlops.yaml.' },
         algorithm: {
-            description: `The model kind, one of: ${train_kinds}. Default: train.algorithm in mlops.yaml, else ${kinds/* DEFAULT_ALGORITHM */.a}.`,
-            choices: kinds/* ALGORITHMS */.TM,
+            description: `The model kind, one of: ${kinds}; or auto (train linear, mlp and gbdt on the same split and keep the best on validation: accuracy, or r2 for regression). Default: train.algorithm in mlops.yaml, else ${DEFAULT_ALGORITHM}.`,
+            choices: ALGORITHM_CHOICES,
             config: 'train.algorithm',
         },
         epochs: {
@@ -8878,7 +10078,7 @@ const train = {
             config: 'train.seed',
         },
         command: {
-            description: 'Your own trainer, run by the shell instead of the built-in model. It gets MLOPS_TRAIN_DATA, MLOPS_TARGET, MLOPS_PARAMS_FILE, MLOPS_MODEL_DIR and MLOPS_METRICS_FILE in its environment and must write the model into MLOPS_MODEL_DIR and a JSON object of metrics into MLOPS_METRICS_FILE. Default: train.command in mlops.yaml.',
+            description: 'Your own trainer, run by the shell instead of the built-in model. It gets MLOPS_TRAIN_DATA, MLOPS_TARGET, MLOPS_PARAMS_FILE (every key of the train section and params file, as JSON), MLOPS_MODEL_DIR and MLOPS_METRICS_FILE in its environment, and must write a JSON object of metrics into MLOPS_METRICS_FILE and the model into MLOPS_MODEL_DIR: as model.onnx (checked, then evaluated, registered and served like a built-in model), optionally with reference-predictions.csv (its own predictions, for the fidelity gate). Default: train.command in mlops.yaml.',
             config: 'train.command',
         },
         'code-paths': {
@@ -8895,7 +10095,7 @@ const train = {
         'artifact-name': { description: 'Name of the model artifact uploaded on GitHub. Default: model-<model name>.' },
     },
     outputs: {
-        'model-dir': { description: 'Path of the model directory (model files, preprocess.json, model-card.json, metrics.json).' },
+        'model-dir': { description: 'Path of the model directory (model.onnx, model-card.json, metrics.json, profile.json).' },
         metrics: { description: 'Validation metrics as a JSON object (training metrics when there is no validation split).' },
         'cache-hit': { description: '"true" when an identical earlier run was reused and nothing was trained.' },
         backend: { description: 'The TensorFlow.js backend used: tensorflow, wasm or cpu ("none" for a command or a cache hit).' },
@@ -8977,8 +10177,9 @@ async function resolveParams(ctx) {
         .filter(Boolean)
         .join(' + ') || 'defaults';
     const { command: _fileCommand, ...fileParams } = fromFile;
-    const params = parseTrainParams({ ...fromConfig, ...fileParams, ...overrides }, where);
-    return { params, command: stringInput(ctx, train, 'command', fromFile) ?? null, sources: where };
+    const command = stringInput(ctx, train, 'command', fromFile) ?? null;
+    const params = parseTrainParams({ ...fromConfig, ...fileParams, ...overrides }, where, command ? 'command' : 'builtin');
+    return { params, command, sources: where };
 }
 /** batch-size is the one input that is a word or a number: auto, or a whole number. */
 function batchSize(text) {
@@ -8991,6 +10192,11 @@ function batchSize(text) {
 }
 async function publish(ctx, outcome, modelName, byCommand) {
     const { io, workspace } = ctx;
+    // The card's leaderboard (auto) and feature importance, as evaluate's report shows them (a cache hit's card too).
+    const card = byCommand
+        ? null
+        : await (0,contracts/* readContract */.Jz)('modelCard', outcome.modelDir, workspace.shown((0,contracts/* contractPath */.K0)('modelCard', outcome.modelDir)));
+    const fromCard = card ? cardSections(card).flatMap((section) => [`### ${section.title}`, '', section.body, '']) : [];
     const rows = Object.entries(outcome.metrics).map(([name, value]) => [`\`${name}\``, formatNumber(value)]);
     const shownDir = workspace.shown(outcome.modelDir);
     const how = outcome.cacheHit
@@ -9003,6 +10209,7 @@ async function publish(ctx, outcome, modelName, byCommand) {
         '',
         rows.length > 0 ? table(['Metric', 'Value'], rows, ['left', 'right']) : '*No metrics.*',
         '',
+        ...fromCard,
     ].join('\n'));
     await uploadArtifact(ctx, io.getInput('artifact-name') || `model-${modelName}`, outcome.modelDir, 'the model');
     io.setOutput('model-dir', shownDir);
