@@ -146,6 +146,22 @@ describe('recordsToTable: a record becomes the cells of the same row read from a
     expect(cells(table)).toEqual(cells(recordsToTable(MIXED.features, [{}, {}, {}]).table));
   });
 
+  test('TF Serving binary strings ({"b64": ...}) read as the text they hold; a value that is not base64 is an issue', () => {
+    const b64 = (text: string) => ({ b64: Buffer.from(text, 'utf8').toString('base64') });
+    const { table, issues } = recordsToTable(MIXED.features, [
+      { cat: b64('Biscoe'), code: b64('007'), day: b64('2024-01-02') },
+      { cat: { b64: 'QmlzY29l' }, code: { b64: 'Ymlz-2Nv_w' } },
+      { cat: { b64: 'not base64!' }, num: { b64: 'MQ==' } },
+    ]);
+    expect(cells(table).cat).toEqual(['Biscoe', 'Biscoe', null]);
+    expect(cells(table).code![0]).toBe('7');
+    expect(cells(table).day![0]).toBe('2024-01-02');
+    expect(issues).toEqual([
+      { record: 2, feature: 'num', message: 'expected a number, got an object' },
+      { record: 2, feature: 'cat', message: 'b64: "not base64!" is not base64' },
+    ]);
+  });
+
   test('null values follow the configured list, as in the table reader', () => {
     const custom = recordsToTable(MIXED.features, [{ num: '-', cat: '-' }], { nullValues: ['-'] });
     expect(custom.issues).toEqual([]);
@@ -217,6 +233,16 @@ describe('request decoding', () => {
     }
     throw new Error('no error');
   };
+
+  test('signature_name: the one signature (serving_default) or none; any other name is a 400 saying which there is', () => {
+    expect(decodeTfServing({ signature_name: 'serving_default', instances: [{ x: 1 }] }).records).toHaveLength(1);
+    const error = errorOf(() => decodeTfServing({ signature_name: 'predict_images', instances: [{ x: 1 }] }));
+    expect(error.status).toBe(400);
+    expect(error.message).toBe('signature_name: "predict_images" is not a signature of this model; its one signature is "serving_default"');
+    expect(errorOf(() => decodeTfServing({ signature_name: 7, instances: [{ x: 1 }] })).message).toMatch(
+      /^signature_name: a number is not/,
+    );
+  });
 
   test('the three request shapes give the same records and the same encoding', () => {
     const rows = decodeTfServing({

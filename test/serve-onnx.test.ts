@@ -187,7 +187,10 @@ for (const runtime of ['node', 'web'] as const) {
       });
 
       test('TF Serving rows and columns answer what the framework predicted', async () => {
-        const rows = await post(`/v1/models/${fixture.name}:predict`, { instances: records() });
+        // Text as TF Serving's binary strings ({"b64": ...}) and the default signature named: the same answers.
+        const b64 = (v: unknown) => (typeof v === 'string' ? { b64: Buffer.from(v, 'utf8').toString('base64') } : v);
+        const instances = records().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, b64(v)])));
+        const rows = await post(`/v1/models/${fixture.name}:predict`, { signature_name: 'serving_default', instances });
         if (classification) {
           expectReference(
             rows.predictions.map((p: { label: string | number }) => p.label),

@@ -463,6 +463,20 @@ function describeJsonType(value) {
     const type = typeof value;
     return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
 }
+/** `{"b64": "..."}` and nothing else: TF Serving REST's way to send a binary string. */
+function isB64(value) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return false;
+    const keys = Object.keys(value);
+    return keys.length === 1 && keys[0] === 'b64' && typeof value.b64 === 'string';
+}
+/** The UTF-8 text of standard or URL-safe base64 (padding optional), or null when it is not base64. */
+function decodeB64(text) {
+    const compact = text.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1)
+        return null;
+    return Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64').toString('utf8');
+}
 /** Records to a Table of the features (in signature order), with the values that could not be cells. */
 function recordsToTable(features, records, options = {}) {
     const classifier = new data_values/* ValueClassifier */.Dw(options.nullValues ?? data_values/* DEFAULT_NULL_VALUES */.LL);
@@ -505,8 +519,18 @@ function recordsToTable(features, records, options = {}) {
         const texts = new Array(n).fill(null);
         for (let i = 0; i < n; i++) {
             const record = records[i];
-            const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+            let raw = has.call(record, feature.name) ? record[feature.name] : undefined;
             let text = null;
+            // TF Serving's binary string: {"b64": "..."}, decoded (as UTF-8) and then read as the text it holds.
+            if (isB64(raw)) {
+                const decoded = decodeB64(raw.b64);
+                if (decoded === null) {
+                    issues.push({ record: i, feature: feature.name, message: `b64: ${quoteShort(raw.b64)} is not base64` });
+                    raw = undefined;
+                }
+                else
+                    raw = decoded;
+            }
             if (typeof raw === 'string') {
                 const kind = classifier.classifyText(raw);
                 if (kind === data_values/* Kind */.b8.Integer || kind === data_values/* Kind */.b8.Number) {
@@ -668,10 +692,15 @@ function valueRows(rows, path) {
     });
     return rows;
 }
+/** The one signature every served model has (TF Serving's default). */
+const SERVING_SIGNATURE = 'serving_default';
 /** The body of `POST /v1/models/{name}:predict`. */
 function decodeTfServing(body, maxRows = DEFAULT_MAX_ROWS) {
     if (!isObject(body))
         throw bad(`the body must be a JSON object with "instances" or "inputs", got ${describeJsonType(body)}`);
+    // One signature, as a model exported with its defaults has: any other name is a 400, as TF Serving answers.
+    if (Object.prototype.hasOwnProperty.call(body, 'signature_name') && body.signature_name !== SERVING_SIGNATURE)
+        throw bad(`signature_name: ${typeof body.signature_name === 'string' ? JSON.stringify(body.signature_name) : describeJsonType(body.signature_name)} is not a signature of this model; its one signature is "${SERVING_SIGNATURE}"`);
     const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
     const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
     if (hasInstances && hasInputs)

@@ -104,9 +104,17 @@ function valueRows(rows: unknown[], path: (i: number) => string): unknown[][] {
   return rows as unknown[][];
 }
 
+/** The one signature every served model has (TF Serving's default). */
+export const SERVING_SIGNATURE = 'serving_default';
+
 /** The body of `POST /v1/models/{name}:predict`. */
 export function decodeTfServing(body: unknown, maxRows = DEFAULT_MAX_ROWS): TfServingRequest {
   if (!isObject(body)) throw bad(`the body must be a JSON object with "instances" or "inputs", got ${describeJsonType(body)}`);
+  // One signature, as a model exported with its defaults has: any other name is a 400, as TF Serving answers.
+  if (Object.prototype.hasOwnProperty.call(body, 'signature_name') && body.signature_name !== SERVING_SIGNATURE)
+    throw bad(
+      `signature_name: ${typeof body.signature_name === 'string' ? JSON.stringify(body.signature_name) : describeJsonType(body.signature_name)} is not a signature of this model; its one signature is "${SERVING_SIGNATURE}"`,
+    );
   const hasInstances = Object.prototype.hasOwnProperty.call(body, 'instances');
   const hasInputs = Object.prototype.hasOwnProperty.call(body, 'inputs');
   if (hasInstances && hasInputs) throw bad('give either "instances" (row format) or "inputs" (columnar format), not both');

@@ -56,6 +56,20 @@ export function describeJsonType(value: unknown): string {
   return type === 'object' ? 'an object' : type === 'string' ? 'a string' : type === 'number' ? 'a number' : `a ${type}`;
 }
 
+/** `{"b64": "..."}` and nothing else: TF Serving REST's way to send a binary string. */
+function isB64(value: unknown): value is { b64: string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === 'b64' && typeof (value as { b64: unknown }).b64 === 'string';
+}
+
+/** The UTF-8 text of standard or URL-safe base64 (padding optional), or null when it is not base64. */
+function decodeB64(text: string): string | null {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact) || compact.replace(/=+$/, '').length % 4 === 1) return null;
+  return Buffer.from(compact, compact.includes('-') || compact.includes('_') ? 'base64url' : 'base64').toString('utf8');
+}
+
 /** Records to a Table of the features (in signature order), with the values that could not be cells. */
 export function recordsToTable(
   features: readonly SignatureFeature[],
@@ -98,8 +112,16 @@ export function recordsToTable(
     const texts: Array<string | null> = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       const record = records[i]!;
-      const raw = has.call(record, feature.name) ? record[feature.name] : undefined;
+      let raw = has.call(record, feature.name) ? record[feature.name] : undefined;
       let text: string | null = null;
+      // TF Serving's binary string: {"b64": "..."}, decoded (as UTF-8) and then read as the text it holds.
+      if (isB64(raw)) {
+        const decoded = decodeB64(raw.b64);
+        if (decoded === null) {
+          issues.push({ record: i, feature: feature.name, message: `b64: ${quoteShort(raw.b64)} is not base64` });
+          raw = undefined;
+        } else raw = decoded;
+      }
       if (typeof raw === 'string') {
         const kind = classifier.classifyText(raw);
         if (kind === Kind.Integer || kind === Kind.Number) {
