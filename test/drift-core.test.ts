@@ -119,6 +119,20 @@ describe('readSide', () => {
     await expect(readSide([json])).rejects.toThrow(/bad\.jsonl:2: not JSON/);
     await expect(readSide([join(dir, 'missing.csv')])).rejects.toThrow(/no such file/);
   });
+
+  test('a log still being written: a half-written last line is skipped with a note; a bad complete line still fails', async () => {
+    const growing = await file('growing.jsonl', '{"x":1,"c":"a"}\n{"x":2,"c":"b"}\n{"x":3,"c":');
+    const s = await readSide([growing]);
+    expect(s.rows).toBe(2);
+    expect(s.columns.get('x')!.numeric!.n).toBe(2);
+    expect(s.notes).toEqual([expect.stringMatching(/growing\.jsonl:3: the last line is incomplete .*skipped/)]);
+    // A whole last line without a line break is read, not skipped.
+    const whole = await readSide([await file('whole.jsonl', '{"x":1}\n{"x":2}')]);
+    expect(whole.rows).toBe(2);
+    expect(whole.notes).toEqual([]);
+    // Only the last line may be half-written: the same text followed by a line break is an error.
+    await expect(readSide([await file('broken.jsonl', '{"x":1}\n{"x":3,"c":\n{"x":2}\n')])).rejects.toThrow(/broken\.jsonl:2: not JSON/);
+  });
 });
 
 describe("Evidently's default test", () => {

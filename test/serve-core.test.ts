@@ -471,7 +471,7 @@ describe('a graph that takes every feature as one tensor', () => {
       'inputs.input[0][2] (c): 1e+39 is out of the range the model can take',
     );
     expect(errorOf(() => requestTable(model, decodeTfServing({ instances: [[null, null, null]] }))).message).toBe(
-      'instances[0]: the record has no value for any feature (a, b, c); send at least one, the rest is imputed',
+      'instances[0]: the record has no value for any feature (a, b, c); send its feature values',
     );
   });
 
@@ -686,5 +686,36 @@ describe('prediction log', () => {
     const sampled = await PredictionLog.open({ path: join(dir, 's.jsonl'), sample: 0.25, random: () => (n++ % 4) / 4 });
     expect(Array.from({ length: 100 }, () => sampled.sampled()).filter(Boolean)).toHaveLength(25);
     await sampled.close();
+  });
+
+  test('bounded whatever a client sends: records per request capped, long texts cut and marked, drops counted by reason', async () => {
+    const dir = await makeTempDir('mlops-serve-log-');
+    const path = join(dir, 'bounded.jsonl');
+    const drops: Array<[string, number]> = [];
+    const log = await PredictionLog.open({
+      path,
+      maxRowsPerRequest: 3,
+      maxValueChars: 20,
+      maxPendingBytes: 4096,
+      onDrop: (reason, count) => drops.push([reason, count]),
+    });
+    log.writeRequest(10, (i) => ({ i, text: i === 0 ? 'y'.repeat(900_000) : 'short', __proto__x: 1, _prediction: 'a' }));
+    await log.flush();
+    const lines = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.i)).toEqual([0, 1, 2]);
+    expect(lines[0]!.text).toBe(`${'y'.repeat(20)}…`);
+    expect(lines[0]!._cut).toEqual(['text']);
+    expect(lines[1]!.text).toBe('short');
+    expect(lines[1]!._cut).toBeUndefined();
+    expect(drops).toEqual([['request_cap', 7]]);
+    expect(log.droppedByCap).toBe(7);
+    // The queue bound: while nothing is flushed, lines past maxPendingBytes are dropped and counted one by one.
+    for (let i = 0; i < 200; i++) log.write({ i, text: 'z'.repeat(19) });
+    expect(log.dropped).toBeGreaterThan(0);
+    expect(drops.filter(([reason]) => reason === 'queue_full')).toHaveLength(log.dropped);
+    await log.close();
   });
 });

@@ -125,7 +125,8 @@ for (const runtime of ['node', 'web'] as const) {
         model = await source.loadDir(dir);
         const types = new Map(model.signature.features.map((f) => [f.name, f.type]));
         numberFeature = (name) => types.get(name) === 'number';
-        server = new InferenceServer({ source, initial: model, follow: null, pollSeconds: 0, adminToken: null });
+        // Missing values as the frameworks took them: these folders hold no training profile, so only `impute` takes them.
+        server = new InferenceServer({ source, initial: model, follow: null, pollSeconds: 0, adminToken: null, missing: 'impute' });
         base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
       }, 60_000);
       afterAll(async () => {
@@ -244,6 +245,61 @@ for (const runtime of ['node', 'web'] as const) {
         }
       });
 
+      test('OIP v2 binary tensors (as the Triton client sends them, binary answers asked for) answer what the framework predicted', async () => {
+        const n = reference.rows.length;
+        const parts: Buffer[] = [];
+        const inputs = reference.features.map((f, j) => {
+          const cells = reference.rows.map((r) => value(f, r[j]!));
+          // Binary FP32 has no null: a missing number travels as NaN; a missing text as an empty string (a null text).
+          const bytes = numberFeature(f)
+            ? Buffer.from(Float32Array.from(cells, (v) => (v === null ? NaN : Number(v))).buffer)
+            : Buffer.concat(
+                cells.flatMap((v) => {
+                  const text = Buffer.from(v === null ? '' : String(v), 'utf8');
+                  return [Buffer.from(Uint32Array.of(text.length).buffer), text];
+                }),
+              );
+          parts.push(bytes);
+          return { name: f, shape: [n, 1], datatype: numberFeature(f) ? 'FP32' : 'BYTES', parameters: { binary_data_size: bytes.length } };
+        });
+        const json = Buffer.from(JSON.stringify({ inputs, parameters: { binary_data_output: true } }));
+        const response = await fetch(`${base}/v2/models/${fixture.name}/infer`, {
+          method: 'POST',
+          headers: { 'Inference-Header-Content-Length': String(json.length) },
+          body: Buffer.concat([json, ...parts]),
+        });
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect([response.status, response.status === 200 ? '' : bytes.toString()]).toEqual([200, '']);
+        const length = Number(response.headers.get('inference-header-content-length'));
+        const head = JSON.parse(bytes.subarray(0, length).toString()) as {
+          outputs: Array<{ name: string; datatype: string; shape: number[]; parameters: { binary_data_size: number } }>;
+        };
+        let offset = length;
+        const decoded = head.outputs.map((o) => {
+          const data = bytes.subarray(offset, (offset += o.parameters.binary_data_size));
+          const copy = data.buffer.slice(data.byteOffset, data.byteOffset + data.length);
+          if (o.datatype === 'FP32') return Array.from(new Float32Array(copy));
+          if (o.datatype === 'FP64') return Array.from(new Float64Array(copy));
+          if (o.datatype === 'INT64') return Array.from(new BigInt64Array(copy), Number);
+          const texts: string[] = [];
+          for (let at = 0; at < data.length; at += 4 + data.readUInt32LE(at))
+            texts.push(data.subarray(at + 4, at + 4 + data.readUInt32LE(at)).toString());
+          return texts;
+        });
+        if (classification) {
+          const k = model.classes.length;
+          const probabilities = decoded[1] as number[];
+          expectReference(
+            decoded[0] as Array<string | number>,
+            Array.from({ length: n }, (_, i) => probabilities.slice(i * k, (i + 1) * k)),
+          );
+        } else
+          expectReference(
+            null,
+            (decoded[0] as number[]).map((v) => [v]),
+          );
+      });
+
       const tensor = fixture.inputs.length === 1 ? fixture.inputs[0]! : null;
       if (tensor)
         test('the graph input as one [rows, k] FP32 tensor, and TF Serving rows of values', async () => {
@@ -312,6 +368,7 @@ describe('what a framework graph cannot take', () => {
       follow: null,
       pollSeconds: 0,
       adminToken: null,
+      missing: 'impute',
       log,
     });
     base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
@@ -347,7 +404,7 @@ describe('what a framework graph cannot take', () => {
     await server.close(1000);
     const lines = readFileSync(join(logDir, 'predictions.jsonl'), 'utf8').trim().split('\n');
     const entry = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
-    expect(Object.keys(entry)).toEqual([...WINE.features, '_time', '_model', '_version', '_prediction']);
+    expect(Object.keys(entry)).toEqual([...WINE.features, '_time', '_model', '_version', '_request_id', '_prediction']);
     expect(entry.alcohol).toBe(row[0]);
     expect(entry._prediction).toBe(WINE.labels[0]);
   });

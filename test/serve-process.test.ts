@@ -483,6 +483,8 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
         '4kb',
         '--log-keep',
         '1000',
+        '--log-max-rows-per-request',
+        '5000',
       ],
       dir,
       { MLOPS_ADMIN_TOKEN: TOKEN },
@@ -640,7 +642,15 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
       expect(text.endsWith('\n')).toBe(true);
       for (const line of text.slice(0, -1).split('\n')) {
         const entry = JSON.parse(line) as Record<string, unknown>;
-        expect(Object.keys(entry).filter((k) => k.startsWith('_'))).toEqual(['_time', '_model', '_version', '_prediction']);
+        const row = entry._row === undefined ? [] : ['_row'];
+        expect(Object.keys(entry).filter((k) => k.startsWith('_'))).toEqual([
+          '_time',
+          '_model',
+          '_version',
+          '_request_id',
+          ...row,
+          '_prediction',
+        ]);
         expect(
           Object.keys(entry)
             .filter((k) => !k.startsWith('_'))

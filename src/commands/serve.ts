@@ -13,9 +13,16 @@ import { expandPaths } from '../core/data/paths.js';
 import { readTable } from '../core/data/table.js';
 import { UserError } from '../core/errors.js';
 import { outputFormatOf, predictTable } from '../core/serve/batch.js';
-import { DEFAULT_MAX_ROWS } from '../core/serve/decode.js';
+import { DEFAULT_MAX_ROWS, MISSING_POLICIES } from '../core/serve/decode.js';
+import type { MissingPolicy } from '../core/serve/decode.js';
 import type { ServedModel } from '../core/serve/model.js';
-import { DEFAULT_LOG_KEEP, DEFAULT_LOG_MAX_BYTES, PredictionLog } from '../core/serve/prediction-log.js';
+import {
+  DEFAULT_LOG_KEEP,
+  DEFAULT_LOG_MAX_BYTES,
+  DEFAULT_LOG_MAX_ROWS_PER_REQUEST,
+  DEFAULT_LOG_MAX_VALUE_CHARS,
+  PredictionLog,
+} from '../core/serve/prediction-log.js';
 import { InferenceServer } from '../core/serve/server.js';
 import { ModelSource } from '../core/serve/source.js';
 import { onnxRuntime } from '../core/onnx/runtime.js';
@@ -43,6 +50,10 @@ interface ServeOptions extends ModelOptions {
   logSample: string;
   logMaxBytes: string;
   logKeep: string;
+  logMaxRowsPerRequest: string;
+  logMaxValueChars: string;
+  missing: string;
+  requestTimeout: string;
 }
 
 interface PredictOptions extends ModelOptions {
@@ -85,10 +96,26 @@ export function addServeCommands(program: Command): void {
     )
     .option('--max-body <bytes>', 'largest request body, e.g. 1048576, 512kb or 4mb; larger ones get 413', '1mb')
     .option('--max-rows <n>', 'most records (rows) in one prediction request; more get 413', String(DEFAULT_MAX_ROWS))
+    .option(
+      '--missing <policy>',
+      'a record that leaves out a feature or sends null: reject (400 naming the field, unless the training data had missing values in that feature) or impute (the model fills it in as in training)',
+      'reject',
+    )
+    .option('--request-timeout <seconds>', 'time a client has to send a whole request; slower ones get 408', '30')
     .option('--log <file>', 'write a prediction log (JSON Lines: the features, _time, _model, _version, _prediction per record)')
     .option('--log-sample <fraction>', 'fraction of predicted records written to the log, 0 to 1', '1')
     .option('--log-max-bytes <bytes>', `rotate the log at this size (default ${DEFAULT_LOG_MAX_BYTES / 1024 / 1024}mb)`, '10mb')
     .option('--log-keep <n>', 'rotated log files kept (<file>.1 is the newest)', String(DEFAULT_LOG_KEEP))
+    .option(
+      '--log-max-rows-per-request <n>',
+      'records of one request written to the log at most (after --log-sample); the rest are counted in mlops_serve_prediction_log_dropped_total',
+      String(DEFAULT_LOG_MAX_ROWS_PER_REQUEST),
+    )
+    .option(
+      '--log-max-value-chars <n>',
+      'texts longer than this are cut in the log (ending in "…", listed in _cut)',
+      String(DEFAULT_LOG_MAX_VALUE_CHARS),
+    )
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -121,6 +148,13 @@ async function serve(options: ServeOptions): Promise<void> {
   const pollSeconds = number(options.poll, '--poll', 0, 86_400);
   const maxBodyBytes = byteSize(options.maxBody, '--max-body');
   const maxRows = wholeNumber(options.maxRows, '--max-rows', 1, 10_000_000);
+  const missing = options.missing as MissingPolicy;
+  if (!MISSING_POLICIES.includes(missing))
+    throw new UserError(
+      `--missing: expected ${MISSING_POLICIES.join(' or ')}, got "${options.missing}"`,
+      'Use --missing reject (the default) or --missing impute.',
+    );
+  const requestTimeoutSeconds = number(options.requestTimeout, '--request-timeout', 0.1, 3600);
   const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
   if (adminToken !== null && adminToken.length < 16)
     stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
@@ -162,6 +196,8 @@ async function serve(options: ServeOptions): Promise<void> {
           sample: number(options.logSample, '--log-sample', 0, 1),
           maxBytes: byteSize(options.logMaxBytes, '--log-max-bytes'),
           keep: wholeNumber(options.logKeep, '--log-keep', 1, 1000),
+          maxRowsPerRequest: wholeNumber(options.logMaxRowsPerRequest, '--log-max-rows-per-request', 1, 10_000_000),
+          maxValueChars: wholeNumber(options.logMaxValueChars, '--log-max-value-chars', 16, 10_000_000),
           onError: (error) => stderr(`prediction log: ${error.message}`),
         })
       : null;
@@ -173,6 +209,8 @@ async function serve(options: ServeOptions): Promise<void> {
       adminToken,
       maxBodyBytes,
       maxRows,
+      missing,
+      requestTimeoutSeconds,
       nullValues: loaded.config.data.null_values,
       log,
       logger: (line) => stderr(`${new Date().toISOString()} ${line}`),

@@ -157,6 +157,7 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
   );
   const currentSide = await io.group('Reading the current data', () => sideFromFiles(currentEntries, 'current', fileOptions));
 
+  for (const note of [...(referenceSide.side.notes ?? []), ...(currentSide.side.notes ?? [])]) io.warning(`drift-check: ${note}`);
   const report = checkDrift(referenceSide.side, currentSide.side, {
     settings,
     columns,

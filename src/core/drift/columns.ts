@@ -51,6 +51,8 @@ export interface Side {
   files: string[];
   rows: number;
   columns: Map<string, SideColumn>;
+  /** What reading noticed and got past (a half-written last line of a log being written, ...). */
+  notes?: string[];
 }
 
 /** Distinct numbers are counted exactly up to this many (enough for Evidently's "<= 5 unique" rule and small charts). */

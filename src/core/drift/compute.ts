@@ -45,7 +45,7 @@ export const CHART_BARS = 10;
 import { PREDICTION_COLUMN } from '../profile/profile.js';
 export { PREDICTION_COLUMN };
 /** Prediction-log bookkeeping, never compared. */
-export const LOG_COLUMNS = ['_time', '_model', '_version'] as const;
+export const LOG_COLUMNS = ['_time', '_model', '_version', '_request_id', '_row', '_cut'] as const;
 
 export type ColumnStatus =
   | 'tested'

@@ -138,13 +138,14 @@ export async function readSide(files: readonly string[], options: ReadSideOption
     return r;
   };
   let rows = 0;
+  const notes: string[] = [];
   for (const path of files) {
     const file = options.shown ? options.shown(path) : path;
     const format = detectFormat(path, options.format);
     const source = await openSource(path, undefined, file);
     if (format === 'jsonl') {
       let line = 0;
-      const handle = (buf: Buffer, start: number, end: number) => {
+      const handle = (buf: Buffer, start: number, end: number, last = false) => {
         line++;
         const text = decodeText(buf, start, end > start && buf[end - 1] === 13 ? end - 1 : end);
         if (text.trim() === '') return;
@@ -152,6 +153,11 @@ export async function readSide(files: readonly string[], options: ReadSideOption
         try {
           value = JSON.parse(text);
         } catch (error) {
+          // A log still being written (mlops serve --log) may end in half a line: no newline yet.
+          if (last) {
+            notes.push(`${file}:${line}: the last line is incomplete (no line break, not JSON: the file is still being written?); skipped`);
+            return;
+          }
           throw new UserError(
             `${file}:${line}: not JSON (${(error as Error).message})`,
             'Run validate-data on this file to find every bad line.',
@@ -193,7 +199,7 @@ export async function readSide(files: readonly string[], options: ReadSideOption
         bytesAtChunk = bytesDone + source.bytesRead();
         rowsAtChunk = rows;
       }
-      if (pending) handle(pending, 0, pending.length);
+      if (pending) handle(pending, 0, pending.length, true);
       bytesDone += source.size;
       continue;
     }
@@ -269,5 +275,5 @@ export async function readSide(files: readonly string[], options: ReadSideOption
   }
   const columns = new Map<string, SideColumn>();
   for (const [name, r] of readers) columns.set(name, r.finish(rows));
-  return { source: 'data', files: [...files], rows, columns };
+  return { source: 'data', files: [...files], rows, columns, notes };
 }

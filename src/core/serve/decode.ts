@@ -27,10 +27,26 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Why the request was refused, as metrics count it (`mlops_serve_rejected_requests_total{reason}`); default: by status. */
+    readonly reason: string = REASONS[status] ?? `status_${status}`,
   ) {
     super(message);
   }
 }
+
+/** The reason a refusal of each status counts under, unless the error names a finer one. */
+const REASONS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'timeout',
+  409: 'conflict',
+  413: 'body_too_large',
+  415: 'unsupported_media_type',
+  422: 'load_failed',
+  431: 'headers_too_large',
+};
 
 type Record_ = Record<string, RawValue>;
 
@@ -78,6 +94,8 @@ function tooManyRows(at: string, rows: number, maxRows: number): HttpError {
   return new HttpError(
     413,
     `${at}: ${rows} records where a request may carry at most ${maxRows}; send fewer records per request (the server's limit is set by mlops serve --max-rows)`,
+    {},
+    'too_many_rows',
   );
 }
 
@@ -305,7 +323,8 @@ export function decodeOip(body: unknown, maxRows = DEFAULT_MAX_ROWS): OipRequest
     outputs,
     records: toRecords(columns, rows),
     row: (i) => `row ${i} of inputs (data[${i}] of every input)`,
-    where: (i, feature) => `inputs[${index.get(feature) ?? '?'}].data[${i}] (${feature})`,
+    where: (i, feature) =>
+      index.has(feature) ? `inputs[${index.get(feature)}].data[${i}] (${feature})` : `row ${i} of inputs (no input ${feature})`,
     names: columns.map(([name]) => ({ name, where: `inputs[${index.get(name)}].name` })),
     element: (i, name, j) => {
       const { width, nested } = layout.get(name) ?? { width: 1, nested: false };
@@ -428,8 +447,9 @@ export function bindInputs(model: ServedModel, request: DecodedRecords): Decoded
 export function requestTable(
   model: ServedModel,
   decoded: DecodedRecords,
-  nullValues?: readonly string[],
+  options: RequestPolicy = {},
 ): { table: Table; request: DecodedRecords } {
+  const { nullValues, missing = 'impute' } = options;
   const request = bindInputs(model, decoded);
   const features = model.signature.features;
   const target = model.signature.target.name;
@@ -443,6 +463,7 @@ export function requestTable(
   ];
   const total = messages.length;
   messages.splice(MAX_ISSUES);
+  let missingCount = 0;
   if (messages.length === 0) {
     // Finite doubles can still be out of the graph's range (1e308 in a float32 input), and
     // a whole-number or boolean input has no missing value and no fractions.
@@ -453,7 +474,30 @@ export function requestTable(
       const limit = numberLimit(datatype);
       return whole || limit < Infinity ? [{ c, name: f.name, datatype, whole, limit }] : [];
     });
+    // Under `reject`, a feature the training data never lacked may not be missing here.
+    const strict =
+      missing === 'reject'
+        ? features.flatMap((f, c) => (model.missingSeenInTraining.has(f.name) ? [] : [{ c, name: f.name, text: f.type !== 'number' }]))
+        : [];
+    const isMissing = (c: number, text: boolean, row: number) => {
+      const column = table.columns[c]!;
+      return text ? column.texts![row] === null : Number.isNaN(column.numbers[row]!);
+    };
+    // A feature the request never names (in any record) is one message, not one per record.
+    const named = new Set(request.names.map((n) => n.name));
+    const absent = request === decoded ? strict.filter(({ name }) => !named.has(name)) : [];
+    for (const { name } of absent.slice(0, MAX_ISSUES)) {
+      messages.push(`${truncate(name)}: no record has it, ${missingRefusal(model, name)}`);
+      missingCount++;
+    }
+    const perRecord = strict.filter((f) => !absent.includes(f));
     for (let row = 0; row < table.rows && messages.length < MAX_ISSUES; row++) {
+      for (const { c, name, text } of perRecord) {
+        if (!isMissing(c, text, row)) continue;
+        messages.push(`${request.where(row, truncate(name))}: missing, ${missingRefusal(model, name)}`);
+        missingCount++;
+        if (messages.length >= MAX_ISSUES) break;
+      }
       for (const { c, name, datatype, whole, limit } of checked) {
         const v = table.columns[c]!.numbers[row]!;
         const at = request.where(row, name);
@@ -469,12 +513,57 @@ export function requestTable(
       }
     }
   }
+  const missingOnly = missingCount > 0 && missingCount === messages.length;
   if (messages.length > 0) {
     const more = total > MAX_ISSUES ? `; and ${total - MAX_ISSUES} more` : '';
     const list = unknown.length > 0 ? ` (the model's features: ${features.map((f) => f.name).join(', ')})` : '';
-    throw bad(`${messages.join('; ')}${more}${list}`);
+    throw new HttpError(400, `${messages.join('; ')}${more}${list}`, {}, missingOnly ? 'missing_value' : 'invalid_input');
   }
   return { table, request };
+}
+
+/**
+ * Records start..end-1 of a request, as a request of their own whose messages still
+ * name them by their place in the whole request (the server checks and scores a large
+ * request slice by slice). The names are the whole request's.
+ */
+export function sliceRecords<T extends DecodedRecords>(request: T, start: number, end: number): T {
+  if (start === 0 && end >= request.records.length) return request;
+  const unnamed = request.unnamed;
+  return {
+    ...request,
+    records: request.records.slice(start, end),
+    row: (i) => request.row(start + i),
+    where: (i, feature) => request.where(start + i, feature),
+    element: (i, name, j) => request.element(start + i, name, j),
+    unnamed: unnamed && {
+      rows: unnamed.rows.slice(start, end),
+      element: (i, j) => unnamed.element(start + i, j),
+      refusal: unnamed.refusal,
+    },
+  };
+}
+
+/** What the server does with a feature a record leaves out (or sends as null or a null text). */
+export const MISSING_POLICIES = ['reject', 'impute'] as const;
+export type MissingPolicy = (typeof MISSING_POLICIES)[number];
+
+export interface RequestPolicy {
+  /** Texts that mean "missing" (data.null_values of mlops.yaml), as in training. */
+  nullValues?: readonly string[];
+  /**
+   * `reject`: a missing value is a 400 unless the training data had missing values in
+   * that feature (the model's training profile says so); `impute` (this function's
+   * default; the server's default is `reject`): the graph fills it in as in training.
+   */
+  missing?: MissingPolicy;
+}
+
+/** Why a missing value is refused under the `reject` policy, and what to do. */
+function missingRefusal(model: ServedModel, name: string): string {
+  const fix = 'send a value, or start the server with --missing impute to have the model fill it in as in training';
+  if (!model.profile) return `and this model has no training profile to show it takes ${truncate(name)} missing; ${fix}`;
+  return `and the training data never lacked ${truncate(name)}; ${fix}`;
 }
 
 /** The largest magnitude a graph input of this datatype holds (exactly, for whole numbers; unknown: a float32, as most graphs take). */
@@ -520,7 +609,7 @@ function nonValues(model: ServedModel, request: DecodedRecords, nullValues?: rea
     }
     if (values === 0)
       messages.push(
-        `${request.row(i)}: the record has no value for any feature (${truncate(features.join(', '))}); send at least one, the rest is imputed`,
+        `${request.row(i)}: the record has no value for any feature (${truncate(features.join(', '))}); send its feature values`,
       );
   });
   return messages;

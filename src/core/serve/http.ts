@@ -19,7 +19,14 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-      reject(new HttpError(415, `Content-Encoding "${encoding}" is not supported: send the JSON body uncompressed`));
+      reject(
+        new HttpError(
+          415,
+          `Content-Encoding "${encoding}" is not supported: send the JSON body uncompressed`,
+          {},
+          'unsupported_media_type',
+        ),
+      );
       return;
     }
     const chunks: Buffer[] = [];
@@ -65,20 +72,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Parses a body as JSON, with 400s that say what is wrong. */
 export function parseJsonBody(body: Buffer, required = true): unknown {
   if (body.length === 0) {
-    if (required) throw new HttpError(400, 'the request has no body: send a JSON object');
+    if (required) throw new HttpError(400, 'the request has no body: send a JSON object', {}, 'bad_body');
     return undefined;
   }
   let text: string;
   try {
     text = utf8.decode(body);
   } catch {
-    throw new HttpError(400, 'the body is not valid UTF-8');
+    throw new HttpError(400, 'the body is not valid UTF-8', {}, 'bad_body');
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const message = error instanceof RangeError ? 'it is nested too deeply' : (error as Error).message.slice(0, 200);
-    throw new HttpError(400, `the body is not valid JSON: ${message}`);
+    throw new HttpError(400, `the body is not valid JSON: ${message}`, {}, 'bad_body');
   }
 }
 

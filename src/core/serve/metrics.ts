@@ -24,6 +24,8 @@ export class ServeMetrics {
   private readonly predicted: Counter<'version'>;
   private readonly served: Gauge<'model' | 'version' | 'digest' | 'role'>;
   private readonly swaps: Counter<'result'>;
+  private readonly refusals: Counter<'reason'>;
+  private readonly logDrops: Counter<'reason'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
@@ -59,12 +61,34 @@ export class ServeMetrics {
       labelNames: ['model', 'version', 'digest', 'role'],
       registers: [this.registry],
     });
+    this.refusals = new Counter({
+      name: 'mlops_serve_rejected_requests_total',
+      help: 'Requests refused with a 4xx, by reason (too_many_rows, body_too_large, bad_body, invalid_input, missing_value, no_finite_prediction, unsupported_media_type, timeout, headers_too_large, bad_http, not_found, method_not_allowed, unauthorized, ...).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.logDrops = new Counter({
+      name: 'mlops_serve_prediction_log_dropped_total',
+      help: 'Prediction log lines not written, by reason: queue_full (the disk is behind) or request_cap (records of one request past the log cap).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
     this.swaps = new Counter({
       name: 'mlops_serve_model_loads_total',
       help: 'Model loads (startup, alias moves, admin calls), by result.',
       labelNames: ['result'],
       registers: [this.registry],
     });
+  }
+
+  /** A request refused with a 4xx (any route, parser errors included), by reason. */
+  refused(reason: string): void {
+    this.refusals.inc({ reason });
+  }
+
+  /** Prediction log lines not written, by reason (queue_full, request_cap). */
+  logDropped(reason: string, count: number): void {
+    this.logDrops.inc({ reason }, count);
   }
 
   request(route: string, status: number, version: string): void {

@@ -10,8 +10,13 @@
  * shapes) are optional: an OnnxModel has them, other TabularModels do not, and the
  * server then describes the signature instead.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Table } from '../data/table.js';
+import { readProfile } from '../drift/sources.js';
 import { loadModel } from '../model/model-io.js';
+import { TRAINING_PROFILE_FILE } from '../profile/profile.js';
+import type { DatasetProfile } from '../profile/profile.js';
 import { integerClasses } from '../model/export-onnx.js';
 import type { ModelSignature, TabularModel } from '../model/model.js';
 import type { ModelCard } from '../contracts/index.js';
@@ -69,11 +74,18 @@ export class ServedModel {
   readonly tensorInput: GraphTensor | null;
   /** How labels travel in tensors: INT64 when every class is a whole number, else BYTES. */
   readonly labelDatatype: 'INT64' | 'BYTES';
+  /**
+   * Features the model is known to take missing: those the training data had missing
+   * values in (its profile counts them). Empty when the model came without a profile.
+   */
+  readonly missingSeenInTraining: ReadonlySet<string>;
   readonly loadedAt = new Date();
 
   constructor(
     readonly identity: ModelIdentity,
     private readonly loaded: LoadedServedModel,
+    /** The profile of the training data stored with the model (profile.json), or null. */
+    readonly profile: DatasetProfile | null = null,
   ) {
     const signature = loaded.model.signature;
     this.signature = signature;
@@ -92,6 +104,12 @@ export class ServedModel {
     // Whole-number classes as the export writes them ("007" stays text), small enough to be exact as JSON numbers.
     const integers = this.classes.length > 0 && integerClasses(this.classes) && this.classes.every((c) => c.replace('-', '').length <= 15);
     this.labelDatatype = integers && (!labelOutput || labelOutput.datatype.startsWith('INT')) ? 'INT64' : 'BYTES';
+    const missing = new Set<string>();
+    for (const column of profile?.columns ?? []) {
+      const counts = column.counts as Partial<Record<string, number>> | undefined;
+      if (this.featureNames.has(column.name) && ((counts?.null ?? 0) > 0 || (counts?.nan ?? 0) > 0)) missing.add(column.name);
+    }
+    this.missingSeenInTraining = missing;
   }
 
   get card(): ModelCard | null {
@@ -182,9 +200,13 @@ export function isFinitePrediction(p: Prediction): boolean {
  * impute missing values (most frameworks' MLPs and linear models) gives NaN for them, and
  * the server refuses such answers per request (see server.ts).
  */
-export async function loadServedModel(dir: string, identity: ModelIdentity): Promise<ServedModel> {
+export async function loadServedModel(
+  dir: string,
+  identity: ModelIdentity,
+  logger: (line: string) => void = () => {},
+): Promise<ServedModel> {
   const loaded = await loadModel(dir);
-  const served = new ServedModel(identity, loaded);
+  const served = new ServedModel(identity, loaded, await trainingProfile(dir, identity, logger));
   try {
     // Missing values where the graph can take them; zero (false) for integer and boolean inputs, which have no "missing".
     const warmRecord: Record<string, unknown> = {};
@@ -199,4 +221,18 @@ export async function loadServedModel(dir: string, identity: ModelIdentity): Pro
     throw new Error(`${identity.uri}: the model does not predict (${(error as Error).message})`);
   }
   return served;
+}
+
+/** The training profile stored with a model (profile.json), or null (said in the log when it is there but unreadable). */
+async function trainingProfile(dir: string, identity: ModelIdentity, logger: (line: string) => void): Promise<DatasetProfile | null> {
+  const path = join(dir, TRAINING_PROFILE_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    return await readProfile(path, () => `${identity.uri} ${TRAINING_PROFILE_FILE}`);
+  } catch (error) {
+    logger(
+      `${(error as Error).message}: serving without it (no online monitoring; every missing value is refused unless --missing impute)`,
+    );
+    return null;
+  }
 }

@@ -8,6 +8,13 @@
  * `log.jsonl.1`, `.1` becomes `.2`, ... up to `keep` files), so every file holds only
  * complete lines. If the disk falls far behind, new records are dropped and counted
  * rather than held in memory without bound.
+ *
+ * Bounded whatever clients send: a request's records are sampled (`sample`), at most
+ * `maxRowsPerRequest` of them are written (a 10,000-row batch would otherwise outweigh
+ * every other client in what drift-check reads), and a text value longer than
+ * `maxValueChars` is cut and marked (the value ends in "…", and `_cut` lists the
+ * fields cut). Records not written for the cap or a full queue are counted by reason
+ * (`onDrop`, which the server turns into a Prometheus counter and a warning line).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
@@ -24,12 +31,24 @@ export interface PredictionLogOptions {
   keep?: number;
   /** Queued bytes past which records are dropped (default 16 MB). */
   maxPendingBytes?: number;
+  /** Records of one request written at most (default 1,000); the rest are dropped (reason `request_cap`). */
+  maxRowsPerRequest?: number;
+  /** Texts longer than this many characters are cut and marked (default 1,000). */
+  maxValueChars?: number;
   random?: () => number;
   onError?: (error: Error) => void;
+  /** Records dropped, by reason: `queue_full` (the disk is behind) or `request_cap`. */
+  onDrop?: (reason: DropReason, count: number) => void;
 }
+
+export type DropReason = 'queue_full' | 'request_cap';
 
 export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_LOG_KEEP = 5;
+export const DEFAULT_LOG_MAX_ROWS_PER_REQUEST = 1000;
+export const DEFAULT_LOG_MAX_VALUE_CHARS = 1000;
+/** The key listing the fields whose text was cut. */
+export const CUT_KEY = '_cut';
 
 export class PredictionLog {
   private handle: FileHandle | null = null;
@@ -40,6 +59,12 @@ export class PredictionLog {
   private closed = false;
   /** Records sampled but not written because the queue was full. */
   dropped = 0;
+  /** Records sampled but not written because their request had more than maxRowsPerRequest. */
+  droppedByCap = 0;
+  private readonly maxRowsPerRequest: number;
+  private readonly maxValueChars: number;
+  /** Told of records dropped (the server counts them in a metric and warns). */
+  onDrop: ((reason: DropReason, count: number) => void) | null;
   /** Records written (sampled and queued). */
   written = 0;
   private readonly sample: number;
@@ -54,6 +79,9 @@ export class PredictionLog {
     this.keep = Math.max(1, options.keep ?? DEFAULT_LOG_KEEP);
     this.maxPendingBytes = options.maxPendingBytes ?? 16 * 1024 * 1024;
     this.random = options.random ?? Math.random;
+    this.maxRowsPerRequest = options.maxRowsPerRequest ?? DEFAULT_LOG_MAX_ROWS_PER_REQUEST;
+    this.maxValueChars = options.maxValueChars ?? DEFAULT_LOG_MAX_VALUE_CHARS;
+    this.onDrop = options.onDrop ?? null;
   }
 
   static async open(options: PredictionLogOptions): Promise<PredictionLog> {
@@ -87,12 +115,45 @@ export class PredictionLog {
     return this.sample >= 1 || (this.sample > 0 && this.random() < this.sample);
   }
 
-  /** Queues one entry (already sampled); never blocks. */
-  write(entry: object): void {
+  /**
+   * Logs the records of one request: `entry(i)` builds record i's entry (a flat object);
+   * sampling and the per-request cap decide which are built at all.
+   */
+  writeRequest(records: number, entry: (i: number) => Record<string, unknown>): void {
     if (this.closed) return;
+    let written = 0;
+    let capped = 0;
+    for (let i = 0; i < records; i++) {
+      if (!this.sampled()) continue;
+      if (written >= this.maxRowsPerRequest) {
+        capped++;
+        continue;
+      }
+      written++;
+      this.write(entry(i));
+    }
+    if (capped > 0) {
+      this.droppedByCap += capped;
+      this.onDrop?.('request_cap', capped);
+    }
+  }
+
+  /** Queues one entry (already sampled); never blocks. Long texts are cut (see the header). */
+  write(entry: Record<string, unknown>): void {
+    if (this.closed) return;
+    let cut: string[] | null = null;
+    for (const key of Object.keys(entry)) {
+      const value = entry[key];
+      if (typeof value === 'string' && value.length > this.maxValueChars) {
+        entry[key] = `${value.slice(0, this.maxValueChars)}…`;
+        (cut ??= []).push(key);
+      }
+    }
+    if (cut) entry[CUT_KEY] = cut;
     const line = `${JSON.stringify(entry)}\n`;
     if (this.pendingBytes + line.length > this.maxPendingBytes) {
       this.dropped++;
+      this.onDrop?.('queue_full', 1);
       return;
     }
     this.pending.push(line);

@@ -42,9 +42,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Table } from '../data/table.js';
 import { describeError } from '../errors.js';
 import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
+import { INFERENCE_HEADER, binaryOutputsWanted, decodeBinaryRequest, encodeBinaryResponse } from './binary.js';
+import type { InferResponse } from './binary.js';
 import { ModelSlots } from './canary.js';
-import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable } from './decode.js';
-import type { DecodedRecords, OipRequest, TfServingRequest } from './decode.js';
+import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable, sliceRecords } from './decode.js';
+import type { DecodedRecords, MissingPolicy, OipRequest, TfServingRequest } from './decode.js';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { isFinitePrediction } from './model.js';
@@ -68,12 +70,28 @@ export interface ServerOptions {
   maxRows?: number;
   /** Texts that mean "missing" (data.null_values of mlops.yaml), as in training. */
   nullValues?: readonly string[];
+  /** A missing feature value: `reject` (400, unless the training data had missing values there; the default) or `impute`. */
+  missing?: MissingPolicy;
+  /** Seconds a client has to send a whole request (headers and body); slower ones get 408. Default 30. */
+  requestTimeoutSeconds?: number;
   log?: PredictionLog | null;
   /** Where the server tells what it does (loads, swaps, errors). */
   logger?: (line: string) => void;
 }
 
 const API_VERSION = '0.1.0';
+
+/**
+ * Rows scored at a time: a large batch is scored slice by slice, letting other requests
+ * and health checks through between slices.
+ */
+export const SLICE_ROWS = 256;
+
+/** A client's X-Request-Id is kept when it is this short and printable; else the server makes one. */
+const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+/** Lets the event loop answer what is waiting (I/O included) before going on. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Route =
   | { kind: 'tfs'; action: 'predict' | 'status' | 'metadata'; name: string; version: number | null }
@@ -166,9 +184,15 @@ export class InferenceServer {
     if (options.follow && options.initial.identity.version > 0) this.lastSeenDigest = options.initial.identity.digest;
     this.metrics.setServed(this.slots.stable, null);
     this.metrics.load(true); // the start-up load, made before the server existed
-    this.http = createServer((req, res) => void this.handle(req, res));
-    this.http.requestTimeout = 30_000;
-    this.http.headersTimeout = 15_000;
+    if (this.log) this.log.onDrop = (reason, count) => this.logDropped(reason, count);
+    const timeout = Math.round((options.requestTimeoutSeconds ?? 30) * 1000);
+    // Node checks for timed-out requests every connectionsCheckingInterval (30 s by default): check often enough to keep the limit.
+    this.http = createServer(
+      { connectionsCheckingInterval: Math.min(30_000, Math.max(100, timeout / 4)) },
+      (req, res) => void this.handle(req, res),
+    );
+    this.http.requestTimeout = timeout;
+    this.http.headersTimeout = Math.min(15_000, timeout);
     this.http.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => this.clientError(error, socket));
   }
 
@@ -309,7 +333,8 @@ export class InferenceServer {
       if (route.kind === 'server') {
         if (route.action === 'live') sendJson(res, 200, { live: true });
         else if (route.action === 'ready') sendJson(res, this.closing ? 503 : 200, { ready: !this.closing });
-        else if (route.action === 'metadata') sendJson(res, 200, { name: 'mlops-serve', version: API_VERSION, extensions: [] });
+        else if (route.action === 'metadata')
+          sendJson(res, 200, { name: 'mlops-serve', version: API_VERSION, extensions: ['binary_tensor_data'] });
         else {
           const { contentType, body } = await this.metrics.text();
           res.writeHead(200, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
@@ -355,6 +380,9 @@ export class InferenceServer {
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
     this.metrics.request('unparsed', status, 'none');
+    this.metrics.refused(
+      status === 408 ? 'timeout' : status === 431 ? 'headers_too_large' : status === 413 ? 'body_too_large' : 'bad_http',
+    );
   }
 
   private sendError(res: ServerResponse, error: unknown, label: string): void {
@@ -363,6 +391,7 @@ export class InferenceServer {
       return;
     }
     if (error instanceof HttpError) {
+      if (error.status < 500) this.metrics.refused(error.reason);
       sendJson(res, error.status, { error: error.message }, error.headers);
       if (error.headers.Connection === 'close') res.once('finish', () => res.req.socket?.destroySoon?.());
       return;
@@ -399,9 +428,16 @@ export class InferenceServer {
     routed: { version: string },
   ): Promise<void> {
     let decoded: TfServingRequest | OipRequest;
+    let binaryWanted: ((output: string) => boolean) | null = null;
     try {
-      const body = parseJsonBody(await readBody(req, this.maxBody));
-      decoded = protocol === 'tfs' ? decodeTfServing(body, this.maxRows) : decodeOip(body, this.maxRows);
+      const raw = await readBody(req, this.maxBody);
+      if (protocol === 'tfs') decoded = decodeTfServing(parseJsonBody(raw), this.maxRows);
+      else {
+        // The binary tensor extension when the request says so (Inference-Header-Content-Length), else JSON.
+        const body = decodeBinaryRequest(raw, req.headers[INFERENCE_HEADER]);
+        binaryWanted = binaryOutputsWanted(body);
+        decoded = decodeOip(body, this.maxRows);
+      }
     } catch (error) {
       // Refused before a model took it (bad body, 413, 415): still a failed prediction request.
       this.metrics.rejected(error instanceof HttpError ? error.status : 500);
@@ -414,21 +450,23 @@ export class InferenceServer {
     let status = 500;
     let predictions: Prediction[] | null = null;
     try {
-      const { table, request } = requestTable(model, decoded, this.options.nullValues);
-      predictions = await model.predict(
-        table,
-        Array.from({ length: table.rows }, (_, i) => i),
-      );
-      const infinite = predictions.findIndex((p) => !isFinitePrediction(p));
-      if (infinite >= 0) {
-        predictions = null;
-        throw new HttpError(400, noFinitePrediction(table, infinite, request.row(infinite)));
-      }
-      const headers = { 'X-Model-Version': String(model.identity.version) };
+      const { predictions: scored, records } = await this.score(model, decoded);
+      predictions = scored;
+      const id = requestId(req, protocol === 'oip' ? (decoded as OipRequest).id : undefined);
+      const headers: Record<string, string> = { 'X-Model-Version': String(model.identity.version) };
+      // An OIP `id` may hold what a header cannot (line breaks, non-ASCII): it is then in the body only.
+      if (REQUEST_ID.test(id)) headers['X-Request-Id'] = id;
       if (protocol === 'tfs') sendJson(res, 200, tfsResponse(model, predictions, (decoded as TfServingRequest).columnar), headers);
-      else sendJson(res, 200, oipResponse(model, predictions, decoded as OipRequest), headers);
+      else {
+        const answer = oipResponse(model, predictions, { ...(decoded as OipRequest), id });
+        const binary = binaryWanted && encodeBinaryResponse(answer, binaryWanted);
+        if (binary) {
+          res.writeHead(200, { ...binary.headers, 'Content-Length': binary.body.length, ...headers });
+          res.end(binary.body);
+        } else sendJson(res, 200, answer, headers);
+      }
       status = 200;
-      if (this.log) this.logPredictions(model, request, predictions);
+      if (this.log) this.logPredictions(model, records, predictions, id);
     } catch (error) {
       status = error instanceof HttpError ? error.status : 500;
       if (error instanceof HttpError) error.headers['X-Model-Version'] = String(model.identity.version);
@@ -442,23 +480,65 @@ export class InferenceServer {
     }
   }
 
-  private logPredictions(model: ServedModel, decoded: DecodedRecords, predictions: Prediction[]): void {
-    const log = this.log!;
+  private drops = { queue_full: 0, request_cap: 0, warnedAt: 0 };
+
+  /** Counts prediction log lines not written, and says so in the server's log at most once a minute. */
+  private logDropped(reason: 'queue_full' | 'request_cap', count: number): void {
+    this.metrics.logDropped(reason, count);
+    this.drops[reason] += count;
+    const now = Date.now();
+    if (now - this.drops.warnedAt < 60_000) return;
+    const parts = [];
+    if (this.drops.queue_full > 0) parts.push(`${this.drops.queue_full} because the disk fell behind`);
+    if (this.drops.request_cap > 0) parts.push(`${this.drops.request_cap} past the per-request cap (--log-max-rows-per-request)`);
+    this.logger(
+      `warning: prediction log: ${parts.join(' and ')} not written since the last warning (mlops_serve_prediction_log_dropped_total)`,
+    );
+    this.drops = { queue_full: 0, request_cap: 0, warnedAt: now };
+  }
+
+  /**
+   * Checks and scores a request SLICE_ROWS records at a time, yielding to other requests
+   * (health checks included) between slices; the first slice at fault ends it with its
+   * 400. Returns the predictions and the records as the model took them (by feature name).
+   */
+  private async score(
+    model: ServedModel,
+    decoded: DecodedRecords,
+  ): Promise<{ predictions: Prediction[]; records: DecodedRecords['records'] }> {
+    const policy = { nullValues: this.options.nullValues, missing: this.options.missing ?? 'reject' };
+    const total = decoded.records.length;
+    const predictions: Prediction[] = [];
+    const records: DecodedRecords['records'] = [];
+    for (let start = 0; start < total; start += SLICE_ROWS) {
+      if (start > 0) await yieldToEventLoop();
+      const { table, request } = requestTable(model, sliceRecords(decoded, start, Math.min(total, start + SLICE_ROWS)), policy);
+      const part = await model.predict(table, rowRange(0, table.rows));
+      const infinite = part.findIndex((p) => !isFinitePrediction(p));
+      if (infinite >= 0) throw new HttpError(400, noFinitePrediction(table, infinite, request.row(infinite)), {}, 'no_finite_prediction');
+      for (const p of part) predictions.push(p);
+      for (const r of request.records) records.push(r);
+    }
+    return { predictions, records };
+  }
+
+  private logPredictions(model: ServedModel, records: DecodedRecords['records'], predictions: Prediction[], id: string): void {
     const time = new Date().toISOString();
     const features = model.signature.features;
     const has = Object.prototype.hasOwnProperty;
-    for (let i = 0; i < predictions.length; i++) {
-      if (!log.sampled()) continue;
-      const record = decoded.records[i]!;
+    this.log!.writeRequest(predictions.length, (i) => {
+      const record = records[i]!;
       const entry = Object.create(null) as Record<string, unknown>;
       for (const f of features) if (has.call(record, f.name)) entry[f.name] = record[f.name];
       entry._time = time;
       entry._model = model.identity.name;
       entry._version = model.identity.version;
+      entry._request_id = id;
+      if (predictions.length > 1) entry._row = i;
       const p = predictions[i]!;
       entry._prediction = 'label' in p ? p.label : p.value;
-      log.write(entry);
-    }
+      return entry;
+    });
   }
 
   private tfsStatus(version: number | null): object {
@@ -652,6 +732,19 @@ function noFinitePrediction(table: Table, row: number, where: string): string {
   return `${where}: the model gives no finite prediction for this record; are its values far outside the training data?`;
 }
 
+/** Rows start..end-1. */
+function rowRange(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+/** The request's id (answered as X-Request-Id, and OIP's `id`): the OIP request's `id`, else the client's X-Request-Id when usable, else a new one. */
+function requestId(req: IncomingMessage, oipId: string | undefined): string {
+  if (oipId !== undefined) return oipId;
+  const given = req.headers['x-request-id'];
+  if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
+  return randomUUID();
+}
+
 function truncate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
@@ -745,7 +838,7 @@ export function oipResponse(
   model: ServedModel,
   predictions: Prediction[],
   request: { id: string | undefined; outputs: string[] | null },
-): object {
+): InferResponse {
   const n = predictions.length;
   const specs = outputSpecs(model);
   if (request.outputs) {
