@@ -345,14 +345,19 @@ describe('protocols, errors and hostile requests (no admin token)', () => {
       expect([String(body).slice(0, 40), response.status]).toEqual([String(body).slice(0, 40), status]);
       expect(response.json.error).toMatch(message);
     }
-    // Single missing features are imputed as in training: null, left out, null texts.
+    // Features the training data had missing values in are taken missing (null, left out, null texts); island never was.
     for (const body of [
-      '{"instances": [{"bill_length_mm": 40, "sex": "NA", "island": null}]}',
+      '{"instances": [{"bill_length_mm": 40, "sex": "NA", "island": "Dream"}]}',
       JSON.stringify({ instances: [{ island: 'x'.repeat(50_000) }] }),
     ]) {
       const response = await post(predict, body);
       expect(response.status).toBe(200);
     }
+    const noIsland = await post(predict, '{"instances": [{"bill_length_mm": 40, "sex": "NA", "island": null}]}');
+    expect([noIsland.status, noIsland.json.error]).toEqual([
+      400,
+      'instances[0].island: missing, and the training data never lacked island; send a value, or start the server with --missing impute to have the model fill it in as in training',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((await get(`${server.url}/v2/health/live`)).status).toBe(200);
   });
@@ -398,6 +403,60 @@ function rawRequest(port: number, pieces: string[]): Promise<string> {
     });
   });
 }
+
+describe('online monitoring and feedback', () => {
+  test('production records of one island drift against the training profile on /metrics; labels sent later give the rolling accuracy', async () => {
+    const token = 'monitor-token-0123456789';
+    const server = await startServer(['--config', 'mlops.yaml', '--registry', registry, '--poll', '0', '--monitor-min-rows', '100'], dir, {
+      MLOPS_ADMIN_TOKEN: token,
+    });
+    try {
+      // The example's production data: birds of one island only (drift), as typed records, with their true species.
+      const [header, ...lines] = readFileSync(join(EXAMPLE, 'data', 'penguins-production.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const names = header!.split(',');
+      const rows = lines.map((line) => line.split(','));
+      const records = rows.map((cells) =>
+        Object.fromEntries(
+          names.flatMap((name, i) =>
+            name === 'species' || cells[i] === '' ? [] : [[name, FEATURES.slice(1, 5).includes(name) ? Number(cells[i]) : cells[i]]],
+          ),
+        ),
+      );
+      const answer = await post(`${server.url}/v1/models/penguins:predict`, { instances: records });
+      expect(answer.status).toBe(200);
+      const id = answer.headers.get('x-request-id')!;
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const metrics = (await get(`${server.url}/metrics`)).text;
+      const value = (series: string) => {
+        const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      };
+      expect(value('mlops_serve_monitor_window_rows{version="1"}')).toBe(records.length);
+      expect(value('mlops_serve_feature_drifted{version="1",feature="island"}')).toBe(1);
+      expect(value('mlops_serve_feature_drift{version="1",feature="island",statistic="jensenshannon"}')).toBeGreaterThan(0.1);
+      expect(value('mlops_serve_drift_share{version="1"}')).toBeGreaterThan(0);
+      // Feedback takes the admin token on a server that has one.
+      const labels = { id, labels: rows.map((cells) => cells[names.indexOf('species')]) };
+      expect((await post(`${server.url}/v1/models/penguins:feedback`, labels)).status).toBe(401);
+      const feedback = await post(`${server.url}/v1/models/penguins:feedback`, labels, { Authorization: `Bearer ${token}` });
+      expect(feedback.json).toEqual({ matched: records.length, unknown_id: 0, invalid: 0, problems: [] });
+      const correct = rows.filter((cells, i) => cells[names.indexOf('species')] === answer.json.predictions[i].label).length;
+      const after = (await get(`${server.url}/metrics`)).text;
+      const accuracy = after.split('\n').find((l) => l.startsWith('mlops_serve_rolling_accuracy{version="1"} '));
+      expect(Number(accuracy!.split(' ')[1])).toBeCloseTo(correct / records.length, 10);
+      // A labels file (CSV) for an unknown request: counted, not matched.
+      const csv = await post(`${server.url}/v2/models/penguins/feedback`, 'id,label\nnope,Adelie\n', {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'text/csv',
+      });
+      expect(csv.json).toMatchObject({ matched: 0, unknown_id: 1 });
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+});
 
 describe('following the alias', () => {
   test('moves of the alias are picked up and swapped in under concurrent load with no failed request; a bad version is not', async () => {
@@ -539,13 +598,13 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
     expect(status.stats['1'].latency_ms.p50).toBeLessThanOrEqual(status.stats['1'].latency_ms.p99);
     // Either version directly, bypassing the split.
     expect((await post(`${server.url}/v1/models/penguins/versions/2:predict`, { instances: [{ island: 'Dream' }] })).version).toBe('2');
-    expect(
-      (
-        await post(`${server.url}/v2/models/penguins/versions/1/infer`, {
-          inputs: [{ name: 'sex', shape: [1], datatype: 'BYTES', data: ['male'] }],
-        })
-      ).version,
-    ).toBe('1');
+    const pinned = await post(`${server.url}/v2/models/penguins/versions/1/infer`, {
+      inputs: [
+        { name: 'sex', shape: [1], datatype: 'BYTES', data: ['male'] },
+        { name: 'island', shape: [1], datatype: 'BYTES', data: ['Dream'] },
+      ],
+    });
+    expect([pinned.status, pinned.version]).toEqual([200, '1']);
     expect((await post(`${server.url}/v1/models/penguins/versions/7:predict`, { instances: [{}] })).status).toBe(404);
     predicted += 2;
 
@@ -606,7 +665,7 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
         continue;
       }
       const match =
-        /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|\+Inf|-Inf)$/.exec(line);
+        /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|Nan|\+Inf|-Inf)$/.exec(line);
       expect([line, match !== null]).toEqual([line, true]);
       samples.set(match![1]!, Number(match![2]));
     }

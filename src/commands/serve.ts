@@ -16,6 +16,7 @@ import { outputFormatOf, predictTable } from '../core/serve/batch.js';
 import { DEFAULT_MAX_ROWS, MISSING_POLICIES } from '../core/serve/decode.js';
 import type { MissingPolicy } from '../core/serve/decode.js';
 import type { ServedModel } from '../core/serve/model.js';
+import { MONITOR_DEFAULTS } from '../core/serve/monitor.js';
 import {
   DEFAULT_LOG_KEEP,
   DEFAULT_LOG_MAX_BYTES,
@@ -28,6 +29,7 @@ import { ModelSource } from '../core/serve/source.js';
 import { onnxRuntime } from '../core/onnx/runtime.js';
 import { loadProjectConfig, projectRegistry } from '../adapters/local/run.js';
 import { NAME_PATTERN } from '../ports/registry.js';
+import { untilStopSignal } from './signals.js';
 
 interface ModelOptions {
   config?: string;
@@ -54,6 +56,10 @@ interface ServeOptions extends ModelOptions {
   logMaxValueChars: string;
   missing: string;
   requestTimeout: string;
+  monitor: boolean;
+  monitorWindow: string;
+  monitorRows: string;
+  monitorMinRows: string;
 }
 
 interface PredictOptions extends ModelOptions {
@@ -102,6 +108,21 @@ export function addServeCommands(program: Command): void {
       'reject',
     )
     .option('--request-timeout <seconds>', 'time a client has to send a whole request; slower ones get 408', '30')
+    .option(
+      '--no-monitor',
+      'turn off online monitoring (drift of inputs and predictions against the training profile, rolling accuracy from feedback)',
+    )
+    .option('--monitor-window <seconds>', 'online monitoring: the rolling window by time', String(MONITOR_DEFAULTS.windowSeconds))
+    .option(
+      '--monitor-rows <n>',
+      'online monitoring: the rolling window by count (the newest records)',
+      String(MONITOR_DEFAULTS.windowRows),
+    )
+    .option(
+      '--monitor-min-rows <n>',
+      'online monitoring: fewer records in the window give no drift figures (NaN: not enough data)',
+      String(MONITOR_DEFAULTS.minRows),
+    )
     .option('--log <file>', 'write a prediction log (JSON Lines: the features, _time, _model, _version, _prediction per record)')
     .option('--log-sample <fraction>', 'fraction of predicted records written to the log, 0 to 1', '1')
     .option('--log-max-bytes <bytes>', `rotate the log at this size (default ${DEFAULT_LOG_MAX_BYTES / 1024 / 1024}mb)`, '10mb')
@@ -155,6 +176,13 @@ async function serve(options: ServeOptions): Promise<void> {
       'Use --missing reject (the default) or --missing impute.',
     );
   const requestTimeoutSeconds = number(options.requestTimeout, '--request-timeout', 0.1, 3600);
+  const monitor = options.monitor
+    ? {
+        windowSeconds: wholeNumber(options.monitorWindow, '--monitor-window', 60, 30 * 86_400),
+        windowRows: wholeNumber(options.monitorRows, '--monitor-rows', 10, 10_000_000),
+        minRows: wholeNumber(options.monitorMinRows, '--monitor-min-rows', 1, 10_000_000),
+      }
+    : null;
   const adminToken = options.adminToken ?? process.env.MLOPS_ADMIN_TOKEN ?? null;
   if (adminToken !== null && adminToken.length < 16)
     stderr('warning: the admin token is shorter than 16 characters; anyone who can reach the server may guess it');
@@ -211,6 +239,7 @@ async function serve(options: ServeOptions): Promise<void> {
       maxRows,
       missing,
       requestTimeoutSeconds,
+      monitor,
       nullValues: loaded.config.data.null_values,
       log,
       logger: (line) => stderr(`${new Date().toISOString()} ${line}`),
@@ -224,18 +253,7 @@ async function serve(options: ServeOptions): Promise<void> {
     stderr(
       `  TF Serving: POST http://${host}:${bound}/v1/models/${identity.name}:predict  ·  Open Inference Protocol: POST http://${host}:${bound}/v2/models/${identity.name}/infer  ·  metrics: /metrics`,
     );
-    await new Promise<void>((resolveStop) => {
-      const stop = (signal: string) => {
-        process.off('SIGTERM', onTerm);
-        process.off('SIGINT', onInt);
-        stderr(`${signal}: finishing requests in flight, then stopping`);
-        resolveStop();
-      };
-      const onTerm = () => stop('SIGTERM');
-      const onInt = () => stop('SIGINT');
-      process.on('SIGTERM', onTerm);
-      process.on('SIGINT', onInt);
-    });
+    await untilStopSignal(stderr);
     await server.close();
     stderr('stopped');
   } finally {

@@ -4,6 +4,8 @@
  * mergeable, so the profile of two shards merges into the profile of both, and
  * later steps (drift checks) compare stored profiles without the raw data.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { FrequentItems, HyperLogLog, KllSketch, hashNumber, hashString } from '../sketch/index.js';
 import type { FrequentItemsState, HllState, KllState } from '../sketch/index.js';
 import { KIND_NAMES, Kind } from '../data/values.js';
@@ -232,4 +234,31 @@ export function columnTotal(column: ColumnProfileState): number {
   let total = 0;
   for (const name of KIND_NAMES) total += column.counts[name];
   return total;
+}
+
+/** The training profile of a model directory (profile.json), or null and why monitoring of drift is off. */
+export async function loadTrainingProfile(dir: string): Promise<{ profile: DatasetProfile | null; reason: string | null }> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, TRAINING_PROFILE_FILE), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      profile: null,
+      reason:
+        code === 'ENOENT'
+          ? `the model has no ${TRAINING_PROFILE_FILE} (models trained by an older version of train have none; retrain and register to monitor drift)`
+          : `${TRAINING_PROFILE_FILE} cannot be read (${(error as Error).message})`,
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { profile: null, reason: `${TRAINING_PROFILE_FILE} is not valid JSON (${(error as Error).message.slice(0, 200)})` };
+  }
+  const profile = value as Partial<DatasetProfile> | null;
+  if (!profile || typeof profile !== 'object' || profile.format !== PROFILE_FORMAT || !Array.isArray(profile.columns))
+    return { profile: null, reason: `${TRAINING_PROFILE_FILE} is not a data profile (format ${PROFILE_FORMAT})` };
+  return { profile: profile as DatasetProfile, reason: null };
 }

@@ -10,22 +10,17 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  * Content-Length says so, else as soon as the bytes read pass the limit (the rest is
  * never read; the connection is closed after the answer).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, hint = 'send fewer records per request'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {
-      reject(tooLarge(limit, `Content-Length is ${declared}`));
+      reject(tooLarge(limit, `Content-Length is ${declared}`, hint));
       return;
     }
     const encoding = req.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
       reject(
-        new HttpError(
-          415,
-          `Content-Encoding "${encoding}" is not supported: send the JSON body uncompressed`,
-          {},
-          'unsupported_media_type',
-        ),
+        new HttpError(415, `Content-Encoding "${encoding}" is not supported: send the body uncompressed`, {}, 'unsupported_media_type'),
       );
       return;
     }
@@ -46,7 +41,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         req.pause();
-        finish(tooLarge(limit, 'the body is larger'));
+        finish(tooLarge(limit, 'the body is larger', hint));
         return;
       }
       chunks.push(chunk);
@@ -61,8 +56,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-function tooLarge(limit: number, what: string): HttpError {
-  return new HttpError(413, `the request body is over the limit of ${limit} bytes (${what}); send fewer records per request`, {
+function tooLarge(limit: number, what: string, hint: string): HttpError {
+  return new HttpError(413, `the request body is over the limit of ${limit} bytes (${what}); ${hint}`, {
     Connection: 'close',
   });
 }

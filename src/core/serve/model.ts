@@ -10,12 +10,9 @@
  * shapes) are optional: an OnnxModel has them, other TabularModels do not, and the
  * server then describes the signature instead.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Table } from '../data/table.js';
-import { readProfile } from '../drift/sources.js';
 import { loadModel } from '../model/model-io.js';
-import { TRAINING_PROFILE_FILE } from '../profile/profile.js';
+import { loadTrainingProfile } from '../profile/profile.js';
 import type { DatasetProfile } from '../profile/profile.js';
 import { integerClasses } from '../model/export-onnx.js';
 import type { ModelSignature, TabularModel } from '../model/model.js';
@@ -86,6 +83,8 @@ export class ServedModel {
     private readonly loaded: LoadedServedModel,
     /** The profile of the training data stored with the model (profile.json), or null. */
     readonly profile: DatasetProfile | null = null,
+    /** Why there is no profile (said where monitoring is off), or null. */
+    readonly profileReason: string | null = null,
   ) {
     const signature = loaded.model.signature;
     this.signature = signature;
@@ -200,13 +199,11 @@ export function isFinitePrediction(p: Prediction): boolean {
  * impute missing values (most frameworks' MLPs and linear models) gives NaN for them, and
  * the server refuses such answers per request (see server.ts).
  */
-export async function loadServedModel(
-  dir: string,
-  identity: ModelIdentity,
-  logger: (line: string) => void = () => {},
-): Promise<ServedModel> {
+export async function loadServedModel(dir: string, identity: ModelIdentity): Promise<ServedModel> {
   const loaded = await loadModel(dir);
-  const served = new ServedModel(identity, loaded, await trainingProfile(dir, identity, logger));
+  // Read before the caller removes a pulled folder: the server keeps the profile (monitoring, the missing-value policy).
+  const { profile, reason } = await loadTrainingProfile(dir);
+  const served = new ServedModel(identity, loaded, profile, reason);
   try {
     // Missing values where the graph can take them; zero (false) for integer and boolean inputs, which have no "missing".
     const warmRecord: Record<string, unknown> = {};
@@ -221,18 +218,4 @@ export async function loadServedModel(
     throw new Error(`${identity.uri}: the model does not predict (${(error as Error).message})`);
   }
   return served;
-}
-
-/** The training profile stored with a model (profile.json), or null (said in the log when it is there but unreadable). */
-async function trainingProfile(dir: string, identity: ModelIdentity, logger: (line: string) => void): Promise<DatasetProfile | null> {
-  const path = join(dir, TRAINING_PROFILE_FILE);
-  if (!existsSync(path)) return null;
-  try {
-    return await readProfile(path, () => `${identity.uri} ${TRAINING_PROFILE_FILE}`);
-  } catch (error) {
-    logger(
-      `${(error as Error).message}: serving without it (no online monitoring; every missing value is refused unless --missing impute)`,
-    );
-    return null;
-  }
 }

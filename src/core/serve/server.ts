@@ -45,6 +45,8 @@ import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
 import { INFERENCE_HEADER, binaryOutputsWanted, decodeBinaryRequest, encodeBinaryResponse } from './binary.js';
 import type { InferResponse } from './binary.js';
 import { ModelSlots } from './canary.js';
+import { MonitorMetrics, OnlineMonitor, parseFeedback } from './monitor.js';
+import type { MonitorOptions } from './monitor.js';
 import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable, sliceRecords } from './decode.js';
 import type { DecodedRecords, MissingPolicy, OipRequest, TfServingRequest } from './decode.js';
 import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
@@ -75,6 +77,8 @@ export interface ServerOptions {
   /** Seconds a client has to send a whole request (headers and body); slower ones get 408. Default 30. */
   requestTimeoutSeconds?: number;
   log?: PredictionLog | null;
+  /** Online monitoring of each served version against its training profile (monitor.ts); null: off. Default: on, with its defaults. */
+  monitor?: MonitorOptions | null;
   /** Where the server tells what it does (loads, swaps, errors). */
   logger?: (line: string) => void;
 }
@@ -90,17 +94,20 @@ export const SLICE_ROWS = 256;
 /** A client's X-Request-Id is kept when it is this short and printable; else the server makes one. */
 const REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** The largest feedback body (a labels file): 8 MB, or --max-body when larger. */
+const FEEDBACK_MAX_BODY = 8 * 1024 * 1024;
+
 /** Lets the event loop answer what is waiting (I/O included) before going on. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 type Route =
-  | { kind: 'tfs'; action: 'predict' | 'status' | 'metadata'; name: string; version: number | null }
-  | { kind: 'oip'; action: 'infer' | 'metadata' | 'ready'; name: string; version: number | null }
+  | { kind: 'tfs'; action: 'predict' | 'feedback' | 'status' | 'metadata'; name: string; version: number | null }
+  | { kind: 'oip'; action: 'infer' | 'feedback' | 'metadata' | 'ready'; name: string; version: number | null }
   | { kind: 'server'; action: 'live' | 'ready' | 'metadata' | 'metrics' }
   | { kind: 'admin'; action: string };
 
-const TFS = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d{1,15}))?(:predict|\/metadata)?$/;
-const OIP = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d{1,15}))?(\/infer|\/ready)?$/;
+const TFS = /^\/v1\/models\/([^/:]+)(?:\/versions\/(\d{1,15}))?(:predict|:feedback|\/metadata)?$/;
+const OIP = /^\/v2\/models\/([^/]+)(?:\/versions\/(\d{1,15}))?(\/infer|\/feedback|\/ready)?$/;
 const ADMIN_ACTIONS: Record<string, 'GET' | 'POST'> = {
   status: 'GET',
   candidate: 'POST',
@@ -118,6 +125,7 @@ function matchRoute(path: string): { route: Route; method: 'GET' | 'POST' } | nu
     const name = decodeSegment(m[1]!);
     const version = m[2] ? Number(m[2]) : null;
     if (m[3] === ':predict') return { route: { kind: 'tfs', action: 'predict', name, version }, method: 'POST' };
+    if (m[3] === ':feedback') return { route: { kind: 'tfs', action: 'feedback', name, version }, method: 'POST' };
     return { route: { kind: 'tfs', action: m[3] ? 'metadata' : 'status', name, version }, method: 'GET' };
   }
   m = OIP.exec(path);
@@ -125,6 +133,7 @@ function matchRoute(path: string): { route: Route; method: 'GET' | 'POST' } | nu
     const name = decodeSegment(m[1]!);
     const version = m[2] ? Number(m[2]) : null;
     if (m[3] === '/infer') return { route: { kind: 'oip', action: 'infer', name, version }, method: 'POST' };
+    if (m[3] === '/feedback') return { route: { kind: 'oip', action: 'feedback', name, version }, method: 'POST' };
     return { route: { kind: 'oip', action: m[3] ? 'ready' : 'metadata', name, version }, method: 'GET' };
   }
   switch (path) {
@@ -159,6 +168,9 @@ export class InferenceServer {
   readonly slots: ModelSlots;
   readonly stats = new ServeStats();
   readonly metrics = new ServeMetrics();
+  /** The monitoring gauges and feedback counter (registered whether or not a model is monitored). */
+  readonly monitoring: MonitorMetrics;
+  private readonly monitors = new Map<ServedModel, OnlineMonitor>();
   readonly http: Server;
   private readonly maxBody: number;
   private readonly maxRows: number;
@@ -181,8 +193,9 @@ export class InferenceServer {
     this.log = options.log ?? null;
     this.logger = options.logger ?? (() => {});
     this.following = options.follow;
+    this.monitoring = new MonitorMetrics(this.metrics.registry);
     if (options.follow && options.initial.identity.version > 0) this.lastSeenDigest = options.initial.identity.digest;
-    this.metrics.setServed(this.slots.stable, null);
+    this.servedChanged();
     this.metrics.load(true); // the start-up load, made before the server existed
     if (this.log) this.log.onDrop = (reason, count) => this.logDropped(reason, count);
     const timeout = Math.round((options.requestTimeoutSeconds ?? 30) * 1000);
@@ -253,7 +266,7 @@ export class InferenceServer {
     const model = await this.loadModel(ref);
     const old = this.slots.stable.identity;
     this.slots.swapStable(model);
-    this.metrics.setServed(this.slots.stable, this.slots.candidate);
+    this.servedChanged();
     this.logger(
       `serving ${this.name} v${model.identity.version} (${model.identity.digest.slice(0, 19)}) instead of v${old.version}: ${why}`,
     );
@@ -310,6 +323,10 @@ export class InferenceServer {
       const { route } = matched;
       if (route.kind === 'tfs' || route.kind === 'oip') {
         if (route.name !== this.name) throw new HttpError(404, `no model "${route.name}": this server serves "${this.name}"`);
+        if (route.action === 'feedback') {
+          await this.feedback(req, res);
+          return;
+        }
         if (route.action === 'predict' || route.action === 'infer') {
           const routed = { version: 'none' };
           try {
@@ -450,9 +467,9 @@ export class InferenceServer {
     let status = 500;
     let predictions: Prediction[] | null = null;
     try {
-      const { predictions: scored, records } = await this.score(model, decoded);
-      predictions = scored;
       const id = requestId(req, protocol === 'oip' ? (decoded as OipRequest).id : undefined);
+      const { predictions: scored, records } = await this.score(model, decoded, id);
+      predictions = scored;
       const headers: Record<string, string> = { 'X-Model-Version': String(model.identity.version) };
       // An OIP `id` may hold what a header cannot (line breaks, non-ASCII): it is then in the body only.
       if (REQUEST_ID.test(id)) headers['X-Request-Id'] = id;
@@ -482,6 +499,30 @@ export class InferenceServer {
 
   private drops = { queue_full: 0, request_cap: 0, warnedAt: 0 };
 
+  /** After any change of the served models: the served-versions gauge, and a monitor per served model (the ones swapped out detached). */
+  private servedChanged(): void {
+    this.metrics.setServed(this.slots.stable, this.slots.candidate);
+    const served = new Set(this.slots.all());
+    for (const [model, monitor] of this.monitors) {
+      if (served.has(model)) continue;
+      this.monitors.delete(model);
+      if (!this.slots.all().some((m) => String(m.identity.version) === monitor.version)) this.monitoring.detach(monitor);
+    }
+    if (this.options.monitor === null) return;
+    for (const model of served) {
+      if (this.monitors.has(model)) continue;
+      const monitor = OnlineMonitor.forServedModel(
+        model,
+        model.profile,
+        { nullValues: this.options.nullValues, ...this.options.monitor },
+        model.profileReason ?? undefined,
+      );
+      this.monitors.set(model, monitor);
+      this.monitoring.attach(monitor);
+      if (monitor.driftReason) this.logger(`v${model.identity.version}: no drift monitoring: ${monitor.driftReason}`);
+    }
+  }
+
   /** Counts prediction log lines not written, and says so in the server's log at most once a minute. */
   private logDropped(reason: 'queue_full' | 'request_cap', count: number): void {
     this.metrics.logDropped(reason, count);
@@ -498,6 +539,23 @@ export class InferenceServer {
   }
 
   /**
+   * Ground truth that arrived later (`POST .../feedback`): labels by request id (JSON, JSON
+   * Lines, or a CSV/TSV labels file with id, label and optional row), joined with the
+   * predictions the monitors remember; answers what matched. With an admin token, only
+   * its holders may send labels (they move the accuracy gauges that alerts watch).
+   */
+  private async feedback(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const token = this.options.adminToken;
+    if (token !== null && !bearerMatches(req.headers.authorization, token))
+      throw new HttpError(401, 'feedback needs Authorization: Bearer <admin token> on this server', {
+        'WWW-Authenticate': 'Bearer realm="mlops-admin"',
+      });
+    const raw = await readBody(req, Math.max(this.maxBody, FEEDBACK_MAX_BODY));
+    const outcome = this.monitoring.feedback(parseFeedback(raw, req.headers['content-type'] ?? null));
+    sendJson(res, 200, { matched: outcome.matched, unknown_id: outcome.unknownId, invalid: outcome.invalid, problems: outcome.problems });
+  }
+
+  /**
    * Checks and scores a request SLICE_ROWS records at a time, yielding to other requests
    * (health checks included) between slices; the first slice at fault ends it with its
    * 400. Returns the predictions and the records as the model took them (by feature name).
@@ -505,11 +563,13 @@ export class InferenceServer {
   private async score(
     model: ServedModel,
     decoded: DecodedRecords,
+    id: string,
   ): Promise<{ predictions: Prediction[]; records: DecodedRecords['records'] }> {
     const policy = { nullValues: this.options.nullValues, missing: this.options.missing ?? 'reject' };
     const total = decoded.records.length;
     const predictions: Prediction[] = [];
     const records: DecodedRecords['records'] = [];
+    const tables: Table[] = [];
     for (let start = 0; start < total; start += SLICE_ROWS) {
       if (start > 0) await yieldToEventLoop();
       const { table, request } = requestTable(model, sliceRecords(decoded, start, Math.min(total, start + SLICE_ROWS)), policy);
@@ -518,6 +578,13 @@ export class InferenceServer {
       if (infinite >= 0) throw new HttpError(400, noFinitePrediction(table, infinite, request.row(infinite)), {}, 'no_finite_prediction');
       for (const p of part) predictions.push(p);
       for (const r of request.records) records.push(r);
+      tables.push(table);
+    }
+    // Only a request answered in full is monitored, as one request (feedback names it by its id).
+    const monitor = this.monitors.get(model);
+    if (monitor) {
+      const table = tables.length === 1 ? tables[0]! : concatTables(tables);
+      monitor.observe(table, rowRange(0, table.rows), predictions, id);
     }
     return { predictions, records };
   }
@@ -621,7 +688,7 @@ export class InferenceServer {
         await this.exclusive(async () => {
           const model = await this.loadModel(ref).catch(loadFailed(ref));
           this.slots.setCandidate(model, weight);
-          this.metrics.setServed(this.slots.stable, this.slots.candidate);
+          this.servedChanged();
           this.logger(`candidate ${this.name} v${model.identity.version} gets ${weight}% of requests`);
         });
         break;
@@ -638,7 +705,7 @@ export class InferenceServer {
           const candidate = this.slots.candidate;
           if (!candidate) throw new HttpError(409, 'no candidate to promote');
           this.slots.promote();
-          this.metrics.setServed(this.slots.stable, null);
+          this.servedChanged();
           this.logger(`promoted v${candidate.identity.version}: it is the stable version`);
         });
         break;
@@ -646,7 +713,7 @@ export class InferenceServer {
         await this.exclusive(async () => {
           const candidate = this.slots.candidate;
           this.slots.rollback();
-          this.metrics.setServed(this.slots.stable, null);
+          this.servedChanged();
           if (candidate) this.logger(`rolled back candidate v${candidate.identity.version}`);
         });
         break;
@@ -687,6 +754,7 @@ export class InferenceServer {
       poll_seconds: this.following ? this.options.pollSeconds : null,
       stats_since: this.stats.since.toISOString(),
       stats: this.stats.view(),
+      monitoring: Object.fromEntries([...this.monitors.values()].map((m) => [m.version, m.snapshot()])),
     };
   }
 }
@@ -730,6 +798,31 @@ function noFinitePrediction(table: Table, row: number, where: string): string {
   if (missing.length > 0)
     return `${where}: the model gives no finite prediction for this record: it has no value for ${truncate(missing.join(', '))}, and this model does not fill in missing values; send every feature`;
   return `${where}: the model gives no finite prediction for this record; are its values far outside the training data?`;
+}
+
+/** The tables of a request's slices as one (the same columns, in the same order). */
+function concatTables(tables: readonly Table[]): Table {
+  const rows = tables.reduce((n, t) => n + t.rows, 0);
+  const columns = tables[0]!.columns.map((first, c) => {
+    const numbers = new Float64Array(rows);
+    const anyTexts = tables.some((t) => t.columns[c]!.texts !== null);
+    const texts: Array<string | null> | null = anyTexts ? [] : null;
+    let at = 0;
+    let present = 0;
+    let numeric = 0;
+    for (const t of tables) {
+      const column = t.columns[c]!;
+      numbers.set(column.numbers.subarray(0, t.rows), at);
+      if (texts)
+        for (let r = 0; r < t.rows; r++)
+          texts.push(column.texts ? column.texts[r]! : Number.isNaN(column.numbers[r]!) ? null : String(column.numbers[r]));
+      present += column.present;
+      numeric += column.numeric;
+      at += t.rows;
+    }
+    return { name: first.name, numbers, texts, present, numeric };
+  });
+  return { rows, columns, files: [] };
 }
 
 /** Rows start..end-1. */
