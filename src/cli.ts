@@ -16,6 +16,7 @@ import { loadProjectConfig, projectRegistry, runLocalStep } from './adapters/loc
 import { markdownToTerminal } from './adapters/local/terminal.js';
 import { runEntry } from './entry.js';
 import { addServeCommands } from './commands/serve.js';
+import { addAlertRelayCommand } from './commands/alert-relay.js';
 import { PIPELINE, STEPS } from './steps/index.js';
 import type { StepSpec } from './steps/spec.js';
 
@@ -236,6 +237,7 @@ registryOptions(
 });
 
 addServeCommands(program);
+addAlertRelayCommand(program);
 
 // For scripts/gen-metadata.mjs: the step specs that action.yml files and README tables are generated from.
 program.command('spec', { hidden: true }).action(() => {

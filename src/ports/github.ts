@@ -71,6 +71,15 @@ export interface GitHubPort {
   /** Starts a workflow that has a workflow_dispatch trigger, on a branch or tag. */
   dispatchWorkflow(ref: RepoRef, workflow: string, gitRef: string, inputs: Record<string, string>): Promise<void>;
 
+  /**
+   * Sends a repository_dispatch event (POST /repos/{owner}/{repo}/dispatches, answered 204):
+   * it starts the workflows of the default branch whose `on.repository_dispatch.types` list
+   * `eventType`, with `github.event.client_payload` set to `clientPayload`. GitHub refuses
+   * (422) an event type over 100 characters and a payload over the limits in
+   * REPOSITORY_DISPATCH_LIMITS. The token needs contents: write on the repository.
+   */
+  repositoryDispatch(ref: RepoRef, eventType: string, clientPayload: Record<string, unknown>): Promise<void>;
+
   /** Creates a deployment of `sha` to `environment` (never merging the default branch in, no required status checks). */
   createDeployment(
     ref: RepoRef,
@@ -89,6 +98,18 @@ export interface GitHubPort {
     status: { state: DeploymentState; description?: string; environmentUrl?: string; logUrl?: string },
   ): Promise<void>;
 }
+
+/**
+ * GitHub's limits on a repository_dispatch event, from its REST API description
+ * (repos/create-dispatch-event): `event_type` 1 to 100 characters; `client_payload` an
+ * object of at most 10 top-level properties whose JSON is under 64 KB (GitHub answers
+ * 422 "client_payload is too large" beyond it).
+ */
+export const REPOSITORY_DISPATCH_LIMITS = {
+  eventTypeLength: 100,
+  payloadProperties: 10,
+  payloadBytes: 64 * 1024,
+} as const;
 
 /** One entry of the `errors` list GitHub sends with a 422. */
 export interface GitHubValidationDetail {

@@ -13,6 +13,13 @@
  * Statuses GitHub sends from every endpoint though the description does not list
  * them for each operation (401, 403, 404) are checked against the Basic Error schema
  * the description gives for them elsewhere; any other undocumented status is a violation.
+ *
+ * Where GitHub itself checks a body against the limits the description states and
+ * answers the documented 422 (a repository dispatch: event_type of 1 to 100 characters,
+ * client_payload an object of at most 10 top-level properties and under 64 KB), the
+ * emulator answers that 422 as GitHub does (after authentication, as GitHub does),
+ * rather than a 500 and a violation: a client must handle it. `failNext` makes an
+ * operation fail the way GitHub sometimes does (a 502, a 422 "endpoint has been spammed").
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -111,9 +118,10 @@ const OPERATIONS = [
   'actions/create-workflow-dispatch',
   'repos/create-deployment',
   'repos/create-deployment-status',
+  'repos/create-dispatch-event',
   'pulls/get',
 ] as const;
-type OperationId = (typeof OPERATIONS)[number];
+export type OperationId = (typeof OPERATIONS)[number];
 
 /** An issue or pull request as the emulator stores it. */
 export interface StoredIssue {
@@ -143,6 +151,25 @@ export interface StoredWorkflow {
   /** The inputs its workflow_dispatch trigger declares. */
   inputs: string[];
   dispatches: Array<{ ref: string; inputs: Record<string, unknown> }>;
+}
+
+/** A repository_dispatch event GitHub accepted (answered 204). */
+export interface StoredRepositoryDispatch {
+  owner: string;
+  repo: string;
+  eventType: string;
+  /** The client_payload as sent ({} when none was). */
+  clientPayload: Record<string, unknown>;
+  /** The account whose token sent it. */
+  login: string;
+  createdAt: string;
+}
+
+/** An answer `failNext` gives instead of the operation's own. */
+export interface InjectedFailure {
+  status: number;
+  /** The JSON body. Default: GitHub's Basic Error shape with a message for the status. */
+  body?: unknown;
 }
 
 export interface StoredDeploymentStatus {
@@ -197,6 +224,8 @@ export class GitHubEmulator {
   private readonly issues = new Map<string, StoredIssue>();
   private readonly workflows: StoredWorkflow[] = [];
   private readonly deploymentStore: StoredDeployment[] = [];
+  private readonly dispatchStore: StoredRepositoryDispatch[] = [];
+  private readonly failures: Array<{ operationId: string; failure: InjectedFailure }> = [];
   private nextDeploymentId = 3_100_000_001;
   private nextStatusId = 7_200_000_001;
   private nextRunId = 9_800_000_001;
@@ -296,6 +325,21 @@ export class GitHubEmulator {
     return workflow;
   }
 
+  /** The repository_dispatch events a repository accepted, oldest first. */
+  repositoryDispatches(ref: RepoRef): StoredRepositoryDispatch[] {
+    return this.dispatchStore.filter((d) => sameRepo(d, ref));
+  }
+
+  /**
+   * Answers the next `times` calls of an operation (e.g. repos/create-dispatch-event) with
+   * `failure` instead, after authentication, as GitHub fails: a 5xx (which GitHub can send
+   * from any endpoint, so it is not checked against the description), or a documented
+   * status (checked as any other answer).
+   */
+  failNext(operationId: OperationId, failure: InjectedFailure, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push({ operationId, failure });
+  }
+
   /** Deployments of a repository, oldest first, with their statuses. */
   deployments(ref: RepoRef): StoredDeployment[] {
     return this.deploymentStore.filter((d) => sameRepo(d, ref));
@@ -371,7 +415,9 @@ export class GitHubEmulator {
     if (!found.operation) return reject([{ part: 'operation', message: found.problem }]);
     const operation = found.operation;
     recorded.operationId = operation.operationId;
-    const problems = validateRequest(operation, found.params, query, raw);
+    // A body GitHub checks itself gets GitHub's 422 (after authentication), not a violation.
+    const refusal = isJson(raw) ? GITHUB_BODY_CHECKS[operation.operationId]?.(recorded.body, operation) : undefined;
+    const problems = validateRequest(operation, found.params, query, raw).filter((p) => !(refusal && p.part === 'request body'));
     if (problems.length > 0) return reject(problems, operation.operationId);
     if (!isEmulated(operation.operationId)) {
       const message = `${operation.operationId} is in GitHub's description but this emulator does not implement it`;
@@ -379,6 +425,16 @@ export class GitHubEmulator {
     }
 
     let response = this.authorize(req, method, operation);
+    let injected = false;
+    if (!response) {
+      const index = this.failures.findIndex((f) => f.operationId === operation.operationId);
+      if (index >= 0) {
+        const { failure } = this.failures.splice(index, 1)[0]!;
+        response = { status: failure.status, body: failure.body ?? injectedBody(failure.status, operation) };
+        injected = failure.status >= 500;
+      }
+    }
+    if (!response && refusal) response = refusal;
     if (!response) {
       const context: HandlerContext = {
         params: coerceAll(found.params, operation.parameters('path')),
@@ -392,7 +448,8 @@ export class GitHubEmulator {
     if (this.mutateResponse) {
       response = this.mutateResponse(response, { operationId: operation.operationId, method, path: url.pathname }) ?? response;
     }
-    for (const problem of validateResponse(operation, response)) {
+    // GitHub's server errors come from any endpoint and are described nowhere: an injected one is not checked.
+    for (const problem of injected ? [] : validateResponse(operation, response)) {
       this.violations.push({ request: label, operationId: operation.operationId, ...problem });
     }
     send(response);
@@ -551,6 +608,19 @@ export class GitHubEmulator {
             },
           };
         }
+        return { status: 204 };
+      }
+      case 'repos/create-dispatch-event': {
+        // The body passed GITHUB_BODY_CHECKS (GitHub's own 422s) before it got here.
+        const input = ctx.body as { event_type: string; client_payload?: Record<string, unknown> };
+        this.dispatchStore.push({
+          owner: ref.owner,
+          repo: ref.repo,
+          eventType: input.event_type,
+          clientPayload: input.client_payload ?? {},
+          login: ctx.caller.login,
+          createdAt: timestamp(),
+        });
         return { status: 204 };
       }
       case 'pulls/get': {
@@ -840,6 +910,58 @@ export class GitHubEmulator {
 // ---------------------------------------------------------------------------
 // GitHub's behaviour
 
+/** GitHub's limits on a repository dispatch (the description's, and its 64 KB payload limit). */
+const DISPATCH_EVENT_TYPE_MAX = 100;
+const DISPATCH_PAYLOAD_PROPERTIES_MAX = 10;
+const DISPATCH_PAYLOAD_BYTES = 64 * 1024;
+
+/**
+ * Bodies GitHub checks itself, answering 422 with its own words (those of its answers seen
+ * in the wild: "No more than 10 properties are allowed; 13 were supplied", "For
+ * 'properties/client_payload', ... is not an object", "client_payload is too large").
+ * Undefined when the body passes.
+ */
+const GITHUB_BODY_CHECKS: Record<string, (body: unknown, operation: Operation) => EmulatorResponse | undefined> = {
+  'repos/create-dispatch-event': (body, operation) => {
+    const refuse = (message: string): EmulatorResponse => ({
+      status: 422,
+      body: { message, documentation_url: operation.docsUrl, status: '422' },
+    });
+    const invalid = (detail: string) => refuse(`Invalid request.\n\n${detail}`);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid(`${JSON.stringify(body)} is not an object.`);
+    const input = body as Record<string, unknown>;
+    if (!Object.hasOwn(input, 'event_type')) return invalid('"event_type" wasn\'t supplied.');
+    const eventType = input.event_type;
+    if (typeof eventType !== 'string') return invalid(`For 'properties/event_type', ${JSON.stringify(eventType)} is not a string.`);
+    if (eventType.length < 1) return invalid(`For 'properties/event_type', "" is too short (minimum is 1 character).`);
+    if (eventType.length > DISPATCH_EVENT_TYPE_MAX)
+      return invalid(
+        `For 'properties/event_type', ${JSON.stringify(eventType)} is too long (maximum is ${DISPATCH_EVENT_TYPE_MAX} characters).`,
+      );
+    if (!Object.hasOwn(input, 'client_payload')) return undefined;
+    const payload = input.client_payload;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return invalid(`For 'properties/client_payload', ${JSON.stringify(payload)} is not an object.`);
+    const count = Object.keys(payload).length;
+    if (count > DISPATCH_PAYLOAD_PROPERTIES_MAX)
+      return invalid(`No more than ${DISPATCH_PAYLOAD_PROPERTIES_MAX} properties are allowed; ${count} were supplied.`);
+    if (Buffer.byteLength(JSON.stringify(payload), 'utf8') >= DISPATCH_PAYLOAD_BYTES) return refuse('client_payload is too large');
+    return undefined;
+  },
+};
+
+/** The body of an injected failure: GitHub's Basic Error (a Validation Error for a 422). */
+function injectedBody(status: number, operation: Operation): Record<string, string> {
+  const messages: Record<number, string> = {
+    422: 'Validation Failed',
+    500: 'Server Error',
+    502: 'Server Error',
+    503: 'Service Unavailable',
+    504: "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.",
+  };
+  return { message: messages[status] ?? `HTTP ${status}`, documentation_url: operation.docsUrl, status: String(status) };
+}
+
 function isEmulated(operationId: string): operationId is OperationId {
   return (OPERATIONS as readonly string[]).includes(operationId);
 }
@@ -939,6 +1061,15 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function isJson(raw: string): boolean {
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseJsonOrText(raw: string): unknown {

@@ -134,6 +134,17 @@ export class GitHubRestAdapter implements GitHubPort {
     );
   }
 
+  async repositoryDispatch(ref: RepoRef, eventType: string, clientPayload: Record<string, unknown>): Promise<void> {
+    await call(`POST /repos/${ref.owner}/${ref.repo}/dispatches`, () =>
+      this.octokit.rest.repos.createDispatchEvent({
+        owner: ref.owner,
+        repo: ref.repo,
+        event_type: eventType,
+        client_payload: clientPayload,
+      }),
+    );
+  }
+
   async createDeployment(
     ref: RepoRef,
     deployment: {
