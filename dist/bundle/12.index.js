@@ -17,10 +17,10 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(33838);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var errors = __webpack_require__(74296);
-// EXTERNAL MODULE: ./src/steps/index.ts + 60 modules
-var steps = __webpack_require__(21611);
-// EXTERNAL MODULE: ./src/adapters/context.ts + 2 modules
-var context = __webpack_require__(21343);
+// EXTERNAL MODULE: ./src/steps/index.ts + 56 modules
+var steps = __webpack_require__(55941);
+// EXTERNAL MODULE: ./src/adapters/context.ts + 1 modules
+var context = __webpack_require__(90545);
 ;// CONCATENATED MODULE: ./src/adapters/github/step-io.ts
 
 /** GitHub's job summary limit is 1 MiB per step; stay under it. */

@@ -12,10 +12,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   RP: () => (/* binding */ FIELD_ESCAPED_QUOTES),
 /* harmony export */   Tl: () => (/* binding */ unterminatedField),
 /* harmony export */   bL: () => (/* binding */ FIELD_MALFORMED),
+/* harmony export */   ok: () => (/* binding */ FIELD_UNTERMINATED),
+/* harmony export */   uU: () => (/* binding */ FIELD_QUOTED),
 /* harmony export */   vv: () => (/* binding */ openingQuote),
 /* harmony export */   wd: () => (/* binding */ UNTERMINATED_QUOTE_HINT)
 /* harmony export */ });
-/* unused harmony exports FIELD_QUOTED, FIELD_UNTERMINATED */
 /**
  * A byte-level tokenizer for delimited text (CSV per RFC 4180, and TSV): quoted
  * fields with embedded delimiters, doubled quotes and newlines, LF or CRLF line
@@ -605,12 +606,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   y6: () => (/* binding */ PROFILE_FORMAT),
   Ks: () => (/* binding */ TRAINING_PROFILE_FILE),
   Fn: () => (/* binding */ columnTotal),
+  Qd: () => (/* binding */ loadTrainingProfile),
   dp: () => (/* binding */ mergeColumnStates),
   Ns: () => (/* binding */ mergeProfiles)
 });
 
 // UNUSED EXPORTS: FREQUENT_CAPACITY, KLL_K
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
 // EXTERNAL MODULE: ./src/core/sketch/index.ts + 3 modules
 var core_sketch = __nccwpck_require__(86166);
 // EXTERNAL MODULE: ./src/core/data/values.ts
@@ -675,6 +681,8 @@ class NumberCounts {
  * mergeable, so the profile of two shards merges into the profile of both, and
  * later steps (drift checks) compare stored profiles without the raw data.
  */
+
+
 
 
 
@@ -883,6 +891,33 @@ function columnTotal(column) {
     for (const name of values/* KIND_NAMES */.kd)
         total += column.counts[name];
     return total;
+}
+/** The training profile of a model directory (profile.json), or null and why monitoring of drift is off. */
+async function loadTrainingProfile(dir) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)((0,external_node_path_.join)(dir, TRAINING_PROFILE_FILE), 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        return {
+            profile: null,
+            reason: code === 'ENOENT'
+                ? `the model has no ${TRAINING_PROFILE_FILE} (models trained by an older version of train have none; retrain and register to monitor drift)`
+                : `${TRAINING_PROFILE_FILE} cannot be read (${error.message})`,
+        };
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        return { profile: null, reason: `${TRAINING_PROFILE_FILE} is not valid JSON (${error.message.slice(0, 200)})` };
+    }
+    const profile = value;
+    if (!profile || typeof profile !== 'object' || profile.format !== PROFILE_FORMAT || !Array.isArray(profile.columns))
+        return { profile: null, reason: `${TRAINING_PROFILE_FILE} is not a data profile (format ${PROFILE_FORMAT})` };
+    return { profile: profile, reason: null };
 }
 
 
@@ -22467,7 +22502,7 @@ var entry = __nccwpck_require__(81379);
 
 const readerThread = (0,entry/* startBundle */.B)(import.meta.url);
 async function loadSteps() {
-    return (await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(529), __nccwpck_require__.e(611)]).then(__nccwpck_require__.bind(__nccwpck_require__, 21611))).STEPS;
+    return (await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(529), __nccwpck_require__.e(941)]).then(__nccwpck_require__.bind(__nccwpck_require__, 55941))).STEPS;
 }
 /** The names of the steps, in order: one action each (dist/<name>/index.js). */
 async function stepNames() {
@@ -22477,7 +22512,7 @@ async function stepNames() {
 async function runActionByName(name) {
     if (readerThread)
         return;
-    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(529), __nccwpck_require__.e(611), __nccwpck_require__.e(343), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
+    const [steps, { runAction }, core] = await Promise.all([loadSteps(), Promise.all(/* import() */[__nccwpck_require__.e(838), __nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(529), __nccwpck_require__.e(941), __nccwpck_require__.e(545), __nccwpck_require__.e(12)]).then(__nccwpck_require__.bind(__nccwpck_require__, 94012)), __nccwpck_require__.e(/* import() */ 838).then(__nccwpck_require__.bind(__nccwpck_require__, 33838))]);
     const step = Object.hasOwn(steps, name) ? steps[name] : undefined;
     if (!step) {
         core.setFailed(`input step: "${name}" is not a step; choose one of: ${Object.keys(steps).join(', ')}`);
@@ -22497,7 +22532,7 @@ async function runCli() {
     if (readerThread)
         return;
     // src/cli.ts runs the program when loaded.
-    await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(529), __nccwpck_require__.e(611), __nccwpck_require__.e(343), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
+    await Promise.all(/* import() */[__nccwpck_require__.e(793), __nccwpck_require__.e(303), __nccwpck_require__.e(406), __nccwpck_require__.e(529), __nccwpck_require__.e(941), __nccwpck_require__.e(545), __nccwpck_require__.e(581)]).then(__nccwpck_require__.bind(__nccwpck_require__, 95581));
 }
 /**
  * For benchmarks (bench/*.mjs), which time the library itself rather than a command:

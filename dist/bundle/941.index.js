@@ -1,5 +1,5 @@
-export const id = 611;
-export const ids = [611];
+export const id = 941;
+export const ids = [941];
 export const modules = {
 
 /***/ 45390:
@@ -152,6 +152,1035 @@ async function expandPaths(patterns) {
         files.push(...matches);
     }
     return files;
+}
+
+
+/***/ }),
+
+/***/ 62060:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Pn: () => (/* binding */ cdfOf),
+/* harmony export */   TK: () => (/* binding */ sideFromProfile),
+/* harmony export */   Xf: () => (/* binding */ quantileOf),
+/* harmony export */   kx: () => (/* binding */ stepPoints),
+/* harmony export */   m4: () => (/* binding */ columnFromProfile),
+/* harmony export */   v: () => (/* binding */ exactNumeric)
+/* harmony export */ });
+/* unused harmony export DISTINCT_CAP */
+/* harmony import */ var _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(86166);
+/* harmony import */ var _profile_profile_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7946);
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(56114);
+/**
+ * One side (reference or current) of the drift check, column by column, in the least
+ * memory that still allows exact statistics: the finite numbers of a column in one
+ * sorted Float64Array (no row alignment is needed for marginal distributions, so no
+ * NaN placeholders), text values as counts per distinct value, and the counts of
+ * missing (null, NaN) and infinite cells. A side can also come from a stored profile
+ * (mlops-profile/v1): then numbers are a KLL sketch and texts a frequent-items summary.
+ */
+
+
+
+/** Distinct numbers are counted exactly up to this many (enough for Evidently's "<= 5 unique" rule and small charts). */
+const DISTINCT_CAP = 1024;
+/** The cumulative share of values <= x. */
+function cdfOf(values, x) {
+    if (values.sorted)
+        return (0,_stats_js__WEBPACK_IMPORTED_MODULE_2__/* .upperBound */ .rn)(values.sorted, x) / values.n;
+    return values.sketch ? values.sketch.cdf(x) : NaN;
+}
+/** The q-quantile (exact: lower value at rank ceil(q n); sketch: its estimate). */
+function quantileOf(values, q) {
+    if (values.sorted) {
+        const n = values.sorted.length;
+        return values.sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
+    }
+    return values.sketch ? values.sketch.quantile(q) : NaN;
+}
+/** The points where the side's CDF steps: every value (exact) or every retained sketch item. */
+function stepPoints(values) {
+    if (values.sorted)
+        return values.sorted;
+    if (!values.sketch)
+        return new Float64Array(0);
+    const items = values.sketch.toJSON().levels.flat();
+    return Float64Array.from(items).sort();
+}
+/** Builds the numeric summary of exact values (sorts `values` in place). */
+function exactNumeric(values) {
+    const n = values.length;
+    if (n === 0)
+        return null;
+    values.sort();
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += values[i];
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++)
+        ss += (values[i] - mean) ** 2;
+    let distinct = 0;
+    const counts = new Map();
+    for (let i = 0; i < n;) {
+        let j = i + 1;
+        while (j < n && values[j] === values[i])
+            j++;
+        distinct++;
+        if (distinct <= DISTINCT_CAP)
+            counts.set(String(values[i]), j - i);
+        i = j;
+    }
+    return {
+        n,
+        sorted: values,
+        sketch: null,
+        mean,
+        std: Math.sqrt(ss / n),
+        min: values[0],
+        max: values[n - 1],
+        distinct: distinct > DISTINCT_CAP ? Infinity : distinct,
+        counts: distinct > DISTINCT_CAP ? null : counts,
+    };
+}
+const NUMBER_KEY = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
+/** One column of a stored profile as a side column. */
+function columnFromProfile(state) {
+    const rows = (0,_profile_profile_js__WEBPACK_IMPORTED_MODULE_1__/* .columnTotal */ .Fn)(state);
+    const top = _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__/* .FrequentItems */ .JI.fromJSON(state.top);
+    const items = top.top(top.size);
+    const texts = new Map();
+    let numberCounts = state.numbersInTop ? new Map() : null;
+    // The summary holds numbers (as String(value)) beside texts while there are few distinct numbers.
+    const numericCount = state.counts.integer + state.counts.number;
+    for (const [key, count] of items) {
+        if (key === 'NaN' || key === 'Infinity' || key === '-Infinity')
+            continue;
+        if (numberCounts && numericCount > 0 && NUMBER_KEY.test(key))
+            numberCounts.set(key, count);
+        else
+            texts.set(key, count);
+    }
+    let numeric = null;
+    if (state.numeric && state.numeric.count > 0) {
+        const s = state.numeric;
+        if (numberCounts && numberCounts.size > DISTINCT_CAP)
+            numberCounts = null;
+        numeric = {
+            n: s.count,
+            sorted: null,
+            sketch: _sketch_index_js__WEBPACK_IMPORTED_MODULE_0__/* .KllSketch */ .gu.fromJSON(s.sketch),
+            mean: s.mean,
+            std: Math.sqrt(s.m2 / s.count),
+            min: s.min,
+            max: s.max,
+            distinct: numberCounts ? numberCounts.size : Infinity,
+            counts: numberCounts,
+        };
+    }
+    const textCount = state.counts.string + state.counts.boolean + state.counts.datetime;
+    return {
+        name: state.name,
+        rows,
+        missing: state.counts.null + state.counts.nan,
+        infinite: state.counts.infinity,
+        numeric,
+        texts,
+        textCount,
+        textsExact: top.exact,
+    };
+}
+/** A stored profile as a side. */
+function sideFromProfile(profile) {
+    const columns = new Map();
+    for (const state of profile.columns)
+        columns.set(state.name, columnFromProfile(state));
+    return { source: 'profile', files: profile.files, rows: profile.rows, columns };
+}
+
+
+/***/ }),
+
+/***/ 17553:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   B$: () => (/* binding */ INTEGER_CATEGORICAL_MAX_UNIQUE),
+/* harmony export */   J8: () => (/* binding */ METHODS),
+/* harmony export */   NT: () => (/* binding */ METHOD_NAMES),
+/* harmony export */   P_: () => (/* binding */ NUMERIC_AS_CATEGORICAL_MAX_UNIQUE),
+/* harmony export */   _K: () => (/* binding */ isDrift),
+/* harmony export */   gj: () => (/* binding */ CHISQUARE_TESTS),
+/* harmony export */   lL: () => (/* binding */ defaultMethod),
+/* harmony export */   pp: () => (/* binding */ DEFAULT_METHOD_OPTIONS)
+/* harmony export */ });
+/* unused harmony export SMALL_REFERENCE_ROWS */
+/* harmony import */ var _columns_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(62060);
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(56114);
+/**
+ * The column tests, as a registry of small named strategies (Evidently's design): each
+ * says which column kinds it serves, its default threshold, whether drift means a p-value
+ * below the threshold or a distance at or above it, and how to compute it. A numeric
+ * pair may be exact on both sides (sorted samples: the exact statistics of stats.ts) or
+ * have a sketch on one side (a stored profile): then the same statistic is computed on
+ * the step functions the sketches give, and the result is marked approximate.
+ *
+ * Sketch accuracy, measured by bench/drift.mjs on 1,000,000 + 1,000,000 rows (20 numeric
+ * columns, 6 of them shifted by 0.05 to 0.5 std; KLL k = 256 as the profiles use), largest
+ * |sketch - exact| over the columns: KS statistic 0.0054 from two profiles, 0.0078 from a
+ * profile against data; normalized Wasserstein 0.0094 and 0.022; PSI 0.0053 and 0.0085.
+ * Categorical counts are exact while the frequent-items summary is exact (up to 1024
+ * distinct values per column). Sketch p-values use the asymptotic KS distribution.
+ */
+
+
+const CHISQUARE_TESTS = ['goodness-of-fit', 'contingency'];
+const DEFAULT_METHOD_OPTIONS = { jensenshannonBase: _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .NATURAL_LOG */ .pt, chisquareTest: 'goodness-of-fit' };
+const METHOD_NAMES = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
+const exact = (v) => v.sorted !== null;
+/** max |F_r - F_c| over every step point of both sides (exact when both are exact). */
+function ksOnSteps(r, c) {
+    let d = 0;
+    for (const points of [(0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .stepPoints */ .kx)(r), (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .stepPoints */ .kx)(c)]) {
+        for (let i = 0; i < points.length; i++) {
+            const x = points[i];
+            if (i + 1 < points.length && points[i + 1] === x)
+                continue;
+            const diff = Math.abs((0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .cdfOf */ .Pn)(r, x) - (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .cdfOf */ .Pn)(c, x));
+            if (diff > d)
+                d = diff;
+        }
+    }
+    return d;
+}
+/** ∫ |F_r - F_c| dx over the union of the step points. */
+function wassersteinOnSteps(r, c) {
+    const a = (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .stepPoints */ .kx)(r);
+    const b = (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .stepPoints */ .kx)(c);
+    const all = new Float64Array(a.length + b.length);
+    all.set(a);
+    all.set(b, a.length);
+    all.sort();
+    let area = 0;
+    for (let i = 0; i + 1 < all.length; i++) {
+        const x = all[i];
+        const width = all[i + 1] - x;
+        if (width > 0)
+            area += Math.abs((0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .cdfOf */ .Pn)(r, x) - (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .cdfOf */ .Pn)(c, x)) * width;
+    }
+    return area;
+}
+/** Shares of each side in the bins (-inf, e1], ..., (e_last, inf), from the CDFs. */
+function binSharesFromCdf(v, edges) {
+    const out = new Float64Array(edges.length + 1);
+    let previous = 0;
+    edges.forEach((e, i) => {
+        const f = (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .cdfOf */ .Pn)(v, e);
+        out[i] = Math.max(0, f - previous);
+        previous = f;
+    });
+    out[edges.length] = Math.max(0, 1 - previous);
+    return out;
+}
+function categoricalOnly(pair, name) {
+    if (pair.kind !== 'categorical')
+        throw new Error(`${name} needs a categorical column`);
+    return pair;
+}
+function numericOnly(pair, name) {
+    if (pair.kind !== 'numeric')
+        throw new Error(`${name} needs a numeric column`);
+    return pair;
+}
+const METHODS = {
+    ks: {
+        name: 'ks',
+        title: 'Kolmogorov-Smirnov',
+        kinds: ['numeric'],
+        defaultThreshold: 0.05,
+        direction: 'p-value',
+        compute(pair) {
+            const { reference: r, current: c } = numericOnly(pair, 'ks');
+            if (exact(r) && exact(c)) {
+                const d = (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .ksStatistic */ .tH)(r.sorted, c.sorted);
+                const p = Math.max(r.n, c.n) <= _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .KS_EXACT_MAX_N */ .lV ? (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .ksExactPValue */ .Eg)(r.n, c.n, d) : null;
+                return { statistic: d, pValue: p ?? (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .ksAsymptoticPValue */ .hJ)(r.n, c.n, d), approximate: false };
+            }
+            const d = ksOnSteps(r, c);
+            return { statistic: d, pValue: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .ksAsymptoticPValue */ .hJ)(r.n, c.n, d), approximate: true };
+        },
+    },
+    chisquare: {
+        name: 'chisquare',
+        title: 'chi-square',
+        kinds: ['categorical'],
+        defaultThreshold: 0.05,
+        direction: 'p-value',
+        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
+            const p = categoricalOnly(pair, 'chisquare');
+            const contingency = options.chisquareTest === 'contingency';
+            const result = (contingency ? _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .chiSquareHomogeneity */ .at : _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .chiSquareGoodnessOfFit */ .Cw)(p.reference, p.current);
+            let note = contingency ? 'contingency test (chi2_contingency)' : undefined;
+            if (!contingency && result.statistic === Infinity) {
+                const fresh = p.keys.filter((_, i) => p.reference[i] === 0 && p.current[i] > 0).length;
+                note = `${fresh} ${fresh === 1 ? 'category' : 'categories'} not in the reference: expected count 0, statistic infinite, p = 0`;
+            }
+            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
+        },
+    },
+    z: {
+        name: 'z',
+        title: 'two-proportion z-test',
+        kinds: ['categorical'],
+        defaultThreshold: 0.05,
+        direction: 'p-value',
+        compute(pair) {
+            const p = categoricalOnly(pair, 'z');
+            // The first category (the reference's most frequent) against all others.
+            let n1 = 0;
+            let n2 = 0;
+            for (let i = 0; i < p.keys.length; i++) {
+                n1 += p.reference[i];
+                n2 += p.current[i];
+            }
+            const result = (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .twoProportionZTest */ .RZ)(p.reference[0] ?? 0, n1, p.current[0] ?? 0, n2);
+            const note = p.keys.length > 2 ? `${p.keys.length} categories: the first against the rest` : undefined;
+            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
+        },
+    },
+    wasserstein: {
+        name: 'wasserstein',
+        title: 'Wasserstein distance (normed)',
+        kinds: ['numeric'],
+        defaultThreshold: 0.1,
+        direction: 'distance',
+        compute(pair) {
+            const { reference: r, current: c } = numericOnly(pair, 'wasserstein');
+            const both = exact(r) && exact(c);
+            const distance = both ? (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .wasserstein */ .nn)(r.sorted, c.sorted) : wassersteinOnSteps(r, c);
+            return { statistic: distance / Math.max(r.std, _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .WASSERSTEIN_STD_FLOOR */ .aX), pValue: null, approximate: !both };
+        },
+    },
+    jensenshannon: {
+        name: 'jensenshannon',
+        title: 'Jensen-Shannon distance',
+        kinds: ['numeric', 'categorical'],
+        defaultThreshold: 0.1,
+        direction: 'distance',
+        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
+            const base = options.jensenshannonBase;
+            if (pair.kind === 'categorical') {
+                return { statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .jensenShannon */ .fy)(pair.reference, pair.current, base).statistic, pValue: null, approximate: !pair.exact };
+            }
+            const { reference: r, current: c } = pair;
+            if (exact(r) && exact(c)) {
+                const [a, b] = (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .histogramCounts */ .bB)(r.sorted, c.sorted, _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .JS_BINS */ .j1);
+                return { statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .jensenShannon */ .fy)(a, b, base).statistic, pValue: null, approximate: false };
+            }
+            const lo = Math.min(r.min, c.min);
+            const hi = Math.max(r.max, c.max);
+            const edges = Array.from({ length: _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .JS_BINS */ .j1 - 1 }, (_, i) => lo + ((hi - lo) * (i + 1)) / _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .JS_BINS */ .j1);
+            return {
+                statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .jensenShannon */ .fy)(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges), base).statistic,
+                pValue: null,
+                approximate: true,
+            };
+        },
+    },
+    psi: {
+        name: 'psi',
+        title: 'population stability index',
+        kinds: ['numeric', 'categorical'],
+        defaultThreshold: 0.1,
+        direction: 'distance',
+        compute(pair) {
+            if (pair.kind === 'categorical')
+                return { statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .psi */ .js)(pair.reference, pair.current).statistic, pValue: null, approximate: !pair.exact };
+            const { reference: r, current: c } = pair;
+            if (exact(r) && exact(c)) {
+                const edges = (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .quantileEdges */ .UY)(r.sorted, _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .PSI_BINS */ .o2);
+                return { statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .psi */ .js)((0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .binCounts */ .Yk)(r.sorted, edges), (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .binCounts */ .Yk)(c.sorted, edges)).statistic, pValue: null, approximate: false };
+            }
+            const edges = [];
+            for (let k = 1; k < _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .PSI_BINS */ .o2; k++) {
+                const e = (0,_columns_js__WEBPACK_IMPORTED_MODULE_0__/* .quantileOf */ .Xf)(r, k / _stats_js__WEBPACK_IMPORTED_MODULE_1__/* .PSI_BINS */ .o2);
+                if (edges.length === 0 || e > edges[edges.length - 1])
+                    edges.push(e);
+            }
+            return { statistic: (0,_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .psi */ .js)(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges)).statistic, pValue: null, approximate: true };
+        },
+    },
+};
+/** True when the statistic means drift under the method's direction and threshold. */
+function isDrift(method, statistic, pValue, threshold) {
+    if (method.direction === 'p-value') {
+        if (pValue === null || Number.isNaN(pValue))
+            return false;
+        return method.name === 'ks' ? pValue <= threshold : pValue < threshold;
+    }
+    return !Number.isNaN(statistic) && statistic >= threshold;
+}
+/** Evidently's cut between "small" and "large" reference data. */
+const SMALL_REFERENCE_ROWS = 1000;
+/** Whole-number columns with at most this many distinct reference values are categorical (Evidently 0.7.21's INTEGER_CARDINALITY_LIMIT; see compute.ts). */
+const INTEGER_CATEGORICAL_MAX_UNIQUE = 10;
+/** Numeric columns with at most this many distinct values (both sides) get the categorical tests (Evidently's _get_default_stattest). */
+const NUMERIC_AS_CATEGORICAL_MAX_UNIQUE = 5;
+/**
+ * The default test for a column, by Evidently's rule: with a reference of at most 1000
+ * values, KS for numeric columns with more than 5 distinct values, else chi-square for more
+ * than 2 categories and the z-test for 2 or fewer; with a larger reference, the normalized
+ * Wasserstein distance for numeric columns and Jensen-Shannon for categorical ones (numeric
+ * with at most 5 distinct values included). `unique` counts the distinct values of both
+ * sides together (as Evidently does); `referenceValues` the reference's non-missing values.
+ */
+function defaultMethod(kind, referenceValues, unique) {
+    const categorical = kind === 'categorical' || unique <= NUMERIC_AS_CATEGORICAL_MAX_UNIQUE;
+    if (referenceValues <= SMALL_REFERENCE_ROWS) {
+        if (!categorical)
+            return 'ks';
+        return unique > 2 ? 'chisquare' : 'z';
+    }
+    return categorical ? 'jensenshannon' : 'wasserstein';
+}
+
+
+/***/ }),
+
+/***/ 56114:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  j1: () => (/* binding */ JS_BINS),
+  lV: () => (/* binding */ KS_EXACT_MAX_N),
+  pt: () => (/* binding */ NATURAL_LOG),
+  o2: () => (/* binding */ PSI_BINS),
+  aX: () => (/* binding */ WASSERSTEIN_STD_FLOOR),
+  Yk: () => (/* binding */ binCounts),
+  Cw: () => (/* binding */ chiSquareGoodnessOfFit),
+  at: () => (/* binding */ chiSquareHomogeneity),
+  bB: () => (/* binding */ histogramCounts),
+  fy: () => (/* binding */ jensenShannon),
+  hJ: () => (/* binding */ ksAsymptoticPValue),
+  Eg: () => (/* binding */ ksExactPValue),
+  tH: () => (/* binding */ ksStatistic),
+  js: () => (/* binding */ psi),
+  UY: () => (/* binding */ quantileEdges),
+  RZ: () => (/* binding */ twoProportionZTest),
+  rn: () => (/* binding */ upperBound),
+  nn: () => (/* binding */ wasserstein)
+});
+
+// UNUSED EXPORTS: PSI_FLOOR, ksTwoSample, populationStd, sorted, wassersteinNorm
+
+;// CONCATENATED MODULE: ./src/core/drift/special.ts
+/**
+ * Special functions behind the drift tests' p-values: log-gamma, the regularized
+ * incomplete gamma functions (chi-square and normal tails), and the distributions of
+ * the Kolmogorov-Smirnov statistic. Written out here (no dependency), each to about
+ * 1e-14 relative accuracy where it matters for p-values >= 1e-300.
+ */
+const LANCZOS_G = 7;
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+/** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error about 1e-15). */
+function logGamma(x) {
+    if (x < 0.5)
+        return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+    const z = x - 1;
+    let a = LANCZOS[0];
+    const t = z + LANCZOS_G + 0.5;
+    for (let i = 1; i < LANCZOS.length; i++)
+        a += LANCZOS[i] / (z + i);
+    return LOG_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+const EPS = 1e-16;
+const TINY = 1e-300;
+/** The series for P(a, x), good for x < a + 1. */
+function gammaSeries(a, x) {
+    let sum = 1 / a;
+    let term = sum;
+    for (let n = 1; n < 10_000; n++) {
+        term *= x / (a + n);
+        sum += term;
+        if (Math.abs(term) < Math.abs(sum) * EPS)
+            break;
+    }
+    return sum * Math.exp(-x + a * Math.log(x) - logGamma(a));
+}
+/** The continued fraction for Q(a, x) (modified Lentz), good for x >= a + 1. */
+function gammaContinuedFraction(a, x) {
+    let b = x + 1 - a;
+    let c = 1 / TINY;
+    let d = 1 / b;
+    let h = d;
+    for (let i = 1; i < 10_000; i++) {
+        const an = -i * (i - a);
+        b += 2;
+        d = an * d + b;
+        if (Math.abs(d) < TINY)
+            d = TINY;
+        c = b + an / c;
+        if (Math.abs(c) < TINY)
+            c = TINY;
+        d = 1 / d;
+        const delta = d * c;
+        h *= delta;
+        if (Math.abs(delta - 1) < EPS)
+            break;
+    }
+    return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
+}
+/** The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a), a > 0, x >= 0. */
+function gammaQ(a, x) {
+    if (!(a > 0) || Number.isNaN(x))
+        return NaN;
+    if (x <= 0)
+        return 1;
+    if (x === Infinity)
+        return 0;
+    return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
+}
+/** P(X >= x) for X chi-square with `df` degrees of freedom. */
+function chiSquareSf(x, df) {
+    return gammaQ(df / 2, x / 2);
+}
+/** erfc(x), through Q(1/2, x²) for x >= 0. */
+function erfc(x) {
+    if (Number.isNaN(x))
+        return NaN;
+    return x >= 0 ? gammaQ(0.5, x * x) : 2 - gammaQ(0.5, x * x);
+}
+/** P(Z >= z) for a standard normal Z. */
+function normalSf(z) {
+    return 0.5 * erfc(z / Math.SQRT2);
+}
+/** log C(n, k). */
+function logBinomial(n, k) {
+    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+/**
+ * P(D+_n >= x), the one-sided one-sample Smirnov distribution, from the exact
+ * Birnbaum-Tingey sum (as scipy.special.smirnov): x * Σ_{j=0}^{⌊n(1-x)⌋} C(n, j) (x + j/n)^(j-1) (1 - x - j/n)^(n-j).
+ */
+function smirnovSf(n, x) {
+    if (!(x > 0))
+        return 1;
+    if (x >= 1)
+        return 0;
+    const last = Math.floor(n * (1 - x) + 1e-12);
+    let sum = 0;
+    const logX = Math.log(x);
+    for (let j = 0; j <= last; j++) {
+        const a = x + j / n;
+        const b = 1 - a;
+        if (b <= 0) {
+            if (j === n)
+                sum += Math.exp(logX + (j - 1) * Math.log(a));
+            continue;
+        }
+        sum += Math.exp(logBinomial(n, j) + logX + (j - 1) * Math.log(a) + (n - j) * Math.log(b));
+    }
+    return Math.min(1, Math.max(0, sum));
+}
+/** P(K >= x) for the Kolmogorov limit distribution K = lim sqrt(n) D_n (scipy's kstwobign.sf). */
+function kolmogorovSf(x) {
+    if (!(x > 0))
+        return 1;
+    if (x < 1) {
+        // The theta-function form converges fast for small x.
+        const q = Math.exp((-Math.PI * Math.PI) / (8 * x * x));
+        let s = 0;
+        for (let k = 1; k <= 20; k++)
+            s += q ** ((2 * k - 1) * (2 * k - 1));
+        return 1 - (Math.sqrt(2 * Math.PI) / x) * s;
+    }
+    let s = 0;
+    for (let k = 1; k <= 100; k++) {
+        const term = Math.exp(-2 * k * k * x * x);
+        s += k % 2 === 1 ? term : -term;
+        if (term < 1e-300)
+            break;
+    }
+    return Math.min(1, Math.max(0, 2 * s));
+}
+const STIRLING = [
+    // Bernoulli B_2j / (2j (2j - 1)), j = 8 ... 1, rounded to doubles.
+    -0.029550653594771242, 0.00641025641025641, -0.0019175269175269176, 0.0008417508417508417, -0.0005952380952380953, 0.0007936507936507937,
+    -0.002777777777777778, 0.08333333333333333,
+];
+/** log(n! / n^n) by Stirling's series with n log n taken out (no cancellation). */
+function logFactorialOverPower(n) {
+    const rn = 1 / n;
+    let poly = 0;
+    for (const c of STIRLING)
+        poly = poly * (rn / n) + c;
+    return Math.log(n) / 2 - n + LOG_SQRT_2PI + rn * poly;
+}
+/** The Pelz-Good approximation of P(D_n <= x) (Pelz & Good 1976, as in scipy's _kolmogn_PelzGood). */
+function pelzGoodCdf(n, x) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const z = Math.sqrt(n) * x;
+    const z2 = z * z;
+    const z4 = z2 * z2;
+    const z6 = z4 * z2;
+    const pi2 = Math.PI * Math.PI;
+    const pi4 = pi2 * pi2;
+    const pi6 = pi4 * pi2;
+    const qlog = -pi2 / 8 / z2;
+    if (qlog < -708)
+        return 0;
+    let q = Math.exp(qlog);
+    const k1a = -z2;
+    const k1b = pi2 / 4;
+    const k2a = 6 * z6 + 2 * z4;
+    const k2b = ((2 * z4 - 5 * z2) * pi2) / 4;
+    const k2c = (pi4 * (1 - 2 * z2)) / 16;
+    const k3d = (pi6 * (5 - 30 * z2)) / 64;
+    const k3c = (pi4 * (-60 * z2 + 212 * z4)) / 16;
+    const k3b = (pi2 * (135 * z4 - 96 * z6)) / 4;
+    const k3a = -30 * z6 - 90 * z ** 8;
+    const K = [0, 0, 0, 0];
+    const maxk = Math.ceil((16 * z) / Math.PI);
+    for (let k = maxk; k > 0; k--) {
+        const m = 2 * k - 1;
+        const m2 = m * m;
+        const m4 = m2 * m2;
+        const m6 = m4 * m2;
+        const qpower = q ** (8 * k);
+        const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
+        for (let i = 0; i < 4; i++)
+            K[i] = K[i] * qpower + coeffs[i];
+    }
+    const sqrt2pi = Math.sqrt(2 * Math.PI);
+    const divisors = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
+    for (let i = 0; i < 4; i++)
+        K[i] = (K[i] * q * sqrt2pi) / divisors[i];
+    q = Math.exp(-pi2 / 2 / z2);
+    let k2extra = 0;
+    let k3extra = 0;
+    const sqrt3z = Math.sqrt(3) * z;
+    for (let k = maxk; k > 0; k--) {
+        const k2 = k * k;
+        const qp = q ** k2;
+        k2extra += k2 * qp;
+        const kpi = Math.PI * k;
+        k3extra += (sqrt3z + kpi) * (sqrt3z - kpi) * k2 * qp;
+    }
+    K[2] = K[2] + (k2extra * pi2 * sqrt2pi) / (-36 * z ** 3);
+    K[3] = K[3] + (k3extra * pi2 * sqrt2pi) / (216 * z6);
+    let sum = 0;
+    for (let i = 0; i < 4; i++)
+        sum += K[i] / n ** (i / 2);
+    return sum;
+}
+const clip = (p) => Math.min(1, Math.max(0, p));
+/**
+ * P(D_n >= x) for the two-sided one-sample Kolmogorov-Smirnov statistic (scipy's
+ * kstwo.sf), following Simard & L'Ecuyer (2011) as scipy does: Ruben-Gambino at the
+ * ends, 2 × Smirnov for large n x², Pelz-Good otherwise. (scipy uses the Durbin matrix
+ * or Pomeranz recursion for small n or tiny x, where p is close to 1; Pelz-Good
+ * differs from them by less than 1e-3 there.)
+ */
+function kolmogorovNSf(n, x) {
+    if (!(n > 0))
+        return NaN;
+    if (x >= 1)
+        return 0;
+    if (x <= 0)
+        return 1;
+    const t = n * x;
+    if (t <= 1) {
+        if (t <= 0.5)
+            return 1;
+        const prob = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t - 1));
+        return clip(1 - prob);
+    }
+    if (t >= n - 1)
+        return clip(2 * (1 - x) ** n);
+    if (x >= 0.5)
+        return clip(2 * smirnovSf(n, x));
+    const nx2 = t * x;
+    if (nx2 >= 370)
+        return 0;
+    if (nx2 >= 2.2)
+        return clip(2 * smirnovSf(n, x));
+    return clip(1 - pelzGoodCdf(n, x));
+}
+
+;// CONCATENATED MODULE: ./src/core/drift/stats.ts
+/**
+ * The two-sample statistics of the drift check, on exact samples (sorted finite
+ * numbers) or category counts. Each matches its reference implementation:
+ *
+ * - `ksTwoSample`: scipy.stats.ks_2samp(method='auto'): the statistic with ties
+ *   handled as scipy does (ECDFs compared after every value, ties included), an exact
+ *   p-value when both samples have at most 10,000 values (Hodges' lattice-path counts:
+ *   the m = n closed form, else the "outer" probability recursion), else kstwo.sf(D,
+ *   round(m n / (m + n))). Exact p-values agree with scipy 1.17 to 1e-12.
+ * - `chiSquareGoodnessOfFit` (the default "chisquare"): Evidently's chi_stat_test,
+ *   scipy.stats.chisquare(f_obs = current counts, f_exp = reference counts × n_current /
+ *   n_reference) over every category of either side, df = k - 1. A category the
+ *   reference lacks has an expected count of 0: with current values in it the statistic
+ *   is infinite and p = 0 (scipy's result, so Evidently's): a value never seen in the
+ *   reference is drift, however rare. One category on both sides: statistic 0, p = 1
+ *   (scipy gives p = NaN, which Evidently reads as no drift).
+ * - `chiSquareHomogeneity` (option `test: contingency`): Pearson's chi-square on the 2 × k
+ *   table of reference and current counts (scipy.stats.chi2_contingency(correction=False)),
+ *   df = k - 1. It treats both sides as samples, so a new category weighs no more than a
+ *   lost one: two disjoint high-cardinality ID columns of 500 + 500 rows get p ~ 0.49.
+ * - `twoProportionZTest`: Evidently's proportions_diff_z_test: pooled proportion,
+ *   z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)), two-sided normal p-value; p = 1 when
+ *   both samples hold the same single value.
+ * - `wassersteinNorm`: Evidently's wasserstein_distance_norm: scipy's
+ *   wasserstein_distance (the area between the ECDFs) divided by max(std of reference
+ *   (population, ddof 0), 0.001).
+ * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base): each vector
+ *   normalized to sum 1, sqrt of the JS divergence. The drift test uses base e
+ *   (`NATURAL_LOG`), scipy's default and so Evidently's (its jensenshannon test passes
+ *   base=None): the distance is then in [0, sqrt(ln 2)] = [0, 0.8326]; base 2 (a drift
+ *   setting) gives values 1.2011x larger (1 / sqrt(ln 2)), in [0, 1]. The function's own
+ *   default stays base 2 for its other caller, the canary check (core/deploy/canary.ts,
+ *   whose limit is documented in base 2). Empty bins count as 0 (as in Evidently 0.7.21,
+ *   whose jensenshannon test does not fill them).
+ * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
+ *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
+ *   adds a large but finite term.
+ */
+
+/** Samples up to this size (both) get an exact KS p-value (scipy's MAX_AUTO_N). */
+const KS_EXACT_MAX_N = 10_000;
+/** Share given to an empty bin in PSI (Evidently's value). */
+const PSI_FLOOR = 0.0001;
+/** Floor of the reference standard deviation in the normalized Wasserstein distance (Evidently's value). */
+const WASSERSTEIN_STD_FLOOR = 0.001;
+/** Sorts a copy (or the array itself with inPlace) ascending. */
+function sorted(values) {
+    return Float64Array.from(values).sort();
+}
+/** The two-sided KS statistic of two ascending samples: max |F_a(x) - F_b(x)| over all x. */
+function ksStatistic(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    let i = 0;
+    let j = 0;
+    let d = 0;
+    while (i < n1 && j < n2) {
+        const x = a[i] <= b[j] ? a[i] : b[j];
+        while (i < n1 && a[i] === x)
+            i++;
+        while (j < n2 && b[j] === x)
+            j++;
+        const diff = Math.abs(i / n1 - j / n2);
+        if (diff > d)
+            d = diff;
+    }
+    // Once one sample is exhausted, its ECDF is 1; the largest gap left is at the current position.
+    if (i < n1)
+        d = Math.max(d, Math.abs(i / n1 - 1));
+    if (j < n2)
+        d = Math.max(d, Math.abs(1 - j / n2));
+    return d;
+}
+function gcd(a, b) {
+    while (b)
+        [a, b] = [b, a % b];
+    return a;
+}
+/** P(D_{n,n} >= h/n) by the alternating binomial sum in Horner form (scipy's _compute_prob_outside_square). */
+function probOutsideSquare(n, h) {
+    let p = 0;
+    for (let k = Math.floor(n / h); k >= 0; k--) {
+        let p1 = 1;
+        for (let j = 0; j < h; j++)
+            p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
+        p = p1 * (1 - p);
+    }
+    return 2 * p;
+}
+/**
+ * The share of lattice paths from (0, 0) to (m, n) that leave the band |x/m - y/n| < h / lcm
+ * (scipy's _compute_outer_prob_inside_method): a column at a time, each cell the probability
+ * that a random path to it has left the band.
+ */
+function probOutsideBand(m0, n0, g, h) {
+    const m = Math.max(m0, n0);
+    const n = Math.min(m0, n0);
+    const mg = m / g;
+    const ng = n / g;
+    let minj = 0;
+    let maxj = Math.min(Math.ceil(h / mg), n + 1);
+    let curlen = maxj - minj;
+    const lenA = Math.min(2 * maxj + 2, n + 1);
+    const A = new Float64Array(lenA).fill(1);
+    A.fill(0, minj, maxj);
+    for (let i = 1; i <= m; i++) {
+        const lastminj = minj;
+        const lastlen = curlen;
+        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
+        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
+        if (maxj <= minj)
+            return 1;
+        let val = minj === 0 ? 0 : 1;
+        for (let jj = 0; jj < maxj - minj; jj++) {
+            const j = jj + minj;
+            val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
+            A[jj] = val;
+        }
+        curlen = maxj - minj;
+        if (lastlen > curlen)
+            A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
+    }
+    return A[maxj - minj - 1];
+}
+/** The exact two-sided p-value of D for sample sizes n1, n2; null when the computation fails (then use the asymptotic one). */
+function ksExactPValue(n1, n2, d) {
+    const g = gcd(n1, n2);
+    const lcm = (n1 / g) * n2;
+    const h = Math.round(d * lcm);
+    if (h === 0)
+        return 1;
+    const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
+    return p >= 0 && p <= 1 ? p : null;
+}
+/** The asymptotic p-value: kstwo.sf(d, round(n1 n2 / (n1 + n2))), as scipy's 'asymp' mode. */
+function ksAsymptoticPValue(n1, n2, d) {
+    const en = Math.round((n1 * n2) / (n1 + n2));
+    return kolmogorovNSf(Math.max(1, en), d);
+}
+/** Two-sample KS on ascending samples of finite numbers (both non-empty). */
+function ksTwoSample(a, b) {
+    if (a.length === 0 || b.length === 0)
+        throw new RangeError('ksTwoSample: empty sample');
+    const d = ksStatistic(a, b);
+    if (Math.max(a.length, b.length) <= KS_EXACT_MAX_N) {
+        const p = ksExactPValue(a.length, b.length, d);
+        if (p !== null)
+            return { statistic: d, pValue: p, exact: true };
+    }
+    return { statistic: d, pValue: ksAsymptoticPValue(a.length, b.length, d), exact: false };
+}
+/**
+ * Pearson's chi-square goodness of fit of the current counts to the reference shares
+ * (scipy.stats.chisquare(current, reference × n_current / n_reference), Evidently's test).
+ */
+function chiSquareGoodnessOfFit(reference, current) {
+    let n1 = 0;
+    let n2 = 0;
+    for (let i = 0; i < reference.length; i++)
+        n1 += reference[i];
+    for (let i = 0; i < current.length; i++)
+        n2 += current[i];
+    let chi2 = 0;
+    let used = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const observed = current[i];
+        const expected = (reference[i] * n2) / n1;
+        if (reference[i] === 0 && observed === 0)
+            continue; // a category neither side has is not a category
+        used++;
+        chi2 += expected === 0 ? Infinity : (observed - expected) ** 2 / expected;
+    }
+    const df = used - 1;
+    if (n1 === 0 || n2 === 0 || df <= 0)
+        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
+    return { statistic: chi2, pValue: chi2 === Infinity ? 0 : chiSquareSf(chi2, df), df };
+}
+/** Pearson's chi-square test of homogeneity on two count vectors over the same categories (no continuity correction). */
+function chiSquareHomogeneity(reference, current) {
+    let n1 = 0;
+    let n2 = 0;
+    for (let i = 0; i < reference.length; i++)
+        n1 += reference[i];
+    for (let i = 0; i < current.length; i++)
+        n2 += current[i];
+    const total = n1 + n2;
+    let chi2 = 0;
+    let used = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const column = reference[i] + current[i];
+        if (column === 0)
+            continue; // a category neither sample has adds nothing and no degree of freedom
+        used++;
+        const e1 = (n1 * column) / total;
+        const e2 = (n2 * column) / total;
+        chi2 += (reference[i] - e1) ** 2 / e1 + (current[i] - e2) ** 2 / e2;
+    }
+    const df = used - 1;
+    if (n1 === 0 || n2 === 0 || df <= 0)
+        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
+    return { statistic: chi2, pValue: chiSquareSf(chi2, df), df };
+}
+/**
+ * Evidently's two-proportion z-test: `inFirst1` of `n1` reference values and `inFirst2` of
+ * `n2` current values are the first category; the other values are the second.
+ */
+function twoProportionZTest(inFirst1, n1, inFirst2, n2) {
+    if (n1 === 0 || n2 === 0)
+        return { statistic: 0, pValue: 1 };
+    const p1 = inFirst1 / n1;
+    const p2 = inFirst2 / n2;
+    const pooled = (inFirst1 + inFirst2) / (n1 + n2);
+    const variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
+    if (variance === 0)
+        return { statistic: 0, pValue: 1 }; // one value in both samples
+    const z = (p1 - p2) / Math.sqrt(variance);
+    return { statistic: z, pValue: Math.min(1, 2 * normalSf(Math.abs(z))) };
+}
+/** Population standard deviation (ddof 0), by a two-pass sum. */
+function populationStd(values) {
+    const n = values.length;
+    if (n === 0)
+        return NaN;
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += values[i];
+    const mean = sum / n;
+    let ss = 0;
+    for (let i = 0; i < n; i++)
+        ss += (values[i] - mean) ** 2;
+    return Math.sqrt(ss / n);
+}
+/** The Wasserstein-1 distance of two ascending samples: the area between their ECDFs (scipy.stats.wasserstein_distance). */
+function wasserstein(a, b) {
+    const n1 = a.length;
+    const n2 = b.length;
+    if (n1 === 0 || n2 === 0)
+        return NaN;
+    let i = 0;
+    let j = 0;
+    let area = 0;
+    let x = Math.min(a[0], b[0]);
+    while (i < n1 || j < n2) {
+        const next = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
+        area += Math.abs(i / n1 - j / n2) * (next - x);
+        x = next;
+        while (i < n1 && a[i] === x)
+            i++;
+        while (j < n2 && b[j] === x)
+            j++;
+    }
+    return area;
+}
+/** Evidently's normalized Wasserstein distance: the distance over max(reference std, 0.001). */
+function wassersteinNorm(reference, current, referenceStd = populationStd(reference)) {
+    return { statistic: wasserstein(reference, current) / Math.max(referenceStd, WASSERSTEIN_STD_FLOOR), pValue: null };
+}
+/** The base of scipy's (and Evidently's) Jensen-Shannon distance by default. */
+const NATURAL_LOG = Math.E;
+/** Jensen-Shannon distance of two non-negative vectors (each normalized to sum 1), with logarithms to `base` (pass NATURAL_LOG for scipy's default). */
+function jensenShannon(p, q, base = 2) {
+    let sp = 0;
+    let sq = 0;
+    for (let i = 0; i < p.length; i++)
+        sp += p[i];
+    for (let i = 0; i < q.length; i++)
+        sq += q[i];
+    if (!(sp > 0) || !(sq > 0))
+        return { statistic: NaN, pValue: null };
+    let divergence = 0;
+    for (let i = 0; i < p.length; i++) {
+        const a = p[i] / sp;
+        const b = q[i] / sq;
+        const m = (a + b) / 2;
+        if (a > 0)
+            divergence += a * Math.log(a / m);
+        if (b > 0)
+            divergence += b * Math.log(b / m);
+    }
+    const js = Math.max(0, divergence / 2 / Math.log(base));
+    return { statistic: Math.sqrt(js), pValue: null };
+}
+/** PSI of two count (or share) vectors over the same bins; shares of 0 become PSI_FLOOR. */
+function psi(reference, current) {
+    let sr = 0;
+    let sc = 0;
+    for (let i = 0; i < reference.length; i++)
+        sr += reference[i];
+    for (let i = 0; i < current.length; i++)
+        sc += current[i];
+    if (!(sr > 0) || !(sc > 0))
+        return { statistic: NaN, pValue: null };
+    let value = 0;
+    for (let i = 0; i < reference.length; i++) {
+        const r = Math.max(reference[i] / sr, PSI_FLOOR);
+        const c = Math.max(current[i] / sc, PSI_FLOOR);
+        value += (r - c) * Math.log(r / c);
+    }
+    return { statistic: value, pValue: null };
+}
+/** The number of PSI bins: reference deciles. */
+const PSI_BINS = 10;
+/**
+ * Inner bin edges for PSI: the reference's 10%, 20%, ..., 90% quantiles (linear
+ * interpolation, numpy's default), duplicates dropped. Bins are (-inf, e1], (e1, e2], ..., (e9, inf).
+ */
+function quantileEdges(sortedReference, bins = PSI_BINS) {
+    const n = sortedReference.length;
+    const edges = [];
+    for (let k = 1; k < bins; k++) {
+        const pos = (k / bins) * (n - 1);
+        const lo = Math.floor(pos);
+        const hi = Math.min(lo + 1, n - 1);
+        const value = sortedReference[lo] + (sortedReference[hi] - sortedReference[lo]) * (pos - lo);
+        if (edges.length === 0 || value > edges[edges.length - 1])
+            edges.push(value);
+    }
+    return edges;
+}
+/** Counts of an ascending sample in the bins (-inf, e1], (e1, e2], ..., (e_last, inf). */
+function binCounts(sortedValues, edges) {
+    const counts = new Float64Array(edges.length + 1);
+    let start = 0;
+    for (let b = 0; b < edges.length; b++) {
+        const end = upperBound(sortedValues, edges[b], start);
+        counts[b] = end - start;
+        start = end;
+    }
+    counts[edges.length] = sortedValues.length - start;
+    return counts;
+}
+/** The first index in [from, length) whose value is > x (ascending array). */
+function upperBound(values, x, from = 0) {
+    let lo = from;
+    let hi = values.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (values[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** Number of JS histogram bins for numeric columns (Evidently's n_bins). */
+const JS_BINS = 30;
+/**
+ * Equal-width edges over [min, max] of both samples (numpy.histogram_bin_edges(bins=30) of the
+ * concatenation); the last bin is closed, as numpy's.
+ */
+function histogramCounts(a, b, bins = JS_BINS) {
+    const lo = Math.min(a[0], b[0]);
+    const hi = Math.max(a[a.length - 1], b[b.length - 1]);
+    const count = (values) => {
+        const out = new Float64Array(bins);
+        const width = (hi - lo) / bins;
+        for (let i = 0; i < values.length; i++) {
+            const k = width > 0 ? Math.min(bins - 1, Math.floor((values[i] - lo) / width)) : 0;
+            out[k] += 1;
+        }
+        return out;
+    };
+    return [count(a), count(b)];
 }
 
 
@@ -1316,13 +2345,25 @@ async function ensureWritableDir(dir, setBy) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ GitHubApiError)
+/* harmony export */   O: () => (/* binding */ GitHubApiError),
+/* harmony export */   x: () => (/* binding */ REPOSITORY_DISPATCH_LIMITS)
 /* harmony export */ });
 /**
  * What steps see of GitHub's API: the few calls they make, in their own terms.
  * The REST adapter speaks Octokit; tests run it against an emulator checked
  * against GitHub's OpenAPI description. Steps and core code depend only on this port.
  */
+/**
+ * GitHub's limits on a repository_dispatch event, from its REST API description
+ * (repos/create-dispatch-event): `event_type` 1 to 100 characters; `client_payload` an
+ * object of at most 10 top-level properties whose JSON is under 64 KB (GitHub answers
+ * 422 "client_payload is too large" beyond it).
+ */
+const REPOSITORY_DISPATCH_LIMITS = {
+    eventTypeLength: 100,
+    payloadProperties: 10,
+    payloadBytes: 64 * 1024,
+};
 /**
  * GitHub answered with an error status (or could not be reached: status 0).
  * Adapters throw this and nothing else for API failures, so callers can branch on `status`.
@@ -1372,7 +2413,7 @@ const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
 
 /***/ }),
 
-/***/ 21611:
+/***/ 55941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -1392,613 +2433,8 @@ var config = __webpack_require__(45390);
 var schemas = __webpack_require__(55491);
 // EXTERNAL MODULE: ./src/core/errors.ts
 var core_errors = __webpack_require__(74296);
-;// CONCATENATED MODULE: ./src/core/drift/special.ts
-/**
- * Special functions behind the drift tests' p-values: log-gamma, the regularized
- * incomplete gamma functions (chi-square and normal tails), and the distributions of
- * the Kolmogorov-Smirnov statistic. Written out here (no dependency), each to about
- * 1e-14 relative accuracy where it matters for p-values >= 1e-300.
- */
-const LANCZOS_G = 7;
-const LANCZOS = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-    -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-/** log Γ(x) for x > 0 (Lanczos, g = 7, n = 9; relative error about 1e-15). */
-function logGamma(x) {
-    if (x < 0.5)
-        return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-    const z = x - 1;
-    let a = LANCZOS[0];
-    const t = z + LANCZOS_G + 0.5;
-    for (let i = 1; i < LANCZOS.length; i++)
-        a += LANCZOS[i] / (z + i);
-    return LOG_SQRT_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
-}
-const EPS = 1e-16;
-const TINY = 1e-300;
-/** The series for P(a, x), good for x < a + 1. */
-function gammaSeries(a, x) {
-    let sum = 1 / a;
-    let term = sum;
-    for (let n = 1; n < 10_000; n++) {
-        term *= x / (a + n);
-        sum += term;
-        if (Math.abs(term) < Math.abs(sum) * EPS)
-            break;
-    }
-    return sum * Math.exp(-x + a * Math.log(x) - logGamma(a));
-}
-/** The continued fraction for Q(a, x) (modified Lentz), good for x >= a + 1. */
-function gammaContinuedFraction(a, x) {
-    let b = x + 1 - a;
-    let c = 1 / TINY;
-    let d = 1 / b;
-    let h = d;
-    for (let i = 1; i < 10_000; i++) {
-        const an = -i * (i - a);
-        b += 2;
-        d = an * d + b;
-        if (Math.abs(d) < TINY)
-            d = TINY;
-        c = b + an / c;
-        if (Math.abs(c) < TINY)
-            c = TINY;
-        d = 1 / d;
-        const delta = d * c;
-        h *= delta;
-        if (Math.abs(delta - 1) < EPS)
-            break;
-    }
-    return Math.exp(-x + a * Math.log(x) - logGamma(a)) * h;
-}
-/** The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a), a > 0, x >= 0. */
-function gammaQ(a, x) {
-    if (!(a > 0) || Number.isNaN(x))
-        return NaN;
-    if (x <= 0)
-        return 1;
-    if (x === Infinity)
-        return 0;
-    return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
-}
-/** P(X >= x) for X chi-square with `df` degrees of freedom. */
-function chiSquareSf(x, df) {
-    return gammaQ(df / 2, x / 2);
-}
-/** erfc(x), through Q(1/2, x²) for x >= 0. */
-function erfc(x) {
-    if (Number.isNaN(x))
-        return NaN;
-    return x >= 0 ? gammaQ(0.5, x * x) : 2 - gammaQ(0.5, x * x);
-}
-/** P(Z >= z) for a standard normal Z. */
-function normalSf(z) {
-    return 0.5 * erfc(z / Math.SQRT2);
-}
-/** log C(n, k). */
-function logBinomial(n, k) {
-    return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
-}
-/**
- * P(D+_n >= x), the one-sided one-sample Smirnov distribution, from the exact
- * Birnbaum-Tingey sum (as scipy.special.smirnov): x * Σ_{j=0}^{⌊n(1-x)⌋} C(n, j) (x + j/n)^(j-1) (1 - x - j/n)^(n-j).
- */
-function smirnovSf(n, x) {
-    if (!(x > 0))
-        return 1;
-    if (x >= 1)
-        return 0;
-    const last = Math.floor(n * (1 - x) + 1e-12);
-    let sum = 0;
-    const logX = Math.log(x);
-    for (let j = 0; j <= last; j++) {
-        const a = x + j / n;
-        const b = 1 - a;
-        if (b <= 0) {
-            if (j === n)
-                sum += Math.exp(logX + (j - 1) * Math.log(a));
-            continue;
-        }
-        sum += Math.exp(logBinomial(n, j) + logX + (j - 1) * Math.log(a) + (n - j) * Math.log(b));
-    }
-    return Math.min(1, Math.max(0, sum));
-}
-/** P(K >= x) for the Kolmogorov limit distribution K = lim sqrt(n) D_n (scipy's kstwobign.sf). */
-function kolmogorovSf(x) {
-    if (!(x > 0))
-        return 1;
-    if (x < 1) {
-        // The theta-function form converges fast for small x.
-        const q = Math.exp((-Math.PI * Math.PI) / (8 * x * x));
-        let s = 0;
-        for (let k = 1; k <= 20; k++)
-            s += q ** ((2 * k - 1) * (2 * k - 1));
-        return 1 - (Math.sqrt(2 * Math.PI) / x) * s;
-    }
-    let s = 0;
-    for (let k = 1; k <= 100; k++) {
-        const term = Math.exp(-2 * k * k * x * x);
-        s += k % 2 === 1 ? term : -term;
-        if (term < 1e-300)
-            break;
-    }
-    return Math.min(1, Math.max(0, 2 * s));
-}
-const STIRLING = [
-    // Bernoulli B_2j / (2j (2j - 1)), j = 8 ... 1, rounded to doubles.
-    -0.029550653594771242, 0.00641025641025641, -0.0019175269175269176, 0.0008417508417508417, -0.0005952380952380953, 0.0007936507936507937,
-    -0.002777777777777778, 0.08333333333333333,
-];
-/** log(n! / n^n) by Stirling's series with n log n taken out (no cancellation). */
-function logFactorialOverPower(n) {
-    const rn = 1 / n;
-    let poly = 0;
-    for (const c of STIRLING)
-        poly = poly * (rn / n) + c;
-    return Math.log(n) / 2 - n + LOG_SQRT_2PI + rn * poly;
-}
-/** The Pelz-Good approximation of P(D_n <= x) (Pelz & Good 1976, as in scipy's _kolmogn_PelzGood). */
-function pelzGoodCdf(n, x) {
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const z = Math.sqrt(n) * x;
-    const z2 = z * z;
-    const z4 = z2 * z2;
-    const z6 = z4 * z2;
-    const pi2 = Math.PI * Math.PI;
-    const pi4 = pi2 * pi2;
-    const pi6 = pi4 * pi2;
-    const qlog = -pi2 / 8 / z2;
-    if (qlog < -708)
-        return 0;
-    let q = Math.exp(qlog);
-    const k1a = -z2;
-    const k1b = pi2 / 4;
-    const k2a = 6 * z6 + 2 * z4;
-    const k2b = ((2 * z4 - 5 * z2) * pi2) / 4;
-    const k2c = (pi4 * (1 - 2 * z2)) / 16;
-    const k3d = (pi6 * (5 - 30 * z2)) / 64;
-    const k3c = (pi4 * (-60 * z2 + 212 * z4)) / 16;
-    const k3b = (pi2 * (135 * z4 - 96 * z6)) / 4;
-    const k3a = -30 * z6 - 90 * z ** 8;
-    const K = [0, 0, 0, 0];
-    const maxk = Math.ceil((16 * z) / Math.PI);
-    for (let k = maxk; k > 0; k--) {
-        const m = 2 * k - 1;
-        const m2 = m * m;
-        const m4 = m2 * m2;
-        const m6 = m4 * m2;
-        const qpower = q ** (8 * k);
-        const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
-        for (let i = 0; i < 4; i++)
-            K[i] = K[i] * qpower + coeffs[i];
-    }
-    const sqrt2pi = Math.sqrt(2 * Math.PI);
-    const divisors = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];
-    for (let i = 0; i < 4; i++)
-        K[i] = (K[i] * q * sqrt2pi) / divisors[i];
-    q = Math.exp(-pi2 / 2 / z2);
-    let k2extra = 0;
-    let k3extra = 0;
-    const sqrt3z = Math.sqrt(3) * z;
-    for (let k = maxk; k > 0; k--) {
-        const k2 = k * k;
-        const qp = q ** k2;
-        k2extra += k2 * qp;
-        const kpi = Math.PI * k;
-        k3extra += (sqrt3z + kpi) * (sqrt3z - kpi) * k2 * qp;
-    }
-    K[2] = K[2] + (k2extra * pi2 * sqrt2pi) / (-36 * z ** 3);
-    K[3] = K[3] + (k3extra * pi2 * sqrt2pi) / (216 * z6);
-    let sum = 0;
-    for (let i = 0; i < 4; i++)
-        sum += K[i] / n ** (i / 2);
-    return sum;
-}
-const clip = (p) => Math.min(1, Math.max(0, p));
-/**
- * P(D_n >= x) for the two-sided one-sample Kolmogorov-Smirnov statistic (scipy's
- * kstwo.sf), following Simard & L'Ecuyer (2011) as scipy does: Ruben-Gambino at the
- * ends, 2 × Smirnov for large n x², Pelz-Good otherwise. (scipy uses the Durbin matrix
- * or Pomeranz recursion for small n or tiny x, where p is close to 1; Pelz-Good
- * differs from them by less than 1e-3 there.)
- */
-function kolmogorovNSf(n, x) {
-    if (!(n > 0))
-        return NaN;
-    if (x >= 1)
-        return 0;
-    if (x <= 0)
-        return 1;
-    const t = n * x;
-    if (t <= 1) {
-        if (t <= 0.5)
-            return 1;
-        const prob = Math.exp(logFactorialOverPower(n) + n * Math.log(2 * t - 1));
-        return clip(1 - prob);
-    }
-    if (t >= n - 1)
-        return clip(2 * (1 - x) ** n);
-    if (x >= 0.5)
-        return clip(2 * smirnovSf(n, x));
-    const nx2 = t * x;
-    if (nx2 >= 370)
-        return 0;
-    if (nx2 >= 2.2)
-        return clip(2 * smirnovSf(n, x));
-    return clip(1 - pelzGoodCdf(n, x));
-}
-
-;// CONCATENATED MODULE: ./src/core/drift/stats.ts
-/**
- * The two-sample statistics of the drift check, on exact samples (sorted finite
- * numbers) or category counts. Each matches its reference implementation:
- *
- * - `ksTwoSample`: scipy.stats.ks_2samp(method='auto'): the statistic with ties
- *   handled as scipy does (ECDFs compared after every value, ties included), an exact
- *   p-value when both samples have at most 10,000 values (Hodges' lattice-path counts:
- *   the m = n closed form, else the "outer" probability recursion), else kstwo.sf(D,
- *   round(m n / (m + n))). Exact p-values agree with scipy 1.17 to 1e-12.
- * - `chiSquareGoodnessOfFit` (the default "chisquare"): Evidently's chi_stat_test,
- *   scipy.stats.chisquare(f_obs = current counts, f_exp = reference counts × n_current /
- *   n_reference) over every category of either side, df = k - 1. A category the
- *   reference lacks has an expected count of 0: with current values in it the statistic
- *   is infinite and p = 0 (scipy's result, so Evidently's): a value never seen in the
- *   reference is drift, however rare. One category on both sides: statistic 0, p = 1
- *   (scipy gives p = NaN, which Evidently reads as no drift).
- * - `chiSquareHomogeneity` (option `test: contingency`): Pearson's chi-square on the 2 × k
- *   table of reference and current counts (scipy.stats.chi2_contingency(correction=False)),
- *   df = k - 1. It treats both sides as samples, so a new category weighs no more than a
- *   lost one: two disjoint high-cardinality ID columns of 500 + 500 rows get p ~ 0.49.
- * - `twoProportionZTest`: Evidently's proportions_diff_z_test: pooled proportion,
- *   z = (p1 - p2) / sqrt(P (1 - P) (1/n1 + 1/n2)), two-sided normal p-value; p = 1 when
- *   both samples hold the same single value.
- * - `wassersteinNorm`: Evidently's wasserstein_distance_norm: scipy's
- *   wasserstein_distance (the area between the ECDFs) divided by max(std of reference
- *   (population, ddof 0), 0.001).
- * - `jensenShannon`: scipy.spatial.distance.jensenshannon(p, q, base): each vector
- *   normalized to sum 1, sqrt of the JS divergence. The drift test uses base e
- *   (`NATURAL_LOG`), scipy's default and so Evidently's (its jensenshannon test passes
- *   base=None): the distance is then in [0, sqrt(ln 2)] = [0, 0.8326]; base 2 (a drift
- *   setting) gives values 1.2011x larger (1 / sqrt(ln 2)), in [0, 1]. The function's own
- *   default stays base 2 for its other caller, the canary check (core/deploy/canary.ts,
- *   whose limit is documented in base 2). Empty bins count as 0 (as in Evidently 0.7.21,
- *   whose jensenshannon test does not fill them).
- * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
- *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
- *   adds a large but finite term.
- */
-
-/** Samples up to this size (both) get an exact KS p-value (scipy's MAX_AUTO_N). */
-const KS_EXACT_MAX_N = 10_000;
-/** Share given to an empty bin in PSI (Evidently's value). */
-const PSI_FLOOR = 0.0001;
-/** Floor of the reference standard deviation in the normalized Wasserstein distance (Evidently's value). */
-const WASSERSTEIN_STD_FLOOR = 0.001;
-/** Sorts a copy (or the array itself with inPlace) ascending. */
-function sorted(values) {
-    return Float64Array.from(values).sort();
-}
-/** The two-sided KS statistic of two ascending samples: max |F_a(x) - F_b(x)| over all x. */
-function ksStatistic(a, b) {
-    const n1 = a.length;
-    const n2 = b.length;
-    let i = 0;
-    let j = 0;
-    let d = 0;
-    while (i < n1 && j < n2) {
-        const x = a[i] <= b[j] ? a[i] : b[j];
-        while (i < n1 && a[i] === x)
-            i++;
-        while (j < n2 && b[j] === x)
-            j++;
-        const diff = Math.abs(i / n1 - j / n2);
-        if (diff > d)
-            d = diff;
-    }
-    // Once one sample is exhausted, its ECDF is 1; the largest gap left is at the current position.
-    if (i < n1)
-        d = Math.max(d, Math.abs(i / n1 - 1));
-    if (j < n2)
-        d = Math.max(d, Math.abs(1 - j / n2));
-    return d;
-}
-function gcd(a, b) {
-    while (b)
-        [a, b] = [b, a % b];
-    return a;
-}
-/** P(D_{n,n} >= h/n) by the alternating binomial sum in Horner form (scipy's _compute_prob_outside_square). */
-function probOutsideSquare(n, h) {
-    let p = 0;
-    for (let k = Math.floor(n / h); k >= 0; k--) {
-        let p1 = 1;
-        for (let j = 0; j < h; j++)
-            p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
-        p = p1 * (1 - p);
-    }
-    return 2 * p;
-}
-/**
- * The share of lattice paths from (0, 0) to (m, n) that leave the band |x/m - y/n| < h / lcm
- * (scipy's _compute_outer_prob_inside_method): a column at a time, each cell the probability
- * that a random path to it has left the band.
- */
-function probOutsideBand(m0, n0, g, h) {
-    const m = Math.max(m0, n0);
-    const n = Math.min(m0, n0);
-    const mg = m / g;
-    const ng = n / g;
-    let minj = 0;
-    let maxj = Math.min(Math.ceil(h / mg), n + 1);
-    let curlen = maxj - minj;
-    const lenA = Math.min(2 * maxj + 2, n + 1);
-    const A = new Float64Array(lenA).fill(1);
-    A.fill(0, minj, maxj);
-    for (let i = 1; i <= m; i++) {
-        const lastminj = minj;
-        const lastlen = curlen;
-        minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
-        maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
-        if (maxj <= minj)
-            return 1;
-        let val = minj === 0 ? 0 : 1;
-        for (let jj = 0; jj < maxj - minj; jj++) {
-            const j = jj + minj;
-            val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
-            A[jj] = val;
-        }
-        curlen = maxj - minj;
-        if (lastlen > curlen)
-            A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
-    }
-    return A[maxj - minj - 1];
-}
-/** The exact two-sided p-value of D for sample sizes n1, n2; null when the computation fails (then use the asymptotic one). */
-function ksExactPValue(n1, n2, d) {
-    const g = gcd(n1, n2);
-    const lcm = (n1 / g) * n2;
-    const h = Math.round(d * lcm);
-    if (h === 0)
-        return 1;
-    const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
-    return p >= 0 && p <= 1 ? p : null;
-}
-/** The asymptotic p-value: kstwo.sf(d, round(n1 n2 / (n1 + n2))), as scipy's 'asymp' mode. */
-function ksAsymptoticPValue(n1, n2, d) {
-    const en = Math.round((n1 * n2) / (n1 + n2));
-    return kolmogorovNSf(Math.max(1, en), d);
-}
-/** Two-sample KS on ascending samples of finite numbers (both non-empty). */
-function ksTwoSample(a, b) {
-    if (a.length === 0 || b.length === 0)
-        throw new RangeError('ksTwoSample: empty sample');
-    const d = ksStatistic(a, b);
-    if (Math.max(a.length, b.length) <= KS_EXACT_MAX_N) {
-        const p = ksExactPValue(a.length, b.length, d);
-        if (p !== null)
-            return { statistic: d, pValue: p, exact: true };
-    }
-    return { statistic: d, pValue: ksAsymptoticPValue(a.length, b.length, d), exact: false };
-}
-/**
- * Pearson's chi-square goodness of fit of the current counts to the reference shares
- * (scipy.stats.chisquare(current, reference × n_current / n_reference), Evidently's test).
- */
-function chiSquareGoodnessOfFit(reference, current) {
-    let n1 = 0;
-    let n2 = 0;
-    for (let i = 0; i < reference.length; i++)
-        n1 += reference[i];
-    for (let i = 0; i < current.length; i++)
-        n2 += current[i];
-    let chi2 = 0;
-    let used = 0;
-    for (let i = 0; i < reference.length; i++) {
-        const observed = current[i];
-        const expected = (reference[i] * n2) / n1;
-        if (reference[i] === 0 && observed === 0)
-            continue; // a category neither side has is not a category
-        used++;
-        chi2 += expected === 0 ? Infinity : (observed - expected) ** 2 / expected;
-    }
-    const df = used - 1;
-    if (n1 === 0 || n2 === 0 || df <= 0)
-        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
-    return { statistic: chi2, pValue: chi2 === Infinity ? 0 : chiSquareSf(chi2, df), df };
-}
-/** Pearson's chi-square test of homogeneity on two count vectors over the same categories (no continuity correction). */
-function chiSquareHomogeneity(reference, current) {
-    let n1 = 0;
-    let n2 = 0;
-    for (let i = 0; i < reference.length; i++)
-        n1 += reference[i];
-    for (let i = 0; i < current.length; i++)
-        n2 += current[i];
-    const total = n1 + n2;
-    let chi2 = 0;
-    let used = 0;
-    for (let i = 0; i < reference.length; i++) {
-        const column = reference[i] + current[i];
-        if (column === 0)
-            continue; // a category neither sample has adds nothing and no degree of freedom
-        used++;
-        const e1 = (n1 * column) / total;
-        const e2 = (n2 * column) / total;
-        chi2 += (reference[i] - e1) ** 2 / e1 + (current[i] - e2) ** 2 / e2;
-    }
-    const df = used - 1;
-    if (n1 === 0 || n2 === 0 || df <= 0)
-        return { statistic: 0, pValue: 1, df: Math.max(df, 0) };
-    return { statistic: chi2, pValue: chiSquareSf(chi2, df), df };
-}
-/**
- * Evidently's two-proportion z-test: `inFirst1` of `n1` reference values and `inFirst2` of
- * `n2` current values are the first category; the other values are the second.
- */
-function twoProportionZTest(inFirst1, n1, inFirst2, n2) {
-    if (n1 === 0 || n2 === 0)
-        return { statistic: 0, pValue: 1 };
-    const p1 = inFirst1 / n1;
-    const p2 = inFirst2 / n2;
-    const pooled = (inFirst1 + inFirst2) / (n1 + n2);
-    const variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2);
-    if (variance === 0)
-        return { statistic: 0, pValue: 1 }; // one value in both samples
-    const z = (p1 - p2) / Math.sqrt(variance);
-    return { statistic: z, pValue: Math.min(1, 2 * normalSf(Math.abs(z))) };
-}
-/** Population standard deviation (ddof 0), by a two-pass sum. */
-function populationStd(values) {
-    const n = values.length;
-    if (n === 0)
-        return NaN;
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += values[i];
-    const mean = sum / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++)
-        ss += (values[i] - mean) ** 2;
-    return Math.sqrt(ss / n);
-}
-/** The Wasserstein-1 distance of two ascending samples: the area between their ECDFs (scipy.stats.wasserstein_distance). */
-function wasserstein(a, b) {
-    const n1 = a.length;
-    const n2 = b.length;
-    if (n1 === 0 || n2 === 0)
-        return NaN;
-    let i = 0;
-    let j = 0;
-    let area = 0;
-    let x = Math.min(a[0], b[0]);
-    while (i < n1 || j < n2) {
-        const next = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-        area += Math.abs(i / n1 - j / n2) * (next - x);
-        x = next;
-        while (i < n1 && a[i] === x)
-            i++;
-        while (j < n2 && b[j] === x)
-            j++;
-    }
-    return area;
-}
-/** Evidently's normalized Wasserstein distance: the distance over max(reference std, 0.001). */
-function wassersteinNorm(reference, current, referenceStd = populationStd(reference)) {
-    return { statistic: wasserstein(reference, current) / Math.max(referenceStd, WASSERSTEIN_STD_FLOOR), pValue: null };
-}
-/** The base of scipy's (and Evidently's) Jensen-Shannon distance by default. */
-const NATURAL_LOG = Math.E;
-/** Jensen-Shannon distance of two non-negative vectors (each normalized to sum 1), with logarithms to `base` (pass NATURAL_LOG for scipy's default). */
-function jensenShannon(p, q, base = 2) {
-    let sp = 0;
-    let sq = 0;
-    for (let i = 0; i < p.length; i++)
-        sp += p[i];
-    for (let i = 0; i < q.length; i++)
-        sq += q[i];
-    if (!(sp > 0) || !(sq > 0))
-        return { statistic: NaN, pValue: null };
-    let divergence = 0;
-    for (let i = 0; i < p.length; i++) {
-        const a = p[i] / sp;
-        const b = q[i] / sq;
-        const m = (a + b) / 2;
-        if (a > 0)
-            divergence += a * Math.log(a / m);
-        if (b > 0)
-            divergence += b * Math.log(b / m);
-    }
-    const js = Math.max(0, divergence / 2 / Math.log(base));
-    return { statistic: Math.sqrt(js), pValue: null };
-}
-/** PSI of two count (or share) vectors over the same bins; shares of 0 become PSI_FLOOR. */
-function psi(reference, current) {
-    let sr = 0;
-    let sc = 0;
-    for (let i = 0; i < reference.length; i++)
-        sr += reference[i];
-    for (let i = 0; i < current.length; i++)
-        sc += current[i];
-    if (!(sr > 0) || !(sc > 0))
-        return { statistic: NaN, pValue: null };
-    let value = 0;
-    for (let i = 0; i < reference.length; i++) {
-        const r = Math.max(reference[i] / sr, PSI_FLOOR);
-        const c = Math.max(current[i] / sc, PSI_FLOOR);
-        value += (r - c) * Math.log(r / c);
-    }
-    return { statistic: value, pValue: null };
-}
-/** The number of PSI bins: reference deciles. */
-const PSI_BINS = 10;
-/**
- * Inner bin edges for PSI: the reference's 10%, 20%, ..., 90% quantiles (linear
- * interpolation, numpy's default), duplicates dropped. Bins are (-inf, e1], (e1, e2], ..., (e9, inf).
- */
-function quantileEdges(sortedReference, bins = PSI_BINS) {
-    const n = sortedReference.length;
-    const edges = [];
-    for (let k = 1; k < bins; k++) {
-        const pos = (k / bins) * (n - 1);
-        const lo = Math.floor(pos);
-        const hi = Math.min(lo + 1, n - 1);
-        const value = sortedReference[lo] + (sortedReference[hi] - sortedReference[lo]) * (pos - lo);
-        if (edges.length === 0 || value > edges[edges.length - 1])
-            edges.push(value);
-    }
-    return edges;
-}
-/** Counts of an ascending sample in the bins (-inf, e1], (e1, e2], ..., (e_last, inf). */
-function binCounts(sortedValues, edges) {
-    const counts = new Float64Array(edges.length + 1);
-    let start = 0;
-    for (let b = 0; b < edges.length; b++) {
-        const end = upperBound(sortedValues, edges[b], start);
-        counts[b] = end - start;
-        start = end;
-    }
-    counts[edges.length] = sortedValues.length - start;
-    return counts;
-}
-/** The first index in [from, length) whose value is > x (ascending array). */
-function upperBound(values, x, from = 0) {
-    let lo = from;
-    let hi = values.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (values[mid] <= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-/** Number of JS histogram bins for numeric columns (Evidently's n_bins). */
-const JS_BINS = 30;
-/**
- * Equal-width edges over [min, max] of both samples (numpy.histogram_bin_edges(bins=30) of the
- * concatenation); the last bin is closed, as numpy's.
- */
-function histogramCounts(a, b, bins = JS_BINS) {
-    const lo = Math.min(a[0], b[0]);
-    const hi = Math.max(a[a.length - 1], b[b.length - 1]);
-    const count = (values) => {
-        const out = new Float64Array(bins);
-        const width = (hi - lo) / bins;
-        for (let i = 0; i < values.length; i++) {
-            const k = width > 0 ? Math.min(bins - 1, Math.floor((values[i] - lo) / width)) : 0;
-            out[k] += 1;
-        }
-        return out;
-    };
-    return [count(a), count(b)];
-}
-
+// EXTERNAL MODULE: ./src/core/drift/stats.ts + 1 modules
+var stats = __webpack_require__(56114);
 ;// CONCATENATED MODULE: ./src/core/deploy/canary.ts
 
 const DEFAULT_CANARY_LIMITS = {
@@ -2052,7 +2488,7 @@ function judgeCanary(candidate, stable, limits) {
     const counted = (c) => classes.map((k) => c?.[k] ?? 0);
     const total = (c) => Object.values(c ?? {}).reduce((a, b) => a + b, 0);
     if (stable && total(candidate.classes) > 0 && total(stable.classes) > 0) {
-        const shift = jensenShannon(counted(stable.classes), counted(candidate.classes)).statistic;
+        const shift = (0,stats/* jensenShannon */.fy)(counted(stable.classes), counted(candidate.classes)).statistic;
         checks.push({
             name: 'predictions vs stable',
             passed: shift <= limits.maxPredictionShift,
@@ -3141,370 +3577,14 @@ function recorder(ctx, inputs, token, log) {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(73024);
-// EXTERNAL MODULE: ./src/core/sketch/index.ts + 3 modules
-var sketch = __webpack_require__(86166);
-// EXTERNAL MODULE: ./src/core/profile/profile.ts + 1 modules
-var profile_profile = __webpack_require__(7946);
-;// CONCATENATED MODULE: ./src/core/drift/columns.ts
-/**
- * One side (reference or current) of the drift check, column by column, in the least
- * memory that still allows exact statistics: the finite numbers of a column in one
- * sorted Float64Array (no row alignment is needed for marginal distributions, so no
- * NaN placeholders), text values as counts per distinct value, and the counts of
- * missing (null, NaN) and infinite cells. A side can also come from a stored profile
- * (mlops-profile/v1): then numbers are a KLL sketch and texts a frequent-items summary.
- */
-
-
-
-/** Distinct numbers are counted exactly up to this many (enough for Evidently's "<= 5 unique" rule and small charts). */
-const DISTINCT_CAP = 1024;
-/** The cumulative share of values <= x. */
-function cdfOf(values, x) {
-    if (values.sorted)
-        return upperBound(values.sorted, x) / values.n;
-    return values.sketch ? values.sketch.cdf(x) : NaN;
-}
-/** The q-quantile (exact: lower value at rank ceil(q n); sketch: its estimate). */
-function quantileOf(values, q) {
-    if (values.sorted) {
-        const n = values.sorted.length;
-        return values.sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))];
-    }
-    return values.sketch ? values.sketch.quantile(q) : NaN;
-}
-/** The points where the side's CDF steps: every value (exact) or every retained sketch item. */
-function stepPoints(values) {
-    if (values.sorted)
-        return values.sorted;
-    if (!values.sketch)
-        return new Float64Array(0);
-    const items = values.sketch.toJSON().levels.flat();
-    return Float64Array.from(items).sort();
-}
-/** Builds the numeric summary of exact values (sorts `values` in place). */
-function exactNumeric(values) {
-    const n = values.length;
-    if (n === 0)
-        return null;
-    values.sort();
-    let sum = 0;
-    for (let i = 0; i < n; i++)
-        sum += values[i];
-    const mean = sum / n;
-    let ss = 0;
-    for (let i = 0; i < n; i++)
-        ss += (values[i] - mean) ** 2;
-    let distinct = 0;
-    const counts = new Map();
-    for (let i = 0; i < n;) {
-        let j = i + 1;
-        while (j < n && values[j] === values[i])
-            j++;
-        distinct++;
-        if (distinct <= DISTINCT_CAP)
-            counts.set(String(values[i]), j - i);
-        i = j;
-    }
-    return {
-        n,
-        sorted: values,
-        sketch: null,
-        mean,
-        std: Math.sqrt(ss / n),
-        min: values[0],
-        max: values[n - 1],
-        distinct: distinct > DISTINCT_CAP ? Infinity : distinct,
-        counts: distinct > DISTINCT_CAP ? null : counts,
-    };
-}
-const NUMBER_KEY = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
-/** One column of a stored profile as a side column. */
-function columnFromProfile(state) {
-    const rows = (0,profile_profile/* columnTotal */.Fn)(state);
-    const top = sketch/* FrequentItems */.JI.fromJSON(state.top);
-    const items = top.top(top.size);
-    const texts = new Map();
-    let numberCounts = state.numbersInTop ? new Map() : null;
-    // The summary holds numbers (as String(value)) beside texts while there are few distinct numbers.
-    const numericCount = state.counts.integer + state.counts.number;
-    for (const [key, count] of items) {
-        if (key === 'NaN' || key === 'Infinity' || key === '-Infinity')
-            continue;
-        if (numberCounts && numericCount > 0 && NUMBER_KEY.test(key))
-            numberCounts.set(key, count);
-        else
-            texts.set(key, count);
-    }
-    let numeric = null;
-    if (state.numeric && state.numeric.count > 0) {
-        const s = state.numeric;
-        if (numberCounts && numberCounts.size > DISTINCT_CAP)
-            numberCounts = null;
-        numeric = {
-            n: s.count,
-            sorted: null,
-            sketch: sketch/* KllSketch */.gu.fromJSON(s.sketch),
-            mean: s.mean,
-            std: Math.sqrt(s.m2 / s.count),
-            min: s.min,
-            max: s.max,
-            distinct: numberCounts ? numberCounts.size : Infinity,
-            counts: numberCounts,
-        };
-    }
-    const textCount = state.counts.string + state.counts.boolean + state.counts.datetime;
-    return {
-        name: state.name,
-        rows,
-        missing: state.counts.null + state.counts.nan,
-        infinite: state.counts.infinity,
-        numeric,
-        texts,
-        textCount,
-        textsExact: top.exact,
-    };
-}
-/** A stored profile as a side. */
-function sideFromProfile(profile) {
-    const columns = new Map();
-    for (const state of profile.columns)
-        columns.set(state.name, columnFromProfile(state));
-    return { source: 'profile', files: profile.files, rows: profile.rows, columns };
-}
-
+// EXTERNAL MODULE: ./src/core/drift/columns.ts
+var columns = __webpack_require__(62060);
 // EXTERNAL MODULE: ./node_modules/zod/v4/classic/errors.js
 var errors = __webpack_require__(961);
 // EXTERNAL MODULE: ./src/core/zod-errors.ts + 1 modules
 var zod_errors = __webpack_require__(79673);
-;// CONCATENATED MODULE: ./src/core/drift/methods.ts
-/**
- * The column tests, as a registry of small named strategies (Evidently's design): each
- * says which column kinds it serves, its default threshold, whether drift means a p-value
- * below the threshold or a distance at or above it, and how to compute it. A numeric
- * pair may be exact on both sides (sorted samples: the exact statistics of stats.ts) or
- * have a sketch on one side (a stored profile): then the same statistic is computed on
- * the step functions the sketches give, and the result is marked approximate.
- *
- * Sketch accuracy, measured by bench/drift.mjs on 1,000,000 + 1,000,000 rows (20 numeric
- * columns, 6 of them shifted by 0.05 to 0.5 std; KLL k = 256 as the profiles use), largest
- * |sketch - exact| over the columns: KS statistic 0.0054 from two profiles, 0.0078 from a
- * profile against data; normalized Wasserstein 0.0094 and 0.022; PSI 0.0053 and 0.0085.
- * Categorical counts are exact while the frequent-items summary is exact (up to 1024
- * distinct values per column). Sketch p-values use the asymptotic KS distribution.
- */
-
-
-const CHISQUARE_TESTS = ['goodness-of-fit', 'contingency'];
-const DEFAULT_METHOD_OPTIONS = { jensenshannonBase: NATURAL_LOG, chisquareTest: 'goodness-of-fit' };
-const METHOD_NAMES = ['ks', 'chisquare', 'z', 'wasserstein', 'jensenshannon', 'psi'];
-const exact = (v) => v.sorted !== null;
-/** max |F_r - F_c| over every step point of both sides (exact when both are exact). */
-function ksOnSteps(r, c) {
-    let d = 0;
-    for (const points of [stepPoints(r), stepPoints(c)]) {
-        for (let i = 0; i < points.length; i++) {
-            const x = points[i];
-            if (i + 1 < points.length && points[i + 1] === x)
-                continue;
-            const diff = Math.abs(cdfOf(r, x) - cdfOf(c, x));
-            if (diff > d)
-                d = diff;
-        }
-    }
-    return d;
-}
-/** ∫ |F_r - F_c| dx over the union of the step points. */
-function wassersteinOnSteps(r, c) {
-    const a = stepPoints(r);
-    const b = stepPoints(c);
-    const all = new Float64Array(a.length + b.length);
-    all.set(a);
-    all.set(b, a.length);
-    all.sort();
-    let area = 0;
-    for (let i = 0; i + 1 < all.length; i++) {
-        const x = all[i];
-        const width = all[i + 1] - x;
-        if (width > 0)
-            area += Math.abs(cdfOf(r, x) - cdfOf(c, x)) * width;
-    }
-    return area;
-}
-/** Shares of each side in the bins (-inf, e1], ..., (e_last, inf), from the CDFs. */
-function binSharesFromCdf(v, edges) {
-    const out = new Float64Array(edges.length + 1);
-    let previous = 0;
-    edges.forEach((e, i) => {
-        const f = cdfOf(v, e);
-        out[i] = Math.max(0, f - previous);
-        previous = f;
-    });
-    out[edges.length] = Math.max(0, 1 - previous);
-    return out;
-}
-function categoricalOnly(pair, name) {
-    if (pair.kind !== 'categorical')
-        throw new Error(`${name} needs a categorical column`);
-    return pair;
-}
-function numericOnly(pair, name) {
-    if (pair.kind !== 'numeric')
-        throw new Error(`${name} needs a numeric column`);
-    return pair;
-}
-const METHODS = {
-    ks: {
-        name: 'ks',
-        title: 'Kolmogorov-Smirnov',
-        kinds: ['numeric'],
-        defaultThreshold: 0.05,
-        direction: 'p-value',
-        compute(pair) {
-            const { reference: r, current: c } = numericOnly(pair, 'ks');
-            if (exact(r) && exact(c)) {
-                const d = ksStatistic(r.sorted, c.sorted);
-                const p = Math.max(r.n, c.n) <= KS_EXACT_MAX_N ? ksExactPValue(r.n, c.n, d) : null;
-                return { statistic: d, pValue: p ?? ksAsymptoticPValue(r.n, c.n, d), approximate: false };
-            }
-            const d = ksOnSteps(r, c);
-            return { statistic: d, pValue: ksAsymptoticPValue(r.n, c.n, d), approximate: true };
-        },
-    },
-    chisquare: {
-        name: 'chisquare',
-        title: 'chi-square',
-        kinds: ['categorical'],
-        defaultThreshold: 0.05,
-        direction: 'p-value',
-        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
-            const p = categoricalOnly(pair, 'chisquare');
-            const contingency = options.chisquareTest === 'contingency';
-            const result = (contingency ? chiSquareHomogeneity : chiSquareGoodnessOfFit)(p.reference, p.current);
-            let note = contingency ? 'contingency test (chi2_contingency)' : undefined;
-            if (!contingency && result.statistic === Infinity) {
-                const fresh = p.keys.filter((_, i) => p.reference[i] === 0 && p.current[i] > 0).length;
-                note = `${fresh} ${fresh === 1 ? 'category' : 'categories'} not in the reference: expected count 0, statistic infinite, p = 0`;
-            }
-            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
-        },
-    },
-    z: {
-        name: 'z',
-        title: 'two-proportion z-test',
-        kinds: ['categorical'],
-        defaultThreshold: 0.05,
-        direction: 'p-value',
-        compute(pair) {
-            const p = categoricalOnly(pair, 'z');
-            // The first category (the reference's most frequent) against all others.
-            let n1 = 0;
-            let n2 = 0;
-            for (let i = 0; i < p.keys.length; i++) {
-                n1 += p.reference[i];
-                n2 += p.current[i];
-            }
-            const result = twoProportionZTest(p.reference[0] ?? 0, n1, p.current[0] ?? 0, n2);
-            const note = p.keys.length > 2 ? `${p.keys.length} categories: the first against the rest` : undefined;
-            return { statistic: result.statistic, pValue: result.pValue, approximate: !p.exact, note };
-        },
-    },
-    wasserstein: {
-        name: 'wasserstein',
-        title: 'Wasserstein distance (normed)',
-        kinds: ['numeric'],
-        defaultThreshold: 0.1,
-        direction: 'distance',
-        compute(pair) {
-            const { reference: r, current: c } = numericOnly(pair, 'wasserstein');
-            const both = exact(r) && exact(c);
-            const distance = both ? wasserstein(r.sorted, c.sorted) : wassersteinOnSteps(r, c);
-            return { statistic: distance / Math.max(r.std, WASSERSTEIN_STD_FLOOR), pValue: null, approximate: !both };
-        },
-    },
-    jensenshannon: {
-        name: 'jensenshannon',
-        title: 'Jensen-Shannon distance',
-        kinds: ['numeric', 'categorical'],
-        defaultThreshold: 0.1,
-        direction: 'distance',
-        compute(pair, options = DEFAULT_METHOD_OPTIONS) {
-            const base = options.jensenshannonBase;
-            if (pair.kind === 'categorical') {
-                return { statistic: jensenShannon(pair.reference, pair.current, base).statistic, pValue: null, approximate: !pair.exact };
-            }
-            const { reference: r, current: c } = pair;
-            if (exact(r) && exact(c)) {
-                const [a, b] = histogramCounts(r.sorted, c.sorted, JS_BINS);
-                return { statistic: jensenShannon(a, b, base).statistic, pValue: null, approximate: false };
-            }
-            const lo = Math.min(r.min, c.min);
-            const hi = Math.max(r.max, c.max);
-            const edges = Array.from({ length: JS_BINS - 1 }, (_, i) => lo + ((hi - lo) * (i + 1)) / JS_BINS);
-            return {
-                statistic: jensenShannon(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges), base).statistic,
-                pValue: null,
-                approximate: true,
-            };
-        },
-    },
-    psi: {
-        name: 'psi',
-        title: 'population stability index',
-        kinds: ['numeric', 'categorical'],
-        defaultThreshold: 0.1,
-        direction: 'distance',
-        compute(pair) {
-            if (pair.kind === 'categorical')
-                return { statistic: psi(pair.reference, pair.current).statistic, pValue: null, approximate: !pair.exact };
-            const { reference: r, current: c } = pair;
-            if (exact(r) && exact(c)) {
-                const edges = quantileEdges(r.sorted, PSI_BINS);
-                return { statistic: psi(binCounts(r.sorted, edges), binCounts(c.sorted, edges)).statistic, pValue: null, approximate: false };
-            }
-            const edges = [];
-            for (let k = 1; k < PSI_BINS; k++) {
-                const e = quantileOf(r, k / PSI_BINS);
-                if (edges.length === 0 || e > edges[edges.length - 1])
-                    edges.push(e);
-            }
-            return { statistic: psi(binSharesFromCdf(r, edges), binSharesFromCdf(c, edges)).statistic, pValue: null, approximate: true };
-        },
-    },
-};
-/** True when the statistic means drift under the method's direction and threshold. */
-function isDrift(method, statistic, pValue, threshold) {
-    if (method.direction === 'p-value') {
-        if (pValue === null || Number.isNaN(pValue))
-            return false;
-        return method.name === 'ks' ? pValue <= threshold : pValue < threshold;
-    }
-    return !Number.isNaN(statistic) && statistic >= threshold;
-}
-/** Evidently's cut between "small" and "large" reference data. */
-const SMALL_REFERENCE_ROWS = 1000;
-/** Whole-number columns with at most this many distinct reference values are categorical (Evidently 0.7.21's INTEGER_CARDINALITY_LIMIT; see compute.ts). */
-const INTEGER_CATEGORICAL_MAX_UNIQUE = 10;
-/** Numeric columns with at most this many distinct values (both sides) get the categorical tests (Evidently's _get_default_stattest). */
-const NUMERIC_AS_CATEGORICAL_MAX_UNIQUE = 5;
-/**
- * The default test for a column, by Evidently's rule: with a reference of at most 1000
- * values, KS for numeric columns with more than 5 distinct values, else chi-square for more
- * than 2 categories and the z-test for 2 or fewer; with a larger reference, the normalized
- * Wasserstein distance for numeric columns and Jensen-Shannon for categorical ones (numeric
- * with at most 5 distinct values included). `unique` counts the distinct values of both
- * sides together (as Evidently does); `referenceValues` the reference's non-missing values.
- */
-function defaultMethod(kind, referenceValues, unique) {
-    const categorical = kind === 'categorical' || unique <= NUMERIC_AS_CATEGORICAL_MAX_UNIQUE;
-    if (referenceValues <= SMALL_REFERENCE_ROWS) {
-        if (!categorical)
-            return 'ks';
-        return unique > 2 ? 'chisquare' : 'z';
-    }
-    return categorical ? 'jensenshannon' : 'wasserstein';
-}
-
+// EXTERNAL MODULE: ./src/core/drift/methods.ts
+var methods = __webpack_require__(17553);
 ;// CONCATENATED MODULE: ./src/core/drift/config.ts
 /**
  * The `drift:` section of mlops.yaml:
@@ -3532,7 +3612,7 @@ function defaultMethod(kind, referenceValues, unique) {
 
 
 
-const Method = schemas/* enum */.k5n(METHOD_NAMES);
+const Method = schemas/* enum */.k5n(methods/* METHOD_NAMES */.NT);
 const Share = schemas/* number */.aig().min(0).max(1);
 const Threshold = schemas/* number */.aig().min(0);
 const ColumnSettings = schemas/* strictObject */.rej({
@@ -3544,7 +3624,7 @@ const ColumnSettings = schemas/* strictObject */.rej({
 });
 const MethodOptionsSettings = schemas/* strictObject */.rej({
     jensenshannon: schemas/* strictObject */.rej({ base: schemas/* number */.aig().gt(1) }).optional(),
-    chisquare: schemas/* strictObject */.rej({ test: schemas/* enum */.k5n(CHISQUARE_TESTS) }).optional(),
+    chisquare: schemas/* strictObject */.rej({ test: schemas/* enum */.k5n(methods/* CHISQUARE_TESTS */.gj) }).optional(),
 });
 const DriftSettings = schemas/* strictObject */.rej({
     reference: schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP()).min(1)]).optional(),
@@ -3582,8 +3662,8 @@ const DEFAULT_MIN_CURRENT_ROWS = 30;
 function methodOptions(settings) {
     const given = settings.method_options ?? {};
     return {
-        jensenshannonBase: given.jensenshannon?.base ?? DEFAULT_METHOD_OPTIONS.jensenshannonBase,
-        chisquareTest: given.chisquare?.test ?? DEFAULT_METHOD_OPTIONS.chisquareTest,
+        jensenshannonBase: given.jensenshannon?.base ?? methods/* DEFAULT_METHOD_OPTIONS */.pp.jensenshannonBase,
+        chisquareTest: given.chisquare?.test ?? methods/* DEFAULT_METHOD_OPTIONS */.pp.chisquareTest,
     };
 }
 /** Validates the drift section; errors name the key (`drift.columns.island.method`). */
@@ -3591,11 +3671,13 @@ function parseDriftSettings(value, file = 'mlops.yaml') {
     const result = DriftSettings.safeParse(value ?? {});
     if (!result.success) {
         const prefixed = new errors/* ZodError */.G(result.error.issues.map((issue) => ({ ...issue, path: ['drift', ...issue.path] })));
-        throw new core_errors/* UserError */.y(`${file}: invalid drift settings:\n${(0,zod_errors/* formatZodError */.l)(prefixed)}`, `Methods: ${METHOD_NAMES.join(', ')}. Shares and null_share_threshold are between 0 and 1. See the README section "drift-check".`);
+        throw new core_errors/* UserError */.y(`${file}: invalid drift settings:\n${(0,zod_errors/* formatZodError */.l)(prefixed)}`, `Methods: ${methods/* METHOD_NAMES */.NT.join(', ')}. Shares and null_share_threshold are between 0 and 1. See the README section "drift-check".`);
     }
     return result.data;
 }
 
+// EXTERNAL MODULE: ./src/core/profile/profile.ts + 1 modules
+var profile_profile = __webpack_require__(7946);
 ;// CONCATENATED MODULE: ./src/core/drift/compute.ts
 /**
  * The drift check of two sides (data or profiles): per column, the kind, the test (by
@@ -3640,7 +3722,7 @@ const CHART_BARS = 10;
 
 
 /** Prediction-log bookkeeping, never compared. */
-const LOG_COLUMNS = ['_time', '_model', '_version'];
+const LOG_COLUMNS = ['_time', '_model', '_version', '_request_id', '_row', '_cut'];
 function countsOf(column, kind) {
     const numbers = column.numeric?.n ?? 0;
     const values = kind === 'numeric' ? numbers : numbers + column.textCount;
@@ -3707,7 +3789,7 @@ function numericDistribution(r, c) {
         const out = [];
         let previous = 0;
         for (const e of edges) {
-            const f = cdfOf(v, e);
+            const f = (0,columns/* cdfOf */.Pn)(v, e);
             out.push(Math.max(0, f - previous));
             previous = f;
         }
@@ -3765,7 +3847,7 @@ function wholeNumbers(values) {
 }
 /** Evidently's integer rule (see the header): whole numbers on both sides, at most 10 distinct in the reference. */
 function fewWholeNumbers(ref, cur) {
-    if (!ref || !cur || ref.distinct > INTEGER_CATEGORICAL_MAX_UNIQUE)
+    if (!ref || !cur || ref.distinct > methods/* INTEGER_CATEGORICAL_MAX_UNIQUE */.B$)
         return false;
     return wholeNumbers(ref) === true && wholeNumbers(cur) === true;
 }
@@ -3817,16 +3899,16 @@ function compareColumn(name, role, ref, cur, settings) {
     const unique = refCategories && curCategories && (kind === 'categorical' || (ref.numeric?.counts && cur.numeric?.counts))
         ? new Set([...refCategories.keys(), ...curCategories.keys()]).size
         : Infinity;
-    const byRule = defaultMethod(kind, refCounts.values, unique);
+    const byRule = (0,methods/* defaultMethod */.lL)(kind, refCounts.values, unique);
     let methodName = own.method ?? settings.method ?? byRule;
     let threshold = own.threshold ?? (own.method === undefined && settings.method !== undefined ? settings.threshold : undefined);
-    if (!own.method && settings.method && !METHODS[settings.method].kinds.includes(kind)) {
+    if (!own.method && settings.method && !methods/* METHODS */.J8[settings.method].kinds.includes(kind)) {
         notes.push(`${settings.method} does not serve ${kind} columns: ${byRule} by the default rule`);
         methodName = byRule;
         threshold = own.threshold;
     }
-    const method = METHODS[methodName];
-    if (!method.kinds.includes(kind) && !(kind === 'numeric' && unique <= NUMERIC_AS_CATEGORICAL_MAX_UNIQUE)) {
+    const method = methods/* METHODS */.J8[methodName];
+    if (!method.kinds.includes(kind) && !(kind === 'numeric' && unique <= methods/* NUMERIC_AS_CATEGORICAL_MAX_UNIQUE */.P_)) {
         return {
             ...base,
             status: 'method-does-not-fit',
@@ -3834,7 +3916,7 @@ function compareColumn(name, role, ref, cur, settings) {
             notes: [...notes, `${methodName} serves ${method.kinds.join(' and ')} columns; this one is ${kind}`],
         };
     }
-    const categoricalWanted = !method.kinds.includes('numeric') || kind === 'categorical' || (unique <= NUMERIC_AS_CATEGORICAL_MAX_UNIQUE && methodName === byRule);
+    const categoricalWanted = !method.kinds.includes('numeric') || kind === 'categorical' || (unique <= methods/* NUMERIC_AS_CATEGORICAL_MAX_UNIQUE */.P_ && methodName === byRule);
     let pair;
     if (categoricalWanted) {
         const r = refCategories ?? categoryCounts(ref);
@@ -3860,7 +3942,7 @@ function compareColumn(name, role, ref, cur, settings) {
         notes.push('one value in the reference');
     if (pair.kind === 'categorical' && pair.keys.length === 1)
         notes.push('one value on both sides');
-    const valueDrift = isDrift(method, result.statistic, result.pValue, effectiveThreshold);
+    const valueDrift = (0,methods/* isDrift */._K)(method, result.statistic, result.pValue, effectiveThreshold);
     return {
         ...base,
         method: methodName,
@@ -4414,7 +4496,7 @@ class ColumnReader {
             rows,
             missing: this.missing + (rows - this.seen),
             infinite: this.infinite,
-            numeric: exactNumeric(values),
+            numeric: (0,columns/* exactNumeric */.v)(values),
             texts,
             textCount: this.textCount,
             textsExact: true,
@@ -4445,13 +4527,14 @@ async function readSide(files, options = {}) {
         return r;
     };
     let rows = 0;
+    const notes = [];
     for (const path of files) {
         const file = options.shown ? options.shown(path) : path;
         const format = (0,data_source/* detectFormat */.Tz)(path, options.format);
         const source = await (0,data_source/* openSource */.oD)(path, undefined, file);
         if (format === 'jsonl') {
             let line = 0;
-            const handle = (buf, start, end) => {
+            const handle = (buf, start, end, last = false) => {
                 line++;
                 const text = (0,values/* decodeText */.g7)(buf, start, end > start && buf[end - 1] === 13 ? end - 1 : end);
                 if (text.trim() === '')
@@ -4461,6 +4544,11 @@ async function readSide(files, options = {}) {
                     value = JSON.parse(text);
                 }
                 catch (error) {
+                    // A log still being written (mlops serve --log) may end in half a line: no newline yet.
+                    if (last) {
+                        notes.push(`${file}:${line}: the last line is incomplete (no line break, not JSON: the file is still being written?); skipped`);
+                        return;
+                    }
                     throw new core_errors/* UserError */.y(`${file}:${line}: not JSON (${error.message})`, 'Run validate-data on this file to find every bad line.');
                 }
                 if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -4509,7 +4597,7 @@ async function readSide(files, options = {}) {
                 rowsAtChunk = rows;
             }
             if (pending)
-                handle(pending, 0, pending.length);
+                handle(pending, 0, pending.length, true);
             bytesDone += source.size;
             continue;
         }
@@ -4578,7 +4666,7 @@ async function readSide(files, options = {}) {
     const columns = new Map();
     for (const [name, r] of readers)
         columns.set(name, r.finish(rows));
-    return { source: 'data', files: [...files], rows, columns };
+    return { source: 'data', files: [...files], rows, columns, notes };
 }
 
 ;// CONCATENATED MODULE: ./src/core/drift/sources.ts
@@ -4627,7 +4715,7 @@ async function sideFromFiles(entries, what, options) {
             throw new core_errors/* UserError */.y(`${what}: mixes profile.json files with data files`, 'Give either data files or profiles for one side.');
         const read = await Promise.all(profiles.map((p) => readProfile(p, shown)));
         const profile = read.reduce((a, b) => (0,profile_profile/* mergeProfiles */.Ns)(a, b));
-        return { side: sideFromProfile(profile), description: `profile ${profiles.map(shown).join(', ')}` };
+        return { side: (0,columns/* sideFromProfile */.TK)(profile), description: `profile ${profiles.map(shown).join(', ')}` };
     }
     const files = await (0,data_paths/* expandPaths */.p)([...entries]);
     const read = await readSide(files, {
@@ -4665,7 +4753,7 @@ async function sideFromRegistry(registry, model, ref, shown) {
     try {
         await registry.pull(model, String(version.version), dir, { paths: [profile_profile/* TRAINING_PROFILE_FILE */.Ks] });
         const profile = await readProfile((0,external_node_path_.join)(dir, profile_profile/* TRAINING_PROFILE_FILE */.Ks), shown);
-        return { side: sideFromProfile(profile), description: `profile of ${model} version ${version.version} (${ref})` };
+        return { side: (0,columns/* sideFromProfile */.TK)(profile), description: `profile of ${model} version ${version.version} (${ref})` };
     }
     finally {
         await (0,promises_.rm)(dir, { recursive: true, force: true });
@@ -4839,6 +4927,8 @@ async function runDriftCheck(ctx) {
         ? sideFromRegistry(ctx.registry(io.getInput('registry'), io.getInput('token')), modelRef.model, modelRef.ref, shown)
         : sideFromFiles(referenceEntries.map((path) => placePath(ctx, referenceSource, path)), 'reference', fileOptions));
     const currentSide = await io.group('Reading the current data', () => sideFromFiles(currentEntries, 'current', fileOptions));
+    for (const note of [...(referenceSide.side.notes ?? []), ...(currentSide.side.notes ?? [])])
+        io.warning(`drift-check: ${note}`);
     const report = checkDrift(referenceSide.side, currentSide.side, {
         settings,
         columns,

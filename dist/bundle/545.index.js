@@ -1,8 +1,8 @@
-export const id = 343;
-export const ids = [343];
+export const id = 545;
+export const ids = [545];
 export const modules = {
 
-/***/ 21343:
+/***/ 90545:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -102,11 +102,125 @@ function runUserCommand(job) {
 var core_workspace = __webpack_require__(28742);
 // EXTERNAL MODULE: ./src/ports/storage.ts
 var storage = __webpack_require__(33029);
-// EXTERNAL MODULE: ./node_modules/@octokit/rest/dist-src/index.js + 1 modules
-var dist_src = __webpack_require__(11303);
-// EXTERNAL MODULE: ./src/ports/github.ts
-var github = __webpack_require__(7533);
-;// CONCATENATED MODULE: ./src/adapters/github/github-api.ts
+// EXTERNAL MODULE: ./src/adapters/github/github-api.ts
+var github_api = __webpack_require__(97134);
+// EXTERNAL MODULE: ./src/adapters/local/storage.ts
+var local_storage = __webpack_require__(60629);
+// EXTERNAL MODULE: ./src/adapters/registry.ts + 3 modules
+var registry = __webpack_require__(27994);
+;// CONCATENATED MODULE: ./src/adapters/context.ts
+/**
+ * Builds a StepContext from an environment (a runner's or a terminal's): the one place
+ * that reads environment variables for steps. The GitHub and local runners differ
+ * only in their StepIO and in whether the Actions runtime (cache, artifacts) is there.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** The run environment from a runner's (or terminal's) variables. */
+function runEnvironmentFrom(env, onGitHub, cwd) {
+    const repository = (0,github_api/* repositoryOf */._M)(env.GITHUB_REPOSITORY);
+    let event = null;
+    return {
+        onGitHub,
+        repository,
+        sha: env.GITHUB_SHA || null,
+        ref: env.GITHUB_REF || null,
+        refName: env.GITHUB_REF_NAME || null,
+        eventName: env.GITHUB_EVENT_NAME || null,
+        runId: env.GITHUB_RUN_ID || null,
+        runAttempt: env.GITHUB_RUN_ATTEMPT || null,
+        runUrl: (0,lineage/* runUrl */.Vp)(env),
+        event() {
+            event ??= readEvent(env.GITHUB_EVENT_PATH);
+            return event;
+        },
+        async commit() {
+            return env.GITHUB_SHA || (await (0,lineage/* gitCommit */.om)({ ...env, GITHUB_SHA: '' }, cwd));
+        },
+    };
+}
+async function readEvent(path) {
+    if (!path || !(0,external_node_fs_.existsSync)(path))
+        return null;
+    try {
+        const value = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+        return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+    }
+    catch (error) {
+        throw new errors/* UserError */.y(`the event file ${path} is not valid JSON (${error.message})`);
+    }
+}
+/** Loads mlops.yaml (checked whole) and builds the context a step runs with. */
+async function buildContext(options) {
+    const { io, env, cwd } = options;
+    const config = await (0,config_config/* loadConfig */.Z9)(options.configPath || undefined, cwd, options.configSchema);
+    const workspace = core_workspace/* Workspace */.a.of(config, cwd);
+    const runEnv = runEnvironmentFrom(env, io.onGitHub, cwd);
+    const runtime = io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)(env);
+    const secret = (name) => env[name] || undefined;
+    return {
+        io,
+        env: runEnv,
+        config,
+        workspace,
+        secret,
+        github(token) {
+            if (!runEnv.repository)
+                return null;
+            return (0,github_api/* gitHubFromEnvironment */.l1)(env, token || undefined);
+        },
+        registry(location, token) {
+            return (0,registry/* openRegistry */.M)(config, workspace, secret, location || undefined, token || undefined);
+        },
+        async runCache(name) {
+            // GitHub's storage clients are large: loaded only on a runner (a chunk of their own in the bundle).
+            if (runtime)
+                return new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(685), __webpack_require__.e(463)]).then(__webpack_require__.bind(__webpack_require__, 25463))).GitHubRunCache();
+            return new local_storage/* LocalRunCache */.zT((0,external_node_path_.join)(workspace.dir('cache'), name));
+        },
+        async artifacts() {
+            if (!runtime)
+                return null;
+            return new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(685), __webpack_require__.e(463)]).then(__webpack_require__.bind(__webpack_require__, 25463))).GitHubArtifactStore();
+        },
+        async runCommand(job) {
+            await runUserCommand({
+                command: job.command,
+                what: job.what,
+                cwd: job.cwd ?? cwd,
+                env: userCommandEnvironment(env, job.env, job.pass),
+                onLine: (line) => io.info(`  ${line}`),
+            });
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 97134:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   _M: () => (/* binding */ repositoryOf),
+/* harmony export */   l1: () => (/* binding */ gitHubFromEnvironment),
+/* harmony export */   rK: () => (/* binding */ DEFAULT_API_URL),
+/* harmony export */   vO: () => (/* binding */ GitHubRestAdapter)
+/* harmony export */ });
+/* unused harmony exports parseRepository, toGitHubApiError */
+/* harmony import */ var _octokit_rest__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11303);
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
+/* harmony import */ var _ports_github_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7533);
 
 
 
@@ -117,7 +231,7 @@ const noop = () => { };
 class GitHubRestAdapter {
     octokit;
     constructor(options) {
-        this.octokit = new dist_src/* Octokit */.E({
+        this.octokit = new _octokit_rest__WEBPACK_IMPORTED_MODULE_2__/* .Octokit */ .E({
             auth: options.token,
             baseUrl: (options.baseUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
             log: { debug: noop, info: noop, warn: console.warn.bind(console), error: noop, ...options.log },
@@ -196,6 +310,14 @@ class GitHubRestAdapter {
     async dispatchWorkflow(ref, workflow, gitRef, inputs) {
         await call(`POST /repos/${ref.owner}/${ref.repo}/actions/workflows/${workflow}/dispatches`, () => this.octokit.rest.actions.createWorkflowDispatch({ owner: ref.owner, repo: ref.repo, workflow_id: workflow, ref: gitRef, inputs }));
     }
+    async repositoryDispatch(ref, eventType, clientPayload) {
+        await call(`POST /repos/${ref.owner}/${ref.repo}/dispatches`, () => this.octokit.rest.repos.createDispatchEvent({
+            owner: ref.owner,
+            repo: ref.repo,
+            event_type: eventType,
+            client_payload: clientPayload,
+        }));
+    }
     async createDeployment(ref, deployment) {
         const response = await call(`POST /repos/${ref.owner}/${ref.repo}/deployments`, () => this.octokit.rest.repos.createDeployment({
             owner: ref.owner,
@@ -213,7 +335,7 @@ class GitHubRestAdapter {
         }));
         if (response.status !== 201 || !('id' in response.data)) {
             const message = response.data.message ?? `HTTP ${response.status}`;
-            throw new github/* GitHubApiError */.O(`GitHub did not create the deployment: ${message}`, response.status, undefined, [], 'POST deployments');
+            throw new _ports_github_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .O(`GitHub did not create the deployment: ${message}`, response.status, undefined, [], 'POST deployments');
         }
         const data = response.data;
         return {
@@ -258,7 +380,7 @@ function repositoryOf(value) {
 function parseRepository(value) {
     const repo = repositoryOf(value);
     if (!repo) {
-        throw new errors/* UserError */.y(value
+        throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y(value
             ? `GITHUB_REPOSITORY is ${JSON.stringify(value)}, not owner/repo.`
             : 'GITHUB_REPOSITORY is not set, so the repository to talk to is unknown.', 'The runner sets it; outside GitHub Actions set GITHUB_REPOSITORY=owner/repo.');
     }
@@ -292,11 +414,11 @@ function isRequestError(error) {
 }
 /** Maps what Octokit throws to a GitHubApiError; anything else passes through. */
 function toGitHubApiError(error, request) {
-    if (error instanceof github/* GitHubApiError */.O || !isRequestError(error))
+    if (error instanceof _ports_github_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .O || !isRequestError(error))
         return error;
     if (!error.response) {
         const cause = error.message || 'no response';
-        return new github/* GitHubApiError */.O(`GitHub API ${request} got no response: ${cause}`, 0, undefined, [], request);
+        return new _ports_github_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .O(`GitHub API ${request} got no response: ${cause}`, 0, undefined, [], request);
     }
     const data = (typeof error.response.data === 'object' && error.response.data !== null ? error.response.data : {});
     const message = typeof data.message === 'string' && data.message ? data.message : `HTTP ${error.status}`;
@@ -307,111 +429,10 @@ function toGitHubApiError(error, request) {
         .filter(Boolean);
     const text = details.length > 0 ? `${message}: ${details.join('; ')}` : message;
     const documentationUrl = typeof data.documentation_url === 'string' ? data.documentation_url : undefined;
-    return new github/* GitHubApiError */.O(`GitHub API ${request} failed (${error.status}): ${text}`, error.status, documentationUrl, errors, request);
+    return new _ports_github_js__WEBPACK_IMPORTED_MODULE_1__/* .GitHubApiError */ .O(`GitHub API ${request} failed (${error.status}): ${text}`, error.status, documentationUrl, errors, request);
 }
 function isDetail(value) {
     return typeof value === 'object' && value !== null && typeof value.code === 'string';
-}
-
-// EXTERNAL MODULE: ./src/adapters/local/storage.ts
-var local_storage = __webpack_require__(60629);
-// EXTERNAL MODULE: ./src/adapters/registry.ts + 3 modules
-var registry = __webpack_require__(27994);
-;// CONCATENATED MODULE: ./src/adapters/context.ts
-/**
- * Builds a StepContext from an environment (a runner's or a terminal's): the one place
- * that reads environment variables for steps. The GitHub and local runners differ
- * only in their StepIO and in whether the Actions runtime (cache, artifacts) is there.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-/** The run environment from a runner's (or terminal's) variables. */
-function runEnvironmentFrom(env, onGitHub, cwd) {
-    const repository = repositoryOf(env.GITHUB_REPOSITORY);
-    let event = null;
-    return {
-        onGitHub,
-        repository,
-        sha: env.GITHUB_SHA || null,
-        ref: env.GITHUB_REF || null,
-        refName: env.GITHUB_REF_NAME || null,
-        eventName: env.GITHUB_EVENT_NAME || null,
-        runId: env.GITHUB_RUN_ID || null,
-        runAttempt: env.GITHUB_RUN_ATTEMPT || null,
-        runUrl: (0,lineage/* runUrl */.Vp)(env),
-        event() {
-            event ??= readEvent(env.GITHUB_EVENT_PATH);
-            return event;
-        },
-        async commit() {
-            return env.GITHUB_SHA || (await (0,lineage/* gitCommit */.om)({ ...env, GITHUB_SHA: '' }, cwd));
-        },
-    };
-}
-async function readEvent(path) {
-    if (!path || !(0,external_node_fs_.existsSync)(path))
-        return null;
-    try {
-        const value = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
-        return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-    }
-    catch (error) {
-        throw new errors/* UserError */.y(`the event file ${path} is not valid JSON (${error.message})`);
-    }
-}
-/** Loads mlops.yaml (checked whole) and builds the context a step runs with. */
-async function buildContext(options) {
-    const { io, env, cwd } = options;
-    const config = await (0,config_config/* loadConfig */.Z9)(options.configPath || undefined, cwd, options.configSchema);
-    const workspace = core_workspace/* Workspace */.a.of(config, cwd);
-    const runEnv = runEnvironmentFrom(env, io.onGitHub, cwd);
-    const runtime = io.onGitHub && (0,storage/* actionsRuntimeAvailable */.v)(env);
-    const secret = (name) => env[name] || undefined;
-    return {
-        io,
-        env: runEnv,
-        config,
-        workspace,
-        secret,
-        github(token) {
-            if (!runEnv.repository)
-                return null;
-            return gitHubFromEnvironment(env, token || undefined);
-        },
-        registry(location, token) {
-            return (0,registry/* openRegistry */.M)(config, workspace, secret, location || undefined, token || undefined);
-        },
-        async runCache(name) {
-            // GitHub's storage clients are large: loaded only on a runner (a chunk of their own in the bundle).
-            if (runtime)
-                return new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(685), __webpack_require__.e(463)]).then(__webpack_require__.bind(__webpack_require__, 25463))).GitHubRunCache();
-            return new local_storage/* LocalRunCache */.zT((0,external_node_path_.join)(workspace.dir('cache'), name));
-        },
-        async artifacts() {
-            if (!runtime)
-                return null;
-            return new (await Promise.all(/* import() */[__webpack_require__.e(838), __webpack_require__.e(685), __webpack_require__.e(463)]).then(__webpack_require__.bind(__webpack_require__, 25463))).GitHubArtifactStore();
-        },
-        async runCommand(job) {
-            await runUserCommand({
-                command: job.command,
-                what: job.what,
-                cwd: job.cwd ?? cwd,
-                env: userCommandEnvironment(env, job.env, job.pass),
-                onLine: (line) => io.info(`  ${line}`),
-            });
-        },
-    };
 }
 
 
