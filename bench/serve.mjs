@@ -9,7 +9,10 @@
 //   4. maximal requests back to back (the most records the defaults take: 10,000 rows, or as many
 //      as fit in the 1 MB body limit) while a health check is polled every 10 ms and single records
 //      come at 200 requests/s: the health check's slowest answer (target: under 50 ms) and p99 of the
-//      single records (target: under 20 ms).
+//      single records (target: under 20 ms);
+//   5. online monitoring's cost: the server's CPU time per request flat out (which bounds its
+//      throughput) with monitoring on (the default) against a second server started with
+//      --no-monitor, nine alternated runs each (target: at most 10% more with it on).
 //   npm run build && npm run bench:serve
 // Environment: SERVE_BENCH_CLI=path/to/index.js (another build of the CLI), SERVE_BENCH_SECONDS
 // (per run, default 10), SERVE_BENCH_RUNTIMES=node,web (the runtimes, in order).
@@ -17,7 +20,7 @@
 // fixed rate) and the server's own (from the first byte of a request to its answer, GET /admin/status).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -51,8 +54,8 @@ const body = JSON.stringify({
 const request = { method: 'POST', path: '/v1/models/penguins:predict', headers: { 'content-type': 'application/json' }, body };
 
 /** Starts the server on the runtime; resolves with its URL, the backend its start-up line names, and the process. */
-async function startServer(runtime, token) {
-  const server = spawn(process.execPath, [cli, 'serve', '--config', 'mlops.yaml', '--port', '0', '--poll', '0'], {
+async function startServer(runtime, token, extra = []) {
+  const server = spawn(process.execPath, [cli, 'serve', '--config', 'mlops.yaml', '--port', '0', '--poll', '0', ...extra], {
     cwd: dir,
     env: { ...process.env, MLOPS_ADMIN_TOKEN: token, MLOPS_ONNX_RUNTIME: runtime },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,6 +130,7 @@ async function bench(runtime) {
     swapped.name += ` (stable became ${swaps.join(', then ') || '?'})`;
     results.push(swapped);
     results.push(await duringMaximal(url, cannon, backend));
+    results.push(await monitoringCost(runtime, backend));
     return results;
   } finally {
     server.kill('SIGTERM');
@@ -189,6 +193,77 @@ async function duringMaximal(url, cannon, backend) {
   };
   r.target = `health < 50 ms: ${slowest < 50 ? 'met' : 'MISSED'}; singles p99 < 20 ms: ${r.p99 < 20 ? 'met' : 'MISSED'}`;
   return r;
+}
+
+/** CPU seconds a process has used (user + system), from /proc on Linux; null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Run 5: what online monitoring costs. Requests/s on two cores shared with the client swing by
+ * ±25% from run to run, so the figure is the server's CPU time per request (from /proc), on two
+ * fresh servers, monitoring on (the default) and off (--no-monitor), 20,000 requests flat out
+ * per run, nine runs each, alternated; the median of each side. Flat-out throughput is bound by
+ * that CPU time, so the ratio is the throughput cost.
+ */
+async function monitoringCost(runtime, backend) {
+  // Two fresh servers with the same history: one monitoring (the default), one not.
+  const monitored = await startServer(runtime, randomBytes(24).toString('hex'));
+  const off = await startServer(runtime, randomBytes(24).toString('hex'), ['--no-monitor']);
+  try {
+    const on = { url: monitored.url, pid: monitored.server.pid };
+    const without = { url: off.url, pid: off.server.pid };
+    const run = async (side) => {
+      const before = cpuSeconds(side.pid);
+      const r = await autocannon({ url: side.url, connections: CONNECTIONS, amount: 20_000, requests: [request] });
+      const after = cpuSeconds(side.pid);
+      return { cpu: before === null || after === null ? null : ((after - before) / r.requests.total) * 1e6, rps: r.requests.average };
+    };
+    await run(on); // warm-up
+    await run(without);
+    const a = [];
+    const b = [];
+    for (let i = 0; i < 9; i++) {
+      if (i % 2) {
+        a.push(await run(on));
+        b.push(await run(without));
+      } else {
+        b.push(await run(without));
+        a.push(await run(on));
+      }
+    }
+    const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+    const byCpu = a.every((r) => r.cpu !== null) && b.every((r) => r.cpu !== null);
+    const cost = byCpu
+      ? median(a.map((r) => r.cpu)) / median(b.map((r) => r.cpu)) - 1
+      : 1 - median(a.map((r) => r.rps)) / median(b.map((r) => r.rps));
+    const what = byCpu
+      ? `CPU per request, medians of 9 alternated runs: ${median(a.map((r) => r.cpu)).toFixed(0)} / ${median(b.map((r) => r.cpu)).toFixed(0)} µs`
+      : `requests/s, medians of 9 alternated runs: ${Math.round(median(a.map((r) => r.rps)))} / ${Math.round(median(b.map((r) => r.rps)))}`;
+    return {
+      runtime: backend,
+      name: `monitoring on / off, ${what}`,
+      requests: '',
+      rps: Math.round(median(a.map((r) => r.rps))),
+      p50: '',
+      p99: '',
+      max: '',
+      server: '',
+      failed: '',
+      target: `cost ${(cost * 100).toFixed(1)}% ≤ 10%: ${cost <= 0.1 ? 'met' : 'MISSED'}`,
+    };
+  } finally {
+    for (const { server } of [monitored, off]) {
+      server.kill('SIGTERM');
+      await new Promise((r) => (server.exitCode === null ? server.once('exit', r) : r()));
+    }
+  }
 }
 
 const results = [];
