@@ -92,6 +92,9 @@ describe('evaluate: scoring, gates and the blessing', () => {
     const blessing = await readContract('blessing', join(dir, result.outputs.blessing!));
     expect(blessing).toMatchObject({ blessed: true, reasons: [], model: { name: 'penguins', source: join('.mlops', 'train', 'model') } });
     expect(blessing!.metrics.accuracy).toBe(metrics.accuracy);
+    // Bound to the bytes judged: register checks the model it registers is this one.
+    const graph = readFileSync(join(dir, '.mlops', 'train', 'model', 'model.onnx'));
+    expect(blessing!.model.digest).toBe(`sha256:${createHash('sha256').update(graph).digest('hex')}`);
     expect(blessing!.checks.map((c) => c.metric)).toEqual(['accuracy', 'f1_macro']);
     const report = readFileSync(join(dir, result.outputs.report!), 'utf8');
     expect(report).toContain('✅ blessed');

@@ -6,9 +6,10 @@
  * auth (a real docker-registry on loopback, skipped with the reason where it is not
  * installed).
  */
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
 import { writeContract } from '../src/core/contracts/index.js';
@@ -101,6 +102,39 @@ describe('register in process, folder registry', () => {
     const broken = await run(dir, { 'model-dir': 'exported', 'allow-unblessed': 'true' });
     expect(broken.error?.message).toMatch(/model\.onnx is not an ONNX model/);
     expect(await registry.resolve('penguins', 'v2').catch(() => null)).toBeNull();
+  });
+
+  test('a blessing is bound to the model.onnx it judged: another model is refused; allow-unblessed registers it without that blessing, with a warning', async () => {
+    const dir = await project({ blessed: null });
+    const exported = join(dir, 'exported');
+    await mkdir(exported);
+    await copyFile('test/fixtures/onnx/xgboost-regressor/model.onnx', join(exported, 'model.onnx'));
+    const bytes = await readFile(join(exported, 'model.onnx'));
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const bless = async (judged: string) => {
+      const blessing = testBlessing(true);
+      await writeContract('blessing', join(dir, '.mlops', 'evaluate'), { ...blessing, model: { ...blessing.model, digest: judged } });
+    };
+    await mkdir(join(dir, '.mlops', 'evaluate'), { recursive: true });
+    const other = `sha256:${'0'.repeat(64)}`;
+    await bless(other);
+    const refused = await run(dir, { 'model-dir': 'exported' });
+    expect(refused.error?.message).toBe(
+      `the blessing at ${join('.mlops', 'evaluate', 'blessing.json')} judged model sha256:000000000000…, but exported holds ${digest.slice(0, 19)}…`,
+    );
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
+    const forced = await run(dir, { 'model-dir': 'exported', 'allow-unblessed': 'true' });
+    expect(forced.error).toBeNull();
+    expect(forced.io.warnings()).toEqual([
+      expect.stringMatching(/^register: the blessing at .* judged model sha256:000000000000…, .*; registered without it$/),
+    ]);
+    const registry = new ModelRegistry(new FolderStore(join(dir, '.mlops', 'registry')));
+    expect((await registry.resolve('penguins', 'v1')).blessing).toBeNull();
+    // The blessing of these very bytes registers, and is stored with the version.
+    await bless(digest);
+    const bound = await run(dir, { 'model-dir': 'exported' });
+    expect(bound.error).toBeNull();
+    expect((await registry.resolve('penguins', 'v2')).blessing?.model.digest).toBe(digest);
   });
 
   test('refuses a model that is not blessed, naming the reasons', async () => {

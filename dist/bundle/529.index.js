@@ -158,7 +158,12 @@ const Blessing = zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({
     blessed: zod__WEBPACK_IMPORTED_MODULE_4__/* .boolean */ .zMY(),
     reasons: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP()),
     checks: zod__WEBPACK_IMPORTED_MODULE_4__/* .array */ .YOg(zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ metric: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().optional() })).default([]),
-    model: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }),
+    /**
+     * The model judged: its name, where it was read, and the sha256 of its model.onnx
+     * (`sha256:<hex>`; null when evaluate judged a predictions file). register refuses a
+     * blessing whose digest is not that of the model it registers.
+     */
+    model: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ name: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP(), digest: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP().nullable().optional() }),
     metrics: MetricValues.default({}),
     baseline: zod__WEBPACK_IMPORTED_MODULE_4__/* .looseObject */ ._H3({ source: zod__WEBPACK_IMPORTED_MODULE_4__/* .string */ .YjP() }).nullable().default(null),
     /** The conversion fidelity check; a failed one is among the reasons. */
@@ -1133,6 +1138,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   cardSignature: () => (/* binding */ cardSignature),
 /* harmony export */   describeModelFile: () => (/* binding */ describeModelFile),
 /* harmony export */   loadModel: () => (/* binding */ loadModel),
+/* harmony export */   modelFileDigest: () => (/* binding */ modelFileDigest),
 /* harmony export */   readModelGraph: () => (/* binding */ readModelGraph)
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
@@ -1234,6 +1240,15 @@ function describeModelFile(bytes, model) {
         inputs: model.graphInputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
         outputs: model.graphOutputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
     };
+}
+/** `sha256:<hex>` of a model directory's model.onnx, or null when it has none (a folder written before ONNX). */
+async function modelFileDigest(dir) {
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, MODEL_FILE);
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(path))
+        return null;
+    return `sha256:${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256')
+        .update(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path))
+        .digest('hex')}`;
 }
 
 

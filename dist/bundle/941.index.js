@@ -5020,6 +5020,8 @@ var dist = __webpack_require__(38815);
 var contracts = __webpack_require__(96323);
 // EXTERNAL MODULE: ./src/core/data/table.ts
 var data_table = __webpack_require__(60524);
+// EXTERNAL MODULE: ./src/core/model/model-io.ts
+var model_io = __webpack_require__(60529);
 ;// CONCATENATED MODULE: ./src/core/evaluate/metrics.ts
 /**
  * Evaluation metrics for classifiers and regressors, computed as scikit-learn computes them, so a
@@ -7146,6 +7148,7 @@ function slicesOf(table, scored, columns, source = { shown: table.files.join(', 
 
 
 
+
 /** The most (actual, predicted) pairs kept for the regression scatter plot. */
 const MAX_RESIDUALS = 2000;
 /** Scores, gates and reports a candidate; see the module comment. */
@@ -7161,6 +7164,7 @@ async function evaluateCandidate(request) {
     let card = null;
     let fidelity = null;
     let taskReason = null;
+    let modelDigest = null;
     let baselineTarget;
     if (request.candidate.kind === 'predictions') {
         const { file, modelDir } = request.candidate;
@@ -7197,6 +7201,8 @@ async function evaluateCandidate(request) {
         const testRows = test.table;
         dataFiles = test.files;
         sliceTable = testRows;
+        // The bytes judged: the blessing names them, and register checks it registers the same.
+        modelDigest = await (0,model_io.modelFileDigest)(dir);
         const loaded = await loadModelDir(dir, (line) => log.info(line));
         try {
             candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () => scoreModel(loaded.model, testRows, candidateSource, (m) => log.warning(m)));
@@ -7244,7 +7250,7 @@ async function evaluateCandidate(request) {
         blessed: judged.blessed,
         reasons: judged.reasons,
         checks: judged.checks.map((check) => ({ ...check })),
-        model: { name: modelName, source: candidateSource },
+        model: { name: modelName, source: candidateSource, digest: modelDigest },
         metrics: candidateScalars,
         baseline: baseline ? { source: baseline.source } : null,
         fidelity: fidelity ? { ...fidelity } : null,
@@ -8106,8 +8112,6 @@ async function postComment(ctx, comment, event, mode, token) {
     return result.posted ? result.comment.url : null;
 }
 
-// EXTERNAL MODULE: ./src/core/model/model-io.ts
-var model_io = __webpack_require__(60529);
 // EXTERNAL MODULE: ./src/core/registry/registry.ts
 var registry_registry = __webpack_require__(96252);
 ;// CONCATENATED MODULE: ./src/core/registry/register.ts
@@ -8125,13 +8129,27 @@ var registry_registry = __webpack_require__(96252);
 
 /** Checks the names and the blessing, registers the model directory, and points the alias at the new version. */
 async function registerModel(request) {
-    const { registry, model, modelDir, blessing } = request;
+    const { registry, model, modelDir } = request;
+    let blessing = request.blessing;
+    let blessingDropped = null;
     (0,registry_registry/* checkName */.I3)(model, 'model');
     const alias = request.alias || null;
     if (alias)
         (0,registry_registry/* checkAliasName */.cY)(alias); // before registering: a bad alias must not leave a version behind
     if (!(0,external_node_fs_.existsSync)(modelDir))
         throw new core_errors/* UserError */.y(`no model at ${request.shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+    // A blessing is bound to the bytes it judged: one for another model (a stale evaluate folder, a swapped file) is not this model's.
+    const judged = blessing?.model.digest ?? null;
+    if (blessing && judged) {
+        const here = await (0,model_io.modelFileDigest)(modelDir);
+        if (here !== judged) {
+            const what = `the blessing at ${request.blessingShown} judged model ${judged.slice(0, 19)}…, but ${request.shown(modelDir)} holds ${here ? `${here.slice(0, 19)}…` : 'no model.onnx'}`;
+            if (!request.allowUnblessed)
+                throw new core_errors/* UserError */.y(what, 'Evaluate this model (evaluate writes a blessing naming the model it judged), then register it.');
+            blessingDropped = `${what}; registered without it`;
+            blessing = null;
+        }
+    }
     if (!request.allowUnblessed) {
         if (!blessing)
             throw new core_errors/* UserError */.y(`no blessing at ${request.blessingShown}: the model was not evaluated`, 'Run evaluate first (it writes blessing.json), or set allow-unblessed: true.');
@@ -8147,7 +8165,7 @@ async function registerModel(request) {
     const version = await registry.register(model, modelDir, { card: request.card, blessing });
     if (alias)
         await registry.setAlias(model, alias, version.version);
-    return { version, alias };
+    return { version, alias, blessingDropped };
 }
 /** The step summary of a registration: where the version lives, its blessing, lineage, how to pull it, and its metrics. */
 function registerSummary(registered, registry) {
@@ -8276,6 +8294,8 @@ async function runRegister(ctx) {
         shown: (path) => workspace.shown(path),
     });
     const { version, alias } = registered;
+    if (registered.blessingDropped)
+        io.warning(`register: ${registered.blessingDropped}`);
     io.info(`Registered ${model} version ${version.version} (${version.digest})${alias ? `; ${alias} now points at it` : ''}: ${version.uri}`);
     await io.appendSummary(registerSummary(registered, registry));
     io.setOutput('version', String(version.version));

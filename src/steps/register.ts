@@ -77,6 +77,7 @@ async function runRegister(ctx: StepContext): Promise<void> {
   });
 
   const { version, alias } = registered;
+  if (registered.blessingDropped) io.warning(`register: ${registered.blessingDropped}`);
   io.info(
     `Registered ${model} version ${version.version} (${version.digest})${alias ? `; ${alias} now points at it` : ''}: ${version.uri}`,
   );

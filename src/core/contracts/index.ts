@@ -152,7 +152,12 @@ export const Blessing = z.looseObject({
   blessed: z.boolean(),
   reasons: z.array(z.string()),
   checks: z.array(z.looseObject({ metric: z.string().optional() })).default([]),
-  model: z.looseObject({ name: z.string(), source: z.string() }),
+  /**
+   * The model judged: its name, where it was read, and the sha256 of its model.onnx
+   * (`sha256:<hex>`; null when evaluate judged a predictions file). register refuses a
+   * blessing whose digest is not that of the model it registers.
+   */
+  model: z.looseObject({ name: z.string(), source: z.string(), digest: z.string().nullable().optional() }),
   metrics: MetricValues.default({}),
   baseline: z.looseObject({ source: z.string() }).nullable().default(null),
   /** The conversion fidelity check; a failed one is among the reasons. */

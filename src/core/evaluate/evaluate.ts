@@ -28,6 +28,7 @@ import { readTable } from '../data/table.js';
 import type { Table } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { TabularModel } from '../model/model.js';
+import { modelFileDigest } from '../model/model-io.js';
 import type { CommentSection } from '../report/pr-comment.js';
 import { labelOf, scalarMetrics } from './score.js';
 import type { Registry } from '../../ports/registry.js';
@@ -140,6 +141,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   let card: ModelCard | null = null;
   let fidelity: FidelityResult | null = null;
   let taskReason: string | null = null;
+  let modelDigest: string | null = null;
   let baselineTarget: BaselineTarget;
   if (request.candidate.kind === 'predictions') {
     const { file, modelDir } = request.candidate;
@@ -178,6 +180,8 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     const testRows = test.table;
     dataFiles = test.files;
     sliceTable = testRows;
+    // The bytes judged: the blessing names them, and register checks it registers the same.
+    modelDigest = await modelFileDigest(dir);
     const loaded = await loadModelDir(dir, (line) => log.info(line));
     try {
       candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () =>
@@ -230,7 +234,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     blessed: judged.blessed,
     reasons: judged.reasons,
     checks: judged.checks.map((check) => ({ ...check })),
-    model: { name: modelName, source: candidateSource },
+    model: { name: modelName, source: candidateSource, digest: modelDigest },
     metrics: candidateScalars,
     baseline: baseline ? { source: baseline.source } : null,
     fidelity: fidelity ? { ...fidelity } : null,

@@ -108,3 +108,12 @@ export function describeModelFile(bytes: Uint8Array, model: OnnxModel): ModelFil
     outputs: model.graphOutputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: [...t.shape] })),
   };
 }
+
+/** `sha256:<hex>` of a model directory's model.onnx, or null when it has none (a folder written before ONNX). */
+export async function modelFileDigest(dir: string): Promise<string | null> {
+  const path = join(dir, MODEL_FILE);
+  if (!existsSync(path)) return null;
+  return `sha256:${createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')}`;
+}

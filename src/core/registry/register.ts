@@ -9,7 +9,7 @@ import type { Blessing, ModelCard } from '../contracts/index.js';
 import { UserError } from '../errors.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import { ensureWritableDir } from '../workspace.js';
-import { loadModel, MODEL_FILE } from '../model/model-io.js';
+import { loadModel, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
 import { checkAliasName, checkName } from './registry.js';
 
@@ -35,16 +35,32 @@ export interface RegisterRequest {
 export interface Registered {
   version: ModelVersion;
   alias: string | null;
+  /** Why the blessing was not stored with the version (it judged another model; only with allowUnblessed), or null. */
+  blessingDropped: string | null;
 }
 
 /** Checks the names and the blessing, registers the model directory, and points the alias at the new version. */
 export async function registerModel(request: RegisterRequest): Promise<Registered> {
-  const { registry, model, modelDir, blessing } = request;
+  const { registry, model, modelDir } = request;
+  let blessing = request.blessing;
+  let blessingDropped: string | null = null;
   checkName(model, 'model');
   const alias = request.alias || null;
   if (alias) checkAliasName(alias); // before registering: a bad alias must not leave a version behind
   if (!existsSync(modelDir))
     throw new UserError(`no model at ${request.shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+  // A blessing is bound to the bytes it judged: one for another model (a stale evaluate folder, a swapped file) is not this model's.
+  const judged = blessing?.model.digest ?? null;
+  if (blessing && judged) {
+    const here = await modelFileDigest(modelDir);
+    if (here !== judged) {
+      const what = `the blessing at ${request.blessingShown} judged model ${judged.slice(0, 19)}…, but ${request.shown(modelDir)} holds ${here ? `${here.slice(0, 19)}…` : 'no model.onnx'}`;
+      if (!request.allowUnblessed)
+        throw new UserError(what, 'Evaluate this model (evaluate writes a blessing naming the model it judged), then register it.');
+      blessingDropped = `${what}; registered without it`;
+      blessing = null;
+    }
+  }
   if (!request.allowUnblessed) {
     if (!blessing)
       throw new UserError(
@@ -64,7 +80,7 @@ export async function registerModel(request: RegisterRequest): Promise<Registere
     await ensureWritableDir(registry.location, 'the registry (the `registry` input, or registry.path in mlops.yaml)');
   const version = await registry.register(model, modelDir, { card: request.card, blessing });
   if (alias) await registry.setAlias(model, alias, version.version);
-  return { version, alias };
+  return { version, alias, blessingDropped };
 }
 
 /** The step summary of a registration: where the version lives, its blessing, lineage, how to pull it, and its metrics. */
