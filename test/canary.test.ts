@@ -3,7 +3,7 @@ import { DEFAULT_CANARY_LIMITS, judgeCanary } from '../src/core/deploy/canary.js
 import type { VersionStats } from '../src/core/deploy/canary.js';
 import { bakeCanary } from '../src/core/deploy/release.js';
 import type { CanaryControl } from '../src/core/deploy/release.js';
-import { signBody } from '../src/core/deploy/serve-client.js';
+import { signBody, signReload } from '../src/core/serve/auth.js';
 import type { ServerStatus } from '../src/core/deploy/serve-client.js';
 import type { ModelVersion } from '../src/ports/registry.js';
 
@@ -77,11 +77,15 @@ describe('regression predictions', () => {
   });
 });
 
-test('webhook signatures are HMAC-SHA256 of the body, as GitHub signs its webhooks', () => {
+test('reload webhooks are signed as GitHub signs its webhooks, over "<timestamp>.<body>"', () => {
   // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!".
-  expect(signBody("It's a Secret to Everybody", 'Hello, World!')).toBe(
+  expect(signBody('Hello, World!', "It's a Secret to Everybody")).toBe(
     'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
   );
+  expect(signReload('{"ref":"sha256:ab"}', 'key', 1_800_000_000)).toEqual({
+    'x-mlops-timestamp': '1800000000',
+    'x-mlops-signature-256': signBody('1800000000.{"ref":"sha256:ab"}', 'key'),
+  });
 });
 
 describe('bakeCanary: the bake loop over a server’s canary control', () => {

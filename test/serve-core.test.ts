@@ -16,7 +16,7 @@ import { ModelSlots } from '../src/core/serve/canary.js';
 import { ServedModel } from '../src/core/serve/model.js';
 import type { GraphTensor } from '../src/core/serve/model.js';
 import { featureTable, recordsToTable } from '../src/core/serve/records.js';
-import { bearerMatches, signBody, signatureMatches } from '../src/core/serve/auth.js';
+import { bearerMatches, checkSignedReload, signBody, signReload, signatureMatches } from '../src/core/serve/auth.js';
 import { PredictionLog } from '../src/core/serve/prediction-log.js';
 import { ServeStats } from '../src/core/serve/stats.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
@@ -636,6 +636,45 @@ describe('admin credentials', () => {
     expect(signatureMatches(signature, body, 'other')).toBe(false);
     expect(signatureMatches(signature.slice(0, -2), body, 'key')).toBe(false);
     expect(signatureMatches(undefined, body, 'key')).toBe(false);
+  });
+
+  test('signed reloads: within the window of their timestamp, once; a missing or far timestamp or a replay says why', () => {
+    const body = '{"ref":"sha256:' + 'a'.repeat(64) + '"}';
+    const seen = new Map<string, number>();
+    const now = 1_800_000_000;
+    const check = (h: Record<string, string>, at = now) =>
+      checkSignedReload({ timestamp: h['x-mlops-timestamp'], signature: h['x-mlops-signature-256'] }, Buffer.from(body), 'key', seen, at);
+    const headers = signReload(body, 'key', now - 10);
+    expect(check(headers)).toBeNull();
+    expect(check(headers)).toBe('this signed reload was already taken: a replayed request');
+    // After the window the replay is refused by its age, and the memory of it is gone.
+    expect(check(headers, now + 400)).toMatch(
+      /^the signed reload's timestamp is 410 s from the server's clock .*stale or replayed request$/,
+    );
+    expect(check(signReload(body, 'key', now + 400), now + 400)).toBeNull();
+    expect(seen.size).toBe(1); // the expired one pruned
+    expect(check(signReload(body, 'key', now + 301))).toMatch(/-301 s from the server's clock/);
+    expect(check({ 'x-mlops-signature-256': signReload(body, 'key', now)['x-mlops-signature-256']! })).toMatch(
+      /^a signed reload needs x-mlops-timestamp/,
+    );
+    expect(check({ ...signReload(body, 'key', now), 'x-mlops-timestamp': String(now + 1) })).toBe(
+      'the signature does not match the timestamp and body',
+    );
+    expect(check(signReload(body, 'other', now + 2))).toBe('the signature does not match the timestamp and body');
+    // The memory is bounded: past maxSeen the oldest is forgotten.
+    const small = new Map<string, number>();
+    for (let i = 0; i < 5; i++)
+      expect(
+        checkSignedReload(
+          { timestamp: String(now + i), signature: signReload(body, 'key', now + i)['x-mlops-signature-256'] },
+          Buffer.from(body),
+          'key',
+          small,
+          now,
+          3,
+        ),
+      ).toBeNull();
+    expect(small.size).toBe(3);
   });
 });
 

@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
+import { FolderStore } from '../src/adapters/registry/folder-store.js';
+import { ModelRegistry } from '../src/core/registry/registry.js';
 import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction, runCli, copyExample, EXAMPLE } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 
@@ -629,23 +631,45 @@ describe('canary, admin API, metrics, prediction log, shutdown', () => {
     expect((await get(`${server.url}/admin/status`, auth)).json.candidate).toBeNull();
   });
 
-  test('reload takes a bearer token or a body signed with the token (HMAC-SHA256), and nothing else', async () => {
-    const body = JSON.stringify({ ref: '1' });
-    const signature = `sha256=${createHmac('sha256', TOKEN).update(body).digest('hex')}`;
-    const bad = await post(`${server.url}/admin/reload`, body, {
-      'X-Mlops-Signature-256': signature.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+  test('reload takes a bearer token or a body signed with the token at a time (HMAC-SHA256 of "<timestamp>.<body>"), once, naming a digest', async () => {
+    const registered = new ModelRegistry(new FolderStore(registry));
+    const digest1 = (await registered.resolve('penguins', '1')).digest;
+    const sign = (body: string, at = Math.floor(Date.now() / 1000)) => ({
+      'X-Mlops-Timestamp': String(at),
+      'X-Mlops-Signature-256': `sha256=${createHmac('sha256', TOKEN).update(`${at}.${body}`).digest('hex')}`,
     });
-    expect(bad.status).toBe(401);
-    const tampered = await post(`${server.url}/admin/reload`, JSON.stringify({ ref: '2' }), { 'X-Mlops-Signature-256': signature });
+    const body = JSON.stringify({ ref: digest1 });
+    const headers = sign(body);
+    const bad = await post(`${server.url}/admin/reload`, body, {
+      ...headers,
+      'X-Mlops-Signature-256': headers['X-Mlops-Signature-256'].replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+    });
+    expect([bad.status, bad.json.error]).toEqual([401, 'the signature does not match the timestamp and body']);
+    const tampered = await post(`${server.url}/admin/reload`, JSON.stringify({ ref: digest1.replace(/.$/, '0') }), headers);
     expect(tampered.status).toBe(401);
-    const signed = await post(`${server.url}/admin/reload`, body, { 'X-Mlops-Signature-256': signature });
+    // The body alone signed, as before: refused, saying what is missing.
+    const untimed = await post(`${server.url}/admin/reload`, body, {
+      'X-Mlops-Signature-256': `sha256=${createHmac('sha256', TOKEN).update(body).digest('hex')}`,
+    });
+    expect([untimed.status, untimed.json.error]).toEqual([401, expect.stringMatching(/^a signed reload needs x-mlops-timestamp/)]);
+    const stale = await post(`${server.url}/admin/reload`, body, sign(body, Math.floor(Date.now() / 1000) - 3600));
+    expect([stale.status, stale.json.error]).toEqual([401, expect.stringMatching(/stale or replayed/)]);
+    const signed = await post(`${server.url}/admin/reload`, body, headers);
     expect(signed.status).toBe(200);
     expect(signed.json.stable.version).toBe(1);
+    // The same signed request again (recorded and replayed): refused.
+    const replayed = await post(`${server.url}/admin/reload`, body, headers);
+    expect([replayed.status, replayed.json.error]).toEqual([401, 'this signed reload was already taken: a replayed request']);
+    // A signed reload names a digest, not a version number or alias that could mean other bytes later.
+    const byNumber = JSON.stringify({ ref: '2' });
+    const numbered = await post(`${server.url}/admin/reload`, byNumber, sign(byNumber));
+    expect([numbered.status, numbered.json.error]).toEqual([
+      400,
+      expect.stringMatching(/^ref: a signed reload names the version by its digest/),
+    ]);
     // A signature opens reload only.
     const candidateBody = JSON.stringify({ ref: '2' });
-    const signedCandidate = await post(`${server.url}/admin/candidate`, candidateBody, {
-      'X-Mlops-Signature-256': `sha256=${createHmac('sha256', TOKEN).update(candidateBody).digest('hex')}`,
-    });
+    const signedCandidate = await post(`${server.url}/admin/candidate`, candidateBody, sign(candidateBody));
     expect(signedCandidate.status).toBe(401);
     expect((await post(`${server.url}/admin/reload`, {}, auth)).json.error).toMatch(/follows no alias/);
     const reloaded = await post(`${server.url}/admin/reload`, { ref: '2' }, auth);

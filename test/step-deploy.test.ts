@@ -331,6 +331,7 @@ describe('http target with a plain webhook receiver', () => {
     path: string;
     body: Record<string, unknown>;
     signature: string | undefined;
+    timestamp: string | undefined;
     raw: Buffer;
   }
   let dir: string;
@@ -339,7 +340,9 @@ describe('http target with a plain webhook receiver', () => {
   const received: Received[] = [];
   let fail = false;
   const signed = (r: Received, secret: string): boolean =>
-    r.signature === `sha256=${createHmac('sha256', secret).update(r.raw).digest('hex')}`;
+    r.timestamp !== undefined &&
+    Math.abs(Number(r.timestamp) - Date.now() / 1000) < 60 &&
+    r.signature === `sha256=${createHmac('sha256', secret).update(`${r.timestamp}.${r.raw.toString()}`).digest('hex')}`;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -348,7 +351,13 @@ describe('http target with a plain webhook receiver', () => {
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
         const body = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
-        received.push({ path: req.url ?? '', body, signature: req.headers['x-mlops-signature-256'] as string | undefined, raw });
+        received.push({
+          path: req.url ?? '',
+          body,
+          signature: req.headers['x-mlops-signature-256'] as string | undefined,
+          timestamp: req.headers['x-mlops-timestamp'] as string | undefined,
+          raw,
+        });
         res.writeHead(fail && body.rollback !== true ? 500 : 204).end();
       });
     });
@@ -367,8 +376,11 @@ describe('http target with a plain webhook receiver', () => {
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
       path: '/hooks/model',
-      body: { model: 'penguins', ref: '1', version: 1, environment: 'hook', rollback: false, uri: 'local://penguins/1' },
+      body: { model: 'penguins', version: 1, environment: 'hook', rollback: false, uri: 'local://penguins/1' },
     });
+    // The release names the exact bytes: ref is the version's digest.
+    expect(received[0]!.body.ref).toBe(received[0]!.body.digest);
+    expect(received[0]!.body.ref).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(signed(received[0]!, 'hook-secret')).toBe(true);
     // No readiness route on a plain receiver: none is asked for.
     expect(first.io.log).not.toContain('/ready');
@@ -485,6 +497,7 @@ class FakeServe {
         req.url ?? '',
         req.headers.authorization,
         req.headers['x-mlops-signature-256'],
+        req.headers['x-mlops-timestamp'],
         Buffer.concat(chunks).toString(),
         res,
       ),
@@ -506,6 +519,7 @@ class FakeServe {
     path: string,
     authorization: string | undefined,
     signature: string | string[] | undefined,
+    timestamp: string | string[] | undefined,
     body: string,
     res: ServerResponse,
   ): void {
@@ -515,7 +529,12 @@ class FakeServe {
     const request = body ? (JSON.parse(body) as { ref?: string; weight?: number; version?: number }) : {};
     if (method === 'POST' && path === '/admin/reload') {
       // Signed as mlops serve checks it; the release names the version to serve.
-      if (signature !== `sha256=${createHmac('sha256', this.token).update(body).digest('hex')}`)
+      if (
+        signature !==
+        `sha256=${createHmac('sha256', this.token)
+          .update(`${String(timestamp)}.${body}`)
+          .digest('hex')}`
+      )
         return void send(401, { error: 'bad signature' });
       this.calls.push(`${method} ${path}`);
       if (!this.ignoreReloads) this.stable = request.version!;

@@ -3980,6 +3980,8 @@ class InferenceServer {
     /** The monitoring gauges and feedback counter (registered whether or not a model is monitored). */
     monitoring;
     monitors = new Map();
+    /** Signed reloads taken within the replay window (signature -> when it expires). */
+    seenSignatures = new Map();
     http;
     maxBody;
     maxRows;
@@ -4474,12 +4476,13 @@ class InferenceServer {
         const raw = req.method === 'POST' ? await (0,http/* readBody */.x8)(req, 64 * 1024) : Buffer.alloc(0);
         const signature = req.headers[auth/* SIGNATURE_HEADER */.D8];
         const signed = action === 'reload' && typeof signature === 'string';
-        const authorised = signed ? (0,auth/* signatureMatches */.wI)(signature, raw, token) : (0,auth/* bearerMatches */.ls)(req.headers.authorization, token);
-        if (!authorised) {
-            throw new decode/* HttpError */.j$(401, signed ? 'the signature does not match the body' : 'the admin API needs Authorization: Bearer <admin token>', {
-                'WWW-Authenticate': 'Bearer realm="mlops-admin"',
-            });
-        }
+        const refused = signed
+            ? (0,auth/* checkSignedReload */.IQ)({ timestamp: req.headers[auth/* TIMESTAMP_HEADER */.L1], signature }, raw, token, this.seenSignatures)
+            : (0,auth/* bearerMatches */.ls)(req.headers.authorization, token)
+                ? null
+                : 'the admin API needs Authorization: Bearer <admin token>';
+        if (refused !== null)
+            throw new decode/* HttpError */.j$(401, refused, { 'WWW-Authenticate': 'Bearer realm="mlops-admin"' });
         const body = (0,http/* parseJsonBody */.Y2)(raw, false);
         if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
             throw new decode/* HttpError */.j$(400, 'the body must be a JSON object');
@@ -4530,6 +4533,9 @@ class InferenceServer {
                 break;
             case 'reload': {
                 const ref = refField(fields, false);
+                // A signed reload names the exact bytes: a version number or an alias could mean another model by the time it arrives.
+                if (signed && (ref === null || !/^sha256:[0-9a-f]{64}$/.test(ref)))
+                    throw new decode/* HttpError */.j$(400, 'ref: a signed reload names the version by its digest (sha256:...), as deploy sends it');
                 await this.exclusive(async () => {
                     if (ref !== null) {
                         if (this.slots.stable.identity.digest !== (await this.digestOf(ref)))
@@ -5158,55 +5164,6 @@ function inferSchema(profile, options = {}) {
 function roundUp(value, digits) {
     const scale = 10 ** digits;
     return Math.ceil(value * scale) / scale;
-}
-
-
-/***/ }),
-
-/***/ 99841:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   D8: () => (/* binding */ SIGNATURE_HEADER),
-/* harmony export */   ls: () => (/* binding */ bearerMatches),
-/* harmony export */   wI: () => (/* binding */ signatureMatches)
-/* harmony export */ });
-/* unused harmony exports constantTimeEqual, signBody */
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/**
- * The admin API's credentials: a bearer token, or (for reload only) an HMAC-SHA256
- * signature of the raw body with the same secret, as GitHub signs webhooks
- * (`X-Mlops-Signature-256: sha256=<hex>`). Both compared in constant time.
- */
-
-const SIGNATURE_HEADER = 'x-mlops-signature-256';
-/** Equal strings, in time that does not depend on where they differ (hashes first: equal lengths). */
-function constantTimeEqual(a, b) {
-    const ha = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(a, 'utf8').digest();
-    const hb = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(b, 'utf8').digest();
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(ha, hb);
-}
-/** True when `Authorization: Bearer <token>` carries the token. */
-function bearerMatches(header, token) {
-    if (!header)
-        return false;
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-    if (!match)
-        return false;
-    return constantTimeEqual(match[1], token);
-}
-/** `sha256=<hex>` of the body with the secret. */
-function signBody(body, secret) {
-    return `sha256=${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', secret).update(body).digest('hex')}`;
-}
-/** True when the signature header is the body's HMAC-SHA256 with the secret. */
-function signatureMatches(header, body, secret) {
-    if (!header || !/^sha256=[0-9a-fA-F]{64}$/.test(header.trim()))
-        return false;
-    const expected = Buffer.from(signBody(body, secret).slice(7), 'hex');
-    const given = Buffer.from(header.trim().slice(7).toLowerCase(), 'hex');
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(expected, given);
 }
 
 

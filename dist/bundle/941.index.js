@@ -1786,6 +1786,94 @@ function isCode(error, code) {
 
 /***/ }),
 
+/***/ 99841:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D8: () => (/* binding */ SIGNATURE_HEADER),
+/* harmony export */   IQ: () => (/* binding */ checkSignedReload),
+/* harmony export */   L1: () => (/* binding */ TIMESTAMP_HEADER),
+/* harmony export */   ls: () => (/* binding */ bearerMatches),
+/* harmony export */   zd: () => (/* binding */ signReload)
+/* harmony export */ });
+/* unused harmony exports REPLAY_WINDOW_SECONDS, constantTimeEqual, signBody, signatureMatches */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/**
+ * The admin API's credentials: a bearer token, or (for reload only) a signed webhook:
+ * `X-Mlops-Timestamp: <unix seconds>` and `X-Mlops-Signature-256: sha256=<hex>`, the
+ * HMAC-SHA256 with the same secret of `<timestamp>.<raw body>` (GitHub's scheme, with a
+ * timestamp inside what is signed, as Stripe and Slack sign theirs). The server takes a
+ * signature only within REPLAY_WINDOW_SECONDS of its timestamp and only once, so a
+ * recorded reload cannot be sent again to roll a server back. Compared in constant time.
+ */
+
+const SIGNATURE_HEADER = 'x-mlops-signature-256';
+const TIMESTAMP_HEADER = 'x-mlops-timestamp';
+/** How far a signed reload's timestamp may be from the server's clock, either way. */
+const REPLAY_WINDOW_SECONDS = 300;
+/** Equal strings, in time that does not depend on where they differ (hashes first: equal lengths). */
+function constantTimeEqual(a, b) {
+    const ha = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(a, 'utf8').digest();
+    const hb = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(b, 'utf8').digest();
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(ha, hb);
+}
+/** True when `Authorization: Bearer <token>` carries the token. */
+function bearerMatches(header, token) {
+    if (!header)
+        return false;
+    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+    if (!match)
+        return false;
+    return constantTimeEqual(match[1], token);
+}
+/** `sha256=<hex>` of the body with the secret. */
+function signBody(body, secret) {
+    return `sha256=${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHmac)('sha256', secret).update(body).digest('hex')}`;
+}
+/** The headers that sign a reload body at `timestamp` (unix seconds; default now). */
+function signReload(body, secret, timestamp = Math.floor(Date.now() / 1000)) {
+    return { [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signBody(`${timestamp}.${body}`, secret) };
+}
+/**
+ * Checks a signed reload: the timestamp within the window of `now` (unix seconds), the
+ * signature that of `<timestamp>.<body>`, and not seen before (`seen`: signature ->
+ * when it expires; pruned here, at most `maxSeen` kept). Returns null when it is good,
+ * else why not.
+ */
+function checkSignedReload(headers, body, secret, seen, now = Date.now() / 1000, maxSeen = 10_000) {
+    const { timestamp, signature } = headers;
+    if (typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp.trim()))
+        return `a signed reload needs ${TIMESTAMP_HEADER} (unix seconds), signed with the body as "<timestamp>.<body>"`;
+    const at = Number(timestamp.trim());
+    if (Math.abs(now - at) > REPLAY_WINDOW_SECONDS)
+        return `the signed reload's timestamp is ${Math.round(now - at)} s from the server's clock (at most ${REPLAY_WINDOW_SECONDS} s): a stale or replayed request`;
+    const signed = Buffer.concat([Buffer.from(`${timestamp.trim()}.`, 'utf8'), body]);
+    if (typeof signature !== 'string' || !signatureMatches(signature, signed, secret))
+        return 'the signature does not match the timestamp and body';
+    const key = signature.trim().toLowerCase();
+    for (const [k, expires] of seen)
+        if (expires < now)
+            seen.delete(k);
+    if (seen.has(key))
+        return 'this signed reload was already taken: a replayed request';
+    if (seen.size >= maxSeen)
+        seen.delete(seen.keys().next().value);
+    seen.set(key, at + REPLAY_WINDOW_SECONDS);
+    return null;
+}
+/** True when the signature header is the body's HMAC-SHA256 with the secret. */
+function signatureMatches(header, body, secret) {
+    if (!header || !/^sha256=[0-9a-fA-F]{64}$/.test(header.trim()))
+        return false;
+    const expected = Buffer.from(signBody(body, secret).slice(7), 'hex');
+    const given = Buffer.from(header.trim().slice(7).toLowerCase(), 'hex');
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.timingSafeEqual)(expected, given);
+}
+
+
+/***/ }),
+
 /***/ 91799:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2998,22 +3086,18 @@ async function runWithModel(command, what, options, version, rollback) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(77598);
+// EXTERNAL MODULE: ./src/core/serve/auth.ts
+var auth = __webpack_require__(99841);
 ;// CONCATENATED MODULE: ./src/core/deploy/serve-client.ts
 /**
  * What deploy says to a serving endpoint over HTTP: a signed reload webhook (any
  * server, or `mlops serve`), and the admin API of `mlops serve` for canaries.
- * The webhook is signed as GitHub signs its own: `X-Mlops-Signature-256:
- * sha256=<HMAC-SHA256 of the raw body with the shared secret>`.
+ * The webhook is signed (serve/auth.ts): `X-Mlops-Timestamp: <unix seconds>` and
+ * `X-Mlops-Signature-256: sha256=<HMAC-SHA256 of "<timestamp>.<raw body>" with the shared secret>`.
  */
 
 
-const SIGNATURE_HEADER = 'x-mlops-signature-256';
 const TIMEOUT_MS = 120_000;
-function signBody(secret, body) {
-    return `sha256=${(0,external_node_crypto_.createHmac)('sha256', secret).update(body).digest('hex')}`;
-}
 class ServeClient {
     url;
     secret;
@@ -3028,7 +3112,7 @@ class ServeClient {
         const body = JSON.stringify(payload);
         const headers = { 'content-type': 'application/json' };
         if (this.secret)
-            headers[SIGNATURE_HEADER] = signBody(this.secret, body);
+            Object.assign(headers, (0,auth/* signReload */.zd)(body, this.secret));
         return this.send('POST', path, body, headers);
     }
     async status() {
@@ -3141,7 +3225,7 @@ function httpTarget(options) {
         async deploy(version, rollback) {
             await client.reload({
                 model,
-                ref: String(version.version),
+                ref: version.digest,
                 version: version.version,
                 digest: version.digest,
                 uri: version.uri,

@@ -1,19 +1,14 @@
 /**
  * What deploy says to a serving endpoint over HTTP: a signed reload webhook (any
  * server, or `mlops serve`), and the admin API of `mlops serve` for canaries.
- * The webhook is signed as GitHub signs its own: `X-Mlops-Signature-256:
- * sha256=<HMAC-SHA256 of the raw body with the shared secret>`.
+ * The webhook is signed (serve/auth.ts): `X-Mlops-Timestamp: <unix seconds>` and
+ * `X-Mlops-Signature-256: sha256=<HMAC-SHA256 of "<timestamp>.<raw body>" with the shared secret>`.
  */
-import { createHmac } from 'node:crypto';
 import { UserError } from '../errors.js';
+import { signReload } from '../serve/auth.js';
 import type { VersionStats } from './canary.js';
 
-export const SIGNATURE_HEADER = 'x-mlops-signature-256';
 const TIMEOUT_MS = 120_000;
-
-export function signBody(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
 
 export interface ServedVersion {
   version: number | null;
@@ -38,7 +33,7 @@ export class ServeClient {
   async reload(payload: Record<string, unknown>, path = '/admin/reload'): Promise<unknown> {
     const body = JSON.stringify(payload);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.secret) headers[SIGNATURE_HEADER] = signBody(this.secret, body);
+    if (this.secret) Object.assign(headers, signReload(body, this.secret));
     return this.send('POST', path, body, headers);
   }
 

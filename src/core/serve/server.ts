@@ -41,7 +41,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Table } from '../data/table.js';
 import { describeError } from '../errors.js';
-import { bearerMatches, signatureMatches, SIGNATURE_HEADER } from './auth.js';
+import { bearerMatches, checkSignedReload, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './auth.js';
 import { INFERENCE_HEADER, binaryOutputsWanted, decodeBinaryRequest, encodeBinaryResponse } from './binary.js';
 import type { InferResponse } from './binary.js';
 import { ModelSlots } from './canary.js';
@@ -171,6 +171,8 @@ export class InferenceServer {
   /** The monitoring gauges and feedback counter (registered whether or not a model is monitored). */
   readonly monitoring: MonitorMetrics;
   private readonly monitors = new Map<ServedModel, OnlineMonitor>();
+  /** Signed reloads taken within the replay window (signature -> when it expires). */
+  private readonly seenSignatures = new Map<string, number>();
   readonly http: Server;
   private readonly maxBody: number;
   private readonly maxRows: number;
@@ -662,16 +664,12 @@ export class InferenceServer {
     const raw = req.method === 'POST' ? await readBody(req, 64 * 1024) : Buffer.alloc(0);
     const signature = req.headers[SIGNATURE_HEADER];
     const signed = action === 'reload' && typeof signature === 'string';
-    const authorised = signed ? signatureMatches(signature, raw, token) : bearerMatches(req.headers.authorization, token);
-    if (!authorised) {
-      throw new HttpError(
-        401,
-        signed ? 'the signature does not match the body' : 'the admin API needs Authorization: Bearer <admin token>',
-        {
-          'WWW-Authenticate': 'Bearer realm="mlops-admin"',
-        },
-      );
-    }
+    const refused = signed
+      ? checkSignedReload({ timestamp: req.headers[TIMESTAMP_HEADER], signature }, raw, token, this.seenSignatures)
+      : bearerMatches(req.headers.authorization, token)
+        ? null
+        : 'the admin API needs Authorization: Bearer <admin token>';
+    if (refused !== null) throw new HttpError(401, refused, { 'WWW-Authenticate': 'Bearer realm="mlops-admin"' });
     const body = parseJsonBody(raw, false);
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body)))
       throw new HttpError(400, 'the body must be a JSON object');
@@ -719,6 +717,9 @@ export class InferenceServer {
         break;
       case 'reload': {
         const ref = refField(fields, false);
+        // A signed reload names the exact bytes: a version number or an alias could mean another model by the time it arrives.
+        if (signed && (ref === null || !/^sha256:[0-9a-f]{64}$/.test(ref)))
+          throw new HttpError(400, 'ref: a signed reload names the version by its digest (sha256:...), as deploy sends it');
         await this.exclusive(async () => {
           if (ref !== null) {
             if (this.slots.stable.identity.digest !== (await this.digestOf(ref)))

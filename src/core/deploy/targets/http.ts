@@ -36,7 +36,7 @@ export function httpTarget(options: HttpTargetOptions): DeployTarget {
       await client.reload(
         {
           model,
-          ref: String(version.version),
+          ref: version.digest,
           version: version.version,
           digest: version.digest,
           uri: version.uri,
