@@ -258,6 +258,10 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
     // The job declares environment: staging, so GitHub records the deployment itself (github-deployment: false).
     expect(emulator.deployments(REPO).filter((d) => d.sha === 'c'.repeat(40))).toEqual([]);
     expect(stepOf(result.jobs['mlops / staging'], 'actions/deploy').inputs['github-deployment']).toBe('false');
+    // Deployed by digest: the bytes registered and judged, whatever a version number points at later.
+    const digest = result.jobs['mlops / build']!.outputs.digest;
+    expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(stepOf(result.jobs['mlops / staging'], 'actions/deploy').inputs.version).toBe(digest);
     const list = await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: workspace });
     expect(list.stdout).toMatch(/^v1 .*\[staging\]$/m);
     emulator.assertClean();
@@ -280,6 +284,9 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
     // (the same model); production gets it after staging.
     expect(stepOf(approved.jobs['mlops / build'], 'actions/train').outputs['cache-hit']).toBe('true');
     expect(approved.jobs['mlops / production']!.outputs.url).toBe('');
+    expect(stepOf(approved.jobs['mlops / production'], 'actions/deploy').inputs.version).toBe(
+      approved.jobs['mlops / build']!.outputs.digest,
+    );
     const list = await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: workspace });
     expect(list.stdout).toMatch(/^v2 .*\[(production, staging|staging, production)\]$/m);
   }, 300_000);
@@ -327,6 +334,8 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
     expect(result.outputs.drifted).toBe('true');
     expect(JSON.parse(result.outputs['drifted-columns']!)).toContain('island');
     expect(result.outputs.version).toBe('2');
+    expect(stepOf(result.jobs.staging, 'actions/deploy').inputs.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(stepOf(result.jobs.staging, 'actions/deploy').inputs.version).toBe(result.jobs.retrain!.outputs.digest);
     expect(stepOf(result.jobs.drift, 'actions/drift-check').summary).toContain('Reference: profile of penguins version 1 \\(production\\)');
     const issues = emulator.issuesOf(REPO).filter((i) => i.labels.includes('drift'));
     expect(issues).toHaveLength(1);
