@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
 import { writeContract } from '../src/core/contracts/index.js';
@@ -135,6 +135,31 @@ describe('register in process, folder registry', () => {
     const bound = await run(dir, { 'model-dir': 'exported' });
     expect(bound.error).toBeNull();
     expect((await registry.resolve('penguins', 'v2')).blessing?.model.digest).toBe(digest);
+  });
+
+  test('a symbolic link in the model directory is refused, naming it and its target; nothing is stored', async () => {
+    const dir = await project({ blessed: null });
+    await symlink('/etc/hostname', join(dir, '.mlops', 'train', 'model', 'hostname'));
+    const result = await run(dir, { 'allow-unblessed': 'true' });
+    expect(result.error?.message).toBe(
+      `the model directory ${join(dir, '.mlops', 'train', 'model')} holds a symbolic link: hostname -> /etc/hostname`,
+    );
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
+  });
+
+  test('a model.onnx that is not the graph its card describes is refused, even unblessed', async () => {
+    const dir = await project({ blessed: null });
+    const modelDir = join(dir, '.mlops', 'train', 'model');
+    await copyFile('test/fixtures/onnx/xgboost-regressor/model.onnx', join(modelDir, 'model.onnx'));
+    const card = testCard({
+      model: { format: 'onnx', file: 'model.onnx', sha256: 'ab'.repeat(32), bytes: 1, producer: 'x', opsets: {}, inputs: [], outputs: [] },
+    });
+    await writeContract('modelCard', modelDir, card);
+    const result = await run(dir, { 'allow-unblessed': 'true' });
+    expect(result.error?.message).toMatch(
+      /^\.mlops[/\\]train[/\\]model[/\\]model\.onnx is not the graph its model card describes \(the card records sha256:abababababab…, the file is sha256:[0-9a-f]{12}…\)$/,
+    );
+    expect(existsSync(join(dir, '.mlops', 'registry'))).toBe(false);
   });
 
   test('refuses a model that is not blessed, naming the reasons', async () => {

@@ -11,7 +11,7 @@ import { code, escapeText, formatNumber, table } from '../markdown.js';
 import { ensureWritableDir } from '../workspace.js';
 import { loadModel, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
-import { checkAliasName, checkName } from './registry.js';
+import { checkAliasName, checkName, modelFiles } from './registry.js';
 
 export interface RegisterRequest {
   registry: Registry;
@@ -49,10 +49,18 @@ export async function registerModel(request: RegisterRequest): Promise<Registere
   if (alias) checkAliasName(alias); // before registering: a bad alias must not leave a version behind
   if (!existsSync(modelDir))
     throw new UserError(`no model at ${request.shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+  await modelFiles(modelDir); // refuses links and empty folders before anything is created
+  const here = await modelFileDigest(modelDir);
+  // The card describes the graph train wrote (its SHA-256): a model.onnx changed since is not the model the card describes.
+  const described = request.card?.model;
+  if (described && here !== null && here !== `sha256:${described.sha256}` && described.file === MODEL_FILE)
+    throw new UserError(
+      `${request.shown(join(modelDir, MODEL_FILE))} is not the graph its model card describes (the card records sha256:${described.sha256.slice(0, 12)}…, the file is ${here.slice(0, 19)}…)`,
+      'Train again (train writes the graph and its card together), or restore the file train wrote.',
+    );
   // A blessing is bound to the bytes it judged: one for another model (a stale evaluate folder, a swapped file) is not this model's.
   const judged = blessing?.model.digest ?? null;
   if (blessing && judged) {
-    const here = await modelFileDigest(modelDir);
     if (here !== judged) {
       const what = `the blessing at ${request.blessingShown} judged model ${judged.slice(0, 19)}…, but ${request.shown(modelDir)} holds ${here ? `${here.slice(0, 19)}…` : 'no model.onnx'}`;
       if (!request.allowUnblessed)

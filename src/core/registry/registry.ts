@@ -19,7 +19,7 @@
  * show` prints: the version stays usable and the reason is never silent.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { parseContract } from '../contracts/index.js';
 import { UserError } from '../errors.js';
@@ -326,8 +326,16 @@ export async function modelFiles(dir: string): Promise<Array<{ path: string; abs
   const files: Array<{ path: string; absolute: string }> = [];
   for (const entry of entries) {
     const absolute = join(entry.parentPath, entry.name);
-    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(absolute).catch(() => null))?.isFile() === true);
-    if (isFile) files.push({ path: relative(dir, absolute).split(sep).join('/'), absolute });
+    const path = relative(dir, absolute).split(sep).join('/');
+    // A link could store anything outside the folder (a key, /etc/hostname) as a model file: only regular files are models.
+    if (entry.isSymbolicLink()) {
+      const target = await readlink(absolute).catch(() => '?');
+      throw new UserError(
+        `the model directory ${dir} holds a symbolic link: ${path} -> ${target}`,
+        'A registered model holds only regular files from its own folder: copy the file in place of the link.',
+      );
+    }
+    if (entry.isFile()) files.push({ path, absolute });
   }
   if (files.length === 0)
     throw new UserError(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
