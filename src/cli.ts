@@ -167,7 +167,7 @@ registryOptions(
   const model = given ?? loaded.config.model?.name;
   if (!model) throw new UserError('which model?', 'Name it (mlops registry list penguins), or set model.name in mlops.yaml (--config).');
   const registry = projectRegistry(loaded, options.registry);
-  const versions = await registry.list(model);
+  const versions = await registry.list(model, (n, reason) => process.stderr.write(`note: v${n} left out: ${reason}\n`));
   const aliases = await registry.aliases(model);
   for (const v of versions) {
     const names = Object.entries(aliases)

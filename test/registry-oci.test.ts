@@ -155,6 +155,31 @@ const title = 'OCI store against a real docker-registry';
     expect(failed.hint).toMatch(/corrupt or was tampered with/);
     expect(await readdir(parent)).toEqual([]);
   });
+
+  test('a foreign vN tag (an image pushed by another tool) is left out of the list with a note, never failing it; register goes past it', async () => {
+    const reg = registry();
+    const dir = join(work, 'foreign-model');
+    await writeTree(dir, { 'weights.bin': randomBytes(1024) });
+    await reg.register('mixed', dir, { card: null, blessing: null });
+    // Another tool pushes an ordinary image under the tag v2.
+    const client = new OciClient({ registry: server.host, repository: `${NAMESPACE}/mixed`, insecure: true });
+    const config = await client.pushBlob(Buffer.from('{}'));
+    await client.putManifest('v2', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+      layers: [],
+    });
+    const notes: string[] = [];
+    const listed = await reg.list('mixed', (n, reason) => notes.push(`v${n}: ${reason}`));
+    expect(listed.map((v) => v.version)).toEqual([1]);
+    expect(notes).toEqual([
+      expect.stringMatching(/^v2: .*mixed@v2 is not a model version registered by this tool: its artifactType is undefined$/),
+    ]);
+    // Resolving the foreign tag by number stays an error naming it.
+    expect((await userError(reg.resolve('mixed', '2'))).message).toMatch(/not a model version registered by this tool/);
+    expect((await reg.register('mixed', dir, { card: null, blessing: null })).version).toBe(3);
+  });
 });
 
 describe('which credentials the OCI registry gets (openRegistry)', () => {

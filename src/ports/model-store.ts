@@ -9,6 +9,7 @@
  * against the contracts when it reads them back.
  */
 import type { RegisteredFile } from './registry.js';
+import { UserError } from '../core/errors.js';
 
 /** A version as stored: what register wrote, before the registry reads the card and blessing. */
 export interface VersionRecord {
@@ -45,6 +46,9 @@ export interface BlobSource {
   digest: string;
   size: number;
 }
+
+/** A version tag or record that this tool did not write (pushed by another tool, or by hand): listing leaves it out. */
+export class ForeignVersionError extends UserError {}
 
 export interface ModelStore {
   readonly kind: 'local' | 'oci';

@@ -59,8 +59,11 @@ export interface Registry {
   readonly location: string;
   /** Registers every file of `dir` as the next version of `model`. Safe when several processes register at once. */
   register(model: string, dir: string, metadata: VersionMetadata): Promise<ModelVersion>;
-  /** Every version, oldest first. */
-  list(model: string): Promise<ModelVersion[]>;
+  /**
+   * Every version, oldest first. A tag or record this tool did not write (a foreign `vN`
+   * pushed by another tool) is left out and told to `onForeign`, never failing the list.
+   */
+  list(model: string, onForeign?: (version: number, reason: string) => void): Promise<ModelVersion[]>;
   /** A version by number (3 or v3), alias (production) or digest (sha256:...). */
   resolve(model: string, ref: string): Promise<ModelVersion>;
   /** Points `alias` at `version` (which must exist). */

@@ -34,6 +34,7 @@
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../../core/errors.js';
 import { stableJson } from '../../core/lineage.js';
+import { ForeignVersionError } from '../../ports/model-store.js';
 import type { BlobSource, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
 import {
   MODEL_ARTIFACT_TYPE,
@@ -279,7 +280,7 @@ export class OciStore implements ModelStore {
     const fetched = await client.getManifest(reference);
     const manifest = fetched.manifest as { artifactType?: unknown; config?: { mediaType?: unknown; digest?: unknown } };
     const bad = (why: string) =>
-      new UserError(
+      new ForeignVersionError(
         `${client.name}@${reference} is not a model version registered by this tool: ${why}`,
         'Versions are written only by register and never changed; re-tag or delete what was pushed by hand, or register the model again.',
       );

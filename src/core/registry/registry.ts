@@ -24,6 +24,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { parseContract } from '../contracts/index.js';
 import { UserError } from '../errors.js';
 import { hashFile } from '../lineage.js';
+import { ForeignVersionError } from '../../ports/model-store.js';
 import type { ModelStore, StoredVersion } from '../../ports/model-store.js';
 import {
   NAME_PATTERN,
@@ -84,10 +85,18 @@ export class ModelRegistry implements Registry {
     );
   }
 
-  async list(model: string): Promise<ModelVersion[]> {
+  async list(model: string, onForeign: (version: number, reason: string) => void = () => {}): Promise<ModelVersion[]> {
     checkName(model, 'model');
     const numbers = await this.store.listVersions(model);
-    const stored = await Promise.all(numbers.map((n) => this.store.readVersion(model, n)));
+    const stored = await Promise.all(
+      numbers.map((n) =>
+        this.store.readVersion(model, n).catch((error: unknown) => {
+          if (!(error instanceof ForeignVersionError)) throw error;
+          onForeign(n, error.message);
+          return null;
+        }),
+      ),
+    );
     return stored.filter((s): s is StoredVersion => s !== null).map((s) => this.toModelVersion(s));
   }
 
