@@ -167,6 +167,19 @@ describe('registry target', () => {
     expect((await registry.aliasHistory('penguins', 'staging')).map((e) => e.version)).toEqual([1, 3, 2, 3, 2]);
   });
 
+  test('a version whose stored bytes no longer match their digests is refused before anything moves', async () => {
+    const own = await project();
+    const v2 = await own.registry.resolve('penguins', '2');
+    const blob = join(own.dir, '.mlops', 'registry', 'blobs', 'sha256', v2.files[0]!.digest.slice('sha256:'.length));
+    await writeFile(blob, '{"trained": "something else"}');
+    const result = await run(own.dir, { environment: 'production', version: '2', approve: 'true' });
+    expect(failure(result)).toMatch(/^model\.json of penguins v2 is corrupt in the registry: expected sha256:/);
+    expect((await aliasesOf(own.registry)).production).toBeUndefined();
+    // The untouched version deploys, verified.
+    const fine = ok(await run(own.dir, { environment: 'production', version: '1', approve: 'true' }));
+    expect(fine.io.log).toContain('Verified penguins v1: its 1 files match their digests.');
+  });
+
   test('rollback of an environment with no history is a clear error', async () => {
     const result = await run(dir, { environment: 'qa', rollback: 'true' });
     expect(failure(result)).toContain('environment qa of penguins has no earlier version to roll back to');

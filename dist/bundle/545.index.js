@@ -1769,6 +1769,8 @@ async function hashFile(path) {
     return `sha256:${hash.digest('hex')}`;
 }
 
+// EXTERNAL MODULE: ./src/ports/model-store.ts
+var model_store = __webpack_require__(65629);
 ;// CONCATENATED MODULE: ./src/adapters/registry/oci-store.ts
 /**
  * The OCI store of the model registry: models kept in any OCI distribution registry
@@ -1803,6 +1805,7 @@ async function hashFile(path) {
  * alias history is read, changed and written back, so two alias moves at the same moment can lose one
  * history event (never the alias itself). `atomicAliases` is false for this store.
  */
+
 
 
 
@@ -2006,7 +2009,7 @@ class OciStore {
         const reference = `v${n}`;
         const fetched = await client.getManifest(reference);
         const manifest = fetched.manifest;
-        const bad = (why) => new errors/* UserError */.y(`${client.name}@${reference} is not a model version registered by this tool: ${why}`, 'Versions are written only by register and never changed; re-tag or delete what was pushed by hand, or register the model again.');
+        const bad = (why) => new model_store/* ForeignVersionError */.D(`${client.name}@${reference} is not a model version registered by this tool: ${why}`, 'Versions are written only by register and never changed; re-tag or delete what was pushed by hand, or register the model again.');
         if (manifest.artifactType !== MODEL_ARTIFACT_TYPE || manifest.config?.mediaType !== MODEL_CONFIG_MEDIA_TYPE) {
             throw bad(`its artifactType is ${String(manifest.artifactType)}`);
         }

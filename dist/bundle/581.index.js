@@ -318,7 +318,7 @@ registryOptions(registryCommand
     if (!model)
         throw new _core_errors_js__WEBPACK_IMPORTED_MODULE_5__/* .UserError */ .y('which model?', 'Name it (mlops registry list penguins), or set model.name in mlops.yaml (--config).');
     const registry = (0,_adapters_local_run_js__WEBPACK_IMPORTED_MODULE_11__/* .projectRegistry */ .Fu)(loaded, options.registry);
-    const versions = await registry.list(model);
+    const versions = await registry.list(model, (n, reason) => process.stderr.write(`note: v${n} left out: ${reason}\n`));
     const aliases = await registry.aliases(model);
     for (const v of versions) {
         const names = Object.entries(aliases)

@@ -1432,10 +1432,11 @@ function summarizeProfile(profile) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   I3: () => (/* binding */ checkName),
+/* harmony export */   VC: () => (/* binding */ modelFiles),
 /* harmony export */   cY: () => (/* binding */ checkAliasName),
 /* harmony export */   zN: () => (/* binding */ ModelRegistry)
 /* harmony export */ });
-/* unused harmony exports VERSION_REF, DIGEST_PATTERN, modelFiles, describeNumbers */
+/* unused harmony exports VERSION_REF, DIGEST_PATTERN, describeNumbers */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(77598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(51455);
@@ -1445,7 +1446,8 @@ function summarizeProfile(profile) {
 /* harmony import */ var _contracts_index_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96323);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(74296);
 /* harmony import */ var _lineage_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(60654);
-/* harmony import */ var _ports_registry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(49113);
+/* harmony import */ var _ports_model_store_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(65629);
+/* harmony import */ var _ports_registry_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(49113);
 /**
  * The model registry, written once over a store (ports/model-store.ts): what a
  * reference means (3, v3, an alias, a digest), how a version number is claimed when
@@ -1466,6 +1468,7 @@ function summarizeProfile(profile) {
  * is read as null, and why is kept in the version's `problems`, which `mlops registry
  * show` prints: the version stays usable and the reason is never silent.
  */
+
 
 
 
@@ -1510,10 +1513,15 @@ class ModelRegistry {
         }
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`could not register ${model} in ${this.store.where(model)}: other writers took every version number tried (${describeNumbers(tried)}) in ${this.maxAttempts} attempts`, 'Many registers of this model are running at once; run the register again.');
     }
-    async list(model) {
+    async list(model, onForeign = () => { }) {
         checkName(model, 'model');
         const numbers = await this.store.listVersions(model);
-        const stored = await Promise.all(numbers.map((n) => this.store.readVersion(model, n)));
+        const stored = await Promise.all(numbers.map((n) => this.store.readVersion(model, n).catch((error) => {
+            if (!(error instanceof _ports_model_store_js__WEBPACK_IMPORTED_MODULE_6__/* .ForeignVersionError */ .D))
+                throw error;
+            onForeign(n, error.message);
+            return null;
+        })));
         return stored.filter((s) => s !== null).map((s) => this.toModelVersion(s));
     }
     async resolve(model, ref) {
@@ -1538,7 +1546,7 @@ class ModelRegistry {
             }
             throw await this.unknownRef(model, wanted, `a version with digest ${wanted}`);
         }
-        if (_ports_registry_js__WEBPACK_IMPORTED_MODULE_6__/* .NAME_PATTERN */ .V.test(wanted) && !Object.hasOwn(this.store.reservedAliases, wanted)) {
+        if (_ports_registry_js__WEBPACK_IMPORTED_MODULE_7__/* .NAME_PATTERN */ .V.test(wanted) && !Object.hasOwn(this.store.reservedAliases, wanted)) {
             const version = (await this.store.readAliases(model))[wanted];
             if (version !== undefined) {
                 const found = await this.store.readVersion(model, version);
@@ -1719,9 +1727,14 @@ async function modelFiles(dir) {
     const files = [];
     for (const entry of entries) {
         const absolute = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(entry.parentPath, entry.name);
-        const isFile = entry.isFile() || (entry.isSymbolicLink() && (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(absolute).catch(() => null))?.isFile() === true);
-        if (isFile)
-            files.push({ path: (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(dir, absolute).split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/'), absolute });
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.relative)(dir, absolute).split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/');
+        // A link could store anything outside the folder (a key, /etc/hostname) as a model file: only regular files are models.
+        if (entry.isSymbolicLink()) {
+            const target = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(absolute).catch(() => '?');
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`the model directory ${dir} holds a symbolic link: ${path} -> ${target}`, 'A registered model holds only regular files from its own folder: copy the file in place of the link.');
+        }
+        if (entry.isFile())
+            files.push({ path, absolute });
     }
     if (files.length === 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`the model directory ${dir} holds no files`, 'Train the model first, or point at the folder that holds it.');
@@ -1751,7 +1764,7 @@ function selectFiles(version, options) {
 }
 // ---- names and messages ----
 function checkName(name, what) {
-    if (!_ports_registry_js__WEBPACK_IMPORTED_MODULE_6__/* .NAME_PATTERN */ .V.test(name)) {
+    if (!_ports_registry_js__WEBPACK_IMPORTED_MODULE_7__/* .NAME_PATTERN */ .V.test(name)) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .UserError */ .y(`"${name}" is not a valid ${what} name`, `A ${what} name is 1 to 128 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit (for example ${what === 'model' ? 'penguins' : 'production'}).`);
     }
 }
@@ -2489,6 +2502,21 @@ class GitHubApiError extends Error {
 
 /***/ }),
 
+/***/ 65629:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D: () => (/* binding */ ForeignVersionError)
+/* harmony export */ });
+/* harmony import */ var _core_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(74296);
+
+/** A version tag or record that this tool did not write (pushed by another tool, or by hand): listing leaves it out. */
+class ForeignVersionError extends _core_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .y {
+}
+
+
+/***/ }),
+
 /***/ 49113:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -2761,7 +2789,31 @@ class GitHubDeployment {
     }
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./src/core/deploy/release.ts
+/**
+ * Releasing a registered model version to an environment: the use case behind the
+ * deploy step. It picks the version (or the one to roll back to), refuses one that is
+ * not blessed, records the release (a GitHub Deployment), deploys it with a target,
+ * directly or as a canary that bakes on live traffic, verifies it, and rolls back when
+ * anything fails. The registry alias of the environment always says what the
+ * environment runs, so a rollback knows where to go back to whatever the target.
+ *
+ * The rollback state machine:
+ *   deploy ok, verify ok           -> alias moves to the new version            (success)
+ *   canary judged bad               -> the candidate is dropped; stable never left (failure, rolled back)
+ *   deploy or verify fails          -> the previous version is deployed again and the alias stays on it
+ *                                      (failure, rolled back); no previous version, or the rollback
+ *                                      fails too: the environment needs a person (failure, not rolled back)
+ */
+
+
+
 
 
 /** A recorder that records nothing (locally, or when the job's environment records it). */
@@ -2802,6 +2854,9 @@ async function release(params) {
     const blessing = wanted.blessing;
     if (!plan.rollback && !plan.force && blessing?.blessed !== true)
         throw new core_errors/* UserError */.y(`${model} v${wanted.version} is ${unblessed(wanted)}: deploy refuses it`, 'Deploy a blessed version, or set force: true to deploy it anyway.');
+    // Every file of the version is read back and checked against its digest before anything moves: a blob
+    // corrupted or swapped in the registry's storage would otherwise be what the environment's alias names.
+    await verifyBlobs(registry, model, wanted, log);
     await deployments.start(wanted, plan.rollback);
     let canary = null;
     try {
@@ -2911,6 +2966,17 @@ function unblessed(version) {
     if (version.problems.length > 0)
         return `without a readable blessing (${version.problems.join('; ')})`;
     return 'not evaluated (registered without a blessing)';
+}
+/** Pulls the version into a scratch folder (the pull checks every file's digest) and removes it. */
+async function verifyBlobs(registry, model, version, log) {
+    const scratch = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_.tmpdir)(), 'mlops-deploy-verify-'));
+    try {
+        await registry.pull(model, version.digest, (0,external_node_path_.join)(scratch, 'model'));
+        log.info(`Verified ${model} v${version.version}: its ${version.files.length} files match their digests.`);
+    }
+    finally {
+        await (0,promises_.rm)(scratch, { recursive: true, force: true });
+    }
 }
 async function resolveWanted(registry, model, ref) {
     if (ref)
@@ -3028,10 +3094,6 @@ function releaseSummary(plan, target, result) {
     return lines.join('\n');
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(76760);
 ;// CONCATENATED MODULE: ./src/core/deploy/targets/command.ts
 /**
  * The command target: the user's deploy command, run with the version's files pulled
@@ -4485,8 +4547,6 @@ async function writeDriftReports(dir, report, runUrl) {
     return { paths, markdown };
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(48161);
 // EXTERNAL MODULE: ./src/core/data/paths.ts
 var data_paths = __webpack_require__(82620);
 // EXTERNAL MODULE: ./src/core/data/delimited.ts
@@ -8222,10 +8282,15 @@ async function registerModel(request) {
         (0,registry_registry/* checkAliasName */.cY)(alias); // before registering: a bad alias must not leave a version behind
     if (!(0,external_node_fs_.existsSync)(modelDir))
         throw new core_errors/* UserError */.y(`no model at ${request.shown(modelDir)}`, 'Run train first, or set the `model-dir` input to its model-dir output.');
+    await (0,registry_registry/* modelFiles */.VC)(modelDir); // refuses links and empty folders before anything is created
+    const here = await (0,model_io.modelFileDigest)(modelDir);
+    // The card describes the graph train wrote (its SHA-256): a model.onnx changed since is not the model the card describes.
+    const described = request.card?.model;
+    if (described && here !== null && here !== `sha256:${described.sha256}` && described.file === model_io.MODEL_FILE)
+        throw new core_errors/* UserError */.y(`${request.shown((0,external_node_path_.join)(modelDir, model_io.MODEL_FILE))} is not the graph its model card describes (the card records sha256:${described.sha256.slice(0, 12)}…, the file is ${here.slice(0, 19)}…)`, 'Train again (train writes the graph and its card together), or restore the file train wrote.');
     // A blessing is bound to the bytes it judged: one for another model (a stale evaluate folder, a swapped file) is not this model's.
     const judged = blessing?.model.digest ?? null;
     if (blessing && judged) {
-        const here = await (0,model_io.modelFileDigest)(modelDir);
         if (here !== judged) {
             const what = `the blessing at ${request.blessingShown} judged model ${judged.slice(0, 19)}…, but ${request.shown(modelDir)} holds ${here ? `${here.slice(0, 19)}…` : 'no model.onnx'}`;
             if (!request.allowUnblessed)

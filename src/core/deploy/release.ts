@@ -13,6 +13,9 @@
  *                                      (failure, rolled back); no previous version, or the rollback
  *                                      fails too: the environment needs a person (failure, not rolled back)
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Blessing } from '../contracts/index.js';
 import { UserError, describeError } from '../errors.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
@@ -160,6 +163,10 @@ export async function release(params: ReleaseParams): Promise<ReleaseResult> {
       'Deploy a blessed version, or set force: true to deploy it anyway.',
     );
 
+  // Every file of the version is read back and checked against its digest before anything moves: a blob
+  // corrupted or swapped in the registry's storage would otherwise be what the environment's alias names.
+  await verifyBlobs(registry, model, wanted, log);
+
   await deployments.start(wanted, plan.rollback);
   let canary: CanaryVerdict | null = null;
   try {
@@ -276,6 +283,17 @@ function unblessed(version: ModelVersion): string {
   if (version.blessing) return 'not blessed';
   if (version.problems.length > 0) return `without a readable blessing (${version.problems.join('; ')})`;
   return 'not evaluated (registered without a blessing)';
+}
+
+/** Pulls the version into a scratch folder (the pull checks every file's digest) and removes it. */
+async function verifyBlobs(registry: Registry, model: string, version: ModelVersion, log: ReleaseLog): Promise<void> {
+  const scratch = await mkdtemp(join(tmpdir(), 'mlops-deploy-verify-'));
+  try {
+    await registry.pull(model, version.digest, join(scratch, 'model'));
+    log.info(`Verified ${model} v${version.version}: its ${version.files.length} files match their digests.`);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 async function resolveWanted(registry: Registry, model: string, ref: string | null): Promise<ModelVersion> {
