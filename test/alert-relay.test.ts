@@ -837,6 +837,8 @@ const unavailable = registryUnavailable();
         }
         expect(statuses).toEqual({
           'mlops / drift': 'success',
+          'mlops / train': 'success',
+          'mlops / evaluate': 'success',
           'mlops / retrain': 'success',
           'mlops / staging': 'success',
           'mlops / production': 'waiting',

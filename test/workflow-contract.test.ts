@@ -244,6 +244,8 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
 
   test('build registers v1, staging deploys it, production waits for a reviewer', () => {
     expect(statuses(result)).toEqual({
+      'mlops / train': 'success',
+      'mlops / evaluate': 'success',
       'mlops / build': 'success',
       'mlops / staging': 'success',
       'mlops / production': 'waiting',
@@ -282,7 +284,7 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
     if (approved.conclusion !== 'success') throw new Error(explain(approved));
     // The second run, on a fresh checkout, restores the training run from the Actions cache and registers v2
     // (the same model); production gets it after staging.
-    expect(stepOf(approved.jobs['mlops / build'], 'actions/train').outputs['cache-hit']).toBe('true');
+    expect(stepOf(approved.jobs['mlops / train'], 'actions/train').outputs['cache-hit']).toBe('true');
     expect(approved.jobs['mlops / production']!.outputs.url).toBe('');
     expect(stepOf(approved.jobs['mlops / production'], 'actions/deploy').inputs.version).toBe(
       approved.jobs['mlops / build']!.outputs.digest,
@@ -330,7 +332,14 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
 
   test('drifted production data: one drift issue, retraining, staging, and production waiting for approval', async () => {
     const result = await run('data/penguins-production.csv', 5101);
-    expect(statuses(result)).toEqual({ drift: 'success', retrain: 'success', staging: 'success', production: 'waiting' });
+    expect(statuses(result)).toEqual({
+      drift: 'success',
+      train: 'success',
+      evaluate: 'success',
+      retrain: 'success',
+      staging: 'success',
+      production: 'waiting',
+    });
     expect(result.outputs.drifted).toBe('true');
     expect(JSON.parse(result.outputs['drifted-columns']!)).toContain('island');
     expect(result.outputs.version).toBe('2');
@@ -347,7 +356,14 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
 
   test('production data like the training data: no retraining, and the drift issue is closed', async () => {
     const result = await run('data/penguins-production-ok.csv', 5102);
-    expect(statuses(result)).toEqual({ drift: 'success', retrain: 'skipped', staging: 'skipped', production: 'skipped' });
+    expect(statuses(result)).toEqual({
+      drift: 'success',
+      train: 'skipped',
+      evaluate: 'skipped',
+      retrain: 'skipped',
+      staging: 'skipped',
+      production: 'skipped',
+    });
     expect(result.outputs.drifted).toBe('false');
     const issues = emulator.issuesOf(REPO).filter((i) => i.labels.includes('drift'));
     expect(issues.map((i) => i.state)).toEqual(['closed']);

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { glob } from 'tinyglobby';
+import { parse as parseYaml } from 'yaml';
 import { NoOperationTraceWriter, convertWorkflowTemplate, parseWorkflow } from '@actions/workflow-parser';
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index';
 import { ROOT } from './support/action-runner.js';
@@ -109,6 +110,33 @@ describe('workflow files', () => {
   test('all pass actionlint', () => {
     const findings = actionlint(workflows.map((path) => ({ path, data: readFileSync(join(ROOT, path), 'utf8') })));
     expect(show(findings)).toBe('');
+  });
+
+  test("a job that runs the user's trainer holds no write permission and no secret; registering and deploying run no trainer", () => {
+    const problems: string[] = [];
+    let trainingJobs = 0;
+    for (const path of workflows) {
+      const workflow = parseYaml(readFileSync(join(ROOT, path), 'utf8')) as {
+        permissions?: unknown;
+        jobs?: Record<string, { permissions?: unknown; env?: unknown; steps?: Array<{ uses?: string; with?: unknown; env?: unknown }> }>;
+      };
+      for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+        const uses = (job.steps ?? []).map((step) => step.uses ?? '');
+        const trains = uses.some((u) => /\/actions\/train@/.test(u));
+        const writes = uses.some((u) => /\/actions\/(register|deploy)@/.test(u));
+        if (!trains) continue;
+        trainingJobs++;
+        const permissions = job.permissions ?? workflow.permissions;
+        const grants = typeof permissions === 'string' ? { all: permissions } : ((permissions ?? {}) as Record<string, string>);
+        for (const [scope, level] of Object.entries(grants))
+          if (level === 'write' || level === 'write-all') problems.push(`${path} ${name}: ${scope}: ${level}`);
+        if (permissions === undefined) problems.push(`${path} ${name}: no permissions declared (the repository default may grant write)`);
+        if (/secrets\./.test(JSON.stringify([job.env, job.steps]))) problems.push(`${path} ${name}: uses a secret`);
+        if (writes) problems.push(`${path} ${name}: trains and registers or deploys in one job`);
+      }
+    }
+    expect(trainingJobs).toBeGreaterThanOrEqual(3); // mlops-ci, mlops-cd, mlops-ct
+    expect(problems).toEqual([]);
   });
 });
 

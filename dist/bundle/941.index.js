@@ -8379,6 +8379,7 @@ const RegistrySettings = schemas/* strictObject */.rej({
 
 
 
+
 /** The `registry:` section of mlops.yaml (url, path, insecure), which register declares for every step that opens the registry. */
 const RegistryConfig = RegistrySettings;
 const register = {
@@ -8392,6 +8393,12 @@ const register = {
         },
         model: { description: 'The model name in the registry. Default: model.name in mlops.yaml.', config: 'model.name' },
         blessing: { description: "evaluate's blessing.json. Default: the evaluate step's output beside mlops.yaml." },
+        'model-artifact': {
+            description: "On GitHub: download the model from this artifact of the run (train's artifact-name, uploaded by an earlier job) into model-dir first, so registering runs in a job that runs no training code. Default: none (the model is already on disk).",
+        },
+        'evaluation-artifact': {
+            description: "On GitHub: download evaluate's reports, blessing.json among them, from this artifact of the run (its artifact-name) first. Default: none.",
+        },
         'allow-unblessed': {
             description: 'true to register a model without a blessing, or one that is not blessed. Default: false.',
             type: 'boolean',
@@ -8424,9 +8431,12 @@ async function runRegister(ctx) {
         throw new core_errors/* UserError */.y('no model name', 'Set the `model` input (or --model), or model.name in mlops.yaml.');
     const modelDirInput = stringInput(ctx, register, 'model-dir');
     const modelDir = modelDirInput ? workspace.path(modelDirInput) : workspace.modelDir();
+    await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
     const blessingInput = stringInput(ctx, register, 'blessing');
     const blessingPath = blessingInput ? workspace.path(blessingInput) : (0,contracts/* contractPath */.K0)('blessing', workspace.dir('evaluate'));
     const allowUnblessed = booleanInput(ctx, register, 'allow-unblessed') ?? false;
+    if (!blessingInput)
+        await downloadArtifactInput(ctx, 'evaluation-artifact', workspace.dir('evaluate'), "evaluate's reports");
     const blessing = await (0,contracts/* readContract */.Jz)('blessing', blessingPath, workspace.shown(blessingPath));
     const cardPath = (0,contracts/* contractPath */.K0)('modelCard', modelDir);
     const card = await (0,contracts/* readContract */.Jz)('modelCard', cardPath, workspace.shown(cardPath));

@@ -6,6 +6,7 @@ import { RegistrySettings } from '../core/registry/settings.js';
 import type { StepContext } from './context.js';
 import { booleanInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
+import { downloadArtifactInput } from './artifacts.js';
 
 /** The `registry:` section of mlops.yaml (url, path, insecure), which register declares for every step that opens the registry. */
 export const RegistryConfig = RegistrySettings;
@@ -22,6 +23,14 @@ export const register: StepSpec = {
     },
     model: { description: 'The model name in the registry. Default: model.name in mlops.yaml.', config: 'model.name' },
     blessing: { description: "evaluate's blessing.json. Default: the evaluate step's output beside mlops.yaml." },
+    'model-artifact': {
+      description:
+        "On GitHub: download the model from this artifact of the run (train's artifact-name, uploaded by an earlier job) into model-dir first, so registering runs in a job that runs no training code. Default: none (the model is already on disk).",
+    },
+    'evaluation-artifact': {
+      description:
+        "On GitHub: download evaluate's reports, blessing.json among them, from this artifact of the run (its artifact-name) first. Default: none.",
+    },
     'allow-unblessed': {
       description: 'true to register a model without a blessing, or one that is not blessed. Default: false.',
       type: 'boolean',
@@ -56,9 +65,11 @@ async function runRegister(ctx: StepContext): Promise<void> {
   if (!model) throw new UserError('no model name', 'Set the `model` input (or --model), or model.name in mlops.yaml.');
   const modelDirInput = stringInput(ctx, register, 'model-dir');
   const modelDir = modelDirInput ? workspace.path(modelDirInput) : workspace.modelDir();
+  await downloadArtifactInput(ctx, 'model-artifact', modelDir, 'the model');
   const blessingInput = stringInput(ctx, register, 'blessing');
   const blessingPath = blessingInput ? workspace.path(blessingInput) : contractPath('blessing', workspace.dir('evaluate'));
   const allowUnblessed = booleanInput(ctx, register, 'allow-unblessed') ?? false;
+  if (!blessingInput) await downloadArtifactInput(ctx, 'evaluation-artifact', workspace.dir('evaluate'), "evaluate's reports");
   const blessing = await readContract('blessing', blessingPath, workspace.shown(blessingPath));
   const cardPath = contractPath('modelCard', modelDir);
   const card = await readContract('modelCard', cardPath, workspace.shown(cardPath));
