@@ -1,4 +1,5 @@
 import { evaluateGates, type Gate } from '../src/core/evaluate/gates.js';
+import type { ModelCard } from '../src/core/contracts/index.js';
 import { MAX_CURVE_POINTS, renderHtmlReport } from '../src/core/evaluate/html-report.js';
 import {
   classificationMetrics,
@@ -376,5 +377,33 @@ describe('renderHtmlReport', () => {
     // Class names reach the SVG as escaped text (axis and legend labels), never as markup.
     expect(html).toMatch(/<text[^>]*>&lt;\/svg&gt;/);
     expect(html).toMatch(/<text[^>]*>\{\{x\}\}/);
+  });
+
+  test("the model card's leaderboard and feature importance: tables and a bar chart, names escaped", async () => {
+    const data = threeClass();
+    const features = [...HOSTILE, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'].map((name, i) => ({
+      name,
+      mean: 0.3 - i * 0.02,
+      std: 0.01,
+    }));
+    const card = {
+      leaderboard: [
+        { algorithm: 'linear', validation: { accuracy: 0.9, log_loss: 0.3 }, trainingMs: 1200, chosen: false },
+        { algorithm: 'gbdt', validation: { accuracy: 0.98, log_loss: 0.05 }, trainingMs: 4500, chosen: true },
+      ],
+      importance: { method: 'permutation', metric: 'accuracy', on: 'validation', rows: 55, repeats: 5, features },
+    } as unknown as ModelCard;
+    const html = await renderHtmlReport(data, card);
+    checkDocument(html, count(await renderHtmlReport(data), /<svg[\s>]/g) + 1);
+    expect(html).toContain('<h2>Model selection</h2>');
+    expect(html).toContain('kept <code>gbdt</code> (validation metrics)');
+    expect(html).toContain('<td class="num">4.5 s</td>');
+    expect(html).toContain('<h2>Which features matter</h2>');
+    for (const f of features.slice(0, 10)) expect(html).toContain(`<td><code>${escapeHtml(f.name)}</code></td>`);
+    expect(html).not.toContain(`<td><code>${escapeHtml(features[10]!.name)}</code></td>`);
+    expect(html).toContain(`${features.length - 10} more features in the model card.`);
+    for (const name of HOSTILE.filter((n) => /[<>]/.test(n) && n !== '</svg>')) expect(html).not.toContain(name);
+    // Without a card, neither section.
+    expect(await renderHtmlReport(data)).not.toContain('Which features matter');
   });
 });

@@ -151,6 +151,9 @@ describe('algorithm: auto on the example penguins', () => {
     const report = readFileSync(join(dir, '.mlops', 'evaluate', 'report.md'), 'utf8');
     expect(report).toContain('### Model selection');
     expect(report).toContain('### Which features matter');
+    const html = readFileSync(join(dir, '.mlops', 'evaluate', 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Model selection</h2>');
+    expect(html).toContain('<h2>Which features matter</h2>');
     expect(report).toMatch(/\| `gbdt` \|[^\n]*\|/);
     expect(evaluated.io.summary).toContain('Model selection');
     const saved = await readContract('savedComment', join(dir, '.mlops', 'evaluate'));

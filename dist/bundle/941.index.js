@@ -6852,8 +6852,57 @@ async function charts(data) {
     }
     return out;
 }
-/** The evaluation report as one HTML document that loads nothing and runs no script. */
-async function renderHtmlReport(data) {
+/** Features in the importance chart and table (as the Markdown report). */
+const TOP_FEATURES = 10;
+/** Horizontal bars of the top features' mean drop (negative drops, noise, drawn as 0). */
+function importanceSpec(features, metric) {
+    return {
+        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+        width: 520,
+        height: Math.max(60, features.length * 22),
+        data: { values: features.map((f, i) => ({ rank: `${i + 1}. ${f.name}`, drop: Math.max(0, f.mean) })) },
+        mark: { type: 'bar', color: '#0969da' },
+        encoding: {
+            y: { field: 'rank', type: 'nominal', sort: null, title: null, axis: { labelLimit: 240 } },
+            x: { field: 'drop', type: 'quantitative', title: `Mean drop in ${metric} when shuffled` },
+        },
+    };
+}
+/**
+ * What the candidate's model card adds, as in the Markdown report: "Model selection"
+ * (algorithm: auto's leaderboard) and "Which features matter" (permutation importance:
+ * a bar chart and a table of the top features). Names are the user's: escaped.
+ */
+async function cardSectionsHtml(card) {
+    const out = [];
+    const leaderboard = card?.leaderboard ?? [];
+    if (leaderboard.length > 0) {
+        const names = ['accuracy', 'log_loss', 'f1_macro', 'r2', 'rmse', 'mae'].filter((name) => leaderboard.some((entry) => typeof entry.validation[name] === 'number'));
+        const chosen = leaderboard.find((entry) => entry.chosen);
+        out.push(section('Model selection', `<p><code>algorithm: auto</code> trained ${leaderboard.length} candidates on the same split and kept ${chosen ? `<code>${html_report_esc(chosen.algorithm)}</code>` : 'none'} (validation metrics).</p>\n${html_report_table(['Algorithm', ...names, 'Training', 'Kept'], leaderboard.map((entry) => [
+            cell(`<code>${html_report_esc(entry.algorithm)}</code>`),
+            ...names.map((n) => cell(html_report_num(entry.validation[n]), true)),
+            cell(html_report_esc(`${(entry.trainingMs / 1000).toFixed(1)} s`), true),
+            cell(entry.chosen ? 'kept' : ''),
+        ]))}`));
+    }
+    const importance = card?.importance;
+    if (importance && importance.features.length > 0) {
+        const top = importance.features.slice(0, TOP_FEATURES);
+        const metric = importance.metric === 'r2' ? 'r2' : 'accuracy';
+        const more = importance.features.length - top.length;
+        const chart = await figure('Which features matter', importanceSpec(top, metric));
+        out.push(section('Which features matter', `<p>Permutation importance: how much the ${importance.on === 'training' ? 'training' : 'validation'} ${html_report_esc(metric)} drops when one column's values are shuffled (${html_report_esc(formatNumber(importance.rows))} rows, ${html_report_esc(formatNumber(importance.repeats))} repeats; about 0: the model does not use it).</p>\n${chart}\n${html_report_table(['#', 'Feature', `Mean drop in ${metric}`, 'Std'], top.map((f, i) => [
+            cell(String(i + 1), true),
+            cell(`<code>${html_report_esc(f.name)}</code>`),
+            cell(html_report_num(f.mean), true),
+            cell(html_report_num(f.std), true),
+        ]))}${more > 0 ? `\n<p class="muted">${more} more feature${more === 1 ? '' : 's'} in the model card.</p>` : ''}`));
+    }
+    return out;
+}
+/** The evaluation report as one HTML document that loads nothing and runs no script; `card`: the candidate's model card, when it has one. */
+async function renderHtmlReport(data, card = null) {
     const title = `Evaluation of ${data.modelName}: ${data.blessing.blessed ? 'blessed' : 'not blessed'}`;
     const figures = await charts(data);
     const sections = [section('Metrics', metricTable(data))];
@@ -6866,6 +6915,7 @@ async function renderHtmlReport(data) {
         sections.push(section('Charts', `<div class="charts">\n${figures.join('\n')}\n</div>`));
     if (data.slices.length > 0)
         sections.push(section('Slices', sliceTable(data.slices)));
+    sections.push(...(await cardSectionsHtml(card)));
     sections.push(section('Data', dataAndLinks(data)));
     return `<!DOCTYPE html>
 <html lang="en">
@@ -7103,7 +7153,7 @@ function trainingSection(card) {
     return lines.join('\n');
 }
 /** Features in the importance chart and table. */
-const TOP_FEATURES = 10;
+const markdown_report_TOP_FEATURES = 10;
 /**
  * What the candidate's model card adds to the report: "Model selection" (algorithm:
  * auto's leaderboard) and "Which features matter" (permutation importance, the top
@@ -7133,7 +7183,7 @@ function cardSections(card) {
     }
     const importance = card.importance;
     if (importance && importance.features.length > 0) {
-        const top = importance.features.slice(0, TOP_FEATURES);
+        const top = importance.features.slice(0, markdown_report_TOP_FEATURES);
         const metric = importance.metric === 'r2' ? 'r2' : 'accuracy';
         // Labels are numbered so that two names that clean to the same label stay two bars; negative drops (noise) show as 0.
         const chart = [
@@ -7403,7 +7453,7 @@ async function evaluateCandidate(request) {
     const markdown = renderEvaluationMarkdown(report, card ? cardSections(card) : []);
     const paths = { report: (0,external_node_path_.join)(outputDir, 'report.md'), html: (0,external_node_path_.join)(outputDir, 'report.html') };
     await lib_default()(paths.report, markdown);
-    await lib_default()(paths.html, await renderHtmlReport(report));
+    await lib_default()(paths.html, await renderHtmlReport(report, card));
     const evaluation = await (0,contracts/* writeContract */.Ek)('evaluation', outputDir, evaluationOf(report));
     const blessingPath = await (0,contracts/* writeContract */.Ek)('blessing', outputDir, blessing);
     const comment = await commentOf(request, report, card);

@@ -244,7 +244,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   const markdown = renderEvaluationMarkdown(report, card ? cardSections(card) : []);
   const paths = { report: join(outputDir, 'report.md'), html: join(outputDir, 'report.html') };
   await writeFileAtomic(paths.report, markdown);
-  await writeFileAtomic(paths.html, await renderHtmlReport(report));
+  await writeFileAtomic(paths.html, await renderHtmlReport(report, card));
   const evaluation = await writeContract('evaluation', outputDir, evaluationOf(report));
   const blessingPath = await writeContract('blessing', outputDir, blessing);
 

@@ -6,6 +6,7 @@
  * under fixed field names, never parts of Vega expressions, and Vega escapes them in the SVG.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { ModelCard } from '../contracts/index.js';
 import { renderSvg } from '../report/svg.js';
 import { defaultDirection, type Direction, type GateCheck } from './gates.js';
 import {
@@ -390,8 +391,82 @@ async function charts(data: EvaluationReportData): Promise<string[]> {
   return out;
 }
 
-/** The evaluation report as one HTML document that loads nothing and runs no script. */
-export async function renderHtmlReport(data: EvaluationReportData): Promise<string> {
+/** Features in the importance chart and table (as the Markdown report). */
+const TOP_FEATURES = 10;
+
+/** Horizontal bars of the top features' mean drop (negative drops, noise, drawn as 0). */
+function importanceSpec(features: ReadonlyArray<{ name: string; mean: number }>, metric: string): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 520,
+    height: Math.max(60, features.length * 22),
+    data: { values: features.map((f, i) => ({ rank: `${i + 1}. ${f.name}`, drop: Math.max(0, f.mean) })) },
+    mark: { type: 'bar', color: '#0969da' },
+    encoding: {
+      y: { field: 'rank', type: 'nominal', sort: null, title: null, axis: { labelLimit: 240 } },
+      x: { field: 'drop', type: 'quantitative', title: `Mean drop in ${metric} when shuffled` },
+    },
+  };
+}
+
+/**
+ * What the candidate's model card adds, as in the Markdown report: "Model selection"
+ * (algorithm: auto's leaderboard) and "Which features matter" (permutation importance:
+ * a bar chart and a table of the top features). Names are the user's: escaped.
+ */
+async function cardSectionsHtml(card: ModelCard | null): Promise<string[]> {
+  const out: string[] = [];
+  const leaderboard = card?.leaderboard ?? [];
+  if (leaderboard.length > 0) {
+    const names = ['accuracy', 'log_loss', 'f1_macro', 'r2', 'rmse', 'mae'].filter((name) =>
+      leaderboard.some((entry) => typeof entry.validation[name] === 'number'),
+    );
+    const chosen = leaderboard.find((entry) => entry.chosen);
+    out.push(
+      section(
+        'Model selection',
+        `<p><code>algorithm: auto</code> trained ${leaderboard.length} candidates on the same split and kept ${
+          chosen ? `<code>${esc(chosen.algorithm)}</code>` : 'none'
+        } (validation metrics).</p>\n${table(
+          ['Algorithm', ...names, 'Training', 'Kept'],
+          leaderboard.map((entry) => [
+            cell(`<code>${esc(entry.algorithm)}</code>`),
+            ...names.map((n) => cell(num(entry.validation[n]), true)),
+            cell(esc(`${(entry.trainingMs / 1000).toFixed(1)} s`), true),
+            cell(entry.chosen ? 'kept' : ''),
+          ]),
+        )}`,
+      ),
+    );
+  }
+  const importance = card?.importance;
+  if (importance && importance.features.length > 0) {
+    const top = importance.features.slice(0, TOP_FEATURES);
+    const metric = importance.metric === 'r2' ? 'r2' : 'accuracy';
+    const more = importance.features.length - top.length;
+    const chart = await figure('Which features matter', importanceSpec(top, metric));
+    out.push(
+      section(
+        'Which features matter',
+        `<p>Permutation importance: how much the ${importance.on === 'training' ? 'training' : 'validation'} ${esc(metric)} drops when one column's values are shuffled (${esc(
+          formatNumber(importance.rows),
+        )} rows, ${esc(formatNumber(importance.repeats))} repeats; about 0: the model does not use it).</p>\n${chart}\n${table(
+          ['#', 'Feature', `Mean drop in ${metric}`, 'Std'],
+          top.map((f, i) => [
+            cell(String(i + 1), true),
+            cell(`<code>${esc(f.name)}</code>`),
+            cell(num(f.mean), true),
+            cell(num(f.std), true),
+          ]),
+        )}${more > 0 ? `\n<p class="muted">${more} more feature${more === 1 ? '' : 's'} in the model card.</p>` : ''}`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The evaluation report as one HTML document that loads nothing and runs no script; `card`: the candidate's model card, when it has one. */
+export async function renderHtmlReport(data: EvaluationReportData, card: ModelCard | null = null): Promise<string> {
   const title = `Evaluation of ${data.modelName}: ${data.blessing.blessed ? 'blessed' : 'not blessed'}`;
   const figures = await charts(data);
   const sections = [section('Metrics', metricTable(data))];
@@ -401,6 +476,7 @@ export async function renderHtmlReport(data: EvaluationReportData): Promise<stri
   }
   if (figures.length > 0) sections.push(section('Charts', `<div class="charts">\n${figures.join('\n')}\n</div>`));
   if (data.slices.length > 0) sections.push(section('Slices', sliceTable(data.slices)));
+  sections.push(...(await cardSectionsHtml(card)));
   sections.push(section('Data', dataAndLinks(data)));
   return `<!DOCTYPE html>
 <html lang="en">
