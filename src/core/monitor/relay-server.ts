@@ -21,7 +21,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { describeError } from '../errors.js';
 import { bearerMatches } from '../serve/auth.js';
 import { HttpError } from '../serve/decode.js';
-import { parseJsonBody, readBody } from '../serve/http.js';
+import { listenOn, parseJsonBody, readBody } from '../serve/http.js';
 import { WebhookPayloadError, parseAlertmanagerWebhook } from './alertmanager.js';
 import { DispatchFailedError, type AlertRelay } from './alert-relay.js';
 
@@ -63,13 +63,7 @@ export class AlertRelayServer {
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, port, host);
     return (this.http.address() as AddressInfo).port;
   }
 

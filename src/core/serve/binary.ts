@@ -35,7 +35,7 @@
  * change. The header length, the sizes and the shapes are untrusted: nothing is
  * allocated from a declared size before it has been checked against the bytes present.
  */
-import { HttpError } from './decode.js';
+import { HttpError, short } from './decode.js';
 import { parseJsonBody } from './http.js';
 import { describeJsonType } from './records.js';
 
@@ -242,16 +242,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 const has = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
-
-function short(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = describeJsonType(value);
-  }
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 /** How messages name input `i`: `inputs[2] (age)`. */
 function inputLabel(i: number, name: unknown): string {

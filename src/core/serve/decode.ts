@@ -357,7 +357,8 @@ function kindNoun(kind: 'bool' | 'int' | 'float' | 'bytes'): string {
   return kind === 'bool' ? 'booleans' : kind === 'bytes' ? 'texts' : kind === 'int' ? 'whole numbers' : 'numbers';
 }
 
-function short(value: unknown): string {
+/** A value as messages show it: its JSON, cut at 60 characters. */
+export function short(value: unknown): string {
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);
@@ -615,6 +616,7 @@ function nonValues(model: ServedModel, request: DecodedRecords, nullValues?: rea
   return messages;
 }
 
-function truncate(text: string): string {
+/** A name as messages show it: cut at 60 characters. */
+export function truncate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

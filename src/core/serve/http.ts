@@ -1,5 +1,5 @@
 /** Small HTTP helpers: a body read with a size limit, strict UTF-8 JSON, JSON answers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HttpError } from './decode.js';
 
 /** The default limit of a request body: 1 MiB (about 5,000 records of ten features). */
@@ -93,4 +93,15 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
     ...headers,
   });
   res.end(body);
+}
+
+/** Starts `server` listening on `host:port`; rejects with the listen error (a port in use, a bad address). */
+export function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

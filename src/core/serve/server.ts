@@ -47,9 +47,9 @@ import type { InferResponse } from './binary.js';
 import { ModelSlots } from './canary.js';
 import { MonitorMetrics, OnlineMonitor, parseFeedback } from './monitor.js';
 import type { MonitorOptions } from './monitor.js';
-import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable, sliceRecords } from './decode.js';
+import { DEFAULT_MAX_ROWS, HttpError, decodeOip, decodeTfServing, requestTable, sliceRecords, truncate } from './decode.js';
 import type { DecodedRecords, MissingPolicy, OipRequest, TfServingRequest } from './decode.js';
-import { DEFAULT_MAX_BODY_BYTES, parseJsonBody, readBody, sendJson } from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, listenOn, parseJsonBody, readBody, sendJson } from './http.js';
 import { ServeMetrics } from './metrics.js';
 import { isFinitePrediction } from './model.js';
 import type { Prediction, ServedModel } from './model.js';
@@ -217,13 +217,7 @@ export class InferenceServer {
 
   /** Starts listening; resolves with the bound port. */
   async listen(port: number, host: string): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.http.once('error', reject);
-      this.http.listen(port, host, () => {
-        this.http.off('error', reject);
-        resolve();
-      });
-    });
+    await listenOn(this.http, port, host);
     this.schedulePoll();
     return (this.http.address() as AddressInfo).port;
   }
@@ -837,10 +831,6 @@ function requestId(req: IncomingMessage, oipId: string | undefined): string {
   const given = req.headers['x-request-id'];
   if (typeof given === 'string' && REQUEST_ID.test(given)) return given;
   return randomUUID();
-}
-
-function truncate(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** OIP v2 datatypes as TF Serving's metadata names them. */
