@@ -4,6 +4,7 @@
 // and dist/cli/index.js (the CLI). The whole of dist/ is built beside it, in .build/<pid>/dist, then
 // swapped in: a failed build leaves the last dist/ in place.
 import { execFileSync } from 'node:child_process';
+import { minify } from 'terser';
 import {
   chmodSync,
   copyFileSync,
@@ -91,11 +92,29 @@ try {
       '--transpile-only',
       // No cache (in ~/.cache/ncc): CI starts without one, and builds running at once would share it.
       '--no-cache',
+      '--minify',
       '--quiet',
     ],
     { stdio: 'inherit' },
   );
   done('ncc (src/bundle.ts)');
+
+  // ncc minifies its entry only: the chunks it splits off (most of the bundle) are minified here,
+  // names kept (messages and checks read constructor and function names).
+  for (const file of readdirSync(bundle).filter((f) => f.endsWith('.index.js'))) {
+    const path = join(bundle, file);
+    const result = await minify(readFileSync(path, 'utf8'), {
+      module: true,
+      ecma: 2022,
+      compress: { passes: 1 },
+      mangle: true,
+      keep_classnames: true,
+      keep_fnames: true,
+      format: { comments: false },
+    });
+    writeFileSync(path, result.code);
+  }
+  done('minify (the chunks)');
 
   // The licences of everything bundled, once, at the top.
   renameSync(join(bundle, 'licenses.txt'), join(next, 'licenses.txt'));
