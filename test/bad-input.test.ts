@@ -1,9 +1,11 @@
 /** Bad input that once crashed or misled: odd column names, wrong encodings, unterminated quotes. */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { refuseOverwritingInput } from '../src/core/data/paths.js';
+import { openSource } from '../src/core/data/source.js';
 import { readTable } from '../src/core/data/table.js';
 import { readSide } from '../src/core/drift/read.js';
 import { UserError } from '../src/core/errors.js';
@@ -92,24 +94,54 @@ describe('column names that are Object.prototype properties', () => {
   });
 });
 
-describe('UTF-16 and UTF-32 files', () => {
+describe('UTF-16, UTF-32 and other encodings', () => {
   const text = 'id,name,score\n1,Zoë,0.5\n2,Ana,0.75\n';
   const utf16be = (t: string) => Buffer.from(t, 'utf16le').swap16();
-  const cases: [string, Buffer, RegExp, string][] = [
-    [
-      'UTF-16LE with a BOM',
-      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
-      /UTF-16LE \(byte-order mark FF FE\)/,
-      'UTF-16',
-    ],
-    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]), /UTF-16BE \(byte-order mark FE FF\)/, 'UTF-16'],
-    ['UTF-16LE without a BOM', Buffer.from(text, 'utf16le'), /UTF-16LE \(no byte-order mark/, 'UTF-16'],
-    ['UTF-16BE without a BOM', utf16be(text), /UTF-16BE \(no byte-order mark/, 'UTF-16'],
-    ['UTF-32LE with a BOM', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x0a, 0, 0, 0]), /UTF-32LE/, 'UTF-32'],
-    ['UTF-32BE with a BOM', Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61, 0, 0, 0, 0x0a]), /UTF-32BE/, 'UTF-32'],
+  const utf16: [string, Buffer][] = [
+    ['UTF-16LE with a BOM', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+    ['UTF-16BE with a BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)])],
+    ['UTF-16LE without a BOM', Buffer.from(text, 'utf16le')],
+    ['UTF-16BE without a BOM', utf16be(text)],
   ];
 
-  test.each(cases)('%s: validate-data and table reading say which encoding and what to do', async (what, bytes, encoding, from) => {
+  test.each(utf16)('%s is read as the same text by validate-data, table reading and drift-check, gzipped too', async (what, bytes) => {
+    for (const [name, content] of [
+      ['data.csv', bytes],
+      ['data.csv.gz', gzipSync(bytes)],
+    ] as const) {
+      const file = await dataFile(name, content);
+      const scanned = await scanData([file], { threads: 0, schema: null });
+      expect(scanned.anomalies).toEqual([]);
+      expect(scanned.rows).toBe(2);
+      expect(scanned.profile.columns.map((c) => c.name)).toEqual(['id', 'name', 'score']);
+      const table = await readTable([file]);
+      expect(table.columns.map((c) => c.name)).toEqual(['id', 'name', 'score']);
+      expect(table.columns[1]!.texts).toEqual(['Zoë', 'Ana']);
+      expect(Array.from(table.columns[2]!.numbers)).toEqual([0.5, 0.75]);
+      const side = await readSide([file]);
+      expect([...side.columns.keys()]).toEqual(['id', 'name', 'score']);
+      expect(side.columns.get('name')!.texts.get('Zoë')).toBe(1);
+      const opened = await openSource(file);
+      for await (const chunk of opened.chunks) void chunk; // a gzip file's encoding is known once its first bytes are out
+      expect(opened.encoding).toMatch(new RegExp(`^${what.slice(0, 8)}`));
+    }
+  });
+
+  test('UTF-16 split into odd-sized chunks (a character cut in two) decodes whole', async () => {
+    const long = 'a,b\n' + Array.from({ length: 200 }, (_, i) => `${i},ÿ€😀${i}\n`).join('');
+    const file = await dataFile('long.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(long, 'utf16le')]));
+    const opened = await openSource(file, 7);
+    const parts: Buffer[] = [];
+    for await (const chunk of opened.chunks) parts.push(chunk);
+    expect(Buffer.concat(parts).toString('utf8')).toBe(long);
+  });
+
+  const utf32: [string, Buffer, RegExp][] = [
+    ['UTF-32LE with a BOM', Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x0a, 0, 0, 0]), /UTF-32LE/],
+    ['UTF-32BE with a BOM', Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61, 0, 0, 0, 0x0a]), /UTF-32BE/],
+  ];
+
+  test.each(utf32)('%s: every reader says which encoding and what to do', async (what, bytes, encoding) => {
     for (const [name, content] of [
       ['data.csv', bytes],
       ['data.csv.gz', gzipSync(bytes)],
@@ -125,10 +157,57 @@ describe('UTF-16 and UTF-32 files', () => {
         const { message, hint } = error as UserError;
         expect(message).toContain(file);
         expect(message).toMatch(encoding);
-        expect(message).toContain('must be UTF-8');
-        expect(hint).toContain('UTF-8');
-        expect(hint).toContain(`iconv -f ${from} -t UTF-8`);
+        expect(message).toContain('must be UTF-8 or UTF-16');
+        expect(hint).toContain('iconv -f UTF-32 -t UTF-8');
       }
+    }
+  });
+
+  test('Latin-1 text (not UTF-8) is refused by every reader with the byte, its offset and its line', async () => {
+    // "Zoë" in Latin-1: 0xEB alone is not UTF-8. Offset of the byte: the header (14 bytes) + "1,Zo".
+    const latin1 = Buffer.from('id,name,score\n1,Zo\u00eb,0.5\n2,Ana,0.75\n', 'latin1');
+    const offset = latin1.indexOf(0xeb);
+    for (const [name, content, line] of [
+      ['latin1.csv', latin1, ' (line 2)'],
+      ['latin1.csv.gz', gzipSync(latin1), ''],
+    ] as const) {
+      const file = await dataFile(name, content);
+      const readers = [() => scanData([file], { threads: 0, schema: null }), () => readTable([file]), () => readSide([file])];
+      for (const read of readers) {
+        const error = await read().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(UserError);
+        const { message, hint } = error as UserError;
+        expect(message).toContain(`${file}: not UTF-8 text: the byte 0xEB at byte ${offset}${line} is not valid UTF-8`);
+        expect(message).toContain('Latin-1 or Windows-1252');
+        expect(hint).toContain('iconv -f WINDOWS-1252 -t UTF-8');
+      }
+    }
+  });
+
+  test('a bad byte past the first chunk is found at its offset; a character cut by a chunk boundary is not one', async () => {
+    const good = 'a,b\n' + Array.from({ length: 300 }, (_, i) => `${i},é€😀\n`).join('');
+    const file = await dataFile('late.csv', Buffer.concat([Buffer.from(good), Buffer.from([0x31, 0x2c, 0xff, 0x0a])]));
+    for (const size of [1, 2, 3, 5, 1 << 20]) {
+      const opened = await openSource(file, size);
+      const error = await (async () => {
+        for await (const chunk of opened.chunks) void chunk;
+      })().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as UserError).message).toContain(
+        `the byte 0xFF at byte ${(Buffer.byteLength(good) + 2).toLocaleString('en-US')} (line 302)`,
+      );
+    }
+    const clean = await dataFile('clean.csv', good);
+    for (const size of [1, 2, 3, 5]) {
+      const opened = await openSource(clean, size);
+      const parts: Buffer[] = [];
+      for await (const chunk of opened.chunks) parts.push(chunk);
+      expect(Buffer.concat(parts).toString('utf8')).toBe(good);
     }
   });
 
@@ -217,5 +296,23 @@ describe('an unterminated quote', () => {
     const result = await scanData([file], { threads: 0, schema: null });
     expect(result.anomalies).toEqual([]);
     expect((await readTable([file])).rows).toBe(2);
+  });
+});
+
+describe('an output that is an input', () => {
+  test('the same file by path, hard link or symbolic link is refused; another file or a new one is not', async () => {
+    const input = await dataFile('input.csv', 'a\n1\n');
+    const other = await dataFile('other.csv', 'a\n1\n');
+    const hard = join(dir, 'hard.csv');
+    const soft = join(dir, 'soft.csv');
+    await link(input, hard);
+    await symlink(input, soft);
+    for (const output of [input, hard, soft, join(dir, '.', `${counter - 1}-input.csv`)]) {
+      await expect(refuseOverwritingInput(output, [other, input])).rejects.toThrow(
+        /is the input .*input\.csv: writing it would replace the data being read/,
+      );
+    }
+    await expect(refuseOverwritingInput(other, [input])).resolves.toBeUndefined();
+    await expect(refuseOverwritingInput(join(dir, 'new.csv'), [input])).resolves.toBeUndefined();
   });
 });

@@ -4,12 +4,12 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import type { LoadedConfig } from '../core/config/config.js';
-import { expandPaths } from '../core/data/paths.js';
+import { expandPaths, refuseOverwritingInput } from '../core/data/paths.js';
 import { readTable } from '../core/data/table.js';
 import { UserError } from '../core/errors.js';
 import { outputFormatOf, predictTable } from '../core/serve/batch.js';
@@ -263,6 +263,8 @@ async function serve(options: ServeOptions): Promise<void> {
 
 async function predict(options: PredictOptions): Promise<void> {
   const loaded = await loadProjectConfig(options.config);
+  const files = await expandPaths(options.input.map((p) => resolve(p)));
+  await refuseOverwritingInput(resolve(options.output), files, (path) => relative(process.cwd(), path) || path);
   await onnxRuntime(stderr);
   const registry = projectRegistry(loaded, options.registry);
   const workDir = await mkdtemp(join(tmpdir(), 'mlops-predict-'));
@@ -273,7 +275,6 @@ async function predict(options: PredictOptions): Promise<void> {
     } else {
       model = await new ModelSource(registry, modelName(options, loaded, null), workDir).load(options.ref);
     }
-    const files = await expandPaths(options.input.map((p) => resolve(p)));
     const table = await readTable(files, { format: options.format ?? 'auto', nullValues: loaded.config.data.null_values });
     const showProgress = table.rows >= 100_000;
     let lastShown = 0;

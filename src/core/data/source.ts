@@ -1,4 +1,5 @@
 /** Opening data files: format from the name, gzip from the content, bytes as a stream. */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -33,7 +34,9 @@ export function detectFormat(path: string, format: DataFormat | 'auto' = 'auto')
 export interface OpenedSource {
   size: number;
   gzip: boolean;
-  /** Decompressed bytes. */
+  /** The file's text encoding as found: `UTF-8`, or UTF-16 (read as UTF-8) with how it was recognised. */
+  encoding: string;
+  /** Decompressed bytes, as UTF-8. */
   chunks: AsyncIterable<Buffer>;
   /** Bytes read from disk so far (compressed bytes for gzip). */
   bytesRead(): number;
@@ -41,11 +44,16 @@ export interface OpenedSource {
 
 const CHUNK_SIZE = 1 << 20;
 
-/** Opens a data file; `chunkSize` is the size of the pieces read (and decompressed) at once. */
-/** Opens the data file at `path`; messages name it `name` (how people know it: relative to their working directory). */
+/**
+ * Opens the data file at `path`; messages name it `name` (how people know it: relative to their
+ * working directory). `chunkSize` is the size of the pieces read (and decompressed) at once.
+ * Every reader gets UTF-8: UTF-16 text (as Excel's "Unicode Text" and Windows tools write it)
+ * is decoded on the way, and bytes that are not UTF-8 stop the read with their offset.
+ */
 export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = path): Promise<OpenedSource> {
   let size: number;
   let gzip = false;
+  let found: (FoundEncoding & { encoding: Utf16 }) | null = null;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new UserError(`${name} is a directory, not a data file`, 'Give a file, or a glob such as data/*.csv.');
@@ -55,7 +63,7 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = pa
       const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-      if (!gzip) checkEncoding(head.subarray(0, bytesRead), name);
+      if (!gzip) found = usableEncoding(head.subarray(0, bytesRead), name);
     } finally {
       await handle.close();
     }
@@ -68,14 +76,14 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = pa
     );
   }
   const file = createReadStream(path, { highWaterMark: chunkSize });
-  const chunks = gzip ? file.pipe(createGunzip({ chunkSize })) : file;
-  file.on('error', (error) => chunks.destroy(error));
-  return {
-    size,
-    gzip,
-    chunks: gzip ? checkedChunks(readChunks(chunks, name), name) : readChunks(chunks, name),
-    bytesRead: () => file.bytesRead,
-  };
+  const stream = gzip ? file.pipe(createGunzip({ chunkSize })) : file;
+  file.on('error', (error) => stream.destroy(error));
+  const raw = readChunks(stream, name);
+  const opened: OpenedSource = { size, gzip, encoding: found?.described ?? 'UTF-8', chunks: raw, bytesRead: () => file.bytesRead };
+  // A gzip file's encoding shows once decompressed; its lines are not counted for messages.
+  if (gzip) opened.chunks = sniffedChunks(raw, name, opened, null);
+  else opened.chunks = found ? decodeUtf16(raw, found.encoding) : checkedUtf8(raw, name, path);
+  return opened;
 }
 
 async function* readChunks(stream: AsyncIterable<Buffer>, path: string): AsyncIterable<Buffer> {
@@ -93,6 +101,15 @@ async function* readChunks(stream: AsyncIterable<Buffer>, path: string): AsyncIt
 /** How much of the start of a file is looked at to tell its encoding. */
 const ENCODING_SNIFF_BYTES = 1024;
 
+export type Utf16 = 'utf-16le' | 'utf-16be';
+
+/** An encoding other than UTF-8 found at the start of a file: what it is, and how it was recognised. */
+export interface FoundEncoding {
+  encoding: Utf16 | 'utf-32le' | 'utf-32be';
+  /** For people: "UTF-16LE (byte-order mark FF FE)". */
+  described: string;
+}
+
 /**
  * The encoding of text that is not UTF-8 (nor ASCII) but UTF-16 or UTF-32, as
  * Excel's "Unicode Text" and Windows tools (PowerShell 5 `>`) write it, or
@@ -100,12 +117,14 @@ const ENCODING_SNIFF_BYTES = 1024;
  * odd (little-endian) or even (big-endian) positions, since CSV text is mostly
  * ASCII. A UTF-8 byte-order mark is not reported: readers skip it.
  */
-export function detectUnsupportedEncoding(head: Buffer): string | null {
+export function detectEncoding(head: Buffer): FoundEncoding | null {
   const [b0, b1, b2, b3] = head;
-  if (head.length >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return 'UTF-32LE (byte-order mark FF FE 00 00)';
-  if (head.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return 'UTF-32BE (byte-order mark 00 00 FE FF)';
-  if (head.length >= 2 && b0 === 0xff && b1 === 0xfe) return 'UTF-16LE (byte-order mark FF FE)';
-  if (head.length >= 2 && b0 === 0xfe && b1 === 0xff) return 'UTF-16BE (byte-order mark FE FF)';
+  if (head.length >= 4 && b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0)
+    return { encoding: 'utf-32le', described: 'UTF-32LE (byte-order mark FF FE 00 00)' };
+  if (head.length >= 4 && b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff)
+    return { encoding: 'utf-32be', described: 'UTF-32BE (byte-order mark 00 00 FE FF)' };
+  if (head.length >= 2 && b0 === 0xff && b1 === 0xfe) return { encoding: 'utf-16le', described: 'UTF-16LE (byte-order mark FF FE)' };
+  if (head.length >= 2 && b0 === 0xfe && b1 === 0xff) return { encoding: 'utf-16be', described: 'UTF-16BE (byte-order mark FE FF)' };
   const pairs = head.length >> 1;
   if (pairs < 2) return null;
   let evenNuls = 0;
@@ -114,43 +133,140 @@ export function detectUnsupportedEncoding(head: Buffer): string | null {
     if (head[i] === 0) evenNuls++;
     if (head[i + 1] === 0) oddNuls++;
   }
-  if (oddNuls >= pairs * 0.4 && evenNuls <= pairs * 0.05) return 'UTF-16LE (no byte-order mark: NUL bytes at odd positions)';
-  if (evenNuls >= pairs * 0.4 && oddNuls <= pairs * 0.05) return 'UTF-16BE (no byte-order mark: NUL bytes at even positions)';
+  if (oddNuls >= pairs * 0.4 && evenNuls <= pairs * 0.05)
+    return { encoding: 'utf-16le', described: 'UTF-16LE (no byte-order mark: NUL bytes at odd positions)' };
+  if (evenNuls >= pairs * 0.4 && oddNuls <= pairs * 0.05)
+    return { encoding: 'utf-16be', described: 'UTF-16BE (no byte-order mark: NUL bytes at even positions)' };
   return null;
 }
 
-/** Throws a UserError naming file `name` when `head` (its first bytes) is UTF-16 or UTF-32 text. */
-function checkEncoding(head: Buffer, name: string): void {
-  const encoding = detectUnsupportedEncoding(head);
-  if (encoding === null) return;
-  const from = encoding.startsWith('UTF-32') ? 'UTF-32' : 'UTF-16';
+/** The encoding `head` (a file's first bytes) shows when it is one readers decode (UTF-16); null for UTF-8; a UserError for UTF-32. */
+function usableEncoding(head: Buffer, name: string): (FoundEncoding & { encoding: Utf16 }) | null {
+  const found = detectEncoding(head);
+  if (found === null) return null;
+  if (found.encoding === 'utf-16le' || found.encoding === 'utf-16be') return found as FoundEncoding & { encoding: Utf16 };
   throw new UserError(
-    `${name}: the file is ${encoding} text; data files must be UTF-8`,
-    `Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f ${from} -t UTF-8 ${name} > converted.csv`,
+    `${name}: the file is ${found.described} text; data files must be UTF-8 or UTF-16`,
+    `Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f UTF-32 -t UTF-8 ${name} > converted.csv`,
   );
 }
 
-/** Passes on decompressed chunks after checking the encoding of their first bytes. */
-async function* checkedChunks(chunks: AsyncIterable<Buffer>, name: string): AsyncIterable<Buffer> {
+/** UTF-16 chunks decoded to UTF-8 (a byte-order mark dropped; a character split between chunks kept whole). */
+async function* decodeUtf16(chunks: AsyncIterable<Buffer>, encoding: Utf16): AsyncIterable<Buffer> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield Buffer.from(text, 'utf8');
+  }
+  const rest = decoder.decode();
+  if (rest.length > 0) yield Buffer.from(rest, 'utf8');
+}
+
+/**
+ * Passes chunks on after checking they are UTF-8 (Node's `isUtf8`, which runs at gigabytes a
+ * second); the first bytes that are not stop the read with their offset, and their line when the
+ * file can be read again (`path`, not gzip). A character split between chunks is checked whole.
+ */
+async function* checkedUtf8(chunks: AsyncIterable<Buffer>, name: string, path: string | null): AsyncIterable<Buffer> {
+  let offset = 0;
+  let carry: Buffer | null = null;
+  for await (const chunk of chunks) {
+    const whole: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+    const cut = completeLength(whole);
+    if (!isUtf8(whole.subarray(0, cut))) await notUtf8(whole.subarray(0, cut), offset, name, path);
+    offset += cut;
+    carry = cut < whole.length ? Buffer.from(whole.subarray(cut)) : null;
+    yield chunk;
+  }
+  if (carry && !isUtf8(carry)) await notUtf8(carry, offset, name, path);
+}
+
+/** The length of `buf` without a multi-byte UTF-8 sequence cut off at its end (at most 3 bytes left out). */
+function completeLength(buf: Buffer): number {
+  const n = buf.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const byte = buf[n - back]!;
+    if ((byte & 0xc0) !== 0x80) {
+      // A lead byte `back` bytes from the end: is its sequence longer than what is left?
+      const needs = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      return needs > back ? n - back : n;
+    }
+  }
+  return n;
+}
+
+/** The offset in `buf` of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8(buf: Buffer): number {
+  for (let i = 0; i < buf.length;) {
+    const b = buf[i]!;
+    const needs = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (needs === 0 || i + needs > buf.length) return i;
+    if (needs > 1 && !isUtf8(buf.subarray(i, i + needs))) return i;
+    i += needs;
+  }
+  return -1;
+}
+
+async function notUtf8(buf: Buffer, base: number, name: string, path: string | null): Promise<never> {
+  const at = Math.max(0, firstInvalidUtf8(buf));
+  const offset = base + at;
+  const byte = buf[at]!;
+  const line = path ? await lineAt(path, offset) : null;
+  const where = `byte ${offset.toLocaleString('en-US')}${line === null ? '' : ` (line ${line.toLocaleString('en-US')})`}`;
+  throw new UserError(
+    `${name}: not UTF-8 text: the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at ${where} is not valid UTF-8${byte >= 0x80 ? '; the file may be Latin-1 or Windows-1252 (as older Excel versions save CSV)' : ''}`,
+    `Data files must be UTF-8 or UTF-16. Save it as UTF-8 ("CSV UTF-8" in Excel's Save As), or convert it: iconv -f WINDOWS-1252 -t UTF-8 ${name} > converted.csv (with its real encoding).`,
+  );
+}
+
+/** The line (from 1) holding byte `offset` of the file at `path`, counted by reading it again up to there. */
+async function lineAt(path: string, offset: number): Promise<number | null> {
+  try {
+    let line = 1;
+    let seen = 0;
+    for await (const chunk of createReadStream(path, {
+      end: Math.max(0, offset - 1),
+      highWaterMark: CHUNK_SIZE,
+    }) as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) line++;
+      seen += chunk.length;
+    }
+    return offset === 0 || seen > 0 ? line : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A gzip file's decompressed chunks: the first bytes tell the encoding (as for a plain file), then
+ * the chunks are decoded from UTF-16 or checked as UTF-8.
+ */
+async function* sniffedChunks(
+  chunks: AsyncIterable<Buffer>,
+  name: string,
+  opened: OpenedSource,
+  path: string | null,
+): AsyncIterable<Buffer> {
+  const iterator = chunks[Symbol.asyncIterator]();
   const held: Buffer[] = [];
   let heldBytes = 0;
-  let checked = false;
-  for await (const chunk of chunks) {
-    if (checked) {
-      yield chunk;
-      continue;
+  let done = false;
+  while (heldBytes < ENCODING_SNIFF_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
     }
-    held.push(chunk);
-    heldBytes += chunk.length;
-    if (heldBytes < ENCODING_SNIFF_BYTES) continue;
-    const head = Buffer.concat(held);
-    checkEncoding(head.subarray(0, ENCODING_SNIFF_BYTES), name);
-    checked = true;
-    yield* held;
-    held.length = 0;
+    held.push(next.value);
+    heldBytes += next.value.length;
   }
-  if (!checked) {
-    checkEncoding(Buffer.concat(held), name);
+  const head = Buffer.concat(held);
+  const found = usableEncoding(head.subarray(0, ENCODING_SNIFF_BYTES), name);
+  if (found) opened.encoding = found.described;
+  const all = (async function* () {
     yield* held;
-  }
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  })();
+  yield* found ? decodeUtf16(all, found.encoding) : checkedUtf8(all, name, path);
 }
