@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
+import { OciClient } from '../src/adapters/registry/oci-client.js';
 import { OciStore } from '../src/adapters/registry/oci-store.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import type { ModelStore } from '../src/ports/model-store.js';
@@ -34,12 +35,30 @@ import { makeTempDir, removeTempDirs } from './support/action-runner.js';
 const tempDir = (): Promise<string> => makeTempDir('mlops-registry-contract-');
 afterAll(removeTempDirs);
 
+/** The store's methods bound to it, to override one in a test. */
+function bind(store: ModelStore): ModelStore {
+  const bound: Record<string, unknown> = {
+    kind: store.kind,
+    location: store.location,
+    reservedAliases: store.reservedAliases,
+    atomicAliases: store.atomicAliases,
+  };
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(store)) as (keyof ModelStore)[]) {
+    const value = store[name];
+    if (typeof value === 'function' && name !== ('constructor' as keyof ModelStore))
+      bound[name] = (value as (...args: unknown[]) => unknown).bind(store);
+  }
+  return bound as unknown as ModelStore;
+}
+
 /** One empty registry of a store: fresh instances over it, and a way to damage a stored blob. */
 interface Place {
   open(): ModelRegistry;
   store(): ModelStore;
   /** Flips one byte of the stored bytes of `digest`, keeping their size. */
   tamper(digest: string): Promise<void>;
+  /** Rewrites version `n` of `model` in place as another tool could (a valid record or manifest, other bytes). */
+  rewrite(model: string, n: number): Promise<void>;
   /** The uri a version gets. */
   uri(version: ModelVersion): string;
   /** How a child process builds the same store: the module (under src/adapters/registry) and its constructor arguments. */
@@ -75,6 +94,11 @@ const folder: StoreUnderTest = {
       open: () => new ModelRegistry(new FolderStore(root)),
       store: () => new FolderStore(root),
       tamper: (digest) => flipByte(join(root, 'blobs', 'sha256', digest.slice('sha256:'.length))),
+      rewrite: async (model, n) => {
+        const path = join(root, 'models', model, 'versions', `${n}.json`);
+        const record = JSON.parse(await readFile(path, 'utf8')) as { createdAt: string };
+        await writeFile(path, JSON.stringify({ ...record, createdAt: '2020-01-01T00:00:00.000Z' }));
+      },
       uri: (v) => `local://${v.model}/${v.version}`,
       child: { module: 'folder-store', className: 'FolderStore', args: [root] },
     };
@@ -102,6 +126,14 @@ const oci: StoreUnderTest = {
       open: () => new ModelRegistry(new OciStore(options)),
       store: () => new OciStore(options),
       tamper: (digest) => flipByte(server!.blobDataPath(digest)),
+      rewrite: async (model, n) => {
+        // The same config (still "version n"), another annotation: a manifest with another digest under vN.
+        const client = new OciClient({ registry: host, repository: `${options.namespace}/${model}`, insecure: true });
+        const fetched = await client.getManifest(`v${n}`);
+        const manifest = fetched.manifest as { annotations?: Record<string, string> };
+        manifest.annotations = { ...manifest.annotations, 'dev.mlops-actions.writer': 'another-tool' };
+        await client.putManifest(`v${n}`, Buffer.from(JSON.stringify(manifest)), fetched.mediaType);
+      },
       uri: (v) => `oci://${host}/${options.namespace}/${v.model}@${v.digest}`,
       child: { module: 'oci-store', className: 'OciStore', args: [options] },
     };
@@ -351,6 +383,42 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
         await registry.pull('penguins', 'v1', join(parent, 'model'));
         expect(Object.keys(await readTree(join(parent, 'model')))).toHaveLength(v1.files.length);
       });
+    });
+
+    test('a version rewritten after it was registered is refused by number, alias and digest, and left out of the list', async () => {
+      const { place, registry, v1, v2 } = await twoVersions();
+      await registry.setAlias('penguins', 'production', 1);
+      await place.rewrite('penguins', 1);
+      const fresh = place.open();
+      for (const ref of ['1', 'v1', 'production']) {
+        const error = await userError(fresh.resolve('penguins', ref));
+        expect(error.message).toContain(
+          `version 1 of penguins in ${place.store().where('penguins')} was rewritten after it was registered`,
+        );
+        expect(error.message).toContain(`the ledger recorded ${v1.digest}`);
+        expect(error.hint).toMatch(/never change once registered/);
+      }
+      const target = join(await tempDir(), 'pulled');
+      expect((await userError(fresh.pull('penguins', '1', target))).message).toMatch(/was rewritten/);
+      const notes: string[] = [];
+      const listed = await fresh.list('penguins', (n, reason) => notes.push(`${n}: ${reason}`));
+      expect(listed.map((v) => v.version)).toEqual([2]);
+      expect(notes).toEqual([expect.stringMatching(/^1: version 1 of penguins .* was rewritten/)]);
+      // The untouched version is still what it was, by number and by digest.
+      expect((await fresh.resolve('penguins', v2.digest)).version).toBe(2);
+      expect((await fresh.resolve('penguins', '2')).digest).toBe(v2.digest);
+      // The ledger holds one entry per version, with the digest register printed.
+      expect((await place.store().readLedger('penguins')).map((e) => [e.version, e.digest])).toEqual([
+        [1, v1.digest],
+        [2, v2.digest],
+      ]);
+    });
+
+    test('a version without a ledger entry (registered before the ledger) is read as before', async () => {
+      const { place, v1 } = await twoVersions();
+      const store = place.store();
+      const legacy = new ModelRegistry({ ...bind(store), readLedger: async () => [] });
+      expect((await legacy.resolve('penguins', '1')).digest).toBe(v1.digest);
     });
 
     describe('names', () => {

@@ -87,12 +87,20 @@ const title = 'OCI store against a real docker-registry';
     }
     expect(v2.files).toEqual(v1.files);
 
-    // Second register of identical files: every file blob already existed; only the new config blob was uploaded.
+    // Second register of identical files: every file blob already existed; only the new config blob and the
+    // ledger's new list (v1 and v2) were uploaded.
     const fileDigests = new Set(v1.files.map((f) => f.digest));
     const fileBlobs = second.filter((b) => fileDigests.has(b.digest));
     expect(fileBlobs).toHaveLength(4);
     expect(fileBlobs.every((b) => b.existed)).toBe(true);
-    expect(second.filter((b) => !b.existed)).toHaveLength(1);
+    const ledgerClient = new OciClient({ registry: server.host, repository: `${NAMESPACE}/penguins`, insecure: true });
+    const ledger = await ledgerClient.getManifest('version-ledger');
+    const ledgerList = (ledger.manifest as { config: { digest: string } }).config.digest;
+    expect(JSON.parse((await ledgerClient.getBlob(ledgerList)).toString('utf8'))).toEqual([
+      { version: 1, digest: v1.digest, at: v1.createdAt },
+      { version: 2, digest: v2.digest, at: v2.createdAt },
+    ]);
+    expect(second.filter((b) => !b.existed).map((b) => b.digest)).toEqual([expect.not.stringMatching(ledgerList), ledgerList]);
 
     // The manifest: a ModelPack artifact, one titled layer per file, config JSON, annotations.
     const client = new OciClient({ registry: server.host, repository: `${NAMESPACE}/penguins`, insecure: true });

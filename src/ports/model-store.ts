@@ -40,6 +40,13 @@ export interface StoredAliasEvent {
   at: string;
 }
 
+/** A version as register recorded it in the model's ledger: the digest it had when it was created. */
+export interface LedgerEntry {
+  version: number;
+  digest: string;
+  at: string;
+}
+
 /** A file of a model directory to store: its bytes are at `absolute`, already hashed. */
 export interface BlobSource {
   absolute: string;
@@ -49,6 +56,9 @@ export interface BlobSource {
 
 /** A version tag or record that this tool did not write (pushed by another tool, or by hand): listing leaves it out. */
 export class ForeignVersionError extends UserError {}
+
+/** A version whose tag or record no longer holds the digest the ledger recorded when it was registered. */
+export class RewrittenVersionError extends ForeignVersionError {}
 
 export interface ModelStore {
   readonly kind: 'local' | 'oci';
@@ -85,6 +95,14 @@ export interface ModelStore {
    * registry compares them with the record) and where the bytes came from, for messages.
    */
   getBlob(model: string, digest: string, target: string): Promise<{ digest: string; size: number; source: string } | null>;
+
+  /**
+   * The model's ledger: one entry per version, appended by register right after the version was
+   * created, oldest first ([] when there is none). Entries are never changed.
+   */
+  readLedger(model: string): Promise<LedgerEntry[]>;
+  /** Appends an entry to the ledger (the OCI store checks it landed: see there). */
+  appendLedger(model: string, entry: LedgerEntry): Promise<void>;
 
   /** Current aliases: alias -> version. */
   readAliases(model: string): Promise<Record<string, number>>;

@@ -15,6 +15,8 @@
  *   models/<model>/alias-history.jsonl      every alias change, one JSON object a line, appended only:
  *                                           { "alias", "version" (null when unset), "previous", "at" }
  *   models/<model>/aliases.lock             present only while a process changes an alias
+ *   models/<model>/ledger.jsonl             every version's digest when it was registered, one JSON object a
+ *                                           line, appended only: { "version", "digest", "at" }
  *
  * Crash safety: every file is written to a temporary file (a name starting with `.tmp-`) in the folder it
  * belongs to, flushed to disk, and then renamed or hard-linked into place, so a reader sees the whole file or
@@ -38,7 +40,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { stableJson } from '../../core/lineage.js';
-import type { BlobSource, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
+import type { BlobSource, LedgerEntry, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
 
 /** Where the folder registry lives when nothing says otherwise (relative to the project). */
 export const DEFAULT_LOCAL_REGISTRY = '.mlops/registry';
@@ -139,6 +141,15 @@ export class FolderStore implements ModelStore {
       }
       throw error;
     }
+  }
+
+  async readLedger(model: string): Promise<LedgerEntry[]> {
+    return parseLedger((await readIfExists(join(this.modelDir(model), 'ledger.jsonl')))?.split('\n') ?? []);
+  }
+
+  async appendLedger(model: string, entry: LedgerEntry): Promise<void> {
+    await mkdir(this.modelDir(model), { recursive: true });
+    await appendLine(join(this.modelDir(model), 'ledger.jsonl'), JSON.stringify(entry));
   }
 
   async readAliases(model: string): Promise<Record<string, number>> {
@@ -550,4 +561,31 @@ function foldHistory(events: StoredAliasEvent[]): Record<string, number> {
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Ledger entries from JSON texts (lines of the folder's ledger.jsonl, items of the OCI ledger); what is not an entry is skipped. */
+export function parseLedger(items: readonly unknown[]): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  for (const item of items) {
+    let raw: unknown = item;
+    if (typeof item === 'string') {
+      if (!item.trim()) continue;
+      try {
+        raw = JSON.parse(item);
+      } catch {
+        continue; // a line torn by a crash while it was appended
+      }
+    }
+    const entry = raw as Partial<LedgerEntry> | null;
+    if (
+      entry &&
+      typeof entry.version === 'number' &&
+      Number.isSafeInteger(entry.version) &&
+      typeof entry.digest === 'string' &&
+      DIGEST_PATTERN.test(entry.digest) &&
+      typeof entry.at === 'string'
+    )
+      entries.push({ version: entry.version, digest: entry.digest, at: entry.at });
+  }
+  return entries;
 }

@@ -17,6 +17,10 @@
  *                          manifest by digest would delete the version itself).
  *   tag alias-history      a small manifest whose config blob is the JSON list of alias events
  *                          [{ alias, version, previous, at }], oldest first (registries keep no tag history).
+ *   tag version-ledger     the same kind of manifest holding [{ version, digest, at }]: each version's digest
+ *                          when register created it, so a vN tag overwritten later is found out (tags can be
+ *                          moved by anyone who may push; the ledger is not a signature: a writer who rewrites
+ *                          both is not caught by it).
  *
  * Blobs are content-addressed: a file already in the repository (the same bytes registered before) is found
  * with a HEAD and not uploaded again.
@@ -35,7 +39,8 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '../../core/errors.js';
 import { stableJson } from '../../core/lineage.js';
 import { ForeignVersionError } from '../../ports/model-store.js';
-import type { BlobSource, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
+import type { BlobSource, LedgerEntry, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
+import { parseLedger } from './folder-store.js';
 import {
   MODEL_ARTIFACT_TYPE,
   FILEPATH_ANNOTATION,
@@ -52,6 +57,10 @@ import {
 export const ALIAS_HISTORY_TAG = 'alias-history';
 /** artifactType and config media type of the alias history manifest. */
 export const ALIAS_HISTORY_ARTIFACT_TYPE = 'application/vnd.mlops-actions.alias-history.v1+json';
+/** The tag that holds the version ledger. */
+export const LEDGER_TAG = 'version-ledger';
+/** artifactType and config media type of the version ledger manifest. */
+export const LEDGER_ARTIFACT_TYPE = 'application/vnd.mlops-actions.version-ledger.v1+json';
 /** artifactType of the manifest an unset alias points at. */
 export const ALIAS_UNSET_ARTIFACT_TYPE = 'application/vnd.mlops-actions.alias-unset.v1+json';
 /** The OCI empty descriptor's media type and content ({}). */
@@ -85,6 +94,7 @@ export class OciStore implements ModelStore {
   readonly kind = 'oci' as const;
   readonly reservedAliases: Readonly<Record<string, string>> = {
     [ALIAS_HISTORY_TAG]: 'the OCI registry keeps the alias history under that tag',
+    [LEDGER_TAG]: "the OCI registry keeps the versions' ledger under that tag",
   };
   readonly atomicAliases = false;
   readonly registry: string;
@@ -183,9 +193,13 @@ export class OciStore implements ModelStore {
     const client = this.client(model);
     const tags = await client.listTags();
     const byDigest = await versionDigests(client, tags);
+    // An alias still on the manifest a version was registered with, after its vN tag was overwritten, names that
+    // version (which the registry then refuses as rewritten) rather than vanishing.
+    if (tags.includes(LEDGER_TAG))
+      for (const e of await this.readLedger(model)) if (!byDigest.has(e.digest)) byDigest.set(e.digest, e.version);
     const result: Record<string, number> = {};
     for (const tag of tags) {
-      if (VERSION_TAG.test(tag) || tag === ALIAS_HISTORY_TAG) continue;
+      if (VERSION_TAG.test(tag) || tag === ALIAS_HISTORY_TAG || tag === LEDGER_TAG) continue;
       const digest = await client.headManifest(tag);
       const version = digest === null ? undefined : byDigest.get(digest);
       if (version !== undefined) result[tag] = version;
@@ -194,29 +208,7 @@ export class OciStore implements ModelStore {
   }
 
   async readHistory(model: string): Promise<StoredAliasEvent[]> {
-    const client = this.client(model);
-    if ((await client.headManifest(ALIAS_HISTORY_TAG)) === null) return [];
-    const fetched = await client.getManifest(ALIAS_HISTORY_TAG);
-    const config = (fetched.manifest as { config?: { digest?: unknown } }).config;
-    if (typeof config?.digest !== 'string') {
-      throw new UserError(
-        `${client.name}:${ALIAS_HISTORY_TAG} is not an alias history`,
-        `The tag ${ALIAS_HISTORY_TAG} is kept by this tool; delete it or point it back at the history manifest.`,
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse((await client.getBlob(config.digest)).toString('utf8'));
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      parsed = null;
-    }
-    if (!Array.isArray(parsed)) {
-      throw new UserError(
-        `the alias history of ${client.name} is not a JSON list`,
-        `The tag ${ALIAS_HISTORY_TAG} is kept by this tool; delete it to start a new history.`,
-      );
-    }
+    const parsed = await readListTag(this.client(model), ALIAS_HISTORY_TAG, 'alias history');
     const events: StoredAliasEvent[] = [];
     for (const raw of parsed as Partial<StoredAliasEvent>[]) {
       if (typeof raw?.alias !== 'string' || typeof raw.at !== 'string') continue;
@@ -228,6 +220,29 @@ export class OciStore implements ModelStore {
       });
     }
     return events;
+  }
+
+  async readLedger(model: string): Promise<LedgerEntry[]> {
+    return parseLedger(await readListTag(this.client(model), LEDGER_TAG, 'version ledger'));
+  }
+
+  /**
+   * Read-modify-write of the ledger tag, then read back: an entry lost to another register writing
+   * the ledger at the same moment is appended again (up to 5 tries, with jittered waits).
+   */
+  async appendLedger(model: string, entry: LedgerEntry): Promise<void> {
+    const client = this.client(model);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entries = await this.readLedger(model);
+      if (entries.some((e) => e.version === entry.version)) return;
+      await writeListTag(client, LEDGER_TAG, LEDGER_ARTIFACT_TYPE, [...entries, entry], entry.at);
+      await sleep((this.options.settleMs ?? 300) * (0.5 + Math.random()));
+      if ((await this.readLedger(model)).some((e) => e.version === entry.version && e.digest === entry.digest)) return;
+    }
+    throw new UserError(
+      `${client.name}: version ${entry.version} was registered, but its entry could not be written to the ledger (${LEDGER_TAG}) in 5 tries`,
+      'Many registers of this model ran at once. The version is usable; it is not checked against the ledger until it has an entry.',
+    );
   }
 
   /** Checks where the tag points, moves it (to the version's manifest bytes, or to the unset manifest), then appends to the history. */
@@ -318,20 +333,51 @@ export class OciStore implements ModelStore {
 
   /** Read-modify-write of the alias-history tag (concurrent alias moves can lose an event: see the top). */
   private async appendHistory(client: OciClient, model: string, event: StoredAliasEvent): Promise<void> {
-    const events = [...(await this.readHistory(model)), event];
-    const config = await client.pushBlob(Buffer.from(JSON.stringify(events)));
-    const empty = await client.pushBlob(EMPTY_BLOB);
-    const manifest = buildManifest({
-      artifactType: ALIAS_HISTORY_ARTIFACT_TYPE,
-      config: { ...config, mediaType: ALIAS_HISTORY_ARTIFACT_TYPE },
-      layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
-      annotations: { [CREATED_ANNOTATION]: event.at },
-    });
-    await client.putManifest(ALIAS_HISTORY_TAG, manifest);
+    await writeListTag(client, ALIAS_HISTORY_TAG, ALIAS_HISTORY_ARTIFACT_TYPE, [...(await this.readHistory(model)), event], event.at);
   }
 }
 
 // ---- helpers ----
+
+/** The JSON list in the config blob of the manifest at `tag` (the alias history, the ledger); [] when the tag is absent. */
+async function readListTag(client: OciClient, tag: string, what: string): Promise<unknown[]> {
+  if ((await client.headManifest(tag)) === null) return [];
+  const fetched = await client.getManifest(tag);
+  const config = (fetched.manifest as { config?: { digest?: unknown } }).config;
+  if (typeof config?.digest !== 'string') {
+    throw new UserError(
+      `${client.name}:${tag} is not a ${what}`,
+      `The tag ${tag} is kept by this tool; delete it or point it back at the ${what} manifest.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((await client.getBlob(config.digest)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    parsed = null;
+  }
+  if (!Array.isArray(parsed)) {
+    throw new UserError(
+      `the ${what} of ${client.name} is not a JSON list`,
+      `The tag ${tag} is kept by this tool; delete it to start a new ${what}.`,
+    );
+  }
+  return parsed;
+}
+
+/** Writes `items` as the JSON list of the manifest at `tag`. */
+async function writeListTag(client: OciClient, tag: string, artifactType: string, items: unknown[], at: string): Promise<void> {
+  const config = await client.pushBlob(Buffer.from(JSON.stringify(items)));
+  const empty = await client.pushBlob(EMPTY_BLOB);
+  const manifest = buildManifest({
+    artifactType,
+    config: { ...config, mediaType: artifactType },
+    layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
+    annotations: { [CREATED_ANNOTATION]: at },
+  });
+  await client.putManifest(tag, manifest);
+}
 
 function versionNumbers(tags: string[]): number[] {
   const numbers: number[] = [];

@@ -13,6 +13,12 @@
  * target, every file checked against its recorded digest and size, and the folder is
  * renamed into place only when all are: a target holds the whole version or nothing.
  *
+ * The ledger: register records each new version's digest in the model's ledger (ports/model-store.ts),
+ * and every read by number, alias or digest checks the version still has it, so a vN tag or record
+ * overwritten later (by another tool, by hand) is refused everywhere a version is used (pull, deploy,
+ * serve, a baseline) and left out of listings with a note. Versions older than the ledger have no
+ * entry and are read as before. The ledger is not a signature: a writer who may push can rewrite both.
+ *
  * Cards and blessings are checked against the contracts (core/contracts) when read
  * back. A stored one that does not fit (registered by an older release, or by hand)
  * is read as null, and why is kept in the version's `problems`, which `mlops registry
@@ -24,8 +30,8 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { parseContract } from '../contracts/index.js';
 import { UserError } from '../errors.js';
 import { hashFile } from '../lineage.js';
-import { ForeignVersionError } from '../../ports/model-store.js';
-import type { ModelStore, StoredVersion } from '../../ports/model-store.js';
+import { ForeignVersionError, RewrittenVersionError } from '../../ports/model-store.js';
+import type { LedgerEntry, ModelStore, StoredVersion } from '../../ports/model-store.js';
 import {
   NAME_PATTERN,
   type AliasEvent,
@@ -75,7 +81,11 @@ export class ModelRegistry implements Registry {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const record = { model, version: n, createdAt, files, card: metadata.card, blessing: metadata.blessing };
       const stored = await this.store.createVersion(record);
-      if (stored) return this.toModelVersion(stored);
+      if (stored) {
+        // The digest it was created with, where a later rewrite of the tag or record shows.
+        await this.store.appendLedger(model, { version: n, digest: stored.digest, at: createdAt });
+        return this.toModelVersion(stored);
+      }
       tried.push(n);
       n = Math.max(n + 1, ((await this.store.listVersions(model)).at(-1) ?? 0) + 1);
     }
@@ -88,13 +98,17 @@ export class ModelRegistry implements Registry {
   async list(model: string, onForeign: (version: number, reason: string) => void = () => {}): Promise<ModelVersion[]> {
     checkName(model, 'model');
     const numbers = await this.store.listVersions(model);
+    const ledger = numbers.length > 0 ? await this.store.readLedger(model) : [];
     const stored = await Promise.all(
       numbers.map((n) =>
-        this.store.readVersion(model, n).catch((error: unknown) => {
-          if (!(error instanceof ForeignVersionError)) throw error;
-          onForeign(n, error.message);
-          return null;
-        }),
+        this.store
+          .readVersion(model, n)
+          .then((found) => found && this.checked(found, ledger))
+          .catch((error: unknown) => {
+            if (!(error instanceof ForeignVersionError)) throw error;
+            onForeign(n, error.message);
+            return null;
+          }),
       ),
     );
     return stored.filter((s): s is StoredVersion => s !== null).map((s) => this.toModelVersion(s));
@@ -107,7 +121,7 @@ export class ModelRegistry implements Registry {
     if (number) {
       const n = Number(number[1]);
       const found = Number.isSafeInteger(n) && n >= 1 ? await this.store.readVersion(model, n) : null;
-      if (found) return this.toModelVersion(found);
+      if (found) return this.toModelVersion(this.checked(found, await this.store.readLedger(model)));
       throw await this.unknownRef(model, wanted, `version ${number[1]}`);
     }
     if (wanted.startsWith('sha256:')) {
@@ -119,7 +133,7 @@ export class ModelRegistry implements Registry {
       }
       for (const n of (await this.store.listVersions(model)).reverse()) {
         const found = await this.store.readVersion(model, n);
-        if (found?.digest === wanted) return this.toModelVersion(found);
+        if (found?.digest === wanted) return this.toModelVersion(this.checked(found, await this.store.readLedger(model)));
       }
       throw await this.unknownRef(model, wanted, `a version with digest ${wanted}`);
     }
@@ -127,7 +141,7 @@ export class ModelRegistry implements Registry {
       const version = (await this.store.readAliases(model))[wanted];
       if (version !== undefined) {
         const found = await this.store.readVersion(model, version);
-        if (found) return this.toModelVersion(found);
+        if (found) return this.toModelVersion(this.checked(found, await this.store.readLedger(model)));
         throw new UserError(
           `alias "${wanted}" of model "${model}" points at version ${version}, which is not in ${this.store.where(model)}`,
           `Point it at an existing version (mlops registry alias ${model} ${wanted} <version>), or restore version ${version}.`,
@@ -247,6 +261,21 @@ export class ModelRegistry implements Registry {
     if (reserved !== undefined) {
       throw new UserError(`"${alias}" cannot be an alias: ${reserved}`, 'Choose another name, for example production or staging.');
     }
+  }
+
+  /**
+   * `stored`, when it still has the digest the ledger recorded for its number at registration (or the
+   * ledger has no entry for it: versions registered before the ledger existed); else a
+   * RewrittenVersionError (a ForeignVersionError: listing leaves it out with a note).
+   */
+  private checked(stored: StoredVersion, ledger: readonly LedgerEntry[]): StoredVersion {
+    const { model, version } = stored.record;
+    const recorded = ledger.find((e) => e.version === version);
+    if (!recorded || recorded.digest === stored.digest) return stored;
+    throw new RewrittenVersionError(
+      `version ${version} of ${model} in ${this.store.where(model)} was rewritten after it was registered: the ledger recorded ${recorded.digest} at ${recorded.at}, it now holds ${stored.digest}`,
+      `Versions never change once registered: something other than register overwrote it. Put the recorded version back (for an OCI registry: copy ${recorded.digest} to the tag v${version}, for example with skopeo or oras), or register the model again; deploy by digest.`,
+    );
   }
 
   private toModelVersion(stored: StoredVersion): ModelVersion {
