@@ -5,7 +5,7 @@
  * action-train-evaluate.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readContract } from '../src/core/contracts/index.js';
@@ -142,6 +142,35 @@ describe('train on the example', () => {
     const forced = ok(await trainIn(dir, { cache: 'false' }));
     expect(forced.outputs['cache-hit']).toBe('false');
     expect(epochLines(forced)[0]).toMatch(/^epoch +1\/60/);
+  });
+
+  test('a cached run whose graph is not the one its card records, or whose card names another key, is trained again', async () => {
+    const key = first.outputs['cache-key']!;
+    const entry = join(dir, '.mlops', 'cache', 'train', key);
+    const graph = join(entry, 'model.onnx');
+    const original = readFileSync(graph);
+    try {
+      writeFileSync(graph, Buffer.concat([original, Buffer.from([0])]));
+      const swapped = ok(await trainIn(dir));
+      expect(swapped.outputs['cache-hit']).toBe('false');
+      expect(swapped.io.warnings().join('\n')).toMatch(
+        new RegExp(
+          `The cached run under ${key} is not the run it claims to be \\(its model\\.onnx is sha256:[0-9a-f]{64}, the card records sha256:[0-9a-f]{64}\\); training instead\\.`,
+        ),
+      );
+      expect(epochLines(swapped)[0]).toMatch(/^epoch +1\/60/);
+      const card = json(join(entry, 'model-card.json')) as { hashes: { cacheKey: string } };
+      writeFileSync(graph, original);
+      writeFileSync(
+        join(entry, 'model-card.json'),
+        JSON.stringify({ ...card, hashes: { ...card.hashes, cacheKey: 'mlops-train-penguins-other' } }),
+      );
+      const renamed = ok(await trainIn(dir));
+      expect(renamed.outputs['cache-hit']).toBe('false');
+      expect(renamed.io.warnings().join('\n')).toContain('its model card was written for mlops-train-penguins-other');
+    } finally {
+      rmSync(entry, { recursive: true, force: true });
+    }
   });
 
   test('changing the data, a parameter or a reading option changes the cache key', async () => {

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FILE_NAMES, MODEL_CARD_FORMAT, writeContract } from '../contracts/index.js';
+import { FILE_NAMES, MODEL_CARD_FORMAT, readContract, writeContract } from '../contracts/index.js';
 import type { ModelCard, ModelFile } from '../contracts/index.js';
 import { readTable } from '../data/table.js';
 import type { DataFormat } from '../data/source.js';
@@ -28,7 +28,7 @@ import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '
 import type { ColumnProfileState } from '../profile/profile.js';
 import { scanData } from '../validate/scan.js';
 import type { RunCache } from '../../ports/storage.js';
-import { describeModelFile, MODEL_FILE } from '../model/model-io.js';
+import { describeModelFile, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import { openOnnxModel } from '../model/onnx-model.js';
 import type { OnnxModel } from '../model/onnx-model.js';
 import { inspectOnnx } from '../onnx/graph.js';
@@ -182,13 +182,43 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
 
 async function restored(cache: RunCache, key: string, modelDir: string, ports: TrainPorts): Promise<boolean> {
   return ports.group(`Looking for an identical earlier run (${cache.description})`, async () => {
+    let hit: boolean;
     try {
-      return await cache.restore(key, modelDir);
+      hit = await cache.restore(key, modelDir);
     } catch (error) {
       ports.warning(`The run cache could not be read (${(error as Error).message}); training instead.`);
       return false;
     }
+    if (!hit) return false;
+    const problem = await restoredProblem(key, modelDir);
+    if (problem === null) return true;
+    ports.warning(`The cached run under ${key} is not the run it claims to be (${problem}); training instead.`);
+    await rm(modelDir, { recursive: true, force: true });
+    return false;
   });
+}
+
+/**
+ * Why a model directory restored from the run cache under `key` cannot be reused, or null: its
+ * card must have been written by the run with this key, and its graph must be the one the card
+ * describes (the SHA-256 train recorded). A cache entry is written by whoever could write the
+ * cache; this ties what is reused to what the key promises before it reaches evaluate and register.
+ */
+export async function restoredProblem(key: string, modelDir: string): Promise<string | null> {
+  let card: ModelCard | null;
+  try {
+    card = await readContract('modelCard', modelDir);
+  } catch (error) {
+    return `its model card cannot be read: ${(error as Error).message}`;
+  }
+  if (!card) return 'it has no model card';
+  if (card.hashes?.cacheKey !== key) return `its model card was written for ${String(card.hashes?.cacheKey ?? 'no cache key')}`;
+  if (card.model?.file === MODEL_FILE) {
+    const graph = await modelFileDigest(modelDir);
+    if (graph !== `sha256:${card.model.sha256}`)
+      return `its ${MODEL_FILE} is ${graph ?? 'missing'}, the card records sha256:${card.model.sha256}`;
+  }
+  return null;
 }
 
 /** What a trainer adds to the model directory and the card. */
