@@ -17,6 +17,7 @@ import { markdownToTerminal } from './adapters/local/terminal.js';
 import { runEntry } from './entry.js';
 import { addServeCommands } from './commands/serve.js';
 import { addAlertRelayCommand } from './commands/alert-relay.js';
+import { historyCommand } from './core/history/text.js';
 import { PIPELINE, STEPS } from './steps/index.js';
 import type { StepSpec } from './steps/spec.js';
 
@@ -235,6 +236,49 @@ registryOptions(
   const version = await registry.pull(model, ref, resolve(options.output));
   process.stderr.write(`pulled ${model} v${version.version} (${version.files.length} files) into ${options.output}\n`);
 });
+
+registryOptions(
+  program
+    .command('history')
+    .description(
+      "A model's history from the registry: each version with its commit, when it was evaluated, whether it was blessed, its aliases and its test metrics (with their intervals when the evaluation computed them); or two versions compared.",
+    )
+    .argument('[model]', 'the model name (default: model.name in mlops.yaml)')
+    .option('--last <n>', 'only the last N versions (default: every version)')
+    .option('--metric <name>', 'show this test metric with its interval instead of the main ones (with --compare: only this metric)')
+    .option(
+      '--compare <refs...>',
+      'two versions, each a number (3 or v3), an alias (production) or a digest: every metric of both, the second minus the first, and the intervals',
+    )
+    .option('--json', 'print JSON (the version records, or the comparison) instead of a table'),
+).action(
+  async (
+    given: string | undefined,
+    options: { config?: string; registry?: string; last?: string; metric?: string; compare?: string[]; json?: boolean },
+  ) => {
+    const loaded = await loadProjectConfig(options.config);
+    const model = given ?? loaded.config.model?.name;
+    if (!model) throw new UserError('which model?', 'Name it (mlops history penguins), or set model.name in mlops.yaml (--config).');
+    const last = options.last === undefined ? undefined : Number(options.last);
+    if (last !== undefined && (options.last!.trim() === '' || !Number.isSafeInteger(last) || last < 1))
+      throw new UserError(`--last: "${options.last}" is not a whole number of at least 1`, 'For the last 10 versions: --last 10.');
+    const compare = options.compare;
+    if (compare && compare.length !== 2)
+      throw new UserError(
+        `--compare takes two versions, not ${compare.length} (${compare.join(' ')})`,
+        `For example: mlops history ${model} --compare production 7`,
+      );
+    const registry = projectRegistry(loaded, options.registry);
+    const output = await historyCommand(registry, model, {
+      last,
+      metric: options.metric,
+      compare: compare ? [compare[0]!, compare[1]!] : undefined,
+      json: options.json === true,
+    });
+    for (const warning of output.warnings) process.stderr.write(`note: ${warning}\n`);
+    process.stdout.write(output.stdout);
+  },
+);
 
 addServeCommands(program);
 addAlertRelayCommand(program);
