@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { readContract } from '../src/core/contracts/index.js';
 import type { TableColumn } from '../src/core/data/table.js';
 import { UserError } from '../src/core/errors.js';
-import { chooseTask, compareLabels, inferTask } from '../src/core/evaluate/predictions.js';
+import { chooseTask, compareLabels, inferTask, scorePredictions } from '../src/core/evaluate/predictions.js';
 import { evaluate } from '../src/steps/evaluate.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { runStepInProcess } from './support/step-context.js';
@@ -308,6 +308,113 @@ describe('probability columns', () => {
     expect(result.io.warnings()).toContain(
       'unseen.csv: 1 rows have a class in y_true with no score column (c): the model gives it no probability, so they count as wrong predictions.',
     );
+  });
+});
+
+describe('one score column of a two-class task', () => {
+  test('a probability column: the positive class yes (the usual label), roc_auc, log_loss, precision, recall, f1 by hand', async () => {
+    /*
+     * yes yes 0.9 │ no no 0.2 │ yes no 0.4 │ no yes 0.6 │ no no 0.1; positive class yes.
+     * AUC: positives 0.9, 0.4 against negatives 0.2, 0.6, 0.1: 0.9 beats 3, 0.4 beats 2 → 5/6.
+     * log loss: p(true) = 0.9, 0.8, 0.4, 0.4, 0.9 (1 − p for the no rows).
+     * yes predicted twice (rows 1, 4), right once: precision 1/2; true twice, found once: recall 1/2; f1 1/2.
+     */
+    const dir = await project({ 'p.csv': 'y_true,y_pred,probability\nyes,yes,0.9\nno,no,0.2\nyes,no,0.4\nno,yes,0.6\nno,no,0.1\n' });
+    const result = ok(await run(dir, { predictions: 'p.csv' }));
+    const metrics = metricsOf(result);
+    expect(metrics.roc_auc).toBeCloseTo(5 / 6, 12);
+    expect(metrics.log_loss).toBeCloseTo(-(2 * Math.log(0.9) + Math.log(0.8) + 2 * Math.log(0.4)) / 5, 12);
+    expect(metrics).toMatchObject({ precision: 0.5, recall: 0.5, f1: 0.5 });
+    expect(metrics.accuracy).toBeCloseTo(3 / 5, 12);
+    expect(result.io.log).toContain(
+      'Positive class of p.csv: yes (of no, yes), the class of precision, recall, f1 and roc_auc; ' +
+        'to choose the other, set evaluate.positive_class in mlops.yaml (or the positive-class input).',
+    );
+    expect(result.io.log).toContain('p.csv: the probability column is read as the score of the positive class yes.');
+    const evaluation = (await readContract('evaluation', join(dir, '.mlops', 'evaluate'))) as unknown as {
+      candidate: { metrics: { positive_class: string } };
+    };
+    expect(evaluation.candidate.metrics.positive_class).toBe('yes');
+  });
+
+  test('a score column of any real numbers (decision_function): roc_auc by hand, log_loss null', async () => {
+    /*
+     * 1 1 2.5 │ 0 0 -1.0 │ 1 0 -0.5 │ 0 1 0.3; positive class 1.
+     * AUC: positives 2.5, -0.5 against negatives -1.0, 0.3: 2 + 1 → 3/4.
+     */
+    const dir = await project({ 'p.csv': 'y_true,y_pred,score\n1,1,2.5\n0,0,-1.0\n1,0,-0.5\n0,1,0.3\n' });
+    const result = ok(await run(dir, { predictions: 'p.csv' }));
+    const metrics = metricsOf(result);
+    expect(metrics.roc_auc).toBeCloseTo(0.75, 12);
+    expect(metrics.log_loss).toBeNull();
+    expect(metrics).toMatchObject({ precision: 0.5, recall: 0.5 });
+    expect(result.io.log).toContain(
+      'p.csv: the score column is read as the score of the positive class 1; its values are not all in [0, 1], so roc_auc is computed from it and log_loss is not.',
+    );
+  });
+
+  test('the positive class given: the score column is its; one that is not a class is an error naming the classes', async () => {
+    // cat dog 0.3 │ dog dog 0.1 │ cat cat 0.8 │ dog cat 0.6, the score of cat. AUC: 0.3 beats 0.1, 0.8 beats both → 3/4.
+    const dir = await project({ 'p.csv': 'y_true,y_pred,score\ncat,dog,0.3\ndog,dog,0.1\ncat,cat,0.8\ndog,cat,0.6\n' });
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(m), warning: (m: string) => lines.push(m) };
+    const request = { file: join(dir, 'p.csv'), shown: 'p.csv', task: 'auto' as const, taskSetBy: 'the task input', card: null, log };
+    const scored = await scorePredictions({ ...request, positiveClass: 'cat' });
+    expect(scored.metrics).toMatchObject({ positive_class: 'cat', precision: 0.5, recall: 0.5 });
+    expect((scored.metrics as { roc_auc: number }).roc_auc).toBeCloseTo(0.75, 12);
+    expect(scored.scored).toMatchObject({ positiveClass: 'cat', probabilities: true });
+    expect(lines).toContain('Positive class of p.csv: cat, as set.');
+    const error = await scorePredictions({ ...request, positiveClass: 'bird' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe('the positive class "bird" is not one of the classes ("cat", "dog")');
+    expect((error as UserError).hint).toMatch(/evaluate\.positive_class in mlops\.yaml \(or the positive-class input\)/);
+  });
+
+  test('bad score columns: not a number, empty, a probability above 1, both kinds, or more than two classes', async () => {
+    const dir = await project({
+      'text.csv': 'y_true,y_pred,score\nyes,yes,0.9\nno,no,high\nno,no,low\n',
+      'empty.csv': 'y_true,y_pred,score\nyes,yes,0.9\nno,no,\n',
+      'above.csv': 'y_true,y_pred,probability\nyes,yes,1.5\nno,no,0.1\n',
+      'both.csv': 'y_true,y_pred,score,score:no,score:yes\nyes,yes,0.9,0.1,0.9\n',
+      'twice.csv': 'y_true,y_pred,score,probability\nyes,yes,0.9,0.9\n',
+      'three.csv': 'y_true,y_pred,score\na,a,0.9\nb,b,0.1\nc,a,0.5\n',
+      'one.csv': 'y_true,y_pred,score\nyes,yes,0.9\n',
+    });
+    const text = userError(await run(dir, { predictions: 'text.csv' }));
+    expect(text.message).toBe(
+      'text.csv, row 2 (line 3), column score holds "high": expected a number (the positive class\'s score) (1 more such rows)',
+    );
+    expect(text.hint).toMatch(/decision_function/);
+    expect(userError(await run(dir, { predictions: 'empty.csv' })).message).toBe(
+      "empty.csv, row 2 (line 3), column score is empty: expected a number (the positive class's score)",
+    );
+    const above = userError(await run(dir, { predictions: 'above.csv' }));
+    expect(above.message).toBe(
+      "above.csv, row 1 (line 2), column probability holds 1.5: expected a probability from 0 to 1 (the positive class's score)",
+    );
+    expect(above.hint).toMatch(/name the column score/);
+    const both = userError(await run(dir, { predictions: 'both.csv' }));
+    expect(both.message).toBe('both.csv has both a score column and score:<class> columns (score:no, score:yes); give one or the other');
+    expect(both.hint).toMatch(/If score is not the model's score, rename it/);
+    expect(userError(await run(dir, { predictions: 'twice.csv' })).message).toBe(
+      "twice.csv has both a score and a probability column; give the positive class's score in one of them",
+    );
+    const three = userError(await run(dir, { predictions: 'three.csv' }));
+    expect(three.message).toBe(
+      "three.csv: a score column is the positive class's score of a two-class task, but there are 3 classes (a, b, c)",
+    );
+    expect(three.hint).toMatch(/one score:<class> column per class/);
+    expect(userError(await run(dir, { predictions: 'one.csv' })).message).toBe(
+      "one.csv: a score column is the positive class's score of a two-class task, but there is 1 class (yes)",
+    );
+  });
+
+  test('for regression, score and probability are ordinary columns', async () => {
+    // |errors| 0.5 and 0.5: MAE 0.5; the score column (text in one row) is not read.
+    const dir = await project({ 'p.csv': 'y_true,y_pred,score\n1.5,1,7\n2,2.5,x\n' });
+    const result = ok(await run(dir, { predictions: 'p.csv' }));
+    expect(metricsOf(result).mae).toBeCloseTo(0.5, 12);
+    expect(result.io.log).toContain('Task of p.csv: regression, since y_pred holds numbers with fractions (2.5).');
   });
 });
 

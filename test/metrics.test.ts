@@ -152,8 +152,9 @@ describe('classificationMetrics: hand-computed', () => {
     expect(area).toBeCloseTo(0.59375, 12);
   });
 
-  test('binary AUC uses the positive class classes[1], from scores[i][1]', () => {
+  test("binary AUC uses the positive class's own column (here pos, the second sorted label: scores[i][1])", () => {
     // Scores that do not sum to 1: only column 1 counts. Positives 0.9, 0.8 beat negatives 0.1, 0.2 → 1.
+    // (metrics-binary.test.ts covers how the positive class is chosen.)
     const m = classificationMetrics({
       classes: ['neg', 'pos'],
       yTrue: [0, 1, 0, 1],
@@ -166,6 +167,7 @@ describe('classificationMetrics: hand-computed', () => {
       ],
     });
     expect(m.roc_auc).toBe(1);
+    expect(m.positive_class).toBe('pos');
   });
 
   test('a class never predicted gets precision 0 (zero_division=0) and counts in the averages', () => {

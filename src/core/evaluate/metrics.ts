@@ -12,8 +12,21 @@
  *   is listed in `per_class` with zeros but does not count in the macro averages.
  * - Weighted averages weight each class by its support (rows of that class in y_true).
  * - `balanced_accuracy` is the mean recall over the classes present in y_true (`adjusted=False`).
- * - `roc_auc`: with two classes, the AUC of the positive class `classes[1]` from `scores[i][1]`;
- *   with more, the one-vs-rest macro average (`multi_class='ovr', average='macro'`). Ties count
+ * - The positive class of a two-class task (positiveClassIndex): the class set by the user
+ *   (evaluate.positive_class), which must be one of the two; else the one class whose label is,
+ *   in this order, `1`, `true`, `yes` or `positive` (USUAL_POSITIVE_LABELS, letter case ignored;
+ *   scikit-learn's default `pos_label` is 1); else the second of the two labels sorted as training
+ *   sorts classes (numbers in numeric order first, then text), the class sklearn's roc_auc_score
+ *   takes as positive. Its label is `positive_class` (absent, not null, with more or fewer
+ *   classes). A setting is checked against the classes whatever their number. Differs: sklearn
+ *   raises an error for text labels without a pos_label; a setting written as a number names the
+ *   class of that number (`1.0` names `1`).
+ * - `precision`, `recall` and `f1` are the positive class's (`average='binary'` with that
+ *   `pos_label`, zero_division=0 as above). Null with more or fewer than two classes (sklearn
+ *   raises an error); the macro and weighted averages are there for every task.
+ * - `roc_auc`: with two classes, the AUC of the positive class from its own column of scores
+ *   (the ROC and precision-recall curves of evaluate use the same class and column); with more,
+ *   the one-vs-rest macro average (`multi_class='ovr', average='macro'`). Ties count
  *   one half (average ranks, the Mann-Whitney U statistic), which equals sklearn's trapezoidal
  *   area under the ROC curve. Null without scores or when undefined: fewer than two classes, or
  *   y_true holding only one class. Differs: with more than two classes, classes without both
@@ -22,7 +35,8 @@
  * - `log_loss` is the mean of −ln p(true class), p clipped to [1e-15, 1 − 1e-15] (sklearn's
  *   `eps=1e-15` up to 1.2; from 1.5 sklearn clips at the float64 machine epsilon instead, which
  *   only matters for probabilities below 1e-15). Rows are not renormalized to sum to 1 (as sklearn
- *   >= 1.5; before that sklearn renormalized). Null without scores.
+ *   >= 1.5; before that sklearn renormalized). Null without scores, or when the scores are not
+ *   probabilities (ranking scores such as decision_function's rank rows for roc_auc only).
  * - `r2` = 1 − SS_res / SS_tot; for a constant y_true (SS_tot = 0) it is 1 when the predictions are
  *   perfect and 0 otherwise (sklearn's `force_finite=True` default); null with fewer than 2 rows
  *   (sklearn returns NaN with a warning). Constant y_true is detected exactly, not by floating-point
@@ -32,16 +46,25 @@
  * - `rmse` is the square root of `mse` (sklearn's root_mean_squared_error).
  */
 import { UserError } from '../errors.js';
+import { compareLabels } from '../model/preprocess.js';
 
 /** sklearn's clipping bound for log loss (its `eps=1e-15` default up to version 1.2). */
 export const LOG_LOSS_EPS = 1e-15;
 /** float64 machine epsilon, sklearn's floor on |y| in the MAPE. */
 export const MAPE_EPS = 2.220446049250313e-16;
+/**
+ * The labels taken as the positive class of a two-class task when none is set, in this order
+ * (letter case ignored): the first of them that names exactly one of the two classes wins.
+ */
+export const USUAL_POSITIVE_LABELS = ['1', 'true', 'yes', 'positive'] as const;
 
 /** The scalar metrics of a classifier (the keys gates may name). */
 export const CLASSIFICATION_METRIC_NAMES = [
   'accuracy',
   'balanced_accuracy',
+  'precision',
+  'recall',
+  'f1',
   'precision_macro',
   'recall_macro',
   'f1_macro',
@@ -69,6 +92,17 @@ export interface ClassificationMetrics {
   count: number;
   accuracy: number;
   balanced_accuracy: number;
+  /** Of the positive class (`positive_class`); null unless there are exactly two classes. */
+  precision: number | null;
+  /** Of the positive class; null unless there are exactly two classes. */
+  recall: number | null;
+  /** Of the positive class; null unless there are exactly two classes. */
+  f1: number | null;
+  /**
+   * The label of the positive class (see the module comment); only with two classes. Absent, not
+   * null, otherwise, so that readers taking a metrics object's numbers and nulls never take it.
+   */
+  positive_class?: string;
   precision_macro: number;
   recall_macro: number;
   f1_macro: number;
@@ -92,6 +126,13 @@ export interface ClassificationInput {
   yPred: ArrayLike<number>;
   /** `scores[i]`: the predicted probability of each class (in `classes` order) for row i. */
   scores?: ArrayLike<ArrayLike<number>>;
+  /**
+   * Whether `scores` are probabilities (the default). False for ranking scores (decision_function,
+   * logits): roc_auc is computed from them, log_loss is null.
+   */
+  probabilities?: boolean;
+  /** The positive class of a two-class task, by label; null or absent for the usual choice (positiveClassIndex). */
+  positiveClass?: string | null;
 }
 
 export interface RegressionMetrics {
@@ -300,14 +341,57 @@ function checkCurveInput(yTrue: ArrayLike<boolean | number>, scores: ArrayLike<n
 
 const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
 
+const listed = (items: readonly string[]): string =>
+  `${items
+    .slice(0, 10)
+    .map((c) => `"${c}"`)
+    .join(', ')}${items.length > 10 ? `, … (${items.length} in all)` : ''}`;
+
+/** The number a label writes, or null for text (labels compare so: `1.0` and `1` are the same number). */
+const asNumber = (text: string): number | null => (text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : null);
+
 /**
- * Accuracy, balanced accuracy, per-class and averaged precision/recall/F1, ROC AUC, log loss and
- * the confusion matrix, with scikit-learn's conventions (see the module comment). Throws a
- * UserError on empty or mismatched input, a class index out of range, or a non-finite score.
+ * The index in `classes` of the positive class of a two-class task (see the module comment):
+ * `setting` when given (null, absent or blank: not given), else the usual choice. Null unless
+ * there are exactly two classes. A setting that names none of the classes is a UserError listing
+ * them, whatever their number.
+ */
+export function positiveClassIndex(classes: readonly string[], setting?: string | null): number | null {
+  if (setting !== undefined && setting !== null && setting.trim() !== '') {
+    let found = classes.indexOf(setting);
+    if (found < 0) {
+      const number = asNumber(setting);
+      if (number !== null) found = classes.findIndex((c) => asNumber(c) === number);
+    }
+    if (found < 0) {
+      const folded = classes.find((c) => c.toLowerCase() === setting.trim().toLowerCase());
+      throw new UserError(
+        `the positive class "${setting}" is not one of the classes (${listed(classes)})` +
+          (folded !== undefined ? `; did you mean "${folded}"?` : ''),
+        'Set evaluate.positive_class in mlops.yaml (or the positive-class input) to one of the class labels, written exactly as the data writes them; ' +
+          `or leave it unset for the usual choice (a class named ${USUAL_POSITIVE_LABELS.join(', ')}, else the second in sorted order).`,
+      );
+    }
+    return classes.length === 2 ? found : null;
+  }
+  if (classes.length !== 2) return null;
+  for (const usual of USUAL_POSITIVE_LABELS) {
+    const matching = [0, 1].filter((c) => classes[c]!.trim().toLowerCase() === usual || (usual === '1' && asNumber(classes[c]!) === 1));
+    if (matching.length === 1) return matching[0]!;
+  }
+  return compareLabels(classes[0]!, classes[1]!) > 0 ? 0 : 1;
+}
+
+/**
+ * Accuracy, balanced accuracy, per-class, positive-class and averaged precision/recall/F1, ROC
+ * AUC, log loss and the confusion matrix, with scikit-learn's conventions (see the module
+ * comment). Throws a UserError on empty or mismatched input, a class index out of range, a
+ * non-finite score, or a positive class that is not one of the classes.
  */
 export function classificationMetrics(input: ClassificationInput): ClassificationMetrics {
   const { classes, yTrue, yPred, scores } = input;
   checkClasses(classes);
+  const positive = positiveClassIndex(classes, input.positiveClass);
   checkNotEmpty('yTrue', yTrue);
   checkSameLength('yTrue', yTrue, 'yPred', yPred);
   checkClassIndexes('yTrue', yTrue, classes);
@@ -350,19 +434,26 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
   let rocAuc: number | null = null;
   let logLoss: number | null = null;
   if (scores !== undefined) {
-    rocAuc = classificationAuc(classes.length, yTrue, scores);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const p = Math.min(Math.max(scores[i]![yTrue[i]!]!, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
-      total -= Math.log(p);
+    rocAuc = classificationAuc(classes.length, positive, yTrue, scores);
+    if (input.probabilities !== false) {
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const p = Math.min(Math.max(scores[i]![yTrue[i]!]!, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+        total -= Math.log(p);
+      }
+      logLoss = total / n;
     }
-    logLoss = total / n;
   }
+  const positiveMetrics = positive === null ? null : perClass[positive]!;
 
   return {
     count: n,
     accuracy: correct / n,
     balanced_accuracy: mean(inTrue, 'recall'),
+    precision: positiveMetrics?.precision ?? null,
+    recall: positiveMetrics?.recall ?? null,
+    f1: positiveMetrics?.f1 ?? null,
+    ...(positiveMetrics ? { positive_class: positiveMetrics.class } : {}),
     precision_macro: mean(present, 'precision'),
     recall_macro: mean(present, 'recall'),
     f1_macro: mean(present, 'f1'),
@@ -376,13 +467,18 @@ export function classificationMetrics(input: ClassificationInput): Classificatio
   };
 }
 
-function classificationAuc(k: number, yTrue: ArrayLike<number>, scores: ArrayLike<ArrayLike<number>>): number | null {
+function classificationAuc(
+  k: number,
+  positiveClass: number | null,
+  yTrue: ArrayLike<number>,
+  scores: ArrayLike<ArrayLike<number>>,
+): number | null {
   const n = yTrue.length;
   if (k < 2) return null;
   const positive = new Uint8Array(n);
-  if (k === 2) {
-    for (let i = 0; i < n; i++) positive[i] = yTrue[i] === 1 ? 1 : 0;
-    return binaryAuc(positive, (i) => scores[i]![1]!, n);
+  if (positiveClass !== null) {
+    for (let i = 0; i < n; i++) positive[i] = yTrue[i] === positiveClass ? 1 : 0;
+    return binaryAuc(positive, (i) => scores[i]![positiveClass]!, n);
   }
   let sum = 0;
   let defined = 0;

@@ -1,7 +1,8 @@
 /**
  * A predictions file from any framework, scored as evaluate scores a model: columns `y_true`
  * and `y_pred`, for classification optionally one `score:<class>` column of probabilities per
- * class, and any other columns (slices, features a baseline model takes) kept for later.
+ * class, or for a two-class task one column `score` or `probability` of the positive class,
+ * and any other columns (slices, features a baseline model takes) kept for later.
  *
  * The task comes, in this order, from the `task` setting, from the model card beside the
  * predictions, or from the file (inferTask below). Integer-valued regression is never taken
@@ -11,11 +12,18 @@
  * Conventions:
  * - Labels are compared as text; a number is its shortest text (`1.0` reads as `1`).
  * - Classes: those of the model card in its order, else the labels sorted (numbers in numeric
- *   order first, then text), so a binary task's positive class is the second (`1`, `yes`).
+ *   order first, then text). A two-class task's positive class is the one set (`positiveClass`),
+ *   else the usual choice (`1`, `true`, `yes`, `positive`, else the second sorted label: see
+ *   positiveClassIndex in metrics.ts); one log line names it.
  * - Probabilities: each in [0, 1] (a slack of 1e-6 for float32 rounding) and each row summing
  *   to 1 within 1e-3, as scikit-learn's predict_proba gives them. A score column must name a
  *   label (or a class of the card); a class y_pred predicts must have a score column; a class
  *   only y_true holds gets probability 0 (a class the model never saw: always wrong).
+ * - One score column instead (two classes only, never beside `score:<class>` columns): `score`
+ *   holds the positive class's score, any real number (a probability, decision_function, a
+ *   logit); `probability` holds its probability, in [0, 1]. roc_auc is computed from either;
+ *   log_loss only when every value is in [0, 1] (the other class's probability is 1 − p). For
+ *   regression these names are ordinary columns, and they do not make the task classification.
  * - Rows without y_true or y_pred are left out, with a warning.
  * - Rows are counted from 1 at the first data row, with the file's line (rows.ts).
  */
@@ -23,9 +31,9 @@ import { existsSync, statSync } from 'node:fs';
 import { readTable } from '../data/table.js';
 import type { Table, TableColumn } from '../data/table.js';
 import { UserError } from '../errors.js';
-import { classificationMetrics, regressionMetrics } from './metrics.js';
+import { positiveClassIndex, regressionMetrics } from './metrics.js';
 import { linesOfRows, rowLabel } from './rows.js';
-import { labelOf } from './score.js';
+import { fullMetrics, labelOf } from './score.js';
 import type { Scored } from './score.js';
 import type { Evaluated } from './scoring.js';
 
@@ -40,6 +48,8 @@ export const PROBABILITY_SUM_TOLERANCE = 1e-3;
 export const MAX_INFERRED_CLASSES = 20;
 
 export const SCORE_PREFIX = 'score:';
+/** The names of a single score column: the positive class's score of a two-class task. */
+export const SINGLE_SCORE_COLUMNS = ['score', 'probability'] as const;
 
 /** What a model card says of the task, and where it is (for messages). */
 export interface CardTask {
@@ -57,6 +67,8 @@ export interface PredictionsRequest {
   taskSetBy: string;
   card: CardTask | null;
   log: { info(message: string): void; warning(message: string): void };
+  /** The positive class of a two-class task, by label (evaluate.positive_class); null or absent for the usual choice. */
+  positiveClass?: string | null;
 }
 
 export interface ScoredPredictions extends Evaluated {
@@ -70,7 +82,8 @@ export interface ScoredPredictions extends Evaluated {
 
 const HINT_FORMAT =
   'A predictions file has one row per test row with columns y_true (the truth) and y_pred (the prediction), ' +
-  'and for classification optionally one score:<class> column of probabilities per class.';
+  'and for classification optionally one score:<class> column of probabilities per class ' +
+  "(or, for two classes, one column score or probability of the positive class's score).";
 
 /** The task of a predictions file: the setting, else the card, else inferTask. */
 export function chooseTask(
@@ -167,6 +180,7 @@ export async function scorePredictions(request: PredictionsRequest): Promise<Sco
   const yTrue = column('y_true');
   const yPred = column('y_pred');
   const scoreColumns = table.columns.filter((c) => c.name.startsWith(SCORE_PREFIX));
+  const singleScores = table.columns.filter((c) => (SINGLE_SCORE_COLUMNS as readonly string[]).includes(c.name));
 
   const all = Array.from({ length: table.rows }, (_, i) => i);
   const rows = all.filter((r) => labelOf(yTrue, r) !== null && labelOf(yPred, r) !== null);
@@ -204,7 +218,7 @@ export async function scorePredictions(request: PredictionsRequest): Promise<Sco
   const scored =
     chosen.task === 'regression'
       ? await regressionOf(request, yTrue, yPred, scoreColumns, rows, chosen.reason, howToSet)
-      : await classificationOf(request, yTrue, yPred, scoreColumns, rows);
+      : await classificationOf(request, yTrue, yPred, scoreColumns, singleScores, rows);
   return { ...scored, table, truth: yTrue, taskReason: chosen.reason };
 }
 
@@ -244,9 +258,22 @@ async function classificationOf(
   yTrue: TableColumn,
   yPred: TableColumn,
   scoreColumns: TableColumn[],
+  singleScores: TableColumn[],
   rows: number[],
 ): Promise<Evaluated> {
   const { file, shown, card, log } = request;
+  if (singleScores.length > 1)
+    throw new UserError(
+      `${shown} has both a score and a probability column; give the positive class's score in one of them`,
+      'score holds any real score (roc_auc only unless every value is in [0, 1]); probability holds a probability from 0 to 1.',
+    );
+  const single = singleScores[0] ?? null;
+  if (single && scoreColumns.length > 0)
+    throw new UserError(
+      `${shown} has both a ${single.name} column and score:<class> columns (${list(scoreColumns.map((c) => c.name))}); give one or the other`,
+      `Either one score:<class> column per class, or, for a two-class task, one ${single.name} column of the positive class's score. ` +
+        `If ${single.name} is not the model's score, rename it.`,
+    );
   const truthLabels = new Set(rows.map((r) => labelOf(yTrue, r)!));
   const predictedLabels = new Set(rows.map((r) => labelOf(yPred, r)!));
   const labels = new Set([...truthLabels, ...predictedLabels]);
@@ -288,8 +315,41 @@ async function classificationOf(
   const index = new Map(classes.map((c, i) => [c, i]));
   const truth = rows.map((r) => index.get(labelOf(yTrue, r)!)!);
   const predicted = rows.map((r) => index.get(labelOf(yPred, r)!)!);
+  const positiveClass = request.positiveClass?.trim() ? request.positiveClass : null;
+  const positive = positiveClassIndex(classes, positiveClass);
+  if (positive !== null) {
+    log.info(
+      positiveClass !== null
+        ? `Positive class of ${shown}: ${classes[positive]}, as set.`
+        : `Positive class of ${shown}: ${classes[positive]} (of ${classes.join(', ')}), the class of precision, recall, f1 and roc_auc; ` +
+            'to choose the other, set evaluate.positive_class in mlops.yaml (or the positive-class input).',
+    );
+  }
   let scores: number[][] = [];
-  if (scoreColumns.length > 0) {
+  let probabilities = true;
+  if (single) {
+    if (positive === null)
+      throw new UserError(
+        `${shown}: a ${single.name} column is the positive class's score of a two-class task, but there ${classes.length === 1 ? 'is 1 class' : `are ${classes.length} classes`} ` +
+          `(${list(classes)})`,
+        classes.length > 2
+          ? `With more than two classes write one score:<class> column per class (scikit-learn: one per model.classes_, from predict_proba), or leave ${single.name} out.`
+          : `Put the model card beside the file (its classes name both), or write one score:<class> column per class, or leave ${single.name} out.`,
+      );
+    const values = await singleScoreValues(file, shown, single, rows);
+    probabilities = values.every((v) => v >= -PROBABILITY_SLACK && v <= 1 + PROBABILITY_SLACK);
+    scores = values.map((v) => {
+      const row = [0, 0];
+      row[positive] = v;
+      row[1 - positive] = probabilities ? 1 - v : -v;
+      return row;
+    });
+    log.info(
+      `${shown}: the ${single.name} column is read as the score of the positive class ${classes[positive]}` +
+        (probabilities ? '.' : '; its values are not all in [0, 1], so roc_auc is computed from it and log_loss is not.'),
+    );
+  }
+  if (!single && scoreColumns.length > 0) {
     const byClass = classes.map((c) => scoreColumns.find((s) => s.name === SCORE_PREFIX + c) ?? null);
     const unseen = classes.filter((_, i) => byClass[i] === null && truthLabels.has(classes[i]!));
     if (unseen.length > 0) {
@@ -300,11 +360,33 @@ async function classificationOf(
     }
     scores = rows.map((r) => byClass.map((c) => (c === null ? 0 : c.numbers[r]!)));
   }
-  const scored: Scored = { task: 'classification', classes, rows, yTrue: truth, yPred: predicted, scores };
-  return {
-    metrics: classificationMetrics({ classes, yTrue: truth, yPred: predicted, scores: scores.length > 0 ? scores : undefined }),
-    scored,
-  };
+  const scored: Scored = { task: 'classification', classes, rows, yTrue: truth, yPred: predicted, scores, positiveClass, probabilities };
+  return { metrics: fullMetrics(scored), scored };
+}
+
+/**
+ * The values of a single score column at `rows`: finite numbers, and for `probability` each in
+ * [0, 1]; a UserError naming the file, row, line and value of the first that is not.
+ */
+async function singleScoreValues(file: string, shown: string, column: TableColumn, rows: readonly number[]): Promise<number[]> {
+  const probability = column.name === 'probability';
+  const fits = (v: number): boolean => Number.isFinite(v) && (!probability || (v >= -PROBABILITY_SLACK && v <= 1 + PROBABILITY_SLACK));
+  const bad = rows.filter((r) => !fits(column.numbers[r]!));
+  if (bad.length > 0) {
+    const row = bad[0]!;
+    const lines = await linesOfRows(file, [row]);
+    const v = column.numbers[row]!;
+    const text = column.texts?.[row] ?? null;
+    const found = Number.isFinite(v) ? `holds ${v}` : text === null ? 'is empty' : `holds "${text}"`;
+    throw new UserError(
+      `${shown}, ${rowLabel(row, lines)}, column ${column.name} ${found}: expected ${probability ? 'a probability from 0 to 1' : 'a number'} ` +
+        `(the positive class's score)${bad.length > 1 ? ` (${bad.length - 1} more such rows)` : ''}`,
+      probability
+        ? "Write the positive class's probability (scikit-learn: predict_proba(X)[:, 1]); for scores that are not probabilities (decision_function, logits), name the column score."
+        : "Write the positive class's score as a number in every row (scikit-learn: predict_proba(X)[:, 1] or decision_function(X)), or leave the column out.",
+    );
+  }
+  return rows.map((r) => column.numbers[r]!);
 }
 
 const PROBABILITY_HINT =

@@ -15,9 +15,24 @@ import type { Table, TableColumn } from '../data/table.js';
 import { tableColumn } from '../data/table.js';
 import type { ModelTarget, TabularModel } from '../model/model.js';
 
-/** Predictions paired with the truth: `rows` of the table, class indices into `classes`, scores empty without probabilities. */
+/**
+ * Predictions paired with the truth: `rows` of the table, class indices into `classes`, scores
+ * empty without them. A classification also carries how its metrics are taken, so every
+ * metric computed from it (whole, per slice, curves) agrees: `positiveClass`, the positive
+ * class set by the user (null or absent: the usual choice, see positiveClassIndex in
+ * metrics.ts), and `probabilities: false` when the scores only rank rows (no log loss).
+ */
 export type Scored =
-  | { task: 'classification'; classes: string[]; rows: number[]; yTrue: number[]; yPred: number[]; scores: number[][] }
+  | {
+      task: 'classification';
+      classes: string[];
+      rows: number[];
+      yTrue: number[];
+      yPred: number[];
+      scores: number[][];
+      positiveClass?: string | null;
+      probabilities?: boolean;
+    }
   | { task: 'regression'; rows: number[]; yTrue: number[]; yPred: number[] };
 
 /** The label of a row as text, or null when missing. */
@@ -50,6 +65,8 @@ export interface ScoreOptions {
   unseenClasses?: boolean;
   /** The truth, aligned with the table's rows; default the table's column named by the model's target. */
   truth?: TableColumn;
+  /** The positive class of a two-class task, by label; null or absent for the usual choice. Kept on the Scored. */
+  positiveClass?: string | null;
 }
 
 /** Predicts `rows` of `table` with `model` and pairs each prediction with the truth (see the module comment). */
@@ -82,20 +99,46 @@ export async function scoreRows(model: TabularModel, table: Table, rows: readonl
     scores.push(row);
   }
   // A classifier that gives labels only has one-hot "probabilities": no scores to rank or take the log of.
-  return { task: 'classification', classes, rows: kept, yTrue, yPred, scores: model.signature.probabilities ? scores : [] };
+  return {
+    task: 'classification',
+    classes,
+    rows: kept,
+    yTrue,
+    yPred,
+    scores: model.signature.probabilities ? scores : [],
+    positiveClass: options.positiveClass ?? null,
+  };
 }
 
 export type FullMetrics = ClassificationMetrics | RegressionMetrics;
 
-export function fullMetrics(scored: Scored): FullMetrics {
-  return scored.task === 'classification'
-    ? classificationMetrics({
-        classes: scored.classes,
-        yTrue: scored.yTrue,
-        yPred: scored.yPred,
-        scores: scored.scores.length > 0 ? scored.scores : undefined,
-      })
-    : regressionMetrics(scored.yTrue, scored.yPred);
+export interface MetricOptions {
+  /** The positive class of a two-class task, by label; default the Scored's own (absent: the usual choice). */
+  positiveClass?: string | null;
+}
+
+/** The metrics of `rows` (indexes into the Scored's rows; default all of them). */
+function metricsOfRows(scored: Scored, rows: readonly number[] | null, options: MetricOptions): FullMetrics {
+  const pick = <T>(values: T[]): T[] => (rows === null ? values : rows.map((i) => values[i]!));
+  if (scored.task === 'regression') return regressionMetrics(pick(scored.yTrue), pick(scored.yPred));
+  return classificationMetrics({
+    classes: scored.classes,
+    yTrue: pick(scored.yTrue),
+    yPred: pick(scored.yPred),
+    scores: scored.scores.length > 0 ? pick(scored.scores) : undefined,
+    probabilities: scored.probabilities,
+    positiveClass: options.positiveClass !== undefined ? options.positiveClass : scored.positiveClass,
+  });
+}
+
+/** The metrics of every scored row (see metrics.ts); `options` overrides what the Scored carries. */
+export function fullMetrics(scored: Scored, options: MetricOptions = {}): FullMetrics {
+  return metricsOfRows(scored, null, options);
+}
+
+/** The metrics of some of the scored rows (indexes into `scored.rows`), taken as fullMetrics takes them: for slices. */
+export function subsetMetrics(scored: Scored, indexes: readonly number[], options: MetricOptions = {}): FullMetrics {
+  return metricsOfRows(scored, indexes, options);
 }
 
 /** The scalar metrics (what gates and reports compare): numbers and nulls only. */

@@ -8,9 +8,9 @@ import type { ModelCard } from '../contracts/index.js';
 import type { Table, TableColumn } from '../data/table.js';
 import { UserError } from '../errors.js';
 import type { TabularModel } from '../model/model.js';
-import { fullMetrics, scalarMetrics, scoreRows } from './score.js';
+import { fullMetrics, scalarMetrics, scoreRows, subsetMetrics } from './score.js';
 import type { Scored } from './score.js';
-import { classificationMetrics, downsampleCurve, precisionRecallCurve, regressionMetrics, rocCurve, sliceMetrics } from './metrics.js';
+import { downsampleCurve, positiveClassIndex, precisionRecallCurve, rocCurve, sliceMetrics } from './metrics.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
 
@@ -33,11 +33,18 @@ export interface ScoreModelOptions {
   rows?: readonly number[];
   /** The truth, aligned with the table's rows (a predictions file's y_true); default the model's target column. */
   truth?: TableColumn;
+  /**
+   * The positive class of a two-class task, by label (evaluate.positive_class); null or absent
+   * for the usual choice (positiveClassIndex in metrics.ts). The Scored returned carries it, so
+   * curvesOf and slicesOf take the same class.
+   */
+  positiveClass?: string | null;
 }
 
 /**
  * Scores `model` on rows of `table`. A test row of a class the model never saw stays in (a
- * wrong prediction) and is reported through `warn`.
+ * wrong prediction) and is reported through `warn`. A positive class that is not one of the
+ * classes is a UserError.
  */
 export async function scoreModel(
   model: TabularModel,
@@ -48,7 +55,7 @@ export async function scoreModel(
 ): Promise<Evaluated> {
   const rows = options.rows ?? Array.from({ length: table.rows }, (_, i) => i);
   const target = model.signature.target;
-  const scored = await scoreRows(model, table, rows, { unseenClasses: true, truth: options.truth });
+  const scored = await scoreRows(model, table, rows, { unseenClasses: true, truth: options.truth, positiveClass: options.positiveClass });
   const known = target.task === 'classification' ? target.classes.length : 0;
   if (scored.task === 'classification' && scored.classes.length > known) {
     const unseen = scored.classes.slice(known);
@@ -65,11 +72,15 @@ export async function scoreModel(
   return { metrics: fullMetrics(scored), scored };
 }
 
-/** ROC and precision-recall curves: one for the positive class when binary, else one per class (one-vs-rest). */
+/**
+ * ROC and precision-recall curves: one for the positive class when binary (the class the
+ * Scored carries, else the usual choice: the class of roc_auc and `precision`), else one per
+ * class (one-vs-rest).
+ */
 export function curvesOf(scored: Scored): EvaluationReportData['curves'] {
   if (scored.task !== 'classification' || scored.scores.length === 0) return [];
-  const k = scored.classes.length;
-  const targets = k === 2 ? [1] : scored.classes.map((_, i) => i);
+  const positive = positiveClassIndex(scored.classes, scored.positiveClass);
+  const targets = positive !== null ? [positive] : scored.classes.map((_, i) => i);
   const curves: EvaluationReportData['curves'] = [];
   for (const c of targets) {
     const positives = scored.yTrue.map((y) => y === c);
@@ -93,7 +104,8 @@ function sliceValue(column: TableColumn, row: number): string {
 
 /**
  * The candidate's scalar metrics per value of each slicing column (values in sorted order),
- * computed by sliceMetrics over the scored rows.
+ * computed by sliceMetrics over the scored rows, as fullMetrics computes the whole (the
+ * positive class and kind of scores the Scored carries).
  */
 export function slicesOf(
   table: Table,
@@ -121,19 +133,7 @@ export function slicesOf(
       else groups.set(value, [i]);
     });
     const sorted = new Map([...groups].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-    const results = sliceMetrics(sorted, (indexes) =>
-      scored.task === 'classification'
-        ? classificationMetrics({
-            classes: scored.classes,
-            yTrue: indexes.map((i) => scored.yTrue[i]!),
-            yPred: indexes.map((i) => scored.yPred[i]!),
-            scores: scored.scores.length > 0 ? indexes.map((i) => scored.scores[i]!) : undefined,
-          })
-        : regressionMetrics(
-            indexes.map((i) => scored.yTrue[i]!),
-            indexes.map((i) => scored.yPred[i]!),
-          ),
-    );
+    const results = sliceMetrics(sorted, (indexes) => subsetMetrics(scored, indexes));
     for (const r of results) out.push({ column: name, value: r.slice, count: r.count, metrics: scalarMetrics(r.metrics) });
   }
   return out;
