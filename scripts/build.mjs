@@ -4,7 +4,8 @@
 // and dist/cli/index.js (the CLI). The whole of dist/ is built beside it, in .build/<pid>/dist, then
 // swapped in: a failed build leaves the last dist/ in place.
 import { execFileSync } from 'node:child_process';
-import { minify } from 'terser';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import {
   chmodSync,
   copyFileSync,
@@ -100,20 +101,12 @@ try {
   done('ncc (src/bundle.ts)');
 
   // ncc minifies its entry only: the chunks it splits off (most of the bundle) are minified here,
-  // names kept (messages and checks read constructor and function names).
-  for (const file of readdirSync(bundle).filter((f) => f.endsWith('.index.js'))) {
-    const path = join(bundle, file);
-    const result = await minify(readFileSync(path, 'utf8'), {
-      module: true,
-      ecma: 2022,
-      compress: { passes: 1 },
-      mangle: true,
-      keep_classnames: true,
-      keep_fnames: true,
-      format: { comments: false },
-    });
-    writeFileSync(path, result.code);
-  }
+  // names kept (messages and checks read constructor and function names), one worker per core.
+  await minifyChunks(
+    readdirSync(bundle)
+      .filter((f) => f.endsWith('.index.js'))
+      .map((f) => join(bundle, f)),
+  );
   done('minify (the chunks)');
 
   // The licences of everything bundled, once, at the top.
@@ -185,3 +178,50 @@ for (const file of readdirSync('dist', { recursive: true })) {
   }
 }
 console.log(`built dist/ in ${seconds(performance.now() - started)}: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB`);
+
+/**
+ * Minifies files in place with terser, on as many worker threads as there are cores (largest
+ * files first, so the slowest starts first). The output does not depend on which worker ran.
+ */
+async function minifyChunks(paths) {
+  const options = {
+    module: true,
+    ecma: 2022,
+    compress: { passes: 1 },
+    mangle: true,
+    keep_classnames: true,
+    keep_fnames: true,
+    format: { comments: false },
+  };
+  const queue = [...paths].sort((a, b) => statSync(b).size - statSync(a).size);
+  const code = `
+    const { parentPort } = require('node:worker_threads');
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const { minify } = require('terser');
+    parentPort.on('message', async ({ path, options }) => {
+      try {
+        writeFileSync(path, (await minify(readFileSync(path, 'utf8'), options)).code);
+        parentPort.postMessage({ ok: true });
+      } catch (error) {
+        parentPort.postMessage({ ok: false, error: path + ': ' + (error && error.stack ? error.stack : String(error)) });
+      }
+    });`;
+  const workers = Math.max(1, Math.min(availableParallelism(), queue.length));
+  await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(code, { eval: true });
+          const next = () => {
+            const path = queue.shift();
+            if (path === undefined) return void worker.terminate().then(resolve, reject);
+            worker.postMessage({ path, options });
+          };
+          worker.on('message', (message) => (message.ok ? next() : worker.terminate().then(() => reject(new Error(message.error)))));
+          worker.on('error', reject);
+          next();
+        }),
+    ),
+  );
+}
