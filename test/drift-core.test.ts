@@ -12,7 +12,7 @@ import type { DatasetProfile } from '../src/core/profile/profile.js';
 import { Kind } from '../src/core/data/values.js';
 import { exactNumeric, sideFromProfile } from '../src/core/drift/columns.js';
 import type { Side, SideColumn } from '../src/core/drift/columns.js';
-import { checkDrift, compareColumn } from '../src/core/drift/compute.js';
+import { checkDrift, compareColumn, NEAR_THRESHOLD_NOTE, SUMMARY_QUANTILES } from '../src/core/drift/compute.js';
 import { parseDriftSettings } from '../src/core/drift/config.js';
 import { renderDriftHtml } from '../src/core/drift/html-report.js';
 import { renderDriftMarkdown, mermaidChart } from '../src/core/drift/markdown-report.js';
@@ -20,7 +20,8 @@ import { defaultMethod, METHODS } from '../src/core/drift/methods.js';
 import { issueMarker } from '../src/core/drift/issue.js';
 import { readSide } from '../src/core/drift/read.js';
 import { parseModelRef } from '../src/core/drift/sources.js';
-import { ksStatistic, sorted } from '../src/core/drift/stats.js';
+import { ksExactPValue, ksStatistic, sorted } from '../src/core/drift/stats.js';
+import { KllSketch } from '../src/core/sketch/index.js';
 import { UserError } from '../src/core/errors.js';
 import { codeSpans } from './support/markdown.js';
 import { prng } from './support/random.js';
@@ -92,6 +93,15 @@ describe('readSide', () => {
     const mixed = s.columns.get('mixed')!;
     expect(mixed.numeric!.n).toBe(3);
     expect(mixed.textCount).toBe(1);
+  });
+
+  test('integer columns as pandas reads them: whole-number literals only, none missing', async () => {
+    const path = await file('ints.csv', 'i,f,e,gap,neg\n1,1.0,1e3,1,-2\n2,2,2,,3\n3,3,3,3,0\n');
+    const s = await readSide([path]);
+    expect(['i', 'f', 'e', 'gap', 'neg'].map((n) => s.columns.get(n)!.integerDtype)).toEqual([true, false, false, false, true]);
+    const log = await file('ints.jsonl', '{"i": 1, "f": 1.5}\n{"i": 2, "f": 2}\n');
+    const j = await readSide([log]);
+    expect([j.columns.get('i')!.integerDtype, j.columns.get('f')!.integerDtype]).toEqual([true, false]);
   });
 
   test('JSON Lines prediction logs: bookkeeping keys ignored, absent keys count as missing', async () => {
@@ -207,16 +217,22 @@ describe('compareColumn', () => {
     expect(two.pValue).toBeCloseTo(1, 12);
   });
 
-  test('a disjoint high-cardinality ID column drifts by goodness of fit (p = 0); the contingency option gives p ~ 0.48', () => {
+  test("a disjoint high-cardinality ID column (text by Evidently's rule, tested when its method is set) drifts by goodness of fit (p = 0); the contingency option gives p ~ 0.48", () => {
     const ids = (from: number) =>
       textColumn(
         'id',
         Array.from({ length: 500 }, (_, i) => `id-${from + i}`),
       );
-    const r = compareColumn('id', 'feature', ids(0), ids(500), settings);
-    expect([r.method, r.statistic, r.pValue, r.valueDrift]).toEqual(['chisquare', Infinity, 0, true]);
+    // Every value distinct: text, which drift-check does not test unless asked.
+    expect(compareColumn('id', 'feature', ids(0), ids(500), settings)).toMatchObject({ kind: 'text', status: 'skipped', drifted: false });
+    const asked = parseDriftSettings({ columns: { id: { method: 'chisquare' } } });
+    const r = compareColumn('id', 'feature', ids(0), ids(500), asked);
+    expect([r.kind, r.method, r.statistic, r.pValue, r.valueDrift]).toEqual(['text', 'chisquare', Infinity, 0, true]);
     expect(r.notes.join(' ')).toMatch(/500 categories not in the reference: expected count 0, statistic infinite, p = 0/);
-    const contingency = parseDriftSettings({ method_options: { chisquare: { test: 'contingency' } } });
+    const contingency = parseDriftSettings({
+      method_options: { chisquare: { test: 'contingency' } },
+      columns: { id: { method: 'chisquare' } },
+    });
     const t = compareColumn('id', 'feature', ids(0), ids(500), contingency);
     expect(t.statistic).toBeCloseTo(1000, 9);
     expect(t.pValue!).toBeGreaterThan(0.4);
@@ -238,11 +254,23 @@ describe('compareColumn', () => {
     expect(base2.statistic! / natural.statistic!).toBeCloseTo(1 / Math.sqrt(Math.LN2), 12);
   });
 
-  test("column kinds: whole numbers with at most 10 distinct reference values are categorical (Evidently 0.7.21's rule)", () => {
+  test("column kinds: integers with at most 10 distinct values in the current data are categorical (Evidently 0.7.21's rule, on the current data's type)", () => {
     const cycle = (n: number, k: number, offset = 0) => Array.from({ length: n }, (_, i) => (i % k) + offset);
     const eight = compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', cycle(200, 8)), settings);
     expect([eight.kind, eight.method, eight.valueDrift]).toEqual(['categorical', 'chisquare', false]);
-    expect(eight.notes).toContain('whole numbers, 8 distinct values in the reference: categorical');
+    expect(eight.notes).toContain('integers, 8 distinct values in the current data: categorical');
+    // The current data decides, as the preset takes each column's type from it.
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', cycle(300, 11)), settings).kind).toBe(
+      'numeric',
+    );
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 11)), numericColumn('n', cycle(300, 8)), settings).kind).toBe(
+      'categorical',
+    );
+    // Not an integer column for pandas: a missing cell (float64), or numbers written with a fraction ("3.0").
+    const gap = numericColumn('n', cycle(199, 8), { rows: 200, missing: 1 });
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), gap, settings).kind).toBe('numeric');
+    const written = numericColumn('n', cycle(200, 8), { integerDtype: false });
+    expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), written, settings).kind).toBe('numeric');
     // Ten distinct values: still categorical; eleven: numeric (KS).
     expect(compareColumn('n', 'feature', numericColumn('n', cycle(300, 10)), numericColumn('n', cycle(300, 10)), settings).kind).toBe(
       'categorical',
@@ -512,5 +540,238 @@ describe('reports with hostile names', () => {
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).toContain("default-src 'none'");
     expect(html.length).toBeLessThan(500_000);
+  });
+});
+
+describe("Evidently's column types: text", () => {
+  const words = (n: number, distinct: number, prefix = 'w') => Array.from({ length: n }, (_, i) => `${prefix}-${i % distinct}`);
+
+  test('a string column whose current values are more than half distinct is text: skipped, noted, not counted', () => {
+    const random = prng(21);
+    const x = () =>
+      numericColumn(
+        'x',
+        Array.from({ length: 100 }, () => normal(random)),
+      );
+    const ref = side([x(), textColumn('comment', words(100, 90, 'old'))]);
+    const cur = side([x(), textColumn('comment', words(100, 51, 'new'))]);
+    const report = checkDrift(ref, cur, options);
+    const comment = report.features.find((f) => f.column === 'comment')!;
+    expect(comment).toMatchObject({ kind: 'text', status: 'skipped', method: null, drifted: false, valueDrift: false });
+    expect(comment.notes.join(' ')).toMatch(/text: 51 distinct values in 100 current values \(more than half distinct, Evidently's rule\)/);
+    expect(comment.notes.join(' ')).toMatch(/domain classifier.*not counted in the drift share.*`method`/);
+    expect(comment.summary.current!.topCategories).toHaveLength(10);
+    expect([report.comparedFeatures, report.driftedColumns]).toEqual([1, []]);
+    const markdown = renderDriftMarkdown(report);
+    expect(markdown).toContain('Text columns, not tested: `comment`');
+    expect(markdown).toMatch(/\| `comment` \| text \|.*⚪ text, not tested/);
+    // Its method opts in: tested as categorical (here a new vocabulary: drift), and counted.
+    const asked = checkDrift(ref, cur, { ...options, settings: parseDriftSettings({ columns: { comment: { method: 'chisquare' } } }) });
+    const tested = asked.features.find((f) => f.column === 'comment')!;
+    expect(tested).toMatchObject({ kind: 'text', status: 'tested', method: 'chisquare', drifted: true });
+    expect([asked.comparedFeatures, asked.driftedColumns]).toEqual([2, ['comment']]);
+  });
+
+  test('half distinct or fewer is categorical; the rule reads the current data (as Evidently); booleans are never text', () => {
+    const half = compareColumn('c', 'feature', textColumn('c', words(100, 90)), textColumn('c', words(100, 50)), settings);
+    expect(half.kind).toBe('categorical');
+    // Unique in the reference, repeated in the current data: categorical, from the current data's type.
+    const ids = compareColumn('c', 'feature', textColumn('c', words(100, 100)), textColumn('c', words(100, 5)), settings);
+    expect(ids.kind).toBe('categorical');
+    const flags = compareColumn('b', 'feature', textColumn('b', ['true', 'false']), textColumn('b', ['true', 'false', 'true']), settings);
+    expect(flags.kind).toBe('categorical');
+    // `kind:` overrides the rule, both ways.
+    const forced = parseDriftSettings({ columns: { c: { kind: 'categorical' } } });
+    expect(compareColumn('c', 'feature', textColumn('c', words(100, 90)), textColumn('c', words(100, 90)), forced).kind).toBe(
+      'categorical',
+    );
+    const text = parseDriftSettings({ columns: { c: { kind: 'text' } } });
+    expect(compareColumn('c', 'feature', textColumn('c', words(100, 3)), textColumn('c', words(100, 3)), text).status).toBe('skipped');
+  });
+
+  test('from a profile past its exact counts: the HyperLogLog estimate of distinct values decides', () => {
+    const b = new ColumnProfileBuilder('comment');
+    for (let i = 0; i < 5000; i++) b.add(Kind.String, 0, `text number ${i}`);
+    const profile: DatasetProfile = { format: PROFILE_FORMAT, rows: 5000, files: ['p'], columns: [b.toState()] };
+    const cur = sideFromProfile(profile).columns.get('comment')!;
+    expect(cur.textsExact).toBe(false);
+    const r = compareColumn('comment', 'feature', textColumn('comment', words(100, 100)), cur, settings);
+    expect([r.kind, r.status]).toEqual(['text', 'skipped']);
+    expect(r.notes.join(' ')).toMatch(/text: about [\d,]+ distinct values in 5,000 current values/);
+  });
+});
+
+describe("the model's features", () => {
+  const random = prng(23);
+  const values = (n: number, shift = 0) => Array.from({ length: n }, () => normal(random) + shift);
+
+  test('a model feature missing from the current data is drift (an error first in the report); other columns are compared, never counted', () => {
+    const ref = side([
+      numericColumn('a', values(200)),
+      numericColumn('b', values(200)),
+      numericColumn('c', values(200)),
+      numericColumn('extra', values(200)),
+    ]);
+    const cur = side([numericColumn('a', values(200)), numericColumn('b', values(200)), numericColumn('extra', values(200, 3))]);
+    const report = checkDrift(ref, cur, { ...options, modelFeatures: ['a', 'b', 'c'] });
+    expect(report.features.map((f) => f.column)).toEqual(['a', 'b', 'c']);
+    expect(report.features[2]).toMatchObject({ status: 'missing-in-current', drifted: true, role: 'feature' });
+    expect(report.features[2]!.notes[0]).toMatch(/model feature not in the current data/);
+    expect(report.missingFeatures).toEqual(['c']);
+    expect([report.comparedFeatures, report.driftedColumns, report.driftShare]).toEqual([3, ['c'], 1 / 3]);
+    // The other column drifted, and is shown, not counted.
+    expect(report.others).toHaveLength(1);
+    expect(report.others[0]).toMatchObject({ column: 'extra', role: 'other', status: 'tested', drifted: true });
+    const markdown = renderDriftMarkdown(report);
+    const error = markdown.indexOf('**Error: 1 model feature not in the current data:** `c`');
+    expect(error).toBeGreaterThan(0);
+    expect(error).toBeLessThan(markdown.indexOf('### Features'));
+    expect(markdown).toMatch(/\| `c` \|.*🔴 missing in current/);
+    expect(markdown).toContain('### Other columns (not model features, not counted)');
+    expect(markdown.indexOf('`extra`')).toBeGreaterThan(markdown.indexOf('### Other columns'));
+    // Unknown features: every column is a feature, as before; nothing is "other".
+    const unknown = checkDrift(ref, cur, options);
+    expect(unknown.others).toEqual([]);
+    expect(unknown.missingFeatures).toEqual([]);
+    expect(unknown.driftedColumns).toEqual(['extra']);
+    expect(unknown.features.find((f) => f.column === 'c')!).toMatchObject({ status: 'missing-in-current', drifted: false });
+  });
+
+  test('hostile column names (__proto__, constructor, toString) in the missing and other lists', () => {
+    const ref = side(['a', '__proto__', 'constructor', 'toString'].map((n) => numericColumn(n, values(100))));
+    const cur = side(['a', 'constructor', 'toString', 'hasOwnProperty'].map((n) => numericColumn(n, values(100))));
+    const s = parseDriftSettings({ columns: { constructor: { method: 'wasserstein' } } });
+    const report = checkDrift(ref, cur, { ...options, settings: s, modelFeatures: ['a', '__proto__'] });
+    expect(report.missingFeatures).toEqual(['__proto__']);
+    expect(report.features.map((f) => [f.column, f.status])).toEqual([
+      ['a', 'tested'],
+      ['__proto__', 'missing-in-current'],
+    ]);
+    expect(report.others.map((f) => [f.column, f.role, f.method])).toEqual([
+      ['constructor', 'other', 'wasserstein'],
+      ['toString', 'other', 'ks'],
+      ['hasOwnProperty', 'other', null], // only in the current data
+    ]);
+    const copy = JSON.parse(JSON.stringify(report)) as typeof report;
+    expect(copy.missingFeatures).toEqual(['__proto__']);
+    expect(copy.others.map((f) => f.column)).toEqual(['constructor', 'toString', 'hasOwnProperty']);
+    const markdown = renderDriftMarkdown(report);
+    expect(markdown).toContain('not in the current data:** `__proto__`');
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) expect(markdown).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe('profiles as exact as their sketches', () => {
+  function profileOf(columns: Record<string, Array<number | string>>): DatasetProfile {
+    const states = Object.entries(columns).map(([name, values]) => {
+      const b = new ColumnProfileBuilder(name);
+      for (const v of values)
+        b.add(typeof v === 'number' ? Kind.Number : Kind.String, typeof v === 'number' ? v : 0, typeof v === 'string' ? v : null);
+      return b.toState();
+    });
+    return { format: PROFILE_FORMAT, rows: Object.values(columns)[0]!.length, files: ['p'], columns: states };
+  }
+  const random = prng(29);
+  const ref = Array.from({ length: 200 }, () => normal(random));
+  const cur = Array.from({ length: 150 }, () => normal(random) + 0.25);
+  const cats = (n: number, k: number) => Array.from({ length: n }, (_, i) => `c${(i * 7) % k}`);
+
+  test("a small-sample profile (the sketch holds every value) gives the data path's result exactly, exact KS p-value included", () => {
+    const dataRef = side([numericColumn('x', ref), textColumn('k', cats(200, 4))]);
+    const dataCur = side([numericColumn('x', cur), textColumn('k', cats(150, 5))]);
+    const profileRef = sideFromProfile(profileOf({ x: ref, k: cats(200, 4) }));
+    const profileCur = sideFromProfile(profileOf({ x: cur, k: cats(150, 5) }));
+    const exact = checkDrift(dataRef, dataCur, options).features;
+    expect(exact[0]!.method).toBe('ks');
+    expect(exact[0]!.pValue).toBe(ksExactPValue(200, 150, ksStatistic(sorted(ref), sorted(cur))));
+    for (const [r, c] of [
+      [profileRef, dataCur],
+      [dataRef, profileCur],
+      [profileRef, profileCur],
+    ] as const) {
+      const features = checkDrift(r, c, options).features;
+      expect(features).toEqual(exact);
+      expect(features.map((f) => [f.approximate, f.errorBound, f.nearThreshold])).toEqual([
+        [false, 0, false],
+        [false, 0, false],
+      ]);
+    }
+  });
+
+  test("past the sketch's capacity: the bound of each statistic, and verdicts within it flagged near their threshold", () => {
+    const big = Array.from({ length: 100_000 }, () => normal(random));
+    const profile = sideFromProfile(profileOf({ x: big }));
+    expect(profile.columns.get('x')!.numeric!.sorted).toBeNull();
+    const current = (shift: number) =>
+      side([
+        numericColumn(
+          'x',
+          Array.from({ length: 2000 }, () => normal(random) + shift),
+        ),
+      ]);
+    // KS: the statistic moves by at most the reference sketch's rank error (the current side is exact).
+    const ks = checkDrift(profile, current(0.3), { ...options, settings: parseDriftSettings({ method: 'ks' }) }).features[0]!;
+    expect(ks.approximate).toBe(true);
+    expect(ks.errorBound).toBeCloseTo(KllSketch.normalizedRankError(256), 12);
+    expect(ks.nearThreshold).toBe(false); // p ~ 1e-40
+    // Wasserstein (the default past 1000 reference values): near the threshold 0.1 for a shift of 0.1 std, not for 1.5.
+    const near = checkDrift(profile, current(0.1), options);
+    const x = near.features[0]!;
+    expect([x.method, x.approximate, x.nearThreshold]).toEqual(['wasserstein', true, true]);
+    expect(x.errorBound!).toBeGreaterThan(Math.abs(x.statistic! - 0.1));
+    expect(x.notes.join(' ')).toContain(NEAR_THRESHOLD_NOTE);
+    const markdown = renderDriftMarkdown(near);
+    expect(markdown).toContain("within the sketch's error of its threshold");
+    expect(markdown).toMatch(/\| `x` \|.*near threshold/);
+    const far = checkDrift(profile, current(1.5), options).features[0]!;
+    expect([far.valueDrift, far.nearThreshold]).toEqual([true, false]);
+    expect(far.errorBound!).toBeGreaterThan(0);
+    // The data itself: no error at all.
+    const exact = checkDrift(side([numericColumn('x', big)]), current(0.1), options).features[0]!;
+    expect([exact.approximate, exact.errorBound, exact.nearThreshold]).toEqual([false, 0, false]);
+  });
+});
+
+describe('what the reports draw', () => {
+  test('whole numbers with at most 20 distinct values (both sides) are drawn one bar per value; more are binned', () => {
+    const cycle = (n: number, k: number, offset = 0) => Array.from({ length: n }, (_, i) => (i % k) + offset);
+    const few = compareColumn('n', 'feature', numericColumn('n', cycle(300, 15)), numericColumn('n', cycle(300, 15, 3)), settings);
+    expect([few.kind, few.method]).toEqual(['numeric', 'ks']);
+    expect(few.distribution!.binned).toBe(false);
+    expect(few.distribution!.labels).toEqual(Array.from({ length: 18 }, (_, i) => String(i)));
+    expect(few.distribution!.reference[0]).toBeCloseTo(1 / 15, 12);
+    expect(few.distribution!.reference[17]).toBe(0);
+    expect(few.distribution!.current[0]).toBe(0);
+    const many = compareColumn('n', 'feature', numericColumn('n', cycle(300, 15)), numericColumn('n', cycle(300, 15, 6)), settings);
+    expect([many.distribution!.binned, many.distribution!.labels.length]).toEqual([true, 10]);
+    // Few whole numbers (categorical by the integer rule) are in value order too.
+    const small = compareColumn('n', 'feature', numericColumn('n', cycle(300, 8)), numericColumn('n', cycle(200, 8)), settings);
+    expect(small.distribution!.labels).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+  });
+
+  test('summaries: quantiles and mean of numbers, the most frequent values of categories', () => {
+    const x = compareColumn(
+      'x',
+      'feature',
+      numericColumn('x', [0.5, 1.5, 2.5, 3.5, 4.5]),
+      numericColumn('x', [10, 20, 30, 40, 50.5]),
+      settings,
+    );
+    expect(SUMMARY_QUANTILES).toEqual([0, 0.05, 0.25, 0.5, 0.75, 0.95, 1]);
+    // numpy.quantile's linear interpolation.
+    const expected = [0.5, 0.7, 1.5, 2.5, 3.5, 4.3, 4.5];
+    x.summary.reference!.quantiles.forEach((q, i) => expect(q).toBeCloseTo(expected[i]!, 12));
+    expect([x.summary.reference!.mean, x.summary.reference!.topCategories]).toEqual([2.5, []]);
+    expect(x.summary.current!.quantiles[3]).toBe(30);
+    const c = compareColumn('c', 'feature', textColumn('c', ['a', 'a', 'b', null]), textColumn('c', ['b', 'b', 'b', 'a']), settings);
+    expect(c.summary.reference).toEqual({
+      quantiles: [],
+      mean: null,
+      topCategories: [
+        { value: 'a', share: 2 / 3 },
+        { value: 'b', share: 1 / 3 },
+      ],
+    });
+    expect(c.summary.current!.topCategories[0]).toEqual({ value: 'b', share: 0.75 });
   });
 });

@@ -7,6 +7,8 @@
  * starts: skipped (with the reason) when python3 or scipy is missing, an error on CI.
  */
 import { spawnSync } from 'node:child_process';
+import { exactNumeric } from '../src/core/drift/columns.js';
+import { METHODS } from '../src/core/drift/methods.js';
 import {
   binCounts,
   chiSquareGoodnessOfFit,
@@ -19,8 +21,10 @@ import {
   populationStd,
   psi,
   PSI_FLOOR,
+  histogramCounts,
   quantileEdges,
   sorted,
+  sturgesEdges,
   twoProportionZTest,
   wasserstein,
   wassersteinNorm,
@@ -401,9 +405,15 @@ describe('PSI', () => {
     expect(psi([1, 2, 3], [2, 4, 6]).statistic).toBe(0);
   });
 
-  test('an empty bin takes the 0.0001 floor', () => {
+  test("an empty bin takes Evidently's small share: 0.0001, or the smallest share / 10^6 when that is 0.0001 or less", () => {
     const value = (0.5 - PSI_FLOOR) * Math.log(0.5 / PSI_FLOOR) + (0.5 - 1) * Math.log(0.5 / 1);
     close(psi([1, 1], [0, 10]).statistic, value, 1e-14);
+    // Shares 1e-5, 0.99999, 0 against 0.5, 0.5, 0: only the zeros change, to 1e-5 / 10^6 on the reference side (as
+    // get_binned_data's feel_zeroes), and 0.0001 on the current side (its smallest share, 0.5, is larger).
+    const r = [1e-5, 1 - 1e-5, 1e-11];
+    const c = [0.5, 0.5, 1e-4];
+    const expected = r.reduce((sum, ri, i) => sum + (ri - c[i]!) * Math.log(ri / c[i]!), 0);
+    close(psi([1, 99_999, 0], [1, 1, 0]).statistic, expected, 1e-13);
   });
 
   test('reference deciles as bins (numpy.quantile, linear)', () => {
@@ -415,5 +425,111 @@ describe('PSI', () => {
     expect(Array.from(binCounts(Float64Array.of(200, 300), quantileEdges(ref))).at(-1)).toBe(2);
     // A constant reference has one edge: two bins.
     expect(quantileEdges(Float64Array.of(3, 3, 3, 3))).toEqual([3]);
+  });
+});
+
+describe("Evidently's bins (get_binned_data) against numpy", () => {
+  const uniform = (seed: number, n: number, scale: number, shift = 0) => Array.from(sample(seed, n, scale, shift));
+  const normalSample = (seed: number, n: number, shift: number) => {
+    const random = prng(seed);
+    return Array.from({ length: n }, () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random()) + shift);
+  };
+  const round = (xs: number[], digits: number) => xs.map((x) => Math.round(x * 10 ** digits) / 10 ** digits);
+  const cases: Array<{ name: string; ref: number[]; cur: number[]; int: boolean }> = [
+    { name: 'normal, shifted', ref: normalSample(41, 1000, 0), cur: normalSample(42, 700, 0.3), int: false },
+    { name: 'ties (one decimal)', ref: round(uniform(43, 800, 5), 1), cur: round(uniform(44, 600, 5, 0.5), 1), int: false },
+    { name: 'an outlier', ref: [...uniform(45, 500, 1), 1e6], cur: uniform(46, 400, 1), int: false },
+    { name: 'a constant', ref: Array<number>(50).fill(7), cur: Array<number>(30).fill(7), int: false },
+    { name: '1024 values (log2 exact)', ref: uniform(47, 512, 3.7), cur: uniform(48, 512, 3.7, 0.2), int: false },
+    { name: '2048 values, ptp 1', ref: [0, ...uniform(49, 1022, 1), 1], cur: uniform(50, 1024, 1), int: false },
+    { name: 'integers, range 5', ref: round(uniform(51, 600, 5), 0), cur: round(uniform(52, 400, 5), 0), int: true },
+    { name: 'integers, 41 values', ref: round(uniform(53, 1000, 40), 0), cur: round(uniform(54, 1000, 40, 3), 0), int: true },
+    {
+      name: 'tiny scale',
+      ref: normalSample(55, 300, 0).map((x) => x * 1e-9 - 5e-9),
+      cur: normalSample(56, 300, 1).map((x) => x * 1e-9),
+      int: false,
+    },
+    { name: 'large offset', ref: uniform(57, 400, 1, 1e9), cur: uniform(58, 400, 1.5, 1e9), int: false },
+    {
+      name: '10 distinct values (per value)',
+      ref: round(uniform(59, 300, 9), 0).map((x) => x + 0.5),
+      cur: round(uniform(60, 300, 9), 0),
+      int: false,
+    },
+    { name: 'current beyond the reference', ref: uniform(61, 500, 1), cur: uniform(62, 500, 1, 3), int: false },
+  ];
+  const numpy = runScipy(
+    PY_NUM +
+      `data = json.load(sys.stdin)
+# numpy 2.1 and later make the Sturges width of integer data at least 1: probe which numpy this is.
+floor = len(np.histogram_bin_edges(np.repeat(np.arange(6, dtype=np.int64), 200), bins="sturges")) - 1 == 5
+def fill(p):
+    p = p.copy()
+    smallest = p[p != 0].min()
+    np.place(p, p == 0, smallest / 10**6 if smallest <= 0.0001 else 0.0001)
+    return p
+out = []
+for case in data:
+    dtype = np.int64 if case["int"] else float
+    ref = np.asarray(case["ref"], dtype=dtype)
+    cur = np.asarray(case["cur"], dtype=dtype)
+    edges = np.histogram_bin_edges(np.concatenate([ref, cur]), bins="sturges")
+    rc, cc = np.histogram(ref, edges)[0], np.histogram(cur, edges)[0]
+    # evidently/legacy/calculations/stattests/utils.py, get_binned_data (numerical columns)
+    if len(set(ref.tolist())) > 20:
+        rp, cp = rc / len(ref), cc / len(cur)
+    else:
+        keys = list(set(ref.tolist()) | set(cur.tolist()))
+        rp = np.array([np.sum(ref == k) / len(ref) for k in keys])
+        cp = np.array([np.sum(cur == k) / len(cur) for k in keys])
+    r2, c2 = fill(rp), fill(cp)
+    out.append({"edges": edges.tolist(), "ref": rc.tolist(), "cur": cc.tolist(),
+                "js": num(jensenshannon(rp, cp)), "psi": num(np.sum((r2 - c2) * np.log(r2 / c2)))})
+print(json.dumps({"floor": bool(floor), "version": np.__version__, "cases": out}))
+`,
+    cases,
+  );
+  interface NumpyCase {
+    edges: number[];
+    ref: number[];
+    cur: number[];
+    js: number | string;
+    psi: number | string;
+  }
+  const result = 'value' in numpy ? (numpy.value as { floor: boolean; version: string; cases: NumpyCase[] }) : null;
+
+  (result ? test : test.skip).each(cases.map((c, i) => [c.name, i] as const))(
+    `${'missing' in numpy ? `(skipped: ${numpy.missing}) ` : ''}%s: edges bit for bit, counts, and Jensen-Shannon and PSI to 1e-12`,
+    (_, i) => {
+      const c = cases[i]!;
+      const expected = result!.cases[i]!;
+      const ref = sorted(c.ref);
+      const cur = sorted(c.cur);
+      const integers = c.int && result!.floor;
+      const edges = sturgesEdges(Math.min(ref[0]!, cur[0]!), Math.max(ref.at(-1)!, cur.at(-1)!), ref.length + cur.length, integers);
+      expect(Array.from(edges)).toEqual(expected.edges);
+      expect(Array.from(histogramCounts(ref, edges))).toEqual(expected.ref);
+      expect(Array.from(histogramCounts(cur, edges))).toEqual(expected.cur);
+      // The drift tests on a numeric pair: get_binned_data (per value up to 20 distinct reference values) and the statistic.
+      const pair = {
+        kind: 'numeric' as const,
+        reference: exactNumeric(ref.slice())!,
+        current: exactNumeric(cur.slice())!,
+        integerDtype: integers,
+      };
+      close(METHODS.jensenshannon.compute(pair).statistic, num(expected.js), 1e-12);
+      close(METHODS.psi.compute(pair).statistic, num(expected.psi), 1e-12);
+    },
+  );
+
+  test('the rules by hand: the last bin is closed, the others half-open; a constant gets [v - 0.5, v + 0.5]', () => {
+    // 10 values: log2(10) + 1 = 4.32, 5 bins of width 0.8 over [0, 4].
+    expect(Array.from(sturgesEdges(0, 4, 10))).toEqual([0, 0.8, 1.6, 2.4000000000000004, 3.2, 4]);
+    expect(Array.from(histogramCounts(Float64Array.of(0, 0.8, 0.8, 1.6, 3.9, 4, 4), sturgesEdges(0, 4, 10)))).toEqual([1, 2, 1, 0, 3]);
+    expect(Array.from(sturgesEdges(7, 7, 80))).toEqual([6.5, 7.5]);
+    // Integer data (numpy 2.1+): the width is at least 1, so 5 bins over [0, 5] instead of 11.
+    expect(sturgesEdges(0, 5, 1000, true).length - 1).toBe(5);
+    expect(sturgesEdges(0, 5, 1000, false).length - 1).toBe(11);
   });
 });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { Kind } from '../src/core/data/values.js';
 import { columnFromProfile, exactNumeric } from '../src/core/drift/columns.js';
-import { METHODS } from '../src/core/drift/methods.js';
+import { DEFAULT_METHOD_OPTIONS, METHODS } from '../src/core/drift/methods.js';
 import { NATURAL_LOG, binCounts, jensenShannon, psi, quantileEdges, sorted } from '../src/core/drift/stats.js';
 import type { SignatureFeature } from '../src/core/model/model.js';
 import {
@@ -153,9 +153,12 @@ describe('drift statistics', () => {
     for (let i = 0; i < window.length; i += 7) observe(monitor, window.slice(i, i + 7), `r${i}`);
     const v = { version: '3' };
 
-    // PSI exactly as drift-check computes it with the training profile as the reference.
+    // PSI exactly as drift-check computes it over the reference's deciles, with the training profile as the reference.
     const billColumn = columnFromProfile(profile.columns.find((col) => col.name === 'bill')!);
-    const expectedPsi = METHODS.psi.compute({ kind: 'numeric', reference: billColumn.numeric!, current: exactNumeric(finite(window))! });
+    const expectedPsi = METHODS.psi.compute(
+      { kind: 'numeric', reference: billColumn.numeric!, current: exactNumeric(finite(window))! },
+      { ...DEFAULT_METHOD_OPTIONS, psiBins: 'reference-deciles' },
+    );
     const psiGauge = await read(registry, 'mlops_serve_feature_drift', { ...v, feature: 'bill', statistic: 'psi' });
     expect(psiGauge).toBeCloseTo(expectedPsi.statistic, 12);
     // And within the sketch's error of the exact PSI on the raw training rows (deciles of the data itself).

@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadProjectConfig, projectRegistry } from '../src/adapters/local/run.js';
+import { MODEL_CARD_FORMAT, ModelCard } from '../src/core/contracts/index.js';
 import type { ColumnDrift, DriftReport } from '../src/core/drift/compute.js';
 import { UserError } from '../src/core/errors.js';
 import { driftCheck } from '../src/steps/drift-check.js';
@@ -31,6 +32,26 @@ async function project(drift = ''): Promise<string> {
   await writeFile(join(dir, 'mlops.yaml'), config.slice(0, start) + drift);
   return dir;
 }
+
+/** A copy of a CSV file of the example (no quoted fields) without one of its columns. */
+async function without(dir: string, from: string, to: string, dropped: string): Promise<void> {
+  const lines = readFileSync(join(dir, from), 'utf8').trim().split('\n');
+  const at = lines[0]!.split(',').indexOf(dropped);
+  expect(at).toBeGreaterThanOrEqual(0);
+  await writeFile(
+    join(dir, to),
+    `${lines
+      .map((l) =>
+        l
+          .split(',')
+          .filter((_, i) => i !== at)
+          .join(','),
+      )
+      .join('\n')}\n`,
+  );
+}
+
+const errorLines = (run: InProcessResult) => run.io.annotations.filter((a) => a.level === 'error').map((a) => a.message);
 
 const DRIFTED = { reference: 'data/penguins.csv', current: 'data/penguins-production.csv' };
 const STEADY = { reference: 'data/penguins.csv', current: 'data/penguins-production-ok.csv' };
@@ -199,6 +220,32 @@ describe('drift-check in process', () => {
       expect(run.io.summary).toContain('counted as drift: null_share_in_drift_share is true');
     });
 
+    test("train.features names the model's features: one missing from the current data is drift, with an error line; other columns are compared, not counted", async () => {
+      const dir = await project();
+      const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
+      expect(config).toMatch(/^train:\n/m);
+      await writeFile(
+        join(dir, 'mlops.yaml'),
+        config.replace(/^train:\n/m, 'train:\n  features: [bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, sex]\n'),
+      );
+      await without(dir, 'data/penguins-production-ok.csv', 'no-sex.csv', 'sex');
+      const run = await check(dir, { reference: 'data/penguins.csv', current: 'no-sex.csv' });
+      expect(run.error).toBeNull();
+      const report = json(dir, run);
+      expect(report.features.map((c) => c.column)).toEqual(['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex']);
+      expect(report.missingFeatures).toEqual(['sex']);
+      expect(column(report, 'sex')).toMatchObject({ status: 'missing-in-current', drifted: true });
+      expect([report.comparedFeatures, report.driftedColumns, report.drifted]).toEqual([5, ['sex'], false]);
+      expect(run.outputs['drifted-columns']).toBe('["sex"]');
+      expect(report.others.map((c) => [c.column, c.role, c.status])).toEqual([['island', 'other', 'tested']]);
+      expect(errorLines(run)).toEqual([
+        'drift-check: model feature sex is not in the current data: the model gets no values for it (counted as drifted).',
+      ]);
+      expect(run.io.logs.some((l) => l.includes('Model features: 5 (train.features in mlops.yaml)'))).toBe(true);
+      expect(run.io.summary).toContain('**Error: 1 model feature not in the current data:** `sex`');
+      expect(run.io.summary).toContain('### Other columns (not model features, not counted)');
+    });
+
     test('drift.target and drift.prediction_column name the target and prediction columns', async () => {
       const dir = await project('drift:\n  target: island\n  prediction_column: species\n');
       const run = await check(dir, DRIFTED);
@@ -244,6 +291,34 @@ describe('drift-check in process', () => {
       const run = await check(configured, {});
       expect(run.error).toBeNull();
       expect(json(configured, run).reference.description).toBe('profile of penguins version 1 (production)');
+    });
+
+    test('the model card names the features: a missing one is drift, the other columns are compared and not counted', async () => {
+      const registry = projectRegistry(await loadProjectConfig(undefined, dir), undefined, {}, dir);
+      const features = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'island'];
+      const card = ModelCard.parse({
+        format: MODEL_CARD_FORMAT,
+        name: 'penguins',
+        trainer: { kind: 'builtin', version: '0' },
+        signature: {
+          features: features.map((name) => ({ name, type: name === 'island' ? 'string' : 'number' })),
+          target: { name: 'species', task: 'classification', classes: ['Adelie', 'Chinstrap', 'Gentoo'] },
+        },
+        data: { target: 'species' },
+      });
+      const version = await registry.register('penguins', join(dir, 'model'), { card, blessing: null });
+      await registry.setAlias('penguins', 'carded', version.version);
+      await without(dir, 'data/penguins-production-ok.csv', 'no-island.csv', 'island');
+      const run = await check(dir, { reference: 'penguins@carded', current: 'no-island.csv' });
+      expect(run.error).toBeNull();
+      const report = json(dir, run);
+      expect(report.features.map((c) => c.column)).toEqual(features);
+      expect(report.missingFeatures).toEqual(['island']);
+      expect(report.others.map((c) => [c.column, c.role])).toEqual([['sex', 'other']]);
+      expect(errorLines(run)).toEqual([
+        'drift-check: model feature island is not in the current data: the model gets no values for it (counted as drifted).',
+      ]);
+      expect(run.io.logs.some((l) => l.includes('Model features: 5 (from the model card)'))).toBe(true);
     });
 
     test('the registry input names another registry: the model is not there', async () => {

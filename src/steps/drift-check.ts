@@ -33,7 +33,11 @@ export const driftCheck: StepSpec = {
       list: true,
       config: 'drift.current',
     },
-    columns: { description: 'Feature columns to compare, one per line. Default: every column of either side.', list: true },
+    columns: {
+      description:
+        "Feature columns to compare, one per line (one missing from the current data is drift). Default: the model's features (from the card of a model@alias reference, else train.features in mlops.yaml), other columns compared but not counted; without them, every column of either side.",
+      list: true,
+    },
     target: {
       description: 'The target (label) column, checked for target drift when both sides have it. Default: drift.target, else data.target.',
       config: 'drift.target',
@@ -158,9 +162,16 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
   const currentSide = await io.group('Reading the current data', () => sideFromFiles(currentEntries, 'current', fileOptions));
 
   for (const note of [...(referenceSide.side.notes ?? []), ...(currentSide.side.notes ?? [])]) io.warning(`drift-check: ${note}`);
+  const configured = trainFeatures(loaded.config.train);
+  const modelFeatures = referenceSide.modelFeatures ?? configured;
+  if (columns.length === 0 && modelFeatures)
+    io.info(
+      `Model features: ${modelFeatures.length} (${referenceSide.modelFeatures ? 'from the model card' : 'train.features in mlops.yaml'}); other columns are compared but not counted.`,
+    );
   const report = checkDrift(referenceSide.side, currentSide.side, {
     settings,
     columns,
+    modelFeatures,
     target,
     predictionColumn,
     driftShare,
@@ -168,9 +179,19 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
     referenceDescription: referenceSide.description,
     currentDescription: currentSide.description,
   });
+  for (const name of report.missingFeatures)
+    io.error(`drift-check: model feature ${name} is not in the current data: the model gets no values for it (counted as drifted).`);
   for (const c of report.features) {
     if (c.status === 'method-does-not-fit') io.warning(`drift-check: column ${c.column}: ${c.notes.at(-1) ?? 'the test does not fit'}`);
   }
+  const text = [...report.features, ...report.others].filter((c) => c.kind === 'text' && c.status === 'skipped').map((c) => c.column);
+  if (text.length > 0)
+    io.info(
+      `Text columns not tested (Evidently tests text with a domain classifier, which drift-check does not run; not counted): ${text.join(', ')}. Set a column's method under drift.columns to test it as categorical.`,
+    );
+  const near = [...report.features, ...report.others].filter((c) => c.nearThreshold).map((c) => c.column);
+  if (near.length > 0)
+    io.info(`Within the sketch's error of their threshold (compare with the data itself for an exact verdict): ${near.join(', ')}.`);
   if (report.comparedFeatures === 0)
     io.warning(
       'drift-check: no feature column is on both sides with values; nothing was compared. Check the column names and the `columns` input.',
@@ -183,7 +204,7 @@ async function runDriftCheck(ctx: StepContext): Promise<void> {
       `Only ${report.current.rows} current rows, fewer than ${report.minCurrentRows} (drift.min_current_rows): not enough data for a dataset verdict.`,
     );
   io.info(
-    `${report.drifted ? 'Drift detected' : report.verdict === 'not-enough-data' ? 'No verdict (not enough data)' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold}).`,
+    `${report.drifted ? 'Drift detected' : report.verdict === 'not-enough-data' ? 'No verdict (not enough data)' : 'No dataset drift'}: ${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${report.driftShare.toFixed(3)}, threshold ${report.driftShareThreshold})${report.missingFeatures.length > 0 ? `, ${report.missingFeatures.length} of them missing from the current data` : ''}.`,
   );
   for (const c of [report.prediction, report.target]) {
     if (c)
@@ -247,6 +268,12 @@ async function publishToGitHub(
     else await dispatchRetraining(gh.github, gh.repo, workflow, ref, retrain, io);
   }
   return issueNumber;
+}
+
+/** train.features in mlops.yaml (the columns the model is trained on), or null when not set. */
+function trainFeatures(train: Record<string, unknown> | undefined): string[] | null {
+  const features = train?.features;
+  return Array.isArray(features) && features.length > 0 && features.every((f) => typeof f === 'string') ? (features as string[]) : null;
 }
 
 /** The retraining workflow's inputs: one key=value per line. */

@@ -5,11 +5,15 @@
  * NaN placeholders), text values as counts per distinct value, and the counts of
  * missing (null, NaN) and infinite cells. A side can also come from a stored profile
  * (mlops-profile/v1): then numbers are a KLL sketch and texts a frequent-items summary.
+ * A profile is as exact as its sketches: while the KLL sketch still holds every value
+ * (nothing compacted yet: n <= k, 256 in profiles) its values are the data and the side
+ * is built from them exactly as from a file; while the frequent-items summary never had to
+ * prune (at most 2 x 1,024 distinct values) its counts are exact.
  */
-import { FrequentItems, KllSketch } from '../sketch/index.js';
+import { FrequentItems, HyperLogLog, KllSketch } from '../sketch/index.js';
 import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
 import { columnTotal } from '../profile/profile.js';
-import { upperBound } from './stats.js';
+import { lowerBound, upperBound } from './stats.js';
 
 /** The finite numbers of a column: exact (sorted) or a quantile sketch. */
 export interface NumericValues {
@@ -23,7 +27,7 @@ export interface NumericValues {
   std: number;
   min: number;
   max: number;
-  /** Distinct values, counted up to `DISTINCT_CAP` (Infinity past it or when unknown). */
+  /** Distinct values: exact from data; from a profile, exact up to `DISTINCT_CAP` (Infinity past it). */
   distinct: number;
   /** Counts per value (keyed by String(value)) when there are at most `DISTINCT_CAP` distinct values. */
   counts: Map<string, number> | null;
@@ -43,6 +47,15 @@ export interface SideColumn {
   textCount: number;
   /** False when counts come from a frequent-items summary that had to approximate. */
   textsExact: boolean;
+  /** How much any count of `texts` (and of the numbers' `counts`, from a profile) may fall short of the truth: 0 when exact. */
+  textsMaxError?: number;
+  /**
+   * Every cell a whole-number literal ("12", not "12.0"), none missing, NaN or infinite, no
+   * text: a column pandas reads as int64 (it matters to numpy's Sturges bins, see stats.ts).
+   */
+  integerDtype?: boolean;
+  /** Distinct non-missing values (numbers and texts), when not exact: a profile's HyperLogLog estimate. */
+  distinctEstimate?: number;
 }
 
 export interface Side {
@@ -64,11 +77,38 @@ export function cdfOf(values: NumericValues, x: number): number {
   return values.sketch ? values.sketch.cdf(x) : NaN;
 }
 
+/** The share of values < x. */
+export function cdfBelowOf(values: NumericValues, x: number): number {
+  if (values.sorted) return lowerBound(values.sorted, x) / values.n;
+  return values.sketch ? values.sketch.cdf(x, false) : NaN;
+}
+
+/**
+ * The normalized rank error of a side's CDF: 0 when exact, else the KLL sketch's
+ * (DataSketches' 99%-confidence bound, about 0.0105 at k = 256).
+ */
+export function rankError(values: NumericValues): number {
+  if (values.sorted) return 0;
+  return values.sketch ? KllSketch.normalizedRankError(values.sketch.k) : 1;
+}
+
 /** The q-quantile (exact: lower value at rank ceil(q n); sketch: its estimate). */
 export function quantileOf(values: NumericValues, q: number): number {
   if (values.sorted) {
     const n = values.sorted.length;
     return values.sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
+  }
+  return values.sketch ? values.sketch.quantile(q) : NaN;
+}
+
+/** The q-quantile as numpy.quantile and pandas (linear interpolation between ranks) when exact; the sketch's estimate otherwise. */
+export function linearQuantileOf(values: NumericValues, q: number): number {
+  if (values.sorted) {
+    const s = values.sorted;
+    const pos = q * (s.length - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
   }
   return values.sketch ? values.sketch.quantile(q) : NaN;
 }
@@ -79,6 +119,14 @@ export function stepPoints(values: NumericValues): Float64Array {
   if (!values.sketch) return new Float64Array(0);
   const items = values.sketch.toJSON().levels.flat();
   return Float64Array.from(items).sort();
+}
+
+/** Distinct non-missing values of a column (numbers and texts), and whether the count is exact. */
+export function distinctValues(column: SideColumn): { count: number; exact: boolean } {
+  const numbers = column.numeric?.distinct ?? 0;
+  if (Number.isFinite(numbers) && column.textsExact) return { count: numbers + column.texts.size, exact: true };
+  const values = (column.numeric?.n ?? 0) + column.textCount;
+  return { count: Math.min(column.distinctEstimate ?? Infinity, values), exact: false };
 }
 
 /** Builds the numeric summary of exact values (sorts `values` in place). */
@@ -108,14 +156,14 @@ export function exactNumeric(values: Float64Array): NumericValues | null {
     std: Math.sqrt(ss / n),
     min: values[0]!,
     max: values[n - 1]!,
-    distinct: distinct > DISTINCT_CAP ? Infinity : distinct,
+    distinct,
     counts: distinct > DISTINCT_CAP ? null : counts,
   };
 }
 
 const NUMBER_KEY = /^-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/;
 
-/** One column of a stored profile as a side column. */
+/** One column of a stored profile as a side column (exact where its sketches still hold everything). */
 export function columnFromProfile(state: ColumnProfileState): SideColumn {
   const rows = columnTotal(state);
   const top = FrequentItems.fromJSON(state.top);
@@ -132,29 +180,39 @@ export function columnFromProfile(state: ColumnProfileState): SideColumn {
   let numeric: NumericValues | null = null;
   if (state.numeric && state.numeric.count > 0) {
     const s = state.numeric;
-    if (numberCounts && numberCounts.size > DISTINCT_CAP) numberCounts = null;
-    numeric = {
-      n: s.count,
-      sorted: null,
-      sketch: KllSketch.fromJSON(s.sketch),
-      mean: s.mean,
-      std: Math.sqrt(s.m2 / s.count),
-      min: s.min,
-      max: s.max,
-      distinct: numberCounts ? numberCounts.size : Infinity,
-      counts: numberCounts,
-    };
+    const sketch = KllSketch.fromJSON(s.sketch);
+    if (sketch.holdsAll) {
+      // Every value is still in the sketch: the numbers are the data.
+      numeric = exactNumeric(Float64Array.from(s.sketch.levels[0]!));
+    } else {
+      if (numberCounts && numberCounts.size > DISTINCT_CAP) numberCounts = null;
+      numeric = {
+        n: s.count,
+        sorted: null,
+        sketch,
+        mean: s.mean,
+        std: Math.sqrt(s.m2 / s.count),
+        min: s.min,
+        max: s.max,
+        distinct: numberCounts ? numberCounts.size : Infinity,
+        counts: numberCounts,
+      };
+    }
   }
   const textCount = state.counts.string + state.counts.boolean + state.counts.datetime;
+  const missing = state.counts.null + state.counts.nan;
   return {
     name: state.name,
     rows,
-    missing: state.counts.null + state.counts.nan,
+    missing,
     infinite: state.counts.infinity,
     numeric,
     texts,
     textCount,
     textsExact: top.exact,
+    textsMaxError: top.maxError,
+    integerDtype: state.counts.integer > 0 && state.counts.integer === rows,
+    distinctEstimate: Math.round(HyperLogLog.fromJSON(state.distinct).estimate()),
   };
 }
 

@@ -12,6 +12,7 @@
  *     method_options:
  *       jensenshannon: { base: 2 }          # logarithm base (default e, as scipy and Evidently)
  *       chisquare: { test: contingency }    # 2 x k contingency test (default goodness-of-fit, as Evidently)
+ *       psi: { bins: reference-deciles }    # numeric bins (default sturges, as Evidently; see below)
  *     min_current_rows: 30                  # fewer current rows: "not enough data", no dataset verdict
  *     prediction_column: _prediction
  *     fail_on_drift: false
@@ -19,11 +20,18 @@
  *       bill_length_mm: { method: ks, threshold: 0.01 }
  *       island: { skip: true }
  *       zip: { kind: categorical }
+ *       comment: { method: chisquare }      # a text column (skipped by default) tested as categorical
+ *
+ * `psi: { bins: reference-deciles }` bins numeric columns by the reference's 10%, ..., 90%
+ * quantiles instead of Evidently's Sturges bins over both sides. It is there for one reader:
+ * the online monitor of `mlops serve`, whose PSI gauge uses those bins (their edges must be
+ * fixed before the first request, and Sturges' depend on the current data's min, max and
+ * size): with it, drift-check on the same rows gives the dashboard's number.
  */
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { formatZodError } from '../zod-errors.js';
-import { CHISQUARE_TESTS, DEFAULT_METHOD_OPTIONS, METHOD_NAMES } from './methods.js';
+import { CHISQUARE_TESTS, DEFAULT_METHOD_OPTIONS, METHOD_NAMES, PSI_BINNINGS } from './methods.js';
 import type { MethodOptions } from './methods.js';
 
 const Method = z.enum(METHOD_NAMES);
@@ -34,13 +42,14 @@ const ColumnSettings = z.strictObject({
   method: Method.optional(),
   threshold: Threshold.optional(),
   skip: z.boolean().optional(),
-  kind: z.enum(['numeric', 'categorical']).optional(),
+  kind: z.enum(['numeric', 'categorical', 'text']).optional(),
   null_share_threshold: Share.optional(),
 });
 
 const MethodOptionsSettings = z.strictObject({
   jensenshannon: z.strictObject({ base: z.number().gt(1) }).optional(),
   chisquare: z.strictObject({ test: z.enum(CHISQUARE_TESTS) }).optional(),
+  psi: z.strictObject({ bins: z.enum(PSI_BINNINGS) }).optional(),
 });
 
 export const DriftSettings = z
@@ -86,6 +95,7 @@ export function methodOptions(settings: DriftSettings): MethodOptions {
   return {
     jensenshannonBase: given.jensenshannon?.base ?? DEFAULT_METHOD_OPTIONS.jensenshannonBase,
     chisquareTest: given.chisquare?.test ?? DEFAULT_METHOD_OPTIONS.chisquareTest,
+    psiBins: given.psi?.bins ?? DEFAULT_METHOD_OPTIONS.psiBins,
   };
 }
 

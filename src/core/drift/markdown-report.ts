@@ -1,12 +1,15 @@
 /**
- * The drift report in Markdown, for the job summary and an issue body: the verdict, a table
- * of every column (method, statistic, threshold, null shares, verdict), and small Mermaid
- * charts of reference against current for the worst columns. Column names and category values
+ * The drift report in Markdown, for the job summary and an issue body: the verdict, model
+ * features missing from the current data (errors, first), a table of every feature column
+ * (method, statistic, threshold, null shares, verdict; text columns and verdicts within a
+ * sketch's error of their threshold marked), the other columns apart (not counted), and
+ * small Mermaid charts of reference against current for the worst columns. Column names and category values
  * come from users' files: in Markdown they go through code()/escapeText(); inside Mermaid
  * blocks (where Markdown escaping does not apply) labels are reduced to a safe alphabet and
  * column names are never written (they head the chart in Markdown instead).
  */
 import { code, escapeText, formatNumber, table } from '../markdown.js';
+import { NEAR_THRESHOLD_NOTE } from './compute.js';
 import type { ColumnDrift, DriftReport } from './compute.js';
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -38,11 +41,14 @@ const STATUS_TEXT: Record<ColumnDrift['status'], string> = {
 };
 
 function verdict(c: ColumnDrift): string {
+  if (c.status === 'missing-in-current' && c.drifted) return '🔴 missing in current';
+  if (c.kind === 'text' && c.status === 'skipped') return c.nullDrift ? '⚪ text, not tested; 🟠 nulls up' : '⚪ text, not tested';
   if (c.status !== 'tested' && !c.nullDrift) return `⚪ ${STATUS_TEXT[c.status]}`;
-  if (c.valueDrift && c.nullDrift) return '🔴 drift, nulls up';
-  if (c.valueDrift) return '🔴 drift';
-  if (c.nullDrift) return '🟠 nulls up';
-  return '🟢 ok';
+  const near = c.nearThreshold ? ' (⚠ near threshold)' : '';
+  if (c.valueDrift && c.nullDrift) return `🔴 drift, nulls up${near}`;
+  if (c.valueDrift) return `🔴 drift${near}`;
+  if (c.nullDrift) return `🟠 nulls up${near}`;
+  return `🟢 ok${near}`;
 }
 
 function percent(share: number): string {
@@ -97,14 +103,21 @@ export function renderDriftMarkdown(report: DriftReport, links: string[] = []): 
     report.verdict === 'not-enough-data' ? '⚪ not enough data' : report.drifted ? '🔴 drift detected' : '🟢 no dataset drift';
   const title = `## Drift check: ${escapeText(report.subject, 100)}: ${verdict}`;
   const features = [...report.features].sort((a, b) => Number(b.drifted) - Number(a.drifted) || severity(b) - severity(a));
-  const lines = [
-    title,
-    '',
+  const lines = [title, ''];
+  const missing = report.missingFeatures ?? [];
+  if (missing.length > 0) {
+    const names = missing.slice(0, 20).map((c) => code(c, 40, false));
+    lines.push(
+      `**Error: ${plural(missing.length, 'model feature')} not in the current data:** ${names.join(', ')}${missing.length > 20 ? ', …' : ''}. The model gets no values for ${missing.length === 1 ? 'it' : 'them'}: counted as drifted.`,
+      '',
+    );
+  }
+  lines.push(
     `${report.driftedColumns.length} of ${report.comparedFeatures} feature columns drifted (share ${formatNumber(report.driftShare)}; dataset drift at ${formatNumber(report.driftShareThreshold)} or more).` +
       ` Reference: ${escapeText(report.reference.description, 200)} (${report.reference.rows.toLocaleString('en-US')} rows);` +
       ` current: ${escapeText(report.current.description, 200)} (${report.current.rows.toLocaleString('en-US')} rows).`,
     '',
-  ];
+  );
   if (report.verdict === 'not-enough-data')
     lines.push(
       `**Not enough data:** ${plural(report.current.rows, 'current row')}, fewer than the ${report.minCurrentRows.toLocaleString('en-US')} needed for a dataset verdict (drift.min_current_rows). The column tests below are for information only.`,
@@ -125,7 +138,20 @@ export function renderDriftMarkdown(report: DriftReport, links: string[] = []): 
       '',
     );
   }
+  const others = report.others ?? [];
+  const text = [...report.features, ...others].filter((c) => c.kind === 'text' && c.status === 'skipped');
+  if (text.length > 0) {
+    const names = text.slice(0, 20).map((c) => code(c.column, 40, false));
+    lines.push(
+      `Text columns, not tested: ${names.join(', ')}${text.length > 20 ? ', …' : ''} (Evidently tests text with a domain classifier, which drift-check does not run; not counted in the drift share; set a column's \`method\` under drift.columns to test it as categorical).`,
+      '',
+    );
+  }
   lines.push('### Features', '', sectionTable(features), '');
+  if (others.length > 0) {
+    const sorted = [...others].sort((a, b) => Number(b.drifted) - Number(a.drifted) || severity(b) - severity(a));
+    lines.push('### Other columns (not model features, not counted)', '', sectionTable(sorted), '');
+  }
   const outputs = [report.prediction, report.target].filter((c): c is ColumnDrift => c !== null);
   if (outputs.length > 0) {
     lines.push('### Prediction and target', '', '(Not counted in the feature drift share.)', '');
@@ -145,12 +171,18 @@ export function renderDriftMarkdown(report: DriftReport, links: string[] = []): 
     for (const c of worst) {
       const chart = mermaidChart(c);
       if (!chart) continue;
-      const what = c.distribution!.binned ? 'bins from the lower edge' : 'categories';
+      const d = c.distribution!;
+      const what = d.binned ? 'bins from the lower edge' : d.labels.every((l) => /^-?\d+$/.test(l)) ? 'one bar per value' : 'categories';
       lines.push(`**${code(c.column, 60, false)}** (${c.role}, ${what}):`, '', chart, '');
     }
   }
-  if (report.features.some((c) => c.approximate) || report.prediction?.approximate || report.target?.approximate)
-    lines.push('≈: computed from a stored profile (sketches), not the data itself.', '');
+  const all = [...report.features, ...others, ...outputs];
+  if (all.some((c) => c.approximate)) lines.push('≈: computed from a stored profile (sketches), not the data itself.', '');
+  if (all.some((c) => c.nearThreshold))
+    lines.push(
+      `⚠ near threshold: ${NEAR_THRESHOLD_NOTE}; the verdict could go either way. Compare with the data itself for an exact one.`,
+      '',
+    );
   if (links.length > 0) lines.push(links.join(' · '), '');
   return lines.join('\n');
 }

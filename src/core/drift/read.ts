@@ -35,6 +35,8 @@ class ColumnReader {
   missing = 0;
   infinite = 0;
   textCount = 0;
+  /** Numbers written with a fraction or an exponent ("1.0", "2e3"): pandas reads such a column as float64. */
+  decimals = 0;
   /** Finite numbers; grown to the estimated row count at once, so that no column is held twice. */
   private values = new Float64Array(1024);
   private numberCount = 0;
@@ -88,15 +90,17 @@ class ColumnReader {
       for (let slot = 0; slot < counts.length; slot++) if (counts[slot]! > 0) texts.set(this.interner.texts[slot]!, counts[slot]!);
     }
     for (const [text, count] of this.overflow ?? []) texts.set(text, (texts.get(text) ?? 0) + count);
+    const missing = this.missing + (rows - this.seen);
     return {
       name: this.name,
       rows,
-      missing: this.missing + (rows - this.seen),
+      missing,
       infinite: this.infinite,
       numeric: exactNumeric(values),
       texts,
       textCount: this.textCount,
       textsExact: true,
+      integerDtype: this.numberCount > 0 && this.decimals === 0 && missing === 0 && this.infinite === 0 && this.textCount === 0,
     };
   }
 }
@@ -174,15 +178,19 @@ export async function readSide(files: readonly string[], options: ReadSideOption
           r.seen++;
           if (cell === null || cell === undefined) r.missing++;
           else if (typeof cell === 'number') {
-            if (Number.isFinite(cell)) r.number(cell);
-            else r.infinite++;
+            if (Number.isFinite(cell)) {
+              r.number(cell);
+              if (!Number.isInteger(cell)) r.decimals++;
+            } else r.infinite++;
           } else if (typeof cell === 'boolean') r.text(cell ? 'true' : 'false');
           else if (typeof cell === 'string') {
             const kind = classifier.classifyText(cell);
             if (kind === Kind.Null || kind === Kind.NaN) r.missing++;
             else if (kind === Kind.Infinity) r.infinite++;
-            else if (kind === Kind.Integer || kind === Kind.Number) r.number(classifier.value);
-            else r.text(kind === Kind.Boolean ? (classifier.value ? 'true' : 'false') : cell);
+            else if (kind === Kind.Integer || kind === Kind.Number) {
+              r.number(classifier.value);
+              if (kind === Kind.Number) r.decimals++;
+            } else r.text(kind === Kind.Boolean ? (classifier.value ? 'true' : 'false') : cell);
           } else r.text(JSON.stringify(cell));
         }
         rows++;
@@ -247,8 +255,11 @@ export async function readSide(files: readonly string[], options: ReadSideOption
           const kind = classifier.classify(buf, starts[i]!, ends[i]!);
           switch (kind) {
             case Kind.Integer:
+              r.number(classifier.value);
+              break;
             case Kind.Number:
               r.number(classifier.value);
+              r.decimals++;
               break;
             case Kind.Null:
             case Kind.NaN:

@@ -6,6 +6,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ModelCard } from '../contracts/index.js';
 import type { Registry } from '../../ports/registry.js';
 import { NAME_PATTERN } from '../../ports/registry.js';
 import { expandPaths } from '../data/paths.js';
@@ -22,6 +23,15 @@ import { readSide } from './read.js';
 export interface ResolvedSide {
   side: Side;
   description: string;
+  /** The feature columns of the model whose registered profile this side is, when its card names them. */
+  modelFeatures?: string[] | null;
+}
+
+/** The feature columns a model card names: its signature's, else the training data's list; null when it names none. */
+export function modelFeaturesOf(card: ModelCard | null): string[] | null {
+  if (!card) return null;
+  const features = card.signature?.features.map((f) => f.name) ?? card.data.features ?? null;
+  return features && features.length > 0 ? features : null;
 }
 
 /** How a path is shown to people (relative to the working directory when inside it). */
@@ -121,7 +131,11 @@ export async function sideFromRegistry(registry: Registry, model: string, ref: s
   try {
     await registry.pull(model, String(version.version), dir, { paths: [TRAINING_PROFILE_FILE] });
     const profile = await readProfile(join(dir, TRAINING_PROFILE_FILE), shown);
-    return { side: sideFromProfile(profile), description: `profile of ${model} version ${version.version} (${ref})` };
+    return {
+      side: sideFromProfile(profile),
+      description: `profile of ${model} version ${version.version} (${ref})`,
+      modelFeatures: modelFeaturesOf(version.card),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

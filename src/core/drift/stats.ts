@@ -32,9 +32,18 @@
  *   default stays base 2 for its other caller, the canary check (core/deploy/canary.ts,
  *   whose limit is documented in base 2). Empty bins count as 0 (as in Evidently 0.7.21,
  *   whose jensenshannon test does not fill them).
- * - `psi`: population stability index Σ (r - c) ln(r / c) over bins, with shares of 0
- *   raised to `PSI_FLOOR` = 0.0001 (Evidently's floor) so that a bin empty on one side
- *   adds a large but finite term.
+ * - `psi`: population stability index Σ (r - c) ln(r / c) over bins or categories, with
+ *   Evidently's treatment of empty ones (get_binned_data's `feel_zeroes`): on each side the
+ *   shares of 0 (only those) become 0.0001 (`PSI_FLOOR`), or the side's smallest non-zero
+ *   share / 10^6 when that is 0.0001 or less, so a bin empty on one side adds a large but
+ *   finite term. Nothing is renormalized afterwards (as there).
+ * - `sturgesEdges` and `histogramCounts`: numpy's `histogram_bin_edges(x, bins="sturges")`
+ *   and `histogram(x, edges)`, bit for bit: width = ptp / (log2(size) + 1), at least 1 when
+ *   the data are integers (numpy 2.1 and later), bins = ceil((max - min) / width) (1 when
+ *   the width is 0; a constant gets [v - 0.5, v + 0.5]), edges = linspace(min, max, bins + 1)
+ *   computed as numpy does (i × step + min, the last edge max itself); bins [e_i, e_i+1)
+ *   with the last one closed. Evidently bins numeric columns so for Jensen-Shannon and PSI
+ *   (methods.ts says when).
  */
 import { chiSquareSf, kolmogorovNSf, normalSf } from './special.js';
 
@@ -136,10 +145,19 @@ export function ksExactPValue(n1: number, n2: number, d: number): number | null 
   return p >= 0 && p <= 1 ? p : null;
 }
 
-/** The asymptotic p-value: kstwo.sf(d, round(n1 n2 / (n1 + n2))), as scipy's 'asymp' mode. */
+/** The asymptotic p-value: kstwo.sf(d, round(n1 n2 / (n1 + n2))), as scipy's 'asymp' mode (numpy rounds half to even). */
 export function ksAsymptoticPValue(n1: number, n2: number, d: number): number {
-  const en = Math.round((n1 * n2) / (n1 + n2));
+  const en = roundHalfEven((n1 * n2) / (n1 + n2));
   return kolmogorovNSf(Math.max(1, en), d);
+}
+
+/** Rounds to the nearest integer, halves to the even one, as numpy's round: 5000.5 -> 5000, 5001.5 -> 5002. */
+export function roundHalfEven(x: number): number {
+  const floor = Math.floor(x);
+  const diff = x - floor;
+  if (diff > 0.5) return floor + 1;
+  if (diff < 0.5) return floor;
+  return floor % 2 === 0 ? floor : floor + 1;
 }
 
 /** Two-sample KS on ascending samples of finite numbers (both non-empty). */
@@ -271,19 +289,34 @@ export function jensenShannon(p: ArrayLike<number>, q: ArrayLike<number>, base =
   return { statistic: Math.sqrt(js), pValue: null };
 }
 
-/** PSI of two count (or share) vectors over the same bins; shares of 0 become PSI_FLOOR. */
+/** Evidently's share for the empty bins of one side: 0.0001, or the smallest non-zero share / 10^6 when that is 0.0001 or less. */
+export function emptyShare(shares: ArrayLike<number>): number {
+  let smallest = Infinity;
+  for (let i = 0; i < shares.length; i++) if (shares[i]! !== 0 && shares[i]! < smallest) smallest = shares[i]!;
+  return smallest <= PSI_FLOOR ? smallest / 1e6 : PSI_FLOOR;
+}
+
+/** Shares of a count (or share) vector, its zeros replaced by `emptyShare` (Evidently's get_binned_data, feel_zeroes). */
+export function psiShares(values: ArrayLike<number>): Float64Array {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  const shares = Float64Array.from(values, (v) => v / total);
+  const fill = emptyShare(shares);
+  for (let i = 0; i < shares.length; i++) if (shares[i] === 0) shares[i] = fill;
+  return shares;
+}
+
+/** PSI of two count (or share) vectors over the same bins; empty bins get Evidently's small share (`emptyShare`). */
 export function psi(reference: ArrayLike<number>, current: ArrayLike<number>): TestResult {
   let sr = 0;
   let sc = 0;
   for (let i = 0; i < reference.length; i++) sr += reference[i]!;
   for (let i = 0; i < current.length; i++) sc += current[i]!;
   if (!(sr > 0) || !(sc > 0)) return { statistic: NaN, pValue: null };
+  const r = psiShares(reference);
+  const c = psiShares(current);
   let value = 0;
-  for (let i = 0; i < reference.length; i++) {
-    const r = Math.max(reference[i]! / sr, PSI_FLOOR);
-    const c = Math.max(current[i]! / sc, PSI_FLOOR);
-    value += (r - c) * Math.log(r / c);
-  }
+  for (let i = 0; i < r.length; i++) value += (r[i]! - c[i]!) * Math.log(r[i]! / c[i]!);
   return { statistic: value, pValue: null };
 }
 
@@ -332,24 +365,63 @@ export function upperBound(values: Float64Array, x: number, from = 0): number {
   return lo;
 }
 
-/** Number of JS histogram bins for numeric columns (Evidently's n_bins). */
-export const JS_BINS = 30;
+/** The first index in [from, length) whose value is >= x (ascending array). */
+export function lowerBound(values: Float64Array, x: number, from = 0): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /**
- * Equal-width edges over [min, max] of both samples (numpy.histogram_bin_edges(bins=30) of the
- * concatenation); the last bin is closed, as numpy's.
+ * Reference values (distinct, finite) up to which Evidently's get_binned_data counts each
+ * value of a numeric column instead of binning it (it bins when the reference has more).
  */
-export function histogramCounts(a: Float64Array, b: Float64Array, bins = JS_BINS): [Float64Array, Float64Array] {
-  const lo = Math.min(a[0]!, b[0]!);
-  const hi = Math.max(a[a.length - 1]!, b[b.length - 1]!);
-  const count = (values: Float64Array): Float64Array => {
-    const out = new Float64Array(bins);
-    const width = (hi - lo) / bins;
-    for (let i = 0; i < values.length; i++) {
-      const k = width > 0 ? Math.min(bins - 1, Math.floor((values[i]! - lo) / width)) : 0;
-      out[k]! += 1;
-    }
-    return out;
-  };
-  return [count(a), count(b)];
+export const PER_VALUE_MAX_DISTINCT = 20;
+
+/**
+ * numpy.histogram_bin_edges(x, bins="sturges") of `size` values from `min` to `max`;
+ * `integers`: x has an integer dtype (then numpy 2.1 and later make the width at least 1).
+ */
+export function sturgesEdges(min: number, max: number, size: number, integers = false): Float64Array {
+  let first = min;
+  let last = max;
+  if (first === last) {
+    first -= 0.5;
+    last += 0.5;
+  }
+  let width = (max - min) / (Math.log2(size) + 1);
+  let bins = 1;
+  if (width) {
+    if (integers && width < 1) width = 1;
+    bins = Math.ceil((last - first) / width);
+  }
+  // numpy.linspace(first, last, bins + 1): i × step + first, the last edge exactly `last`.
+  const edges = new Float64Array(bins + 1);
+  const delta = last - first;
+  const step = delta / bins;
+  for (let i = 0; i < bins; i++) edges[i] = step === 0 ? (i / bins) * delta + first : i * step + first;
+  edges[bins] = last;
+  return edges;
+}
+
+/**
+ * numpy.histogram(x, edges) of an ascending sample: counts in [e0, e1), [e1, e2), ...,
+ * [e_last-1, e_last] (the last bin closed); values outside [e0, e_last] are not counted.
+ */
+export function histogramCounts(sortedValues: Float64Array, edges: ArrayLike<number>): Float64Array {
+  const bins = edges.length - 1;
+  const counts = new Float64Array(Math.max(0, bins));
+  // numpy's cumulative counts: searchsorted(left) at every edge but the last, searchsorted(right) there.
+  let previous = bins >= 1 ? lowerBound(sortedValues, edges[0]!) : 0;
+  for (let b = 0; b < bins; b++) {
+    const next = b === bins - 1 ? upperBound(sortedValues, edges[bins]!) : lowerBound(sortedValues, edges[b + 1]!);
+    counts[b] = next - previous;
+    previous = next;
+  }
+  return counts;
 }

@@ -6,7 +6,10 @@
  * back later (feedback joined on the request id). Prometheus gauges, computed at scrape time.
  *
  * Statistics: the same as drift-check's (core/drift/stats.ts and methods.ts) on a profile
- * reference, so a number on a dashboard is the number `drift-check` gives for the same rows:
+ * reference, so a number on a dashboard is the number `drift-check` gives for the same rows
+ * with `method_options.psi.bins: reference-deciles` (drift-check's default PSI bins are
+ * Evidently's Sturges bins over both sides, which move with every window; a server needs its
+ * bins fixed before the first request):
  * - number features: PSI over the reference's decile bins. The edges are the training
  *   sketch's 10%, ..., 90% quantiles (KLL, duplicates dropped: methods.ts's `psi` on a
  *   profile), the reference shares its CDF steps at those edges, the window's the exact

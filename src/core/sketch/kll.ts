@@ -192,21 +192,31 @@ export class KllSketch {
     return qs.map((q) => this.quantile(q));
   }
 
-  /** Estimated fraction of values <= x: 0 when empty or x < min, 1 when x >= max, NaN for NaN. */
-  cdf(x: number): number {
+  /**
+   * Estimated fraction of values <= x (with `inclusive` false: < x): 0 when empty or below
+   * min, 1 when past max, NaN for NaN.
+   */
+  cdf(x: number, inclusive = true): number {
     if (Number.isNaN(x)) return NaN;
     const n = this.n;
-    if (n === 0 || x < this.fold().lo) return 0;
-    if (x >= this.hi) return 1;
+    if (n === 0) return 0;
+    const lo = this.fold().lo;
+    if (inclusive ? x < lo : x <= lo) return 0;
+    if (inclusive ? x >= this.hi : x > this.hi) return 1;
     const { values, cum } = this.sortedView();
-    let lo = 0;
-    let hi = values.length; // first index with values[i] > x
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (values[mid]! <= x) lo = mid + 1;
-      else hi = mid;
+    let a = 0;
+    let b = values.length; // first index with values[i] > x (inclusive) or >= x
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (inclusive ? values[mid]! <= x : values[mid]! < x) a = mid + 1;
+      else b = mid;
     }
-    return lo === 0 ? 0 : cum[lo - 1]! / n;
+    return a === 0 ? 0 : cum[a - 1]! / n;
+  }
+
+  /** True while every value added is still held, each with weight 1 (nothing compacted yet): the sketch is then the data. */
+  get holdsAll(): boolean {
+    return this.retained === this.n;
   }
 
   /** Plain-JSON state; `fromJSON(toJSON())` rebuilds an identical sketch (PRNG state included). -0 is written as 0. */
