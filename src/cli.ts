@@ -7,6 +7,8 @@ import { Command, CommanderError, Option } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { describeError, UserError } from './core/errors.js';
 import { expandPaths } from './core/data/paths.js';
+import { DATA_FORMATS } from './core/data/source.js';
+import type { DataFormat } from './core/data/source.js';
 import { mergeProfiles, PROFILE_FORMAT } from './core/profile/profile.js';
 import type { DatasetProfile } from './core/profile/profile.js';
 import { DEFAULT_MAX_DOMAIN_SIZE, inferSchema } from './core/schema/infer.js';
@@ -63,7 +65,7 @@ program
   )
   .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
   .option('-o, --output <file>', 'write the schema to this file instead of standard output')
-  .addOption(new Option('--format <format>', 'file format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
+  .addOption(new Option('--format <format>', 'file format (default: from the file name)').choices(['auto', ...DATA_FORMATS]))
   .option(
     '--max-domain-size <n>',
     `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${DEFAULT_MAX_DOMAIN_SIZE})`,
@@ -72,7 +74,7 @@ program
   .action(
     async (
       data: string[],
-      options: { output?: string; format?: 'auto' | 'csv' | 'tsv' | 'jsonl'; maxDomainSize?: string; config?: string },
+      options: { output?: string; format?: 'auto' | DataFormat; maxDomainSize?: string; config?: string },
     ) => {
       const loaded = await loadProjectConfig(options.config);
       const files = await expandPaths(data.map((p) => resolve(p)));

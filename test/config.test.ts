@@ -119,7 +119,7 @@ describe('loadConfig', () => {
     ['wrong type', 'validate:\n  sample_rows: many\n', ['validate.sample_rows', 'number']],
     ['out of range', 'validate:\n  sample_rows: 1000\n', ['validate.sample_rows', '100']],
     ['bad enum', 'validate:\n  fail_on: sometimes\n', ['validate.fail_on', '"error"', '"warning"', '"never"']],
-    ['bad format', 'data:\n  format: parquet\n', ['data.format', '"csv"', '"jsonl"']],
+    ['bad format', 'data:\n  format: xlsx\n', ['data.format', '"csv"', '"jsonl"', '"parquet"']],
     ['bad model name', 'model:\n  name: My Model\n', ['model.name', 'lower-case']],
     ['empty path list', 'data:\n  path: []\n', ['data.path']],
     ['null_values not a list', 'data:\n  null_values: NA\n', ['data.null_values']],

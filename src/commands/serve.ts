@@ -10,6 +10,8 @@ import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import type { LoadedConfig } from '../core/config/config.js';
 import { expandPaths, refuseOverwritingInput } from '../core/data/paths.js';
+import { DATA_FORMATS } from '../core/data/source.js';
+import type { DataFormat } from '../core/data/source.js';
 import { readTable } from '../core/data/table.js';
 import { UserError } from '../core/errors.js';
 import { outputFormatOf, predictTable } from '../core/serve/batch.js';
@@ -66,7 +68,7 @@ interface PredictOptions extends ModelOptions {
   input: string[];
   output: string;
   ref: string;
-  format?: 'auto' | 'csv' | 'tsv' | 'jsonl';
+  format?: 'auto' | DataFormat;
 }
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
@@ -145,13 +147,13 @@ export function addServeCommands(program: Command): void {
     program
       .command('predict')
       .description(
-        'Scores a data file with a model: writes every input row with its prediction (and probability_<class> columns for classification), as CSV, TSV or JSON Lines by the output name.',
+        'Scores a data file with a model: writes every input row with its prediction (and probability_<class> columns for classification), as CSV, TSV, JSON Lines or Parquet by the output name.',
       ),
   )
-    .requiredOption('--input <files...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
-    .requiredOption('-o, --output <file>', 'where to write the predictions (.csv, .tsv or .jsonl)')
+    .requiredOption('--input <files...>', 'data files or globs (CSV, TSV, JSON Lines, gzip too; Parquet)')
+    .requiredOption('-o, --output <file>', 'where to write the predictions (.csv, .tsv, .jsonl or .parquet)')
     .option('--ref <ref>', 'the registry version to use: number, alias or digest', 'production')
-    .addOption(new Option('--format <format>', 'input format (default: from the file name)').choices(['auto', 'csv', 'tsv', 'jsonl']))
+    .addOption(new Option('--format <format>', 'input format (default: from the file name)').choices(['auto', ...DATA_FORMATS]))
     .action(async (options: PredictOptions) => {
       await predict(options);
     });

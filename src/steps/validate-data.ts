@@ -27,8 +27,8 @@ export const validateData: StepSpec = {
       config: 'data.schema',
     },
     format: {
-      description: 'File format: auto (from the file name), csv, tsv or jsonl. Default: data.format in mlops.yaml, else auto.',
-      choices: ['auto', 'csv', 'tsv', 'jsonl'],
+      description: 'File format: auto (from the file name), csv, tsv, jsonl or parquet. Default: data.format in mlops.yaml, else auto.',
+      choices: ['auto', 'csv', 'tsv', 'jsonl', 'parquet'],
       config: 'data.format',
       default: 'auto',
     },

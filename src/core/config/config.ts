@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { DATA_FORMATS } from '../data/source.js';
 import { UserError } from '../errors.js';
 import { formatZodError } from '../zod-errors.js';
 
@@ -15,7 +16,7 @@ export const DEFAULT_CONFIG_FILE = 'mlops.yaml';
 const PathList = z.union([z.string(), z.array(z.string()).min(1)]);
 const FailOn = z.enum(['error', 'warning', 'never']);
 export type FailOn = z.infer<typeof FailOn>;
-const Format = z.enum(['auto', 'csv', 'tsv', 'jsonl']);
+const Format = z.enum(['auto', ...DATA_FORMATS]);
 
 /** A section a later step will read; kept as written until then. */
 const Later = z.record(z.string(), z.unknown());
@@ -30,7 +31,7 @@ const BASE = {
       path: PathList.optional(),
       /** Held-out test data. */
       test: PathList.optional(),
-      /** auto (from the file name), csv, tsv or jsonl. */
+      /** auto (from the file name), csv, tsv, jsonl or parquet. */
       format: Format.optional(),
       /** The data schema (YAML). */
       schema: z.string().optional(),

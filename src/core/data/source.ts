@@ -1,11 +1,14 @@
-/** Opening data files: format from the name, gzip from the content, bytes as a stream. */
+/**
+ * Opening data files: format from the name, gzip from the content, bytes as a stream. Parquet
+ * files are binary and read by parquet.ts (`openParquet`), not through `openSource`.
+ */
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { UserError } from '../errors.js';
 
-export const DATA_FORMATS = ['csv', 'tsv', 'jsonl'] as const;
+export const DATA_FORMATS = ['csv', 'tsv', 'jsonl', 'parquet'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
 const EXTENSIONS: Record<string, DataFormat> = {
@@ -14,18 +17,23 @@ const EXTENSIONS: Record<string, DataFormat> = {
   tab: 'tsv',
   jsonl: 'jsonl',
   ndjson: 'jsonl',
+  parquet: 'parquet',
+  pq: 'parquet',
 };
 
-/** The format of a file from its name (`.csv`, `.tsv`, `.jsonl`, each optionally `.gz`), unless given. */
+/**
+ * The format of a file from its name (`.csv`, `.tsv`, `.jsonl`, each optionally `.gz`; `.parquet`
+ * or `.pq`), unless given.
+ */
 export function detectFormat(path: string, format: DataFormat | 'auto' = 'auto'): DataFormat {
   if (format !== 'auto') return format;
   const parts = path.toLowerCase().split('/').pop()!.split('.');
   if (parts.at(-1) === 'gz') parts.pop();
-  const found = EXTENSIONS[parts.at(-1) ?? ''];
+  const found = Object.hasOwn(EXTENSIONS, parts.at(-1) ?? '') ? EXTENSIONS[parts.at(-1)!] : undefined;
   if (!found) {
     throw new UserError(
       `${path}: cannot tell the format from the file name`,
-      'Name the file .csv, .tsv or .jsonl (optionally .gz), or set the format (input `format`, flag --format).',
+      'Name the file .csv, .tsv or .jsonl (optionally .gz), or .parquet, or set the format (input `format`, flag --format).',
     );
   }
   return found;
@@ -43,6 +51,8 @@ export interface OpenedSource {
 }
 
 const CHUNK_SIZE = 1 << 20;
+/** "PAR1", the first and last bytes of a Parquet file. */
+const PARQUET_MAGIC = 0x31524150;
 
 /**
  * Opens the data file at `path`; messages name it `name` (how people know it: relative to their
@@ -63,6 +73,15 @@ export async function openSource(path: string, chunkSize = CHUNK_SIZE, name = pa
       const head = Buffer.alloc(ENCODING_SNIFF_BYTES);
       const { bytesRead } = await handle.read(head, 0, head.length, 0);
       gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+      if (bytesRead >= 4 && head.readUInt32LE(0) === PARQUET_MAGIC && size >= 12) {
+        const tail = Buffer.alloc(4);
+        await handle.read(tail, 0, 4, size - 4);
+        if (tail.readUInt32LE(0) === PARQUET_MAGIC)
+          throw new UserError(
+            `${name} is a Parquet file, read here as text (CSV, TSV or JSON Lines)`,
+            "Name it .parquet (or set the format to parquet) where Parquet is read; elsewhere convert it, for example with DuckDB: COPY (SELECT * FROM 'data.parquet') TO 'data.csv'.",
+          );
+      }
       if (!gzip) found = usableEncoding(head.subarray(0, bytesRead), name);
     } finally {
       await handle.close();

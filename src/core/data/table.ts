@@ -2,7 +2,9 @@
  * A data set read into memory, column by column, for training and evaluation.
  * Numbers live in Float64Arrays (NaN for a missing or non-numeric cell); a column
  * that holds any text also keeps its texts (null for missing). Reads CSV, TSV and
- * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data.
+ * JSON Lines (gzip too) with the same tokenizer and value rules as validate-data, and
+ * Parquet through parquet.ts, whose typed values map onto the same kinds: a Parquet file
+ * reads into the same table as the CSV of its rows.
  */
 import {
   DelimitedTokenizer,
@@ -16,6 +18,8 @@ import {
   unterminatedQuoteMessage,
 } from './delimited.js';
 import type { RecordSink } from './delimited.js';
+import { openParquet } from './parquet.js';
+import type { ParquetColumnBatch } from './parquet.js';
 import { detectFormat, openSource } from './source.js';
 import type { DataFormat } from './source.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from './values.js';
@@ -57,12 +61,7 @@ class ColumnBuilder {
    * validate-data's domains do, so the same value always encodes the same way.
    */
   set(row: number, kind: Kind, value: number, text: () => string): void {
-    if (row >= this.numbers.length) {
-      const grown = new Float64Array(this.numbers.length * 2);
-      grown.set(this.numbers);
-      grown.fill(NaN, this.numbers.length);
-      this.numbers = grown;
-    }
+    this.reserve(row + 1);
     if (kind === Kind.Null || kind === Kind.NaN || kind === Kind.Infinity) {
       this.numbers[row] = NaN;
       if (this.texts) this.texts[row] = null;
@@ -75,13 +74,52 @@ class ColumnBuilder {
       if (this.texts) this.texts[row] = String(value);
       return;
     }
+    this.setText(row, kind === Kind.Boolean ? (value ? 'true' : 'false') : text());
+  }
+
+  /** Sets rows `first`... from a batch of a Parquet column, as `set` would cell by cell. */
+  setBatch(first: number, batch: ParquetColumnBatch): void {
+    const { kinds, values } = batch;
+    const count = kinds.length;
+    this.reserve(first + count);
+    const numbers = this.numbers;
+    for (let i = 0; i < count; i++) {
+      const kind = kinds[i]!;
+      const row = first + i;
+      if (kind === Kind.Null || kind === Kind.NaN || kind === Kind.Infinity) {
+        numbers[row] = NaN;
+        if (this.texts) this.texts[row] = null;
+      } else if (kind === Kind.Integer || kind === Kind.Number) {
+        this.present++;
+        this.numeric++;
+        numbers[row] = values[i]!;
+        if (this.texts) this.texts[row] = String(values[i]);
+      } else {
+        this.present++;
+        this.setText(row, batch.text(i)!);
+      }
+    }
+  }
+
+  /** Room for `rows` rows (new rows missing). */
+  private reserve(rows: number): void {
+    if (rows <= this.numbers.length) return;
+    let length = this.numbers.length * 2;
+    while (length < rows) length *= 2;
+    const grown = new Float64Array(length);
+    grown.set(this.numbers);
+    grown.fill(NaN, this.numbers.length);
+    this.numbers = grown;
+  }
+
+  private setText(row: number, text: string): void {
     this.numbers[row] = NaN;
     if (!this.texts) {
       // The first text: earlier rows keep their numbers as text.
       this.texts = [];
       for (let r = 0; r < row; r++) this.texts[r] = Number.isNaN(this.numbers[r]!) ? null : String(this.numbers[r]);
     }
-    this.texts[row] = kind === Kind.Boolean ? (value ? 'true' : 'false') : text();
+    this.texts[row] = text;
   }
 
   finish(rows: number): TableColumn {
@@ -109,6 +147,21 @@ export async function readTable(files: readonly string[], options: ReadTableOpti
   let rows = 0;
   for (const file of files) {
     const format = detectFormat(file, options.format);
+    if (format === 'parquet') {
+      const parquet = await openParquet(file, { nullValues: options.nullValues });
+      const names = new Set<string>();
+      const targets = parquet.columns.map((column) => {
+        if (names.has(column.name))
+          throw new UserError(`${file}: the file has two columns named "${column.name}"`, 'Give every column a unique name.');
+        names.add(column.name);
+        return builder(column.name);
+      });
+      for await (const batch of parquet.batches()) {
+        batch.columns.forEach((column, c) => targets[c]!.setBatch(rows, column));
+        rows += batch.rows;
+      }
+      continue;
+    }
     const source = await openSource(file);
     if (format === 'jsonl') {
       let pending: Buffer | null = null;

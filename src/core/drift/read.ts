@@ -19,6 +19,7 @@ import {
   unterminatedQuoteMessage,
 } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
+import { openParquet } from '../data/parquet.js';
 import { detectFormat, openSource } from '../data/source.js';
 import type { DataFormat } from '../data/source.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../data/values.js';
@@ -116,7 +117,7 @@ export interface ReadSideOptions {
   shown?: (path: string) => string;
 }
 
-/** Reads files (CSV, TSV, JSON Lines; gzip too) as one side of the drift check. */
+/** Reads files (CSV, TSV, JSON Lines, gzip too; Parquet) as one side of the drift check. */
 export async function readSide(files: readonly string[], options: ReadSideOptions = {}): Promise<Side> {
   if (files.length === 0) throw new UserError('no data files to read');
   const classifier = new ValueClassifier(options.nullValues ?? DEFAULT_NULL_VALUES);
@@ -146,6 +147,32 @@ export async function readSide(files: readonly string[], options: ReadSideOption
   for (const path of files) {
     const file = options.shown ? options.shown(path) : path;
     const format = detectFormat(path, options.format);
+    if (format === 'parquet') {
+      // Typed columns, row group by row group: a Parquet float column is never an integer dtype (as pandas reads it).
+      const parquet = await openParquet(path, { nullValues: options.nullValues, name: file, columns: options.only ?? null });
+      for await (const batch of parquet.batches()) {
+        for (const col of batch.columns) {
+          if (!wanted(col.column.name)) continue;
+          const r = reader(col.column.name);
+          const float = col.column.type === 'number';
+          for (let i = 0; i < batch.rows; i++) {
+            r.seen++;
+            const kind = col.kinds[i];
+            if (kind === Kind.Integer || kind === Kind.Number) {
+              r.number(col.values[i]!);
+              if (float || kind === Kind.Number) r.decimals++;
+            } else if (kind === Kind.Null || kind === Kind.NaN) r.missing++;
+            else if (kind === Kind.Infinity) r.infinite++;
+            else r.text(col.text(i)!);
+          }
+        }
+        rows += batch.rows;
+        rowsAtChunk = rows;
+        bytesAtChunk = bytesDone + parquet.bytesRead();
+      }
+      bytesDone += parquet.size;
+      continue;
+    }
     const source = await openSource(path, undefined, file);
     if (format === 'jsonl') {
       let line = 0;

@@ -14,6 +14,7 @@ export async function linesOfRows(file: string, rows: readonly number[]): Promis
   const found = new Map<number, number | null>(rows.map((r) => [r, null]));
   try {
     const format = detectFormat(file);
+    if (format === 'parquet') return found; // Parquet rows have no lines
     const source = await openSource(file);
     if (format === 'jsonl') {
       let line = 0;

@@ -20,7 +20,7 @@ export const ANOMALY_KINDS = {
 } as const;
 export type AnomalyKind = keyof typeof ANOMALY_KINDS;
 
-/** A row that shows an anomaly: its file, data row (1-based, header excluded) and line in the file. */
+/** A row that shows an anomaly: its file, data row (1-based, header excluded) and line in the file (0 in a Parquet file, which has no lines). */
 export interface Sample {
   file: string;
   row: number;

@@ -12,10 +12,13 @@ import {
   unterminatedQuoteMessage,
 } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
+import { ParquetCellText } from '../data/parquet.js';
+import type { ParquetColumnBatch, ParquetFile } from '../data/parquet.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../data/values.js';
 import { UserError } from '../errors.js';
 import { ColumnProfileBuilder } from '../profile/profile.js';
 import { StringInterner } from '../profile/string-interner.js';
+import { hashString } from '../sketch/index.js';
 import type { ColumnProfileState } from '../profile/profile.js';
 import type { DataSchema } from '../schema/schema.js';
 import { schemaColumn } from '../schema/schema.js';
@@ -218,6 +221,66 @@ export class DatasetState {
       if (checker === null || !checker.tracksNulls || checker.nulls.samples.length >= this.settings.sampleLimit) continue;
       keys ??= new Set(record.map(([name]) => name));
       if (!keys.has(column.name)) checker.nulls.add(file, row, line, '(key absent)');
+    }
+  }
+
+  /**
+   * Reads an opened Parquet file into the state, batch by batch: its columns (those it was
+   * opened with) go by `names`, in order. Returns the rows read; `onBatch` hears the rows so far.
+   */
+  async readParquet(
+    fileIndex: number,
+    parquet: ParquetFile,
+    names: readonly string[],
+    onBatch: (rows: number) => void = () => {},
+  ): Promise<number> {
+    const header = names.map((name) => this.columnFor(name));
+    const cell = new ParquetCellText();
+    let rows = 0;
+    for await (const batch of parquet.batches()) {
+      for (let c = 0; c < header.length; c++) this.parquetColumn(fileIndex, header[c]!, batch.columns[c]!, batch.firstRow + 1, cell);
+      rows += batch.rows;
+      onBatch(rows);
+    }
+    return rows;
+  }
+
+  /**
+   * One column of a batch of Parquet rows (the batch's first row is row `firstRow` of the file):
+   * typed values go to the profile as they are, texts with their kind already known.
+   */
+  parquetColumn(fileIndex: number, column: ColumnScan, batch: ParquetColumnBatch, firstRow: number, cell: ParquetCellText): void {
+    const profile = column.profile;
+    const { kinds, values, codes, texts } = batch;
+    const count = kinds.length;
+    if (codes !== null) {
+      // Each distinct text is hashed once per batch (a dictionary's texts are shared by its rows).
+      const hashes = new Int32Array(texts!.length).fill(-1);
+      for (let i = 0; i < count; i++) {
+        const kind = kinds[i]! as Kind;
+        if (kind === Kind.Null) profile.add(Kind.Null, 0, null);
+        else {
+          const code = codes[i]!;
+          const text = texts![code]!;
+          if (kind === Kind.String) {
+            let hash = hashes[code]!;
+            if (hash === -1) hash = hashes[code] = hashString(text) | 0;
+            profile.add(kind, 0, text, hash >>> 0);
+          } else profile.add(kind, values[i]!, text);
+        }
+      }
+    } else if (batch.column.type === 'datetime') {
+      for (let i = 0; i < count; i++) {
+        const kind = kinds[i]! as Kind;
+        profile.add(kind, values[i]!, kind === Kind.Datetime ? batch.text(i) : null);
+      }
+    } else for (let i = 0; i < count; i++) profile.add(kinds[i]! as Kind, values[i]!, null);
+    const checker = column.checker;
+    if (checker === null) return;
+    cell.column = batch;
+    for (let i = 0; i < count; i++) {
+      cell.row = i;
+      checker.check(kinds[i]! as Kind, values[i]!, cell, fileIndex, firstRow + i, 0);
     }
   }
 

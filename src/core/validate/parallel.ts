@@ -1,12 +1,15 @@
 /**
- * Parallel reading of delimited files. The main thread reads the file, finds whole
- * records with the same tokenizer and hands each block of records, with the row
- * and line it starts at, to a reader thread. Readers profile and check their rows;
- * at the end their states merge with the main thread's (profiles are mergeable,
- * tallies add up). Workers run this same bundle: entries call `isReaderThread()`.
+ * Parallel reading of delimited and Parquet files. For a delimited file the main thread
+ * reads the file, finds whole records with the same tokenizer and hands each block of
+ * records, with the row and line it starts at, to a reader thread. A Parquet file is
+ * shared out by columns: each reader opens it and reads its columns, all rows, so every
+ * column is profiled in row order by one reader, as on one thread. Readers profile and
+ * check their rows; at the end their states merge with the main thread's (profiles are
+ * mergeable, tallies add up). Workers run this same bundle: entries call `isReaderThread()`.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { DelimitedTokenizer } from '../data/delimited.js';
+import { openParquet } from '../data/parquet.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderSettings, ReaderState } from './dataset-state.js';
 
@@ -29,7 +32,11 @@ export function isReaderThread(): boolean {
 type ToReader =
   | { type: 'file'; fileIndex: number; file: string; delimiter: number; header: string[] }
   | { type: 'chunk'; fileIndex: number; buffer: ArrayBuffer; byteOffset: number; length: number; baseRow: number; baseLine: number }
+  | { type: 'parquet'; fileIndex: number; file: string; path: string; columns: ParquetShare }
   | { type: 'finish' };
+
+/** A reader's columns of a Parquet file: [position in the file, name read as]. */
+export type ParquetShare = Array<[number, string]>;
 type FromReader = { type: 'done' } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
 
 /** The reader thread's loop. */
@@ -37,9 +44,27 @@ export function runReaderThread(): void {
   const port = parentPort!;
   const state = new DatasetState((workerData as { settings: ReaderSettings }).settings);
   const headers = new Map<number, { columns: ColumnScan[]; delimiter: number }>();
+  // Messages are handled one after another, also those that read a Parquet file (asynchronously).
+  let queue: Promise<void> = Promise.resolve();
   port.on('message', (message: ToReader) => {
+    queue = queue.then(() => handle(message));
+  });
+  const handle = async (message: ToReader): Promise<void> => {
     try {
-      if (message.type === 'file') {
+      if (message.type === 'parquet') {
+        state.files[message.fileIndex] = message.file;
+        const parquet = await openParquet(message.path, {
+          nullValues: state.settings.nullValues,
+          name: message.file,
+          columnIndexes: new Set(message.columns.map(([index]) => index)),
+        });
+        await state.readParquet(
+          message.fileIndex,
+          parquet,
+          message.columns.map(([, name]) => name),
+        );
+        port.postMessage({ type: 'done' } satisfies FromReader);
+      } else if (message.type === 'file') {
         state.files[message.fileIndex] = message.file;
         headers.set(message.fileIndex, { columns: message.header.map((name) => state.columnFor(name)), delimiter: message.delimiter });
       } else if (message.type === 'chunk') {
@@ -55,7 +80,7 @@ export function runReaderThread(): void {
     } catch (error) {
       port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies FromReader);
     }
-  });
+  };
 }
 
 interface Reader {
@@ -135,6 +160,24 @@ export class ReaderPool {
     }
     reader.inFlight++;
     reader.worker.postMessage(message, [message.buffer]);
+  }
+
+  /** Readers in the pool. */
+  get size(): number {
+    return this.readers.length;
+  }
+
+  /** Hands each reader its share of a Parquet file's columns (a reader with none gets nothing) and waits until all are read. */
+  async readParquet(fileIndex: number, file: string, path: string, shares: readonly ParquetShare[]): Promise<void> {
+    for (let i = 0; i < this.readers.length; i++) {
+      const columns = shares[i];
+      if (!columns || columns.length === 0) continue;
+      const reader = this.readers[i]!;
+      await this.waitFor(() => reader.inFlight < this.depth);
+      reader.inFlight++;
+      reader.worker.postMessage({ type: 'parquet', fileIndex, file, path, columns } satisfies ToReader);
+    }
+    await this.waitFor(() => this.readers.every((r) => r.inFlight === 0));
   }
 
   /** Waits for every block, collects each reader's state and stops the threads. */

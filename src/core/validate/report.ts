@@ -53,7 +53,7 @@ export function renderValidationReport(input: ValidationReportInput): string {
         a.samples
           .map(
             (s) =>
-              `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row} (line ${s.line}): ${code(s.value, 40)}`,
+              `${input.files.length > 1 ? `${escapeText(s.file.split('/').pop() ?? s.file, 40)} ` : ''}row ${s.row}${s.line > 0 ? ` (line ${s.line})` : ''}: ${code(s.value, 40)}`,
           )
           .join('<br>'),
       ]);

@@ -2,7 +2,10 @@
  * One streaming pass over data files that profiles every column and, given a
  * schema, checks every value. Memory stays flat in the files' length (sketches and
  * a few sample rows per check), except for columns declared `unique`. Large
- * delimited files are read by several threads.
+ * files are read by several threads (delimited ones by blocks of records, Parquet
+ * ones by columns). Parquet files are read batch by batch (parquet.ts), their typed
+ * values fed to the same profile and checks without going through text; rows are
+ * numbered from 1 and have no line (0).
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -16,6 +19,7 @@ import {
   unterminatedQuoteMessage,
 } from '../data/delimited.js';
 import type { RecordSink } from '../data/delimited.js';
+import { openParquet } from '../data/parquet.js';
 import { detectFormat, openSource } from '../data/source.js';
 import type { DataFormat } from '../data/source.js';
 import { DEFAULT_NULL_VALUES, decodeText } from '../data/values.js';
@@ -28,6 +32,7 @@ import type { Anomaly } from './anomalies.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderState } from './dataset-state.js';
 import { parallelReadingAvailable, ReaderPool } from './parallel.js';
+import type { ParquetShare } from './parallel.js';
 
 export interface ScanProgress {
   file: string;
@@ -53,7 +58,7 @@ export interface ScanOptions {
   baseDir?: string;
   /** Milliseconds between progress calls. */
   progressIntervalMs?: number;
-  /** Reader threads for large delimited files (default: one per core; 0 reads on this thread). */
+  /** Reader threads for large delimited and Parquet files (default: one per core; 0 reads on this thread). */
   threads?: number;
   /** Files at least this large (bytes on disk) are read in parallel. */
   parallelMinBytes?: number;
@@ -101,8 +106,9 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
       const format = detectFormat(file, options.format);
       const path = options.baseDir ? resolve(options.baseDir, file) : file;
       const size = await fileSize(path);
-      const parallel = format !== 'jsonl' && threads > 0 && parallelReadingAvailable() && size >= parallelMinBytes;
-      const source = await openSource(path, parallel ? BLOCK_BYTES : undefined, file);
+      const parallel = format !== 'jsonl' && format !== 'parquet' && threads > 0 && parallelReadingAvailable() && size >= parallelMinBytes;
+      /** Where the file's reading stands, for progress lines. */
+      const reading = { bytesRead: () => 0, size };
       const progress = () => {
         const now = performance.now();
         if (options.onProgress && now - lastProgress >= interval) {
@@ -111,43 +117,67 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
             file,
             fileIndex,
             files: files.length,
-            bytesRead: source.bytesRead(),
-            fileSize: source.size,
+            bytesRead: reading.bytesRead(),
+            fileSize: reading.size,
             rows: rows + live.rows,
             elapsedMs: now - started,
           });
         }
       };
-      const chunks = (async function* () {
-        let first = true;
-        for await (let chunk of source.chunks) {
-          if (first) {
-            first = false;
-            if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-          }
-          bytes += chunk.length;
-          yield chunk;
-          progress();
-        }
-      })();
       for (const column of state.columns.values()) column.seenInFile = 0;
       const seen = new Set<string>();
       live.rows = 0;
       let fileRows = 0;
       let hasHeader = true;
 
-      if (format === 'jsonl') {
-        fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
-        // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
-        for (const column of state.columns.values()) {
-          if (seen.has(column.name) && column.seenInFile < fileRows) column.profile.addNulls(fileRows - column.seenInFile);
-        }
-      } else {
-        const delimiter = format === 'tsv' ? 9 : 44;
-        if (parallel && pool === null) pool = new ReaderPool(threads, settings);
-        const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
+      if (format === 'parquet') {
+        const parallelParquet = threads > 0 && parallelReadingAvailable() && size >= parallelMinBytes;
+        if (parallelParquet && pool === null) pool = new ReaderPool(threads, settings);
+        const result = await readParquet(
+          path,
+          file,
+          fileIndex,
+          size,
+          state,
+          parallelParquet ? pool : null,
+          anomalies,
+          seen,
+          live,
+          reading,
+          progress,
+        );
         fileRows = result.rows;
         hasHeader = result.hasHeader;
+        bytes += result.bytes;
+      } else {
+        const source = await openSource(path, parallel ? BLOCK_BYTES : undefined, file);
+        reading.bytesRead = () => source.bytesRead();
+        reading.size = source.size;
+        const chunks = (async function* () {
+          let first = true;
+          for await (let chunk of source.chunks) {
+            if (first) {
+              first = false;
+              if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+            }
+            bytes += chunk.length;
+            yield chunk;
+            progress();
+          }
+        })();
+        if (format === 'jsonl') {
+          fileRows = await readJsonLines(chunks, file, state, fileIndex, seen, live);
+          // Rows of this file that lacked a key hold nulls for it (their samples were taken row by row).
+          for (const column of state.columns.values()) {
+            if (seen.has(column.name) && column.seenInFile < fileRows) column.profile.addNulls(fileRows - column.seenInFile);
+          }
+        } else {
+          const delimiter = format === 'tsv' ? 9 : 44;
+          if (parallel && pool === null) pool = new ReaderPool(threads, settings);
+          const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
+          fileRows = result.rows;
+          hasHeader = result.hasHeader;
+        }
       }
       rows += fileRows;
       for (const name of seen) {
@@ -417,6 +447,63 @@ function dedupeHeader(raw: string[], file: string, anomalies: Anomaly[]): string
     names.add(name);
     return name;
   });
+}
+
+/**
+ * One Parquet file, batch by batch: each column's typed values go to its profile and checks.
+ * With a pool, its columns are shared out among the reader threads (by bytes on disk), each
+ * reading its columns in row order. A file of 0 bytes is reported as empty (as an empty CSV
+ * is); one that is not Parquet, or is truncated, stops the scan with what to do.
+ */
+async function readParquet(
+  path: string,
+  file: string,
+  fileIndex: number,
+  size: number,
+  state: DatasetState,
+  pool: ReaderPool | null,
+  anomalies: Anomaly[],
+  seen: Set<string>,
+  live: { rows: number },
+  reading: { bytesRead: () => number; size: number },
+  progress: () => void,
+): Promise<{ rows: number; hasHeader: boolean; bytes: number }> {
+  if (size === 0) return { rows: 0, hasHeader: false, bytes: 0 };
+  const parquet = await openParquet(path, { nullValues: state.settings.nullValues, name: file });
+  reading.bytesRead = () => parquet.bytesRead();
+  reading.size = parquet.size;
+  const names = dedupeHeader(
+    parquet.columns.map((c) => c.name),
+    file,
+    anomalies,
+  );
+  for (const name of names) {
+    seen.add(name);
+    state.columnFor(name);
+  }
+  if (pool !== null && names.length > 1 && parquet.rows > 0) {
+    await parquet.close();
+    // Largest columns first, each to the reader with the fewest bytes so far.
+    const bytes = parquet.columnBytes();
+    const shares: ParquetShare[] = Array.from({ length: pool.size }, () => []);
+    const loads = new Array<number>(pool.size).fill(0);
+    for (const index of names.map((_, i) => i).sort((x, y) => bytes[y]! - bytes[x]! || x - y)) {
+      const reader = loads.indexOf(Math.min(...loads));
+      shares[reader]!.push([index, names[index]!]);
+      loads[reader]! += bytes[index]!;
+    }
+    for (const share of shares) share.sort((x, y) => x[0] - y[0]);
+    await pool.readParquet(fileIndex, file, path, shares);
+    live.rows = parquet.rows;
+    reading.bytesRead = () => parquet.size;
+    progress();
+    return { rows: parquet.rows, hasHeader: true, bytes: parquet.size };
+  }
+  const rows = await state.readParquet(fileIndex, parquet, names, (done) => {
+    live.rows = done;
+    progress();
+  });
+  return { rows, hasHeader: true, bytes: parquet.bytesRead() };
 }
 
 /** JSON Lines: one object per line; blank lines are skipped. Returns the rows read. */
