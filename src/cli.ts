@@ -63,7 +63,7 @@ program
   .description(
     'Infers a schema (types, nullability, ranges, categorical domains, row-count bounds) from data and prints it as YAML to edit and commit.',
   )
-  .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines; gzip too)')
+  .argument('<data...>', 'data files or globs (CSV, TSV, JSON Lines, gzip too; Parquet)')
   .option('-o, --output <file>', 'write the schema to this file instead of standard output')
   .addOption(new Option('--format <format>', 'file format (default: from the file name)').choices(['auto', ...DATA_FORMATS]))
   .option(

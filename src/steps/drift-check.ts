@@ -23,7 +23,7 @@ export const driftCheck: StepSpec = {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     reference: {
       description:
-        'The reference, one per line: data files or globs (CSV, TSV, JSON Lines; gzip too), or profile.json files (validate-data or train write them), or model@alias / model@3: the training profile registered with that model version. Default: drift.reference in mlops.yaml, else data.path.',
+        'The reference, one per line: data files or globs (CSV, TSV, JSON Lines, gzip too; Parquet), or profile.json files (validate-data or train write them), or model@alias / model@3: the training profile registered with that model version. Default: drift.reference in mlops.yaml, else data.path.',
       list: true,
       config: 'drift.reference',
     },

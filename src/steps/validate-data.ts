@@ -17,7 +17,7 @@ export const validateData: StepSpec = {
   name: 'validate-data',
   title: 'Validate data',
   description:
-    'Checks data files (CSV, TSV, JSON Lines; gzip too) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
+    'Checks data files (CSV, TSV, JSON Lines, gzip too; Parquet) against a schema, profiles every column into a mergeable profile, and reports every anomaly with sample rows.',
   inputs: {
     config: { description: 'Path to mlops.yaml. Default: mlops.yaml in the working directory, when present.' },
     data: { description: 'Data files or globs, one per line. Default: data.path in mlops.yaml.', list: true, config: 'data.path' },
