@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { defaultDirection, evaluateGates, parseGates } from '../src/core/evaluate/gates.js';
-import type { Gate } from '../src/core/evaluate/gates.js';
+import type { ChangeIntervals, Gate } from '../src/core/evaluate/gates.js';
 import { userErrorOf } from './support/errors.js';
 
 /** The result of a single gate. */
@@ -307,6 +307,136 @@ describe('evaluateGates: several gates', () => {
   });
 });
 
+describe('evaluateGates: significant change bounds judge the paired interval', () => {
+  /** Paired intervals of candidate − baseline at 95%. */
+  const paired = (differences: ChangeIntervals['differences']): ChangeIntervals => ({ confidence: 0.95, unavailable: null, differences });
+  const significant = (metric: string, absolute?: number, relative?: number): Gate => ({
+    metric,
+    change: { ...(absolute !== undefined ? { absolute } : {}), ...(relative !== undefined ? { relative } : {}), significant: true },
+  });
+
+  function judged(
+    candidate: Record<string, number | null>,
+    baseline: Record<string, number | null> | null,
+    gate: Gate,
+    intervals: ChangeIntervals | null,
+  ) {
+    const blessing = evaluateGates(candidate, baseline, [gate], intervals);
+    expect(blessing.blessed).toBe(blessing.checks[0]!.passed);
+    return blessing.checks[0]!;
+  }
+
+  test('higher is better: a point improvement whose interval reaches below the bound fails, naming the interval', () => {
+    const check = judged(
+      { accuracy: 0.86 },
+      { accuracy: 0.85 },
+      significant('accuracy', 0),
+      paired({ accuracy: { lower: -0.004, upper: 0.024 } }),
+    );
+    expect(check.passed).toBe(false);
+    expect(check.reasons).toEqual([
+      "accuracy rose by 0.01 (+1.18%) against the baseline 0.85, 95% paired interval [-0.004, 0.024]; the gate allows a change of at least 0 at the interval's lower end",
+    ]);
+    expect(check.diff).toBeCloseTo(0.01, 12);
+    expect(check.interval).toEqual({ confidence: 0.95, lower: -0.004, upper: 0.024 });
+    // The same gate without `significant` judges the point difference and passes.
+    expect(judged({ accuracy: 0.86 }, { accuracy: 0.85 }, { metric: 'accuracy', change: { absolute: 0 } }, null).passed).toBe(true);
+  });
+
+  test('higher is better: an interval whose lower end clears the bound passes (the bound itself too)', () => {
+    const intervals = paired({ accuracy: { lower: 0.002, upper: 0.018 } });
+    expect(judged({ accuracy: 0.86 }, { accuracy: 0.85 }, significant('accuracy', 0), intervals).passed).toBe(true);
+    expect(judged({ accuracy: 0.86 }, { accuracy: 0.85 }, significant('accuracy', 0.002), intervals).passed).toBe(true);
+    expect(judged({ accuracy: 0.86 }, { accuracy: 0.85 }, significant('accuracy', 0.0021), intervals).passed).toBe(false);
+    // Non-inferiority: a fall of at most 0.01 at the interval's lower end.
+    const flat = paired({ accuracy: { lower: -0.008, upper: 0.006 } });
+    expect(judged({ accuracy: 0.85 }, { accuracy: 0.85 }, significant('accuracy', -0.01), flat).passed).toBe(true);
+    expect(judged({ accuracy: 0.85 }, { accuracy: 0.85 }, significant('accuracy', -0.005), flat).passed).toBe(false);
+  });
+
+  test('lower is better: the upper end is judged', () => {
+    const intervals = paired({ log_loss: { lower: -0.05, upper: 0.01 } });
+    const check = judged({ log_loss: 0.3 }, { log_loss: 0.32 }, significant('log_loss', 0), intervals);
+    expect(check.direction).toBe('lower');
+    expect(check.reasons).toEqual([
+      "log_loss fell by 0.02 (-6.25%) against the baseline 0.32, 95% paired interval [-0.05, 0.01]; the gate allows a change of at most 0 at the interval's upper end",
+    ]);
+    expect(judged({ log_loss: 0.3 }, { log_loss: 0.32 }, significant('log_loss', 0.01), intervals).passed).toBe(true);
+    expect(
+      judged({ log_loss: 0.3 }, { log_loss: 0.32 }, significant('log_loss', -0.001), paired({ log_loss: { lower: -0.05, upper: -0.002 } }))
+        .passed,
+    ).toBe(true);
+  });
+
+  test('relative bounds judge the interval end over |baseline|', () => {
+    // Lower end −0.0085 over 0.85 = −1%: passes a relative bound of −1%, fails −0.5%.
+    const intervals = paired({ accuracy: { lower: -0.0085, upper: 0.01 } });
+    expect(judged({ accuracy: 0.85 }, { accuracy: 0.85 }, significant('accuracy', undefined, -0.01), intervals).passed).toBe(true);
+    expect(judged({ accuracy: 0.85 }, { accuracy: 0.85 }, significant('accuracy', undefined, -0.005), intervals).reasons).toEqual([
+      "accuracy did not change against the baseline 0.85, 95% paired interval [-0.0085, 0.01]; the gate allows a relative change of at least -0.5% at the interval's lower end",
+    ]);
+  });
+
+  test('without a paired interval the gate fails, saying why', () => {
+    const gate = significant('accuracy', 0);
+    const cases: Array<[ChangeIntervals | null, string]> = [
+      [null, 'no paired interval: no bootstrap intervals were computed for this evaluation'],
+      [
+        {
+          confidence: 0.95,
+          unavailable: 'the baseline is a metrics file (b.json), without per-row predictions to resample',
+          differences: {},
+        },
+        'no paired interval: the baseline is a metrics file (b.json), without per-row predictions to resample',
+      ],
+      [paired({ f1_macro: { lower: 0, upper: 0.1 } }), 'no paired interval: the bootstrap gives no interval for accuracy'],
+      [
+        paired({ accuracy: { lower: null, upper: null, skipped: 1000 } }),
+        'no paired interval: the change of accuracy was undefined on every resample',
+      ],
+    ];
+    for (const [intervals, reason] of cases) {
+      const check = judged({ accuracy: 0.9 }, { accuracy: 0.8 }, gate, intervals);
+      expect(check.passed).toBe(false);
+      expect(check.reasons).toEqual([
+        `${reason}; the gate on accuracy requires a significant change (change.significant), so it cannot be checked`,
+      ]);
+      expect(check.interval).toBeUndefined();
+    }
+  });
+
+  test('a less reliable interval is judged, with a note; no baseline skips the bound as before', () => {
+    const check = judged(
+      { roc_auc: 0.9 },
+      { roc_auc: 0.85 },
+      significant('roc_auc', 0),
+      paired({ roc_auc: { lower: 0.01, upper: 0.09, skipped: 150, unreliable: true } }),
+    );
+    expect(check.passed).toBe(true);
+    expect(check.notes).toEqual([
+      'the paired interval of roc_auc is less reliable: roc_auc was undefined on 150 resamples (more than 10%)',
+    ]);
+    const first = judged({ accuracy: 0.9 }, null, significant('accuracy', 0), null);
+    expect(first.passed).toBe(true);
+    expect(first.notes).toEqual(['change bounds on accuracy skipped: no baseline (this is the first model)']);
+  });
+
+  test('value bounds and other gates are untouched by intervals', () => {
+    const intervals = paired({ accuracy: { lower: -0.1, upper: 0.1 } });
+    const blessing = evaluateGates(
+      { accuracy: 0.9, f1_macro: 0.8 },
+      { accuracy: 0.85, f1_macro: 0.8 },
+      [
+        { metric: 'accuracy', lower: 0.85, change: { absolute: 0 } },
+        { metric: 'f1_macro', lower: 0.85 },
+      ],
+      intervals,
+    );
+    expect(blessing.reasons).toEqual(['f1_macro 0.8 is below the minimum 0.85']);
+    expect(blessing.checks[0]!.interval).toBeUndefined();
+  });
+});
+
 describe('parseGates', () => {
   test('reads a valid list, keeping only what was written', () => {
     const gates = parseGates(
@@ -405,6 +535,22 @@ describe('parseGates', () => {
   test('a single problem reads as one line', () => {
     expect(userErrorOf(() => parseGates([{ metric: 'accuracy', lower: 'x' }], 'gates')).message).toBe(
       'invalid gate: gates[0].lower must be a finite number, got "x"',
+    );
+  });
+
+  test('significant: true on a change bound; anything but a boolean, or no bound beside it, is a problem', () => {
+    expect(parseGates([{ metric: 'accuracy', change: { absolute: 0, significant: true } }], 'evaluate.gates')).toEqual([
+      { metric: 'accuracy', change: { absolute: 0, significant: true } },
+    ]);
+    expect(parseGates([{ metric: 'accuracy', change: { relative: -0.01, significant: false } }], 'evaluate.gates')).toEqual([
+      { metric: 'accuracy', change: { relative: -0.01 } },
+    ]);
+    expect(userErrorOf(() => parseGates([{ metric: 'accuracy', change: { absolute: 0, significant: 'yes' } }], 'g')).message).toBe(
+      'invalid gate: g[0].change.significant must be true or false, got "yes"',
+    );
+    expect(userErrorOf(() => parseGates([{ metric: 'accuracy', change: { significant: true } }], 'g')).message).toBe(
+      'invalid gate: g[0].change needs absolute or relative (or both), e.g. { absolute: -0.01 } or { relative: -0.02 }; ' +
+        'for a significant improvement: { absolute: 0, significant: true }',
     );
   });
 

@@ -13,6 +13,8 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contractPath, readContract } from '../src/core/contracts/index.js';
 import { evaluate } from '../src/steps/evaluate.js';
+import { FolderStore } from '../src/adapters/registry/folder-store.js';
+import { ModelRegistry } from '../src/core/registry/registry.js';
 import { train } from '../src/steps/train.js';
 import { copyExample, makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
@@ -217,8 +219,16 @@ describe('evaluate: baselines', () => {
     const copy = await project();
     await cp(join(dir, '.mlops', 'train'), join(copy, '.mlops', 'train'), { recursive: true });
     const first = ok(await evaluateIn({ 'baseline-alias': 'production' }, {}, copy));
-    expect(first.io.log).toContain('No penguins model at alias "production" yet: evaluating as a first model');
+    expect(first.io.log).toContain('No penguins model at alias "production" and no version registered yet: evaluating as a first model');
     expect(first.outputs['baseline-metrics']).toBe('null');
+    // A version registered, none promoted to the alias yet: the latest version is the baseline, and the log says so.
+    const registry = new ModelRegistry(new FolderStore(join(copy, '.mlops', 'registry')));
+    await registry.register('penguins', join(copy, '.mlops', 'train', 'model'), { card: null, blessing: null });
+    const latest = ok(await evaluateIn({ 'baseline-alias': 'production' }, {}, copy));
+    expect(latest.io.log).toContain('No penguins model at alias "production" yet: comparing with the latest registered version, v1.');
+    expect(JSON.parse(latest.outputs['baseline-metrics']!)).toEqual(JSON.parse(latest.outputs.metrics!));
+    expect(latest.io.summary).toContain('penguins v1, the latest version (no model at production yet)');
+    await rm(join(copy, '.mlops', 'registry'), { recursive: true, force: true });
     let registered = false;
     const withAlias = ok(
       await runStepInProcess(evaluate, {
@@ -231,6 +241,7 @@ describe('evaluate: baselines', () => {
             registry: () => ({
               ...registry,
               aliases: async () => ({ production: 1 }),
+              list: async () => [],
               pull: async (_model: string, _ref: string, into: string) => {
                 registered = true;
                 await cp(join(copy, '.mlops', 'train', 'model'), into, { recursive: true });
@@ -417,6 +428,42 @@ describe('evaluate: the pull request comment', () => {
     await writeFile(join(push, 'push.json'), JSON.stringify({ ref: 'refs/heads/main', after: HEAD }));
     ok(await evaluateIn({}, github(join(push, 'push.json'), { GITHUB_EVENT_NAME: 'push' }), push));
     expect(existsSync(contractPath('savedComment', join(push, '.mlops', 'evaluate')))).toBe(false);
+  });
+
+  test("the comment charts the model's history from the registry: the registered versions and the candidate", async () => {
+    const copy = await project();
+    await cp(join(dir, '.mlops', 'train'), join(copy, '.mlops', 'train'), { recursive: true });
+    const registry = new ModelRegistry(new FolderStore(join(copy, '.mlops', 'registry')));
+    const model = join(copy, '.mlops', 'train', 'model');
+    const blessing = (accuracy: number) => ({
+      format: 'mlops-blessing/v1',
+      blessed: true,
+      reasons: [],
+      checks: [],
+      model: { name: 'penguins', source: 'model', digest: null },
+      metrics: { accuracy },
+      intervals: { accuracy: { lower: accuracy - 0.02, upper: Math.min(1, accuracy + 0.02) } },
+      baseline: null,
+      fidelity: null,
+      evaluatedAt: '2026-11-01T00:00:00.000Z',
+    });
+    await registry.register('penguins', model, { card: null, blessing: blessing(0.91) as never });
+    await registry.register('penguins', model, { card: null, blessing: blessing(0.95) as never });
+    await registry.setAlias('penguins', 'production', 2);
+    const event = await pullRequestEvent(copy, 14, 'someone/ml');
+    ok(await evaluateIn({ comment: 'auto', token: 'read-token', 'baseline-alias': 'production' }, github(event), copy));
+    const saved = await readContract('savedComment', join(copy, '.mlops', 'evaluate'));
+    const history = saved!.sections.find((section) => section.title === 'History');
+    expect(history).toBeDefined();
+    expect(history!.body).toContain('xychart-beta');
+    expect(history!.body).toMatch(/x-axis \[.*"v1".*"v2".*"PR".*\]/);
+    expect(history!.body).toContain('0.91');
+    expect(history!.body).toContain('production');
+    // The candidate's own blessing records its intervals, for the next pull request's chart.
+    const own = await readContract('blessing', join(copy, '.mlops', 'evaluate'));
+    expect(
+      (own as unknown as { intervals: Record<string, { lower: number; upper: number }> }).intervals.accuracy.lower,
+    ).toBeLessThanOrEqual(own!.metrics.accuracy!);
   });
 
   test('a model card that does not read is a warning: the comment has no training section', async () => {

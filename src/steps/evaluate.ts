@@ -15,6 +15,8 @@ import { ensureWritableDir } from '../core/workspace.js';
 import { downloadArtifactInput, uploadArtifact } from './artifacts.js';
 import type { StepContext } from './context.js';
 import { DEFAULT_FIDELITY_TOLERANCE } from '../core/evaluate/fidelity.js';
+import { DEFAULT_BOOTSTRAP } from '../core/evaluate/bootstrap.js';
+import { HISTORY_LAST } from '../core/history/history.js';
 import type { TaskSetting } from '../core/evaluate/predictions.js';
 import { booleanInput, choiceInput, listInput, numberInput, pathInput, pathsInput, resolveInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
@@ -35,6 +37,18 @@ const EvaluateConfig = z
       .optional(),
     baseline: z.strictObject({ model: z.string().optional(), metrics: z.string().optional(), alias: z.string().optional() }).optional(),
     fail_on_unblessed: z.boolean().optional(),
+    /** The positive class of a two-class task, by its label. */
+    positive_class: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    /** Bootstrap confidence intervals: resamples (0: off), confidence level, seed. */
+    bootstrap: z
+      .strictObject({
+        resamples: z.number().int().min(0).max(100_000).optional(),
+        confidence: z.number().gt(0).lt(1).optional(),
+        seed: z.number().int().optional(),
+      })
+      .optional(),
+    /** The model's history in the pull request comment: the last N registered versions (0: none). */
+    history: z.strictObject({ versions: z.number().int().min(0).max(50).optional(), metric: z.string().optional() }).optional(),
   })
   .default({});
 
@@ -98,8 +112,39 @@ export const evaluate: StepSpec = {
     },
     'baseline-alias': {
       description:
-        'Or the model at this alias of the registry (for example production; an environment name such as Production means its alias, production), pulled and scored on the same test data; while the alias does not exist yet, the candidate is a first model. Default: evaluate.baseline.alias.',
+        'Or the model at this alias of the registry (for example production; an environment name such as Production means its alias, production), pulled and scored on the same test data; while the alias does not exist yet, the latest registered version (the candidate is a first model only when there is none). Default: evaluate.baseline.alias.',
       config: 'evaluate.baseline.alias',
+    },
+    'positive-class': {
+      description:
+        'The positive class of a two-class task (its label): precision, recall, f1, roc_auc and the curves are its. Default: evaluate.positive_class, else a class labelled 1, true, yes or positive, else the second label in sorted order.',
+      config: 'evaluate.positive_class',
+    },
+    'bootstrap-resamples': {
+      description:
+        'Resamples of the test rows for the confidence interval of every metric and the paired interval of every change against the baseline (0 turns them off). Default: evaluate.bootstrap.resamples, else 1000.',
+      type: 'integer',
+      min: 0,
+      max: 100000,
+      config: 'evaluate.bootstrap.resamples',
+      default: String(DEFAULT_BOOTSTRAP.resamples),
+    },
+    'confidence-level': {
+      description: 'The confidence level of the intervals, between 0 and 1. Default: evaluate.bootstrap.confidence, else 0.95.',
+      type: 'number',
+      min: 0.5,
+      max: 0.999,
+      config: 'evaluate.bootstrap.confidence',
+      default: String(DEFAULT_BOOTSTRAP.confidence),
+    },
+    'history-versions': {
+      description:
+        "How many of the model's last registered versions the pull request comment charts against the candidate (read from the registry of baseline-alias; 0: none). Default: evaluate.history.versions, else 10.",
+      type: 'integer',
+      min: 0,
+      max: 50,
+      config: 'evaluate.history.versions',
+      default: String(HISTORY_LAST),
     },
     gates: { description: 'A YAML or JSON file with a list of gates. Default: evaluate.gates in mlops.yaml (no gates: always blessed).' },
     slices: {
@@ -215,6 +260,13 @@ async function runEvaluate(ctx: StepContext): Promise<void> {
     commentKey: stringInput(ctx, evaluate, 'comment-key') || modelName,
     pullRequest: pullRequestHead(event),
     links: ctx.env.runUrl ? [{ label: 'Workflow run and artifacts', url: ctx.env.runUrl }] : [],
+    positiveClass: stringInput(ctx, evaluate, 'positive-class') ?? null,
+    history: { versions: numberInput(ctx, evaluate, 'history-versions') ?? HISTORY_LAST, metric: section.history?.metric },
+    bootstrap: {
+      resamples: numberInput(ctx, evaluate, 'bootstrap-resamples') ?? DEFAULT_BOOTSTRAP.resamples,
+      confidence: numberInput(ctx, evaluate, 'confidence-level') ?? DEFAULT_BOOTSTRAP.confidence,
+      seed: section.bootstrap?.seed ?? DEFAULT_BOOTSTRAP.seed,
+    },
     shown: (path) => workspace.shown(path),
     log: io,
   });

@@ -14,6 +14,11 @@
  *   the file's y_true.
  * The candidate model's conversion fidelity (fidelity.ts) is checked when its directory
  * holds reference-predictions.csv; failing it fails the blessing, with its reasons.
+ *
+ * Every metric of the candidate gets a bootstrap confidence interval, and, when the baseline
+ * was scored on the same rows (a model, not a metrics file), each change a paired interval
+ * (bootstrap.ts); change bounds with `significant` judge those (gates.ts). They go into the
+ * reports, evaluation.json (`bootstrap`) and the blessing's checks that judged one.
  */
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -31,10 +36,17 @@ import type { TabularModel } from '../model/model.js';
 import { modelFileDigest } from '../model/model-io.js';
 import type { CommentSection } from '../report/pr-comment.js';
 import { labelOf, scalarMetrics } from './score.js';
+import type { Scored } from './score.js';
 import type { Registry } from '../../ports/registry.js';
 import { compareFidelity, referenceOf } from './fidelity.js';
 import type { FidelityResult, FidelityTolerance } from './fidelity.js';
+import { DEFAULT_BOOTSTRAP, bootstrapMetrics } from './bootstrap.js';
+import type { BootstrapResult, BootstrapSettings } from './bootstrap.js';
 import { evaluateGates, parseGates } from './gates.js';
+import type { Gate } from './gates.js';
+import { HISTORY_LAST, historyMetric, readHistory } from '../history/history.js';
+import { historySection } from '../history/markdown.js';
+import type { ChangeIntervals } from './gates.js';
 import { renderHtmlReport } from './html-report.js';
 import { cardSections, evaluationSections, renderEvaluationMarkdown, trainingSection } from './markdown-report.js';
 import { scorePredictions } from './predictions.js';
@@ -96,6 +108,21 @@ export interface EvaluateRequest {
   pullRequest: { number: number; headSha: string | null } | null;
   /** Links at the foot of reports (the run). */
   links: Array<{ label: string; url: string }>;
+  /**
+   * Bootstrap confidence intervals (bootstrap.ts): resamples (0 turns them off), confidence level
+   * and seed; default DEFAULT_BOOTSTRAP (1000 resamples, 95%, a fixed seed).
+   */
+  bootstrap?: BootstrapSettings;
+  /**
+   * The positive class of a two-class task, by label (evaluate.positive_class); null or absent for
+   * the usual choice (positiveClassIndex in metrics.ts). Candidate and baseline are scored with it.
+   */
+  positiveClass?: string | null;
+  /**
+   * The model's history in the comment (with a registry baseline): how many of the last registered
+   * versions (default 10; 0: none) and which metric (default: the first gate's, else accuracy or rmse).
+   */
+  history?: { versions: number; metric?: string };
   /** How paths are shown to people. */
   shown(path: string): string;
   log: EvaluateLog;
@@ -121,6 +148,9 @@ export interface EvaluateResult {
   comment: EvaluationComment;
   paths: { report: string; html: string; evaluation: string; blessing: string; comment: string | null };
 }
+
+/** The baseline as scored: its metrics, and its scored rows when it is a model (null for a metrics file). */
+type ScoredBaseline = { source: string; metrics: Record<string, unknown>; scored: Scored | null };
 
 /** What a baseline model is scored against: the candidate's test data, or the candidate's predictions file. */
 type BaselineTarget =
@@ -149,6 +179,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     const beside = cardDir(file, modelDir);
     card = beside ? await readCard(beside, shown, log) : null;
     const predictions = await scorePredictions({
+      positiveClass: request.positiveClass ?? null,
       file,
       shown: candidateSource,
       task: request.task.setting,
@@ -185,7 +216,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     const loaded = await loadModelDir(dir, (line) => log.info(line));
     try {
       candidate = await log.group(`Scoring ${candidateSource} on ${testRows.rows} test rows`, () =>
-        scoreModel(loaded.model, testRows, candidateSource, (m) => log.warning(m)),
+        scoreModel(loaded.model, testRows, candidateSource, (m) => log.warning(m), { positiveClass: request.positiveClass ?? null }),
       );
       fidelity = await checkFidelity(dir, loaded.model, testRows, request);
     } finally {
@@ -195,11 +226,19 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     baselineTarget = { kind: 'test', table: testRows };
   }
 
-  const baseline = await scoreBaseline(request, baselineTarget);
+  const scoredBaseline = await scoreBaseline(request, baselineTarget);
+  const baseline = scoredBaseline ? { source: scoredBaseline.source, metrics: scoredBaseline.metrics } : null;
   const gates = await readGates(request.gates);
   const candidateScalars = scalarMetrics(candidate.metrics);
   const baselineMetrics = baseline ? numeric(baseline.metrics) : null;
-  const gated = evaluateGates(candidateScalars, baselineMetrics, gates);
+  const settings = request.bootstrap ?? DEFAULT_BOOTSTRAP;
+  const bootstrap = settings.resamples > 0 ? runBootstrap(request, settings, candidate.scored, scoredBaseline) : null;
+  const intervals: ChangeIntervals | null =
+    bootstrap?.paired ??
+    (settings.resamples > 0
+      ? null
+      : { confidence: settings.confidence, unavailable: 'the bootstrap is off (resamples 0)', differences: {} });
+  const gated = evaluateGates(candidateScalars, baselineMetrics, gates, intervals);
   // Fidelity fails the blessing as a gate would, its reasons after the gates'.
   const judged = fidelity && !fidelity.passed ? { ...gated, blessed: false, reasons: [...gated.reasons, ...fidelity.reasons] } : gated;
   const slices =
@@ -226,6 +265,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
         ? scored.yTrue.slice(0, MAX_RESIDUALS).map((actual, i) => ({ actual, predicted: scored.yPred[i]! }))
         : [],
     slices,
+    bootstrap,
     links: request.links,
     evaluatedAt: new Date().toISOString(),
   };
@@ -236,6 +276,8 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
     checks: judged.checks.map((check) => ({ ...check })),
     model: { name: modelName, source: candidateSource, digest: modelDigest },
     metrics: candidateScalars,
+    // Registered with the version: the model's history (mlops history, the PR comment) draws them.
+    ...(bootstrap ? { intervals: intervalsOf(bootstrap), confidence: bootstrap.confidence } : {}),
     baseline: baseline ? { source: baseline.source } : null,
     fidelity: fidelity ? { ...fidelity } : null,
     evaluatedAt: report.evaluatedAt,
@@ -248,7 +290,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   const evaluation = await writeContract('evaluation', outputDir, evaluationOf(report));
   const blessingPath = await writeContract('blessing', outputDir, blessing);
 
-  const comment = await commentOf(request, report, card);
+  const comment = await commentOf(request, report, card, await historyOf(request, report, gates, bootstrap));
   const commentPath = await saveComment(request, comment);
   return {
     report,
@@ -314,6 +356,32 @@ async function checkFidelity(dir: string, model: TabularModel, test: Table, requ
   return result;
 }
 
+/**
+ * Bootstrap intervals of the candidate's metrics and, with a baseline model scored on the same
+ * rows, paired intervals of the changes (see bootstrap.ts); logs what it did and how long it took.
+ */
+function runBootstrap(
+  request: EvaluateRequest,
+  settings: BootstrapSettings,
+  candidate: Scored,
+  baseline: ScoredBaseline | null,
+): BootstrapResult {
+  const pairWith =
+    baseline === null
+      ? null
+      : (baseline.scored ?? `the baseline is a metrics file (${baseline.source}), without per-row predictions to resample`);
+  const started = performance.now();
+  const result = bootstrapMetrics(candidate, pairWith, settings);
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  const paired = result.paired && result.paired.unavailable === null ? ', paired with the baseline on the same rows' : '';
+  request.log.info(
+    `Bootstrap: ${result.resamples} resamples of ${result.rows} rows${paired} in ${seconds} s ` +
+      `(${Number((result.confidence * 100).toPrecision(6))}% percentile intervals, seed ${result.seed}).`,
+  );
+  if (result.paired?.unavailable) request.log.info(`No paired intervals for the changes: ${result.paired.unavailable}.`);
+  return result;
+}
+
 /** evaluation.json: the report without its curves and residuals (chart data). */
 function evaluationOf(report: EvaluationReportData): Evaluation {
   const { curves: _curves, residuals: _residuals, ...rest } = report;
@@ -333,10 +401,11 @@ function numeric(metrics: Record<string, unknown>): Record<string, number | null
 }
 
 /** The baseline, scored on the candidate's rows (or read from a metrics file); null for a first model. */
-async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): Promise<EvaluationReportData['baseline']> {
+async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): Promise<ScoredBaseline | null> {
   const { baseline: source, log, shown, modelName } = request;
   if (!source) return null;
-  if (source.kind === 'metrics') return { source: shown(source.file), metrics: await readBaselineMetrics(source.file, shown) };
+  if (source.kind === 'metrics')
+    return { source: shown(source.file), metrics: await readBaselineMetrics(source.file, shown), scored: null };
   if (source.kind === 'model') {
     const shownDir = shown(source.dir);
     if (!existsSync(source.dir))
@@ -344,8 +413,8 @@ async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): 
         `no baseline model at ${shownDir}`,
         'Check the `baseline-model-dir` input (relative to the working directory) or evaluate.baseline.model in mlops.yaml (relative to mlops.yaml).',
       );
-    const metrics = await scoreBaselineModel(request, source.dir, shownDir, `the baseline ${shownDir}`, target);
-    return { source: shownDir, metrics };
+    const { metrics, scored } = await scoreBaselineModel(request, source.dir, shownDir, `the baseline ${shownDir}`, target);
+    return { source: shownDir, metrics, scored };
   }
   const { alias, registry } = source;
   let aliases: Record<string, number> = {};
@@ -354,37 +423,57 @@ async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): 
   } catch {
     aliases = {}; // no versions of this model yet
   }
+  // No model at the alias yet (nothing promoted so far): the latest registered version, when there is one, so
+  // that only the very first model of a registry is judged without a baseline.
+  let ref = alias;
   if (aliases[alias] === undefined) {
-    log.info(`No ${modelName} model at alias "${alias}" yet: evaluating as a first model (only value bounds apply).`);
-    return null;
+    const versions = await registry
+      .list(modelName, (n, reason) => log.warning(`Version ${n} of ${modelName} left out: ${reason}`))
+      .catch((error: unknown) => {
+        if (error instanceof UserError) return [];
+        throw error;
+      });
+    const latest = versions.at(-1);
+    if (!latest) {
+      log.info(
+        `No ${modelName} model at alias "${alias}" and no version registered yet: evaluating as a first model (only value bounds apply).`,
+      );
+      return null;
+    }
+    log.info(`No ${modelName} model at alias "${alias}" yet: comparing with the latest registered version, v${latest.version}.`);
+    ref = String(latest.version);
   }
   const pulled = join(request.outputDir, `.baseline-${alias}`);
   await rm(pulled, { recursive: true, force: true });
   try {
-    const version = await registry.pull(modelName, alias, pulled);
-    const what = `the baseline: ${modelName} at ${alias} (v${version.version})`;
-    const metrics = await scoreBaselineModel(request, pulled, shown(pulled), what, target);
-    return { source: `${alias} = ${modelName} v${version.version} (${version.uri})`, metrics };
+    const version = await registry.pull(modelName, ref, pulled);
+    const at = ref === alias ? alias : `v${version.version}, the latest version (no model at ${alias} yet)`;
+    const what = `the baseline: ${modelName} at ${at}`;
+    const { metrics, scored } = await scoreBaselineModel(request, pulled, shown(pulled), what, target);
+    const source = ref === alias ? `${alias} = ${modelName} v${version.version} (${version.uri})` : `${modelName} ${at} (${version.uri})`;
+    return { source, metrics, scored };
   } finally {
     await rm(pulled, { recursive: true, force: true });
   }
 }
 
-/** Loads a baseline model and scores it on the candidate's rows (see the module comment); its metrics. */
+/** Loads a baseline model and scores it on the candidate's rows (see the module comment); its metrics and scored rows. */
 async function scoreBaselineModel(
   request: EvaluateRequest,
   dir: string,
   shownDir: string,
   what: string,
   target: BaselineTarget,
-): Promise<Record<string, unknown>> {
+): Promise<{ metrics: Record<string, unknown>; scored: Scored }> {
   const { log } = request;
   const loaded = await loadModelDir(dir, (line) => log.info(line));
   try {
     const model = loaded.model;
     if (target.kind === 'test') {
-      const scored = await log.group(`Scoring ${what}`, () => scoreModel(model, target.table, shownDir, (m) => log.warning(m)));
-      return { ...scored.metrics };
+      const scored = await log.group(`Scoring ${what}`, () =>
+        scoreModel(model, target.table, shownDir, (m) => log.warning(m), { positiveClass: request.positiveClass ?? null }),
+      );
+      return { metrics: { ...scored.metrics }, scored: scored.scored };
     }
     const { predictions } = target;
     const baselineTask = model.signature.target.task;
@@ -395,9 +484,13 @@ async function scoreBaselineModel(
       );
     const { table, on } = await baselineRowsFor(model, shownDir, target);
     const scored = await log.group(`Scoring ${what} on ${on}`, () =>
-      scoreModel(model, table, shownDir, (m) => log.warning(m), { rows: predictions.scored.rows, truth: predictions.truth }),
+      scoreModel(model, table, shownDir, (m) => log.warning(m), {
+        rows: predictions.scored.rows,
+        truth: predictions.truth,
+        positiveClass: request.positiveClass ?? null,
+      }),
     );
-    return { ...scored.metrics };
+    return { metrics: { ...scored.metrics }, scored: scored.scored };
   } finally {
     loaded.model.dispose();
   }
@@ -514,9 +607,56 @@ async function readCard(dir: string, shown: (path: string) => string, log: Evalu
 }
 
 /** The sticky pull request comment: evaluation, data validation and training in one place. */
-async function commentOf(request: EvaluateRequest, report: EvaluationReportData, card: ModelCard | null): Promise<EvaluationComment> {
+/** Each metric's interval as the blessing records it: `{ lower, upper }` where both ends are known. */
+function intervalsOf(bootstrap: BootstrapResult): Record<string, { lower: number; upper: number }> {
+  const out: Record<string, { lower: number; upper: number }> = {};
+  for (const [metric, interval] of Object.entries(bootstrap.metrics))
+    if (interval.lower !== null && interval.upper !== null) out[metric] = { lower: interval.lower, upper: interval.upper };
+  return out;
+}
+
+/**
+ * The model's history for the pull request comment: the last registered versions of the model
+ * in the registry of the baseline alias, charted with the candidate (core/history). Null without
+ * a registry baseline, with `history.versions` 0, or when the registry cannot be read (a warning).
+ */
+async function historyOf(
+  request: EvaluateRequest,
+  report: EvaluationReportData,
+  gates: readonly Gate[],
+  bootstrap: BootstrapResult | null,
+): Promise<CommentSection | null> {
+  const source = request.baseline;
+  const versions = request.history?.versions ?? HISTORY_LAST;
+  if (source?.kind !== 'alias' || versions === 0) return null;
+  try {
+    const records = await readHistory(source.registry, request.modelName, {
+      onForeign: (n, reason) => request.log.warning(`History: version ${n} left out: ${reason}`),
+    });
+    if (records.length === 0) return null;
+    const aliases = await source.registry.aliases(request.modelName);
+    return historySection({
+      records,
+      candidate: { metrics: report.candidate.metrics, intervals: bootstrap ? intervalsOf(bootstrap) : undefined },
+      metric: request.history?.metric ?? historyMetric(report.task, gates),
+      productionVersion: aliases[source.alias] ?? null,
+      last: versions,
+    });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    request.log.warning(`The model's history could not be read from the registry: ${error.message}`);
+    return null;
+  }
+}
+
+async function commentOf(
+  request: EvaluateRequest,
+  report: EvaluationReportData,
+  card: ModelCard | null,
+  history: CommentSection | null,
+): Promise<EvaluationComment> {
   const { header, sections } = evaluationSections(report);
-  const extra: CommentSection[] = [];
+  const extra: CommentSection[] = history ? [history] : [];
   if (existsSync(request.validationReport))
     extra.push({
       title: 'Data validation',

@@ -17,6 +17,20 @@
  * Change bounds allow for floating-point rounding of the difference (a relative tolerance of
  * 1e-12), so 0.84 against 0.85 passes `absolute: -0.01` although 0.84 − 0.85 is −0.010000000000000009
  * in floating point. Value bounds compare exactly.
+ *
+ * Significance (ours; TFMA's change thresholds judge the point difference only): `significant:
+ * true` on a change bound judges the worse end of the paired bootstrap interval of the change
+ * (bootstrap.ts) instead of the point difference: its lower end for direction `higher`, its upper
+ * end for `lower`, against the same absolute and relative bounds. So
+ * `{ metric: accuracy, change: { absolute: 0, significant: true } }` passes when the lower end
+ * of the interval of the change is at least 0 (with a small positive bound such as 0.001: above
+ * 0, a significant improvement), and `{ absolute: -0.01, significant: true }` when accuracy fell
+ * by at most 0.01 at that confidence (non-inferiority). It is a key of `change` rather than of the gate because it
+ * qualifies the change bounds only (value bounds judge the candidate alone) and reads as one
+ * sentence: the change must be at least 0, significantly. Without a paired interval (no
+ * bootstrap, a metrics-file baseline, rows that do not pair, or a metric undefined on every
+ * resample) such a gate fails, saying why; an interval from fewer than 90% of the resamples is
+ * judged with a note.
  */
 import { UserError } from '../errors.js';
 
@@ -27,6 +41,17 @@ export interface ChangeBound {
   absolute?: number;
   /** Bound on (candidate − baseline) / |baseline|, a fraction: a minimum for `higher`, a maximum for `lower`. */
   relative?: number;
+  /** Judge the worse end of the paired interval of the change instead of the point difference (see the module comment). */
+  significant?: boolean;
+}
+
+/** Paired intervals of candidate − baseline per metric (bootstrap.ts), for change bounds with `significant`. */
+export interface ChangeIntervals {
+  /** The confidence level of the intervals (0.95). */
+  confidence: number;
+  /** Why there are no paired intervals (one sentence); null when there are. */
+  unavailable: string | null;
+  differences: Readonly<Record<string, { lower: number | null; upper: number | null; skipped?: number; unreliable?: boolean }>>;
 }
 
 export interface Gate {
@@ -57,6 +82,8 @@ export interface GateCheck {
   reasons: string[];
   /** What was not checked and why (e.g. change bounds without a baseline). */
   notes: string[];
+  /** The paired interval of the change, when a `significant` change bound judged it. */
+  interval?: { confidence: number; lower: number; upper: number };
 }
 
 export interface Blessing {
@@ -128,19 +155,26 @@ function verb(higher: boolean, bound: number): string {
 
 /**
  * Checks the candidate's metrics against every gate, and against the baseline's metrics for change
- * bounds (`baseline` null: no baseline model yet, change bounds skipped). Never throws on missing
- * or bad values: they fail their gate with a reason.
+ * bounds (`baseline` null: no baseline model yet, change bounds skipped). `intervals`: the paired
+ * intervals of the changes, which change bounds with `significant` judge (without them such a
+ * bound fails). Never throws on missing or bad values: they fail their gate with a reason.
  */
 export function evaluateGates(
   candidate: Record<string, number | null>,
   baseline: Record<string, number | null> | null,
   gates: readonly Gate[],
+  intervals: ChangeIntervals | null = null,
 ): Blessing {
-  const checks = gates.map((gate) => checkGate(gate, candidate, baseline));
+  const checks = gates.map((gate) => checkGate(gate, candidate, baseline, intervals));
   return { blessed: checks.every((c) => c.passed), reasons: checks.flatMap((c) => c.reasons), checks };
 }
 
-function checkGate(gate: Gate, candidate: Record<string, unknown>, baseline: Record<string, unknown> | null): GateCheck {
+function checkGate(
+  gate: Gate,
+  candidate: Record<string, unknown>,
+  baseline: Record<string, unknown> | null,
+  intervals: ChangeIntervals | null,
+): GateCheck {
   const { metric } = gate;
   const direction = gate.direction ?? defaultDirection(metric);
   const reasons: string[] = [];
@@ -197,7 +231,7 @@ function checkGate(gate: Gate, candidate: Record<string, unknown>, baseline: Rec
         reasons.push(`${metric} is not a number for the baseline model (got ${JSON.stringify(b.value)}), so its change cannot be checked`);
       } else {
         check.baseline = b.value;
-        if (c.kind === 'ok') checkChange(check, metric, direction, c.value, b.value, gate.change!);
+        if (c.kind === 'ok') checkChange(check, metric, direction, c.value, b.value, gate.change!, intervals);
       }
     }
   }
@@ -206,7 +240,15 @@ function checkGate(gate: Gate, candidate: Record<string, unknown>, baseline: Rec
   return check;
 }
 
-function checkChange(check: GateCheck, metric: string, direction: Direction, value: number, base: number, change: ChangeBound): void {
+function checkChange(
+  check: GateCheck,
+  metric: string,
+  direction: Direction,
+  value: number,
+  base: number,
+  change: ChangeBound,
+  intervals: ChangeIntervals | null,
+): void {
   const { reasons } = check;
   const diff = value - base;
   if (Number.isNaN(diff)) {
@@ -219,12 +261,32 @@ function checkChange(check: GateCheck, metric: string, direction: Direction, val
   const higher = direction === 'higher';
   const scale = Math.max(1, Math.abs(value), Math.abs(base));
   const tolerance = Number.isFinite(scale) ? TOLERANCE * scale : 0;
-  const what = describeChange(metric, diff, relative, base);
+  let what = describeChange(metric, diff, relative, base);
+
+  // The difference judged: the point difference, or the worse end of the paired interval.
+  let judged = diff;
+  let by = '';
+  if (change.significant === true) {
+    const interval = pairedInterval(metric, intervals);
+    if (typeof interval === 'string') {
+      reasons.push(
+        `no paired interval: ${interval}; the gate on ${metric} requires a significant change (change.significant), so it cannot be checked`,
+      );
+      return;
+    }
+    const { lower, upper, confidence } = interval;
+    check.interval = { confidence, lower, upper };
+    judged = higher ? lower : upper;
+    const level = `${Number((confidence * 100).toPrecision(6))}%`;
+    what = `${what}, ${level} paired interval [${fmt(lower)}, ${fmt(upper)}]`;
+    by = ` at the interval's ${higher ? 'lower' : 'upper'} end`;
+    if (interval.note) check.notes.push(interval.note);
+  }
 
   if (usable(change.absolute)) {
     const bound = change.absolute;
-    const ok = higher ? diff >= bound - tolerance : diff <= bound + tolerance;
-    if (!ok) reasons.push(`${what}; the gate ${verb(higher, bound)} a change of at ${higher ? 'least' : 'most'} ${fmt(bound)}`);
+    const ok = higher ? judged >= bound - tolerance : judged <= bound + tolerance;
+    if (!ok) reasons.push(`${what}; the gate ${verb(higher, bound)} a change of at ${higher ? 'least' : 'most'} ${fmt(bound)}${by}`);
   }
   if (usable(change.relative)) {
     const bound = change.relative;
@@ -234,22 +296,42 @@ function checkChange(check: GateCheck, metric: string, direction: Direction, val
           `${percentBound(bound)}) cannot be checked; use an absolute bound for this metric`,
       );
     } else {
+      const judgedRelative = judged / Math.abs(base);
       const relTolerance = tolerance / Math.abs(base);
-      const ok = higher ? relative >= bound - relTolerance : relative <= bound + relTolerance;
+      const ok = higher ? judgedRelative >= bound - relTolerance : judgedRelative <= bound + relTolerance;
       if (!ok) {
         reasons.push(
-          `${what}; the gate ${verb(higher, bound)} a relative change of at ${higher ? 'least' : 'most'} ${percentBound(bound)}`,
+          `${what}; the gate ${verb(higher, bound)} a relative change of at ${higher ? 'least' : 'most'} ${percentBound(bound)}${by}`,
         );
       }
     }
   }
 }
 
+/** The paired interval of `metric`'s change, or why there is none. */
+function pairedInterval(
+  metric: string,
+  intervals: ChangeIntervals | null,
+): string | { lower: number; upper: number; confidence: number; note: string | null } {
+  if (intervals === null) return 'no bootstrap intervals were computed for this evaluation';
+  if (intervals.unavailable !== null) return intervals.unavailable;
+  const interval = Object.hasOwn(intervals.differences, metric) ? intervals.differences[metric] : undefined;
+  if (!interval) return `the bootstrap gives no interval for ${metric}`;
+  const { lower, upper } = interval;
+  if (typeof lower !== 'number' || typeof upper !== 'number' || Number.isNaN(lower) || Number.isNaN(upper)) {
+    return `the change of ${metric} was undefined on every resample`;
+  }
+  const note = interval.unreliable
+    ? `the paired interval of ${metric} is less reliable: ${metric} was undefined on ${interval.skipped ?? 'many'} resamples (more than 10%)`
+    : null;
+  return { lower, upper, confidence: intervals.confidence, note };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parsing
 
 const GATE_KEYS = ['metric', 'direction', 'lower', 'upper', 'change'] as const;
-const CHANGE_KEYS = ['absolute', 'relative'] as const;
+const CHANGE_KEYS = ['absolute', 'relative', 'significant'] as const;
 const EXAMPLE = '{ metric: accuracy, lower: 0.8, change: { absolute: -0.01 } }';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -329,12 +411,20 @@ export function parseGates(value: unknown, where: string): Gate[] {
         const absolute = number(item.change.absolute, `${at}.change.absolute`, problems);
         const relative = number(item.change.relative, `${at}.change.relative`, problems);
         if (item.change.absolute === undefined && item.change.relative === undefined) {
-          problems.push(`${at}.change needs absolute or relative (or both), e.g. { absolute: -0.01 } or { relative: -0.02 }`);
+          problems.push(
+            `${at}.change needs absolute or relative (or both), e.g. { absolute: -0.01 } or { relative: -0.02 }` +
+              (item.change.significant !== undefined ? '; for a significant improvement: { absolute: 0, significant: true }' : ''),
+          );
+        }
+        const significant = item.change.significant;
+        if (significant !== undefined && typeof significant !== 'boolean') {
+          problems.push(`${at}.change.significant must be true or false, got ${describeGot(significant)}`);
         }
         if (absolute !== undefined || relative !== undefined) {
           gate.change = {};
           if (absolute !== undefined) gate.change.absolute = absolute;
           if (relative !== undefined) gate.change.relative = relative;
+          if (significant === true) gate.change.significant = true;
         }
       }
     }

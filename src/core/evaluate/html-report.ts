@@ -4,10 +4,13 @@
  * server by Vega-Lite as inline SVG. Every string that comes from users (model, class, column,
  * slice and file names, reasons, links) is escaped; in the charts such strings are data values
  * under fixed field names, never parts of Vega expressions, and Vega escapes them in the SVG.
+ * With bootstrap intervals, the metrics table shows each metric's interval and each change's
+ * paired interval, marking a change whose interval includes 0 as not significant.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelCard } from '../contracts/index.js';
 import { renderSvg } from '../report/svg.js';
+import type { BootstrapResult, MetricInterval } from './bootstrap.js';
 import { defaultDirection, type Direction, type GateCheck } from './gates.js';
 import {
   CLASSIFICATION_METRIC_NAMES,
@@ -134,6 +137,43 @@ function change(value: unknown, base: unknown, direction: Direction): string {
   return `<span${mood}>${esc(`${sign}${formatNumber(diff)}${relative}`)}</span>`;
 }
 
+/** A signed number for a change: +0.012, -0.003, 0. */
+function signed(value: number): string {
+  return value > 0 ? `+${formatNumber(value)}` : formatNumber(value);
+}
+
+/** A muted ` [lower, upper]` (with † when less reliable), or nothing without an interval. */
+function intervalHtml(interval: MetricInterval | undefined, show: (value: number) => string = formatNumber): string {
+  if (!interval || interval.lower === null || interval.upper === null) return '';
+  return ` <span class="muted">${esc(`[${show(interval.lower)}, ${show(interval.upper)}]${interval.unreliable ? '†' : ''}`)}</span>`;
+}
+
+/** What the intervals are, why changes have none, which are less reliable. */
+function intervalNotesHtml(bootstrap: BootstrapResult): string {
+  const level = `${Number((bootstrap.confidence * 100).toPrecision(6))}%`;
+  const paired = bootstrap.paired;
+  const notes = [
+    `Intervals: ${level} bootstrap percentile intervals, ${formatNumber(bootstrap.resamples)} resamples of the ` +
+      `${formatNumber(bootstrap.rows)} test rows (seed ${bootstrap.seed}).` +
+      (paired && paired.unavailable === null
+        ? " A change's interval is paired (both models on the same resampled rows); not significant: it includes 0."
+        : ''),
+  ];
+  if (paired?.unavailable) notes.push(`No intervals for the changes: ${paired.unavailable}.`);
+  const shaky = [
+    ...Object.entries(bootstrap.metrics).filter(([, i]) => i.unreliable),
+    ...Object.entries(paired?.differences ?? {})
+      .filter(([, i]) => i.unreliable)
+      .map(([name, i]) => [`${name} change`, i] as const),
+  ];
+  if (shaky.length > 0) {
+    notes.push(
+      `† Less reliable: the metric was undefined on more than 10% of the resamples (left out: ${shaky.map(([name, i]) => `${name} ${i.skipped}`).join(', ')}).`,
+    );
+  }
+  return notes.map((note) => `<p class="muted">${esc(note)}</p>`).join('\n');
+}
+
 function gateCell(checks: GateCheck[]): string {
   if (checks.length === 0) return '<span class="muted">no gate</span>';
   return checks.map((c) => (c.passed ? '<span class="pass">pass</span>' : '<span class="fail">fail</span>')).join(' ');
@@ -142,14 +182,21 @@ function gateCell(checks: GateCheck[]): string {
 function metricTable(data: EvaluationReportData): string {
   const candidate = data.candidate.metrics as unknown as Record<string, unknown>;
   const baseline = data.baseline?.metrics ?? {};
+  const bootstrap = data.bootstrap ?? null;
   const rows = metricNames(data, candidate).map((metric) => {
     const checks = data.blessing.checks.filter((c) => c.metric === metric);
     const direction = checks[0]?.direction ?? defaultDirection(metric);
+    const difference = bootstrap?.paired?.differences[metric];
+    const changed = change(candidate[metric], baseline[metric], direction);
+    const pairedInterval =
+      changed !== '—' && difference
+        ? `${intervalHtml(difference, signed)}${difference.lower !== null && !difference.significant ? ' <span class="muted">not significant</span>' : ''}`
+        : '';
     return [
       cell(`<code>${esc(metric)}</code>`),
-      cell(num(candidate[metric]), true),
+      cell(`${num(candidate[metric])}${typeof candidate[metric] === 'number' ? intervalHtml(bootstrap?.metrics[metric]) : ''}`, true),
       cell(num(baseline[metric]), true),
-      cell(change(candidate[metric], baseline[metric], direction), true),
+      cell(`${changed}${pairedInterval}`, true),
       cell(gateCell(checks)),
     ];
   });
@@ -157,7 +204,8 @@ function metricTable(data: EvaluationReportData): string {
     `<p class="muted">Candidate: <code>${esc(data.candidate.source)}</code>. Baseline: ` +
     (data.baseline === null ? 'none (first model).' : `<code>${esc(data.baseline.source)}</code>.`) +
     '</p>';
-  return `${sources}\n${table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows)}`;
+  const notes = bootstrap ? `\n${intervalNotesHtml(bootstrap)}` : '';
+  return `${sources}\n${table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows)}${notes}`;
 }
 
 function perClassTable(metrics: ClassificationMetrics): string {

@@ -2,11 +2,14 @@
  * The evaluation report in Markdown, for the job summary and the pull request
  * comment: the blessing with every reason, candidate against baseline per metric,
  * per-class results, the confusion matrix, and charts as Mermaid `xychart-beta`
- * blocks, which GitHub renders without any image host.
+ * blocks, which GitHub renders without any image host. With bootstrap intervals,
+ * a metric reads `0.9123 [0.8871, 0.9342]` and a change `+0.012 [−0.003, +0.027]
+ * not significant` when its paired interval includes 0.
  */
 import type { ModelCard } from '../contracts/index.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import { fidelityFigures } from './fidelity.js';
+import type { BootstrapResult, MetricInterval } from './bootstrap.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
 
@@ -25,6 +28,42 @@ function delta(candidate: number | null, baseline: number | null): string {
   const d = candidate - baseline;
   const sign = d > 0 ? '+' : d < 0 ? '−' : '±';
   return `${sign}${formatNumber(Math.abs(d))}`;
+}
+
+/** A signed number for a change: +0.012, −0.003, 0. */
+function signed(value: number): string {
+  return value > 0 ? `+${formatNumber(value)}` : value < 0 ? `−${formatNumber(-value)}` : '0';
+}
+
+/** ` [lower, upper]` (with † when less reliable), or nothing without an interval. */
+function intervalText(interval: MetricInterval | undefined, show: (value: number) => string = formatNumber): string {
+  if (!interval || interval.lower === null || interval.upper === null) return '';
+  return ` [${show(interval.lower)}, ${show(interval.upper)}]${interval.unreliable ? '†' : ''}`;
+}
+
+/** What the intervals are, which changes have none and why, and which intervals are less reliable: lines under the metrics table. */
+export function intervalNotes(bootstrap: BootstrapResult): string[] {
+  const level = `${Number((bootstrap.confidence * 100).toPrecision(6))}%`;
+  const paired = bootstrap.paired;
+  const lines = [
+    `Intervals: ${level} bootstrap percentile intervals, ${bootstrap.resamples.toLocaleString('en-US')} resamples of the ` +
+      `${bootstrap.rows.toLocaleString('en-US')} test rows (seed ${bootstrap.seed}).` +
+      (paired && paired.unavailable === null
+        ? " A change's interval is paired: both models on the same resampled rows; *not significant*: it includes 0."
+        : ''),
+  ];
+  if (paired?.unavailable) lines.push(`No intervals for the changes: ${escapeText(paired.unavailable, 300)}.`);
+  const shaky = [
+    ...Object.entries(bootstrap.metrics).filter(([, i]) => i.unreliable),
+    ...Object.entries(paired?.differences ?? {})
+      .filter(([, i]) => i.unreliable)
+      .map(([name, i]) => [`${name} change`, i] as const),
+  ];
+  if (shaky.length > 0) {
+    const listed = shaky.map(([name, i]) => `${name} ${i.skipped.toLocaleString('en-US')}`).join(', ');
+    lines.push(`† Less reliable: the metric was undefined on more than 10% of the resamples (left out: ${listed}).`);
+  }
+  return lines;
 }
 
 /** The report's sections, each whole, so a PR comment can fold or drop them one by one. */
@@ -50,25 +89,32 @@ export function evaluationSections(data: EvaluationReportData): {
   const checks = new Map(blessing.checks.map((c) => [c.metric, c]));
   const baselineMetrics = (baseline?.metrics ?? {}) as Record<string, unknown>;
   const rows: string[][] = [];
+  const bootstrap = data.bootstrap ?? null;
   for (const [name, value] of Object.entries(candidate.metrics)) {
     if (typeof value !== 'number' && value !== null) continue;
     if (name === 'count') continue;
     const base = typeof baselineMetrics[name] === 'number' ? (baselineMetrics[name] as number) : null;
     const check = checks.get(name);
+    if (value === null && base === null && !check) continue; // not a metric of this task (binary precision of 3 classes)
+    const difference = bootstrap?.paired?.differences[name];
+    const change = delta(value, base);
     rows.push([
       `\`${name}\``,
-      formatNumber(value),
+      `${formatNumber(value)}${value === null ? '' : intervalText(bootstrap?.metrics[name])}`,
       formatNumber(base),
-      delta(value, base),
+      change && difference
+        ? `${change}${intervalText(difference, signed)}${difference.lower !== null && !difference.significant ? ' not significant' : ''}`
+        : change,
       check ? (check.passed ? '✅ pass' : '❌ fail') : '',
     ]);
   }
   for (const check of blessing.checks) {
     if (!(check.metric in candidate.metrics)) rows.push([code(check.metric, 40), '(missing)', formatNumber(check.baseline), '', '❌ fail']);
   }
+  const metricsTable = table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows, ['left', 'right', 'right', 'right', 'left']);
   sections.push({
     title: 'Metrics',
-    body: table(['Metric', 'Candidate', 'Baseline', 'Change', 'Gate'], rows, ['left', 'right', 'right', 'right', 'left']),
+    body: bootstrap ? [metricsTable, ...intervalNotes(bootstrap)].join('\n\n') : metricsTable,
     fold: false,
   });
 

@@ -1,4 +1,5 @@
 /** What an evaluation produced, in the shape every report (Markdown, HTML, PR comment) renders. */
+import type { BootstrapResult } from './bootstrap.js';
 import type { FidelityResult } from './fidelity.js';
 import type { Blessing } from './gates.js';
 import type { ClassificationMetrics, PrPoint, RegressionMetrics, RocPoint } from './metrics.js';
@@ -24,6 +25,11 @@ export interface EvaluationReportData {
   residuals: Array<{ actual: number; predicted: number }>;
   /** Metrics per value of the slicing columns. */
   slices: Array<{ column: string; value: string; count: number; metrics: Record<string, number | null> }>;
+  /**
+   * Bootstrap confidence intervals of the candidate's metrics and paired intervals of the changes
+   * (bootstrap.ts); null or absent when the bootstrap was off.
+   */
+  bootstrap?: BootstrapResult | null;
   /** Links (run, artifacts) shown at the foot of reports. */
   links: Array<{ label: string; url: string }>;
   evaluatedAt: string;

@@ -1,0 +1,962 @@
+/**
+ * Bootstrap confidence intervals for the scalar metrics of a scored test set, and paired intervals
+ * for the change candidate − baseline.
+ *
+ * Method: the percentile bootstrap. Each resample draws n rows with replacement from the n test
+ * rows (a multinomial draw: a count per row, its weight); every metric is computed on every
+ * resample, and the interval at confidence 1 − α is the α/2 and 1 − α/2 percentiles of those
+ * values (linear interpolation between order statistics, numpy.percentile's default, as
+ * scipy.stats.bootstrap(method='percentile') computes them). The point estimate is the metric on
+ * the test set itself, not the mean of the resamples.
+ *
+ * Why not BCa: its acceleration needs a jackknife (n leave-one-out recomputations of every metric,
+ * quadratic for roc_auc on 100,000 rows); its corrections matter for small, skewed samples, and at
+ * test-set sizes percentile and BCa intervals agree to within the resampling noise; and percentile
+ * intervals are simple to explain and to check (numpy on the same resampled rows gives the same
+ * numbers). The intervals describe the sampling noise of the test set only, not that of training.
+ *
+ * Paired: the candidate and the baseline are scored on the same resampled rows (the same weights),
+ * and the difference is taken per resample, so the interval of the change leaves out the
+ * variation both models share (hard rows are hard for both). This needs the baseline scored on
+ * the candidate's test rows: the same row indexes with the same truth; otherwise no paired
+ * interval is given and `unavailable` says why. A change is significant when its interval
+ * excludes 0; a model against itself gives exactly [0, 0].
+ *
+ * Speed: no resample is materialized. A resample is a count per row (its weight), and every
+ * metric follows from sums over the rows in O(n) (O(n·k) for k classes' one-vs-rest roc_auc):
+ * a weighted confusion matrix for accuracy, balanced accuracy and precision/recall/F1; the
+ * weighted sum of −ln p for log loss; roc_auc as the weighted Mann-Whitney statistic over the
+ * rows sorted once by score (ties count one half, exactly as metrics.ts); weighted sums for
+ * regression, r2's total sum of squares about a value of y near its mean (exactly in two passes
+ * when it nearly cancels). With integer weights each metric equals metrics.ts on the resample
+ * written out row by row (to the rounding of sums), with its conventions: class support,
+ * zero_division=0, macro over the classes present, r2's constant-truth rule. Two-class tasks
+ * also get `precision`, `recall` and `f1` of the positive class, which, as roc_auc's, is the
+ * Scored's own (positiveClassIndex of metrics.ts) unless `positive` names another index.
+ *
+ * Degenerate resamples: a resample where a metric is undefined (roc_auc when it holds one class
+ * only, r2 with fewer than two rows) is left out for that metric and counted in `skipped`; an
+ * interval from fewer than 90% of the resamples is marked `unreliable`.
+ *
+ * Random numbers: xoshiro128** seeded by splitmix32 from `seed`; the resamples' counts are drawn
+ * as Poisson counts conditioned on their total (exactly multinomial; see Resampler); the same
+ * seed gives the same intervals on every machine.
+ */
+import { UserError } from '../errors.js';
+import type { ChangeIntervals } from './gates.js';
+import { LOG_LOSS_EPS, MAPE_EPS, positiveClassIndex } from './metrics.js';
+import type { Scored } from './score.js';
+
+export interface BootstrapSettings {
+  /** Resamples drawn; 0 turns the bootstrap off (callers skip it). */
+  resamples: number;
+  /** Confidence level of the intervals, in (0, 1). */
+  confidence: number;
+  /** Seed of the random draws: a whole number. */
+  seed: number;
+}
+
+/** Fixed defaults, so that reports are reproducible. */
+export const DEFAULT_BOOTSTRAP: BootstrapSettings = { resamples: 1000, confidence: 0.95, seed: 20_240_917 };
+/** An interval computed from fewer than this share of the resamples is marked unreliable. */
+export const MIN_USABLE_SHARE = 0.9;
+/** The most resamples allowed (each is a pass over the rows). */
+export const MAX_RESAMPLES = 100_000;
+
+export interface MetricInterval {
+  /** The metric on the test set itself; null when undefined there. */
+  estimate: number | null;
+  /** Interval ends; null when no resample gave a value. */
+  lower: number | null;
+  upper: number | null;
+  /** Resamples where the metric was undefined, left out. */
+  skipped: number;
+  /** Fewer than {@link MIN_USABLE_SHARE} of the resamples gave a value. */
+  unreliable: boolean;
+}
+
+export interface DifferenceInterval extends MetricInterval {
+  /** The interval excludes 0. */
+  significant: boolean;
+}
+
+/** The paired intervals of candidate − baseline (the shape gates read). */
+export interface PairedDifferences extends ChangeIntervals {
+  differences: Record<string, DifferenceInterval>;
+}
+
+export interface BootstrapResult {
+  method: 'percentile';
+  resamples: number;
+  confidence: number;
+  seed: number;
+  /** Test rows resampled. */
+  rows: number;
+  /** Index of the positive class of a binary task's precision, recall and f1; null otherwise. */
+  positive: number | null;
+  /** The candidate's metrics (count left out). */
+  metrics: Record<string, MetricInterval>;
+  /** Candidate − baseline on the same resampled rows; null without a baseline. */
+  paired: PairedDifferences | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random numbers
+
+function splitmix32(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+const TWO_32 = 4294967296;
+const INV_TWO_32 = 1 / TWO_32;
+const TWO_40 = 2 ** 40;
+
+/** xoshiro128** (Blackman and Vigna): 32 random bits per call. */
+class Xoshiro128 {
+  /** The state, in a typed array so that its words stay 32-bit integers. */
+  readonly s = new Int32Array(4);
+
+  constructor(seed: number, stream: number) {
+    const low = splitmix32((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9));
+    const high = splitmix32((Math.floor(seed / TWO_32) >>> 0) ^ 0x6a09e667);
+    for (let i = 0; i < 4; i++) this.s[i] = low() ^ high();
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1; // the all-zero state is a fixed point
+  }
+
+  next(): number {
+    const s = this.s;
+    const b = s[1]!;
+    const t = b << 9;
+    let r = Math.imul(b, 5);
+    r = Math.imul((r << 7) | (r >>> 25), 9);
+    s[2]! ^= s[0]!;
+    s[3]! ^= b;
+    s[1] = b ^ s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = (s[3]! << 11) | (s[3]! >>> 21);
+    return r >>> 0;
+  }
+
+  /**
+   * A whole number in [0, m), every one equally likely: Lemire's multiply-shift with rejection,
+   * exact in doubles while m <= 2^21; above, from 53 bits (a bias below m / 2^53).
+   */
+  below(m: number): number {
+    if (m <= 2 ** 21) {
+      const threshold = (TWO_32 - m) % m;
+      for (;;) {
+        const product = this.next() * m;
+        const value = Math.floor(product * INV_TWO_32);
+        if (product - value * TWO_32 >= threshold) return value;
+      }
+    }
+    const uniform = (this.next() * 2 ** 21 + (this.next() >>> 11)) / 2 ** 53;
+    return Math.floor(uniform * m);
+  }
+}
+
+/** P(X <= k) for X ~ Poisson(1), k = 0..19; the last set to 1 (P(X > 19) is below 1e-18). */
+const POISSON_CDF: number[] = (() => {
+  const cdf: number[] = [];
+  let term = Math.exp(-1);
+  let sum = 0;
+  for (let k = 0; k < 20; k++) {
+    sum += term;
+    cdf.push(Math.min(sum, 1));
+    term /= k + 1;
+  }
+  cdf[cdf.length - 1] = 1;
+  return cdf;
+})();
+
+/** The Poisson(1) draw of each top byte of a uniform, or −1 when the byte's interval straddles a step of the CDF. */
+const POISSON_BY_BYTE: Int8Array = (() => {
+  const table = new Int8Array(256);
+  for (let v = 0; v < 256; v++) {
+    const k = POISSON_CDF.findIndex((c) => v / 256 < c);
+    table[v] = (v + 1) / 256 <= POISSON_CDF[k]! ? k : -1;
+  }
+  return table;
+})();
+
+/** The Poisson(1) draw of a uniform whose top byte is `byte`, refined with 32 more bits (resolution 2^-40). */
+function poissonRefined(byte: number, random: Xoshiro128): number {
+  const u = (byte * TWO_32 + random.next()) / TWO_40;
+  let k = 0;
+  while (k < POISSON_CDF.length - 1 && u >= POISSON_CDF[k]!) k++;
+  return k;
+}
+
+/**
+ * Independent Poisson(1) counts into `counts`, 8 random bits each from `bulk` (refined from
+ * `exact` when a byte straddles a step of the CDF). Returns their total · 32 + their OR (each
+ * count is below 20, so the OR is below 32 and at least the largest).
+ */
+function poissonFill(counts: Int32Array, bulk: Xoshiro128, exact: Xoshiro128): number {
+  const n = counts.length;
+  const table = POISSON_BY_BYTE;
+  const state = bulk.s;
+  let a = state[0]!;
+  let b = state[1]!;
+  let c = state[2]!;
+  let d = state[3]!;
+  let total = 0;
+  let bits = 0;
+  for (let i = 0; i < n; i += 4) {
+    // xoshiro128**, inline; its 4 bytes give 4 counts.
+    const t = b << 9;
+    let word = Math.imul(b, 5);
+    word = Math.imul((word << 7) | (word >>> 25), 9);
+    c ^= a;
+    d ^= b;
+    b ^= c;
+    a ^= d;
+    c ^= t;
+    d = (d << 11) | (d >>> 21);
+    let k0 = table[word & 255]!;
+    let k1 = table[(word >>> 8) & 255]!;
+    let k2 = table[(word >>> 16) & 255]!;
+    let k3 = table[word >>> 24]!;
+    if ((k0 | k1 | k2 | k3) < 0) {
+      if (k0 < 0) k0 = poissonRefined(word & 255, exact);
+      if (k1 < 0) k1 = poissonRefined((word >>> 8) & 255, exact);
+      if (k2 < 0) k2 = poissonRefined((word >>> 16) & 255, exact);
+      if (k3 < 0) k3 = poissonRefined(word >>> 24, exact);
+    }
+    if (i + 4 <= n) {
+      counts[i] = k0;
+      counts[i + 1] = k1;
+      counts[i + 2] = k2;
+      counts[i + 3] = k3;
+      total += k0 + k1 + k2 + k3;
+      bits |= k0 | k1 | k2 | k3;
+    } else {
+      // The last rows: as many of the 4 counts as there are rows left.
+      counts[i] = k0;
+      total += k0;
+      bits |= k0;
+      if (i + 1 < n) {
+        counts[i + 1] = k1;
+        total += k1;
+        bits |= k1;
+      }
+      if (i + 2 < n) {
+        counts[i + 2] = k2;
+        total += k2;
+        bits |= k2;
+      }
+    }
+  }
+  state[0] = a;
+  state[1] = b;
+  state[2] = c;
+  state[3] = d;
+  return total * 32 + bits;
+}
+
+/**
+ * Resampling of n rows with replacement: `next(counts)` fills counts[i] with how many times row i
+ * is drawn in the next resample, the counts following the multinomial distribution of n draws.
+ *
+ * Drawn as Poisson(1) counts per row, made exact by conditioning: given their total T, Poisson
+ * counts of equal rates are the counts of T balls thrown uniformly at random, so adding n − T
+ * balls uniformly (T < n), or taking away T − n balls chosen uniformly among those thrown
+ * (T > n: a row with probability proportional to its count, by rejection), leaves n uniform
+ * throws. A Poisson count takes 8 random bits by table (3% of bytes straddle a step of the CDF
+ * and draw 32 bits more), and counts are written in row order: several times faster than n
+ * random draws and increments. Random bits: xoshiro128**, two streams seeded by splitmix32.
+ */
+export class Resampler {
+  private readonly bulk: Xoshiro128;
+  private readonly exact: Xoshiro128;
+
+  constructor(seed: number) {
+    if (!Number.isSafeInteger(seed)) throw new UserError(`the bootstrap seed is ${String(seed)}, not a whole number`);
+    this.bulk = new Xoshiro128(seed, 0);
+    this.exact = new Xoshiro128(seed, 1);
+  }
+
+  /** Fills counts (one per row) with the next resample. */
+  next(counts: Int32Array): void {
+    const n = counts.length;
+    if (n === 0) return;
+    const exact = this.exact;
+    const drawn = poissonFill(counts, this.bulk, exact);
+    let total = Math.floor(drawn / 32);
+    let most = drawn % 32;
+    // Condition on the total: throw n − T more balls, or take T − n of them away.
+    for (; total < n; total++) {
+      const k = ++counts[exact.below(n)]!;
+      if (k > most) most = k;
+    }
+    while (total > n) {
+      const row = exact.below(n);
+      const k = counts[row]!;
+      if (k > 0 && exact.below(most) < k) {
+        counts[row] = k - 1;
+        total--;
+      }
+    }
+  }
+}
+
+/** The resamples bootstrapMetrics draws for n rows with `seed`, in its order: counts per row, one array each. */
+export function* resampleCounts(n: number, resamples: number, seed: number): Generator<Int32Array> {
+  const rng = new Resampler(seed);
+  for (let r = 0; r < resamples; r++) {
+    const counts = new Int32Array(n);
+    rng.next(counts);
+    yield counts;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prepared sets: what every resample reuses
+
+interface AucClass {
+  /** Rows in increasing score order. */
+  order: Int32Array;
+  /** 1 when the row at that position is of the class, else 0. */
+  positive: Float64Array;
+  /** 1 at the last position of each run of equal scores. */
+  runEnd: Uint8Array;
+}
+
+interface PreparedClassification {
+  task: 'classification';
+  n: number;
+  k: number;
+  names: string[];
+  /** yTrue·k + yPred per row: its confusion-matrix cell. */
+  cell: Int32Array;
+  /** −ln p(true class) per row, clipped as metrics.ts; null without scores or when they are not probabilities. */
+  nll: Float64Array | null;
+  /** One entry per class whose one-vs-rest AUC is taken (the positive class when binary); empty without scores. */
+  auc: AucClass[];
+  /** roc_auc is among the names (the rows have scores). */
+  hasAuc: boolean;
+  /** The positive class of a two-class task; -1 otherwise. */
+  positive: number;
+  /** How many sums its metrics follow from: the confusion matrix (k²), the log loss sum, then per AUC class U, positives, negatives. */
+  stats: number;
+}
+
+interface PreparedRegression {
+  task: 'regression';
+  n: number;
+  names: string[];
+  y: Float64Array;
+  absError: Float64Array;
+  sqError: Float64Array;
+  ape: Float64Array;
+  /** y minus a value of y near its mean (sums of squares about it lose no precision). */
+  deviation: Float64Array;
+  /** How many sums its metrics follow from: weight, |e|, e², |e|/|y|, deviation, deviation². */
+  stats: number;
+}
+
+/** A scored set made ready for weighted metrics (see {@link prepareScored}). */
+export type PreparedScored = PreparedClassification | PreparedRegression;
+
+const CLASSIFICATION_NAMES = [
+  'accuracy',
+  'balanced_accuracy',
+  'precision_macro',
+  'recall_macro',
+  'f1_macro',
+  'precision_weighted',
+  'recall_weighted',
+  'f1_weighted',
+] as const;
+const BINARY_NAMES = ['precision', 'recall', 'f1'] as const;
+const REGRESSION_NAMES = ['mae', 'mse', 'rmse', 'r2', 'mape'] as const;
+const REGRESSION_STATS = 6;
+
+function badRow(what: string, i: number, value: unknown, expected: string, hint?: string): UserError {
+  const shown = typeof value === 'number' ? String(value) : value === undefined || value === null ? 'missing' : `a ${typeof value}`;
+  return new UserError(`${what}[${i}] (row ${i + 1}) is ${shown}, not ${expected}`, hint);
+}
+
+/**
+ * Checks a scored set and computes what every resample reuses (per-row errors, score orders).
+ * `positive`: the index of the positive class of a two-class task (its precision, recall, f1 and
+ * roc_auc); default the Scored's own (positiveClassIndex of its `positiveClass`, as metrics.ts).
+ * Throws a UserError on no rows, a class index out of range, or a value or score that is not finite.
+ */
+export function prepareScored(scored: Scored, positive?: number): PreparedScored {
+  const n = scored.yTrue.length;
+  if (n === 0) throw new UserError('there are no rows to resample', 'Evaluate on at least one row.');
+  if (scored.yPred.length !== n) throw new UserError(`yTrue has ${n} rows but yPred has ${scored.yPred.length}`);
+  if (scored.task === 'regression') {
+    const y = new Float64Array(n);
+    const absError = new Float64Array(n);
+    const sqError = new Float64Array(n);
+    const ape = new Float64Array(n);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = scored.yTrue[i];
+      const p = scored.yPred[i];
+      if (typeof t !== 'number' || !Number.isFinite(t)) throw badRow('yTrue', i, t, 'a finite number');
+      if (typeof p !== 'number' || !Number.isFinite(p)) throw badRow('yPred', i, p, 'a finite number');
+      const e = t - p;
+      y[i] = t;
+      absError[i] = Math.abs(e);
+      sqError[i] = e * e;
+      ape[i] = Math.abs(e) / Math.max(Math.abs(t), MAPE_EPS);
+      sum += t;
+    }
+    // The value of y nearest the mean: every resample's mean is near it, and a constant y gives deviations of exactly 0.
+    const mean = sum / n;
+    let center = y[0]!;
+    for (let i = 1; i < n; i++) if (Math.abs(y[i]! - mean) < Math.abs(center - mean)) center = y[i]!;
+    const deviation = y.map((v) => v - center);
+    return {
+      task: 'regression',
+      n,
+      names: [...REGRESSION_NAMES],
+      y,
+      absError,
+      sqError,
+      ape,
+      deviation,
+      stats: REGRESSION_STATS,
+    };
+  }
+
+  const k = scored.classes.length;
+  if (k === 0) throw new UserError('classes is empty: a classifier needs at least one class');
+  let positiveIndex = -1;
+  if (k === 2) {
+    positiveIndex = positive ?? positiveClassIndex(scored.classes, scored.positiveClass)!;
+    if (!(Number.isInteger(positiveIndex) && positiveIndex >= 0 && positiveIndex < 2)) {
+      throw new UserError(`the positive class index is ${String(positive)}, not 0 or 1 (there are 2 classes)`);
+    }
+  }
+  const cell = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = scored.yTrue[i];
+    const p = scored.yPred[i];
+    const expected = `a class index from 0 to ${k - 1}`;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= k) throw badRow('yTrue', i, t, expected);
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p >= k) throw badRow('yPred', i, p, expected);
+    cell[i] = t * k + p;
+  }
+  const names: string[] = [...CLASSIFICATION_NAMES];
+  if (k === 2) names.push(...BINARY_NAMES);
+  const scores = scored.scores;
+  let nll: Float64Array | null = null;
+  const auc: AucClass[] = [];
+  if (scores.length > 0) {
+    if (scores.length !== n) throw new UserError(`scores has ${scores.length} rows but yTrue has ${n}`);
+    for (let i = 0; i < n; i++) {
+      const row = scores[i];
+      if (!row || row.length !== k) {
+        throw new UserError(
+          `scores[${i}] (row ${i + 1}) has ${row ? `${row.length} probabilities` : 'none'} but there are ${k} classes`,
+          'Give one probability per class, in the order of the classes.',
+        );
+      }
+      for (let c = 0; c < k; c++) {
+        const v = row[c];
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new UserError(
+            `scores[${i}] (row ${i + 1}) has ${typeof v === 'number' ? String(v) : 'a missing value'} for class ${c}, not a finite number`,
+            'Remove or fix the rows with NaN, Infinity or missing scores.',
+          );
+        }
+      }
+    }
+    names.push('roc_auc');
+    if (k === 2) auc.push(aucClass(scored, positiveIndex));
+    else if (k > 2) for (let c = 0; c < k; c++) auc.push(aucClass(scored, c));
+    // Ranking scores (probabilities: false) have no log loss.
+    if (scored.probabilities !== false) {
+      names.push('log_loss');
+      nll = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = Math.min(Math.max(scores[i]![scored.yTrue[i]!]!, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+        nll[i] = -Math.log(p);
+      }
+    }
+  }
+  return {
+    task: 'classification',
+    n,
+    k,
+    names,
+    cell,
+    nll,
+    auc,
+    hasAuc: scores.length > 0,
+    positive: positiveIndex,
+    stats: k * k + 1 + 3 * auc.length,
+  };
+}
+
+function aucClass(scored: Extract<Scored, { task: 'classification' }>, c: number): AucClass {
+  const n = scored.yTrue.length;
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = scored.scores[i]![c]!;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]! || a - b);
+  const positive = new Float64Array(n);
+  const runEnd = new Uint8Array(n);
+  for (let j = 0; j < n; j++) {
+    positive[j] = scored.yTrue[order[j]!] === c ? 1 : 0;
+    runEnd[j] = j === n - 1 || values[order[j]!] !== values[order[j + 1]!] ? 1 : 0;
+  }
+  return { order, positive, runEnd };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weighted metrics: sums over the rows, then the metrics from the sums
+
+/** Copies of the confusion matrix summed into in turn, so that rows of one cell do not wait on each other. */
+const CONFUSION_COPIES = 8;
+
+/** Scratch room accumulate needs for `prepared`. */
+function scratchFor(prepared: PreparedScored): Float64Array {
+  return new Float64Array(prepared.task === 'classification' ? CONFUSION_COPIES * prepared.k * prepared.k : 0);
+}
+
+/** The sums every metric follows from, into `stats` (prepared.stats numbers), with row i counted weights[i] times. */
+function accumulate(prepared: PreparedScored, weights: Int32Array, stats: Float64Array, scratch: Float64Array): void {
+  const n = prepared.n;
+  if (prepared.task === 'regression') {
+    const { absError, sqError, ape, deviation } = prepared;
+    let total = 0;
+    let absSum = 0;
+    let sqSum = 0;
+    let apeSum = 0;
+    let deviationSum = 0;
+    let spread = 0;
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      const d = deviation[i]!;
+      total += w;
+      absSum += w * absError[i]!;
+      sqSum += w * sqError[i]!;
+      apeSum += w * ape[i]!;
+      deviationSum += w * d;
+      spread += w * d * d;
+    }
+    stats[0] = total;
+    stats[1] = absSum;
+    stats[2] = sqSum;
+    stats[3] = apeSum;
+    stats[4] = deviationSum;
+    stats[5] = spread;
+    return;
+  }
+  const { cell, nll, auc, k } = prepared;
+  const kk = k * k;
+  scratch.fill(0);
+  let lossSum = 0;
+  if (nll) {
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]!;
+      scratch[(i & (CONFUSION_COPIES - 1)) * kk + cell[i]!]! += w;
+      lossSum += w * nll[i]!;
+    }
+  } else {
+    for (let i = 0; i < n; i++) scratch[(i & (CONFUSION_COPIES - 1)) * kk + cell[i]!]! += weights[i]!;
+  }
+  for (let cellIndex = 0; cellIndex < kk; cellIndex++) {
+    let count = 0;
+    for (let copy = 0; copy < CONFUSION_COPIES; copy++) count += scratch[copy * kk + cellIndex]!;
+    stats[cellIndex] = count;
+  }
+  stats[kk] = lossSum;
+  for (let c = 0; c < auc.length; c++) aucSums(auc[c]!, weights, stats, kk + 1 + 3 * c);
+}
+
+/**
+ * The weighted Mann-Whitney statistic of one class into stats[at…at+2]: U (each positive beats
+ * the negatives scoring below its run, and ties with its run's negatives: ½ each), the positives,
+ * the negatives. Without a branch on the class, so the processor does not guess.
+ */
+function aucSums(aucClass: AucClass, weights: Int32Array, stats: Float64Array, at: number): void {
+  const { order, positive, runEnd } = aucClass;
+  const n = order.length;
+  let u = 0;
+  let below = 0; // negatives of the runs done
+  let positives = 0;
+  let runPositives = 0;
+  let runNegatives = 0;
+  for (let j = 0; j < n; j++) {
+    const w = weights[order[j]!]!;
+    const p = w * positive[j]!;
+    u += p * below;
+    runPositives += p;
+    runNegatives += w - p;
+    if (runEnd[j] === 1) {
+      u += (runPositives * runNegatives) / 2;
+      below += runNegatives;
+      positives += runPositives;
+      runPositives = 0;
+      runNegatives = 0;
+    }
+  }
+  stats[at] = u;
+  stats[at + 1] = positives;
+  stats[at + 2] = below;
+}
+
+const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
+
+/**
+ * The metrics from their sums, into `out` in `prepared.names` order (NaN where undefined), as
+ * metrics.ts computes them. `weights`: for the rare exact recomputation of a regression's spread.
+ */
+function finish(prepared: PreparedScored, stats: Float64Array, out: Float64Array, weights: Int32Array): void {
+  const o = 0;
+  if (prepared.task === 'regression') {
+    const total = stats[o]!;
+    const sqSum = stats[o + 2]!;
+    const mse = sqSum / total;
+    let r2 = NaN;
+    if (total >= 2) {
+      // Σw(y − c)² − (Σw(y − c))² / W; when it nearly cancels (y about constant), exactly, in two passes.
+      const spread = stats[o + 5]!;
+      let ssTot = spread - (stats[o + 4]! * stats[o + 4]!) / total;
+      if (!(ssTot > 1e-9 * spread)) ssTot = exactSpread(prepared, weights, total);
+      r2 = ssTot === 0 ? (sqSum === 0 ? 1 : 0) : 1 - sqSum / ssTot;
+    }
+    out[0] = stats[o + 1]! / total;
+    out[1] = mse;
+    out[2] = Math.sqrt(mse);
+    out[3] = r2;
+    out[4] = stats[o + 3]! / total;
+    return;
+  }
+  const { k, positive, nll } = prepared;
+  let total = 0;
+  let correct = 0;
+  let presentCount = 0;
+  let inTrueCount = 0;
+  let pMacro = 0;
+  let rMacro = 0;
+  let fMacro = 0;
+  let balanced = 0;
+  let pWeighted = 0;
+  let rWeighted = 0;
+  let fWeighted = 0;
+  let tpPositive = 0;
+  let supportPositive = 0;
+  let predictedPositive = 0;
+  for (let c = 0; c < k; c++) {
+    let support = 0;
+    let predicted = 0;
+    for (let p = 0; p < k; p++) support += stats[o + c * k + p]!;
+    for (let t = 0; t < k; t++) predicted += stats[o + t * k + c]!;
+    const tp = stats[o + c * k + c]!;
+    total += support;
+    correct += tp;
+    // Per class as metrics.ts: precision, recall, F1; macro over the classes present; weighted by support.
+    const precision = ratio(tp, predicted);
+    const recall = ratio(tp, support);
+    const f1 = ratio(2 * tp, support + predicted);
+    if (support > 0 || predicted > 0) {
+      presentCount++;
+      pMacro += precision;
+      rMacro += recall;
+      fMacro += f1;
+    }
+    if (support > 0) {
+      inTrueCount++;
+      balanced += recall;
+    }
+    pWeighted += precision * support;
+    rWeighted += recall * support;
+    fWeighted += f1 * support;
+    if (c === positive) {
+      tpPositive = tp;
+      supportPositive = support;
+      predictedPositive = predicted;
+    }
+  }
+  let j = 0;
+  out[j++] = correct / total;
+  out[j++] = balanced / inTrueCount;
+  out[j++] = pMacro / presentCount;
+  out[j++] = rMacro / presentCount;
+  out[j++] = fMacro / presentCount;
+  out[j++] = pWeighted / total;
+  out[j++] = rWeighted / total;
+  out[j++] = fWeighted / total;
+  if (k === 2) {
+    out[j++] = ratio(tpPositive, predictedPositive);
+    out[j++] = ratio(tpPositive, supportPositive);
+    out[j++] = ratio(2 * tpPositive, supportPositive + predictedPositive);
+  }
+  if (prepared.hasAuc) {
+    // One-vs-rest macro AUC over the classes with both positives and negatives; NaN when none has.
+    let sum = 0;
+    let defined = 0;
+    for (let c = 0, at = o + k * k + 1; c < prepared.auc.length; c++, at += 3) {
+      const positives = stats[at + 1]!;
+      const negatives = stats[at + 2]!;
+      if (positives > 0 && negatives > 0) {
+        sum += stats[at]! / (positives * negatives);
+        defined++;
+      }
+    }
+    out[j++] = defined === 0 ? NaN : sum / defined;
+  }
+  if (nll) out[j++] = stats[o + k * k]! / total;
+}
+
+/** Σw(y − ȳ)² in two passes, 0 when every row drawn has the same y (metrics.ts's constant truth). */
+function exactSpread(prepared: PreparedRegression, weights: Int32Array, total: number): number {
+  const { n, y } = prepared;
+  let first = NaN;
+  let constant = true;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (w === 0) continue;
+    if (Number.isNaN(first)) first = y[i]!;
+    else if (y[i] !== first) constant = false;
+    sum += w * y[i]!;
+  }
+  if (constant) return 0;
+  const mean = sum / total;
+  let spread = 0;
+  for (let i = 0; i < n; i++) spread += weights[i]! * (y[i]! - mean) ** 2;
+  return spread;
+}
+
+/**
+ * The scalar metrics of `prepared` with row i counted weights[i] times (whole numbers >= 0):
+ * what classificationMetrics / regressionMetrics give on the rows written out that many times,
+ * plus `count` (the sum of the weights). Null where a metric is undefined.
+ */
+export function weightedMetrics(prepared: PreparedScored, weights: ArrayLike<number>): Record<string, number | null> {
+  if (weights.length !== prepared.n) throw new UserError(`${weights.length} weights for ${prepared.n} rows`);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i]!;
+    if (!(Number.isInteger(w) && w >= 0 && w < 2 ** 31)) throw new UserError(`weights[${i}] is ${String(w)}, not a whole number >= 0`);
+    total += w;
+  }
+  if (total === 0) throw new UserError('every weight is 0: there are no rows to compute metrics on');
+  const out = new Float64Array(prepared.names.length);
+  const counts = Int32Array.from(weights);
+  const stats = new Float64Array(prepared.stats);
+  accumulate(prepared, counts, stats, scratchFor(prepared));
+  finish(prepared, stats, out, counts);
+  const metrics: Record<string, number | null> = { count: total };
+  prepared.names.forEach((name, j) => (metrics[name] = Number.isNaN(out[j]!) ? null : out[j]!));
+  return metrics;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intervals
+
+/** The q-quantile of sorted values, linear between order statistics (numpy.percentile's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a === b ? a : a + (h - lo) * (b - a);
+}
+
+function intervalOf(values: Float64Array, estimate: number | null, confidence: number): MetricInterval {
+  let count = 0;
+  for (let r = 0; r < values.length; r++) if (!Number.isNaN(values[r])) count++;
+  const usable = new Float64Array(count);
+  for (let r = 0, j = 0; r < values.length; r++) if (!Number.isNaN(values[r])) usable[j++] = values[r]!;
+  usable.sort();
+  const skipped = values.length - usable.length;
+  const unreliable = usable.length < MIN_USABLE_SHARE * values.length;
+  if (usable.length === 0) return { estimate, lower: null, upper: null, skipped, unreliable };
+  const alpha = 1 - confidence;
+  return { estimate, lower: quantile(usable, alpha / 2), upper: quantile(usable, 1 - alpha / 2), skipped, unreliable };
+}
+
+function checkSettings(settings: BootstrapSettings): void {
+  const { resamples, confidence, seed } = settings;
+  if (!Number.isInteger(resamples) || resamples < 1 || resamples > MAX_RESAMPLES) {
+    throw new UserError(
+      `the bootstrap's resamples is ${String(resamples)}, not a whole number from 1 to ${MAX_RESAMPLES}`,
+      'Use 1000 or more for intervals worth reading (0 turns the bootstrap off).',
+    );
+  }
+  if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
+    throw new UserError(`the bootstrap's confidence is ${String(confidence)}, not a level between 0 and 1`, 'Use 0.95 for 95% intervals.');
+  }
+  if (!Number.isSafeInteger(seed)) throw new UserError(`the bootstrap's seed is ${String(seed)}, not a whole number`);
+}
+
+/** Why `baseline` cannot be paired with `candidate` row by row; null when it can. */
+export function pairingProblem(candidate: Scored, baseline: Scored): string | null {
+  if (candidate.task !== baseline.task) return `the baseline was scored as ${baseline.task} and the candidate as ${candidate.task}`;
+  const n = candidate.rows.length;
+  if (baseline.rows.length !== n) {
+    return `the baseline was scored on ${baseline.rows.length} rows and the candidate on ${n} (rows without a usable target differ)`;
+  }
+  let differentRows = 0;
+  let differentTruth = 0;
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    if (candidate.rows[i] !== baseline.rows[i]) {
+      differentRows++;
+      if (first < 0) first = i;
+      continue;
+    }
+    const same =
+      candidate.task === 'classification' && baseline.task === 'classification'
+        ? candidate.classes[candidate.yTrue[i]!] === baseline.classes[baseline.yTrue[i]!]
+        : candidate.yTrue[i] === baseline.yTrue[i];
+    if (!same) {
+      differentTruth++;
+      if (first < 0) first = i;
+    }
+  }
+  if (differentRows > 0)
+    return `the baseline was scored on other rows than the candidate (${differentRows} of ${n} differ, the first at scored row ${first + 1})`;
+  if (differentTruth > 0)
+    return `the baseline's truth differs from the candidate's on ${differentTruth} of ${n} rows (the first at scored row ${first + 1})`;
+  return null;
+}
+
+export interface BootstrapOptions extends Partial<BootstrapSettings> {
+  /**
+   * Index of the positive class of a two-class candidate (its precision, recall, f1 and roc_auc);
+   * default the Scored's own, as metrics.ts takes it. The baseline's is the class of the same label.
+   */
+  positive?: number;
+}
+
+/** The baseline's index of the candidate's positive class (by label); undefined: the baseline's own choice. */
+function samePositive(mine: PreparedScored, candidate: Scored, baseline: Scored): number | undefined {
+  if (mine.task !== 'classification' || candidate.task !== 'classification' || baseline.task !== 'classification') return undefined;
+  if (mine.k !== 2 || baseline.classes.length !== 2) return undefined;
+  const index = baseline.classes.indexOf(candidate.classes[mine.positive]!);
+  return index < 0 ? undefined : index;
+}
+
+let warmedUp = false;
+
+/**
+ * Runs every loop of this module once on a few rows, once per process. The engine optimizes a
+ * long loop while it runs (on-stack replacement); when the code after the loop has not run yet,
+ * that optimized code lacks type feedback for it and is thrown away at every return, so each
+ * resample would run unoptimized (several times slower). Having run everything once first avoids it.
+ */
+function warmUp(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const rows = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const yTrue = [0, 1, 2, 1, 0, 2, 1, 0, 1];
+  const yPred = [0, 1, 1, 1, 2, 2, 0, 0, 1];
+  const three = rows.map((i) => [0.2 + (i % 3) / 10, 0.3, 0.5 - (i % 3) / 10]);
+  const multi: Scored = { task: 'classification', classes: ['a', 'b', 'c'], rows, yTrue, yPred, scores: three };
+  const binary: Scored = {
+    task: 'classification',
+    classes: ['a', 'b'],
+    rows,
+    yTrue: yTrue.map((y) => y % 2),
+    yPred: yPred.map((y) => y % 2),
+    scores: three.map((s) => [s[0]!, 1 - s[0]!]),
+  };
+  const regression: Scored = { task: 'regression', rows, yTrue: yTrue.map((y) => y * 1.5), yPred: yPred.map((y) => y + 0.25) };
+  for (const scored of [multi, binary, regression]) bootstrapMetrics(scored, scored, { resamples: 3, seed: 1 });
+}
+
+/**
+ * Percentile intervals for every scalar metric of `candidate` (count left out) and, with a
+ * `baseline` scored on the same rows, paired intervals of candidate − baseline (see the module
+ * comment). `baseline` may instead be a reason why there is none to pair with (a metrics file).
+ */
+export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | null, options: BootstrapOptions = {}): BootstrapResult {
+  warmUp();
+  const settings: BootstrapSettings = {
+    resamples: options.resamples ?? DEFAULT_BOOTSTRAP.resamples,
+    confidence: options.confidence ?? DEFAULT_BOOTSTRAP.confidence,
+    seed: options.seed ?? DEFAULT_BOOTSTRAP.seed,
+  };
+  checkSettings(settings);
+  const mine = prepareScored(candidate, options.positive);
+  const { resamples, confidence, seed } = settings;
+  const n = mine.n;
+
+  const unavailable = typeof baseline === 'string' ? baseline : baseline === null ? null : pairingProblem(candidate, baseline);
+  const theirs =
+    baseline !== null && typeof baseline !== 'string' && unavailable === null
+      ? prepareScored(baseline, samePositive(mine, candidate, baseline))
+      : null;
+  // Metrics both models have, in the candidate's order.
+  const pairedNames = theirs ? mine.names.filter((name) => theirs.names.includes(name)) : [];
+  const theirIndex = theirs ? pairedNames.map((name) => theirs.names.indexOf(name)) : [];
+  const myIndex = pairedNames.map((name) => mine.names.indexOf(name));
+
+  // The point estimates: every row once.
+  const ones = new Int32Array(n).fill(1);
+  const myStats = new Float64Array(mine.stats);
+  const myScratch = scratchFor(mine);
+  const myEstimate = new Float64Array(mine.names.length);
+  accumulate(mine, ones, myStats, myScratch);
+  finish(mine, myStats, myEstimate, ones);
+  const theirStats = new Float64Array(theirs ? theirs.stats : 0);
+  const theirScratch = theirs ? scratchFor(theirs) : myScratch;
+  const theirEstimate = new Float64Array(theirs ? theirs.names.length : 0);
+  if (theirs) {
+    accumulate(theirs, ones, theirStats, theirScratch);
+    finish(theirs, theirStats, theirEstimate, ones);
+  }
+
+  const myValues = mine.names.map(() => new Float64Array(resamples));
+  const diffValues = pairedNames.map(() => new Float64Array(resamples));
+  const rng = new Resampler(seed);
+  const counts = new Int32Array(n);
+  const myOut = new Float64Array(mine.names.length);
+  const theirOut = new Float64Array(theirEstimate.length);
+  for (let r = 0; r < resamples; r++) {
+    rng.next(counts);
+    accumulate(mine, counts, myStats, myScratch);
+    finish(mine, myStats, myOut, counts);
+    for (let j = 0; j < myOut.length; j++) myValues[j]![r] = myOut[j]!;
+    if (theirs) {
+      accumulate(theirs, counts, theirStats, theirScratch);
+      finish(theirs, theirStats, theirOut, counts);
+      for (let j = 0; j < pairedNames.length; j++) diffValues[j]![r] = myOut[myIndex[j]!]! - theirOut[theirIndex[j]!]!;
+    }
+  }
+
+  const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+  const metrics: Record<string, MetricInterval> = {};
+  mine.names.forEach((name, j) => (metrics[name] = intervalOf(myValues[j]!, orNull(myEstimate[j]!), confidence)));
+  let paired: PairedDifferences | null = null;
+  if (baseline !== null) {
+    const differences: Record<string, DifferenceInterval> = {};
+    pairedNames.forEach((name, j) => {
+      const estimate = orNull(myEstimate[myIndex[j]!]! - theirEstimate[theirIndex[j]!]!);
+      const interval = intervalOf(diffValues[j]!, estimate, confidence);
+      const significant = interval.lower !== null && interval.upper !== null && (interval.lower > 0 || interval.upper < 0);
+      differences[name] = { ...interval, significant };
+    });
+    paired = { confidence, unavailable, differences };
+  }
+  return {
+    method: 'percentile',
+    resamples,
+    confidence,
+    seed,
+    rows: n,
+    positive: mine.task === 'classification' && mine.k === 2 ? mine.positive : null,
+    metrics,
+    paired,
+  };
+}
