@@ -28,12 +28,16 @@ export class Tally {
   samples: Sample[] = [];
   /** What explains the tally beyond its samples (the first one said). */
   note: string | null = null;
-  constructor(private readonly limit: number) {}
+  constructor(
+    private readonly limit: number,
+    /** Sample texts longer than this are cut (a tally whose samples are rendered later keeps them whole). */
+    private readonly maxText = MAX_SAMPLE_TEXT,
+  ) {}
   add(file: string, row: number, line: number, value: ValueText | string): void {
     this.count++;
     if (this.samples.length < this.limit) {
       const text = typeof value === 'string' ? value : value.text();
-      this.samples.push({ file, row, line, value: text.length > MAX_SAMPLE_TEXT ? `${text.slice(0, MAX_SAMPLE_TEXT)}…` : text });
+      this.samples.push({ file, row, line, value: clip(text, this.maxText) });
     }
   }
   /** Counts one failing value found out of order (when merging readers): the samples stay the earliest. */
@@ -59,15 +63,21 @@ export class Tally {
   }
 }
 
-const TALLIES = ['wrongType', 'belowMin', 'aboveMax', 'notInDomain', 'nan', 'infinity', 'nulls', 'duplicates'] as const;
+export const TALLY_NAMES = ['wrongType', 'belowMin', 'aboveMax', 'notInDomain', 'nan', 'infinity', 'nulls', 'duplicates'] as const;
 
-/** A checker's counts, for merging the work of parallel readers. */
+/**
+ * A checker's counts, for merging the work of parallel readers and of shards. The samples of
+ * `duplicates` hold the repeated value itself (rendered with where it was first seen by `finish`,
+ * once every reader's first places are known).
+ */
 export interface CheckerState {
   checked: number;
-  tallies: Record<(typeof TALLIES)[number], TallyState>;
+  tallies: Record<TallyName, TallyState>;
   /** Values of a unique column, with where each was first seen: [value, file index * 2^32 + row, line]. */
   unique: Array<[string, number, number]> | null;
 }
+
+export type TallyName = (typeof TALLY_NAMES)[number];
 
 const FILE_STRIDE = 4294967296;
 
@@ -152,7 +162,8 @@ export class ColumnChecker {
     this.nan = new Tally(sampleLimit);
     this.infinity = new Tally(sampleLimit);
     this.nulls = new Tally(sampleLimit);
-    this.duplicates = new Tally(sampleLimit);
+    // Samples keep the whole repeated value: finish() renders it with its first place.
+    this.duplicates = new Tally(sampleLimit, Infinity);
   }
 
   /** Whether nulls are limited (so null rows are sampled). */
@@ -190,7 +201,7 @@ export class ColumnChecker {
       if (first === undefined) {
         this.unique.set(key, fileIndex * FILE_STRIDE + row);
         this.uniqueLines!.set(key, line);
-      } else this.duplicates.add(this.files[fileIndex]!, row, line, `${key} (first at ${this.location(first)})`);
+      } else this.duplicates.add(this.files[fileIndex]!, row, line, key);
     }
   }
 
@@ -200,46 +211,75 @@ export class ColumnChecker {
     return this.files.length > 1 ? `row ${row} of ${this.files[fileIndex]}` : `row ${row}`;
   }
 
-  toState(): CheckerState {
+  /** The counts and samples and, unless `withUnique` is false, the unique values (null then). */
+  toState(withUnique = true): CheckerState {
     const tallies = {} as CheckerState['tallies'];
-    for (const name of TALLIES) tallies[name] = this[name].toState();
+    for (const name of TALLY_NAMES) tallies[name] = this[name].toState();
     return {
       checked: this.checked,
       tallies,
-      unique: this.unique ? [...this.unique].map(([key, where]) => [key, where, this.uniqueLines!.get(key) ?? 0]) : null,
+      unique: this.unique && withUnique ? [...this.uniqueEntries()] : null,
     };
   }
 
-  /** Adds the counts of a checker of the same column that read other rows. */
-  absorb(other: CheckerState): void {
+  /**
+   * Adds the counts of a checker of the same column that read other rows. `fileOffset`: where
+   * the other checker's first file is in this one's files (a shard's files follow the shards before it).
+   */
+  absorb(other: CheckerState, fileOffset = 0): void {
+    this.absorbCounts(other);
+    if (other.unique) this.absorbUnique(other.unique, fileOffset);
+  }
+
+  /** Adds another checker's counts and samples (not its unique values). */
+  absorbCounts(other: Omit<CheckerState, 'unique'>): void {
     this.checked += other.checked;
-    for (const name of TALLIES) this[name].absorb(other.tallies[name], this.files);
-    if (this.unique && other.unique) {
-      for (const [key, where, line] of other.unique) {
-        const mine = this.unique.get(key);
-        if (mine === undefined) {
-          this.unique.set(key, where);
-          this.uniqueLines!.set(key, line);
-          continue;
-        }
-        // The same value was first seen by two readers: the later place is a repeat.
-        const mineLine = this.uniqueLines!.get(key) ?? 0;
-        const [first, later, laterLine] = mine < where ? [mine, where, line] : [where, mine, mineLine];
-        this.unique.set(key, first);
-        this.uniqueLines!.set(key, first === where ? line : mineLine);
-        const fileIndex = Math.floor(later / FILE_STRIDE);
-        const value = `${key} (first at ${this.location(first)})`;
-        this.duplicates.offer(
-          {
-            file: this.files[fileIndex]!,
-            row: later - fileIndex * FILE_STRIDE,
-            line: laterLine,
-            value: value.length > MAX_SAMPLE_TEXT ? `${value.slice(0, MAX_SAMPLE_TEXT)}…` : value,
-          },
-          this.files,
-        );
+    for (const name of TALLY_NAMES) this[name].absorb(other.tallies[name], this.files);
+  }
+
+  /** Adds another reader's first places of a unique column's values ([value, file index * 2^32 + row, line], its files from `fileOffset` on). */
+  absorbUnique(entries: Iterable<readonly [string, number, number]>, fileOffset = 0): void {
+    if (!this.unique) return;
+    const shift = fileOffset * FILE_STRIDE;
+    for (const [key, otherWhere, line] of entries) {
+      const where = otherWhere + shift;
+      const mine = this.unique.get(key);
+      if (mine === undefined) {
+        this.unique.set(key, where);
+        this.uniqueLines!.set(key, line);
+        continue;
       }
+      // The same value was first seen by two readers: the later place is a repeat.
+      const mineLine = this.uniqueLines!.get(key) ?? 0;
+      const [first, later, laterLine] = mine < where ? [mine, where, line] : [where, mine, mineLine];
+      this.unique.set(key, first);
+      this.uniqueLines!.set(key, first === where ? line : mineLine);
+      const fileIndex = Math.floor(later / FILE_STRIDE);
+      this.duplicates.offer(
+        { file: this.files[fileIndex]!, row: later - fileIndex * FILE_STRIDE, line: laterLine, value: key },
+        this.files,
+      );
     }
+  }
+
+  /** The first place of every value of a unique column, as `absorbUnique` takes them (none for other columns). */
+  *uniqueEntries(): Generator<[string, number, number]> {
+    if (!this.unique) return;
+    for (const [key, where] of this.unique) yield [key, where, this.uniqueLines!.get(key) ?? 0];
+  }
+
+  /** True when the column is declared unique (its values are kept). */
+  get tracksUnique(): boolean {
+    return this.unique !== null;
+  }
+
+  /** The duplicates' samples as reports show them: the value and where it was first seen (across every reader). */
+  private duplicateSamples(): Sample[] {
+    return this.duplicates.samples.map((sample) => {
+      const first = this.unique?.get(sample.value);
+      const where = first === undefined ? '' : ` (first at ${this.location(first)})`;
+      return { ...sample, value: clip(`${sample.value}${where}`, MAX_SAMPLE_TEXT) };
+    });
   }
 
   /** Anomalies from the counts; `total` is the number of rows the column was read in. */
@@ -262,7 +302,7 @@ export class ColumnChecker {
     }
     const valueCheck = (
       kind: AnomalyKind,
-      tally: Tally,
+      tally: { count: number; samples: Sample[] },
       checked: number,
       rule: { mostly: number; severity: Severity },
       what: string,
@@ -315,7 +355,7 @@ export class ColumnChecker {
     if (this.unique)
       valueCheck(
         'duplicate_value',
-        this.duplicates,
+        { count: this.duplicates.count, samples: this.duplicateSamples() },
         this.checked,
         defaults,
         'repeat an earlier value in this unique column',
@@ -361,6 +401,10 @@ export function canonicalText(kind: Kind, value: number, text: ValueText): strin
     default:
       return text.text();
   }
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export function percent(fraction: number): string {

@@ -1,6 +1,8 @@
 /** The data validation report in Markdown (for PR comments, job summaries and files). */
 import { code, escapeText, formatNumber, table, truncate } from '../markdown.js';
 import type { ColumnSummary } from '../profile/summary.js';
+import { splitMarkdownSections } from '../report/pr-comment.js';
+import type { CommentSection, FitOptions } from '../report/pr-comment.js';
 import type { Anomaly } from './anomalies.js';
 import { percent } from './column-checks.js';
 
@@ -99,6 +101,24 @@ export function renderValidationReport(input: ValidationReportInput): string {
   );
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The report as a pull request comment: its title and summary line always shown, then its
+ * sections (the anomalies, folded when long; the column table always folded), each kept or
+ * left out whole when the comment must shrink.
+ */
+export function validationComment(report: string, footer = ''): { sections: CommentSection[] } & FitOptions {
+  const { header, sections } = splitMarkdownSections(report);
+  return {
+    header,
+    sections: sections.map((section) => ({
+      title: section.name,
+      body: section.text.replace(/^#{1,6}[^\n]*\n+/, ''),
+      ...(section.name === 'Columns' ? { fold: true } : {}),
+    })),
+    footer,
+  };
 }
 
 function plural(n: number, word: string): string {

@@ -27,10 +27,11 @@ import { UserError } from '../errors.js';
 import { mergeColumnStates, PROFILE_FORMAT } from '../profile/profile.js';
 import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
 import type { DataSchema } from '../schema/schema.js';
-import { ANOMALY_KINDS, SEVERITY_ORDER } from './anomalies.js';
 import type { Anomaly } from './anomalies.js';
+import type { ColumnChecker } from './column-checks.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderState } from './dataset-state.js';
+import { judgeDataset } from './judge.js';
 import { parallelReadingAvailable, ReaderPool } from './parallel.js';
 import type { ParquetShare } from './parallel.js';
 
@@ -62,6 +63,8 @@ export interface ScanOptions {
   threads?: number;
   /** Files at least this large (bytes on disk) are read in parallel. */
   parallelMinBytes?: number;
+  /** Keep what merging this scan with other shards' scans needs (ScanResult.shard). */
+  mergeable?: boolean;
 }
 
 export interface ScanResult {
@@ -71,6 +74,16 @@ export interface ScanResult {
   /** Bytes of data read (after decompression). */
   bytes: number;
   elapsedMs: number;
+  /** With `mergeable`: what a merge with other shards needs (see shards.ts); else null. */
+  shard: ScanShard | null;
+}
+
+/** A scan before the dataset-level judgement: what shards.ts writes, and merges with other shards'. */
+export interface ScanShard {
+  /** Anomalies of single files, in file order. */
+  fileAnomalies: Anomaly[];
+  /** The schema columns' checkers (every row's counts and samples, and the values of unique columns), in schema order. */
+  checkers: ColumnChecker[];
 }
 
 /** Records the main thread hands to a reader at once. */
@@ -240,45 +253,16 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         samples: tally.samples,
       });
     }
-    for (const column of state.columns.values()) {
-      const profile = profiles.get(column.name)!;
-      if (!column.checker) continue;
-      const total = Object.values(profile.counts).reduce((a, b) => a + b, 0);
-      if (total === 0) continue; // missing everywhere: reported as missing_column
-      anomalies.push(...column.checker.finish(total, profile.counts.null));
-    }
-    if (schema) {
-      const { min_rows: minRows, max_rows: maxRows } = schema.dataset;
-      if (minRows !== undefined && rows < minRows) {
-        anomalies.push({
-          kind: 'too_few_rows',
-          severity: 'error',
-          message: `${rows} rows; the schema asks for at least ${minRows}.`,
-          expected: `>= ${minRows} rows`,
-          samples: [],
-        });
-      }
-      if (maxRows !== undefined && rows > maxRows) {
-        anomalies.push({
-          kind: 'too_many_rows',
-          severity: 'error',
-          message: `${rows} rows; the schema allows at most ${maxRows}.`,
-          expected: `<= ${maxRows} rows`,
-          samples: [],
-        });
-      }
-    }
-    const kindOrder = Object.keys(ANOMALY_KINDS);
-    anomalies.sort(
-      (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || kindOrder.indexOf(a.kind) - kindOrder.indexOf(b.kind),
-    );
     const profile: DatasetProfile = {
       format: PROFILE_FORMAT,
       rows,
       files: [...files],
       columns: [...profiles.values()].filter((c) => seenInAnyFile.has(c.name)),
     };
-    return { profile, anomalies, rows, bytes, elapsedMs: performance.now() - started };
+    const checkers = [...state.columns.values()].flatMap((column) => (column.checker ? [column.checker] : []));
+    const shard = options.mergeable ? { fileAnomalies: [...anomalies], checkers } : null;
+    const judged = judgeDataset({ schema, profile, fileAnomalies: anomalies, checkers });
+    return { profile, anomalies: judged, rows, bytes, elapsedMs: performance.now() - started, shard };
   } finally {
     await pool?.close();
   }

@@ -2,12 +2,15 @@
  * validate-data's use case: scan data files against a schema (or without one, their
  * structure only), judge the anomalies by the fail-on severity, and write the three
  * outputs: report.md (what people read), profile.json (the mergeable profile) and
- * validation.json (anomalies and column statistics, for machines).
+ * validation.json (anomalies and column statistics, for machines). A scan of one shard
+ * of the files can also write shard.json; merging shards (shards.ts) writes the same
+ * three outputs one scan of all the files would have written.
  */
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { FailOn } from '../config/config.js';
 import type { DataFormat } from '../data/source.js';
+import { DEFAULT_NULL_VALUES } from '../data/values.js';
 import { summarizeProfile } from '../profile/summary.js';
 import type { ColumnSummary } from '../profile/summary.js';
 import type { DataSchema, Severity } from '../schema/schema.js';
@@ -15,6 +18,7 @@ import type { Anomaly } from './anomalies.js';
 import { renderValidationReport } from './report.js';
 import { scanData } from './scan.js';
 import type { ScanProgress, ScanResult } from './scan.js';
+import { findShards, mergeShards, readShard, shardSettings, writeShard } from './shards.js';
 
 export interface ValidateDataOptions {
   /** The data files, named as they are shown (and annotated): relative to `baseDir` when inside it. */
@@ -32,6 +36,21 @@ export interface ValidateDataOptions {
   /** Where report.md, profile.json and validation.json go (created by the caller). */
   outputDir: string;
   onProgress?: (progress: ScanProgress) => void;
+  /** Also write shard.json (and the unique columns' values): what a merge with other shards needs. */
+  mergeable?: boolean;
+}
+
+export interface MergeShardsOptions {
+  /** The shards' folders (or shard.json files, or globs of either), in shard order. */
+  shards: readonly string[];
+  /** How a path is shown to people. */
+  shown: (path: string) => string;
+  schema: DataSchema | null;
+  schemaFile: string | null;
+  nullValues: readonly string[];
+  sampleRows: number;
+  failOn: FailOn;
+  outputDir: string;
 }
 
 export interface ValidateDataResult {
@@ -42,9 +61,11 @@ export interface ValidateDataResult {
   failOn: FailOn;
   /** The Markdown report (also written to `paths.report`). */
   report: string;
-  paths: { report: string; profile: string; results: string };
+  paths: { report: string; profile: string; results: string; shard?: string };
   columns: ColumnSummary[];
   scan: ScanResult;
+  /** Shards merged (merge mode only). */
+  shards?: number;
 }
 
 /** Whether data with these anomaly counts passes at `failOn`. */
@@ -54,14 +75,41 @@ export function passes(failOn: FailOn, errors: number, warnings: number): boolea
 
 /** Scans the data, judges it and writes the reports into `outputDir`. */
 export async function validateDataFiles(options: ValidateDataOptions): Promise<ValidateDataResult> {
+  const nullValues = options.nullValues ?? DEFAULT_NULL_VALUES;
   const scan = await scanData(options.files, {
     schema: options.schema,
     format: options.format,
-    nullValues: options.nullValues,
+    nullValues,
     baseDir: options.baseDir,
     sampleLimit: options.sampleRows,
     onProgress: options.onProgress,
+    mergeable: options.mergeable,
   });
+  const result = await writeResults(scan, options, {});
+  if (options.mergeable)
+    result.paths.shard = await writeShard(options.outputDir, scan, shardSettings(options.schema, nullValues, options.sampleRows));
+  return result;
+}
+
+/**
+ * Merges the shards' outputs (each written with `mergeable`) and writes the reports one scan
+ * of all their files, in shard order, would have written; validation.json also lists the shards.
+ */
+export async function mergeValidationShards(options: MergeShardsOptions): Promise<ValidateDataResult> {
+  const dirs = await findShards(options.shards);
+  const shards = [];
+  for (const dir of dirs) shards.push(await readShard(dir, options.shown(dir)));
+  const settings = shardSettings(options.schema, options.nullValues, options.sampleRows);
+  const scan = await mergeShards(shards, options.schema, settings);
+  const list = shards.map(({ shownAs, shard }) => ({ from: shownAs, files: shard.files.length, rows: shard.rows }));
+  return { ...(await writeResults(scan, options, { shards: list })), shards: shards.length };
+}
+
+async function writeResults(
+  scan: ScanResult,
+  options: { schemaFile: string | null; failOn: FailOn; outputDir: string },
+  extra: Record<string, unknown>,
+): Promise<ValidateDataResult> {
   const errors = scan.anomalies.filter((a) => a.severity === 'error').length;
   const warnings = scan.anomalies.length - errors;
   const { failOn, schemaFile, outputDir } = options;
@@ -85,7 +133,7 @@ export async function validateDataFiles(options: ValidateDataOptions): Promise<V
   await writeFileAtomic(paths.profile, `${JSON.stringify(scan.profile)}\n`);
   await writeFileAtomic(
     paths.results,
-    `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile, anomalies: scan.anomalies, columns }, null, 2)}\n`,
+    `${JSON.stringify({ valid, errors, warnings, failOn, rows: scan.rows, files: scan.profile.files, schema: schemaFile, anomalies: scan.anomalies, columns, ...extra }, null, 2)}\n`,
   );
   await writeFileAtomic(paths.report, report);
   return { valid, errors, warnings, failOn, report, paths, columns, scan };
