@@ -71,37 +71,32 @@ program
     `string columns with at most this many distinct values get a domain (default: validate.max_domain_size in mlops.yaml, else ${DEFAULT_MAX_DOMAIN_SIZE})`,
   )
   .option('--config <file>', 'mlops.yaml to read null_values and defaults from')
-  .action(
-    async (
-      data: string[],
-      options: { output?: string; format?: 'auto' | DataFormat; maxDomainSize?: string; config?: string },
-    ) => {
-      const loaded = await loadProjectConfig(options.config);
-      const files = await expandPaths(data.map((p) => resolve(p)));
-      const maxDomainSize =
-        options.maxDomainSize !== undefined
-          ? Number(options.maxDomainSize)
-          : (loaded.config.validate.max_domain_size ?? DEFAULT_MAX_DOMAIN_SIZE);
-      if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0)
-        throw new UserError(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
-      const scan = await scanData(files, {
-        format: options.format ?? loaded.config.data.format ?? 'auto',
-        nullValues: loaded.config.data.null_values,
-        onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`),
-      });
-      if (scan.rows === 0)
-        throw new UserError(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
-      const schema = inferSchema(scan.profile, { maxDomainSize });
-      const yaml = schemaToYaml(
-        schema,
-        `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`,
-      );
-      if (options.output) {
-        await writeFileAtomic(options.output, yaml);
-        process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
-      } else process.stdout.write(yaml);
-    },
-  );
+  .action(async (data: string[], options: { output?: string; format?: 'auto' | DataFormat; maxDomainSize?: string; config?: string }) => {
+    const loaded = await loadProjectConfig(options.config);
+    const files = await expandPaths(data.map((p) => resolve(p)));
+    const maxDomainSize =
+      options.maxDomainSize !== undefined
+        ? Number(options.maxDomainSize)
+        : (loaded.config.validate.max_domain_size ?? DEFAULT_MAX_DOMAIN_SIZE);
+    if (!Number.isInteger(maxDomainSize) || maxDomainSize < 0)
+      throw new UserError(`--max-domain-size: "${options.maxDomainSize}" is not a whole number >= 0`);
+    const scan = await scanData(files, {
+      format: options.format ?? loaded.config.data.format ?? 'auto',
+      nullValues: loaded.config.data.null_values,
+      onProgress: (p) => process.stderr.write(`${p.file}: ${(p.bytesRead / 1e6).toFixed(0)} of ${(p.fileSize / 1e6).toFixed(0)} MB\n`),
+    });
+    if (scan.rows === 0)
+      throw new UserError(`no data rows in ${data.join(', ')}`, 'A schema is inferred from data: give a file with rows.');
+    const schema = inferSchema(scan.profile, { maxDomainSize });
+    const yaml = schemaToYaml(
+      schema,
+      `Data schema inferred by \`mlops infer-schema\` from ${scan.rows} rows of ${data.join(', ')}.\nEdit it: bounds and domains are what this data held. Checks take plain values or { value, mostly, severity }.`,
+    );
+    if (options.output) {
+      await writeFileAtomic(options.output, yaml);
+      process.stderr.write(`wrote ${options.output} (${Object.keys(schema.columns).length} columns)\n`);
+    } else process.stdout.write(yaml);
+  });
 
 program
   .command('merge-profiles')

@@ -1,12 +1,17 @@
 /**
- * The gbdt kind: binning (float32 edges route values exactly as their bins), training
- * (binary, multi-class and regression targets learn; the same data gives the same bytes;
- * early stopping; bad input as UserErrors and parameter errors naming the key), and the
- * exported graph: onnxruntime-node predicts from the raw columns what the TypeScript trees
- * predict, within 1e-5, on tables with NaN, infinities, missing and never-seen categories
- * and hostile column names; the label output is the most probable class (int64 or
- * string); onnx's checker accepts every graph (full check; skipped with the reason when
- * Python's onnx is missing, an error on CI).
+ * The gbdt kind: binning (float32 edges route values exactly as their bins; category
+ * indices are their own bins), training (binary, multi-class and regression targets learn;
+ * the same data gives the same bytes; early stopping; bad input as UserErrors and
+ * parameter errors naming the key), native categorical splits (a set of categories found
+ * in one split, missing values as a category of their own, the rarest beyond max_bins
+ * with them), gain importance (shares summing to 1, informative features above noise, the
+ * same for the same data), and the exported graph, with text one-hot and native:
+ * onnxruntime-node and onnxruntime-web predict from the raw columns what the TypeScript
+ * trees predict, within 1e-5, on tables with NaN, infinities, missing, never-seen and
+ * hostile categories and hostile column names; the label output is the most probable
+ * class (int64 or string); the graph stays under ai.onnx.ml opset 2; onnx's checker
+ * accepts every graph (full check; skipped with the reason when Python's onnx is missing,
+ * an error on CI).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,19 +23,23 @@ import { MODEL_KINDS, kindParams } from '../src/core/model/kinds.js';
 import type { FitJob } from '../src/core/model/model.js';
 import { encodeFeatures, encodeTarget, fitPreprocessor, labelledRows } from '../src/core/model/preprocess.js';
 import type { Preprocessor } from '../src/core/model/preprocess.js';
-import { binOf, binTraining, fitEdges } from '../src/core/model/kinds/gbdt/bins.js';
+import { binOf, binTraining, categoryEdges, fitEdges } from '../src/core/model/kinds/gbdt/bins.js';
 import { boost } from '../src/core/model/kinds/gbdt/boost.js';
-import { fitGbdt, trainGbdt } from '../src/core/model/kinds/gbdt/index.js';
+import { fitGbdt, gbdtGainImportance, trainGbdt } from '../src/core/model/kinds/gbdt/index.js';
 import type { GbdtParams } from '../src/core/model/kinds/gbdt/index.js';
 import { predictEnsemble } from '../src/core/model/kinds/gbdt/export.js';
 import { inspectOnnx } from '../src/core/onnx/graph.js';
 import { parseTrainParams } from '../src/core/train/params.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
 import { checkModels, onnxPython } from './support/onnx-python.js';
-import { graphFeeds, makeTable } from './support/onnx-reference.js';
+import { graphFeeds, loadOrtWeb, makeTable } from './support/onnx-reference.js';
 import type { Cell } from './support/onnx-reference.js';
 import { prng } from './support/random.js';
 
+let web: typeof OrtWeb;
+beforeAll(async () => {
+  web = await loadOrtWeb();
+});
 afterAll(removeTempDirs);
 
 const py = onnxPython();
@@ -147,6 +156,94 @@ async function ortPredict(bytes: Uint8Array, pre: Preprocessor, table: Table, ro
   }
 }
 
+async function webPredict(bytes: Uint8Array, pre: Preprocessor, table: Table, rows: readonly number[]) {
+  const session = await web.InferenceSession.create(bytes);
+  try {
+    return await session.run(graphFeeds(web, pre, table, rows));
+  } finally {
+    await session.release();
+  }
+}
+
+/** The largest difference between the TypeScript trees' predictions and each runtime's (probabilities, or standardized values). */
+async function runtimeGaps(bytes: Uint8Array, pre: Preprocessor, expected: Float64Array, table: Table, rows: readonly number[]) {
+  const gaps: Record<string, number> = {};
+  for (const [name, out] of [
+    ['node', await ortPredict(bytes, pre, table, rows)],
+    ['web', await webPredict(bytes, pre, table, rows)],
+  ] as const) {
+    const got = (pre.target.task === 'regression' ? out.variable!.data : out.probabilities!.data) as Float32Array;
+    const scale = pre.target.task === 'regression' ? pre.target.std : 1;
+    expect(got.length).toBe(expected.length);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!) / scale);
+    gaps[name] = worst;
+  }
+  return gaps;
+}
+
+/** The graph's exact bytes hold this operator attribute string (BRANCH_EQ, ...). */
+const holds = (bytes: Uint8Array, text: string) => Buffer.from(bytes).includes(Buffer.from(text));
+
+/** Category names no encoding may trip on. */
+const HOSTILE_CATEGORIES = [
+  '__proto__',
+  'constructor',
+  'a b',
+  'x,y',
+  '"quoted"',
+  'ünï ✓ 日本',
+  '0',
+  '-1.5',
+  'NaN',
+  ' ',
+  'mlops/f0/category',
+  'toString',
+];
+
+/**
+ * `n` rows: `city`, 40 categories (hostile names first), 8% missing; half the categories
+ * are "good", and missing values behave as good ones; `noise`, a number; `y` from whether
+ * the city is good (5% of labels flipped) as classes, or as a number with noise. `extra`
+ * adds scored rows: a never-seen city, "", missing, and each hostile name.
+ */
+function cityTable(n: number, kind: 'binary' | 'multi' | 'regression', seed: number, extra = false) {
+  const random = prng(seed);
+  const cities = [...HOSTILE_CATEGORIES, ...Array.from({ length: 40 - HOSTILE_CATEGORIES.length }, (_, i) => `city ${i}`)];
+  const good = new Set(cities.filter(() => random() < 0.5));
+  const city: Cell[] = [];
+  const noise: Cell[] = [];
+  const y: Cell[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = random() < 0.08 ? null : cities[Math.floor(random() * cities.length)]!;
+    const isGood = c === null || good.has(c);
+    const x = random();
+    city.push(c);
+    noise.push(x);
+    const flip = random() < 0.05;
+    y.push(
+      kind === 'regression'
+        ? (isGood ? 10 : -10) + x + random()
+        : kind === 'binary'
+          ? isGood !== flip
+            ? 'hi'
+            : 'lo'
+          : isGood !== flip
+            ? x < 0.5
+              ? 'a'
+              : 'b'
+            : 'c',
+    );
+  }
+  if (extra)
+    for (const c of ['never-seen', '', null, ...HOSTILE_CATEGORIES]) {
+      city.push(c);
+      noise.push(0.3);
+      y.push(null);
+    }
+  return { table: makeTable({ city, noise, y }), cities, good };
+}
+
 describe('binning', () => {
   test('bin <= t exactly when the float32 value <= edges[t], for values on, between and beside the edges', () => {
     const random = prng(3);
@@ -164,6 +261,13 @@ describe('binning', () => {
       }
       expect(wrong).toEqual([]);
     }
+  });
+
+  test('a native categorical column: category index b is bin b, NaN the missing slot', () => {
+    const edges = categoryEdges(5);
+    expect(Array.from(edges)).toEqual([0.5, 1.5, 2.5, 3.5]);
+    expect([0, 1, 2, 3, 4, NaN].map((v) => binOf(v, edges))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(categoryEdges(1).length).toBe(0);
   });
 
   test('few distinct values: one bin each, the edges between them', () => {
@@ -186,6 +290,7 @@ describe('training', () => {
       max_bins: 255,
       n_iter_no_change: 10,
       tol: 1e-7,
+      gbdt_categorical: 'native',
     });
   });
 
@@ -198,7 +303,7 @@ describe('training', () => {
     const result = trainGbdt(job);
     expect(epochs.length).toBe(result.iterations);
     const rows = job.rows.validation;
-    const probs = predictEnsemble(pre, result.ensemble, table, rows);
+    const probs = predictEnsemble(pre, result, table, rows);
     const classes = pre.target.task === 'classification' ? pre.target.classes : [];
     const y = job.validation!.y;
     let right = 0;
@@ -214,7 +319,7 @@ describe('training', () => {
     const { job, pre } = makeJob(table, 'y');
     const result = trainGbdt(job);
     const rows = job.rows.validation;
-    const predicted = predictEnsemble(pre, result.ensemble, table, rows);
+    const predicted = predictEnsemble(pre, result, table, rows);
     const actual = rows.map((r) => table.columns.find((c) => c.name === 'y')!.numbers[r]!);
     const mean = actual.reduce((a, b) => a + b, 0) / actual.length;
     let ssRes = 0;
@@ -328,21 +433,175 @@ describe('training', () => {
     expect(caught).toBeInstanceOf(UserError);
     expect((caught as UserError).message).toContain(key);
   });
+
+  test('gbdt_categorical: native or one-hot; anything else is an error naming the key and the choices', () => {
+    expect(parseTrainParams({ algorithm: 'gbdt', gbdt_categorical: 'one-hot' }, 'train in mlops.yaml').gbdt_categorical).toBe('one-hot');
+    let caught: unknown;
+    try {
+      parseTrainParams({ algorithm: 'gbdt', gbdt_categorical: 'ordinal' }, 'train in mlops.yaml');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UserError);
+    expect((caught as UserError).message).toContain('gbdt_categorical');
+    expect((caught as UserError).message).toMatch(/native.*one-hot/);
+  });
+});
+
+describe('native categorical splits', () => {
+  test('one split finds the set of categories behind the target, with missing values on their side', () => {
+    const { table, cities, good } = cityTable(3000, 'binary', 31);
+    const { job } = makeJob(table, 'y', { max_iter: 5 });
+    const model = trainGbdt(job);
+    const city = model.layout.features[0]!;
+    expect(city.kind).toBe('categorical');
+    const categories = city.kind === 'categorical' ? city.categories : [];
+    expect([...categories].sort()).toEqual([...cities].sort());
+    const root = model.ensemble.trees[0]!;
+    expect(root.feature[0]).toBe(0);
+    const set = root.categories[0]!;
+    const left = new Set(categories.filter((_, b) => set[b] === 1));
+    // The good cities and missing values on one side, the others on the other, whichever is left.
+    const goodLeft = root.missingLeft[0]!;
+    expect([...left].sort()).toEqual(categories.filter((c) => good.has(c) === goodLeft).sort());
+    expect(set[categories.length]).toBe(goodLeft ? 1 : 0);
+    // The one-hot encoding needs a split per category for the same.
+    const oneHot = trainGbdt(makeJob(table, 'y', { max_iter: 5, gbdt_categorical: 'one-hot' }).job);
+    expect(oneHot.layout.features[0]!.kind).toBe('one-hot');
+    expect(oneHot.ensemble.trees[0]!.categories.every((c) => c === null)).toBe(true);
+  });
+
+  test('max_bins keeps the most frequent categories; the rest share the missing slot', () => {
+    const { table } = cityTable(2000, 'regression', 32);
+    const { job } = makeJob(table, 'y', { max_bins: 8, max_iter: 10 });
+    const model = trainGbdt(job);
+    const city = model.layout.features[0]!;
+    expect(city.kind === 'categorical' ? city.categories.length : -1).toBe(8);
+    // Every split of the city tests a set of at most 8 categories plus the missing slot.
+    for (const tree of model.ensemble.trees) for (const set of tree.categories) if (set) expect(set.length).toBe(9);
+  });
+
+  test('a split of missing values against every category is one node in the graph', async () => {
+    const random = prng(33);
+    const n = 1500;
+    const k: Cell[] = [];
+    const y: Cell[] = [];
+    for (let i = 0; i < n; i++) {
+      const missing = random() < 0.3;
+      k.push(missing ? null : ['p', 'q', 'r', 's'][Math.floor(random() * 4)]!);
+      y.push((missing ? 5 : 0) + random());
+    }
+    for (const c of [null, '', 'p', 'never-seen']) {
+      k.push(c);
+      y.push(null);
+    }
+    const table = makeTable({ k, y });
+    const { job, pre } = makeJob(table, 'y', { max_iter: 3, max_leaf_nodes: 2 });
+    const model = trainGbdt(job);
+    const root = model.ensemble.trees[0]!;
+    expect(Array.from(root.categories[0]!)).toEqual(root.missingLeft[0] ? [0, 0, 0, 0, 1] : [1, 1, 1, 1, 0]);
+    const bytes = (await fitGbdt(makeJob(table, 'y', { max_iter: 3, max_leaf_nodes: 2 }).job)).onnx;
+    EXPORTED.push({ name: 'missing-split', bytes });
+    expect(holds(bytes, 'BRANCH_EQ')).toBe(false);
+    const rows = Array.from({ length: table.rows }, (_, i) => i);
+    const gaps = await runtimeGaps(bytes, pre, predictEnsemble(pre, model, table, rows), table, rows);
+    expect(gaps.node).toBeLessThanOrEqual(TOLERANCE);
+    expect(gaps.web).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  test('a text column with no category in the training rows: every value is missing, in the graph too', async () => {
+    const random = prng(37);
+    const n = 400;
+    const x = Array.from({ length: n }, () => random());
+    // Text only in the last rows, which makeJob holds out of the preprocessing's fit.
+    const t: Cell[] = Array.from({ length: n }, (_, i) => (i >= n * 0.9 ? ['u', 'v'][i % 2]! : null));
+    const table = makeTable({ x, t, y: x.map((v) => v * 10 + random()) });
+    const { job, pre } = makeJob(table, 'y', { max_iter: 5 });
+    const model = trainGbdt(job);
+    expect(model.layout.features[1]).toEqual({ name: 't', kind: 'categorical', categories: [] });
+    const bytes = (await fitGbdt(makeJob(table, 'y', { max_iter: 5 }).job)).onnx;
+    EXPORTED.push({ name: 'no-category', bytes });
+    const rows = Array.from({ length: n }, (_, i) => i);
+    const gaps = await runtimeGaps(bytes, pre, predictEnsemble(pre, model, table, rows), table, rows);
+    expect(gaps.node).toBeLessThanOrEqual(TOLERANCE);
+    expect(gaps.web).toBeLessThanOrEqual(TOLERANCE);
+  });
+
+  test.each(['binary', 'multi', 'regression'] as const)(
+    '%s: both ONNX Runtimes predict what the TypeScript trees predict (hostile, never-seen, empty and missing categories; max_bins 255 and 8)',
+    async (kind) => {
+      const { table } = cityTable(1500, kind, 34, true);
+      const rows = Array.from({ length: table.rows }, (_, i) => i);
+      for (const maxBins of [255, 8]) {
+        const settings = { max_iter: 20, max_bins: maxBins };
+        const { job, pre } = makeJob(table, 'y', settings);
+        const model = trainGbdt(job);
+        expect(model.ensemble.trees.some((tree) => tree.categories.some((c) => c !== null))).toBe(true);
+        const bytes = (await fitGbdt(makeJob(table, 'y', settings).job)).onnx;
+        EXPORTED.push({ name: `city-${kind}-${maxBins}`, bytes });
+        const info = inspectOnnx(bytes, 'model.onnx');
+        expect({ ...info.opsets }).toEqual({ '': 15, 'ai.onnx.ml': 2 });
+        expect(holds(bytes, 'BRANCH_EQ')).toBe(true);
+        const gaps = await runtimeGaps(bytes, pre, predictEnsemble(pre, model, table, rows), table, rows);
+        expect(gaps.node).toBeLessThanOrEqual(TOLERANCE);
+        expect(gaps.web).toBeLessThanOrEqual(TOLERANCE);
+      }
+    },
+  );
+});
+
+describe('gain importance', () => {
+  test('shares of the split gain per feature: they sum to 1, informative features above noise, one-hot blocks as their feature', async () => {
+    const table = dataTable(2000, 'regression', 35);
+    for (const mode of ['native', 'one-hot'] as const) {
+      const { job, pre } = makeJob(table, 'y', { gbdt_categorical: mode });
+      const gain = gbdtGainImportance(trainGbdt(job));
+      expect(gain.method).toBe('gain');
+      expect(gain.features.map((f) => f.name).sort()).toEqual(pre.features.map((f) => f.name).sort());
+      expect(gain.features.reduce((sum, f) => sum + f.share, 0)).toBeCloseTo(1, 12);
+      for (let i = 1; i < gain.features.length; i++) expect(gain.features[i]!.share).toBeLessThanOrEqual(gain.features[i - 1]!.share);
+      const share = (name: string) => gain.features.find((f) => f.name === name)!.share;
+      // "constructor" is pure noise; "__proto__" and "ünï ✓ 日本" drive the target.
+      for (const informative of [HOSTILE[0], HOSTILE[3]]) expect(share(informative)).toBeGreaterThan(3 * share(HOSTILE[5]));
+      expect(gain.features[0]!.splits).toBeGreaterThan(0);
+    }
+  });
+
+  test('the same data and parameters give the same gain importance; fitGbdt returns it', async () => {
+    const table = dataTable(1200, 'multi', 36);
+    const a = await fitGbdt(makeJob(table, 'y').job);
+    const b = await fitGbdt(makeJob(table, 'y').job);
+    expect(a.gain).toEqual(b.gain);
+    expect(a.gain).toEqual(gbdtGainImportance(trainGbdt(makeJob(table, 'y').job)));
+  });
 });
 
 describe('export to ONNX', () => {
-  test.each(['binary', 'multi', 'int-multi', 'regression'] as const)(
-    '%s: onnxruntime-node predicts what the TypeScript trees predict (NaN, infinities, unseen categories, hostile names)',
-    async (kind) => {
+  test.each([
+    ['binary', 'native'],
+    ['multi', 'native'],
+    ['int-multi', 'native'],
+    ['regression', 'native'],
+    ['binary', 'one-hot'],
+    ['multi', 'one-hot'],
+    ['int-multi', 'one-hot'],
+    ['regression', 'one-hot'],
+  ] as const)(
+    '%s, text %s: both ONNX Runtimes predict what the TypeScript trees predict (NaN, infinities, unseen categories, hostile names)',
+    async (kind, mode) => {
       const table = dataTable(1500, kind, 21, true);
-      const { job, pre } = makeJob(table, 'y', { max_iter: 40 });
+      const settings = { max_iter: 40, gbdt_categorical: mode };
+      const { job, pre } = makeJob(table, 'y', settings);
       const result = trainGbdt(job);
-      const bytes = (await fitGbdt(makeJob(table, 'y', { max_iter: 40 }).job)).onnx;
-      EXPORTED.push({ name: kind, bytes });
+      const bytes = (await fitGbdt(makeJob(table, 'y', settings).job)).onnx;
+      EXPORTED.push({ name: `${kind}-${mode}`, bytes });
       const rows = Array.from({ length: table.rows }, (_, i) => i);
-      const expected = predictEnsemble(pre, result.ensemble, table, rows);
+      const expected = predictEnsemble(pre, result, table, rows);
       const out = await ortPredict(bytes, pre, table, rows);
+      const gaps = await runtimeGaps(bytes, pre, expected, table, rows);
+      expect(gaps.web).toBeLessThanOrEqual(TOLERANCE);
       const info = inspectOnnx(bytes, 'model.onnx');
+      expect({ ...info.opsets }).toEqual({ '': 15, 'ai.onnx.ml': 2 });
       expect(info.metadata['mlops.algorithm']).toBe('gbdt');
       expect(info.inputs.map((i) => i.name)).toEqual(pre.features.map((f) => f.name));
       if (pre.target.task === 'regression') {
@@ -384,7 +643,7 @@ describe('export to ONNX', () => {
   });
 
   withPython(`${skipped}onnx's checker accepts every graph exported above (full check)`, async () => {
-    expect(EXPORTED.length).toBeGreaterThanOrEqual(5);
+    expect(EXPORTED.length).toBeGreaterThanOrEqual(17);
     const dir = await makeTempDir('mlops-gbdt-check-');
     const files = await Promise.all(
       EXPORTED.map(async ({ name, bytes }) => {

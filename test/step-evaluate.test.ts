@@ -462,8 +462,8 @@ describe('evaluate: the pull request comment', () => {
     // The candidate's own blessing records its intervals, for the next pull request's chart.
     const own = await readContract('blessing', join(copy, '.mlops', 'evaluate'));
     expect(
-      (own as unknown as { intervals: Record<string, { lower: number; upper: number }> }).intervals.accuracy.lower,
-    ).toBeLessThanOrEqual(own!.metrics.accuracy!);
+      (own as unknown as { intervals: Record<string, { lower: number; upper: number }> }).intervals.accuracy!.lower,
+    ).toBeLessThanOrEqual(own!.metrics.accuracy as number);
   });
 
   test('a model card that does not read is a warning: the comment has no training section', async () => {

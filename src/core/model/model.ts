@@ -12,6 +12,7 @@
  * `target.classes` order; two columns for two classes), and for regression the value in
  * the target's units.
  */
+import type { GainImportance } from '../train/importance.js';
 import type { z } from 'zod';
 import type { Table } from '../data/table.js';
 import type { Preprocessor } from './preprocess.js';
@@ -87,6 +88,8 @@ export interface Fitted {
   /** The fitted model as an ONNX graph with its preprocessing inside (export-onnx.ts): what is saved, scored and served. */
   onnx: Uint8Array;
   epochs: { run: number; best: number; stoppedEarly: boolean; trainingMs: number };
+  /** Each feature's share of the total split gain, for kinds that record split gains (gbdt). */
+  gain?: GainImportance;
 }
 
 /** A kind of built-in model: one entry of the registry. Every kind exports to ONNX; loading is the same for all (onnx-model.ts). */

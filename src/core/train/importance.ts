@@ -7,6 +7,13 @@
  * regression), as the mean and standard deviation over a few repeats. A feature the
  * model ignores scores about 0; a negative mean is noise. The rows are sampled (seeded)
  * down to `maxRows` to bound the time: features x repeats scorings of that many rows.
+ *
+ * Gain importance, for tree kinds (gbdt), beside it: the loss reduction of every split on
+ * a feature, summed over the trees (and over the encoded columns of one feature), as a
+ * share of the total (LightGBM's importance_type "gain", XGBoost's "total_gain"). It
+ * comes from training, costs nothing, and says what the trees split on; permutation
+ * importance says what the predictions depend on, on held-out rows. A feature with a share
+ * well above its permutation drop is often split on to fit noise.
  */
 import type { Table, TableColumn } from '../data/table.js';
 import { labelOf } from '../model/preprocess.js';
@@ -35,6 +42,34 @@ export interface PermutationImportance {
   baseline: number;
   /** Most important first. */
   features: FeatureImportance[];
+  /** Gain importance, when the model kind records split gains (gbdt). */
+  gain?: GainImportance;
+}
+
+export interface FeatureGain {
+  name: string;
+  /** The feature's share of the total split gain (the shares sum to 1; all 0 when no tree splits). */
+  share: number;
+  /** Splits on the feature, over every tree. */
+  splits: number;
+}
+
+export interface GainImportance {
+  method: 'gain';
+  /** Most gain first (ties by name); every feature, splits or not. */
+  features: FeatureGain[];
+}
+
+/**
+ * Gain importance from each feature's summed split gain and split count (by position in
+ * `names`): shares of the total, most first.
+ */
+export function gainImportance(names: readonly string[], gain: ArrayLike<number>, splits: ArrayLike<number>): GainImportance {
+  let total = 0;
+  for (let f = 0; f < names.length; f++) total += gain[f]!;
+  const features = names.map((name, f) => ({ name, share: total > 0 ? gain[f]! / total : 0, splits: splits[f]! }));
+  features.sort((a, b) => b.share - a.share || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { method: 'gain', features };
 }
 
 /** What importance needs of a model: its signature and its predictions (OnnxModel fits). */

@@ -595,7 +595,7 @@ async function keep(
       predictions: predictions.toState(),
       model: { file: describeModelFile(fitted.onnx, model), signature },
       ...(leaderboard ? { leaderboard } : {}),
-      ...(importance ? { importance } : {}),
+      ...(importance ? { importance: fitted.gain ? { ...importance, gain: fitted.gain } : importance } : {}),
     };
   } finally {
     model.dispose();

@@ -16,6 +16,9 @@
  *   rounded midpoint is not, the lower value itself), so the bins of the training values
  *   are as in float64. Unlike scikit-learn, every training row is used (no subsample of
  *   200,000) and infinities are ordinary values (scikit-learn rejects them).
+ * - A native categorical column (columns.ts) holds category indices 0 .. k - 1 (NaN for
+ *   missing): its k bins are the categories themselves (edges at b + 0.5, so `binOf` maps
+ *   index b to bin b), and its splits are sets of bins (boost.ts), never thresholds.
  */
 
 /** The binned training rows and how to bin other rows the same way. */
@@ -42,6 +45,8 @@ export interface Binned {
   /** One-hot groups (a text column's block: exactly one column is 1 in each row): first column and size. */
   groupStart: Int32Array;
   groupSize: Int32Array;
+  /** 1 for a native categorical column (split by sets of categories), 0 otherwise. */
+  categorical: Uint8Array;
 }
 
 /** A column's values for rows 0 .. n - 1 (float32-representable; NaN for missing). */
@@ -73,6 +78,11 @@ export function fitEdges(values: ColumnValues, n: number, maxBins: number, scrat
   // The last edge must leave some value above it, or its bin would be empty.
   while (edges.length > 0 && m > 0 && edges.at(-1)! >= sorted[m - 1]!) edges.pop();
   return Float32Array.from(edges);
+}
+
+/** The edges of a native categorical column of k categories: b + 0.5 for b < k - 1, so category index b is bin b. */
+export function categoryEdges(k: number): Float32Array {
+  return Float32Array.from({ length: Math.max(0, k - 1) }, (_, b) => b + 0.5);
 }
 
 /** A float32 edge e with lo <= e < hi: the rounded midpoint, or lo when rounding reaches hi. */
@@ -115,20 +125,25 @@ export function binRows(
 /**
  * Fits the edges of every column on the training rows and bins them. `groups` lists the
  * one-hot blocks ([first column, size]): their histograms are counted from the one hot
- * column of each row (one update per block instead of one per column).
+ * column of each row (one update per block instead of one per column). `categories`
+ * gives, per column, the number of categories of a native categorical column, -1 for the
+ * others (default: none is categorical).
  */
 export function binTraining(
   columns: readonly ColumnValues[],
   n: number,
   maxBins: number,
   groups: ReadonlyArray<readonly [number, number]> = [],
+  categories?: ArrayLike<number>,
 ): Binned {
   const width = columns.length;
   const scratch = new Float32Array(n);
   const grouped = new Uint8Array(width);
   for (const [start, size] of groups) grouped.fill(1, start, start + size);
+  const categorical = Uint8Array.from({ length: width }, (_, f) => (categories && categories[f]! >= 0 ? 1 : 0));
   // A one-hot column holds 0 and 1: its edge is 0.5 when both occur (as fitEdges finds, without sorting).
   const edges = columns.map((values, f) => {
+    if (categorical[f]) return categoryEdges(categories![f]!);
     if (!grouped[f]) return fitEdges(values, n, maxBins, scratch);
     let ones = 0;
     for (let i = 0; i < n; i++) if (values(i) === 1) ones++;
@@ -170,5 +185,6 @@ export function binTraining(
     dense,
     groupStart: Int32Array.from(groups, ([start]) => start),
     groupSize: Int32Array.from(groups, ([, size]) => size),
+    categorical,
   };
 }

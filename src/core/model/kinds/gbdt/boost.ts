@@ -21,6 +21,17 @@
  * - Missing values: each split tries them on both sides and keeps the better (scikit-
  *   learn's two scans, including "all values left, missing right"); where a node has no
  *   missing value they go to the side with more training rows.
+ * - Native categorical columns (bins.ts, columns.ts) split by a set of categories going
+ *   left, found as scikit-learn's `_find_best_bin_to_split_category` does (after
+ *   LightGBM, and Fisher's "On Grouping for Maximum Homogeneity"): the categories with a
+ *   hessian sum of at least MIN_CAT_SUPPORT (10, scaled by rows / hessian sum) are sorted
+ *   by G / (H + MIN_CAT_SUPPORT) (the smoothed ratio) and scanned from both ends up to the
+ *   middle; the categories below the support, and those absent from the node, go right.
+ *   Missing values (the missing slot: missing, never seen, and beyond max_bins) are a
+ *   category of their own; where a node has none they go to the side with more training
+ *   rows, as for numbers. Ties of the ratio go to the lower bin (scikit-learn's qsort
+ *   leaves them in no set order).
+ * - Each split node records its gain (the loss reduction above), for gain importance.
  * - Histograms: (gradient, hessian, count) per bin in one Float64Array per live leaf, from
  *   a pool reused across trees; only the smaller child is counted, the larger is its
  *   parent's minus it (in the parent's buffer). Each row's histogram positions are
@@ -51,6 +62,13 @@ export interface Tree {
   right: number[];
   /** The leaf's value (learning rate applied); 0 for a split node. */
   value: number[];
+  /**
+   * A native categorical split's categories: entry b is 1 when bin b goes left (the entry
+   * after the last category is the missing slot, equal to missingLeft); null for other nodes.
+   */
+  categories: Array<Uint8Array | null>;
+  /** The split's gain (G_L^2 / (H_L + l2) + G_R^2 / (H_R + l2) - G^2 / (H + l2)); 0 for a leaf. */
+  gain: number[];
 }
 
 export type Objective = 'squared_error' | 'log_loss' | 'softmax';
@@ -93,6 +111,8 @@ export interface BoostResult {
 }
 
 const MIN_HESSIAN = 1e-3;
+/** scikit-learn's (LightGBM's cat_smooth): the least hessian sum of a category sorted for a split, and the ratio's smoothing. */
+const MIN_CAT_SUPPORT = 10;
 
 interface Split {
   gain: number;
@@ -102,6 +122,8 @@ interface Split {
   gLeft: number;
   hLeft: number;
   cLeft: number;
+  /** A categorical split's bins going left (missing slot last); null for a threshold. */
+  categories: Uint8Array | null;
 }
 
 interface Leaf {
@@ -202,7 +224,8 @@ function leafValue(tree: Tree, bins: Uint8Array, offset: number, nBins: Int32Arr
   while (tree.feature[node]! >= 0) {
     const f = tree.feature[node]!;
     const b = bins[offset + f]!;
-    const left = b === nBins[f] ? tree.missingLeft[node]! : b <= tree.binThreshold[node]!;
+    const categories = tree.categories[node];
+    const left = categories ? categories[b] === 1 : b === nBins[f] ? tree.missingLeft[node]! : b <= tree.binThreshold[node]!;
     node = left ? tree.left[node]! : tree.right[node]!;
   }
   return tree.value[node]!;
@@ -300,6 +323,9 @@ function meanLoss(objective: Objective, raw: Float64Array, y: Int32Array | Float
 /** Grows one tree at a time on the binned rows (buffers shared across trees). */
 class Grower {
   private readonly n: number;
+  /** Scratch of the categorical scan: the sorted categories' bins and ratios. */
+  private readonly catBins = new Int32Array(257);
+  private readonly catRatios = new Float64Array(257);
 
   constructor(
     private readonly binned: Binned,
@@ -366,12 +392,21 @@ class Grower {
     const consider = (gain: number, feature: number, bin: number, missingLeft: boolean, gl: number, hl: number, cl: number) => {
       if (gain > bestGain) {
         bestGain = gain;
-        best = { gain, feature, bin, missingLeft, gLeft: gl, hLeft: hl, cLeft: cl };
+        best = { gain, feature, bin, missingLeft, gLeft: gl, hLeft: hl, cLeft: cl, categories: null };
       }
     };
+    const categorical = this.binned.categorical;
     for (let f = 0; f < width; f++) {
       const nb = nBins[f]!;
       const o = offsets[f]! * 3;
+      if (categorical[f]) {
+        const found = this.bestCategorical(hist, o, nb, G, H, C, parentScore, bestGain);
+        if (found) {
+          bestGain = found.gain;
+          best = { ...found, feature: f };
+        }
+        continue;
+      }
       const ms = o + nb * 3;
       const gm = hist[ms]!;
       const hm = hist[ms + 1]!;
@@ -415,6 +450,85 @@ class Grower {
   }
 
   /**
+   * The best set split of a categorical column (histogram at `o`, nb category bins and
+   * the missing slot) with a gain above `above`, or null (the module's header).
+   */
+  private bestCategorical(
+    hist: Float64Array,
+    o: number,
+    nb: number,
+    G: number,
+    H: number,
+    C: number,
+    parentScore: number,
+    above: number,
+  ): Omit<Split, 'feature'> | null {
+    const { minSamplesLeaf: msl, l2 } = this.params;
+    const bins = this.catBins;
+    const ratios = this.catRatios;
+    const supportFactor = C / H;
+    let used = 0;
+    for (let b = 0; b <= nb; b++) {
+      const s = o + b * 3;
+      const hb = hist[s + 1]!;
+      if (hist[s + 2]! > 0 && hb * supportFactor >= MIN_CAT_SUPPORT) {
+        bins[used] = b;
+        ratios[used] = hist[s]! / (hb + MIN_CAT_SUPPORT);
+        used++;
+      }
+    }
+    if (used <= 1) return null;
+    const order = Array.from({ length: used }, (_, i) => i).sort((a, b) => ratios[a]! - ratios[b]! || bins[a]! - bins[b]!);
+    let bestGain = above;
+    let bestDirection = 0;
+    let bestCount = 0;
+    let bestG = 0;
+    let bestH = 0;
+    let bestC = 0;
+    // From the low end, up to the middle; then from the high end, up to just before it.
+    for (const direction of [1, -1]) {
+      const middle = direction === 1 ? (used + 1) >> 1 : ((used + 1) >> 1) - 1;
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let i = 0; i < middle; i++) {
+        const s = o + bins[order[direction === 1 ? i : used - 1 - i]!]! * 3;
+        gl += hist[s]!;
+        hl += hist[s + 1]!;
+        cl += hist[s + 2]!;
+        if (cl < msl || hl < MIN_HESSIAN) continue;
+        const cr = C - cl;
+        const hr = H - hl;
+        if (cr < msl || hr < MIN_HESSIAN) break;
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore;
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestDirection = direction;
+          bestCount = i + 1;
+          bestG = gl;
+          bestH = hl;
+          bestC = cl;
+        }
+      }
+    }
+    if (bestDirection === 0) return null;
+    const categories = new Uint8Array(nb + 1);
+    for (let i = 0; i < bestCount; i++) categories[bins[order[bestDirection === 1 ? i : used - 1 - i]!]!] = 1;
+    // The missing slot: its learnt side, or with more rows where the node has no missing value.
+    if (hist[o + nb * 3 + 2]! === 0) categories[nb] = bestC >= C - bestC ? 1 : 0;
+    return {
+      gain: bestGain,
+      bin: 0,
+      missingLeft: categories[nb] === 1,
+      gLeft: bestG,
+      hLeft: bestH,
+      cLeft: bestC,
+      categories,
+    };
+  }
+
+  /**
    * Grows a tree on gradients g and hessians h (by row); `constantHessian` when h is 1.
    * `onLeaf(start, end, value)` is called for each final leaf's rows (indices into the
    * row array passed to the constructor).
@@ -425,7 +539,17 @@ class Grower {
     const rows = this.rows;
     const n = this.n;
     for (let i = 0; i < n; i++) rows[i] = i;
-    const tree: Tree = { feature: [], binThreshold: [], threshold: [], missingLeft: [], left: [], right: [], value: [] };
+    const tree: Tree = {
+      feature: [],
+      binThreshold: [],
+      threshold: [],
+      missingLeft: [],
+      left: [],
+      right: [],
+      value: [],
+      categories: [],
+      gain: [],
+    };
     const newNode = () => {
       tree.feature.push(-1);
       tree.binThreshold.push(0);
@@ -434,6 +558,8 @@ class Grower {
       tree.left.push(-1);
       tree.right.push(-1);
       tree.value.push(0);
+      tree.categories.push(null);
+      tree.gain.push(0);
       return tree.feature.length - 1;
     };
     let G = 0;
@@ -466,18 +592,29 @@ class Grower {
       let l = parent.start;
       let r = 0;
       const column = f * n;
-      for (let i = parent.start; i < parent.end; i++) {
-        const row = rows[i]!;
-        const b = bins[column + row]!;
-        if (b === missing ? split.missingLeft : b <= split.bin) rows[l++] = row;
-        else this.scratch[r++] = row;
+      const categories = split.categories;
+      if (categories) {
+        for (let i = parent.start; i < parent.end; i++) {
+          const row = rows[i]!;
+          if (categories[bins[column + row]!] === 1) rows[l++] = row;
+          else this.scratch[r++] = row;
+        }
+      } else {
+        for (let i = parent.start; i < parent.end; i++) {
+          const row = rows[i]!;
+          const b = bins[column + row]!;
+          if (b === missing ? split.missingLeft : b <= split.bin) rows[l++] = row;
+          else this.scratch[r++] = row;
+        }
       }
       rows.set(this.scratch.subarray(0, r), l);
       const node = parent.node;
       tree.feature[node] = f;
       tree.binThreshold[node] = split.bin;
-      tree.threshold[node] = split.bin < nBins[f]! - 1 ? this.binned.edges[f]![split.bin]! : Infinity;
+      tree.threshold[node] = categories ? 0 : split.bin < nBins[f]! - 1 ? this.binned.edges[f]![split.bin]! : Infinity;
       tree.missingLeft[node] = split.missingLeft;
+      tree.categories[node] = categories;
+      tree.gain[node] = split.gain;
       const leftNode = newNode();
       const rightNode = newNode();
       tree.left[node] = leftNode;
