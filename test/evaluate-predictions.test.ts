@@ -464,7 +464,7 @@ describe('baselines of a predictions file, without a model', () => {
   test('a first model: a registry alias that does not exist yet leaves the candidate without a baseline', async () => {
     const dir = await project({ 'p.csv': THREE_CLASSES });
     const result = ok(await run(dir, { predictions: 'p.csv', 'baseline-alias': 'production' }));
-    expect(result.io.log).toContain('No demo model at alias "production" yet: evaluating as a first model');
+    expect(result.io.log).toContain('No demo model at alias "production" and no version registered yet: evaluating as a first model');
     expect(result.outputs['baseline-metrics']).toBe('null');
   });
 });

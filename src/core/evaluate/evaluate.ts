@@ -618,7 +618,7 @@ function intervalsOf(bootstrap: BootstrapResult): Record<string, { lower: number
 /**
  * The model's history for the pull request comment: the last registered versions of the model
  * in the registry of the baseline alias, charted with the candidate (core/history). Null without
- * a registry baseline, with `history.versions` 0, or when the registry cannot be read (a warning).
+ * a registry baseline, with `history.versions` 0, or when the registry cannot be read (a warning, never a failure).
  */
 async function historyOf(
   request: EvaluateRequest,
@@ -643,8 +643,10 @@ async function historyOf(
       last: versions,
     });
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    request.log.warning(`The model's history could not be read from the registry: ${error.message}`);
+    // The history decorates the comment: a registry that cannot list versions never fails an evaluation.
+    request.log.warning(
+      `The model's history could not be read from the registry: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return null;
   }
 }
