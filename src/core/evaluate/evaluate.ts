@@ -447,7 +447,7 @@ async function scoreBaseline(request: EvaluateRequest, target: BaselineTarget): 
   await rm(pulled, { recursive: true, force: true });
   try {
     const version = await registry.pull(modelName, ref, pulled);
-    const at = ref === alias ? alias : `v${version.version}, the latest version (no model at ${alias} yet)`;
+    const at = ref === alias ? `${alias} (v${version.version})` : `v${version.version}, the latest version (no model at ${alias} yet)`;
     const what = `the baseline: ${modelName} at ${at}`;
     const { metrics, scored } = await scoreBaselineModel(request, pulled, shown(pulled), what, target);
     const source = ref === alias ? `${alias} = ${modelName} v${version.version} (${version.uri})` : `${modelName} ${at} (${version.uri})`;
