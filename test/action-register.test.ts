@@ -114,7 +114,7 @@ describe('register (dist/register/index.js), local registry', () => {
     expect(history.stdout.trim().split('\n')).toHaveLength(5);
   });
 
-  test('evaluate takes its baseline from a registry alias, and treats a missing alias as a first model', async () => {
+  test('evaluate takes its baseline from a registry alias, and the latest version while the alias does not exist', async () => {
     const withAlias = ok(
       await runAction(BUNDLES.evaluate, {
         cwd: dir,
@@ -131,8 +131,9 @@ describe('register (dist/register/index.js), local registry', () => {
         inputs: { config: 'mlops.yaml', comment: 'false', 'baseline-alias': 'production', 'fail-on-unblessed': 'false' },
       }),
     );
-    expect(missing.outputs['baseline-metrics']).toBe('null');
-    expect(missing.stdout).toContain('No penguins model at alias "production" yet: evaluating as a first model');
+    // No model at production yet: the latest registered version (a copy of this very model) is the baseline.
+    expect(JSON.parse(missing.outputs['baseline-metrics']!)).toEqual(JSON.parse(missing.outputs.metrics!));
+    expect(missing.stdout).toMatch(/No penguins model at alias "production" yet: comparing with the latest registered version, v\d+\./);
   });
 
   test('an unknown version names what exists', async () => {
