@@ -222,3 +222,18 @@ export function sideFromProfile(profile: DatasetProfile): Side {
   for (const state of profile.columns) columns.set(state.name, columnFromProfile(state));
   return { source: 'profile', files: profile.files, rows: profile.rows, columns };
 }
+
+/** Counts per value (String(value)) of a side: kept, or counted from the sorted values; null from a sketch that keeps none. */
+export function valueCounts(v: NumericValues): Map<string, number> | null {
+  if (v.counts) return v.counts;
+  if (!v.sorted) return null;
+  const out = new Map<string, number>();
+  const s = v.sorted;
+  for (let i = 0; i < s.length;) {
+    let j = i + 1;
+    while (j < s.length && s[j] === s[i]) j++;
+    out.set(String(s[i]), j - i);
+    i = j;
+  }
+  return out;
+}

@@ -66,7 +66,7 @@
  * the statistic may be off, 0 when exact) and `nearThreshold` (a verdict that a value within
  * that range would flip).
  */
-import { cdfOf, distinctValues, linearQuantileOf } from './columns.js';
+import { cdfOf, distinctValues, linearQuantileOf, valueCounts } from './columns.js';
 import type { NumericValues, Side, SideColumn } from './columns.js';
 import { DEFAULT_DRIFT_SHARE, DEFAULT_MIN_CURRENT_ROWS, DEFAULT_NULL_SHARE_THRESHOLD, methodOptions } from './config.js';
 import type { ColumnSettings, DriftSettings } from './config.js';
@@ -226,20 +226,9 @@ function countsOf(column: SideColumn, kind: ColumnKind): SideCounts {
   };
 }
 
-/** Counts per value (String(value)) of the numbers of a column; built from the sorted values when not kept. */
+/** Counts per value (String(value)) of the numbers of a column (none: empty); null from a sketch that keeps none. */
 function numberCounts(values: NumericValues | null): Map<string, number> | null {
-  if (!values) return new Map();
-  if (values.counts) return values.counts;
-  if (!values.sorted) return null;
-  const out = new Map<string, number>();
-  const s = values.sorted;
-  for (let i = 0; i < s.length;) {
-    let j = i + 1;
-    while (j < s.length && s[j] === s[i]) j++;
-    out.set(String(s[i]), j - i);
-    i = j;
-  }
-  return out;
+  return values ? valueCounts(values) : new Map();
 }
 
 function categoryCounts(column: SideColumn): Map<string, number> | null {

@@ -34,7 +34,7 @@
  */
 import { binBox, chiSquareRange, countBox, jensenShannonRange, ksRange, psiRange, quantileSpread, zRange } from './bounds.js';
 import type { ShareBox, StatisticRange } from './bounds.js';
-import { cdfBelowOf, cdfOf, quantileOf, rankError, stepPoints } from './columns.js';
+import { cdfBelowOf, cdfOf, quantileOf, rankError, stepPoints, valueCounts } from './columns.js';
 import type { NumericValues } from './columns.js';
 import {
   binCounts,
@@ -180,21 +180,6 @@ function histogramSharesFromCdf(v: NumericValues, edges: Float64Array): Float64A
     const next = b === bins - 1 ? cdfOf(v, edges[bins]!) : cdfBelowOf(v, edges[b + 1]!);
     out[b] = Math.max(0, next - previous);
     previous = next;
-  }
-  return out;
-}
-
-/** Counts per value (String(value)) of a side: kept, or counted from the sorted values; null from a sketch that keeps none. */
-function valueCounts(v: NumericValues): Map<string, number> | null {
-  if (v.counts) return v.counts;
-  if (!v.sorted) return null;
-  const out = new Map<string, number>();
-  const s = v.sorted;
-  for (let i = 0; i < s.length;) {
-    let j = i + 1;
-    while (j < s.length && s[j] === s[i]) j++;
-    out.set(String(s[i]), j - i);
-    i = j;
   }
   return out;
 }
