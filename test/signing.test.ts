@@ -503,7 +503,7 @@ describe('key-pair signing', () => {
 describe('settings', () => {
   test('auto signs keylessly when the job may ask for a token, with a key when one is given, else not (saying why)', async () => {
     const settings = SigningSettings.parse({});
-    expect(settings.verify.required).toEqual(['production']);
+    expect(settings.verify.required).toBeUndefined();
     expect((await signingConfigFrom(settings, { env: authority.runnerEnv({ repository: REPOSITORY }) })).config?.mode).toBe('keyless');
     expect((await signingConfigFrom(settings, { env: { MLOPS_SIGNING_KEY: keys.privateKey } })).config).toMatchObject({
       mode: 'key',
@@ -512,9 +512,15 @@ describe('settings', () => {
     const off = await signingConfigFrom(settings, { env: { GITHUB_ACTIONS: 'true' } });
     expect(off.config).toBeNull();
     expect(off.note).toMatch(/id-token: write/);
-    expect(verificationRequired(settings, 'production')).toBe(true);
-    expect(verificationRequired(settings, 'staging')).toBe(false);
-    expect(verificationRequired(SigningSettings.parse({ verify: { required: true } }), null)).toBe(true);
+    // Unset, production is required once there is a signer to trust; with nobody to trust it is a warning.
+    expect(verificationRequired(settings, 'production', true)).toBe(true);
+    expect(verificationRequired(settings, 'Production', true)).toBe(true);
+    expect(verificationRequired(settings, 'staging', true)).toBe(false);
+    expect(verificationRequired(settings, 'production', false)).toBe(false);
+    // Written by the project, it holds whoever is trusted.
+    expect(verificationRequired(SigningSettings.parse({ verify: { required: ['production'] } }), 'production', false)).toBe(true);
+    expect(verificationRequired(SigningSettings.parse({ verify: { required: true } }), null, false)).toBe(true);
+    expect(verificationRequired(SigningSettings.parse({ verify: { required: false } }), 'production', true)).toBe(false);
     expect(() => SigningSettings.parse({ mode: 'sometimes' })).toThrow();
   });
 });

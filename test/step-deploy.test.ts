@@ -28,6 +28,8 @@ import { RecordingIO, runStepInProcess } from './support/step-context.js';
 import type { InProcessResult } from './support/step-context.js';
 
 const REPO = { owner: 'octo', repo: 'ml' };
+/** The test versions are not signed: for tests about something else, production is left unverified. */
+const UNVERIFIED = 'signing:\n  verify:\n    required: false\n';
 const SHA = 'a'.repeat(40);
 
 let emulator: GitHubEmulator;
@@ -433,7 +435,8 @@ describe('http target with a plain webhook receiver', () => {
 
 describe('environments', () => {
   test('a protected environment needs approve true locally; on GitHub its protection rules decide', async () => {
-    const { dir, registry } = await project('environments:\n  production:\n    protected: true\n');
+    // Unsigned test versions: on GitHub production requires a signature by default (signing-steps covers that).
+    const { dir, registry } = await project('environments:\n  production:\n    protected: true\n' + UNVERIFIED);
     const refused = await run(dir, { environment: 'production', version: '1' });
     expect(failure(refused)).toContain('environment production is protected');
     expect(failure(refused)).toContain('--approve true');
@@ -461,7 +464,7 @@ describe('environments', () => {
   });
 
   test('GitHub’s names: Production is production (alias, settings, production flag); spaces become "-" in the alias', async () => {
-    const { dir, registry } = await project('environments:\n  production:\n    environment_url: https://models.example.com\n');
+    const { dir, registry } = await project('environments:\n  production:\n    environment_url: https://models.example.com\n' + UNVERIFIED);
     const before = emulator.deployments(REPO).length;
     const result = ok(await run(dir, { environment: 'Production', version: '1' }, { github: { token: 'write-token' } }));
     expect(result.outputs['environment-url']).toBe('https://models.example.com');

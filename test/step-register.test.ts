@@ -58,7 +58,12 @@ describe('register in process, folder registry', () => {
     const dir = await project();
     const result = await run(dir, { alias: 'staging' });
     expect(result.error).toBeNull();
-    expect(result.outputs).toEqual({ version: '1', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), uri: 'local://penguins/1' });
+    expect(result.outputs).toEqual({
+      version: '1',
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      uri: 'local://penguins/1',
+      signature: '',
+    });
     const summary = result.io.summary;
     expect(summary).toContain('## Registered: penguins version 1 (staging)');
     expect(summary).toContain('3 files, blessed.');

@@ -37,6 +37,7 @@ export function runEnvironmentFrom(env: Environment, onGitHub: boolean, cwd: str
     runId: env.GITHUB_RUN_ID || null,
     runAttempt: env.GITHUB_RUN_ATTEMPT || null,
     runUrl: runUrl(env as NodeJS.ProcessEnv),
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     event() {
       event ??= readEvent(env.GITHUB_EVENT_PATH);
       return event;

@@ -9,6 +9,9 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import type { LoadedConfig } from '../core/config/config.js';
+import { configPath } from '../core/config/config.js';
+import { Workspace } from '../core/workspace.js';
+import { loadGuard, type TrustContext } from '../core/signing/trust.js';
 import { expandPaths, refuseOverwritingInput } from '../core/data/paths.js';
 import { DATA_FORMATS } from '../core/data/source.js';
 import type { DataFormat } from '../core/data/source.js';
@@ -31,6 +34,7 @@ import { ModelSource } from '../core/serve/source.js';
 import { onnxRuntime } from '../core/onnx/runtime.js';
 import { loadProjectConfig, projectRegistry } from '../adapters/local/run.js';
 import { NAME_PATTERN } from '../ports/registry.js';
+import type { Registry } from '../ports/registry.js';
 import { untilStopSignal } from './signals.js';
 
 interface ModelOptions {
@@ -204,7 +208,12 @@ async function serve(options: ServeOptions): Promise<void> {
       const name = modelName(options, loaded, null);
       if (!NAME_PATTERN.test(name))
         throw new UserError(`model name "${name}" is not allowed`, 'Use lower-case letters, digits, ".", "_" and "-".');
-      source = new ModelSource(registry, name, workDir);
+      source = new ModelSource(
+        registry,
+        name,
+        workDir,
+        await serveTrust(loaded, registry, options.ref ? aliasOf(options.ref) : options.alias),
+      );
       if (options.ref) initial = await source.load(options.ref);
       else {
         follow = options.alias;
@@ -263,6 +272,32 @@ async function serve(options: ServeOptions): Promise<void> {
   }
 }
 
+/** The alias a reference names (production, staging), or null for a version number or digest. */
+function aliasOf(ref: string): string | null {
+  return /^v?\d+$/.test(ref) || ref.startsWith('sha256:') ? null : ref;
+}
+
+/**
+ * How versions are verified before they are loaded: the `signing:` section of mlops.yaml, for
+ * the environment the server follows (an alias such as production) or null. On a GitHub runner
+ * the repository's own workflows are the default signers, as in deploy.
+ */
+async function serveTrust(loaded: LoadedConfig, registry: Registry, environment: string | null) {
+  const env = process.env;
+  const onGitHub = env.GITHUB_ACTIONS === 'true';
+  const context: TrustContext = {
+    section: loaded.config.signing,
+    secret: (name) => env[name] || undefined,
+    onGitHub,
+    githubRepository: onGitHub ? env.GITHUB_REPOSITORY || null : null,
+    githubServer: env.GITHUB_SERVER_URL || undefined,
+    resolvePath: (path) => configPath(loaded, path),
+    tufCachePath: join(Workspace.of(loaded, process.cwd()).dir('cache'), 'sigstore-tuf'),
+  };
+  const guard = await loadGuard(registry.signatures, context, environment);
+  return { guard, warn: (message: string) => stderr(`warning: ${message}`) };
+}
+
 async function predict(options: PredictOptions): Promise<void> {
   const loaded = await loadProjectConfig(options.config);
   const files = await expandPaths(options.input.map((p) => resolve(p)));
@@ -275,7 +310,8 @@ async function predict(options: PredictOptions): Promise<void> {
     if (options.modelDir) {
       model = await new ModelSource(null, modelName(options, loaded, 'model'), workDir).loadDir(options.modelDir);
     } else {
-      model = await new ModelSource(registry, modelName(options, loaded, null), workDir).load(options.ref);
+      const trust = await serveTrust(loaded, registry, aliasOf(options.ref));
+      model = await new ModelSource(registry, modelName(options, loaded, null), workDir, trust).load(options.ref);
     }
     const table = await readTable(files, { format: options.format ?? 'auto', nullValues: loaded.config.data.null_values });
     const showProgress = table.rows >= 100_000;

@@ -9,6 +9,7 @@
  * against the contracts when it reads them back.
  */
 import type { RegisteredFile } from './registry.js';
+import type { SignatureStore } from '../core/signing/attest.js';
 import { UserError } from '../core/errors.js';
 
 /** A version as stored: what register wrote, before the registry reads the card and blessing. */
@@ -71,6 +72,8 @@ export interface ModelStore {
   readonly reservedAliases: Readonly<Record<string, string>>;
   /** True when an alias move and its history entry are one atomic step (see compareAndSwapAlias). */
   readonly atomicAliases: boolean;
+  /** Where the signatures of versions are kept (beside the versions, in the same store). */
+  readonly signatures: SignatureStore;
 
   /** Where a model's versions live, for messages ("the registry at <folder>", "<host>/<repository>"). */
   where(model: string): string;

@@ -5,6 +5,7 @@
  * over a narrow store port (ports/model-store.ts), with a folder store and an OCI store.
  */
 import type { Blessing, ModelCard } from '../core/contracts/index.js';
+import type { SignatureStore } from '../core/signing/attest.js';
 
 export interface RegisteredFile {
   /** Path inside the model directory, with forward slashes. */
@@ -57,6 +58,8 @@ export interface Registry {
   readonly kind: 'local' | 'oci';
   /** How to name this registry to the CLI's --registry: a folder, or oci://host/namespace. */
   readonly location: string;
+  /** The signatures of versions (Sigstore bundles), kept beside them: register signs, deploy and serve verify. */
+  readonly signatures: SignatureStore;
   /** Registers every file of `dir` as the next version of `model`. Safe when several processes register at once. */
   register(model: string, dir: string, metadata: VersionMetadata): Promise<ModelVersion>;
   /**

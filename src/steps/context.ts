@@ -7,6 +7,7 @@
  */
 import type { LoadedConfig } from '../core/config/config.js';
 import type { UserCommand } from '../core/process/user-command.js';
+import type { SigningSecretName } from '../core/signing/trust.js';
 import type { Workspace } from '../core/workspace.js';
 import type { GitHubPort, RepoRef } from '../ports/github.js';
 import type { Registry } from '../ports/registry.js';
@@ -31,6 +32,8 @@ export interface RunEnvironment {
   readonly runAttempt: string | null;
   /** The run's page on GitHub, or null. */
   readonly runUrl: string | null;
+  /** GitHub's address (GITHUB_SERVER_URL, else https://github.com). */
+  readonly serverUrl?: string;
   /** The webhook payload of the run (GITHUB_EVENT_PATH), read once; null outside a workflow run. */
   event(): Promise<Record<string, unknown> | null>;
   /** The commit being built: `sha`, else git's HEAD in the working directory, else null. */
@@ -51,7 +54,8 @@ export type SecretName =
   | 'MLOPS_REGISTRY_PASSWORD'
   | 'MLOPS_REGISTRY_INSECURE'
   | 'MLOPS_DEPLOY_SECRET'
-  | 'MLOPS_ADMIN_TOKEN';
+  | 'MLOPS_ADMIN_TOKEN'
+  | SigningSecretName;
 
 /** Workflow artifacts: only in a JavaScript action step on a runner (null elsewhere). */
 export interface Artifacts extends ArtifactStore {

@@ -31,6 +31,8 @@ import type { Registry } from '../ports/registry.js';
 import type { StepContext } from './context.js';
 import { InputError, booleanInput, choiceInput, listInput, numberInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
+import { trustContext } from './trust.js';
+import { loadGuard } from '../core/signing/trust.js';
 
 export const deploy: StepSpec = {
   name: 'deploy',
@@ -65,7 +67,7 @@ export const deploy: StepSpec = {
     },
     'command-env': {
       description:
-        'Variables the deploy and verify commands get although they are withheld by default (INPUT_*, ACTIONS_*, GITHUB_TOKEN, GH_TOKEN, MLOPS_DEPLOY_SECRET, MLOPS_ADMIN_TOKEN, MLOPS_REGISTRY_TOKEN, MLOPS_REGISTRY_USERNAME, MLOPS_REGISTRY_PASSWORD), one name per line; other variables of the step pass anyway. Default: environments.<name>.command_env, else none.',
+        'Variables the deploy and verify commands get although they are withheld by default (INPUT_*, ACTIONS_*, GITHUB_TOKEN, GH_TOKEN, MLOPS_DEPLOY_SECRET, MLOPS_ADMIN_TOKEN, MLOPS_REGISTRY_TOKEN, MLOPS_REGISTRY_USERNAME, MLOPS_REGISTRY_PASSWORD, MLOPS_SIGNING_KEY, MLOPS_SIGNING_KEY_PASSPHRASE, SIGSTORE_ID_TOKEN), one name per line; other variables of the step pass anyway. Default: environments.<name>.command_env, else none.',
       list: true,
     },
     strategy: {
@@ -168,6 +170,7 @@ async function runDeploy(ctx: StepContext): Promise<void> {
     registry,
     deployments: recorder(ctx, inputs, token, log),
     log,
+    guard: await loadGuard(registry.signatures, trustContext(ctx), plan.alias),
   });
 
   await io.appendSummary(releaseSummary(plan, target, result));

@@ -7,6 +7,8 @@ import type { StepContext } from './context.js';
 import { booleanInput, stringInput } from './spec.js';
 import type { StepSpec } from './spec.js';
 import { downloadArtifactInput } from './artifacts.js';
+import { trustContext } from './trust.js';
+import { signRegistered } from '../core/signing/trust.js';
 
 /** The `registry:` section of mlops.yaml (url, path, insecure), which register declares for every step that opens the registry. */
 export const RegistryConfig = RegistrySettings;
@@ -51,6 +53,10 @@ export const register: StepSpec = {
     version: { description: 'The new version number.' },
     digest: { description: 'The content digest of the version (sha256:...).' },
     uri: { description: 'Where the version lives, e.g. local://penguins/3.' },
+    signature: {
+      description:
+        "Where the version's signature (a Sigstore bundle of its evaluation statement) is stored, or empty when it is not signed (signing.mode in mlops.yaml; keyless needs permissions: id-token: write).",
+    },
   },
   config: { key: 'registry', schema: RegistryConfig },
   async run(ctx: StepContext): Promise<void> {
@@ -85,10 +91,14 @@ async function runRegister(ctx: StepContext): Promise<void> {
     allowUnblessed,
     alias: stringInput(ctx, register, 'alias'),
     shown: (path) => workspace.shown(path),
+    sign: (version) => signRegistered(version, registry.signatures, trustContext(ctx)),
   });
 
   const { version, alias } = registered;
   if (registered.blessingDropped) io.warning(`register: ${registered.blessingDropped}`);
+  const signing = registered.signing;
+  if (signing?.signed) io.info(`Signed ${model} version ${version.version} (${signing.mode}): ${signing.signed.where}`);
+  else if (signing?.note) (ctx.env.onGitHub ? io.warning : io.info).call(io, `register: ${signing.note}`);
   io.info(
     `Registered ${model} version ${version.version} (${version.digest})${alias ? `; ${alias} now points at it` : ''}: ${version.uri}`,
   );
@@ -96,4 +106,5 @@ async function runRegister(ctx: StepContext): Promise<void> {
   io.setOutput('version', String(version.version));
   io.setOutput('digest', version.digest);
   io.setOutput('uri', version.uri);
+  io.setOutput('signature', signing?.signed?.where ?? '');
 }

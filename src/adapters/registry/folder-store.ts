@@ -41,6 +41,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { stableJson } from '../../core/lineage.js';
 import type { BlobSource, LedgerEntry, ModelStore, StoredAliasEvent, StoredVersion, VersionRecord } from '../../ports/model-store.js';
+import { folderSignatureStore, type SignatureStore } from '../../core/signing/attest.js';
 
 /** Where the folder registry lives when nothing says otherwise (relative to the project). */
 export const DEFAULT_LOCAL_REGISTRY = '.mlops/registry';
@@ -65,11 +66,15 @@ export class FolderStore implements ModelStore {
   readonly kind = 'local' as const;
   readonly reservedAliases: Readonly<Record<string, string>> = {};
   readonly atomicAliases = true;
+  /** Beside the versions: models/<model>/signatures/ (core/signing/folder.ts). */
+  readonly signatures: SignatureStore;
 
   constructor(
     readonly root: string,
     private readonly options: FolderStoreOptions = {},
-  ) {}
+  ) {
+    this.signatures = folderSignatureStore(root);
+  }
 
   get location(): string {
     return this.root;

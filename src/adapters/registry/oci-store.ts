@@ -52,6 +52,7 @@ import {
   layerMediaType,
   type OciAuth,
 } from './oci-client.js';
+import { ociSignatureStore, type SignatureStore } from '../../core/signing/attest.js';
 
 /** The tag that holds the alias history. */
 export const ALIAS_HISTORY_TAG = 'alias-history';
@@ -97,6 +98,11 @@ export class OciStore implements ModelStore {
     [LEDGER_TAG]: "the OCI registry keeps the versions' ledger under that tag",
   };
   readonly atomicAliases = false;
+  /**
+   * As referrers of the version's manifest, found through the distribution spec's tag schema
+   * (a `sha256-<hex>` index tag, as cosign reads it): ghcr.io offers no referrers API.
+   */
+  readonly signatures: SignatureStore = ociSignatureStore((model) => this.client(model));
   readonly registry: string;
   readonly namespace: string;
   private readonly clients = new Map<string, OciClient>();

@@ -9,6 +9,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { DATA_FORMATS } from '../data/source.js';
 import { UserError } from '../errors.js';
+import { SigningSettings } from '../signing/schema.js';
 import { formatZodError } from '../zod-errors.js';
 
 export const DEFAULT_CONFIG_FILE = 'mlops.yaml';
@@ -58,6 +59,8 @@ const BASE = {
   registry: Later.optional(),
   environments: Later.optional(),
   drift: Later.optional(),
+  /** Signing at register, verification at deploy and serve (core/signing/settings.ts). */
+  signing: SigningSettings.optional(),
 };
 
 /** mlops.yaml with every step's section as written (each step checks its own section; see projectConfig). */

@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { Blessing } from '../contracts/index.js';
 import { UserError, describeError } from '../errors.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
+import { describeCheck, type LoadGuard } from '../signing/trust.js';
 import { judgeCanary } from './canary.js';
 import type { CanaryLimits, CanaryVerdict, VersionStats } from './canary.js';
 import type { DeployTargetName, Strategy } from './environments.js';
@@ -105,6 +106,8 @@ export interface ReleaseParams {
   registry: Registry;
   deployments: DeploymentRecorder;
   log: ReleaseLog;
+  /** Verifies the version's signature before anything moves (refuses where required, else warns). */
+  guard?: LoadGuard;
 }
 
 export interface ReleaseResult {
@@ -119,6 +122,8 @@ export interface ReleaseResult {
   running: ModelVersion | null;
   rolledBack: boolean;
   canary: CanaryVerdict | null;
+  /** What the signature check found (for the summary), or null when no guard was given. */
+  signature: string | null;
   /** What went wrong (shown in the summary), or null. */
   error: string | null;
   /** The message the step fails with, or null. */
@@ -162,6 +167,16 @@ export async function release(params: ReleaseParams): Promise<ReleaseResult> {
       `${model} v${wanted.version} is ${unblessed(wanted)}: deploy refuses it`,
       'Deploy a blessed version, or set force: true to deploy it anyway.',
     );
+
+  // The signature binds the version's digest to whoever registered it: a version pushed by anyone else, or
+  // rewritten since, is refused where verification is required (a rollback target too).
+  let signature: string | null = null;
+  if (params.guard) {
+    const check = await params.guard.check(wanted);
+    signature = describeCheck(check, `${model} v${wanted.version}`);
+    if (check.status === 'verified') log.info(signature);
+    else log.warning(`${signature} (verification is not required for ${environment}; signing.verify.required in mlops.yaml)`);
+  }
 
   // Every file of the version is read back and checked against its digest before anything moves: a blob
   // corrupted or swapped in the registry's storage would otherwise be what the environment's alias names.
@@ -209,6 +224,7 @@ export async function release(params: ReleaseParams): Promise<ReleaseResult> {
       running: rolledBack ? previous : null,
       rolledBack,
       canary,
+      signature,
       error: describeError(error),
       failure:
         error instanceof CanaryFailed
@@ -225,6 +241,7 @@ export async function release(params: ReleaseParams): Promise<ReleaseResult> {
     running: wanted,
     rolledBack: plan.rollback,
     canary,
+    signature,
     error: null,
     failure: null,
     deploymentId: deployments.id,

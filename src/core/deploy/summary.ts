@@ -15,6 +15,7 @@ export function releaseSummary(plan: ReleasePlan, target: DeployTarget, result: 
         ['Target', target.name + (target.name === 'http' ? ` ${code(target.shown, 120)}` : '')],
         ['Strategy', plan.strategy + (plan.strategy === 'canary' ? ` (${plan.canary.weight} % for ${plan.canary.bakeSeconds} s)` : '')],
         ['Blessed', result.blessing?.blessed === true ? 'yes' : 'no'],
+        ...(result.signature === null ? [] : [['Signature', escapeText(result.signature, 400)]]),
       ],
     ),
     '',

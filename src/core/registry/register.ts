@@ -12,6 +12,7 @@ import { ensureWritableDir } from '../workspace.js';
 import { loadModel, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
 import { checkAliasName, checkName, modelFiles } from './registry.js';
+import type { SigningOutcome } from '../signing/trust.js';
 
 export interface RegisterRequest {
   registry: Registry;
@@ -30,6 +31,8 @@ export interface RegisterRequest {
   alias?: string;
   /** How paths are shown to people. */
   shown(path: string): string;
+  /** Signs the new version (before the alias moves, so a version that fails to be signed is never aliased). */
+  sign?: (version: ModelVersion) => Promise<SigningOutcome>;
 }
 
 export interface Registered {
@@ -37,6 +40,8 @@ export interface Registered {
   alias: string | null;
   /** Why the blessing was not stored with the version (it judged another model; only with allowUnblessed), or null. */
   blessingDropped: string | null;
+  /** How the version was signed, or null when no signer was asked. */
+  signing: SigningOutcome | null;
 }
 
 /** Checks the names and the blessing, registers the model directory, and points the alias at the new version. */
@@ -87,8 +92,9 @@ export async function registerModel(request: RegisterRequest): Promise<Registere
   if (registry.kind === 'local')
     await ensureWritableDir(registry.location, 'the registry (the `registry` input, or registry.path in mlops.yaml)');
   const version = await registry.register(model, modelDir, { card: request.card, blessing });
+  const signing = request.sign ? await request.sign(version) : null;
   if (alias) await registry.setAlias(model, alias, version.version);
-  return { version, alias, blessingDropped };
+  return { version, alias, blessingDropped, signing };
 }
 
 /** The step summary of a registration: where the version lives, its blessing, lineage, how to pull it, and its metrics. */
@@ -101,6 +107,7 @@ export function registerSummary(registered: Registered, registry: Pick<Registry,
     '',
     `${code(version.uri, 120, false)}, digest ${code(version.digest, 80, false)}, ${version.files.length} files${blessing ? (blessing.blessed ? ', blessed' : ', **not blessed**') : ', no blessing'}.`,
     '',
+    ...signingLines(registered.signing),
     ...lineageLines(card),
     `Pull it with \`mlops registry pull ${model} ${version.version} --output DIR${registry.kind === 'oci' ? ` --registry ${registry.location}` : ''}\`.`,
     '',
@@ -113,6 +120,17 @@ export function registerSummary(registered: Registered, registry: Pick<Registry,
     ),
     '',
   ].join('\n');
+}
+
+/** What the summary says of the signature: how it was signed and where it is kept, or why there is none. */
+function signingLines(signing: SigningOutcome | null): string[] {
+  if (!signing) return [];
+  if (!signing.signed) return [`Not signed: ${escapeText(signing.note ?? 'signing is off (signing.mode in mlops.yaml).', 300)}`, ''];
+  const how = signing.mode === 'keyless' ? 'keylessly (Sigstore, with the workflow’s OIDC identity)' : 'with a key';
+  return [
+    `Signed ${how}: an in-toto statement of its evaluation (metrics, blessing, data profile digest), stored at ${code(signing.signed.where, 160, false)}.`,
+    '',
+  ];
 }
 
 /** Lineage from the model card, for the summary: trainer, data files with their hashes, commit and run. */

@@ -41,6 +41,7 @@ import {
   type Registry,
   type VersionMetadata,
 } from '../../ports/registry.js';
+import type { SignatureStore } from '../signing/attest.js';
 
 /** A version reference: 3 or v3. */
 export const VERSION_REF = /^v?(\d+)$/;
@@ -55,6 +56,7 @@ export interface ModelRegistryOptions {
 export class ModelRegistry implements Registry {
   readonly kind: 'local' | 'oci';
   readonly location: string;
+  readonly signatures: SignatureStore;
   private readonly maxAttempts: number;
 
   constructor(
@@ -63,6 +65,7 @@ export class ModelRegistry implements Registry {
   ) {
     this.kind = store.kind;
     this.location = store.location;
+    this.signatures = store.signatures;
     this.maxAttempts = options.maxAttempts ?? 50;
   }
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
+import { describeCheck, type LoadGuard } from '../signing/trust.js';
 import { loadServedModel } from './model.js';
 import type { ServedModel } from './model.js';
 
@@ -21,6 +22,11 @@ export class ModelSource {
     readonly name: string,
     /** A folder for pulled versions (each in a fresh subfolder, removed after loading). */
     private readonly workDir: string,
+    /**
+     * Verifies each pulled version's signature before it is loaded (refusing it where required),
+     * and where warnings go; null: versions are not verified.
+     */
+    private readonly trust: { guard: LoadGuard; warn(message: string): void } | null = null,
   ) {}
 
   private need(): Registry {
@@ -43,6 +49,11 @@ export class ModelSource {
     const dir = await mkdtemp(join(this.workDir, `${this.name}-`));
     try {
       const version = await registry.pull(this.name, ref, dir);
+      if (this.trust) {
+        // The digest pulled is the one verified: the signature names the version's manifest, whose files the pull checked.
+        const check = await this.trust.guard.check(version);
+        if (check.status === 'unverified') this.trust.warn(describeCheck(check, `${this.name} v${version.version}`));
+      }
       return await loadServedModel(dir, { name: this.name, version: version.version, digest: version.digest, uri: version.uri });
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -74,17 +74,27 @@ export type LoadCheck =
 /**
  * Verifies the version about to be loaded. Throws the SignatureError when `required`; otherwise
  * returns it as a problem to report. A policy of null (nobody to trust configured) is a failure of
- * its own: required, it throws with a hint naming the identity that signed.
+ * its own: required, it throws with a hint naming the identity that signed. `policy` may be a
+ * function, called only when there is a signature to check (reading a trusted root may need the
+ * network).
  */
 export async function checkBeforeLoad(
   version: { model: string; version: number; digest: string },
   store: SignatureStore,
-  options: { required: boolean; policy: VerificationPolicy | null },
+  options: { required: boolean; policy: VerificationPolicy | null | (() => Promise<VerificationPolicy | null>) },
 ): Promise<LoadCheck> {
   const subject = { model: version.model, digest: version.digest, label: `${version.model} v${version.version}` };
   try {
     const bundles = await store.find(version.model, version.digest);
-    if (!options.policy) {
+    if (bundles.length === 0 && typeof options.policy === 'function') {
+      throw new SignatureError(
+        'missing',
+        `${subject.label} has no signature`,
+        'register signs each version: keylessly on GitHub when its job has `permissions: id-token: write`, or with signing.key. Register the model again to get a signed version, or set signing.verify.required in mlops.yaml to leave this environment unverified.',
+      );
+    }
+    const policy = typeof options.policy === 'function' ? await options.policy() : options.policy;
+    if (!policy) {
       throw new SignatureError(
         bundles.length === 0 ? 'missing' : 'untrusted',
         bundles.length === 0
@@ -93,9 +103,14 @@ export async function checkBeforeLoad(
         'Name the workflow that signs (signing.verify.identities) or the public key (signing.verify.public_keys).',
       );
     }
-    return { status: 'verified', attestation: verifyVersionSignatures(subject, bundles, options.policy) };
+    return { status: 'verified', attestation: verifyVersionSignatures(subject, bundles, policy) };
   } catch (error) {
-    if (!(error instanceof SignatureError) || options.required) throw error;
-    return { status: 'unverified', problem: error };
+    if (options.required) throw error;
+    // Not required: whatever stopped the check (a trusted root that could not be fetched, too) is a warning.
+    const problem =
+      error instanceof SignatureError
+        ? error
+        : new SignatureError('untrusted', `the signature could not be checked: ${error instanceof Error ? error.message : String(error)}`);
+    return { status: 'unverified', problem };
   }
 }

@@ -12,41 +12,29 @@
  *     tsa_url: ...          # an RFC 3161 timestamp authority (GitHub's private instance: required)
  *     verify:
  *       required: [production]   # environments (aliases) whose deploys and serves refuse an unverified
- *                                # version; true: all, false: none (then a failure is a warning)
+ *                                # version; true: all, false: none (then a failure is a warning).
+ *                                # Default: [production] when there is a signer to trust (below, or on
+ *                                # GitHub this repository's workflows), else none
  *       identities:              # keyless signers accepted (certificate SAN, * as a wildcard)
  *         - https://github.com/acme/penguins/.github/workflows/mlops-cd.yml@refs/heads/main
+ *       repositories:            # keyless: the repositories whose workflow runs may sign (the
+ *         - https://github.com/acme/penguins   # certificate's source repository, * as a wildcard)
  *       issuer: https://token.actions.githubusercontent.com   # the default
+ *
+ * With nothing under verify naming a signer, a run on GitHub trusts keyless signatures made by
+ * workflow runs of its own repository (identities: ['*'], repositories: [this repository]): the
+ * register job of the same repository signs, and deploy and serve in it verify with no setup.
  *       public_keys: [keys/mlops.pub]                          # key signers accepted
  *       trusted_root: trusted_root.json                        # default: public-good, through TUF
  *       transparency_log: true                                 # require a Rekor entry (keyless); default true
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
 import { UserError } from '../errors.js';
+import type { SigningSettings } from './schema.js';
 import type { SigningConfig } from './sign.js';
 import { GITHUB_ACTIONS_ISSUER, publicGoodTrustedRoot, readTrustedRoot, type VerificationPolicy } from './verify.js';
 
-const OneOrMany = z.union([z.string().min(1), z.array(z.string().min(1))]);
-
-export const SignatureVerifySettings = z.strictObject({
-  required: z.union([z.boolean(), z.array(z.string())]).default(['production']),
-  identities: OneOrMany.optional(),
-  issuer: z.string().url().optional(),
-  public_keys: OneOrMany.optional(),
-  trusted_root: z.string().min(1).optional(),
-  transparency_log: z.boolean().optional(),
-});
-
-export const SigningSettings = z.strictObject({
-  mode: z.enum(['auto', 'keyless', 'key', 'off']).default('auto'),
-  key: z.string().min(1).optional(),
-  fulcio_url: z.string().url().optional(),
-  /** false: no transparency log (then tsa_url is required). */
-  rekor_url: z.union([z.string().url(), z.literal(false)]).optional(),
-  tsa_url: z.string().url().optional(),
-  verify: SignatureVerifySettings.default({ required: ['production'] }),
-});
-export type SigningSettings = z.infer<typeof SigningSettings>;
+export { SignatureVerifySettings, SigningSettings } from './schema.js';
 
 const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -106,11 +94,16 @@ export async function signingConfigFrom(
   };
 }
 
-/** Whether loading into `environment` (an alias such as production; null: no environment) needs a verified signature. */
-export function verificationRequired(settings: SigningSettings, environment: string | null): boolean {
-  const required = settings.verify.required;
+/**
+ * Whether loading into `environment` (an alias such as production; null: no environment) needs a
+ * verified signature. Unset `required` means [production] when there is a signer to trust
+ * (`hasSigner`), else nothing: with nobody named to trust, an unsigned production is a warning
+ * until the project says whom to trust (or sets required itself).
+ */
+export function verificationRequired(settings: SigningSettings, environment: string | null, hasSigner: boolean): boolean {
+  const required = settings.verify.required ?? (hasSigner ? ['production'] : []);
   if (typeof required === 'boolean') return required;
-  return environment !== null && required.includes(environment);
+  return environment !== null && required.some((name) => name.toLowerCase() === environment.toLowerCase());
 }
 
 /**
@@ -120,11 +113,24 @@ export function verificationRequired(settings: SigningSettings, environment: str
  */
 export async function verificationPolicyFrom(
   settings: SigningSettings,
-  context: SettingsContext & { tufCachePath?: string },
+  context: SettingsContext & {
+    tufCachePath?: string;
+    /** owner/repo of the workflow run on GitHub (its signers are trusted when nothing is named), or null. */
+    githubRepository?: string | null;
+    /** GitHub's address (GITHUB_SERVER_URL). Default https://github.com. */
+    githubServer?: string;
+  },
 ): Promise<VerificationPolicy | null> {
   const resolve = context.resolvePath ?? ((p: string) => p);
   const verify = settings.verify;
-  const identities = list(verify.identities);
+  let identities = list(verify.identities);
+  let repositories = list(verify.repositories);
+  if (identities.length === 0 && repositories.length === 0 && list(verify.public_keys).length === 0 && context.githubRepository) {
+    identities = ['*'];
+    repositories = [`${(context.githubServer ?? 'https://github.com').replace(/\/+$/, '')}/${context.githubRepository}`];
+  } else if (identities.length === 0 && repositories.length > 0) {
+    identities = ['*'];
+  }
   const publicKeys: string[] = [];
   for (const path of list(verify.public_keys)) {
     try {
@@ -146,6 +152,7 @@ export async function verificationPolicyFrom(
   return {
     trustedRoot,
     identities,
+    repositories,
     issuer: verify.issuer ?? GITHUB_ACTIONS_ISSUER,
     requireTransparencyLog: verify.transparency_log ?? true,
     publicKeys,

@@ -74,6 +74,13 @@ export interface VerificationPolicy {
   identities?: readonly string[];
   /** Keyless: the certificate's OIDC issuer. Default GITHUB_ACTIONS_ISSUER. */
   issuer?: string;
+  /**
+   * Keyless: the accepted source repositories (the certificate's SourceRepositoryURI extension,
+   * `https://github.com/OWNER/REPO`), `*` as a wildcard; empty or absent: any. A reusable
+   * workflow signs as itself (its own file in the certificate's SAN) for every caller, so the
+   * repository it ran for is what binds a signature to one project.
+   */
+  repositories?: readonly string[];
   /** Keyless: require a transparency log entry (default true; false for an instance that timestamps with a TSA only). */
   requireTransparencyLog?: boolean;
   /** Key: the accepted public keys (PEM). */
@@ -461,11 +468,20 @@ function checkIdentity(signer: Signer, policy: VerificationPolicy, where: string
     const found = signer.identity?.oids?.find((o) => o.oid?.id.join('.') === oid);
     return found ? derString(Buffer.from(found.value)) : null;
   };
+  const repositories = policy.repositories ?? [];
+  const sourceRepository = extension(OID.sourceRepositoryUri);
+  if (repositories.length > 0 && !repositories.some((pattern) => sourceRepository !== null && identityMatches(pattern, sourceRepository))) {
+    throw new SignatureError(
+      'identity',
+      `${where} was signed by a workflow run of another repository: expected ${repositories.join(' or ')}, found ${sourceRepository ?? 'no source repository in the certificate'} (identity ${identity})`,
+      'Only workflow runs of the repositories in signing.verify.repositories may sign; add the repository there if it is trusted.',
+    );
+  }
   return {
     kind: 'keyless',
     identity,
     issuer,
-    sourceRepository: extension(OID.sourceRepositoryUri),
+    sourceRepository,
     sourceRef: extension(OID.sourceRepositoryRef),
     sourceCommit: extension(OID.sourceRepositoryDigest),
     runUrl: extension(OID.runInvocationUri),
