@@ -12,19 +12,81 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   MODEL_ARTIFACT_TYPE,
+  FILEPATH_ANNOTATION,
   MODEL_CONFIG_MEDIA_TYPE,
   OciClient,
   TITLE_ANNOTATION,
   sha256Digest,
   type PushedBlob,
 } from '../src/adapters/registry/oci-client.js';
-import { ALIAS_UNSET_ARTIFACT_TYPE, OciStore } from '../src/adapters/registry/oci-store.js';
+import { ALIAS_UNSET_ARTIFACT_TYPE, OciStore, VERSION_RECORD_MEDIA_TYPE } from '../src/adapters/registry/oci-store.js';
 import { registryAuth } from '../src/adapters/registry.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
 import { testBlessing, testCard, userError, writeTree } from './support/registry.js';
 
 const NAMESPACE = 'acme';
+
+/**
+ * What ModelPack's config schema (model-spec, schema/config-schema.json) asks of a model config,
+ * as its rules read: exactly `descriptor`, `config` and `modelfs`; no other keys at any level it
+ * closes; the types it names; `modelfs.type` "layers" and at least one diffId. Returns each
+ * breach ([] when none). No ModelPack validator is packaged for Debian or npm, so the rules are
+ * checked here as the spec states them.
+ */
+function modelPackConfigProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const closed = (where: string, v: Record<string, unknown>, allowed: Record<string, string>) => {
+    for (const [key, item] of Object.entries(v)) {
+      const type = allowed[key];
+      if (!type) problems.push(`${where}.${key} is not allowed`);
+      else if (type === 'string[]' ? !Array.isArray(item) || item.some((x) => typeof x !== 'string') : typeof item !== type)
+        problems.push(`${where}.${key} is not ${type}`);
+    }
+  };
+  if (!isObject(value)) return ['not an object'];
+  for (const key of ['descriptor', 'config', 'modelfs']) if (!(key in value)) problems.push(`${key} is required`);
+  closed('config', value, { descriptor: 'object', config: 'object', modelfs: 'object' });
+  const s = 'string';
+  if (isObject(value.descriptor)) {
+    closed('descriptor', value.descriptor, {
+      createdAt: s,
+      authors: 'string[]',
+      family: s,
+      name: s,
+      docURL: s,
+      sourceURL: s,
+      datasetsURL: 'string[]',
+      version: s,
+      revision: s,
+      vendor: s,
+      licenses: 'string[]',
+      title: s,
+      description: s,
+    });
+    if (typeof value.descriptor.createdAt === 'string' && Number.isNaN(Date.parse(value.descriptor.createdAt)))
+      problems.push('descriptor.createdAt is not a date-time');
+    if (value.descriptor.name === '') problems.push('descriptor.name is empty');
+  }
+  if (isObject(value.config))
+    closed('config.config', value.config, {
+      architecture: s,
+      format: s,
+      paramSize: s,
+      precision: s,
+      quantization: s,
+      transformerConfig: 'object',
+      capabilities: 'object',
+    });
+  if (isObject(value.modelfs)) {
+    closed('modelfs', value.modelfs, { type: s, diffIds: 'string[]' });
+    if (value.modelfs.type !== 'layers') problems.push('modelfs.type is not "layers"');
+    if (!Array.isArray(value.modelfs.diffIds) || value.modelfs.diffIds.length === 0)
+      problems.push('modelfs.diffIds needs at least one item');
+  }
+  return problems;
+}
 
 const unavailable = registryUnavailable();
 const title = 'OCI store against a real docker-registry';
@@ -87,8 +149,8 @@ const title = 'OCI store against a real docker-registry';
     }
     expect(v2.files).toEqual(v1.files);
 
-    // Second register of identical files: every file blob already existed; only the new config blob and the
-    // ledger's new list (v1 and v2) were uploaded.
+    // Second register of identical files: every file blob already existed; only the new record (v2, no
+    // blessing), its ModelPack config and the ledger's new list (v1 and v2) were uploaded.
     const fileDigests = new Set(v1.files.map((f) => f.digest));
     const fileBlobs = second.filter((b) => fileDigests.has(b.digest));
     expect(fileBlobs).toHaveLength(4);
@@ -100,26 +162,103 @@ const title = 'OCI store against a real docker-registry';
       { version: 1, digest: v1.digest, at: v1.createdAt },
       { version: 2, digest: v2.digest, at: v2.createdAt },
     ]);
-    expect(second.filter((b) => !b.existed).map((b) => b.digest)).toEqual([expect.not.stringMatching(ledgerList), ledgerList]);
+    expect(second.filter((b) => !b.existed).map((b) => b.digest)).toEqual([
+      expect.not.stringMatching(ledgerList),
+      expect.not.stringMatching(ledgerList),
+      ledgerList,
+    ]);
 
-    // The manifest: a ModelPack artifact, one titled layer per file, config JSON, annotations.
+    // The manifest: a ModelPack artifact, one titled layer per file (path annotated as ModelPack asks), a ModelPack
+    // config, our own record as a layer of our own type, annotations.
     const client = new OciClient({ registry: server.host, repository: `${NAMESPACE}/penguins`, insecure: true });
     const fetched = await client.getManifest('v1');
     expect(fetched.digest).toBe(v1.digest);
     const manifest = fetched.manifest as {
       artifactType: string;
       config: { mediaType: string; digest: string };
-      layers: { digest: string; annotations: Record<string, string> }[];
+      layers: { digest: string; mediaType: string; annotations?: Record<string, string> }[];
       annotations: Record<string, string>;
     };
     expect(manifest.artifactType).toBe(MODEL_ARTIFACT_TYPE);
     expect(manifest.config.mediaType).toBe(MODEL_CONFIG_MEDIA_TYPE);
-    expect(manifest.layers.map((l) => l.annotations[TITLE_ANNOTATION])).toEqual(v1.files.map((f) => f.path));
+    const fileLayers = manifest.layers.slice(0, -1);
+    expect(fileLayers.map((l) => l.annotations?.[TITLE_ANNOTATION])).toEqual(v1.files.map((f) => f.path));
+    expect(fileLayers.map((l) => l.annotations?.[FILEPATH_ANNOTATION])).toEqual(v1.files.map((f) => f.path));
+    expect(fileLayers.map((l) => l.mediaType)).toEqual([
+      'application/vnd.cncf.model.weight.config.v1.raw',
+      'application/vnd.cncf.model.weight.v1.raw',
+      'application/vnd.cncf.model.weight.config.v1.raw',
+      'application/vnd.cncf.model.weight.config.v1.raw',
+    ]);
+    const recordLayer = manifest.layers.at(-1)!;
+    expect(recordLayer.mediaType).toBe(VERSION_RECORD_MEDIA_TYPE);
+    expect(recordLayer.annotations).toBeUndefined(); // untitled: tools that pull titled layers as files leave it out
     expect(manifest.annotations['org.opencontainers.image.created']).toBe(v1.createdAt);
     expect(manifest.annotations['org.opencontainers.image.revision']).toBe(card.git!.commit);
     expect(manifest.annotations['org.opencontainers.image.source']).toBe('https://github.com/acme/penguins');
+    const record = JSON.parse((await client.getBlob(recordLayer.digest)).toString()) as Record<string, unknown>;
+    expect(record).toEqual({ model: 'penguins', version: 1, createdAt: v1.createdAt, files: v1.files, card, blessing });
     const config = JSON.parse((await client.getBlob(manifest.config.digest)).toString()) as Record<string, unknown>;
-    expect(config).toEqual({ model: 'penguins', version: 1, createdAt: v1.createdAt, files: v1.files, card, blessing });
+    expect(config).toEqual({
+      descriptor: {
+        name: 'penguins',
+        version: 'v1',
+        createdAt: v1.createdAt,
+        sourceURL: 'https://github.com/acme/penguins',
+        revision: card.git!.commit,
+      },
+      config: { architecture: 'mlp' }, // the card's trainer
+      modelfs: { type: 'layers', diffIds: v1.files.map((f) => f.digest) },
+    });
+    expect(modelPackConfigProblems(config)).toEqual([]);
+  });
+
+  test('a version written before the ModelPack config (its record as the config blob) is read as it was', async () => {
+    const client = new OciClient({ registry: server.host, repository: `${NAMESPACE}/older`, insecure: true });
+    const data = Buffer.from('weights of an older version');
+    const blob = await client.pushBlob(data);
+    const files = [{ path: 'weights.bin', digest: blob.digest, size: blob.size }];
+    const legacy = { model: 'older', version: 1, createdAt: '2026-01-01T00:00:00.000Z', files, card: null, blessing: null };
+    const config = await client.pushBlob(Buffer.from(JSON.stringify(legacy)));
+    await client.putManifest('v1', {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: MODEL_ARTIFACT_TYPE,
+      config: { mediaType: MODEL_CONFIG_MEDIA_TYPE, digest: config.digest, size: config.size },
+      layers: [
+        {
+          mediaType: 'application/vnd.cncf.model.weight.v1.raw',
+          digest: blob.digest,
+          size: blob.size,
+          annotations: { [TITLE_ANNOTATION]: 'weights.bin' },
+        },
+      ],
+    });
+    const version = await registry().resolve('older', '1');
+    expect(version).toMatchObject({ model: 'older', version: 1, files, card: null, blessing: null });
+    const out = join(work, 'older-out');
+    await registry().pull('older', '1', out);
+    expect(await readFile(join(out, 'weights.bin'))).toEqual(data);
+  });
+
+  test('the ModelPack config of a model card and an ONNX graph: format onnx, the card a doc layer', async () => {
+    const dir = join(work, 'onnx-model');
+    await writeTree(dir, { 'model.onnx': randomBytes(512), 'model-card.json': JSON.stringify(card), 'README.md': '# penguins\n' });
+    const version = await registry().register('graph', dir, { card, blessing });
+    const client = new OciClient({ registry: server.host, repository: `${NAMESPACE}/graph`, insecure: true });
+    const manifest = (await client.getManifest(version.digest)).manifest as {
+      config: { digest: string };
+      layers: { mediaType: string; annotations?: Record<string, string> }[];
+    };
+    expect(Object.fromEntries(manifest.layers.map((l) => [l.annotations?.[TITLE_ANNOTATION] ?? '(record)', l.mediaType]))).toEqual({
+      'README.md': 'application/vnd.cncf.model.doc.v1.raw',
+      'model-card.json': 'application/vnd.cncf.model.doc.v1.raw',
+      'model.onnx': 'application/vnd.cncf.model.weight.v1.raw',
+      '(record)': VERSION_RECORD_MEDIA_TYPE,
+    });
+    const config = JSON.parse((await client.getBlob(manifest.config.digest)).toString()) as { config: unknown };
+    expect(config.config).toEqual({ format: 'onnx', architecture: 'mlp' });
+    expect(modelPackConfigProblems(config)).toEqual([]);
   });
 
   test('alias-history is the tag of the alias history, never an alias; an unset alias points at the unset manifest', async () => {

@@ -72,9 +72,16 @@ export const MANIFEST_MEDIA_TYPES = [
 
 const WEIGHT_EXTENSIONS = /\.(bin|safetensors|onnx|gguf|pt|pth|ckpt|h5|keras|pb|tflite|npz|npy|pkl|joblib)$/i;
 
-/** The layer media type for a file of a model directory: MODEL_WEIGHT_MEDIA_TYPE for weight files (by extension), else MODEL_FILE_MEDIA_TYPE. */
+/** Documentation of a model directory: its model card and README. */
+const DOC_FILES = /(^|\/)(model-card\.json|model_card\.md|README(\.md|\.txt)?)$/i;
+
+/**
+ * The layer media type for a file of a model directory: MODEL_WEIGHT_MEDIA_TYPE for weight files (by
+ * extension), MODEL_DOC_MEDIA_TYPE for the model card and a README, else MODEL_FILE_MEDIA_TYPE.
+ */
 export function layerMediaType(path: string): string {
-  return WEIGHT_EXTENSIONS.test(path) ? MODEL_WEIGHT_MEDIA_TYPE : MODEL_FILE_MEDIA_TYPE;
+  if (WEIGHT_EXTENSIONS.test(path)) return MODEL_WEIGHT_MEDIA_TYPE;
+  return DOC_FILES.test(path) ? MODEL_DOC_MEDIA_TYPE : MODEL_FILE_MEDIA_TYPE;
 }
 
 export interface OciDescriptor {

@@ -6,11 +6,16 @@
  *
  * Layout of a model's repository:
  *
- *   tag v1, v2, ...        a version, immutable: a ModelPack-style OCI image manifest (artifactType
- *                          MODEL_ARTIFACT_TYPE) whose config blob (MODEL_CONFIG_MEDIA_TYPE) is the JSON
+ *   tag v1, v2, ...        a version, immutable: a ModelPack OCI image manifest (artifactType
+ *                          MODEL_ARTIFACT_TYPE) whose config blob (MODEL_CONFIG_MEDIA_TYPE) is a ModelPack
+ *                          model config ({ descriptor, config, modelfs }, valid against ModelPack's
+ *                          config schema), with one raw layer per file (titled with its path, annotated
+ *                          with org.cncf.model.filepath; the model card a doc layer), and our own record
  *                          { model, version, createdAt, files: [{ path, digest, size }], card, blessing }
- *                          and with one raw layer per file, titled with its path. The version's digest is
- *                          the manifest's digest, and its uri oci://<registry>/<namespace>/<model>@<digest>.
+ *                          as one more layer of our own media type (VERSION_RECORD_MEDIA_TYPE, untitled, so
+ *                          tools that pull titled layers as files leave it out). Versions written before
+ *                          kept the record as the config blob, and are read as they are. The version's
+ *                          digest is the manifest's digest, and its uri oci://<registry>/<namespace>/<model>@<digest>.
  *   other tags             aliases (production, staging, ...): moving tags that point at the very manifest
  *                          bytes of a version, so an alias and its version share one digest. An unset alias
  *                          points at a small "unset" manifest (tags cannot be deleted portably: deleting a
@@ -166,13 +171,17 @@ export class OciStore implements ModelStore {
       card: record.card,
       blessing: record.blessing,
     };
-    const configBlob = await client.pushBlob(Buffer.from(stableJson(config)));
-    const layers = record.files.map((file) => ({
-      digest: file.digest,
-      size: file.size,
-      mediaType: layerMediaType(file.path),
-      annotations: { [TITLE_ANNOTATION]: file.path, [FILEPATH_ANNOTATION]: file.path },
-    }));
+    const recordBlob = await client.pushBlob(Buffer.from(stableJson(config)));
+    const configBlob = await client.pushBlob(Buffer.from(stableJson(modelPackConfig(record, { source, revision }))));
+    const layers = [
+      ...record.files.map((file) => ({
+        digest: file.digest,
+        size: file.size,
+        mediaType: layerMediaType(file.path),
+        annotations: { [TITLE_ANNOTATION]: file.path, [FILEPATH_ANNOTATION]: file.path },
+      })),
+      { digest: recordBlob.digest, size: recordBlob.size, mediaType: VERSION_RECORD_MEDIA_TYPE },
+    ];
     const manifest = buildManifest({ config: configBlob, layers, annotations });
     // Everything is uploaded before the tag is checked, so that the check and the PUT are back to back: the
     // shorter that window, the less likely a competitor's PUT of the same tag lands unseen.
@@ -299,7 +308,11 @@ export class OciStore implements ModelStore {
   private async readManifest(client: OciClient, model: string, n: number): Promise<StoredVersion> {
     const reference = `v${n}`;
     const fetched = await client.getManifest(reference);
-    const manifest = fetched.manifest as { artifactType?: unknown; config?: { mediaType?: unknown; digest?: unknown } };
+    const manifest = fetched.manifest as {
+      artifactType?: unknown;
+      config?: { mediaType?: unknown; digest?: unknown };
+      layers?: Array<{ mediaType?: unknown; digest?: unknown }>;
+    };
     const bad = (why: string) =>
       new ForeignVersionError(
         `${client.name}@${reference} is not a model version registered by this tool: ${why}`,
@@ -309,12 +322,16 @@ export class OciStore implements ModelStore {
       throw bad(`its artifactType is ${String(manifest.artifactType)}`);
     }
     if (typeof manifest.config.digest !== 'string') throw bad('its config has no digest');
+    // Our record: a layer of our own media type beside a ModelPack config, or (versions written before) the config itself.
+    const recordLayer = (Array.isArray(manifest.layers) ? manifest.layers : []).find((l) => l?.mediaType === VERSION_RECORD_MEDIA_TYPE);
+    const recordDigest = recordLayer ? recordLayer.digest : manifest.config.digest;
+    if (typeof recordDigest !== 'string') throw bad('its record layer has no digest');
     let config: Partial<VersionRecord>;
     try {
-      config = JSON.parse((await client.getBlob(manifest.config.digest)).toString('utf8')) as Partial<VersionRecord>;
+      config = JSON.parse((await client.getBlob(recordDigest)).toString('utf8')) as Partial<VersionRecord>;
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw bad('its config is not JSON');
+      throw bad(recordLayer ? 'its record is not JSON' : 'its config is not JSON');
     }
     if (
       config === null ||
@@ -411,6 +428,32 @@ async function aliasVersion(client: OciClient, alias: string): Promise<number | 
   const digest = await client.headManifest(alias);
   if (digest === null) return null;
   return (await versionDigests(client, await client.listTags())).get(digest) ?? null;
+}
+
+/** Our own record of a version (files, card, blessing), a layer of the version's manifest. */
+export const VERSION_RECORD_MEDIA_TYPE = 'application/vnd.mlops-actions.version.v1+json';
+
+/**
+ * The ModelPack model config of a version (ModelPack's config schema: descriptor, config and
+ * modelfs, nothing else): its name, version, creation time, source and revision, the format of
+ * its graph, and the digests of its files' layers (raw layers: each diffId is the blob's digest).
+ */
+export function modelPackConfig(
+  record: Pick<VersionRecord, 'model' | 'version' | 'createdAt' | 'files' | 'card'>,
+  origin: { source: string | null; revision: string | null },
+): Record<string, unknown> {
+  const descriptor: Record<string, unknown> = { name: record.model, version: `v${record.version}`, createdAt: record.createdAt };
+  if (origin.source) descriptor.sourceURL = origin.source;
+  if (origin.revision) descriptor.revision = origin.revision;
+  const trainer =
+    record.card && typeof record.card === 'object'
+      ? (record.card as { trainer?: { algorithm?: unknown; model?: unknown } }).trainer
+      : undefined;
+  const architecture = trainer?.algorithm ?? trainer?.model;
+  const config: Record<string, unknown> = {};
+  if (record.files.some((f) => f.path.toLowerCase().endsWith('.onnx'))) config.format = 'onnx';
+  if (typeof architecture === 'string' && architecture) config.architecture = architecture;
+  return { descriptor, config, modelfs: { type: 'layers', diffIds: record.files.map((f) => f.digest) } };
 }
 
 function sourceUrl(env: NodeJS.ProcessEnv): string | null {
