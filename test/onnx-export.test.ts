@@ -23,7 +23,9 @@ import { UserError } from '../src/core/errors.js';
 import type { Table } from '../src/core/data/table.js';
 import { DENSE_ACTIVATIONS, ONNX_METADATA, exportNetwork, tfjsDirToOnnx } from '../src/core/model/export-onnx.js';
 import type { DenseActivation, DenseLayer } from '../src/core/model/export-onnx.js';
-import { PREPROCESS_FORMAT, encodeFeatures, fitPreprocessor } from '../src/core/model/preprocess.js';
+import { PREPROCESS_FORMAT, encodeFeatures, fitPreprocessor, preprocessSignature } from '../src/core/model/preprocess.js';
+import { readModelGraph } from '../src/core/model/model-io.js';
+import type { ModelCard } from '../src/core/contracts/index.js';
 import type { Preprocessor } from '../src/core/model/preprocess.js';
 import { inspectOnnx } from '../src/core/onnx/graph.js';
 import { decodeMessage, fieldMessage, fieldString } from '../src/core/onnx/proto.js';
@@ -499,6 +501,37 @@ describe('tfjsDirToOnnx: model directories written before ONNX', () => {
     expect(info.metadata[ONNX_METADATA.algorithm]).toBe('mlp');
     expect(info.inputs.map((i) => i.name)).toEqual([...HOSTILE]);
     if (python) expect(await check([bytes])).toEqual([null]);
+  });
+
+  test('a preprocess.json edited after training (a feature removed, a class renamed) is refused against its model card', async () => {
+    const dir = join(await makeTempDir('mlops-legacy-'), 'model');
+    await writeLegacy(dir, topology, weights);
+    await writeFile(join(dir, 'preprocess.json'), JSON.stringify(pre));
+    const signature = preprocessSignature(pre);
+    const card = { trainer: { kind: 'builtin', algorithm: 'mlp' }, signature } as unknown as ModelCard;
+    // As train wrote it: it loads, with the signature the card records.
+    expect((await readModelGraph(dir, card)).legacy).toEqual(signature);
+    const [dropped, ...kept] = pre.features;
+    const classes = (pre.target as { classes: string[] }).classes;
+    const edited: Array<[Preprocessor, RegExp]> = [
+      [{ ...pre, features: kept }, /the card's \S+ \((number|string)\) is missing/],
+      [
+        { ...pre, target: { ...pre.target, classes: ['renamed', ...classes.slice(1)] } } as Preprocessor,
+        /the target is .*renamed.*, the card records/,
+      ],
+    ];
+    expect(dropped).toBeDefined();
+    for (const [changed, message] of edited) {
+      await writeFile(join(dir, 'preprocess.json'), JSON.stringify(changed));
+      let error: unknown = null;
+      await readModelGraph(dir, card).catch((e: unknown) => (error = e));
+      expect(error).toBeInstanceOf(UserError);
+      const { message: text, hint } = error as UserError;
+      expect(text).toContain(join(dir, 'preprocess.json'));
+      expect(text).toMatch(/is not the preprocessing its model card records/);
+      expect(text).toMatch(message);
+      expect(hint).toMatch(/changed after training/);
+    }
   });
 
   test("weights whose names are not the layers' are taken in manifest order", async () => {

@@ -41,6 +41,28 @@ export function cardSignature(card: ModelCard | null): ModelSignature | undefine
   return (card?.signature as ModelSignature | undefined) ?? undefined;
 }
 
+/**
+ * How a legacy preprocess.json's signature differs from the one its model card recorded at
+ * training (features, their types and order, the target and its classes), or null when they
+ * agree or there is no card to compare with.
+ */
+function signatureMismatch(recorded: ModelSignature | undefined, found: ModelSignature): string | null {
+  if (!recorded?.features) return null;
+  const names = (s: ModelSignature) => s.features.map((f) => `${f.name} (${f.type})`);
+  const missing = names(recorded).filter((f) => !names(found).includes(f));
+  const added = names(found).filter((f) => !names(recorded).includes(f));
+  if (missing.length > 0 || added.length > 0) {
+    const parts = [];
+    if (missing.length > 0) parts.push(`the card's ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`);
+    if (added.length > 0) parts.push(`${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} not in the card`);
+    return parts.join('; ');
+  }
+  if (names(recorded).join('\u0000') !== names(found).join('\u0000')) return 'the features are in another order';
+  const target = (s: ModelSignature) => JSON.stringify(s.target);
+  if (recorded.target && target(recorded) !== target(found)) return `the target is ${target(found)}, the card records ${target(recorded)}`;
+  return null;
+}
+
 /** The ONNX bytes of a model directory (converting one written before ONNX), and the signature it implies when legacy. */
 export async function readModelGraph(
   dir: string,
@@ -58,12 +80,19 @@ export async function readModelGraph(
     }
     if (pre.format !== PREPROCESS_FORMAT)
       throw new UserError(`${join(dir, LEGACY_FILES.preprocess)}: unknown format ${String(pre.format)} (expected ${PREPROCESS_FORMAT})`);
+    const legacy = preprocessSignature(pre);
+    const mismatch = signatureMismatch(cardSignature(card), legacy);
+    if (mismatch)
+      throw new UserError(
+        `${join(dir, LEGACY_FILES.preprocess)} is not the preprocessing its model card records: ${mismatch}`,
+        'The file was changed after training. Restore the preprocess.json train wrote, or train the model again (train now writes one ONNX graph with the preprocessing inside).',
+      );
     const trainer = card?.trainer as { algorithm?: unknown; model?: unknown } | undefined;
     const algorithm = String(trainer?.algorithm ?? trainer?.model ?? 'mlp');
     log(
       `${dir} holds a TensorFlow.js model from before ONNX: converted to an ONNX graph to load it (register it again to store the graph).`,
     );
-    return { bytes: await tfjsDirToOnnx(dir, pre, algorithm), legacy: preprocessSignature(pre) };
+    return { bytes: await tfjsDirToOnnx(dir, pre, algorithm), legacy };
   }
   throw new UserError(
     `${dir} is not a model directory: ${MODEL_FILE} is missing`,
