@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLES, hasStackTrace, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
+import { BUNDLES, copyTrainedExample, hasStackTrace, removeTempDirs, runAction, runCli } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
 const REPO = { owner: 'octo', repo: 'ml' };
@@ -30,9 +30,7 @@ async function aliases(): Promise<string> {
 
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
-  dir = await copyExample('mlops-deploy-');
-  ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
-  ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
+  dir = await copyTrainedExample('mlops-deploy-');
   // v1 blessed, v2 registered without a blessing.
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } }));
   ok(

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLES, ROOT, hasStackTrace, removeTempDirs, runAction, runCli, copyExample } from './support/action-runner.js';
+import { BUNDLES, ROOT, copyTrainedExample, hasStackTrace, removeTempDirs, runAction, runCli } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
 const REGISTER = join(ROOT, 'dist', 'register', 'index.js');
@@ -28,9 +28,7 @@ const sha = (bytes: Buffer): string => `sha256:${createHash('sha256').update(byt
 describe('register (dist/register/index.js), local registry', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await copyExample('mlops-register-');
-    ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
-    ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
+    dir = await copyTrainedExample('mlops-register-');
   });
 
   test('registers the blessed model as version 1, with its card and blessing, and points an alias at it', async () => {
@@ -153,10 +151,9 @@ const ociTitle = 'register and evaluate with an OCI registry (a real docker-regi
   let dir: string;
   beforeAll(async () => {
     registry = (await TestRegistry.start())!;
-    dir = await copyExample('mlops-oci-');
+    dir = await copyTrainedExample('mlops-oci-');
     const config = readFileSync(join(dir, 'mlops.yaml'), 'utf8');
     await writeFile(join(dir, 'mlops.yaml'), `${config}registry:\n  url: oci://${registry.host}/acme\n  insecure: true\n`);
-    ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '20' } }));
   });
   afterAll(async () => registry?.stop());
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLES, ROOT, copyExample, hasStackTrace, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import type { ActionResult } from './support/action-runner.js';
@@ -33,13 +33,23 @@ async function trainIn(dir: string, inputs: Record<string, string> = {}, env: Re
   });
 }
 
+/**
+ * The example trained once by the bundle, with ONNX Runtime's WebAssembly build (shipped in dist/bundle/ort/, as
+ * on a runner with no node_modules): the first test checks that run, and evaluate scores a copy of its model.
+ */
+let trainedExample: Promise<{ dir: string; result: ActionResult }> | undefined;
+const trainExampleOnce = () =>
+  (trainedExample ??= (async () => {
+    const dir = await project();
+    return { dir, result: await trainIn(dir, {}, { MLOPS_ONNX_RUNTIME: 'web' }) };
+  })());
+
 // The train step's behaviour (parameters, cache, lineage, your trainer, errors) is tested in
 // process by step-train.test.ts; here only what the bundle and the runner add.
 describe('train (dist/train/index.js)', () => {
   test('trains the example: inputs from INPUT_*, the WebAssembly files found beside the bundle, outputs and summary written', async () => {
-    const dir = await project();
-    // ONNX Runtime's WebAssembly build, shipped in dist/bundle/ort/, as on a runner with no node_modules.
-    const first = ok(await trainIn(dir, {}, { MLOPS_ONNX_RUNTIME: 'web' }));
+    const { dir, result } = await trainExampleOnce();
+    const first = ok(result);
     expect(first.stdout).toMatch(
       /Exported to ONNX with the preprocessing inside \(.*model\.onnx, [\d.]+ KB\); scored from here on with onnxruntime-web\./,
     );
@@ -109,8 +119,10 @@ describe('evaluate (dist/evaluate/index.js)', () => {
   let dir: string;
   let emulator: GitHubEmulator;
   beforeAll(async () => {
-    dir = await project();
-    ok(await trainIn(dir));
+    const trained = await trainExampleOnce();
+    ok(trained.result);
+    dir = await makeTempDir('mlops-penguins-');
+    await cp(trained.dir, dir, { recursive: true });
     ok(await runAction(BUNDLES.validateData, { cwd: dir, inputs: { config: 'mlops.yaml' } }));
     emulator = await GitHubEmulator.start();
     emulator.addIssue({ owner: 'octo', repo: 'ml' }, 1);

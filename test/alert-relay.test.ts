@@ -789,10 +789,12 @@ const unavailable = registryUnavailable();
         // The model in production and staging, registered from the command line; production data like the training data.
         const workspace = await makeTempDir('mlops-relay-nightly-');
         await cp(join(ROOT, 'examples', 'penguins'), workspace, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
-        const config = (await readFile(join(workspace, 'mlops.yaml'), 'utf8')).replace(
-          'current: data/penguins-production.csv',
-          'current: data/penguins-production-ok.csv',
-        );
+        // The retraining trains as many epochs as the model in production (40, not the example's 200): what is
+        // checked here is that the dispatch retrains, not how well the network fits.
+        const config = (await readFile(join(workspace, 'mlops.yaml'), 'utf8'))
+          .replace('current: data/penguins-production.csv', 'current: data/penguins-production-ok.csv')
+          .replace(/^ {2}epochs: 200$/m, '  epochs: 40');
+        expect(config).toMatch(/^ {2}epochs: 40$/m);
         await writeFile(join(workspace, 'mlops.yaml'), `${config}registry:\n  url: oci://${oci.host}/relay\n  insecure: true\n`);
         for (const args of [
           ['train', '--config', 'mlops.yaml', '--epochs', '40'],

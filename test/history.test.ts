@@ -2,13 +2,13 @@
  * A model's history from a real folder registry: readHistory (version order, commits,
  * blessings, intervals, aliases, a version without a blessing, a foreign version), the
  * pull request section rendered by cmark-gfm (GitHub's renderer) with hostile commits and
- * metric names, and `mlops history`, in process and from src/cli.ts in a child process.
+ * metric names, and `mlops history`, in process and from the CLI bundle in a child process.
  *
  * Expected values are written by hand from the registered blessings. Without cmark-gfm
  * (Debian's cmark-gfm package) the rendering checks are skipped locally and fail on CI.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { FolderStore } from '../src/adapters/registry/folder-store.js';
 import { parseContract } from '../src/core/contracts/index.js';
@@ -27,8 +27,8 @@ import { historyCommand } from '../src/core/history/text.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
 import { ForeignVersionError } from '../src/ports/model-store.js';
 import type { StoredVersion } from '../src/ports/model-store.js';
-import { makeTempDir, removeTempDirs } from './support/action-runner.js';
-import { REPO, testCard, transpileTree, userError, writeTree } from './support/registry.js';
+import { makeTempDir, removeTempDirs, runCli } from './support/action-runner.js';
+import { testCard, userError, writeTree } from './support/registry.js';
 
 afterAll(removeTempDirs);
 
@@ -477,26 +477,9 @@ describe('historyCommand (mlops history in process)', () => {
   });
 });
 
-describe('mlops history from src/cli.ts (a child process)', () => {
-  let cli: string;
-  beforeAll(async () => {
-    const out = await makeTempDir('mlops-history-cli-');
-    cli = (await transpileTree([join(REPO, 'src', 'cli.ts')], out))[0]!;
-  }, 120_000);
-
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env = { ...process.env };
-    delete env.NODE_OPTIONS;
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, ...args], { cwd: f.base, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+describe('mlops history from the CLI bundle (dist/cli/index.js, a child process)', () => {
+  // The CLI as users run it, built from src/cli.ts: its wiring of the command, exit codes and streams.
+  const run = (args: string[]) => runCli(args, { cwd: f.base });
 
   test('--help names every flag', async () => {
     const help = await run(['history', '--help']);

@@ -82,6 +82,17 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
   beforeAll(async () => {
     table = await dataset();
   });
+  /** The classification fit, made once for the two tests that read it (each opens its own model from the graph). */
+  let classification: Promise<{ pre: Preprocessor; onnx: Uint8Array }> | undefined;
+  const classified = async (): Promise<{ model: OnnxModel; pre: Preprocessor; onnx: Uint8Array }> => {
+    classification ??= fit(kind, table, 'label', ['a', 'b', 'colour']).then(({ model, pre, onnx }) => {
+      model.dispose();
+      return { pre, onnx };
+    });
+    const { pre, onnx } = await classification;
+    const model = await openOnnxModel(onnx, { shownPath: 'model.onnx', algorithm: kind.name, signature: preprocessSignature(pre) });
+    return { model, pre, onnx };
+  };
 
   test('is registered under its own name, and every parameter has a default', () => {
     expect(kind.name).toBe(algorithm);
@@ -89,7 +100,7 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
   });
 
   test('classification: the graph takes the raw columns and gives probabilities per class that sum to one', async () => {
-    const { model, pre } = await fit(kind, table, 'label', ['a', 'b', 'colour']);
+    const { model, pre } = await classified();
     try {
       expect(pre.target.task).toBe('classification');
       expect(model.signature.features).toEqual([
@@ -128,7 +139,7 @@ describe.each(ALGORITHMS)('model kind %s', (algorithm) => {
   });
 
   test('saved into a model directory, it loads back with its card to the same predictions', async () => {
-    const { model, pre, onnx } = await fit(kind, table, 'label', ['a', 'b', 'colour']);
+    const { model, pre, onnx } = await classified();
     const dir = join(await makeTempDir('mlops-kind-dir-'), 'model');
     await mkdir(dir);
     await writeFile(join(dir, MODEL_FILE), onnx);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { cp, readFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction, runCli } from './support/action-runner.js';
+import { BUNDLES, ROOT, cleanEnv, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'penguins');
@@ -65,8 +65,7 @@ describe('serve → prediction log → drift-check against the registered traini
     dir = await makeTempDir('mlops-monitoring-');
     await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
     ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '60' } }));
-    ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml', 'allow-unblessed': 'true' } }));
-    ok(await runCli(['registry', 'alias', 'penguins', 'production', '1', '--config', 'mlops.yaml'], { cwd: dir }));
+    ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml', 'allow-unblessed': 'true', alias: 'production' } }));
   }, 180_000);
 
   afterAll(removeTempDirs);

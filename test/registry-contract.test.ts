@@ -21,6 +21,7 @@ import type { ModelVersion } from '../src/ports/registry.js';
 import { OciRegistry as TestOciRegistry, registryUnavailable } from './support/oci-registry.js';
 import {
   REPO,
+  asText,
   readTree,
   runAtBarrier,
   seededBytes,
@@ -70,7 +71,8 @@ interface StoreUnderTest {
   unavailable: string | null;
   setup(): Promise<void>;
   teardown(): Promise<void>;
-  fresh(): Promise<Place>;
+  /** `racing`: the place is for the concurrency tests, where writers race each other. */
+  fresh(racing?: boolean): Promise<Place>;
   /** What the hint for a model with no versions says, when other models exist. */
   unknownModelHint: (model: string) => RegExp;
   /** Writers at once in the concurrency tests (an OCI register waits a settle time). */
@@ -117,11 +119,12 @@ const oci: StoreUnderTest = {
   async teardown() {
     await server?.stop();
   },
-  async fresh() {
+  async fresh(racing = false) {
     const host = server!.host;
     // Every test gets its own namespace: its own repositories in the one registry. The settle time is the
-    // default one: the concurrency tests race real writers on a machine that runs other suites at once.
-    const options = { registry: host, namespace: `t${randomBytes(4).toString('hex')}`, insecure: true, settleMs: 300 };
+    // default one where writers race (the concurrency tests race real writers on a machine that runs other
+    // suites at once); elsewhere one writer at a time registers, and a short settle time changes no outcome.
+    const options = { registry: host, namespace: `t${randomBytes(4).toString('hex')}`, insecure: true, settleMs: racing ? 300 : 20 };
     return {
       open: () => new ModelRegistry(new OciStore(options)),
       store: () => new OciStore(options),
@@ -338,13 +341,13 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
         const out = join(await tempDir(), 'deep', 'new', 'model');
         const pulled = await registry.pull('penguins', 'production', out);
         expect(pulled.version).toBe(2);
-        expect(await readTree(out)).toEqual(await readTree(dirs[1]));
+        expect(asText(await readTree(out))).toEqual(asText(await readTree(dirs[1])));
         expect(await readdir(dirname(out))).toEqual(['model']); // nothing left beside it
 
         const empty = join(await tempDir(), 'empty');
         await mkdir(empty);
         await registry.pull('penguins', 'v1', empty);
-        expect(await readTree(empty)).toEqual(await readTree(dirs[0]));
+        expect(asText(await readTree(empty))).toEqual(asText(await readTree(dirs[0])));
       });
 
       test('with paths, only those files are pulled; a path the version lacks is an error', async () => {
@@ -352,7 +355,9 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
         const out = join(await tempDir(), 'only');
         await registry.pull('penguins', 'v2', out, { paths: ['weights.bin', 'assets/labels.txt'] });
         const all = await readTree(dirs[1]);
-        expect(await readTree(out)).toEqual({ 'weights.bin': all['weights.bin'], 'assets/labels.txt': all['assets/labels.txt'] });
+        expect(asText(await readTree(out))).toEqual(
+          asText({ 'weights.bin': all['weights.bin'], 'assets/labels.txt': all['assets/labels.txt'] }),
+        );
         const parent = await tempDir();
         const error = await userError(registry.pull('penguins', 'v2', join(parent, 'none'), { paths: ['profile.json'] }));
         expect(error.message).toBe('penguins v2 has no profile.json');
@@ -442,7 +447,7 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
 
     describe('concurrency', () => {
       test('createVersion never overwrites: writers of one number at once, exactly one wins and its record is stored', async () => {
-        const place = await store.fresh();
+        const place = await store.fresh(true);
         const base = await tempDir();
         await writeTree(join(base, 'm'), { 'a.txt': 'a' });
         const template = (await place.open().register('claims', join(base, 'm'), { card: null, blessing: null })).files;
@@ -466,7 +471,7 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
       }, 60_000);
 
       test('registrations at once on separate instances get versions 1..N, none lost; alias moves at once end consistent', async () => {
-        const place = await store.fresh();
+        const place = await store.fresh(true);
         const base = await tempDir();
         const N = store.writers;
         const dirs = await Promise.all(
@@ -489,7 +494,7 @@ describe.each([folder, oci])('the registry over the $name', (store) => {
       }, 60_000);
 
       test('several processes registering and moving an alias at once: distinct versions, none lost', async () => {
-        const place = await store.fresh();
+        const place = await store.fresh(true);
         const base = await tempDir();
         const [registryModule, storeModule] = await transpileTree(
           [join(REPO, 'src', 'core', 'registry', 'registry.ts'), join(REPO, 'src', 'adapters', 'registry', `${place.child.module}.ts`)],

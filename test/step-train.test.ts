@@ -145,27 +145,30 @@ describe('train on the example', () => {
   });
 
   test('a cached run whose graph is not the one its card records, or whose card names another key, is trained again', async () => {
-    const key = first.outputs['cache-key']!;
-    const entry = join(dir, '.mlops', 'cache', 'train', key);
+    // A run of its own to damage (2 epochs: what is checked is the cache, not the fit).
+    const copy = await project();
+    const cached = ok(await trainIn(copy, { epochs: '2' }));
+    const key = cached.outputs['cache-key']!;
+    const entry = join(copy, '.mlops', 'cache', 'train', key);
     const graph = join(entry, 'model.onnx');
     const original = readFileSync(graph);
     try {
       writeFileSync(graph, Buffer.concat([original, Buffer.from([0])]));
-      const swapped = ok(await trainIn(dir));
+      const swapped = ok(await trainIn(copy, { epochs: '2' }));
       expect(swapped.outputs['cache-hit']).toBe('false');
       expect(swapped.io.warnings().join('\n')).toMatch(
         new RegExp(
           `The cached run under ${key} is not the run it claims to be \\(its model\\.onnx is sha256:[0-9a-f]{64}, the card records sha256:[0-9a-f]{64}\\); training instead\\.`,
         ),
       );
-      expect(epochLines(swapped)[0]).toMatch(/^epoch +1\/60/);
+      expect(epochLines(swapped)[0]).toMatch(/^epoch +1\/2 /);
       const card = json(join(entry, 'model-card.json')) as { hashes: { cacheKey: string } };
       writeFileSync(graph, original);
       writeFileSync(
         join(entry, 'model-card.json'),
         JSON.stringify({ ...card, hashes: { ...card.hashes, cacheKey: 'mlops-train-penguins-other' } }),
       );
-      const renamed = ok(await trainIn(dir));
+      const renamed = ok(await trainIn(copy, { epochs: '2' }));
       expect(renamed.outputs['cache-hit']).toBe('false');
       expect(renamed.io.warnings().join('\n')).toContain('its model card was written for mlops-train-penguins-other');
     } finally {
@@ -174,29 +177,36 @@ describe('train on the example', () => {
   });
 
   test('changing the data, a parameter or a reading option changes the cache key', async () => {
-    const other = ok(await trainIn(dir, { epochs: '61', cache: 'false' }));
-    expect(other.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+    // Every run here trains 2 epochs (what is compared is the key, not the fit), so that each differs from
+    // the base run in one thing only.
+    const few = { epochs: '2' };
+    const base = ok(await trainIn(await project(), few));
+    const other = ok(await trainIn(await project(), { epochs: '3' }));
+    expect(other.outputs['cache-key']).not.toBe(base.outputs['cache-key']);
     const copy = await project();
     const lines = readFileSync(join(copy, 'data', 'penguins.csv'), 'utf8').split('\n');
     await writeFile(join(copy, 'data', 'penguins.csv'), lines.slice(0, -5).join('\n') + '\n');
-    // Only the data differ from the first run.
-    const changed = ok(await trainIn(copy));
-    expect(changed.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+    // Only the data differ from the base run.
+    const changed = ok(await trainIn(copy, few));
+    expect(changed.outputs['cache-key']).not.toBe(base.outputs['cache-key']);
     // Reading options the model depends on are part of the key too.
     const nulls = await project();
     await writeFile(
       join(nulls, 'mlops.yaml'),
       readFileSync(join(nulls, 'mlops.yaml'), 'utf8').replace('  target: species', "  target: species\n  null_values: ['', 'NA', 'male']"),
     );
-    const withNulls = ok(await trainIn(nulls));
-    expect(withNulls.outputs['cache-key']).not.toBe(first.outputs['cache-key']);
+    const withNulls = ok(await trainIn(nulls, few));
+    expect(withNulls.outputs['cache-key']).not.toBe(base.outputs['cache-key']);
+    // And the same project and inputs give the same key in another folder.
+    const same = ok(await trainIn(await project(), few));
+    expect(same.outputs['cache-key']).toBe(base.outputs['cache-key']);
   });
 
   test('the same seed gives the same weights; another seed gives others', async () => {
     const [a, b, c] = [await project(), await project(), await project()];
-    const runA = ok(await trainIn(a, { epochs: '15', cache: 'false' }));
-    const runB = ok(await trainIn(b, { epochs: '15', cache: 'false' }));
-    const runC = ok(await trainIn(c, { epochs: '15', cache: 'false', seed: '7' }));
+    const runA = ok(await trainIn(a, { epochs: '5', cache: 'false' }));
+    const runB = ok(await trainIn(b, { epochs: '5', cache: 'false' }));
+    const runC = ok(await trainIn(c, { epochs: '5', cache: 'false', seed: '7' }));
     const weights = (d: string, r: InProcessResult) => readFileSync(join(d, r.outputs['model-dir']!, 'model.onnx'));
     expect(weights(a, runA).equals(weights(b, runB))).toBe(true);
     expect(runA.outputs.metrics).toBe(runB.outputs.metrics);

@@ -207,7 +207,7 @@ jobs:
         uses: OWNER/mlops-actions/actions/train@v1
         with:
           config: mlops.yaml
-          epochs: 20
+          epochs: 3
       - id: shell
         env:
           TOKEN: \${{ github.token }}

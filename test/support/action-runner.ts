@@ -5,7 +5,8 @@
  * what is being tested.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,58 @@ export async function copyExample(prefix = 'mlops-penguins-'): Promise<string> {
   const dir = await makeTempDir(prefix);
   await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
   return dir;
+}
+
+/**
+ * The example project trained (40 epochs) and evaluated by the train and evaluate bundles, copied into a fresh
+ * temporary folder: the start of the suites that register, deploy and serve. The bundles give the same model for
+ * the same bundles and example (the seed is fixed), so the run is kept in node_modules/.cache under a hash of both,
+ * and the next suite (in this or the other worker) copies it instead of training again.
+ */
+export async function copyTrainedExample(prefix = 'mlops-trained-'): Promise<string> {
+  const cached = join(ROOT, 'node_modules', '.cache', 'mlops-tests', 'trained', await trainedKey());
+  const dir = await makeTempDir(prefix);
+  const kept = await cp(cached, dir, { recursive: true }).then(
+    () => true,
+    () => false,
+  );
+  if (kept) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  await cp(EXAMPLE, dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  for (const [bundle, inputs] of [
+    [BUNDLES.train, { config: 'mlops.yaml', epochs: '40' }],
+    [BUNDLES.evaluate, { config: 'mlops.yaml', comment: 'false' }],
+  ] as const) {
+    const run = await runAction(bundle, { cwd: dir, inputs });
+    if (run.code !== 0) throw new Error(`${bundle} exited ${run.code}\n${run.stdout}\n${run.stderr}`);
+  }
+  const partial = `${cached}.${process.pid}.partial`;
+  try {
+    await rm(partial, { recursive: true, force: true });
+    await cp(dir, partial, { recursive: true });
+    await rename(partial, cached); // whole or not at all; a suite of the other worker may have kept one first
+  } catch {
+    await rm(partial, { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** A hash of everything the trained example depends on: the bundles and the example's files. */
+async function trainedKey(): Promise<string> {
+  const hash = createHash('sha256').update('train 40 epochs, evaluate\0');
+  const add = async (root: string, skip: (name: string) => boolean) => {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    const files = entries.filter((e) => e.isFile() && !skip(join(e.parentPath, e.name))).map((e) => join(e.parentPath, e.name));
+    for (const file of files.sort()) {
+      const bytes = await readFile(file);
+      hash.update(`${file.slice(root.length)}\0${bytes.length}\0`);
+      hash.update(bytes);
+    }
+  };
+  await add(join(ROOT, 'dist'), () => false);
+  await add(EXAMPLE, (path) => path.split(sep).includes('.mlops'));
+  return hash.digest('hex').slice(0, 24);
 }
 
 /** Removes every folder `makeTempDir` made (call from afterAll). */

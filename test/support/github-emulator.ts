@@ -21,11 +21,13 @@
  * rather than a 500 and a violation: a client must handle it. `failNext` makes an
  * operation fail the way GitHub sometimes does (a 502, a 422 "endpoint has been spammed").
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 
@@ -1142,11 +1144,61 @@ const UNDOCUMENTED_BASIC_ERRORS: Record<string, number[]> = { 'actions/create-wo
 let description: Description | undefined;
 let ajv: Ajv | undefined;
 
-/** Reads the 73 MB description once per process and keeps the path index and the emulated operations only. */
+const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'];
+/** Where the reduced description is kept between test files (Jest loads this module afresh for each file). */
+const CACHE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'mlops-tests');
+
+/**
+ * The description with what the emulator reads and nothing else: every path and method with its operationId
+ * and docs link, and the emulated operations and the common statuses' sources whole. Parsing the 73 MB file
+ * takes seconds, and every test file that starts an emulator would pay it: the first one writes the reduction
+ * to node_modules/.cache, keyed by the description file (size, mtime) and the operations kept whole, and the
+ * others read it from there. A missing, unreadable or broken cache file is computed again.
+ */
+function reducedDescription(): { paths: Record<string, Json> } {
+  const file = createRequire(import.meta.url).resolve(DESCRIPTION_FILE);
+  const { size, mtimeMs } = statSync(file);
+  const key = createHash('sha256')
+    .update(JSON.stringify([1, size, mtimeMs, OPERATIONS, COMMON_STATUS_SOURCES, METHODS]))
+    .digest('hex')
+    .slice(0, 16);
+  const cached = join(CACHE_DIR, `github-description-${key}.json`);
+  try {
+    return JSON.parse(readFileSync(cached, 'utf8')) as { paths: Record<string, Json> };
+  } catch {
+    // not cached yet (or a broken file): reduce the description again
+  }
+  const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Json> };
+  const paths: Record<string, Json> = {};
+  for (const [template, item] of Object.entries(spec.paths)) {
+    const kept: Json = {};
+    for (const [method, value] of Object.entries(item)) {
+      if (!METHODS.includes(method)) continue;
+      const op = value as Json;
+      const operationId = String(op.operationId);
+      kept[method] =
+        isEmulated(operationId) || COMMON_STATUS_SOURCES.includes(operationId)
+          ? op
+          : { operationId: op.operationId, externalDocs: op.externalDocs };
+    }
+    paths[template] = kept;
+  }
+  const reduced = { paths };
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const partial = `${cached}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify(reduced));
+    renameSync(partial, cached); // whole or not at all, for a test file of the other worker reading it
+  } catch {
+    // a read-only checkout: every test file reduces the description itself
+  }
+  return reduced;
+}
+
+/** Reads the description (reduced, see above) once per process and keeps the path index and the emulated operations only. */
 function loadDescription(): Description {
   if (description) return description;
-  const file = createRequire(import.meta.url).resolve(DESCRIPTION_FILE);
-  const spec = JSON.parse(readFileSync(file, 'utf8')) as { paths: Record<string, Json> };
+  const spec = reducedDescription();
   const paths: PathEntry[] = [];
   const common = new Map<number, Json>();
   const sources = new Map<string, Json>();
@@ -1170,7 +1222,7 @@ function loadDescription(): Description {
       operations: new Map(),
     };
     for (const [method, value] of Object.entries(item)) {
-      if (!['get', 'put', 'post', 'patch', 'delete', 'head', 'options'].includes(method)) continue;
+      if (!METHODS.includes(method)) continue;
       const op = value as Json;
       const operationId = String(op.operationId);
       if (COMMON_STATUS_SOURCES.includes(operationId)) sources.set(operationId, op);
