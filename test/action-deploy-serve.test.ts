@@ -8,11 +8,21 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLES, cleanEnv, hasStackTrace, removeTempDirs, runAction, runCli, copyExample, EXAMPLE } from './support/action-runner.js';
+import {
+  BUNDLES,
+  cleanEnv,
+  copyTrainedExample,
+  hasStackTrace,
+  removeTempDirs,
+  runAction,
+  runCli,
+  EXAMPLE,
+} from './support/action-runner.js';
 import type { ProcessResult } from './support/action-runner.js';
 import { GitHubEmulator } from './support/github-emulator.js';
+import { generateSigningKeyPair } from '../src/core/signing/sign.js';
 const REPO = { owner: 'octo', repo: 'ml' };
 const SECRET = 'canary-secret-0123456789';
 
@@ -84,9 +94,15 @@ const deploy = (inputs: Record<string, string>) =>
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
   records = testRecords();
-  dir = await copyExample('mlops-deploy-serve-');
-  ok(await runAction(BUNDLES.train, { cwd: dir, inputs: { config: 'mlops.yaml', epochs: '40' } }));
-  ok(await runAction(BUNDLES.evaluate, { cwd: dir, inputs: { config: 'mlops.yaml', comment: 'false' } }));
+  dir = await copyTrainedExample('mlops-deploy-serve-');
+  // Every version is signed with the project's key, and production (deploy, and the server following it) trusts only it.
+  const keys = generateSigningKeyPair();
+  await mkdir(join(dir, 'keys'));
+  await writeFile(join(dir, 'keys', 'mlops.key'), keys.privateKey);
+  await writeFile(join(dir, 'keys', 'mlops.pub'), keys.publicKey);
+  const config = await readFile(join(dir, 'mlops.yaml'), 'utf8');
+  await writeFile(join(dir, 'mlops.yaml'), `${config}\nsigning:\n  key: keys/mlops.key\n  verify:\n    public_keys: [keys/mlops.pub]\n`);
+  await writeFile(join(dir, 'mlops-unsigned.yaml'), `${config}\nsigning:\n  mode: off\n`);
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v1
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v2
   // v3: a model that passed its offline evaluation but fails live traffic: its card says
@@ -131,6 +147,7 @@ describe('deploy to mlops serve (dist/deploy/index.js and dist/cli/index.js)', (
     const result = ok(await deploy({ version: '2' }));
     expect(result.outputs).toMatchObject({ version: '2', 'rolled-back': 'false', 'environment-url': server.url });
     expect(result.stdout).toContain(`Verified: ${server.url} is ready and serves v2`);
+    expect(result.stdout).toMatch(/penguins v2's signature verified: signed by the key [0-9a-f]{64}/);
     expect((await status()).stable.version).toBe(2);
     const deployment = emulator.deployments(REPO).at(-1)!;
     expect(deployment).toMatchObject({ environment: 'production', productionEnvironment: true });
@@ -180,4 +197,28 @@ describe('deploy to mlops serve (dist/deploy/index.js and dist/cli/index.js)', (
     expect(ok(await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: dir })).stdout).toMatch(/^v1 .*production/m);
     emulator.assertClean();
   }, 120_000);
+
+  test('an unsigned version is refused for production before anything moves: the server keeps serving v1', async () => {
+    const unsigned = ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops-unsigned.yaml' } }));
+    expect(unsigned.outputs).toMatchObject({ version: '4', signature: '' });
+    const before = emulator.deployments(REPO).length;
+    const result = await deploy({ version: '4' });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toMatch(/::error::deploy: penguins v4 has no signature/);
+    expect(hasStackTrace(result.stdout + result.stderr)).toBe(false);
+    expect(emulator.deployments(REPO)).toHaveLength(before); // refused before a deployment was recorded
+    expect((await status()).stable.version).toBe(1);
+    // The server following production refuses it too, were the alias moved by hand.
+    ok(await runCli(['registry', 'alias', 'penguins', 'production', '4', '--config', 'mlops.yaml'], { cwd: dir }));
+    const reload = await fetch(`${server.url}/admin/reload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+      body: '{}', // re-resolve the alias it follows
+    });
+    expect(reload.ok).toBe(false);
+    expect(await reload.text()).toMatch(/penguins v4 has no signature/);
+    expect((await status()).stable.version).toBe(1);
+    ok(await runCli(['registry', 'alias', 'penguins', 'production', '1', '--config', 'mlops.yaml'], { cwd: dir }));
+    emulator.assertClean();
+  }, 60_000);
 });

@@ -18,6 +18,7 @@ import { ROOT, makeTempDir, removeTempDirs, runCli } from './support/action-runn
 import { GitHubEmulator } from './support/github-emulator.js';
 import { OciRegistry, registryUnavailable } from './support/oci-registry.js';
 import { ResultsService } from './support/results-service.js';
+import { SigstoreAuthority } from './support/sigstore-authority.js';
 import { checkCallPermissions, runWorkflow } from './support/workflow-runner.js';
 import type { JobResult, WorkflowResult } from './support/workflow-runner.js';
 
@@ -26,25 +27,54 @@ const HEAD = 'ab12'.padEnd(40, '0');
 
 let emulator: GitHubEmulator;
 let results: ResultsService;
+/** Fulcio, Rekor and GitHub's OIDC token service on loopback: register signs keylessly where its job may ask for a token. */
+let authority: SigstoreAuthority;
 
 beforeAll(async () => {
   emulator = await GitHubEmulator.start();
   results = await ResultsService.start();
+  authority = await SigstoreAuthority.start();
 });
 
 afterAll(async () => {
   await emulator.close();
   await results.stop();
+  await authority?.close();
   await removeTempDirs();
 });
+
+/** The runner's OIDC variables for a job granted `id-token: write` (runWorkflow gives them to no other job). */
+const oidc = (claims: { repository: string; ref: string; sha: string; runId: string }) =>
+  authority.runnerEnv(claims) as Record<string, string>;
+
+/**
+ * The example's 200 epochs cut to 40 in a checkout's mlops.yaml: what these tests check is what goes from job to
+ * job, not how well the network fits. 40 epochs still pass the example's gates (the schedule test's production
+ * model, trained from the command line with as many, is registered only because it is blessed). The example as
+ * shipped, 200 epochs, runs whole in cli.test.ts (`mlops run`).
+ */
+const TEST_EPOCHS = 40;
+async function fewerEpochs(configPath: string): Promise<void> {
+  const config = await readFile(configPath, 'utf8');
+  const cut = config.replace(/^ {2}epochs: 200$/m, `  epochs: ${TEST_EPOCHS}`);
+  if (cut === config) throw new Error(`${configPath}: no "epochs: 200" under train: to cut`);
+  await writeFile(configPath, cut);
+}
 
 /** The example project as a repository checkout; with `registry`, its mlops.yaml names that OCI registry. */
 async function project(registry?: string): Promise<string> {
   const dir = await makeTempDir('mlops-contract-');
   await cp(join(ROOT, 'examples', 'penguins'), dir, { recursive: true, filter: (src) => !src.split(sep).includes('.mlops') });
+  await fewerEpochs(join(dir, 'mlops.yaml'));
   if (registry) {
+    // The delivery workflows sign and verify against the local Sigstore authority (Sigstore's public-good one by default).
     const config = await readFile(join(dir, 'mlops.yaml'), 'utf8');
-    await writeFile(join(dir, 'mlops.yaml'), `${config}registry:\n  url: ${registry}\n  insecure: true # plain http on loopback\n`);
+    const signing = `signing:\n  fulcio_url: ${authority.fulcioURL}\n  rekor_url: ${authority.rekorURL}\n  verify:\n    trusted_root: trusted_root.json\n`;
+    await writeFile(
+      join(dir, 'mlops.yaml'),
+      `${config}registry:\n  url: ${registry}\n  insecure: true # plain http on loopback\n${signing}`,
+    );
+    await writeFile(join(dir, 'trusted_root.json'), JSON.stringify(authority.trustedRoot()));
   }
   return dir;
 }
@@ -238,6 +268,7 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
       runId: 5002,
       apiUrl: emulator.url,
       results,
+      oidc,
       protectedEnvironments: ['production'],
     });
   }, 300_000);
@@ -280,6 +311,7 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
       runId: 5003,
       apiUrl: emulator.url,
       results,
+      oidc,
     });
     if (approved.conclusion !== 'success') throw new Error(explain(approved));
     // The second run, on a fresh checkout, restores the training run from the Actions cache and registers v2
@@ -291,6 +323,14 @@ withRegistry(`main: workflows/main.yml calling mlops-cd.yml, with an OCI registr
     );
     const list = await runCli(['registry', 'list', 'penguins', '--config', 'mlops.yaml'], { cwd: workspace });
     expect(list.stdout).toMatch(/^v2 .*\[(production, staging|staging, production)\]$/m);
+    // Signed in the build job (the only one granted id-token: write) by this repository's workflow run, and verified
+    // before production moved: on GitHub production requires it, trusting the repository's own runs by default.
+    const build = stepOf(approved.jobs['mlops / build'], 'actions/register');
+    expect(build.outputs.signature).toMatch(/\/contract\d+\/penguins@sha256:[0-9a-f]{64}$/);
+    expect(build.summary).toMatch(/Signed keylessly/);
+    expect(stepOf(approved.jobs['mlops / production'], 'actions/deploy').stdout).toMatch(
+      /penguins v2's signature verified: signed by https:\/\/github\.com\/octo\/ml\/\.github\/workflows\/\S+ at c{12}/,
+    );
   }, 300_000);
 });
 
@@ -300,7 +340,7 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
     // The model in production: trained, evaluated, registered and deployed from the command line.
     workspace = await project(await ociRegistry());
     for (const args of [
-      ['train', '--config', 'mlops.yaml', '--epochs', '40'],
+      ['train', '--config', 'mlops.yaml', '--epochs', String(TEST_EPOCHS)],
       ['evaluate', '--config', 'mlops.yaml'],
       ['register', '--config', 'mlops.yaml'],
       ['deploy', '--config', 'mlops.yaml', '--environment', 'production', '--version', '1'],
@@ -326,6 +366,7 @@ withRegistry(`schedule: mlops-ct.yml, with an OCI registry${suffix}`, () => {
       inputs: { reference: 'penguins@production', current },
       apiUrl: emulator.url,
       results,
+      oidc,
       protectedEnvironments: ['production'],
     });
   };
@@ -378,6 +419,7 @@ describe("this repository's CI: the self-test job of .github/workflows/ci.yml", 
       recursive: true,
       filter: (src) => !src.split(sep).includes('.mlops'),
     });
+    await fewerEpochs(join(checkout, 'examples', 'penguins', 'mlops.yaml'));
     const result = await runWorkflow({
       workflow: join(ROOT, '.github', 'workflows', 'ci.yml'),
       workspace: checkout,

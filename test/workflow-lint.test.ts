@@ -138,6 +138,33 @@ describe('workflow files', () => {
     expect(trainingJobs).toBeGreaterThanOrEqual(3); // mlops-ci, mlops-cd, mlops-ct
     expect(problems).toEqual([]);
   });
+
+  test('only a job that registers may ask for an OIDC token (id-token: write), and it runs no code of the user', () => {
+    const granted: string[] = [];
+    const problems: string[] = [];
+    for (const path of workflows) {
+      const workflow = parseYaml(readFileSync(join(ROOT, path), 'utf8')) as {
+        permissions?: unknown;
+        jobs?: Record<string, { permissions?: unknown; uses?: string; steps?: Array<{ uses?: string; run?: string }> }>;
+      };
+      if (typeof workflow.permissions === 'object' && (workflow.permissions as Record<string, string>)['id-token'] === 'write')
+        problems.push(`${path}: id-token: write for every job`);
+      for (const [name, job] of Object.entries(workflow.jobs ?? {})) {
+        const permissions = (job.permissions ?? {}) as Record<string, string> | string;
+        if (permissions === 'write-all') problems.push(`${path} ${name}: write-all grants id-token: write`);
+        if (typeof permissions !== 'object' || permissions['id-token'] !== 'write') continue;
+        if (job.uses) continue; // a caller template's grant to a reusable workflow, whose own jobs are checked here
+        granted.push(`${path} ${name}`);
+        for (const step of job.steps ?? []) {
+          const uses = step.uses ?? '';
+          if (step.run !== undefined) problems.push(`${path} ${name}: runs a command`);
+          else if (!/^actions\/checkout@/.test(uses) && !/\/actions\/register@/.test(uses)) problems.push(`${path} ${name}: uses ${uses}`);
+        }
+      }
+    }
+    expect(granted.sort()).toEqual(['.github/workflows/mlops-cd.yml build', '.github/workflows/mlops-ct.yml retrain']);
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('action metadata files', () => {

@@ -95,6 +95,12 @@ export interface WorkflowRunOptions {
   protectedEnvironments?: string[];
   /** Extra variables for every step's process (after the inherited environment is cleaned). */
   env?: Record<string, string>;
+  /**
+   * GitHub's OIDC token service: for a job whose permissions grant `id-token: write`, the
+   * variables that let its steps request a token (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN), as
+   * the runner sets them; jobs without that grant get none. Without it, no job gets them.
+   */
+  oidc?: (claims: { repository: string; ref: string; sha: string; runId: string }) => Record<string, string>;
   /** Runs only these top-level jobs (and reports the others skipped). Default: all. */
   jobs?: string[];
   /** The longest one step may run. Default: 120 s. */
@@ -641,6 +647,7 @@ class WorkflowRunner {
 
     const permission = effectivePermission(job.permissions ?? scope.workflow.doc.permissions ?? scope.permissions);
     const token = this.tokens[permission];
+    const idToken = grantOf(job.permissions ?? scope.workflow.doc.permissions ?? scope.permissions)['id-token'] === 'write';
     const workspace = await this.jobWorkspace(key);
     const github = { ...this.github, job: id, token, workspace };
     const secrets = { ...scope.secrets, GITHUB_TOKEN: token };
@@ -727,7 +734,7 @@ class WorkflowRunner {
         result = { ...skeleton, reason: 'third-party action: not run by this harness' };
       } else {
         const stepEnv = { ...env, ...stringMap(evaluateValue(step.env ?? {}, stepContexts)) };
-        result = await this.runStep(step, skeleton, stepContexts, stepEnv, { ...files, jobKey: key, defaults, workspace });
+        result = await this.runStep(step, skeleton, stepContexts, stepEnv, { ...files, jobKey: key, defaults, workspace, idToken });
       }
       if (result.outcome === 'failure') {
         const continueOnError = truthy(toData(evaluateValue(step['continue-on-error'] ?? false, stepContexts)));
@@ -842,7 +849,7 @@ class WorkflowRunner {
     result: StepResult,
     contexts: Contexts,
     env: Record<string, string>,
-    job: { env: string; path: string; jobKey: string; defaults: Mapping; workspace: string },
+    job: { env: string; path: string; jobKey: string; defaults: Mapping; workspace: string; idToken: boolean },
   ): Promise<StepResult> {
     const stepDir = await mkdtemp(join(this.temp, 'step-'));
     const files = { output: join(stepDir, 'output'), summary: join(stepDir, 'summary.md'), state: join(stepDir, 'state') };
@@ -887,6 +894,15 @@ class WorkflowRunner {
     let command: string[];
     let cwd = job.workspace;
     const processEnv = cleanEnv({ ...this.options.env, ...runnerEnv, ...env });
+    if (job.idToken && this.options.oidc) {
+      const claims = {
+        repository: String(github.repository),
+        ref: String(github.ref),
+        sha: String(github.sha),
+        runId: String(github.run_id),
+      };
+      Object.assign(processEnv, this.options.oidc(claims));
+    }
     if (extraPath.length > 0) processEnv.PATH = [...extraPath, processEnv.PATH ?? ''].join(':');
     if (result.kind === 'run') {
       const shell = String(step.shell ?? job.defaults.shell ?? 'bash');
