@@ -492,6 +492,72 @@ describe('against scikit-learn and numpy.percentile on the same resampled rows',
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  (PYTHON ? test : test.skip)('multiclass intervals agree, one-vs-rest roc_auc included (scores in twentieths: many ties)', () => {
+    const n = 160;
+    const k = 4;
+    const resamples = 40; // more than one batch of resamples drawn together, and a part of one
+    const seed = 78;
+    // Scores in twentieths that sum to 1 (scikit-learn asks it of multiclass roc_auc), the true class favoured.
+    const rand = random(52);
+    const yTrue: number[] = [];
+    const scores: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      const t = Math.floor(rand() * k);
+      const parts = Array.from({ length: k }, () => 0);
+      for (let unit = 0; unit < 20; unit++) parts[rand() < 0.35 ? t : Math.floor(rand() * k)]! += 1;
+      yTrue.push(t);
+      scores.push(parts.map((p) => p / 20));
+    }
+    const yPred = scores.map((row) => row.indexOf(Math.max(...row)));
+    const multi: Classified = { task: 'classification', classes: ['a', 'b', 'c', 'd'], rows: yTrue.map((_, i) => i), yTrue, yPred, scores };
+    const counts = resamplesOf(n, resamples, seed).map((c) => Array.from(c));
+    const dir = mkdtempSync(join(tmpdir(), 'bootstrap-'));
+    try {
+      const input = join(dir, 'input.json');
+      writeFileSync(input, JSON.stringify({ multi, counts }));
+      const script = [
+        'import json, sys',
+        'import numpy as np',
+        'from sklearn import metrics as m',
+        'd = json.load(open(sys.argv[1]))',
+        'c = d["multi"]',
+        'yt, yp, ys = np.array(c["yTrue"]), np.array(c["yPred"]), np.array(c["scores"])',
+        'vals = {k: [] for k in ["accuracy", "balanced_accuracy", "f1_macro", "recall_weighted", "roc_auc"]}',
+        'for w in d["counts"]:',
+        '    i = np.repeat(np.arange(len(w)), w)',
+        '    t, p, s = yt[i], yp[i], ys[i]',
+        '    vals["accuracy"].append(m.accuracy_score(t, p))',
+        '    vals["balanced_accuracy"].append(m.balanced_accuracy_score(t, p))',
+        '    vals["f1_macro"].append(m.f1_score(t, p, average="macro", zero_division=0))',
+        '    vals["recall_weighted"].append(m.recall_score(t, p, average="weighted", zero_division=0))',
+        '    vals["roc_auc"].append(m.roc_auc_score(t, s, multi_class="ovr", average="macro", labels=[0, 1, 2, 3]))',
+        // The intervals at 95%, 80% and 50%: many of the resamples' values are ends of one of them.
+        'q = [2.5, 97.5, 10, 90, 25, 75]',
+        'print(json.dumps({k: [float(np.percentile(v, x)) for x in q] for k, v in vals.items()}))',
+      ].join('\n');
+      const run = spawnSync(PYTHON!, ['-c', script, input], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const expected = JSON.parse(run.stdout) as Record<string, number[]>;
+      const near = (a: number | null, b: number): boolean => a !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
+      expect(Object.keys(expected).length).toBe(5);
+      [0.95, 0.8, 0.5].forEach((confidence, level) => {
+        const ours = bootstrapMetrics(multi, null, { resamples, seed, confidence }).metrics;
+        for (const [name, ends] of Object.entries(expected)) {
+          const [lower, upper] = [ends[2 * level]!, ends[2 * level + 1]!];
+          const { lower: ourLower, upper: ourUpper } = ours[name]!;
+          expect({ name, confidence, lower: near(ourLower, lower), upper: near(ourUpper, upper) }).toEqual({
+            name,
+            confidence,
+            lower: true,
+            upper: true,
+          });
+        }
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

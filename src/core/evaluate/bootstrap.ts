@@ -34,13 +34,23 @@
  * also get `precision`, `recall` and `f1` of the positive class, which, as roc_auc's, is the
  * Scored's own (positiveClassIndex of metrics.ts) unless `positive` names another index.
  *
+ * The resamples are drawn and summed 4 at a time (LANES), a byte of one 32-bit word per row
+ * each, so every row's data and every position of a sorted order is read once per 4 resamples,
+ * and the candidate and a paired baseline are summed from the same words. roc_auc's sorted rows
+ * are cut into stretches of one class (a tie of both kinds apart): a stretch's counts are summed
+ * without looking at the class, the 4 bytes at once in the halves of two numbers, and only its
+ * sums update U (see AucClass).
+ * The scores are sorted by a radix sort on their bits. Each lane's sums are the same numbers
+ * weightedMetrics gives on its counts.
+ *
  * Degenerate resamples: a resample where a metric is undefined (roc_auc when it holds one class
  * only, r2 with fewer than two rows) is left out for that metric and counted in `skipped`; an
  * interval from fewer than 90% of the resamples is marked `unreliable`.
  *
  * Random numbers: xoshiro128** seeded by splitmix32 from `seed`; the resamples' counts are drawn
- * as Poisson counts conditioned on their total (exactly multinomial; see Resampler); the same
- * seed gives the same intervals on every machine.
+ * as Poisson counts conditioned on their total (exactly multinomial; see Resampler), 4 resamples
+ * from each random word; the same seed gives the same intervals on every machine
+ * (resampleCounts lists the counts drawn).
  */
 import { UserError } from '../errors.js';
 import type { ChangeIntervals } from './gates.js';
@@ -177,12 +187,15 @@ const POISSON_CDF: number[] = (() => {
   return cdf;
 })();
 
-/** The Poisson(1) draw of each top byte of a uniform, or −1 when the byte's interval straddles a step of the CDF. */
-const POISSON_BY_BYTE: Int8Array = (() => {
-  const table = new Int8Array(256);
+/** A byte of POISSON_BY_BYTE whose interval straddles a step of the CDF (no count is this large). */
+const STRADDLES = 0x80;
+
+/** The Poisson(1) draw of each top byte of a uniform, or STRADDLES when the byte's interval straddles a step of the CDF. */
+const POISSON_BY_BYTE: Uint8Array = (() => {
+  const table = new Uint8Array(256);
   for (let v = 0; v < 256; v++) {
     const k = POISSON_CDF.findIndex((c) => v / 256 < c);
-    table[v] = (v + 1) / 256 <= POISSON_CDF[k]! ? k : -1;
+    table[v] = (v + 1) / 256 <= POISSON_CDF[k]! ? k : STRADDLES;
   }
   return table;
 })();
@@ -195,23 +208,42 @@ function poissonRefined(byte: number, random: Xoshiro128): number {
   return k;
 }
 
+/** Resamples drawn together: one byte each of a 32-bit word per row. */
+const LANES = 4;
+/** The most times a row is counted in one resample (a byte); see Resampler. */
+const MOST_COUNT = 255;
+
 /**
- * Independent Poisson(1) counts into `counts`, 8 random bits each from `bulk` (refined from
- * `exact` when a byte straddles a step of the CDF). Returns their total · 32 + their OR (each
- * count is below 20, so the OR is below 32 and at least the largest).
+ * Independent Poisson(1) counts, LANES per row: byte g of words[i] is row i's count in resample g,
+ * from the 4 bytes of one 32-bit word of `bulk` (refined from `exact` when a byte straddles a step
+ * of the CDF: afterwards, in row order, so that the loop has no branch to mispredict). Writes each
+ * resample's total into totals[g] and the OR of its counts (each below 20, so below 32 and at
+ * least the largest) into ors[g]. `rows` and `draws`: room for n numbers each.
  */
-function poissonFill(counts: Int32Array, bulk: Xoshiro128, exact: Xoshiro128): number {
-  const n = counts.length;
+function poissonFill(
+  words: Uint32Array,
+  bulk: Xoshiro128,
+  exact: Xoshiro128,
+  totals: Int32Array,
+  ors: Int32Array,
+  rows: Int32Array,
+  draws: Int32Array,
+): void {
+  const n = words.length;
   const table = POISSON_BY_BYTE;
   const state = bulk.s;
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;
   let d = state[3]!;
-  let total = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
   let bits = 0;
-  for (let i = 0; i < n; i += 4) {
-    // xoshiro128**, inline; its 4 bytes give 4 counts.
+  let straddling = 0;
+  for (let i = 0; i < n; i++) {
+    // xoshiro128**, inline; its 4 bytes give row i's count in each of the 4 resamples.
     const t = b << 9;
     let word = Math.imul(b, 5);
     word = Math.imul((word << 7) | (word >>> 25), 9);
@@ -221,62 +253,76 @@ function poissonFill(counts: Int32Array, bulk: Xoshiro128, exact: Xoshiro128): n
     a ^= d;
     c ^= t;
     d = (d << 11) | (d >>> 21);
-    let k0 = table[word & 255]!;
-    let k1 = table[(word >>> 8) & 255]!;
-    let k2 = table[(word >>> 16) & 255]!;
-    let k3 = table[word >>> 24]!;
-    if ((k0 | k1 | k2 | k3) < 0) {
-      if (k0 < 0) k0 = poissonRefined(word & 255, exact);
-      if (k1 < 0) k1 = poissonRefined((word >>> 8) & 255, exact);
-      if (k2 < 0) k2 = poissonRefined((word >>> 16) & 255, exact);
-      if (k3 < 0) k3 = poissonRefined(word >>> 24, exact);
-    }
-    if (i + 4 <= n) {
-      counts[i] = k0;
-      counts[i + 1] = k1;
-      counts[i + 2] = k2;
-      counts[i + 3] = k3;
-      total += k0 + k1 + k2 + k3;
-      bits |= k0 | k1 | k2 | k3;
-    } else {
-      // The last rows: as many of the 4 counts as there are rows left.
-      counts[i] = k0;
-      total += k0;
-      bits |= k0;
-      if (i + 1 < n) {
-        counts[i + 1] = k1;
-        total += k1;
-        bits |= k1;
-      }
-      if (i + 2 < n) {
-        counts[i + 2] = k2;
-        total += k2;
-        bits |= k2;
-      }
-    }
+    const k0 = table[word & 255]!;
+    const k1 = table[(word >>> 8) & 255]!;
+    const k2 = table[(word >>> 16) & 255]!;
+    const k3 = table[word >>> 24]!;
+    const packed = k0 | (k1 << 8) | (k2 << 16) | (k3 << 24);
+    words[i] = packed;
+    bits |= packed;
+    t0 += k0;
+    t1 += k1;
+    t2 += k2;
+    t3 += k3;
+    // The row and its random word are kept; the next row overwrites them unless a byte straddles.
+    const marks = packed & (STRADDLES * 0x01010101);
+    rows[straddling] = i;
+    draws[straddling] = word;
+    straddling += (marks | -marks) >>> 31;
   }
   state[0] = a;
   state[1] = b;
   state[2] = c;
   state[3] = d;
-  return total * 32 + bits;
+  bits &= ~(STRADDLES * 0x01010101);
+  for (let m = 0; m < straddling; m++) {
+    const i = rows[m]!;
+    const word = draws[m]!;
+    let packed = words[i]!;
+    for (let g = 0; g < LANES; g++) {
+      const shift = 8 * g;
+      if (((packed >>> shift) & 255) !== STRADDLES) continue;
+      const k = poissonRefined((word >>> shift) & 255, exact);
+      packed = (packed & ~(255 << shift)) | (k << shift);
+      bits |= k << shift;
+      if (g === 0) t0 += k - STRADDLES;
+      else if (g === 1) t1 += k - STRADDLES;
+      else if (g === 2) t2 += k - STRADDLES;
+      else t3 += k - STRADDLES;
+    }
+    words[i] = packed;
+  }
+  totals[0] = t0;
+  totals[1] = t1;
+  totals[2] = t2;
+  totals[3] = t3;
+  for (let g = 0; g < LANES; g++) ors[g] = (bits >>> (8 * g)) & 255;
 }
 
 /**
- * Resampling of n rows with replacement: `next(counts)` fills counts[i] with how many times row i
- * is drawn in the next resample, the counts following the multinomial distribution of n draws.
+ * Resampling of n rows with replacement, LANES resamples at a time: `next(words)` sets byte g of
+ * words[i] (bits 8g to 8g + 7) to how many times row i is drawn in resample g of the batch, the
+ * counts of each resample following the multinomial distribution of n draws.
  *
  * Drawn as Poisson(1) counts per row, made exact by conditioning: given their total T, Poisson
  * counts of equal rates are the counts of T balls thrown uniformly at random, so adding n − T
  * balls uniformly (T < n), or taking away T − n balls chosen uniformly among those thrown
  * (T > n: a row with probability proportional to its count, by rejection), leaves n uniform
  * throws. A Poisson count takes 8 random bits by table (3% of bytes straddle a step of the CDF
- * and draw 32 bits more), and counts are written in row order: several times faster than n
- * random draws and increments. Random bits: xoshiro128**, two streams seeded by splitmix32.
+ * and draw 32 bits more), and one random word gives a row's counts in the 4 resamples, written in
+ * row order: several times faster than n random draws and increments. A count is at most 255
+ * (a ball that would make it 256 is thrown again: a row drawn 256 times has a probability below
+ * 10^-500, far below the 10^-18 of a Poisson count above 19, which the table leaves out too).
+ * Random bits: xoshiro128**, two streams seeded by splitmix32.
  */
 export class Resampler {
   private readonly bulk: Xoshiro128;
   private readonly exact: Xoshiro128;
+  private readonly totals = new Int32Array(LANES);
+  private readonly ors = new Int32Array(LANES);
+  /** Rows with a count to refine, and their random words (see poissonFill). */
+  private rows = new Int32Array(0);
+  private draws = new Int32Array(0);
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new UserError(`the bootstrap seed is ${String(seed)}, not a whole number`);
@@ -284,36 +330,54 @@ export class Resampler {
     this.exact = new Xoshiro128(seed, 1);
   }
 
-  /** Fills counts (one per row) with the next resample. */
-  next(counts: Int32Array): void {
-    const n = counts.length;
+  /** Fills words (one per row) with the next LANES resamples. */
+  next(words: Uint32Array): void {
+    const n = words.length;
     if (n === 0) return;
     const exact = this.exact;
-    const drawn = poissonFill(counts, this.bulk, exact);
-    let total = Math.floor(drawn / 32);
-    let most = drawn % 32;
-    // Condition on the total: throw n − T more balls, or take T − n of them away.
-    for (; total < n; total++) {
-      const k = ++counts[exact.below(n)]!;
-      if (k > most) most = k;
+    if (this.rows.length < n) {
+      this.rows = new Int32Array(n);
+      this.draws = new Int32Array(n);
     }
-    while (total > n) {
-      const row = exact.below(n);
-      const k = counts[row]!;
-      if (k > 0 && exact.below(most) < k) {
-        counts[row] = k - 1;
-        total--;
+    poissonFill(words, this.bulk, exact, this.totals, this.ors, this.rows, this.draws);
+    for (let g = 0; g < LANES; g++) {
+      const shift = 8 * g;
+      const one = 2 ** shift;
+      let total = this.totals[g]!;
+      let most = this.ors[g]!;
+      // Condition on the total: throw n − T more balls, or take T − n of them away.
+      while (total < n) {
+        const row = exact.below(n);
+        const k = ((words[row]! >>> shift) & 255) + 1;
+        if (k > MOST_COUNT) continue;
+        words[row] = words[row]! + one;
+        if (k > most) most = k;
+        total++;
+      }
+      while (total > n) {
+        const row = exact.below(n);
+        const k = (words[row]! >>> shift) & 255;
+        if (k > 0 && exact.below(most) < k) {
+          words[row] = words[row]! - one;
+          total--;
+        }
       }
     }
   }
 }
 
+/** Row i's count in lane `lane` of a batch of resamples (see Resampler). */
+const laneCount = (words: Uint32Array, i: number, lane: number): number => (words[i]! >>> (8 * lane)) & 255;
+
 /** The resamples bootstrapMetrics draws for n rows with `seed`, in its order: counts per row, one array each. */
 export function* resampleCounts(n: number, resamples: number, seed: number): Generator<Int32Array> {
   const rng = new Resampler(seed);
+  const words = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
+    const lane = r % LANES;
+    if (lane === 0) rng.next(words);
     const counts = new Int32Array(n);
-    rng.next(counts);
+    for (let i = 0; i < n; i++) counts[i] = laneCount(words, i, lane);
     yield counts;
   }
 }
@@ -321,14 +385,31 @@ export function* resampleCounts(n: number, resamples: number, seed: number): Gen
 // ---------------------------------------------------------------------------------------------
 // Prepared sets: what every resample reuses
 
+/**
+ * One class's rows in increasing score order, cut into pieces whose sums are all its AUC needs
+ * (see aucSums): a piece is a stretch of positions of one kind, at most {@link PIECE} long.
+ * NEGATIVE and POSITIVE pieces hold rows of the other classes or of this one; a run of equal
+ * scores holding both (a tie) is ordered positives first and cut into TIE_POSITIVE pieces, the
+ * first marked TIE_FIRST, then TIE_NEGATIVE pieces.
+ */
 interface AucClass {
-  /** Rows in increasing score order. */
-  order: Int32Array;
-  /** 1 when the row at that position is of the class, else 0. */
-  positive: Float64Array;
-  /** 1 at the last position of each run of equal scores. */
-  runEnd: Uint8Array;
+  /** The rows, position by position. */
+  rows: Int32Array;
+  /** Where each piece ends (one past its last position). */
+  ends: Int32Array;
+  /** Each piece's kind. */
+  kinds: Uint8Array;
 }
+const NEGATIVE = 0;
+const POSITIVE = 1;
+const TIE_NEGATIVE = 2;
+const TIE_POSITIVE = 3;
+const TIE_FIRST = 4;
+/**
+ * The most positions in a piece: counts are bytes (see Resampler), so a piece's 4 sums fit the
+ * 16-bit halves of two 32-bit words (256 · 255 < 2^16).
+ */
+const PIECE = 256;
 
 interface PreparedClassification {
   task: 'classification';
@@ -359,6 +440,8 @@ interface PreparedRegression {
   ape: Float64Array;
   /** y minus a value of y near its mean (sums of squares about it lose no precision). */
   deviation: Float64Array;
+  /** deviation · deviation. */
+  deviationSquared: Float64Array;
   /** How many sums its metrics follow from: weight, |e|, e², |e|/|y|, deviation, deviation². */
   stats: number;
 }
@@ -418,6 +501,7 @@ export function prepareScored(scored: Scored, positive?: number): PreparedScored
     let center = y[0]!;
     for (let i = 1; i < n; i++) if (Math.abs(y[i]! - mean) < Math.abs(center - mean)) center = y[i]!;
     const deviation = y.map((v) => v - center);
+    const deviationSquared = deviation.map((d) => d * d);
     return {
       task: 'regression',
       n,
@@ -427,6 +511,7 @@ export function prepareScored(scored: Scored, positive?: number): PreparedScored
       sqError,
       ape,
       deviation,
+      deviationSquared,
       stats: REGRESSION_STATS,
     };
   }
@@ -501,20 +586,94 @@ export function prepareScored(scored: Scored, positive?: number): PreparedScored
   };
 }
 
+/**
+ * The rows in increasing order of `values` (finite numbers), rows with first[row] = 1 before the
+ * others among equal values, and then by row: an LSD radix sort on the values' bits, 16 at a time
+ * (stable, exact, and many times faster than a sort calling a comparison).
+ */
+function sortedRows(values: Float64Array, first: Uint8Array): Int32Array {
+  const n = values.length;
+  // Each value as two 32-bit words whose unsigned order is the order of the numbers.
+  const high = new Uint32Array(n);
+  const low = new Uint32Array(n);
+  const view = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < n; i++) {
+    view.setFloat64(0, values[i]! + 0); // + 0: −0 as 0
+    const h = view.getUint32(0);
+    const l = view.getUint32(4);
+    const negative = h >>> 31 === 1;
+    high[i] = negative ? ~h >>> 0 : (h | 0x80000000) >>> 0;
+    low[i] = negative ? ~l >>> 0 : l;
+  }
+  // The order of the last key first: the first rows, then the others.
+  let from = new Int32Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) if (first[i] === 1) from[at++] = i;
+  for (let i = 0; i < n; i++) if (first[i] !== 1) from[at++] = i;
+  let to = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (let pass = 0; pass < 4; pass++) {
+    const key = pass < 2 ? low : high;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let j = 0; j < n; j++) count[((key[from[j]!]! >>> shift) & 0xffff) + 1]!++;
+    if (count[((key[from[0]!]! >>> shift) & 0xffff) + 1] === n) continue; // one digit for all: nothing moves
+    for (let d = 1; d <= 65536; d++) count[d]! += count[d - 1]!;
+    for (let j = 0; j < n; j++) {
+      const row = from[j]!;
+      to[count[(key[row]! >>> shift) & 0xffff]!++] = row;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
 function aucClass(scored: Extract<Scored, { task: 'classification' }>, c: number): AucClass {
   const n = scored.yTrue.length;
   const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = scored.scores[i]![c]!;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]! || a - b);
-  const positive = new Float64Array(n);
-  const runEnd = new Uint8Array(n);
-  for (let j = 0; j < n; j++) {
-    positive[j] = scored.yTrue[order[j]!] === c ? 1 : 0;
-    runEnd[j] = j === n - 1 || values[order[j]!] !== values[order[j + 1]!] ? 1 : 0;
+  const positive = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    values[i] = scored.scores[i]![c]!;
+    positive[i] = scored.yTrue[i] === c ? 1 : 0;
   }
-  return { order, positive, runEnd };
+  const isPositive = (row: number): boolean => positive[row] === 1;
+  // By score; within a run of equal scores, the class's rows first.
+  const order = sortedRows(values, positive);
+  const ends: number[] = [];
+  const kinds: number[] = [];
+  const cut = (end: number, kind: number): void => {
+    ends.push(end);
+    kinds.push(kind);
+  };
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && values[order[end]!] === values[order[start]!]) end++;
+    let split = start; // the run's first negative
+    while (split < end && isPositive(order[split]!)) split++;
+    if (split > start && split < end) {
+      // A tie of both kinds: its positives, then its negatives, in pieces of their own.
+      for (let at = start; at < split; at += PIECE) cut(Math.min(split, at + PIECE), TIE_POSITIVE | (at === start ? TIE_FIRST : 0));
+      for (let at = split; at < end; at += PIECE) cut(Math.min(end, at + PIECE), TIE_NEGATIVE);
+    } else {
+      // One kind: the run joins the piece before when that is of the same kind and not full.
+      const kind = split > start ? POSITIVE : NEGATIVE;
+      for (let at = start; at < end;) {
+        const last = ends.length - 1;
+        const previousStart = last > 0 ? ends[last - 1]! : 0;
+        if (last >= 0 && kinds[last] === kind && ends[last] === at && at - previousStart < PIECE) {
+          const grown = Math.min(end, previousStart + PIECE);
+          ends[last] = grown;
+          at = grown;
+        } else {
+          const piece = Math.min(end, at + PIECE);
+          cut(piece, kind);
+          at = piece;
+        }
+      }
+    }
+    start = end;
+  }
+  return { rows: order, ends: Int32Array.from(ends), kinds: Uint8Array.from(kinds) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,7 +691,7 @@ function scratchFor(prepared: PreparedScored): Float64Array {
 function accumulate(prepared: PreparedScored, weights: Int32Array, stats: Float64Array, scratch: Float64Array): void {
   const n = prepared.n;
   if (prepared.task === 'regression') {
-    const { absError, sqError, ape, deviation } = prepared;
+    const { absError, sqError, ape, deviation, deviationSquared } = prepared;
     let total = 0;
     let absSum = 0;
     let sqSum = 0;
@@ -541,13 +700,12 @@ function accumulate(prepared: PreparedScored, weights: Int32Array, stats: Float6
     let spread = 0;
     for (let i = 0; i < n; i++) {
       const w = weights[i]!;
-      const d = deviation[i]!;
       total += w;
       absSum += w * absError[i]!;
       sqSum += w * sqError[i]!;
       apeSum += w * ape[i]!;
-      deviationSum += w * d;
-      spread += w * d * d;
+      deviationSum += w * deviation[i]!;
+      spread += w * deviationSquared[i]!;
     }
     stats[0] = total;
     stats[1] = absSum;
@@ -581,29 +739,29 @@ function accumulate(prepared: PreparedScored, weights: Int32Array, stats: Float6
 
 /**
  * The weighted Mann-Whitney statistic of one class into stats[at…at+2]: U (each positive beats
- * the negatives scoring below its run, and ties with its run's negatives: ½ each), the positives,
- * the negatives. Without a branch on the class, so the processor does not guess.
+ * the negatives scoring below it, and ties with the negatives of equal score: ½ each), the
+ * positives, the negatives. Piece by piece (see AucClass): a positive piece adds its weight times
+ * the negatives below; a negative piece adds to the negatives below; a tie's negatives add ½ of
+ * their weight times the tie's positives (whose own pieces came first).
  */
-function aucSums(aucClass: AucClass, weights: Int32Array, stats: Float64Array, at: number): void {
-  const { order, positive, runEnd } = aucClass;
-  const n = order.length;
+function aucSums(auc: AucClass, weights: Int32Array, stats: Float64Array, at: number): void {
+  const { rows, ends, kinds } = auc;
   let u = 0;
-  let below = 0; // negatives of the runs done
+  let below = 0; // the negatives so far
   let positives = 0;
-  let runPositives = 0;
-  let runNegatives = 0;
-  for (let j = 0; j < n; j++) {
-    const w = weights[order[j]!]!;
-    const p = w * positive[j]!;
-    u += p * below;
-    runPositives += p;
-    runNegatives += w - p;
-    if (runEnd[j] === 1) {
-      u += (runPositives * runNegatives) / 2;
-      below += runNegatives;
-      positives += runPositives;
-      runPositives = 0;
-      runNegatives = 0;
+  let tie = 0; // the positives of the current tie
+  for (let piece = 0, j = 0; piece < ends.length; piece++) {
+    const end = ends[piece]!;
+    let sum = 0;
+    for (; j < end; j++) sum += weights[rows[j]!]!;
+    const kind = kinds[piece]!;
+    if ((kind & POSITIVE) !== 0) {
+      u += sum * below;
+      positives += sum;
+      if (kind !== POSITIVE) tie = (kind & TIE_FIRST) !== 0 ? sum : tie + sum;
+    } else {
+      if (kind === TIE_NEGATIVE) u += (tie * sum) / 2;
+      below += sum;
     }
   }
   stats[at] = u;
@@ -611,14 +769,185 @@ function aucSums(aucClass: AucClass, weights: Int32Array, stats: Float64Array, a
   stats[at + 2] = below;
 }
 
+/**
+ * Scratch room accumulateLanes needs for `prepared`: the confusion matrices of the lanes, in two
+ * copies summed into by turns (the rows of one cell then wait less on each other).
+ */
+function laneScratchFor(prepared: PreparedScored): Int32Array {
+  return new Int32Array(prepared.task === 'classification' ? 2 * prepared.k * prepared.k * LANES : 0);
+}
+
+/** Rows of a regression summed per lane in turn, while they stay in the fastest cache. */
+const REGRESSION_BLOCK = 1024;
+
+/**
+ * accumulate for the LANES resamples of a batch (see Resampler), each of n rows: lane g's sums
+ * into stats[g · prepared.stats …]. Every row's data is read once for the batch, and each lane's
+ * sums are taken in the order accumulate takes them, so they are the same numbers.
+ */
+function accumulateLanes(prepared: PreparedScored, words: Uint32Array, stats: Float64Array, scratch: Int32Array): void {
+  const n = prepared.n;
+  const size = prepared.stats;
+  if (prepared.task === 'regression') {
+    const { absError, sqError, ape, deviation, deviationSquared } = prepared;
+    for (let g = 0; g < LANES; g++) {
+      stats[g * size] = n; // every resample has n rows
+      for (let s = 1; s < REGRESSION_STATS; s++) stats[g * size + s] = 0;
+    }
+    for (let start = 0; start < n; start += REGRESSION_BLOCK) {
+      const end = Math.min(n, start + REGRESSION_BLOCK);
+      for (let g = 0, at = 0; g < LANES; g++, at += size) {
+        const shift = 8 * g;
+        let absSum = stats[at + 1]!;
+        let sqSum = stats[at + 2]!;
+        let apeSum = stats[at + 3]!;
+        let deviationSum = stats[at + 4]!;
+        let spread = stats[at + 5]!;
+        for (let i = start; i < end; i++) {
+          const w = (words[i]! >>> shift) & 255;
+          absSum += w * absError[i]!;
+          sqSum += w * sqError[i]!;
+          apeSum += w * ape[i]!;
+          deviationSum += w * deviation[i]!;
+          spread += w * deviationSquared[i]!;
+        }
+        stats[at + 1] = absSum;
+        stats[at + 2] = sqSum;
+        stats[at + 3] = apeSum;
+        stats[at + 4] = deviationSum;
+        stats[at + 5] = spread;
+      }
+    }
+    return;
+  }
+  const { cell, nll, auc, k } = prepared;
+  const kk = k * k;
+  const half = kk * LANES;
+  scratch.fill(0);
+  let loss0 = 0;
+  let loss1 = 0;
+  let loss2 = 0;
+  let loss3 = 0;
+  // The confusion matrices, [copy][cell][lane], and the log loss sums.
+  for (let i = 0; i < n; i++) {
+    const c = words[i]!;
+    const w0 = c & 255;
+    const w1 = (c >>> 8) & 255;
+    const w2 = (c >>> 16) & 255;
+    const w3 = c >>> 24;
+    const at = (i & 1) * half + cell[i]! * LANES;
+    scratch[at]! += w0;
+    scratch[at + 1]! += w1;
+    scratch[at + 2]! += w2;
+    scratch[at + 3]! += w3;
+    if (nll) {
+      const v = nll[i]!;
+      loss0 += w0 * v;
+      loss1 += w1 * v;
+      loss2 += w2 * v;
+      loss3 += w3 * v;
+    }
+  }
+  for (let g = 0; g < LANES; g++) {
+    for (let cellIndex = 0; cellIndex < kk; cellIndex++) {
+      stats[g * size + cellIndex] = scratch[cellIndex * LANES + g]! + scratch[half + cellIndex * LANES + g]!;
+    }
+  }
+  stats[kk] = loss0;
+  stats[size + kk] = loss1;
+  stats[2 * size + kk] = loss2;
+  stats[3 * size + kk] = loss3;
+  for (let c = 0; c < auc.length; c++) aucLanes(auc[c]!, words, stats, kk + 1 + 3 * c, size);
+}
+
+/**
+ * aucSums for the LANES resamples of a batch: lane g's U, positives and negatives into
+ * stats[g · size + at …]. A piece's counts are summed for the 4 lanes at once, two lanes in each
+ * 16-bit half of two words (a piece is short enough not to carry over); the piece then updates
+ * each lane as aucSums does. Counts are whole numbers, so U is exact and equal to aucSums's.
+ */
+function aucLanes(auc: AucClass, words: Uint32Array, stats: Float64Array, at: number, size: number): void {
+  const { rows, ends, kinds } = auc;
+  const n = rows.length;
+  let u0 = 0;
+  let u1 = 0;
+  let u2 = 0;
+  let u3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (let piece = 0, j = 0; piece < ends.length; piece++) {
+    const end = ends[piece]!;
+    let even = 0; // lanes 0 and 2
+    let odd = 0; // lanes 1 and 3
+    for (; j < end; j++) {
+      const c = words[rows[j]!]!;
+      even += c & 0xff00ff;
+      odd += (c >>> 8) & 0xff00ff;
+    }
+    const s0 = even & 0xffff;
+    const s1 = odd & 0xffff;
+    const s2 = even >>> 16;
+    const s3 = odd >>> 16;
+    const kind = kinds[piece]!;
+    if (kind === NEGATIVE) {
+      b0 += s0;
+      b1 += s1;
+      b2 += s2;
+      b3 += s3;
+    } else if (kind === POSITIVE) {
+      u0 += s0 * b0;
+      u1 += s1 * b1;
+      u2 += s2 * b2;
+      u3 += s3 * b3;
+    } else if (kind === TIE_NEGATIVE) {
+      u0 += (t0 * s0) / 2;
+      u1 += (t1 * s1) / 2;
+      u2 += (t2 * s2) / 2;
+      u3 += (t3 * s3) / 2;
+      b0 += s0;
+      b1 += s1;
+      b2 += s2;
+      b3 += s3;
+    } else {
+      u0 += s0 * b0;
+      u1 += s1 * b1;
+      u2 += s2 * b2;
+      u3 += s3 * b3;
+      const first = (kind & TIE_FIRST) !== 0;
+      t0 = first ? s0 : t0 + s0;
+      t1 = first ? s1 : t1 + s1;
+      t2 = first ? s2 : t2 + s2;
+      t3 = first ? s3 : t3 + s3;
+    }
+  }
+  stats[at] = u0;
+  stats[at + 1] = n - b0;
+  stats[at + 2] = b0;
+  stats[size + at] = u1;
+  stats[size + at + 1] = n - b1;
+  stats[size + at + 2] = b1;
+  stats[2 * size + at] = u2;
+  stats[2 * size + at + 1] = n - b2;
+  stats[2 * size + at + 2] = b2;
+  stats[3 * size + at] = u3;
+  stats[3 * size + at + 1] = n - b3;
+  stats[3 * size + at + 2] = b3;
+}
+
 const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
 
 /**
- * The metrics from their sums, into `out` in `prepared.names` order (NaN where undefined), as
- * metrics.ts computes them. `weights`: for the rare exact recomputation of a regression's spread.
+ * The metrics from their sums at stats[o …], into `out` in `prepared.names` order (NaN where
+ * undefined), as metrics.ts computes them. `weightOf(i)`: row i's weight, for the rare exact
+ * recomputation of a regression's spread.
  */
-function finish(prepared: PreparedScored, stats: Float64Array, out: Float64Array, weights: Int32Array): void {
-  const o = 0;
+function finish(prepared: PreparedScored, stats: Float64Array, o: number, out: Float64Array, weightOf: (i: number) => number): void {
   if (prepared.task === 'regression') {
     const total = stats[o]!;
     const sqSum = stats[o + 2]!;
@@ -628,7 +957,7 @@ function finish(prepared: PreparedScored, stats: Float64Array, out: Float64Array
       // Σw(y − c)² − (Σw(y − c))² / W; when it nearly cancels (y about constant), exactly, in two passes.
       const spread = stats[o + 5]!;
       let ssTot = spread - (stats[o + 4]! * stats[o + 4]!) / total;
-      if (!(ssTot > 1e-9 * spread)) ssTot = exactSpread(prepared, weights, total);
+      if (!(ssTot > 1e-9 * spread)) ssTot = exactSpread(prepared, weightOf, total);
       r2 = ssTot === 0 ? (sqSum === 0 ? 1 : 0) : 1 - sqSum / ssTot;
     }
     out[0] = stats[o + 1]! / total;
@@ -716,13 +1045,13 @@ function finish(prepared: PreparedScored, stats: Float64Array, out: Float64Array
 }
 
 /** Σw(y − ȳ)² in two passes, 0 when every row drawn has the same y (metrics.ts's constant truth). */
-function exactSpread(prepared: PreparedRegression, weights: Int32Array, total: number): number {
+function exactSpread(prepared: PreparedRegression, weightOf: (i: number) => number, total: number): number {
   const { n, y } = prepared;
   let first = NaN;
   let constant = true;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const w = weights[i]!;
+    const w = weightOf(i);
     if (w === 0) continue;
     if (Number.isNaN(first)) first = y[i]!;
     else if (y[i] !== first) constant = false;
@@ -731,7 +1060,7 @@ function exactSpread(prepared: PreparedRegression, weights: Int32Array, total: n
   if (constant) return 0;
   const mean = sum / total;
   let spread = 0;
-  for (let i = 0; i < n; i++) spread += weights[i]! * (y[i]! - mean) ** 2;
+  for (let i = 0; i < n; i++) spread += weightOf(i) * (y[i]! - mean) ** 2;
   return spread;
 }
 
@@ -753,7 +1082,7 @@ export function weightedMetrics(prepared: PreparedScored, weights: ArrayLike<num
   const counts = Int32Array.from(weights);
   const stats = new Float64Array(prepared.stats);
   accumulate(prepared, counts, stats, scratchFor(prepared));
-  finish(prepared, stats, out, counts);
+  finish(prepared, stats, 0, out, (i) => counts[i]!);
   const metrics: Record<string, number | null> = { count: total };
   prepared.names.forEach((name, j) => (metrics[name] = Number.isNaN(out[j]!) ? null : out[j]!));
   return metrics;
@@ -904,34 +1233,41 @@ export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | 
 
   // The point estimates: every row once.
   const ones = new Int32Array(n).fill(1);
-  const myStats = new Float64Array(mine.stats);
-  const myScratch = scratchFor(mine);
+  const one = (): number => 1;
   const myEstimate = new Float64Array(mine.names.length);
-  accumulate(mine, ones, myStats, myScratch);
-  finish(mine, myStats, myEstimate, ones);
-  const theirStats = new Float64Array(theirs ? theirs.stats : 0);
-  const theirScratch = theirs ? scratchFor(theirs) : myScratch;
+  const estimateStats = new Float64Array(Math.max(mine.stats, theirs ? theirs.stats : 0));
+  accumulate(mine, ones, estimateStats, scratchFor(mine));
+  finish(mine, estimateStats, 0, myEstimate, one);
   const theirEstimate = new Float64Array(theirs ? theirs.names.length : 0);
   if (theirs) {
-    accumulate(theirs, ones, theirStats, theirScratch);
-    finish(theirs, theirStats, theirEstimate, ones);
+    accumulate(theirs, ones, estimateStats, scratchFor(theirs));
+    finish(theirs, estimateStats, 0, theirEstimate, one);
   }
 
+  // The resamples, LANES at a time: both models' sums from the same counts.
   const myValues = mine.names.map(() => new Float64Array(resamples));
   const diffValues = pairedNames.map(() => new Float64Array(resamples));
   const rng = new Resampler(seed);
-  const counts = new Int32Array(n);
+  const words = new Uint32Array(n);
+  const myStats = new Float64Array(LANES * mine.stats);
+  const myScratch = laneScratchFor(mine);
+  const theirStats = new Float64Array(theirs ? LANES * theirs.stats : 0);
+  const theirScratch = theirs ? laneScratchFor(theirs) : myScratch;
   const myOut = new Float64Array(mine.names.length);
   const theirOut = new Float64Array(theirEstimate.length);
-  for (let r = 0; r < resamples; r++) {
-    rng.next(counts);
-    accumulate(mine, counts, myStats, myScratch);
-    finish(mine, myStats, myOut, counts);
-    for (let j = 0; j < myOut.length; j++) myValues[j]![r] = myOut[j]!;
-    if (theirs) {
-      accumulate(theirs, counts, theirStats, theirScratch);
-      finish(theirs, theirStats, theirOut, counts);
-      for (let j = 0; j < pairedNames.length; j++) diffValues[j]![r] = myOut[myIndex[j]!]! - theirOut[theirIndex[j]!]!;
+  for (let first = 0; first < resamples; first += LANES) {
+    rng.next(words);
+    accumulateLanes(mine, words, myStats, myScratch);
+    if (theirs) accumulateLanes(theirs, words, theirStats, theirScratch);
+    for (let g = 0; g < LANES && first + g < resamples; g++) {
+      const r = first + g;
+      const weightOf = (i: number): number => laneCount(words, i, g);
+      finish(mine, myStats, g * mine.stats, myOut, weightOf);
+      for (let j = 0; j < myOut.length; j++) myValues[j]![r] = myOut[j]!;
+      if (theirs) {
+        finish(theirs, theirStats, g * theirs.stats, theirOut, weightOf);
+        for (let j = 0; j < pairedNames.length; j++) diffValues[j]![r] = myOut[myIndex[j]!]! - theirOut[theirIndex[j]!]!;
+      }
     }
   }
 
