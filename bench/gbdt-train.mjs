@@ -8,8 +8,11 @@
 // Both sides run 100 boosting iterations with early stopping off and otherwise default parameters; ours on one
 // thread (JavaScript), scikit-learn's on every core (OpenMP). Ours fits on 80% of the rows (train's default
 // validation_split holds out 20%, scored each iteration); scikit-learn's fit on 80% too (the same share).
-// Figures: wall time of the whole command and of the fit alone, and the peak resident memory of each process
-// (GNU time's maximum RSS), against the CSV's size. Targets: fit time <= 3x scikit-learn's; peak memory <= 3x the CSV.
+// Figures: wall time of the whole command and of the fit alone, CPU time (user + system, every thread) of the
+// whole command and of scikit-learn's fit, the load average before and after (on a shared machine the wall times
+// follow the load: compare CPU times there), and the peak resident memory of each process (GNU time's maximum
+// RSS), against the CSV's size and above a bare `node -e 0` (Node's own floor).
+// Targets: fit time <= 3x scikit-learn's; peak memory <= 3x the CSV.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -48,14 +51,26 @@ if (!CLI || !existsSync(CLI)) throw new Error(cliAt > 0 ? `no CLI at ${CLI ?? '(
 if (!existsSync('/usr/bin/time')) throw new Error('this benchmark reads peak memory from GNU time (/usr/bin/time): apt-get install time');
 const csvBytes = statSync(csv).size;
 
-/** Runs argv under GNU time: stdout, wall seconds and peak RSS in bytes. */
+/** Runs argv under GNU time: stdout, wall seconds, CPU seconds (user + system) and peak RSS in bytes. */
 function timed(argv, env = process.env) {
-  const run = spawnSync('/usr/bin/time', ['-f', 'mlops-bench %e %M', ...argv], { encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  const run = spawnSync('/usr/bin/time', ['-f', 'mlops-bench %e %U %S %M', ...argv], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (run.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${run.status}):\n${run.stderr.split('\n').slice(-30).join('\n')}`);
   const line = run.stderr.split('\n').find((l) => l.startsWith('mlops-bench '));
-  const [, wall, kb] = line.split(' ');
-  return { stdout: run.stdout, wall: Number(wall), peak: Number(kb) * 1024 };
+  const [, wall, user, system, kb] = line.split(' ');
+  return { stdout: run.stdout, wall: Number(wall), cpu: Number(user) + Number(system), peak: Number(kb) * 1024 };
 }
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+const loadBefore = load();
+// Node's own floor: a bare process, measured the same way.
+const bare = timed([process.execPath, '-e', '0']);
 
 // Ours: the CLI's train command (reads the CSV, profiles it, fits, exports ONNX, scores the validation rows).
 const out = join(dir, 'gbdt-train-run');
@@ -109,27 +124,22 @@ cut = int(n * 0.8)
 read = time.perf_counter() - started
 mask = [j in codes for j in range(width)]
 model = HistGradientBoostingClassifier(max_iter=int(sys.argv[2]), early_stopping=False, categorical_features=mask, random_state=0)
-fit_started = time.perf_counter()
+fit_started, fit_cpu_started = time.perf_counter(), time.process_time()
 model.fit(x[:cut], y[:cut])
-fit = time.perf_counter() - fit_started
+fit, fit_cpu = time.perf_counter() - fit_started, time.process_time() - fit_cpu_started
 accuracy = float((model.predict(x[cut:]) == y[cut:]).mean())
-print(json.dumps({"sklearn": sklearn.__version__, "read": read, "fit": fit, "iterations": int(model.n_iter_), "accuracy": accuracy, "threads": os.cpu_count()}))
+print(json.dumps({"sklearn": sklearn.__version__, "read": read, "fit": fit, "fit_cpu": fit_cpu, "iterations": int(model.n_iter_), "accuracy": accuracy, "threads": os.cpu_count()}))
 `;
 const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
 let sk = null;
 let sk1 = null;
 if (python) {
   const run = timed([python, '-c', SKLEARN, csv, String(ITERATIONS)]);
-  sk = { ...JSON.parse(run.stdout.trim().split('\n').pop()), wall: run.wall, peak: run.peak };
+  sk = { ...JSON.parse(run.stdout.trim().split('\n').pop()), wall: run.wall, cpu: run.cpu, peak: run.peak };
   // One thread too: OpenMP's threads wait for each other, which costs much on a machine busy with other work.
   const one = timed([python, '-c', SKLEARN, csv, String(ITERATIONS)], { ...process.env, OMP_NUM_THREADS: '1' });
-  sk1 = { ...JSON.parse(one.stdout.trim().split('\n').pop()), wall: one.wall, peak: one.peak };
+  sk1 = { ...JSON.parse(one.stdout.trim().split('\n').pop()), wall: one.wall, cpu: one.cpu, peak: one.peak };
 }
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}x` : 'n/a');
 const nodeVersion = execFileSync(process.execPath, ['--version'], { encoding: 'utf8' }).trim();
@@ -161,7 +171,17 @@ row(
   (s) => s.wall,
   (x) => x.toFixed(2),
 );
+row(
+  'whole command CPU s (user + system)',
+  ours.cpu,
+  (s) => s.cpu,
+  (x) => x.toFixed(2),
+);
+console.log(`| fit CPU s | n/a | ${v(sk, (s) => s.fit_cpu.toFixed(2))} | | ${v(sk1, (s) => s.fit_cpu.toFixed(2))} | |`);
 row('peak RSS', ours.peak, (s) => s.peak, mb);
+console.log(
+  `| peak RSS above a bare \`node -e 0\` (${mb(bare.peak)}) | ${mb(ours.peak - bare.peak)} (${ratio(ours.peak - bare.peak, csvBytes)} the CSV) | | | | |`,
+);
 console.log(
   `| peak RSS / CSV size | ${ratio(ours.peak, csvBytes)} | ${v(sk, (s) => ratio(s.peak, csvBytes))} | | ${v(sk1, (s) => ratio(s.peak, csvBytes))} | |`,
 );
@@ -170,7 +190,10 @@ console.log(
   `| accuracy on the held-out 20% | ${oursAccuracy === null ? 'n/a' : oursAccuracy.toFixed(4)} | ${v(sk, (s) => s.accuracy.toFixed(4))} | | ` +
     `${v(sk1, (s) => s.accuracy.toFixed(4))} | |`,
 );
-console.log(`\nLoad average at the end: ${load()} (${sk ? sk.threads : '?'} cores): on a busy machine the times are noisy.`);
+console.log(
+  `\nLoad average before: ${loadBefore}; at the end: ${load()} (${sk ? sk.threads : '?'} cores): on a busy machine the wall times are noisy ` +
+    "(and OpenMP's threads wait for each other), so compare the CPU times.",
+);
 console.log(
   `\nTargets: fit time <= 3x scikit-learn's (${sk ? ratio(oursFit, sk.fit) : 'n/a'}), peak memory <= 3x the CSV (${ratio(ours.peak, csvBytes)}).`,
 );

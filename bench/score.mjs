@@ -5,7 +5,8 @@
 // Models: the committed ONNX fixtures torch-mlp (PyTorch MLP, 13 features in one tensor, 3 classes),
 // sklearn-gbdt (scikit-learn GradientBoosting, 40 trees of depth 3, 8 per-column inputs) and
 // xgboost-regressor (50 trees), and an MLP trained by our own `train` (3 epochs) on 50,000 rows of
-// the standard synthetic shape (20 numeric + 5 categorical columns, binary y). For each model a
+// the standard synthetic shape (20 numeric + 5 categorical columns, binary y), and a gbdt trained by our own
+// `train` on the same rows (100 trees of up to 31 leaves, text columns native). For each model a
 // BENCH_ROWS-row CSV of its feature columns is generated once (seeded) under bench/data/score/: a
 // fixture's rows are its data.csv rows, resampled and jittered (0.1 std, kept within the column's
 // range and decimals, missing cells kept). Each model is scored in a child process per runtime
@@ -18,7 +19,7 @@
 // (python3 with scikit-learn; skipped with a note when absent; PYTHON=... picks the interpreter).
 // Delete bench/data/score/ to regenerate the data and retrain the model.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -266,6 +267,51 @@ async function main() {
   } catch (error) {
     const text = `${error.stderr ?? ''}\n${error.stdout ?? ''}\n${error.message}`.trim().split('\n').filter(Boolean);
     notes.push(`train (ours) skipped: train failed: ${text.slice(-2).join(' / ').slice(0, 300)}`);
+  }
+
+  // A gbdt trained by our own train on the same rows: 100 trees (max_iter 100, early stopping off), text native.
+  const gbdtOut = join(dir, 'train-gbdt-out');
+  const trainedGbdt = {
+    name: 'train gbdt (ours)',
+    kind: 'GBDT 100 trees of 31 leaves, 20 numeric + 5 categorical',
+    dir: join(gbdtOut, 'model'),
+    csv: trained.csv,
+  };
+  try {
+    if (!existsSync(join(trainedGbdt.dir, 'model.onnx'))) {
+      if (!existsSync(trainCsv)) await generateSynthetic(trainCsv, 50_000, 3, true);
+      console.log(`training ${trainedGbdt.dir} (gbdt, 100 iterations on ${trainCsv})...`);
+      rmSync(gbdtOut, { recursive: true, force: true });
+      mkdirSync(gbdtOut, { recursive: true });
+      const params = join(dir, 'train-gbdt-params.json');
+      writeFileSync(params, JSON.stringify({ algorithm: 'gbdt', max_iter: 100, n_iter_no_change: 0 }));
+      execFileSync(
+        process.execPath,
+        [
+          'dist/cli/index.js',
+          'train',
+          '--data',
+          trainCsv,
+          '--target',
+          'y',
+          '--params',
+          params,
+          '--cache',
+          'false',
+          '--output-dir',
+          gbdtOut,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+      );
+    }
+    if (!existsSync(trainedGbdt.csv)) {
+      console.log(`generating ${trainedGbdt.csv}...`);
+      await generateSynthetic(trainedGbdt.csv, rows, 4, false);
+    }
+    models.push(trainedGbdt);
+  } catch (error) {
+    const text = `${error.stderr ?? ''}\n${error.stdout ?? ''}\n${error.message}`.trim().split('\n').filter(Boolean);
+    notes.push(`train gbdt (ours) skipped: train failed: ${text.slice(-2).join(' / ').slice(0, 300)}`);
   }
 
   const loadBefore = loadavg()[0];

@@ -4,8 +4,9 @@
  * the same data gives the same bytes; early stopping; bad input as UserErrors and
  * parameter errors naming the key), native categorical splits (a set of categories found
  * in one split, missing values as a category of their own, the rarest beyond max_bins
- * with them), gain importance (shares summing to 1, informative features above noise, the
- * same for the same data), and the exported graph, with text one-hot and native:
+ * with them; native text never makes the one-hot encoding), gain importance (shares summing
+ * to 1, informative features above noise, the same for the same data, shown beside
+ * permutation importance in the report), and the exported graph, with text one-hot and native:
  * onnxruntime-node and onnxruntime-web predict from the raw columns what the TypeScript
  * trees predict, within 1e-5, on tables with NaN, infinities, missing, never-seen and
  * hostile categories and hostile column names; the label output is the most probable
@@ -28,6 +29,8 @@ import { boost } from '../src/core/model/kinds/gbdt/boost.js';
 import { fitGbdt, gbdtGainImportance, trainGbdt } from '../src/core/model/kinds/gbdt/index.js';
 import type { GbdtParams } from '../src/core/model/kinds/gbdt/index.js';
 import { predictEnsemble } from '../src/core/model/kinds/gbdt/export.js';
+import type { ModelCard } from '../src/core/contracts/index.js';
+import { cardSections } from '../src/core/evaluate/markdown-report.js';
 import { inspectOnnx } from '../src/core/onnx/graph.js';
 import { parseTrainParams } from '../src/core/train/params.js';
 import { makeTempDir, removeTempDirs } from './support/action-runner.js';
@@ -406,6 +409,24 @@ describe('training', () => {
     for (const tree of shallow.ensemble.trees) expect(tree.feature.length).toBeLessThanOrEqual(7);
   });
 
+  test('native text reads the raw table only: the encoded rows (rows x one-hot width) are never made; one-hot reads them', () => {
+    const table = dataTable(600, 'binary', 39);
+    const reads = { native: 0, 'one-hot': 0 };
+    for (const mode of ['native', 'one-hot'] as const) {
+      const { job } = makeJob(table, 'y', { gbdt_categorical: mode, max_iter: 5 });
+      const counted = (rows: { x: Float32Array; y: Int32Array | Float32Array }) => ({
+        get x() {
+          reads[mode]++;
+          return rows.x;
+        },
+        y: rows.y,
+      });
+      const model = trainGbdt({ ...job, train: counted(job.train), validation: counted(job.validation!) });
+      expect(model.ensemble.trees.length).toBe(5);
+    }
+    expect(reads).toEqual({ native: 0, 'one-hot': 2 });
+  });
+
   test('fewer training rows than 2 x min_samples_leaf: a UserError saying so', async () => {
     const table = dataTable(40, 'binary', 2);
     const error = await fitGbdt(makeJob(table, 'y').job).catch((e: unknown) => e);
@@ -573,6 +594,35 @@ describe('gain importance', () => {
     const b = await fitGbdt(makeJob(table, 'y').job);
     expect(a.gain).toEqual(b.gain);
     expect(a.gain).toEqual(gbdtGainImportance(trainGbdt(makeJob(table, 'y').job)));
+  });
+
+  test("the report's feature table shows each feature's gain share beside its permutation importance", () => {
+    const table = dataTable(1200, 'regression', 38);
+    const gain = gbdtGainImportance(trainGbdt(makeJob(table, 'y').job));
+    const [first, second] = gain.features;
+    const card = {
+      importance: {
+        method: 'permutation',
+        metric: 'r2',
+        rows: 240,
+        repeats: 5,
+        on: 'validation',
+        features: [
+          { name: second!.name, mean: 0.2, std: 0.01 },
+          { name: first!.name, mean: 0.1, std: 0.02 },
+        ],
+        gain,
+      },
+    } as unknown as ModelCard;
+    const body = cardSections(card).find((section) => section.title === 'Which features matter')!.body;
+    expect(body).toContain('| # | Feature | Mean drop in r2 | Std | Gain share |');
+    const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+    expect(body).toContain(`| 0.2 | 0.01 | ${percent(second!.share)} |`);
+    expect(body).toContain(`| 0.1 | 0.02 | ${percent(first!.share)} |`);
+    // Without gain importance (the networks), the table keeps its four columns.
+    const { gain: _gain, ...permutation } = card.importance!;
+    const plain = cardSections({ importance: permutation } as unknown as ModelCard)[0]!.body;
+    expect(plain).toContain('| # | Feature | Mean drop in r2 | Std |\n');
   });
 });
 

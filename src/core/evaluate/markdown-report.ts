@@ -285,9 +285,25 @@ export function trainingSection(card: ModelCard): string {
 const TOP_FEATURES = 10;
 
 /**
+ * The gain share of each feature (the card's importance.gain, which tree kinds add beside
+ * permutation importance), by name; null when the card has none or it is not of that shape.
+ */
+function gainShares(importance: object): Map<string, number> | null {
+  const gain = (importance as { gain?: unknown }).gain;
+  if (!gain || typeof gain !== 'object' || !Array.isArray((gain as { features?: unknown }).features)) return null;
+  const shares = new Map<string, number>();
+  for (const feature of (gain as { features: unknown[] }).features) {
+    const { name, share } = (feature ?? {}) as { name?: unknown; share?: unknown };
+    if (typeof name === 'string' && typeof share === 'number' && Number.isFinite(share)) shares.set(name, share);
+  }
+  return shares.size > 0 ? shares : null;
+}
+
+/**
  * What the candidate's model card adds to the report: "Model selection" (algorithm:
  * auto's leaderboard) and "Which features matter" (permutation importance, the top
- * features as a Mermaid bar chart and a table), each when the card has it. Names come
+ * features as a Mermaid bar chart and a table, with each one's gain share beside it when
+ * the card has gain importance: gbdt), each when the card has it. Names come
  * from the user's data: in code spans in tables, through mermaidLabel in charts.
  */
 export function cardSections(card: ModelCard): Array<{ title: string; body: string; fold?: boolean }> {
@@ -331,17 +347,31 @@ export function cardSections(card: ModelCard): Array<{ title: string; body: stri
       `  bar [${top.map((f) => Math.max(0, f.mean).toFixed(4)).join(', ')}]`,
       '```',
     ].join('\n');
-    const rows = top.map((f, i) => [String(i + 1), code(f.name, 60), formatNumber(f.mean), formatNumber(f.std)]);
+    const gain = gainShares(importance);
+    const rows = top.map((f, i) => [
+      String(i + 1),
+      code(f.name, 60),
+      formatNumber(f.mean),
+      formatNumber(f.std),
+      ...(gain ? [gain.has(f.name) ? `${(gain.get(f.name)! * 100).toFixed(1)}%` : ''] : []),
+    ]);
     const more = importance.features.length - top.length;
     sections.push({
       title: 'Which features matter',
       body: [
         `Permutation importance: how much the ${importance.on === 'training' ? 'training' : 'validation'} ${metric} drops when one column's values are shuffled ` +
-          `(${formatNumber(importance.rows)} rows, ${formatNumber(importance.repeats)} repeats; about 0: the model does not use it).`,
+          `(${formatNumber(importance.rows)} rows, ${formatNumber(importance.repeats)} repeats; about 0: the model does not use it).` +
+          (gain ? " Gain share: the feature's share of the loss reduction of every split of the trees (training rows)." : ''),
         '',
         chart,
         '',
-        table(['#', 'Feature', `Mean drop in ${metric}`, 'Std'], rows, ['right', 'left', 'right', 'right']),
+        table(['#', 'Feature', `Mean drop in ${metric}`, 'Std', ...(gain ? ['Gain share'] : [])], rows, [
+          'right',
+          'left',
+          'right',
+          'right',
+          ...(gain ? (['right'] as const) : []),
+        ]),
         ...(more > 0 ? ['', `${more} more feature${more === 1 ? '' : 's'} in the model card.`] : []),
       ].join('\n'),
     });

@@ -22,7 +22,7 @@ import { hashFile, sha256, stableJson } from '../lineage.js';
 import type { FileHash } from '../lineage.js';
 import { modelKind } from '../model/kinds.js';
 import type { Algorithm } from '../model/kinds.js';
-import type { Fitted, ModelSignature } from '../model/model.js';
+import type { EncodedRows, Fitted, ModelSignature, TabularModel } from '../model/model.js';
 import { seededRandom, shuffleInPlace } from '../model/random.js';
 import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../profile/profile.js';
 import type { ColumnProfileState } from '../profile/profile.js';
@@ -465,7 +465,18 @@ async function fitCandidate(algorithm: Algorithm, params: TrainParams, split: Sp
   const backend = await kind.setup((line) => ports.warning(line));
   ports.info(`${algorithm} runs on the ${backend} backend.`);
   const { pre, table } = split;
-  const encoded = (rows: number[]) => ({ x: encodeFeatures(pre, table, rows), y: encodeTarget(pre, table, rows) });
+  // The encoded features (rows x pre.width, one-hot blocks included) are made when a kind first reads
+  // them, then kept: the networks read them at once, gbdt only for one-hot text (its native categories
+  // and raw numbers come from the table), which spares it rows x width float32s on wide one-hot data.
+  const encoded = (rows: number[]): EncodedRows => {
+    let x: Float32Array | null = null;
+    return {
+      get x() {
+        return (x ??= encodeFeatures(pre, table, rows));
+      },
+      y: encodeTarget(pre, table, rows),
+    };
+  };
   const started = performance.now();
   const fitted: Fitted = await kind.fit({
     preprocess: pre,
@@ -560,10 +571,11 @@ async function keep(
       `scored from here on with onnxruntime-${model.runtime}.`,
   );
   try {
-    const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(model, table, split.train)));
-    const validationMetrics = split.validation.length > 0 ? candidate.validation : null;
+    // Every row scored once: the profile of the predictions takes them all, the training metrics the training rows'.
     const allRows = Array.from({ length: table.rows }, (_, i) => i);
     const output = await model.predict(table, allRows);
+    const trainMetrics = scalarMetrics(fullMetrics(await scoreRows(predicted(model, output), table, split.train)));
+    const validationMetrics = split.validation.length > 0 ? candidate.validation : null;
     const predictions = new ColumnProfileBuilder(PREDICTION_COLUMN);
     if (pre.target.task === 'classification') {
       const classes = pre.target.classes;
@@ -600,6 +612,25 @@ async function keep(
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * `model` answering from `output`, its predictions for every row of the table (row-major,
+ * as `predict` gives them), so scoring rows of that table runs no session again.
+ */
+function predicted(model: TabularModel, output: Float64Array): TabularModel {
+  const { target } = model.signature;
+  const width = target.task === 'classification' ? target.classes.length : 1;
+  return {
+    algorithm: model.algorithm,
+    signature: model.signature,
+    predict: (_table, rows) => {
+      const out = new Float64Array(rows.length * width);
+      for (let i = 0; i < rows.length; i++) for (let j = 0; j < width; j++) out[i * width + j] = output[rows[i]! * width + j]!;
+      return Promise.resolve(out);
+    },
+    dispose: () => undefined,
+  };
 }
 
 /** Permutation importance of the kept model on the validation rows (the training rows without a split), logged. */

@@ -130,17 +130,20 @@ export function treeInput(
 
 /**
  * The trees' columns for training: `rows` of the table, and `encoded` (`encodeFeatures`
- * of the same rows, row-major) for the one-hot blocks, read in place (no copy).
+ * of the same rows, row-major) for the one-hot blocks, read in place (no copy). `encoded`
+ * is only called when the layout has a one-hot block: numbers and native categories come
+ * from the table, so a layout without one-hot never needs the rows x pre.width encoding.
  */
 export function layoutColumns(
   pre: Preprocessor,
   layout: TreeLayout,
   table: Table,
   rows: readonly number[],
-  encoded: Float32Array,
+  encoded: () => Float32Array,
 ): ColumnValues[] {
   const codes = categoryCodes(layout, table, rows);
   const columns: ColumnValues[] = [];
+  const enc = layout.features.some((f) => f.kind === 'one-hot') ? encoded() : null;
   let encOffset = 0;
   layout.features.forEach((feature, f) => {
     const pf = pre.features[f]!;
@@ -150,7 +153,7 @@ export function layoutColumns(
     } else if (feature.kind === 'one-hot') {
       for (let slot = 0; slot <= feature.categories.length; slot++) {
         const j = encOffset + slot;
-        columns.push((i) => encoded[i * pre.width + j]!);
+        columns.push((i) => enc![i * pre.width + j]!);
       }
     } else {
       const c = codes.get(f)!;

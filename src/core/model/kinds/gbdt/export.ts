@@ -24,13 +24,14 @@
  *   before 1.16 rejects it ("No Op registered for TreeEnsemble with domain_version of 5"),
  *   and so would any runtime older than ai.onnx.ml opset 5 (onnx 1.16); and the opset is per graph, under which
  *   TreeEnsembleClassifier is deprecated (ONNX Runtime refuses it), so the classifier would
- *   become TreeEnsemble + Add + Sigmoid/Softmax + ArgMax. ONNX Runtime lowers a
- *   BRANCH_MEMBER of small sets into this very chain (and merges such chains into a set
- *   test when it builds the trees), so the chain costs little at run time. Measured on the
- *   training benchmark's data (100,000 rows, 5 text columns of 8 to 40 values, 100 trees):
- *   the same trees as an opset-5 graph take 110 KB and this one 393 KB; scoring 20,000
- *   rows takes about the same CPU time (onnxruntime-node 171 ms against 202 ms,
- *   onnxruntime-web 181 against 191; noisy) and gives the same probabilities (1.2e-7).
+ *   become TreeEnsemble + Add + Sigmoid/Softmax + ArgMax. The cost grows with
+ *   the sets. On the training benchmark's data (100,000 rows, 5 text columns of 8 to 40
+ *   values, 100 trees) the same trees as an opset-5 graph take 110 KB and this one 393 KB,
+ *   and scoring 20,000 rows takes about the same CPU time (onnxruntime-node 171 ms against
+ *   202 ms, onnxruntime-web 181 against 191; noisy) with the same probabilities (1.2e-7).
+ *   With a 200-value text column (bench/score.mjs) the chains are most of the graph (39,331
+ *   of 44,470 nodes, leaves 74 levels deep on average), and scoring falls to about 27,000
+ *   rows/s on one thread: ONNX Runtime walks each chain node by node.
  * - Two classes: one score per tree for class index 1 (class_ids 0, the operator's binary
  *   case), post_transform LOGISTIC: probabilities [1 - p, p]. More: one tree per class per
  *   iteration (class_ids = the class), post_transform SOFTMAX. The operator's label output

@@ -12,8 +12,11 @@
  *   l2_regularization (0), max_bins (255): as scikit-learn's.
  * - n_iter_no_change (10; 0 turns early stopping off) and tol (1e-7): early stopping on
  *   the validation rows (train's validation_split), whatever the data size; scikit-learn's
- *   default ('auto') stops early only above 10,000 rows, on a split of its own. Not
- *   `early_stopping`, which is the network kinds' object.
+ *   default ('auto') stops early only above 10,000 rows, on a split of its own. Ours holds
+ *   out no rows of its own: the validation rows are the pipeline's, which train's metrics,
+ *   permutation importance and auto's leaderboard need whether or not the trees stop early,
+ *   so scikit-learn's rule would give the fit no rows back (it would only run every
+ *   iteration on small data). Not `early_stopping`, which is the network kinds' object.
  * - gbdt_categorical (native): text columns split natively by sets of categories, as
  *   scikit-learn's categorical_features (its _find_best_bin_to_split_category, with its
  *   MIN_CAT_SUPPORT of 10 and smoothing: boost.ts), each column's categories binned up to
@@ -89,7 +92,7 @@ export function trainGbdt(job: FitJob<GbdtParams>, started = performance.now()):
   const { table } = job.rows;
   const layout = treeLayout(pre, table, job.rows.train, params.gbdt_categorical, params.max_bins);
   const binned = binTraining(
-    layoutColumns(pre, layout, table, job.rows.train, train.x),
+    layoutColumns(pre, layout, table, job.rows.train, () => train.x),
     n,
     params.max_bins,
     oneHotGroups(layout),
@@ -98,7 +101,14 @@ export function trainGbdt(job: FitJob<GbdtParams>, started = performance.now()):
   const nVal = validation?.y.length ?? 0;
   const val =
     validation && nVal > 0
-      ? { bins: binRows(layoutColumns(pre, layout, table, job.rows.validation, validation.x), nVal, binned.edges), y: validation.y }
+      ? {
+          bins: binRows(
+            layoutColumns(pre, layout, table, job.rows.validation, () => validation.x),
+            nVal,
+            binned.edges,
+          ),
+          y: validation.y,
+        }
       : null;
   const classes = pre.target.task === 'classification' ? pre.target.classes.length : 1;
   const result = boost(
