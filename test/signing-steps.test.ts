@@ -248,3 +248,12 @@ test('the signing key, its passphrase and a ready OIDC token never reach a user 
     MLOPS_SIGNING_KEY: env.MLOPS_SIGNING_KEY,
   });
 });
+
+test('an alias may not take the form of a referrers tag, where signatures are indexed', async () => {
+  const dir = await project('signing:\n  mode: off\n');
+  ok(await registerIn(dir), 'register');
+  const registry = await registryOf(dir);
+  const tag = `sha256-${'ab'.repeat(32)}`;
+  await expect(registry.setAlias('penguins', tag, 1)).rejects.toThrow(/cannot be an alias: tags of that form index a version's signatures/);
+  expect(await registry.aliases('penguins')).toEqual({});
+});

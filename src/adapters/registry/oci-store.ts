@@ -214,7 +214,8 @@ export class OciStore implements ModelStore {
       for (const e of await this.readLedger(model)) if (!byDigest.has(e.digest)) byDigest.set(e.digest, e.version);
     const result: Record<string, number> = {};
     for (const tag of tags) {
-      if (VERSION_TAG.test(tag) || tag === ALIAS_HISTORY_TAG || tag === LEDGER_TAG) continue;
+      // Versions, our own lists, and the referrers tags where signatures are indexed (sha256-<hex>) are not aliases.
+      if (VERSION_TAG.test(tag) || tag === ALIAS_HISTORY_TAG || tag === LEDGER_TAG || REFERRERS_TAG.test(tag)) continue;
       const digest = await client.headManifest(tag);
       const version = digest === null ? undefined : byDigest.get(digest);
       if (version !== undefined) result[tag] = version;
@@ -429,6 +430,9 @@ async function aliasVersion(client: OciClient, alias: string): Promise<number | 
   if (digest === null) return null;
   return (await versionDigests(client, await client.listTags())).get(digest) ?? null;
 }
+
+/** The distribution spec's referrers tag of a digest (core/signing/oci.ts): where a version's signatures are indexed. */
+const REFERRERS_TAG = /^sha256-[0-9a-f]{64}$/;
 
 /** Our own record of a version (files, card, blessing), a layer of the version's manifest. */
 export const VERSION_RECORD_MEDIA_TYPE = 'application/vnd.mlops-actions.version.v1+json';

@@ -427,6 +427,12 @@ export function checkAliasName(alias: string): void {
       'Give the alias a name with a letter in it that is not v followed by digits, for example production or staging.',
     );
   }
+  if (/^sha\d+-[0-9a-f]+$/.test(alias)) {
+    throw new UserError(
+      `"${alias}" cannot be an alias: tags of that form index a version's signatures (the distribution spec's referrers tags)`,
+      'Give the alias another name, for example production or staging.',
+    );
+  }
 }
 
 /** 1, 2, 3, 5, 7, 8 -> "v1-v3, v5, v7-v8". */
