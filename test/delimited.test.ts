@@ -390,6 +390,12 @@ describe('countRecords (the block splitter of parallel reading)', () => {
     'a,b\r\n1,2\r',
     '\r\n\r\n\n',
     'x\n\r\n""\n"a"b\n',
+    // No quote at all, or quotes only after some plain lines: those lines are counted by line feeds.
+    'a,b\n1,2\n\n3,4\r\n\r\n5,6',
+    'a,b\n1,2\n3,4\n\r',
+    'a;b\n\n\n,\n1\r\r\n2\n',
+    'a,b\n1,2\n\r\n3,"x\ny"\n4,5\n"6",7',
+    'a,b\n1,2\n3,4"5\n6,7\n',
   ];
 
   test.each(documents.map((d) => [JSON.stringify(d).slice(0, 40), d]))(

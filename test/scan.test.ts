@@ -10,7 +10,7 @@ import { summarizeColumn } from '../src/core/profile/summary.js';
 import { parseSchema } from '../src/core/schema/schema.js';
 import { ANOMALY_KINDS } from '../src/core/validate/anomalies.js';
 import type { Anomaly, AnomalyKind } from '../src/core/validate/anomalies.js';
-import { scanData } from '../src/core/validate/scan.js';
+import { firstRecordEnd, scanData } from '../src/core/validate/scan.js';
 import type { ScanOptions, ScanResult } from '../src/core/validate/scan.js';
 
 let dir: string;
@@ -723,5 +723,24 @@ describe('large inputs', () => {
     const a = one(result, 'malformed_row');
     // Line 1 blank, line 2 header, line 3 "1", line 4 "1,2".
     expect(a.samples.map((s) => [s.row, s.line])).toEqual([[2, 4]]);
+  });
+});
+
+describe('firstRecordEnd (joining a block left over with the next chunk, for reader threads)', () => {
+  const end = (tail: string, next: string) => firstRecordEnd(Buffer.from(tail), Buffer.from(next), 44);
+
+  test('an unquoted tail ends at the first line feed', () => {
+    expect(end('12,3.', '5,x\n4,5\n')).toBe(4);
+    expect(end('12,3.5\r', '\n4,5\n')).toBe(1);
+  });
+
+  test('a quote open in the tail runs past line feeds until it closes', () => {
+    expect(end('1,"a\n', 'b\nc",d\n2,e\n')).toBe(7);
+    expect(end('1,"a', '""b\n"\n2\n')).toBe(6);
+  });
+
+  test('a quote still open after the lines tried, or no line feed at all: -1 (the two are joined whole)', () => {
+    expect(end('1,"a', 'b\n'.repeat(100))).toBe(-1);
+    expect(end('1,2', '3,4')).toBe(-1);
   });
 });

@@ -170,6 +170,26 @@ export class DelimitedTokenizer {
     const delimiter = this.delimiter;
     let pos = start;
     let records = 0;
+    // Lines before the first quote hold no quoted field, so each ends its record at its line
+    // feed: they are counted by line feeds alone (the usual case: a block with no quote at all).
+    const quote = indexOfByte(buf, QUOTE, start, end);
+    const plainEnd = quote < 0 ? end : buf.lastIndexOf(LF, quote) + 1;
+    if (plainEnd > start) {
+      let lines = 0;
+      for (let nl = indexOfByte(buf, LF, pos, plainEnd); nl >= 0; nl = indexOfByte(buf, LF, pos, plainEnd)) {
+        // A blank line (nothing, or a lone CR) is not a record.
+        if (nl > pos && !(nl === pos + 1 && buf[pos] === CR)) records++;
+        lines++;
+        pos = nl + 1;
+      }
+      this.line += lines;
+      if (quote < 0 && pos < end) {
+        // The rest has no line feed: a record only when the input ends here.
+        if (!final) return this.endCount(pos, records);
+        if (!(end - pos === 1 && buf[pos] === CR)) records++;
+        return this.endCount(end, records);
+      }
+    }
     while (pos < end) {
       const recordStart = pos;
       let newlines = 0;

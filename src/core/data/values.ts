@@ -126,19 +126,29 @@ export class ValueClassifier {
       negative = sign === 45;
       i++;
     }
+    // Integer digits, then (after a dot) fraction digits: separate loops keep the usual short
+    // decimal to a few operations a byte.
     let mantissa = 0;
-    let digits = 0;
+    const intStart = i;
+    let c = 0;
+    for (; i < end; i++) {
+      c = buf[i]!;
+      if (c < 48 || c > 57) break;
+      mantissa = mantissa * 10 + (c - 48);
+    }
+    let digits = i - intStart;
     let fractionDigits = 0;
     let sawDot = false;
-    for (; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 48 && c <= 57) {
-        digits++;
+    if (i < end && c === 46) {
+      sawDot = true;
+      const fractionStart = ++i;
+      for (; i < end; i++) {
+        c = buf[i]!;
+        if (c < 48 || c > 57) break;
         mantissa = mantissa * 10 + (c - 48);
-        if (sawDot) fractionDigits++;
-      } else if (c === 46 && !sawDot) {
-        sawDot = true;
-      } else break;
+      }
+      fractionDigits = i - fractionStart;
+      digits += fractionDigits;
     }
     if (digits === 0) return Kind.String;
     let exponent = 0;

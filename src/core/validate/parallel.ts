@@ -31,7 +31,17 @@ export function isReaderThread(): boolean {
 
 type ToReader =
   | { type: 'file'; fileIndex: number; file: string; delimiter: number; header: string[] }
-  | { type: 'chunk'; fileIndex: number; buffer: ArrayBuffer; byteOffset: number; length: number; baseRow: number; baseLine: number }
+  | {
+      type: 'chunk';
+      fileIndex: number;
+      /** Whole records that come before the block's (what the last block left over, completed), or null. */
+      head: ArrayBuffer | null;
+      buffer: ArrayBuffer;
+      byteOffset: number;
+      length: number;
+      baseRow: number;
+      baseLine: number;
+    }
   | { type: 'parquet'; fileIndex: number; file: string; path: string; columns: ParquetShare }
   | { type: 'finish' };
 
@@ -71,8 +81,13 @@ export function runReaderThread(): void {
         const { columns, delimiter } = headers.get(message.fileIndex)!;
         const tokenizer = new DelimitedTokenizer(delimiter);
         tokenizer.line = message.baseLine;
+        const sink = state.recordSink(message.fileIndex, columns, message.baseRow + 1);
+        if (message.head !== null) {
+          const head = Buffer.from(message.head);
+          tokenizer.tokenize(head, 0, head.length, true, sink);
+        }
         const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
-        tokenizer.tokenize(buf, 0, buf.length, true, state.recordSink(message.fileIndex, columns, message.baseRow + 1));
+        tokenizer.tokenize(buf, 0, buf.length, true, sink);
         port.postMessage({ type: 'done' } satisfies FromReader);
       } else {
         port.postMessage({ type: 'state', state: state.toState() } satisfies FromReader);
@@ -143,23 +158,28 @@ export class ReaderPool {
 
   /**
    * Hands the whole records in buf[start, end) to the next reader in turn (waiting
-   * while it is full). A buffer that owns its memory is moved, not copied: do not use it after.
+   * while it is full), after the whole records of `head` when given (a small buffer, copied).
+   * A buffer that owns its memory is moved, not copied: do not use it after.
    */
-  async dispatch(fileIndex: number, buf: Buffer, start: number, end: number, baseRow: number, baseLine: number): Promise<void> {
+  async dispatch(
+    fileIndex: number,
+    buf: Buffer,
+    start: number,
+    end: number,
+    baseRow: number,
+    baseLine: number,
+    head: Buffer | null = null,
+  ): Promise<void> {
     // Blocks go round the readers in turn, so each reader sees the same rows on every run.
     const reader = this.readers[this.nextReader++ % this.readers.length]!;
     await this.waitFor(() => reader.inFlight < this.depth);
-    const owned = buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
-    let message: ToReader;
-    if (owned) {
-      message = { type: 'chunk', fileIndex, buffer: buf.buffer as ArrayBuffer, byteOffset: start, length: end - start, baseRow, baseLine };
-    } else {
-      const buffer = new ArrayBuffer(end - start);
-      new Uint8Array(buffer).set(buf.subarray(start, end));
-      message = { type: 'chunk', fileIndex, buffer, byteOffset: 0, length: end - start, baseRow, baseLine };
-    }
+    const owned = ownsMemory(buf);
+    const headCopy = head === null ? null : copyOf(head, 0, head.length);
+    const buffer = owned ? (buf.buffer as ArrayBuffer) : copyOf(buf, start, end);
+    const byteOffset = owned ? start : 0;
+    const message: ToReader = { type: 'chunk', fileIndex, head: headCopy, buffer, byteOffset, length: end - start, baseRow, baseLine };
     reader.inFlight++;
-    reader.worker.postMessage(message, [message.buffer]);
+    reader.worker.postMessage(message, headCopy === null ? [message.buffer] : [message.buffer, headCopy]);
   }
 
   /** Readers in the pool. */
@@ -194,4 +214,16 @@ export class ReaderPool {
   async close(): Promise<void> {
     await Promise.all(this.readers.map(({ worker }) => worker.terminate()));
   }
+}
+
+/** True when buf's memory is its own: it can be moved to a reader thread as it is. */
+export function ownsMemory(buf: Buffer): boolean {
+  return buf.byteOffset === 0 && buf.buffer.byteLength === buf.length && buf.buffer instanceof ArrayBuffer;
+}
+
+/** A copy of buf[start, end) in memory of its own (to move to a reader thread). */
+function copyOf(buf: Buffer, start: number, end: number): ArrayBuffer {
+  const buffer = new ArrayBuffer(end - start);
+  new Uint8Array(buffer).set(buf.subarray(start, end));
+  return buffer;
 }

@@ -32,7 +32,7 @@ import type { ColumnChecker } from './column-checks.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderState } from './dataset-state.js';
 import { judgeDataset } from './judge.js';
-import { parallelReadingAvailable, ReaderPool } from './parallel.js';
+import { ownsMemory, parallelReadingAvailable, ReaderPool } from './parallel.js';
 import type { ParquetShare } from './parallel.js';
 
 export interface ScanProgress {
@@ -393,22 +393,72 @@ async function readDelimited(
     live.rows = rows;
     return consumed < buf.length ? buf.subarray(consumed) : null;
   };
-  for await (const chunk of chunks) {
-    if (pool) {
-      // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
-      pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
-      if (pending.length < BLOCK_BYTES) continue;
-    } else pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
-    pending = await handle(pending, false);
+  /** With a pool, once the header is read: `head` (whole records, or null), then the records of buf from `start`, as one block. */
+  const handleBlock = async (head: Buffer | null, buf: Buffer, start: number): Promise<Buffer | null> => {
+    const baseRow = rows;
+    const baseLine = tokenizer.line;
+    if (head !== null) {
+      tokenizer.countRecords(head, 0, head.length, false);
+      rows += tokenizer.counted;
+    }
+    const consumed = tokenizer.countRecords(buf, start, buf.length, false);
+    rows += tokenizer.counted;
+    live.rows = rows;
+    const tail = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
+    await pool!.dispatch(fileIndex, buf, start, consumed, baseRow, baseLine, head);
+    return tail;
+  };
+  const checkPending = () => {
     if (pending !== null && pending.length > MAX_RECORD_BYTES) {
       throw new UserError(
         `${file}: a record starting at line ${tokenizer.line} is longer than 256 MB`,
         'A quote is probably never closed; check the quoting near that line.',
       );
     }
+  };
+  for await (const chunk of chunks) {
+    if (pool) {
+      const left = pending?.length ?? 0;
+      if (headerNames !== null && ownsMemory(chunk) && left <= JOIN_MAX_BYTES && left + chunk.length >= BLOCK_BYTES) {
+        // The chunk becomes the block as it is (its memory moves to a reader thread, uncopied).
+        // The unfinished record left over is joined to the chunk's start up to where it ends,
+        // and that small piece goes first in the same block: the same records, the same block.
+        const rest = pending === null ? 0 : firstRecordEnd(pending, chunk, delimiter);
+        if (rest >= 0) {
+          const head = pending === null ? null : Buffer.concat([pending, chunk.subarray(0, rest)]);
+          pending = await handleBlock(head, chunk, rest);
+          checkPending();
+          continue;
+        }
+      }
+      // A block of our own (its memory is handed to a reader thread), at least BLOCK_BYTES long.
+      pending = Buffer.concat(pending === null ? [chunk] : [pending, chunk]);
+      if (pending.length < BLOCK_BYTES) continue;
+    } else pending = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    pending = await handle(pending, false);
+    checkPending();
   }
   if (pending !== null) await handle(pending, true);
   return { rows, hasHeader: headerNames !== null };
+}
+
+/** Line feeds of the next chunk tried, at most, to find the end of an unfinished record. */
+const JOIN_MAX_LINES = 64;
+/** Longest unfinished record joined that way (a longer one is joined whole with the next chunk). */
+const JOIN_MAX_BYTES = 64 * 1024;
+
+/**
+ * Where, in `next`, the unfinished record `tail` (what a block left over) ends: the offset
+ * after the first line feed of `next` that completes it; -1 when none of the first lines does
+ * (a quoted field running on), and the two are then joined whole.
+ */
+export function firstRecordEnd(tail: Buffer, next: Buffer, delimiter: number): number {
+  let nl = next.indexOf(10);
+  for (let tries = 0; nl >= 0 && tries < JOIN_MAX_LINES; tries++, nl = next.indexOf(10, nl + 1)) {
+    const joined = Buffer.concat([tail, next.subarray(0, nl + 1)]);
+    if (new DelimitedTokenizer(delimiter).countRecords(joined, 0, joined.length, false) === joined.length) return nl + 1;
+  }
+  return -1;
 }
 
 /** Header names, with repeats renamed (and reported) so every column has its own name. */
