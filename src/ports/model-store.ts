@@ -8,8 +8,7 @@
  * Stored cards and blessings are plain JSON here (`unknown`): the registry checks them
  * against the contracts when it reads them back.
  */
-import type { RegisteredFile } from './registry.js';
-import type { SignatureStore } from '../core/signing/attest.js';
+import type { RegisteredFile, SignatureStore } from './registry.js';
 import { UserError } from '../core/errors.js';
 
 /** A version as stored: what register wrote, before the registry reads the card and blessing. */

@@ -5,7 +5,6 @@
  * over a narrow store port (ports/model-store.ts), with a folder store and an OCI store.
  */
 import type { Blessing, ModelCard } from '../core/contracts/index.js';
-import type { SignatureStore } from '../core/signing/attest.js';
 
 export interface RegisteredFile {
   /** Path inside the model directory, with forward slashes. */
@@ -85,3 +84,18 @@ export interface Registry {
 
 /** Model and alias names: lower-case letters, digits, '.', '_' and '-' (OCI repository and tag rules allow them). */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,127}$/;
+
+/** A signature bundle as stored beside a version, not yet verified, and where it came from (for messages). */
+export interface StoredBundle {
+  source: string;
+  /** The bundle's JSON bytes. */
+  bytes: Buffer;
+}
+
+/** Where a registry keeps the signatures of its versions (core/signing verifies what it finds). */
+export interface SignatureStore {
+  /** Stores a bundle for the version `digest` of `model`; returns where it went (a path or name@digest). */
+  attach(model: string, digest: string, bundle: Buffer): Promise<string>;
+  /** The bundles stored for the version `digest` of `model`, not verified ([] when none). */
+  find(model: string, digest: string): Promise<StoredBundle[]>;
+}

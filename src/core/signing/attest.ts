@@ -14,15 +14,10 @@ import { attachFolderBundle, findFolderBundles } from './folder.js';
 import { attachBundle, findBundles, type ReferrerClient, type ReferrersApi } from './oci.js';
 import { signStatement, type SigningConfig } from './sign.js';
 import { evaluationStatement, type AttestedVersion, type EvaluationStatement } from './statement.js';
-import { SignatureError, verifyVersionSignatures, type StoredBundle, type VerificationPolicy, type VerifiedAttestation } from './verify.js';
+import type { SignatureStore } from '../../ports/registry.js';
+import { SignatureError, verifyVersionSignatures, type VerificationPolicy, type VerifiedAttestation } from './verify.js';
 
-/** Where a registry keeps the signatures of its versions. */
-export interface SignatureStore {
-  /** Stores a bundle for the version `digest` of `model`; returns where it went (a path or name@digest). */
-  attach(model: string, digest: string, bundle: Buffer): Promise<string>;
-  /** The bundles stored for the version `digest` of `model`, not verified ([] when none). */
-  find(model: string, digest: string): Promise<StoredBundle[]>;
-}
+export type { SignatureStore } from '../../ports/registry.js';
 
 /** Signatures in a folder registry's root (folder.ts). */
 export function folderSignatureStore(root: string): SignatureStore {

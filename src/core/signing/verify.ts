@@ -34,6 +34,7 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import { keyId } from './sign.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectDigests, type EvaluationStatement } from './statement.js';
+import type { StoredBundle } from '../../ports/registry.js';
 
 /** The issuer of GitHub Actions' OIDC tokens, as Fulcio writes it into certificates. */
 export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -110,12 +111,7 @@ export interface VerifiedAttestation {
   logIndex: string | null;
 }
 
-/** A stored bundle and where it came from (for messages). */
-export interface StoredBundle {
-  source: string;
-  /** The bundle's JSON bytes. */
-  bytes: Buffer;
-}
+export type { StoredBundle };
 
 /** What is being loaded: the model and the digest of the version about to be loaded. */
 export interface VerificationSubject {
