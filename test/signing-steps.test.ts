@@ -257,3 +257,12 @@ test('an alias may not take the form of a referrers tag, where signatures are in
   await expect(registry.setAlias('penguins', tag, 1)).rejects.toThrow(/cannot be an alias: tags of that form index a version's signatures/);
   expect(await registry.aliases('penguins')).toEqual({});
 });
+
+test('a project that has not set up signing is not warned on every deploy: an unsigned version is noted in the log', async () => {
+  const dir = await project('');
+  ok(await registerIn(dir), 'register');
+  const result = ok(await deployIn(dir, { environment: 'production', version: '1' }), 'deploy');
+  expect(result.io.warnings()).toEqual([]);
+  expect(result.io.log).toMatch(/penguins v1 is not verified: penguins v1 has no signature/);
+  expect((await (await registryOf(dir)).aliases('penguins')).production).toBe(1);
+});

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { Blessing } from '../contracts/index.js';
 import { UserError, describeError } from '../errors.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
-import { describeCheck, type LoadGuard } from '../signing/trust.js';
+import { describeCheck, worthWarning, type LoadGuard } from '../signing/trust.js';
 import { judgeCanary } from './canary.js';
 import type { CanaryLimits, CanaryVerdict, VersionStats } from './canary.js';
 import type { DeployTargetName, Strategy } from './environments.js';
@@ -174,8 +174,9 @@ export async function release(params: ReleaseParams): Promise<ReleaseResult> {
   if (params.guard) {
     const check = await params.guard.check(wanted);
     signature = describeCheck(check, `${model} v${wanted.version}`);
-    if (check.status === 'verified') log.info(signature);
-    else log.warning(`${signature} (verification is not required for ${environment}; signing.verify.required in mlops.yaml)`);
+    if (worthWarning(check, params.guard))
+      log.warning(`${signature} (verification is not required for ${environment}; signing.verify.required in mlops.yaml)`);
+    else log.info(signature);
   }
 
   // Every file of the version is read back and checked against its digest before anything moves: a blob

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
 import type { ModelVersion, Registry } from '../../ports/registry.js';
-import { describeCheck, type LoadGuard } from '../signing/trust.js';
+import { describeCheck, worthWarning, type LoadGuard } from '../signing/trust.js';
 import { loadServedModel } from './model.js';
 import type { ServedModel } from './model.js';
 
@@ -52,7 +52,7 @@ export class ModelSource {
       if (this.trust) {
         // The digest pulled is the one verified: the signature names the version's manifest, whose files the pull checked.
         const check = await this.trust.guard.check(version);
-        if (check.status === 'unverified') this.trust.warn(describeCheck(check, `${this.name} v${version.version}`));
+        if (worthWarning(check, this.trust.guard)) this.trust.warn(describeCheck(check, `${this.name} v${version.version}`));
       }
       return await loadServedModel(dir, { name: this.name, version: version.version, digest: version.digest, uri: version.uri });
     } finally {

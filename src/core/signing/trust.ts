@@ -96,6 +96,8 @@ export async function signRegistered(version: ModelVersion, store: SignatureStor
 export interface LoadGuard {
   /** Whether this guard refuses a version that does not verify (else it warns). */
   readonly required: boolean;
+  /** Whether anybody is named to trust (or, on GitHub, the repository's own runs): else an unsigned version is only noted. */
+  readonly trusting: boolean;
   /** Verifies `version`; throws where required, else returns the problem to warn about. */
   check(version: Pick<ModelVersion, 'model' | 'version' | 'digest'>): Promise<LoadCheck>;
 }
@@ -126,8 +128,18 @@ export async function loadGuard(store: SignatureStore, context: TrustContext, en
     }));
   return {
     required,
+    trusting: hasSigner,
     check: (version) => checkBeforeLoad(version, store, { required, policy: readPolicy }),
   };
+}
+
+/**
+ * Whether an unverified check deserves a warning: a signature that does not verify always does; a
+ * missing one only where somebody is trusted to sign (a project that has not set up signing is
+ * not warned on every deploy).
+ */
+export function worthWarning(check: LoadCheck, guard: Pick<LoadGuard, 'trusting'>): boolean {
+  return check.status === 'unverified' && (guard.trusting || check.problem.reason !== 'missing');
 }
 
 /** One line for a log or summary: who signed a verified version, or why it is not verified. */
