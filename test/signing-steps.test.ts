@@ -16,6 +16,7 @@ import { isWithheld, userCommandEnvironment } from '../src/core/process/user-com
 import { ModelSource } from '../src/core/serve/source.js';
 import { generateSigningKeyPair } from '../src/core/signing/sign.js';
 import { referrersTag } from '../src/core/signing/oci.js';
+import { SigningSettings } from '../src/core/signing/settings.js';
 import { loadGuard, type TrustContext } from '../src/core/signing/trust.js';
 import type { Registry } from '../src/ports/registry.js';
 import { deploy } from '../src/steps/deploy.js';
@@ -155,7 +156,7 @@ describe('with a key pair (a laptop, or a runner without OIDC)', () => {
 
   test('serving production loads only a version that verifies; a version number is loaded with a warning', async () => {
     const context: TrustContext = {
-      section: { verify: { public_keys: [join(dir, 'keys', 'trusted.pub')] } },
+      section: SigningSettings.parse({ verify: { public_keys: [join(dir, 'keys', 'trusted.pub')] } }),
       secret: () => undefined,
       onGitHub: false,
       githubRepository: null,

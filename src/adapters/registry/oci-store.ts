@@ -442,7 +442,7 @@ export const VERSION_RECORD_MEDIA_TYPE = 'application/vnd.mlops-actions.version.
  * modelfs, nothing else): its name, version, creation time, source and revision, the format of
  * its graph, and the digests of its files' layers (raw layers: each diffId is the blob's digest).
  */
-export function modelPackConfig(
+function modelPackConfig(
   record: Pick<VersionRecord, 'model' | 'version' | 'createdAt' | 'files' | 'card'>,
   origin: { source: string | null; revision: string | null },
 ): Record<string, unknown> {

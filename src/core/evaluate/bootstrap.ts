@@ -110,6 +110,19 @@ export interface BootstrapResult {
   paired: PairedDifferences | null;
 }
 
+/**
+ * The intervals the reports mark less reliable (the metric undefined on too many resamples): the
+ * candidate's metrics by name, then the paired changes as "<name> change".
+ */
+export function unreliableIntervals(bootstrap: BootstrapResult): Array<readonly [string, MetricInterval]> {
+  return [
+    ...Object.entries(bootstrap.metrics).filter(([, i]) => i.unreliable),
+    ...Object.entries(bootstrap.paired?.differences ?? {})
+      .filter(([, i]) => i.unreliable)
+      .map(([name, i]) => [`${name} change`, i] as const),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Random numbers
 

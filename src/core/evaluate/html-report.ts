@@ -10,7 +10,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelCard } from '../contracts/index.js';
 import { renderSvg } from '../report/svg.js';
-import type { BootstrapResult, MetricInterval } from './bootstrap.js';
+import { unreliableIntervals, type BootstrapResult, type MetricInterval } from './bootstrap.js';
 import { defaultDirection, type Direction, type GateCheck } from './gates.js';
 import {
   CLASSIFICATION_METRIC_NAMES,
@@ -160,12 +160,7 @@ function intervalNotesHtml(bootstrap: BootstrapResult): string {
         : ''),
   ];
   if (paired?.unavailable) notes.push(`No intervals for the changes: ${paired.unavailable}.`);
-  const shaky = [
-    ...Object.entries(bootstrap.metrics).filter(([, i]) => i.unreliable),
-    ...Object.entries(paired?.differences ?? {})
-      .filter(([, i]) => i.unreliable)
-      .map(([name, i]) => [`${name} change`, i] as const),
-  ];
+  const shaky = unreliableIntervals(bootstrap);
   if (shaky.length > 0) {
     notes.push(
       `† Less reliable: the metric was undefined on more than 10% of the resamples (left out: ${shaky.map(([name, i]) => `${name} ${i.skipped}`).join(', ')}).`,

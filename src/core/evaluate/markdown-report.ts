@@ -9,7 +9,7 @@
 import type { ModelCard } from '../contracts/index.js';
 import { code, escapeText, formatNumber, table } from '../markdown.js';
 import { fidelityFigures } from './fidelity.js';
-import type { BootstrapResult, MetricInterval } from './bootstrap.js';
+import { unreliableIntervals, type BootstrapResult, type MetricInterval } from './bootstrap.js';
 import type { ClassificationMetrics, RegressionMetrics } from './metrics.js';
 import type { EvaluationReportData } from './report-model.js';
 
@@ -53,12 +53,7 @@ export function intervalNotes(bootstrap: BootstrapResult): string[] {
         : ''),
   ];
   if (paired?.unavailable) lines.push(`No intervals for the changes: ${escapeText(paired.unavailable, 300)}.`);
-  const shaky = [
-    ...Object.entries(bootstrap.metrics).filter(([, i]) => i.unreliable),
-    ...Object.entries(paired?.differences ?? {})
-      .filter(([, i]) => i.unreliable)
-      .map(([name, i]) => [`${name} change`, i] as const),
-  ];
+  const shaky = unreliableIntervals(bootstrap);
   if (shaky.length > 0) {
     const listed = shaky.map(([name, i]) => `${name} ${i.skipped.toLocaleString('en-US')}`).join(', ');
     lines.push(`† Less reliable: the metric was undefined on more than 10% of the resamples (left out: ${listed}).`);

@@ -94,6 +94,21 @@ export async function signingConfigFrom(
   };
 }
 
+/** Whether signing.verify names somebody to trust: keyless identities or repositories, or public keys. */
+function namesSigners(settings: SigningSettings): boolean {
+  const verify = settings.verify;
+  return list(verify.identities).length > 0 || list(verify.repositories).length > 0 || list(verify.public_keys).length > 0;
+}
+
+/**
+ * Whether there is a signer to trust: one named under signing.verify, or, with none named, the
+ * repository of a run on GitHub (`githubRepository`), whose own workflow runs are then trusted
+ * (verificationPolicyFrom builds exactly that policy).
+ */
+export function hasSignerToTrust(settings: SigningSettings, githubRepository: string | null | undefined): boolean {
+  return namesSigners(settings) || Boolean(githubRepository);
+}
+
 /**
  * Whether loading into `environment` (an alias such as production; null: no environment) needs a
  * verified signature. Unset `required` means [production] when there is a signer to trust
@@ -125,7 +140,7 @@ export async function verificationPolicyFrom(
   const verify = settings.verify;
   let identities = list(verify.identities);
   let repositories = list(verify.repositories);
-  if (identities.length === 0 && repositories.length === 0 && list(verify.public_keys).length === 0 && context.githubRepository) {
+  if (!namesSigners(settings) && context.githubRepository) {
     identities = ['*'];
     repositories = [`${(context.githubServer ?? 'https://github.com').replace(/\/+$/, '')}/${context.githubRepository}`];
   } else if (identities.length === 0 && repositories.length > 0) {

@@ -14,7 +14,7 @@
 import { UserError } from '../errors.js';
 import type { ModelVersion } from '../../ports/registry.js';
 import { checkBeforeLoad, signVersion, type LoadCheck, type SignatureStore, type SignedVersion } from './attest.js';
-import { signingConfigFrom, SigningSettings, verificationPolicyFrom, verificationRequired } from './settings.js';
+import { hasSignerToTrust, signingConfigFrom, SigningSettings, verificationPolicyFrom, verificationRequired } from './settings.js';
 import type { VerificationPolicy } from './verify.js';
 
 /** The variables signing reads: GitHub's OIDC token request, a ready token, and the signing key. */
@@ -28,8 +28,8 @@ export const SIGNING_SECRETS = [
 export type SigningSecretName = (typeof SIGNING_SECRETS)[number];
 
 export interface TrustContext {
-  /** The `signing:` section of mlops.yaml as written (checked here), or undefined. */
-  section: unknown;
+  /** The `signing:` section of mlops.yaml (checked when the file was loaded), or undefined for the defaults. */
+  section: SigningSettings | undefined;
   /** A signing secret, or undefined. */
   secret(name: SigningSecretName): string | undefined;
   onGitHub: boolean;
@@ -43,17 +43,9 @@ export interface TrustContext {
   tufCachePath?: string;
 }
 
-/** The signing section checked (the defaults when absent); a mistake names the key. */
-export function signingSettings(section: unknown): SigningSettings {
-  const parsed = SigningSettings.safeParse(section ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UserError(
-      `signing.${issue.path.join('.')} in mlops.yaml: ${issue.message}`,
-      'See "Security model" in the README for the signing section.',
-    );
-  }
-  return parsed.data;
+/** The signing section, or its defaults when mlops.yaml has none. */
+function signingSettings(section: SigningSettings | undefined): SigningSettings {
+  return section ?? SigningSettings.parse({});
 }
 
 function envOf(context: TrustContext): NodeJS.ProcessEnv {
@@ -109,11 +101,7 @@ export interface LoadGuard {
 export async function loadGuard(store: SignatureStore, context: TrustContext, environment: string | null): Promise<LoadGuard> {
   const settings = signingSettings(context.section);
   let policy: Promise<VerificationPolicy | null> | null = null;
-  const hasSigner =
-    Boolean(settings.verify.identities?.length) ||
-    Boolean(settings.verify.repositories?.length) ||
-    Boolean(settings.verify.public_keys?.length) ||
-    Boolean(context.githubRepository);
+  const hasSigner = hasSignerToTrust(settings, context.githubRepository);
   const required = verificationRequired(settings, environment, hasSigner);
   const readPolicy = () =>
     (policy ??= verificationPolicyFrom(settings, {
