@@ -1,39 +1,43 @@
-import { isReaderThread, parallelReadingAvailable, runReaderThread, setReaderScript } from './core/validate/parallel.js';
+import { runReaderThread } from './core/validate/parallel.js';
+import { BOOTSTRAP_ROLE, READER_ROLE, setThreadScript, threadRole, threadScript } from './core/threads.js';
 
-let readerStarted = false;
+let threadStarted = false;
 
-/** The reader loop, once per thread however many entries ask. */
-function startReader(): void {
-  if (readerStarted) return;
-  readerStarted = true;
-  runReaderThread();
+/**
+ * In a helper thread of ours (see core/threads.ts), starts its loop, once however many entries
+ * ask, and returns true: the caller then does nothing else. False on the main thread.
+ */
+function startHelperThread(): boolean {
+  const role = threadRole();
+  if (role === null) return false;
+  if (threadStarted) return true;
+  threadStarted = true;
+  if (role === READER_ROLE) runReaderThread();
+  else if (role === BOOTSTRAP_ROLE) {
+    void import('./core/evaluate/bootstrap-threads.js').then(({ runBootstrapThread }) => runBootstrapThread());
+  }
+  return true;
 }
 
 /**
- * The start of the bundle (src/bundle.ts calls this first, at its top level). The
- * bundle also serves as the script of its own data-reader threads: in one of those,
- * this runs the reader loop and returns true (the caller then does nothing else);
- * otherwise it registers the bundle's own file as the readers' script.
+ * The start of the bundle (src/bundle.ts calls this first, at its top level). The bundle also
+ * serves as the script of its own helper threads (data readers, bootstrap resamplers): in one of
+ * those, this starts the thread's loop and returns true (the caller then does nothing else);
+ * otherwise it registers the bundle's own file as the helpers' script.
  */
 export function startBundle(bundleUrl: string | URL): boolean {
-  if (isReaderThread()) {
-    startReader();
-    return true;
-  }
-  setReaderScript(bundleUrl);
+  if (startHelperThread()) return true;
+  setThreadScript(bundleUrl);
   return false;
 }
 
 /**
- * Runs `main` unless this is a reader thread. For code that may be loaded on its own
+ * Runs `main` unless this is a helper thread. For code that may be loaded on its own
  * (src/cli.ts): when the bundle has registered itself already, its file stays the
- * readers' script (`moduleUrl`, a chunk of the bundle, could not serve as one).
+ * helpers' script (`moduleUrl`, a chunk of the bundle, could not serve as one).
  */
 export async function runEntry(moduleUrl: string, main: () => Promise<void>): Promise<void> {
-  if (isReaderThread()) {
-    startReader();
-    return;
-  }
-  if (!parallelReadingAvailable()) setReaderScript(moduleUrl);
+  if (startHelperThread()) return;
+  if (threadScript() === null) setThreadScript(moduleUrl);
   await main();
 }

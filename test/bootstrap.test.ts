@@ -265,7 +265,9 @@ describe('bootstrapMetrics', () => {
     const a = bootstrapMetrics(scored, null, { resamples: 200, seed: 5 });
     expect(bootstrapMetrics(scored, null, { resamples: 200, seed: 5 })).toEqual(a);
     const b = bootstrapMetrics(scored, null, { resamples: 200, seed: 6 });
-    expect(b.metrics.accuracy).not.toEqual(a.metrics.accuracy);
+    // Accuracy on 300 rows takes few values, so its percentiles may coincide for two seeds; the metrics as a whole do not.
+    expect(b.metrics).not.toEqual(a.metrics);
+    expect(b.metrics.f1_macro).not.toEqual(a.metrics.f1_macro);
     expect(a).toMatchObject({ method: 'percentile', resamples: 200, confidence: 0.95, seed: 5, rows: 300, positive: null, paired: null });
     for (const interval of Object.values(a.metrics)) {
       expect(interval.lower!).toBeLessThanOrEqual(interval.estimate!);

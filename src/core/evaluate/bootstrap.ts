@@ -147,6 +147,11 @@ class Xoshiro128 {
   readonly s = new Int32Array(4);
 
   constructor(seed: number, stream: number) {
+    this.reset(seed, stream);
+  }
+
+  /** Starts stream number `stream` (a whole number below 2^32) of `seed` afresh. */
+  reset(seed: number, stream: number): void {
     const low = splitmix32((seed >>> 0) ^ Math.imul(stream, 0x9e3779b9));
     const high = splitmix32((Math.floor(seed / TWO_32) >>> 0) ^ 0x6a09e667);
     for (let i = 0; i < 4; i++) this.s[i] = low() ^ high();
@@ -326,9 +331,11 @@ function poissonFill(
  * row order: several times faster than n random draws and increments. A count is at most 255
  * (a ball that would make it 256 is thrown again: a row drawn 256 times has a probability below
  * 10^-500, far below the 10^-18 of a Poisson count above 19, which the table leaves out too).
- * Random bits: xoshiro128**, two streams seeded by splitmix32.
+ * Random bits: xoshiro128**, two streams per batch of LANES resamples, seeded by splitmix32 from
+ * the seed and the batch's number.
  */
 export class Resampler {
+  private readonly seed: number;
   private readonly bulk: Xoshiro128;
   private readonly exact: Xoshiro128;
   private readonly totals = new Int32Array(LANES);
@@ -339,15 +346,22 @@ export class Resampler {
 
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed)) throw new UserError(`the bootstrap seed is ${String(seed)}, not a whole number`);
+    this.seed = seed;
     this.bulk = new Xoshiro128(seed, 0);
     this.exact = new Xoshiro128(seed, 1);
   }
 
-  /** Fills words (one per row) with the next LANES resamples. */
-  next(words: Uint32Array): void {
+  /**
+   * Fills words (one per row) with batch number `batch`: resamples LANES·batch to LANES·batch + 3.
+   * Each batch draws from streams of its own (2·batch and 2·batch + 1 of the seed), so a batch
+   * is the same whichever thread draws it, and in whatever order.
+   */
+  fill(batch: number, words: Uint32Array): void {
     const n = words.length;
     if (n === 0) return;
     const exact = this.exact;
+    this.bulk.reset(this.seed, 2 * batch);
+    exact.reset(this.seed, 2 * batch + 1);
     if (this.rows.length < n) {
       this.rows = new Int32Array(n);
       this.draws = new Int32Array(n);
@@ -388,7 +402,7 @@ export function* resampleCounts(n: number, resamples: number, seed: number): Gen
   const words = new Uint32Array(n);
   for (let r = 0; r < resamples; r++) {
     const lane = r % LANES;
-    if (lane === 0) rng.next(words);
+    if (lane === 0) rng.fill(r / LANES, words);
     const counts = new Int32Array(n);
     for (let i = 0; i < n; i++) counts[i] = laneCount(words, i, lane);
     yield counts;
@@ -1218,11 +1232,85 @@ function warmUp(): void {
 }
 
 /**
- * Percentile intervals for every scalar metric of `candidate` (count left out) and, with a
- * `baseline` scored on the same rows, paired intervals of candidate − baseline (see the module
- * comment). `baseline` may instead be a reason why there is none to pair with (a metrics file).
+ * What the resamples of one bootstrap need: the prepared sets and which metrics pair up. Plain
+ * data, so that it can be sent to another thread (see bootstrap-threads.ts).
  */
-export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | null, options: BootstrapOptions = {}): BootstrapResult {
+export interface ResamplePlan {
+  mine: PreparedScored;
+  theirs: PreparedScored | null;
+  resamples: number;
+  seed: number;
+  /** Each paired metric's index among mine.names, and among theirs.names. */
+  myIndex: number[];
+  theirIndex: number[];
+}
+
+/**
+ * Every resample's values: metric j of the candidate in resample r at mine[j · resamples + r],
+ * and paired change j at diff[j · resamples + r] (NaN where undefined).
+ */
+export interface ResampleValues {
+  mine: Float64Array;
+  diff: Float64Array;
+}
+
+/** How many batches of LANES resamples `resamples` takes (see Resampler.fill). */
+export const batchCount = (resamples: number): number => Math.ceil(resamples / LANES);
+
+/**
+ * Draws and sums the batches `claim()` hands out until it gives -1, writing their resamples'
+ * values into `values`; calls `done()` after each. A batch's values depend on its number only,
+ * so batches may be shared out between threads in any way: the values are the same.
+ */
+export function resampleBatches(plan: ResamplePlan, values: ResampleValues, claim: () => number, done?: () => void): void {
+  warmUp();
+  const { mine, theirs, resamples, myIndex, theirIndex } = plan;
+  const n = mine.n;
+  const rng = new Resampler(plan.seed);
+  const words = new Uint32Array(n);
+  const myStats = new Float64Array(LANES * mine.stats);
+  const myScratch = laneScratchFor(mine);
+  const theirStats = new Float64Array(theirs ? LANES * theirs.stats : 0);
+  const theirScratch = theirs ? laneScratchFor(theirs) : myScratch;
+  const myOut = new Float64Array(mine.names.length);
+  const theirOut = new Float64Array(theirs ? theirs.names.length : 0);
+  for (let batch = claim(); batch >= 0; batch = claim()) {
+    const first = batch * LANES;
+    rng.fill(batch, words);
+    accumulateLanes(mine, words, myStats, myScratch);
+    if (theirs) accumulateLanes(theirs, words, theirStats, theirScratch);
+    for (let g = 0; g < LANES && first + g < resamples; g++) {
+      const r = first + g;
+      const weightOf = (i: number): number => laneCount(words, i, g);
+      finish(mine, myStats, g * mine.stats, myOut, weightOf);
+      for (let j = 0; j < myOut.length; j++) values.mine[j * resamples + r] = myOut[j]!;
+      if (theirs) {
+        finish(theirs, theirStats, g * theirs.stats, theirOut, weightOf);
+        for (let j = 0; j < myIndex.length; j++) values.diff[j * resamples + r] = myOut[myIndex[j]!]! - theirOut[theirIndex[j]!]!;
+      }
+    }
+    done?.();
+  }
+}
+
+/** A bootstrap ready to resample: its plan, room for the values, and what turns them into the result. */
+export interface BootstrapRun {
+  plan: ResamplePlan;
+  values: ResampleValues;
+  /** The result, once every batch's values are in. */
+  result(): BootstrapResult;
+}
+
+/**
+ * Checks the settings, prepares both sets and takes the point estimates; the resamples are left
+ * to resampleBatches. `room(length)` makes the value arrays (shared memory for other threads).
+ */
+export function startBootstrap(
+  candidate: Scored,
+  baseline: Scored | string | null,
+  options: BootstrapOptions = {},
+  room: (length: number) => Float64Array = (length) => new Float64Array(length),
+): BootstrapRun {
   warmUp();
   const settings: BootstrapSettings = {
     resamples: options.resamples ?? DEFAULT_BOOTSTRAP.resamples,
@@ -1257,55 +1345,48 @@ export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | 
     finish(theirs, estimateStats, 0, theirEstimate, one);
   }
 
-  // The resamples, LANES at a time: both models' sums from the same counts.
-  const myValues = mine.names.map(() => new Float64Array(resamples));
-  const diffValues = pairedNames.map(() => new Float64Array(resamples));
-  const rng = new Resampler(seed);
-  const words = new Uint32Array(n);
-  const myStats = new Float64Array(LANES * mine.stats);
-  const myScratch = laneScratchFor(mine);
-  const theirStats = new Float64Array(theirs ? LANES * theirs.stats : 0);
-  const theirScratch = theirs ? laneScratchFor(theirs) : myScratch;
-  const myOut = new Float64Array(mine.names.length);
-  const theirOut = new Float64Array(theirEstimate.length);
-  for (let first = 0; first < resamples; first += LANES) {
-    rng.next(words);
-    accumulateLanes(mine, words, myStats, myScratch);
-    if (theirs) accumulateLanes(theirs, words, theirStats, theirScratch);
-    for (let g = 0; g < LANES && first + g < resamples; g++) {
-      const r = first + g;
-      const weightOf = (i: number): number => laneCount(words, i, g);
-      finish(mine, myStats, g * mine.stats, myOut, weightOf);
-      for (let j = 0; j < myOut.length; j++) myValues[j]![r] = myOut[j]!;
-      if (theirs) {
-        finish(theirs, theirStats, g * theirs.stats, theirOut, weightOf);
-        for (let j = 0; j < pairedNames.length; j++) diffValues[j]![r] = myOut[myIndex[j]!]! - theirOut[theirIndex[j]!]!;
-      }
+  const plan: ResamplePlan = { mine, theirs, resamples, seed, myIndex, theirIndex };
+  const values: ResampleValues = { mine: room(mine.names.length * resamples), diff: room(pairedNames.length * resamples) };
+  const result = (): BootstrapResult => {
+    const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+    const valuesOf = (all: Float64Array, j: number): Float64Array => all.subarray(j * resamples, (j + 1) * resamples);
+    const metrics: Record<string, MetricInterval> = {};
+    mine.names.forEach((name, j) => (metrics[name] = intervalOf(valuesOf(values.mine, j), orNull(myEstimate[j]!), confidence)));
+    let paired: PairedDifferences | null = null;
+    if (baseline !== null) {
+      const differences: Record<string, DifferenceInterval> = {};
+      pairedNames.forEach((name, j) => {
+        const estimate = orNull(myEstimate[myIndex[j]!]! - theirEstimate[theirIndex[j]!]!);
+        const interval = intervalOf(valuesOf(values.diff, j), estimate, confidence);
+        const significant = interval.lower !== null && interval.upper !== null && (interval.lower > 0 || interval.upper < 0);
+        differences[name] = { ...interval, significant };
+      });
+      paired = { confidence, unavailable, differences };
     }
-  }
-
-  const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
-  const metrics: Record<string, MetricInterval> = {};
-  mine.names.forEach((name, j) => (metrics[name] = intervalOf(myValues[j]!, orNull(myEstimate[j]!), confidence)));
-  let paired: PairedDifferences | null = null;
-  if (baseline !== null) {
-    const differences: Record<string, DifferenceInterval> = {};
-    pairedNames.forEach((name, j) => {
-      const estimate = orNull(myEstimate[myIndex[j]!]! - theirEstimate[theirIndex[j]!]!);
-      const interval = intervalOf(diffValues[j]!, estimate, confidence);
-      const significant = interval.lower !== null && interval.upper !== null && (interval.lower > 0 || interval.upper < 0);
-      differences[name] = { ...interval, significant };
-    });
-    paired = { confidence, unavailable, differences };
-  }
-  return {
-    method: 'percentile',
-    resamples,
-    confidence,
-    seed,
-    rows: n,
-    positive: mine.task === 'classification' && mine.k === 2 ? mine.positive : null,
-    metrics,
-    paired,
+    return {
+      method: 'percentile',
+      resamples,
+      confidence,
+      seed,
+      rows: n,
+      positive: mine.task === 'classification' && mine.k === 2 ? mine.positive : null,
+      metrics,
+      paired,
+    };
   };
+  return { plan, values, result };
+}
+
+/**
+ * Percentile intervals for every scalar metric of `candidate` (count left out) and, with a
+ * `baseline` scored on the same rows, paired intervals of candidate − baseline (see the module
+ * comment). `baseline` may instead be a reason why there is none to pair with (a metrics file).
+ * On this thread; bootstrap-threads.ts shares the batches out between threads, with the same result.
+ */
+export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | null, options: BootstrapOptions = {}): BootstrapResult {
+  const run = startBootstrap(candidate, baseline, options);
+  const batches = batchCount(run.plan.resamples);
+  let next = 0;
+  resampleBatches(run.plan, run.values, () => (next < batches ? next++ : -1));
+  return run.result();
 }

@@ -40,8 +40,9 @@ import type { Scored } from './score.js';
 import type { Registry } from '../../ports/registry.js';
 import { compareFidelity, referenceOf } from './fidelity.js';
 import type { FidelityResult, FidelityTolerance } from './fidelity.js';
-import { DEFAULT_BOOTSTRAP, bootstrapMetrics } from './bootstrap.js';
+import { DEFAULT_BOOTSTRAP } from './bootstrap.js';
 import type { BootstrapResult, BootstrapSettings } from './bootstrap.js';
+import { bootstrapOnThreads } from './bootstrap-threads.js';
 import { evaluateGates, parseGates } from './gates.js';
 import type { Gate } from './gates.js';
 import { HISTORY_LAST, historyMetric, readHistory } from '../history/history.js';
@@ -232,7 +233,7 @@ export async function evaluateCandidate(request: EvaluateRequest): Promise<Evalu
   const candidateScalars = scalarMetrics(candidate.metrics);
   const baselineMetrics = baseline ? numeric(baseline.metrics) : null;
   const settings = request.bootstrap ?? DEFAULT_BOOTSTRAP;
-  const bootstrap = settings.resamples > 0 ? runBootstrap(request, settings, candidate.scored, scoredBaseline) : null;
+  const bootstrap = settings.resamples > 0 ? await runBootstrap(request, settings, candidate.scored, scoredBaseline) : null;
   const intervals: ChangeIntervals | null =
     bootstrap?.paired ??
     (settings.resamples > 0
@@ -360,22 +361,23 @@ async function checkFidelity(dir: string, model: TabularModel, test: Table, requ
  * Bootstrap intervals of the candidate's metrics and, with a baseline model scored on the same
  * rows, paired intervals of the changes (see bootstrap.ts); logs what it did and how long it took.
  */
-function runBootstrap(
+async function runBootstrap(
   request: EvaluateRequest,
   settings: BootstrapSettings,
   candidate: Scored,
   baseline: ScoredBaseline | null,
-): BootstrapResult {
+): Promise<BootstrapResult> {
   const pairWith =
     baseline === null
       ? null
       : (baseline.scored ?? `the baseline is a metrics file (${baseline.source}), without per-row predictions to resample`);
   const started = performance.now();
-  const result = bootstrapMetrics(candidate, pairWith, settings);
+  const { result, threads, batches, helperBatches } = await bootstrapOnThreads(candidate, pairWith, settings);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   const paired = result.paired && result.paired.unavailable === null ? ', paired with the baseline on the same rows' : '';
+  const shared = threads > 1 ? ` on ${threads} threads (helpers drew ${helperBatches} of ${batches} batches of 4)` : '';
   request.log.info(
-    `Bootstrap: ${result.resamples} resamples of ${result.rows} rows${paired} in ${seconds} s ` +
+    `Bootstrap: ${result.resamples} resamples of ${result.rows} rows${paired} in ${seconds} s${shared} ` +
       `(${Number((result.confidence * 100).toPrecision(6))}% percentile intervals, seed ${result.seed}).`,
   );
   if (result.paired?.unavailable) request.log.info(`No paired intervals for the changes: ${result.paired.unavailable}.`);

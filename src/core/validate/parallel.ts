@@ -5,28 +5,18 @@
  * shared out by columns: each reader opens it and reads its columns, all rows, so every
  * column is profiled in row order by one reader, as on one thread. Readers profile and
  * check their rows; at the end their states merge with the main thread's (profiles are
- * mergeable, tallies add up). Workers run this same bundle: entries call `isReaderThread()`.
+ * mergeable, tallies add up). Workers run this same bundle (see threads.ts).
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { DelimitedTokenizer } from '../data/delimited.js';
 import { openParquet } from '../data/parquet.js';
+import { READER_ROLE, threadScript } from '../threads.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderSettings, ReaderState } from './dataset-state.js';
 
-const ROLE = 'mlops-data-reader';
-let readerScript: URL | null = null;
-
-/** Entries register their own file so the reader threads can run it. */
-export function setReaderScript(url: string | URL): void {
-  readerScript = new URL(url);
-}
-
+/** Reader threads can be started: an entry registered the script they run (see threads.ts). */
 export function parallelReadingAvailable(): boolean {
-  return readerScript !== null;
-}
-
-export function isReaderThread(): boolean {
-  return !isMainThread && (workerData as { role?: string } | null)?.role === ROLE;
+  return threadScript() !== null;
 }
 
 type ToReader =
@@ -118,9 +108,10 @@ export class ReaderPool {
     settings: ReaderSettings,
     private readonly depth = 2,
   ) {
-    if (!readerScript) throw new Error('parallel reading needs setReaderScript() from the entry');
+    const script = threadScript();
+    if (!script) throw new Error('parallel reading needs setThreadScript() from the entry');
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(readerScript, { workerData: { role: ROLE, settings } });
+      const worker = new Worker(script, { workerData: { role: READER_ROLE, settings } });
       const reader: Reader = { worker, inFlight: 0 };
       worker.on('message', (message: FromReader) => {
         if (message.type === 'done') reader.inFlight--;

@@ -27,6 +27,7 @@ import { UserError } from '../errors.js';
 import { mergeColumnStates, PROFILE_FORMAT } from '../profile/profile.js';
 import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
 import type { DataSchema } from '../schema/schema.js';
+import { envCount } from '../threads.js';
 import type { Anomaly } from './anomalies.js';
 import type { ColumnChecker } from './column-checks.js';
 import { DatasetState } from './dataset-state.js';
@@ -103,7 +104,7 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
   /** Rows of the files that have each column: the rows of the other files are nulls for it, as when profiles merge. */
   const rowsCovered = new Map<string, number>();
   const threads = options.threads ?? defaultThreads();
-  const parallelMinBytes = options.parallelMinBytes ?? envNumber('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
+  const parallelMinBytes = options.parallelMinBytes ?? envCount('MLOPS_PARALLEL_MIN_BYTES') ?? DEFAULT_PARALLEL_MIN_BYTES;
   let pool: ReaderPool | null = null;
   let rows = 0;
   let bytes = 0;
@@ -268,7 +269,6 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
   }
 }
 
-/** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
 async function fileSize(path: string): Promise<number> {
   try {
     return (await stat(path)).size;
@@ -277,19 +277,12 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
+/** Reader threads: MLOPS_READER_THREADS when set, else one per core (none on one core). */
 function defaultThreads(): number {
-  const fromEnv = envNumber('MLOPS_READER_THREADS');
+  const fromEnv = envCount('MLOPS_READER_THREADS');
   if (fromEnv !== undefined) return fromEnv;
   const cores = availableParallelism();
   return cores > 1 ? cores : 0;
-}
-
-function envNumber(name: string): number | undefined {
-  const text = process.env[name];
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new UserError(`environment variable ${name}: "${text}" is not a whole number >= 0`);
-  return value;
 }
 
 /** Missing and unexpected columns of one file. */
