@@ -14,7 +14,7 @@
 // numpy and scikit-learn; skipped with a note when absent (PYTHON=... picks the interpreter).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -26,11 +26,15 @@ const PY_RESAMPLES = Number(process.env.PY_RESAMPLES ?? 20);
 const TARGET_MS = 2000;
 const SEED = 7;
 
-/** The module and the project files it imports, transpiled one by one (types dropped) into bench/data/ (so packages resolve). */
+/**
+ * The module, its threaded form and the project files they import (the entry too: it starts the
+ * helper threads' loop), transpiled one by one (types dropped) into bench/data/ (so packages resolve).
+ * A small script there registers itself as the helper threads' script, as the bundle does.
+ */
 async function loadBootstrap() {
   mkdirSync('bench/data', { recursive: true });
   const out = mkdtempSync(resolve('bench/data/bootstrap-build-'));
-  const pending = [resolve('src/core/evaluate/bootstrap.ts')];
+  const pending = [resolve('src/core/evaluate/bootstrap-threads.ts'), resolve('src/entry.ts')];
   const done = new Set();
   while (pending.length > 0) {
     const file = pending.pop();
@@ -44,9 +48,15 @@ async function loadBootstrap() {
     const target = join(out, relative(resolve('src'), file).replace(/\.ts$/, '.js'));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
-    for (const [, spec] of outputText.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) pending.push(resolve(dirname(file), `${spec}.ts`));
+    for (const [, spec] of outputText.matchAll(/(?:from |import\()'(\.{1,2}\/[^']+)\.js'/g))
+      pending.push(resolve(dirname(file), `${spec}.ts`));
   }
-  const module = await import(pathToFileURL(join(out, 'core/evaluate/bootstrap.js')).href);
+  const entry = join(out, 'bench-entry.js');
+  writeFileSync(
+    entry,
+    "import { startBundle } from './entry.js';\nstartBundle(import.meta.url);\nexport * from './core/evaluate/bootstrap-threads.js';\n",
+  );
+  const module = await import(pathToFileURL(entry).href);
   return { module, cleanup: () => rmSync(out, { recursive: true, force: true }) };
 }
 
@@ -98,11 +108,11 @@ function datasets() {
   ];
 }
 
-/** Wall time, and the CPU time of this process. */
-function time(fn) {
+/** Wall time, and the CPU time of this process (its helper threads included). */
+async function time(fn) {
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const value = fn();
+  const value = await fn();
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, value };
 }
@@ -179,29 +189,37 @@ function referenceLoop() {
 }
 const { module, cleanup } = await loadBootstrap();
 try {
-  const { bootstrapMetrics } = module;
+  const { bootstrapOnThreads } = module;
   const cases = datasets();
+  const cores = availableParallelism();
   console.log(
-    `Bootstrap: ${RESAMPLES.toLocaleString('en-US')} resamples of ${ROWS.toLocaleString('en-US')} rows (Node ${process.version}); target ${seconds(TARGET_MS)}.`,
+    `Bootstrap: ${RESAMPLES.toLocaleString('en-US')} resamples of ${ROWS.toLocaleString('en-US')} rows (Node ${process.version}, ${cores} cores); target ${seconds(TARGET_MS)}.`,
   );
   console.log(
     `Machine: reference loop (10^8 float additions) ${seconds(referenceLoop().ms)}; about 0.2 s on an idle 2 GHz core, longer when the machine is busy.`,
   );
+  console.log('Each case on one thread, then on one thread per core as evaluate runs it (the same intervals: checked here).');
   const ours = {};
   for (const c of cases) {
     for (const paired of [false, true]) {
-      const run = () => bootstrapMetrics(c.candidate, paired ? c.baseline : null, { resamples: RESAMPLES, seed: SEED });
-      const first = time(run);
-      const again = [time(run), time(run)];
+      const runOn = (threads) => () =>
+        bootstrapOnThreads(c.candidate, paired ? c.baseline : null, { resamples: RESAMPLES, seed: SEED }, threads ? { threads } : {});
+      const single = await time(runOn(1));
+      const first = await time(runOn(undefined));
+      const again = [await time(runOn(undefined)), await time(runOn(undefined))];
+      if (JSON.stringify(first.value.result) !== JSON.stringify(single.value.result))
+        throw new Error(`${c.name}: threads changed the intervals`);
       const best = Math.min(first.ms, ...again.map((t) => t.ms));
-      if (!paired) ours[c.name] = first.ms;
+      if (!paired) ours[c.name] = single.ms;
       const verdict = first.ms <= TARGET_MS ? 'within' : 'OVER';
-      const shown = Object.entries(first.value.metrics)
+      const shown = Object.entries(first.value.result.metrics)
         .filter(([name]) => ['accuracy', 'roc_auc', 'r2'].includes(name))
         .map(([name, i]) => `${name} ${i.estimate.toFixed(4)} [${i.lower.toFixed(4)}, ${i.upper.toFixed(4)}]`)
         .join(', ');
+      const { threads, helperBatches, batches } = first.value;
       console.log(
-        `  ${c.name.padEnd(18)} ${paired ? 'candidate + paired baseline' : 'candidate alone            '}  first ${seconds(first.ms)} (cpu ${seconds(first.cpuMs)}), ` +
+        `  ${c.name.padEnd(18)} ${paired ? 'candidate + paired baseline' : 'candidate alone            '}  one thread ${seconds(single.ms)}; ` +
+          `${threads} threads first ${seconds(first.ms)} (cpu ${seconds(first.cpuMs)}, helpers drew ${helperBatches} of ${batches} batches), ` +
           `best of 3 ${seconds(best)}  (${verdict} the target)  ${shown}`,
       );
     }
@@ -212,7 +230,9 @@ try {
     console.log(`Naive Python bootstrap (${peer.note}): ${PY_RESAMPLES} resamples timed, scaled to ${RESAMPLES.toLocaleString('en-US')}:`);
     for (const c of cases) {
       const scaled = (peer.ms[c.name] * RESAMPLES) / PY_RESAMPLES;
-      console.log(`  ${c.name.padEnd(18)} ${seconds(scaled)} (candidate alone); ours is ${(scaled / ours[c.name]).toFixed(0)}x faster`);
+      console.log(
+        `  ${c.name.padEnd(18)} ${seconds(scaled)} (candidate alone); ours on one thread is ${(scaled / ours[c.name]).toFixed(0)}x faster`,
+      );
     }
   }
 } finally {
