@@ -1,5 +1,5 @@
 import { runReaderThread } from './core/validate/parallel.js';
-import { BOOTSTRAP_ROLE, READER_ROLE, setThreadScript, threadRole, threadScript } from './core/threads.js';
+import { BOOTSTRAP_ROLE, GBDT_ROLE, READER_ROLE, setThreadScript, threadRole, threadScript } from './core/threads.js';
 
 let threadStarted = false;
 
@@ -15,13 +15,15 @@ function startHelperThread(): boolean {
   if (role === READER_ROLE) runReaderThread();
   else if (role === BOOTSTRAP_ROLE) {
     void import('./core/evaluate/bootstrap-threads.js').then(({ runBootstrapThread }) => runBootstrapThread());
+  } else if (role === GBDT_ROLE) {
+    void import('./core/model/kinds/gbdt/threads.js').then(({ runHistogramThread }) => runHistogramThread());
   }
   return true;
 }
 
 /**
  * The start of the bundle (src/bundle.ts calls this first, at its top level). The bundle also
- * serves as the script of its own helper threads (data readers, bootstrap resamplers): in one of
+ * serves as the script of its own helper threads (data readers, bootstrap resamplers, gbdt histograms): in one of
  * those, this starts the thread's loop and returns true (the caller then does nothing else);
  * otherwise it registers the bundle's own file as the helpers' script.
  */

@@ -1,8 +1,8 @@
 /**
  * Helper threads. They run the bundle itself: its entry registers the bundle's file here, and a
  * thread started with a role (workerData.role) runs that role's loop instead of the program
- * (see entry.ts): data readers (validate/parallel.ts) and bootstrap resamplers
- * (evaluate/bootstrap-threads.ts). Code loaded without the bundle (tests of the sources) has no
+ * (see entry.ts): data readers (validate/parallel.ts), bootstrap resamplers
+ * (evaluate/bootstrap-threads.ts) and gbdt histogram counters (model/kinds/gbdt/threads.ts). Code loaded without the bundle (tests of the sources) has no
  * script registered and does the same work on one thread.
  */
 import { isMainThread, workerData } from 'node:worker_threads';
@@ -10,6 +10,7 @@ import { UserError } from './errors.js';
 
 export const READER_ROLE = 'mlops-data-reader';
 export const BOOTSTRAP_ROLE = 'mlops-bootstrap';
+export const GBDT_ROLE = 'mlops-gbdt-histograms';
 
 let script: URL | null = null;
 
@@ -27,7 +28,7 @@ export function threadScript(): URL | null {
 export function threadRole(): string | null {
   if (isMainThread) return null;
   const role = (workerData as { role?: unknown } | null)?.role;
-  return role === READER_ROLE || role === BOOTSTRAP_ROLE ? role : null;
+  return role === READER_ROLE || role === BOOTSTRAP_ROLE || role === GBDT_ROLE ? role : null;
 }
 
 /** A whole number >= 0 from the environment variable `name`; undefined when unset or empty. */

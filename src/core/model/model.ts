@@ -90,6 +90,8 @@ export interface Fitted {
   epochs: { run: number; best: number; stoppedEarly: boolean; trainingMs: number };
   /** Each feature's share of the total split gain, for kinds that record split gains (gbdt). */
   gain?: GainImportance;
+  /** Lines for the log about how the fit ran (threads, say). */
+  notes?: string[];
 }
 
 /** A kind of built-in model: one entry of the registry. Every kind exports to ONNX; loading is the same for all (onnx-model.ts). */

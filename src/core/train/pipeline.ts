@@ -494,6 +494,7 @@ async function fitCandidate(algorithm: Algorithm, params: TrainParams, split: Sp
     `Stopped after ${epochs.run} epochs${epochs.stoppedEarly ? ' (early stopping)' : ''}; kept the weights of epoch ${epochs.best}. ` +
       `${rowsPerSecond.toLocaleString('en-US')} rows/s.`,
   );
+  for (const note of fitted.notes ?? []) ports.info(note);
   const model = await openOnnxModel(fitted.onnx, { shownPath: `${algorithm}.onnx`, algorithm, signature: preprocessSignature(pre) });
   try {
     const rows = split.validation.length > 0 ? split.validation : split.train;

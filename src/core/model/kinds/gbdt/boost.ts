@@ -108,6 +108,41 @@ export interface BoostResult {
   iterations: number;
   best: number;
   stoppedEarly: boolean;
+  /** Threads that counted histograms (1: this one alone), and how many of the fills they shared. */
+  threads: number;
+  sharedFills: number;
+  fills: number;
+}
+
+/** What helper threads read (shared memory): see threads.ts. */
+export interface FillShared {
+  slots: Int32Array;
+  perRow: number;
+  rows: Uint32Array;
+  /** Gradients and hessians of every output (grow takes one output's part of each). */
+  grad: Float64Array;
+  hess: Float64Array;
+  /** Every histogram, one after another (histSize numbers each). */
+  histograms: Float64Array;
+  histSize: number;
+}
+
+/** Helper threads for boost: started on shared memory, stopped when the fit ends. */
+export interface FillHelperPool extends FillHelpers {
+  readonly threads: number;
+  readonly sharedFills: number;
+  stop(): void;
+}
+
+/** Starts helper threads on `shared`, or gives null (no thread script, or one thread asked for). */
+export type StartHelpers = (shared: FillShared) => FillHelperPool | null;
+
+/** The most memory set aside up front for histograms that helper threads can fill. */
+const MOST_SHARED_HISTOGRAM_BYTES = 256 * 1024 * 1024;
+
+/** A typed array on shared memory (readable by helper threads; as fast to use as any). */
+function sharedArray<T>(Type: new (buffer: SharedArrayBuffer) => T, bytesPer: number, length: number): T {
+  return new Type(new SharedArrayBuffer(Math.max(1, length) * bytesPer));
 }
 
 const MIN_HESSIAN = 1e-3;
@@ -144,6 +179,7 @@ export function boost(
   objective: Objective,
   params: BoostParams,
   onIteration: (iteration: number, loss: number, valLoss: number | null) => void,
+  startHelpers: StartHelpers | null = null,
 ): BoostResult {
   const { binned, y } = data;
   const n = binned.rows;
@@ -156,13 +192,69 @@ export function boost(
   const nVal = val ? val.y.length : 0;
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) for (let k = 0; k < K; k++) rawVal[i * K + k] = base[k]!;
-  const grad = new Float64Array(n * K);
-  const hess = new Float64Array(n * K);
-  const rows = new Uint32Array(n);
+  // Live histograms: at most one per leaf, and the one being filled.
+  const histSize = binned.totalSlots * 3;
+  const mostHistograms = params.maxLeafNodes + 2;
+  const threaded = startHelpers !== null && mostHistograms * histSize * 8 <= MOST_SHARED_HISTOGRAM_BYTES;
+  const grad = threaded ? sharedArray(Float64Array, 8, n * K) : new Float64Array(n * K);
+  const hess = threaded ? sharedArray(Float64Array, 8, n * K) : new Float64Array(n * K);
+  const rows = threaded ? sharedArray(Uint32Array, 4, n) : new Uint32Array(n);
   const scratch = new Uint32Array(n);
   const probs = new Float64Array(K);
   const pool: Float64Array[] = [];
-  const grower = new Grower(binned, params, pool, rows, scratch);
+  let histograms: Float64Array | null = null;
+  let taken = 0;
+  const room: HistogramRoom = {
+    take: () => {
+      if (!histograms) return new Float64Array(histSize);
+      if (taken >= mostHistograms) throw new Error(`gbdt: more than ${mostHistograms} histograms live at once`);
+      return histograms.subarray(taken * histSize, ++taken * histSize);
+    },
+  };
+  let helpers: FillHelperPool | null = null;
+  if (threaded) {
+    histograms = sharedArray(Float64Array, 8, mostHistograms * histSize);
+    const slots = binned.slots.buffer instanceof SharedArrayBuffer ? binned.slots : sharedArray(Int32Array, 4, binned.slots.length);
+    if (slots !== binned.slots) slots.set(binned.slots);
+    helpers = startHelpers({ slots, perRow: binned.perRow, rows, grad, hess, histograms, histSize });
+    if (!helpers) histograms = null;
+  }
+  try {
+    return boostWith(data, objective, params, onIteration, { raw, rawVal, grad, hess, rows, scratch, probs, pool, room, helpers, base, K });
+  } finally {
+    helpers?.stop();
+  }
+}
+
+interface BoostBuffers {
+  raw: Float64Array;
+  rawVal: Float64Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  rows: Uint32Array;
+  scratch: Uint32Array;
+  probs: Float64Array;
+  pool: Float64Array[];
+  room: HistogramRoom;
+  helpers: FillHelperPool | null;
+  base: number[];
+  K: number;
+}
+
+function boostWith(
+  data: BoostData,
+  objective: Objective,
+  params: BoostParams,
+  onIteration: (iteration: number, loss: number, valLoss: number | null) => void,
+  buffers: BoostBuffers,
+): BoostResult {
+  const { binned, y } = data;
+  const n = binned.rows;
+  const width = binned.width;
+  const { raw, rawVal, grad, hess, rows, scratch, probs, pool, room, helpers, base, K } = buffers;
+  const val = data.validation && data.validation.y.length > 0 ? data.validation : null;
+  const nVal = val ? val.y.length : 0;
+  const grower = new Grower(binned, params, pool, rows, scratch, room, helpers);
 
   const trees: Tree[] = [];
   const valHistory: number[] = [];
@@ -215,7 +307,15 @@ export function boost(
   // At least one iteration, as scikit-learn (a graph needs a tree).
   best = Math.max(1, Math.min(best, iterations));
   trees.length = best * K;
-  return { ensemble: { objective, outputs: K, width, base, trees }, iterations, best, stoppedEarly };
+  return {
+    ensemble: { objective, outputs: K, width, base, trees },
+    iterations,
+    best,
+    stoppedEarly,
+    threads: helpers ? helpers.threads : 1,
+    sharedFills: helpers ? helpers.sharedFills : 0,
+    fills: grower.fills,
+  };
 }
 
 /** The raw score a tree gives one binned row (bins at `offset`). */
@@ -320,12 +420,57 @@ function meanLoss(objective: Objective, raw: Float64Array, y: Int32Array | Float
   return sum / n;
 }
 
+/**
+ * Adds rows[start, end) into hist at slots kFrom .. kTo - 1 of each row (Binned.slots):
+ * gradient, hessian and count per slot, in row order.
+ */
+export function countSlots(
+  hist: Float64Array,
+  slots: Int32Array,
+  perRow: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  g: Float64Array,
+  h: Float64Array,
+  kFrom: number,
+  kTo: number,
+): void {
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    const gi = g[r]!;
+    const hi = h[r]!;
+    const at = r * perRow;
+    for (let k = kFrom; k < kTo; k++) {
+      const s = slots[at + k]!;
+      hist[s] = hist[s]! + gi;
+      hist[s + 1] = hist[s + 1]! + hi;
+      hist[s + 2]!++;
+    }
+  }
+}
+
+/** Room for histograms (one Float64Array of totalSlots x 3 each), taken one after another. */
+export interface HistogramRoom {
+  take(): Float64Array;
+}
+
+/** Helper threads that count part of each histogram (threads.ts). */
+export interface FillHelpers {
+  /** Hands the helpers their part of filling hist (zeroed), when worth it: returns the slots this thread counts (0 .. k). */
+  share(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): number;
+  /** Waits until the helpers have counted their part of the last fill shared. */
+  wait(): void;
+}
+
 /** Grows one tree at a time on the binned rows (buffers shared across trees). */
 class Grower {
   private readonly n: number;
   /** Scratch of the categorical scan: the sorted categories' bins and ratios. */
   private readonly catBins = new Int32Array(257);
   private readonly catRatios = new Float64Array(257);
+  /** Histograms filled (counted, not found by subtraction). */
+  fills = 0;
 
   constructor(
     private readonly binned: Binned,
@@ -333,38 +478,38 @@ class Grower {
     private readonly pool: Float64Array[],
     private readonly rows: Uint32Array,
     private readonly scratch: Uint32Array,
+    private readonly histograms: HistogramRoom,
+    private readonly helpers: FillHelpers | null,
   ) {
     this.n = binned.rows;
   }
 
   private takeHist(): Float64Array {
-    return this.pool.pop() ?? new Float64Array(this.binned.totalSlots * 3);
+    return this.pool.pop() ?? this.histograms.take();
   }
 
   /**
    * Counts rows[start, end) into hist. Columns outside one-hot groups: one update per row
    * and column. A one-hot group: one update per row, in the value-1 bin of its hot column;
-   * each column's value-0 bin is then the node's totals minus its value-1 bin.
+   * each column's value-0 bin is then the node's totals minus its value-1 bin. With a
+   * helper thread, it counts the later part of each row's slots while this thread counts
+   * the rest: each bin gets the same additions in the same order, so the same sums.
    */
   private fill(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): void {
+    this.fills++;
     hist.fill(0);
     const { slots, perRow, offsets, groupStart, groupSize, nBins } = this.binned;
     const rows = this.rows;
+    const shared = this.helpers?.share(hist, start, end, g, h) ?? perRow;
+    countSlots(hist, slots, perRow, rows, start, end, g, h, 0, shared);
+    this.helpers?.wait();
+    if (groupStart.length === 0) return;
     let G = 0;
     let H = 0;
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const gi = g[r]!;
-      const hi = h[r]!;
-      G += gi;
-      H += hi;
-      const at = r * perRow;
-      for (let k = 0; k < perRow; k++) {
-        const s = slots[at + k]!;
-        hist[s] = hist[s]! + gi;
-        hist[s + 1] = hist[s + 1]! + hi;
-        hist[s + 2]!++;
-      }
+      G += g[r]!;
+      H += h[r]!;
     }
     const C = end - start;
     for (let q = 0; q < groupStart.length; q++) {
