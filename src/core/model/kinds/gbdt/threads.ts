@@ -9,9 +9,9 @@
  * Hand-off: each helper waits on its own control words (Atomics.wait, no event loop); this thread
  * writes the job (histogram, row range, the output's gradients), bumps the sequence number and
  * wakes the helper, counts its own part, then waits for the helper's "done" with the same
- * number. A helper that has not started yet (a fraction of a second at the start of the fit)
- * is left out of the fills until it has; a small node is counted here alone, since waking a
- * thread costs more than it saves. A helper that fails says so in its control words, and the fit
+ * number. The fit waits for its helpers to start (a fraction of a second; one that takes over
+ * 3 s is left out of the fills until it has started); a small fit starts none, and a small node
+ * is counted here alone, since waking a thread costs more than it saves. A helper that fails says so in its control words, and the fit
  * stops with an error (its part of the histogram may be half counted).
  */
 import { availableParallelism } from 'node:os';
@@ -24,6 +24,10 @@ import type { FillHelperPool, FillShared, StartHelpers } from './boost.js';
 const SHARED_MIN_UPDATES = 40_000;
 /** At most this many threads count histograms. */
 const MOST_THREADS = 4;
+/** How long the fit waits for its helpers to start (one that starts later joins when it has). */
+const READY_TIMEOUT_MS = 3000;
+/** Rows x slots per row from which a fit starts helper threads (smaller fits take less time than starting them); MLOPS_GBDT_MIN_SLOTS overrides it. */
+export const THREADED_MIN_SLOTS = 1_000_000;
 /** How long this thread waits for a helper's part before giving up on the fit (a helper that stopped answering). */
 const HELPER_TIMEOUT_MS = 120_000;
 
@@ -54,7 +58,8 @@ export function histogramThreads(): number {
 export function helperStarter(threads = histogramThreads()): StartHelpers | null {
   const script = threadScript();
   if (script === null || threads <= 1) return null;
-  return (shared) => new Helpers(script, shared, threads - 1);
+  const minSlots = envCount('MLOPS_GBDT_MIN_SLOTS') ?? THREADED_MIN_SLOTS;
+  return (shared) => (shared.rows.length * shared.perRow < minSlots ? null : new Helpers(script, shared, threads - 1));
 }
 
 class Helpers implements FillHelperPool {
@@ -78,6 +83,12 @@ class Helpers implements FillHelperPool {
       worker.unref();
       this.workers.push(worker);
       this.controls.push(control);
+    }
+    // Start together: a helper takes a fraction of a second to start, and a fit worth threads takes longer.
+    const started = performance.now();
+    for (const control of this.controls) {
+      const left = READY_TIMEOUT_MS - (performance.now() - started);
+      if (left > 0 && Atomics.load(control, READY) === 0) Atomics.wait(control, READY, 0, left);
     }
   }
 
@@ -139,6 +150,7 @@ export function runHistogramThread(): void {
   const length = rows.length;
   let seen = 0;
   Atomics.store(control, READY, 1);
+  Atomics.notify(control, READY);
   for (;;) {
     Atomics.wait(control, SEQUENCE, seen);
     const sequence = Atomics.load(control, SEQUENCE);
