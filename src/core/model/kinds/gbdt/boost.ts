@@ -39,7 +39,10 @@
  *   positions. A text column's one-hot block is counted with one update per row (its hot
  *   column's value-1 bin; value-0 bins by subtraction from the node's totals), not one
  *   per column. Rows are partitioned in one index array, by a column-major bin column.
- *   No allocation per row; gradients and predictions are typed arrays.
+ *   No allocation per row; gradients and predictions are typed arrays. A large node's rows
+ *   are counted in two halves summed bin by bin, the second half on a helper thread when
+ *   there is one (threads.ts): a rule of the data alone, so one thread and two give the
+ *   same trees.
  * - Early stopping, as scikit-learn's rule on the validation loss: stop when none of the
  *   last n_iter_no_change iterations improved on the loss n_iter_no_change + 1 iterations
  *   back by more than tol. Unlike scikit-learn, the model keeps the iterations up to the
@@ -108,7 +111,7 @@ export interface BoostResult {
   iterations: number;
   best: number;
   stoppedEarly: boolean;
-  /** Threads that counted histograms (1: this one alone), and how many of the fills they shared. */
+  /** Threads that counted histograms (1: this one alone), how many fills the helper shared, and how many there were. */
   threads: number;
   sharedFills: number;
   fills: number;
@@ -183,7 +186,6 @@ export function boost(
 ): BoostResult {
   const { binned, y } = data;
   const n = binned.rows;
-  const width = binned.width;
   const K = objective === 'softmax' ? data.classes : 1;
   const base = initialScores(objective, y, data.classes);
   const raw = new Float64Array(n * K);
@@ -192,9 +194,9 @@ export function boost(
   const nVal = val ? val.y.length : 0;
   const rawVal = new Float64Array(nVal * K);
   for (let i = 0; i < nVal; i++) for (let k = 0; k < K; k++) rawVal[i * K + k] = base[k]!;
-  // Live histograms: at most one per leaf, and the one being filled.
+  // Live histograms: at most one per leaf, the one being filled, and the second half's part.
   const histSize = binned.totalSlots * 3;
-  const mostHistograms = params.maxLeafNodes + 2;
+  const mostHistograms = params.maxLeafNodes + 3;
   const threaded = startHelpers !== null && mostHistograms * histSize * 8 <= MOST_SHARED_HISTOGRAM_BYTES;
   const grad = threaded ? sharedArray(Float64Array, 8, n * K) : new Float64Array(n * K);
   const hess = threaded ? sharedArray(Float64Array, 8, n * K) : new Float64Array(n * K);
@@ -420,10 +422,7 @@ function meanLoss(objective: Objective, raw: Float64Array, y: Int32Array | Float
   return sum / n;
 }
 
-/**
- * Adds rows[start, end) into hist at slots kFrom .. kTo - 1 of each row (Binned.slots):
- * gradient, hessian and count per slot, in row order.
- */
+/** Adds rows[start, end) into hist at each row's slots (Binned.slots): gradient, hessian and count per slot, in row order. */
 export function countSlots(
   hist: Float64Array,
   slots: Int32Array,
@@ -433,15 +432,13 @@ export function countSlots(
   end: number,
   g: Float64Array,
   h: Float64Array,
-  kFrom: number,
-  kTo: number,
 ): void {
   for (let i = start; i < end; i++) {
     const r = rows[i]!;
     const gi = g[r]!;
     const hi = h[r]!;
     const at = r * perRow;
-    for (let k = kFrom; k < kTo; k++) {
+    for (let k = 0; k < perRow; k++) {
       const s = slots[at + k]!;
       hist[s] = hist[s]! + gi;
       hist[s + 1] = hist[s + 1]! + hi;
@@ -455,13 +452,23 @@ export interface HistogramRoom {
   take(): Float64Array;
 }
 
-/** Helper threads that count part of each histogram (threads.ts). */
+/**
+ * A helper thread that counts the second half of a large node's rows (threads.ts). `count`
+ * hands it the rows [start, end) to count into `part` (which it zeroes first) and returns false
+ * when it cannot take them (not started yet); `wait` waits until it has counted them.
+ */
 export interface FillHelpers {
-  /** Hands the helpers their part of filling hist (zeroed), when worth it: returns the slots this thread counts (0 .. k). */
-  share(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): number;
-  /** Waits until the helpers have counted their part of the last fill shared. */
+  count(part: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): boolean;
   wait(): void;
 }
+
+/**
+ * Slot updates (rows x slots per row) from which a node's histogram is counted in two halves of
+ * its rows, summed bin by bin: the first half into the histogram, the second into a part of its
+ * own (on a helper thread when there is one). A fixed rule of the data alone, so the sums, and
+ * the trees, are the same on one thread as on two.
+ */
+export const HALVES_MIN_UPDATES = 100_000;
 
 /** Grows one tree at a time on the binned rows (buffers shared across trees). */
 class Grower {
@@ -471,6 +478,8 @@ class Grower {
   private readonly catRatios = new Float64Array(257);
   /** Histograms filled (counted, not found by subtraction). */
   fills = 0;
+  /** The second half's histogram of a large node (see fill). */
+  private part: Float64Array | null = null;
 
   constructor(
     private readonly binned: Binned,
@@ -491,18 +500,27 @@ class Grower {
   /**
    * Counts rows[start, end) into hist. Columns outside one-hot groups: one update per row
    * and column. A one-hot group: one update per row, in the value-1 bin of its hot column;
-   * each column's value-0 bin is then the node's totals minus its value-1 bin. With a
-   * helper thread, it counts the later part of each row's slots while this thread counts
-   * the rest: each bin gets the same additions in the same order, so the same sums.
+   * each column's value-0 bin is then the node's totals minus its value-1 bin. A large node
+   * is counted in two halves (see HALVES_MIN_UPDATES), the second on a helper thread if any.
    */
   private fill(hist: Float64Array, start: number, end: number, g: Float64Array, h: Float64Array): void {
     this.fills++;
     hist.fill(0);
     const { slots, perRow, offsets, groupStart, groupSize, nBins } = this.binned;
     const rows = this.rows;
-    const shared = this.helpers?.share(hist, start, end, g, h) ?? perRow;
-    countSlots(hist, slots, perRow, rows, start, end, g, h, 0, shared);
-    this.helpers?.wait();
+    if ((end - start) * perRow < HALVES_MIN_UPDATES) countSlots(hist, slots, perRow, rows, start, end, g, h);
+    else {
+      const middle = start + ((end - start) >> 1);
+      const part = (this.part ??= this.histograms.take());
+      const helped = this.helpers?.count(part, middle, end, g, h) ?? false;
+      countSlots(hist, slots, perRow, rows, start, middle, g, h);
+      if (helped) this.helpers!.wait();
+      else {
+        part.fill(0);
+        countSlots(part, slots, perRow, rows, middle, end, g, h);
+      }
+      for (let s = 0; s < hist.length; s++) hist[s]! += part[s]!;
+    }
     if (groupStart.length === 0) return;
     let G = 0;
     let H = 0;
