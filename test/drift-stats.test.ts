@@ -23,6 +23,7 @@ import {
   PSI_FLOOR,
   histogramCounts,
   quantileEdges,
+  sortFinite,
   sorted,
   sturgesEdges,
   twoProportionZTest,
@@ -78,6 +79,41 @@ function runScipy(code: string, input: unknown): { value: unknown } | { missing:
 const num = (v: number | string): number => (v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === 'nan' ? NaN : (v as number));
 const PY_NUM =
   'def num(x):\n    x = float(x)\n    return "inf" if x == math.inf else "-inf" if x == -math.inf else "nan" if x != x else x\n';
+
+describe('sortFinite (the radix sort of exact columns)', () => {
+  const bytes = (a: Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const shapes: Array<[string, (i: number, rand: () => number) => number]> = [
+    ['uniform in [-1, 1)', (_i, rand) => rand() * 2 - 1],
+    ['positive only, wide range', (_i, rand) => Math.exp(rand() * 80 - 40)],
+    ['negative only', (_i, rand) => -rand() * 1000],
+    ['few distinct, with -0 and +0', (i) => [0, -0, 1, -1, 2.5, -0, 0][i % 7]!],
+    ['subnormals and extremes', (i, rand) => [5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 2.2e-308, rand()][i % 6]!],
+    ['integers (counts)', (_i, rand) => Math.floor(rand() * 50)],
+    ['one value', () => 3.25],
+    ['already sorted', (i) => i * 0.5 - 100],
+    ['reversed', (i) => -i * 0.5],
+  ];
+  test.each(shapes)('equals Float64Array sort() bit for bit: %s', (_name, make) => {
+    for (const n of [0, 1, 1023, 1024, 5000, 70_000]) {
+      const rand = prng(n + 7);
+      const values = Float64Array.from({ length: n }, (_, i) => make(i, rand));
+      const expected = Float64Array.from(values).sort();
+      const got = sortFinite(values);
+      expect(got).toBe(values); // in place
+      expect(bytes(got).equals(bytes(expected))).toBe(true);
+    }
+  });
+
+  test('a view into a larger buffer is sorted in place, the rest left alone', () => {
+    const all = Float64Array.from({ length: 6000 }, (_, i) => ((i * 7919) % 6000) - 3000);
+    const before = Float64Array.from(all);
+    const view = all.subarray(1000, 5000);
+    sortFinite(view);
+    expect(bytes(all.subarray(0, 1000)).equals(bytes(before.subarray(0, 1000)))).toBe(true);
+    expect(bytes(all.subarray(5000)).equals(bytes(before.subarray(5000)))).toBe(true);
+    expect(bytes(view).equals(bytes(Float64Array.from(before.subarray(1000, 5000)).sort()))).toBe(true);
+  });
+});
 
 describe('special functions', () => {
   test('log-gamma of integers and half-integers', () => {

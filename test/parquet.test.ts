@@ -447,6 +447,28 @@ describe('drift-check reads Parquet as it reads the CSV of the same rows', () =>
   });
 });
 
+describe('drift-check reads Parquet batch by batch as it reads it cell by cell', () => {
+  test.each([
+    'duckdb-types.parquet',
+    'rust-types.parquet',
+    'duckdb-rowgroups.parquet',
+    'duckdb-names.parquet',
+    'rust-delta.parquet',
+    'rust-v2.parquet',
+    'duckdb-zstd.parquet',
+  ])('%s: the same side, down to the sorted values and the order of the texts', async (name) => {
+    const batchwise = await readSide([fixture(name)]);
+    const cellwise = await readSide([fixture(name)], { batchwise: false });
+    expect(batchwise.rows).toBeGreaterThan(0);
+    expect([...batchwise.columns.keys()]).toEqual([...cellwise.columns.keys()]);
+    for (const [column, side] of cellwise.columns) {
+      const other = batchwise.columns.get(column)!;
+      expect({ column, ...other, texts: [...other.texts] }).toEqual({ column, ...side, texts: [...side.texts] });
+    }
+    expect(batchwise).toEqual(cellwise);
+  });
+});
+
 describe('errors', () => {
   test.each([
     ['duckdb-list.parquet', 'tags', 'list'],

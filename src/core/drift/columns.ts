@@ -13,7 +13,7 @@
 import { FrequentItems, HyperLogLog, KllSketch } from '../sketch/index.js';
 import type { ColumnProfileState, DatasetProfile } from '../profile/profile.js';
 import { columnTotal } from '../profile/profile.js';
-import { lowerBound, upperBound } from './stats.js';
+import { lowerBound, sortFinite, upperBound } from './stats.js';
 
 /** The finite numbers of a column: exact (sorted) or a quantile sketch. */
 export interface NumericValues {
@@ -133,7 +133,7 @@ export function distinctValues(column: SideColumn): { count: number; exact: bool
 export function exactNumeric(values: Float64Array): NumericValues | null {
   const n = values.length;
   if (n === 0) return null;
-  values.sort();
+  sortFinite(values);
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i]!;
   const mean = sum / n;
