@@ -468,7 +468,7 @@ export interface FillHelpers {
  * own (on a helper thread when there is one). A fixed rule of the data alone, so the sums, and
  * the trees, are the same on one thread as on two.
  */
-export const HALVES_MIN_UPDATES = 100_000;
+export const HALVES_MIN_UPDATES = 40_000;
 
 /** Grows one tree at a time on the binned rows (buffers shared across trees). */
 class Grower {
