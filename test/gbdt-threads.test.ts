@@ -1,7 +1,7 @@
 /**
- * gbdt's histograms on helper threads, proven from the CLI bundle: one thread and several give
- * the same model, byte for byte (every histogram bin is counted by one thread, in row order),
- * and the helpers did count (the log says how many fills they shared). Bad settings are refused.
+ * gbdt's histograms on a helper thread, proven from the CLI bundle: one thread and two give
+ * the same model, byte for byte (a large node's rows are counted in two halves on one thread too),
+ * and the helper did count (the log says how many fills it shared). Bad settings are refused.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ function data(): string {
 }
 
 describe('gbdt histograms on threads, from the CLI bundle', () => {
-  test('one thread and three give the same model.onnx; the helpers shared the fills', async () => {
+  test('one thread and two give the same model.onnx; the helper shared the fills', async () => {
     const dir = await makeTempDir('mlops-gbdt-threads-');
     await writeFile(join(dir, 'data.csv'), data());
     await writeFile(join(dir, 'params.json'), JSON.stringify({ algorithm: 'gbdt', max_iter: 15, n_iter_no_change: 0 }));
@@ -44,11 +44,11 @@ describe('gbdt histograms on threads, from the CLI bundle', () => {
       return { onnx: readFileSync(join(out, 'model', 'model.onnx')), log: result.stderr };
     };
     const one = await train('1');
-    const three = await train('3');
+    const two = await train('2');
     expect(one.onnx.length).toBeGreaterThan(1000);
-    expect(Buffer.compare(three.onnx, one.onnx)).toBe(0);
+    expect(Buffer.compare(two.onnx, one.onnx)).toBe(0);
     expect(one.log).not.toContain('Histograms on');
-    const shared = /Histograms on 3 threads: (\d+) of (\d+) shared \(the same trees as on one thread\)\./.exec(three.log);
+    const shared = /Histograms on 2 threads: (\d+) of (\d+) shared \(the same trees as on one thread\)\./.exec(two.log);
     expect(shared).not.toBeNull();
     expect(Number(shared![1])).toBeGreaterThan(0);
     expect(Number(shared![1])).toBeLessThanOrEqual(Number(shared![2]));
