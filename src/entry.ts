@@ -1,4 +1,3 @@
-import { runReaderThread } from './core/validate/parallel.js';
 import { BOOTSTRAP_ROLE, GBDT_ROLE, READER_ROLE, setThreadScript, threadRole, threadScript } from './core/threads.js';
 
 let threadStarted = false;
@@ -12,7 +11,8 @@ function startHelperThread(): boolean {
   if (role === null) return false;
   if (threadStarted) return true;
   threadStarted = true;
-  if (role === READER_ROLE) runReaderThread();
+  // Each role's code is loaded on demand: a helper thread loads only its own (and the bundle's entry stays small).
+  if (role === READER_ROLE) void import('./core/validate/parallel.js').then(({ runReaderThread }) => runReaderThread());
   else if (role === BOOTSTRAP_ROLE) {
     void import('./core/evaluate/bootstrap-threads.js').then(({ runBootstrapThread }) => runBootstrapThread());
   } else if (role === GBDT_ROLE) {
