@@ -1,0 +1,1 @@
+export const id=400;export const ids=[400];export const modules={49400:(r,o,s)=>{s.d(o,{l:()=>formatZodError});var e=s(18477);function formatZodError(r){return(0,e.yu)(r,{prefix:null,issueSeparator:"\n",includePath:!0,maxIssuesInMessage:20}).message.split("\n").map(r=>`  - ${r}`).join("\n")}}};
