@@ -159,7 +159,8 @@ export function binTraining(
   const bins = binRows(columns, n, edges, 'columns');
   const dense = Int32Array.from(Array.from({ length: width }, (_, j) => j).filter((j) => !grouped[j]));
   const perRow = dense.length + groups.length;
-  const slots = new Int32Array(n * perRow);
+  // In shared memory, so that a histogram helper thread reads it as it is (boost.ts, threads.ts).
+  const slots = new Int32Array(new SharedArrayBuffer(Math.max(1, n * perRow) * 4), 0, n * perRow);
   for (let i = 0; i < n; i++) {
     const at = i * perRow;
     for (let d = 0; d < dense.length; d++) slots[at + d] = (offsets[dense[d]!]! + bins[dense[d]! * n + i]!) * 3;
