@@ -80,44 +80,20 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const params = join(out, 'params.json');
 writeFileSync(params, JSON.stringify({ algorithm: 'gbdt', max_iter: ITERATIONS, n_iter_no_change: 0 }));
-const ours = timed([
-  process.execPath,
-  CLI,
-  'train',
-  '--data',
-  csv,
-  '--target',
-  'y',
-  '--params',
-  params,
-  '--cache',
-  'false',
-  '--output-dir',
-  join(out, 'ours'),
-]);
-const card = JSON.parse(readFileSync(join(out, 'ours', 'model', 'model-card.json'), 'utf8'));
+/** Ours: the CLI's train command into out/<name>, with env; its run and its model card. */
+function trainOurs(name, env = process.env) {
+  const where = join(out, name);
+  const run = timed(
+    [process.execPath, CLI, 'train', '--data', csv, '--target', 'y', '--params', params, '--cache', 'false', '--output-dir', where],
+    env,
+  );
+  return { run, card: JSON.parse(readFileSync(join(where, 'model', 'model-card.json'), 'utf8')) };
+}
+const { run: ours, card } = trainOurs('ours');
 const oursFit = (card.epochs?.trainingMs ?? NaN) / 1000;
 const oursThreads = /Histograms on (\d+) threads/.exec(ours.stdout + ours.stderr)?.[1] ?? '1';
 // Ours on one thread: the fit time alone (the same trees).
-timed(
-  [
-    process.execPath,
-    CLI,
-    'train',
-    '--data',
-    csv,
-    '--target',
-    'y',
-    '--params',
-    params,
-    '--cache',
-    'false',
-    '--output-dir',
-    join(out, 'ours-1'),
-  ],
-  { ...process.env, MLOPS_GBDT_THREADS: '1' },
-);
-const oursOneFit = JSON.parse(readFileSync(join(out, 'ours-1', 'model', 'model-card.json'), 'utf8')).epochs.trainingMs / 1000;
+const oursOneFit = trainOurs('ours-1', { ...process.env, MLOPS_GBDT_THREADS: '1' }).card.epochs.trainingMs / 1000;
 const oursAccuracy = card.metrics?.validation?.accuracy ?? card.metrics?.accuracy ?? null;
 
 // scikit-learn: read with the csv module into float arrays (text ordinal-encoded, declared categorical), then fit.

@@ -55,22 +55,21 @@ class ColumnReader {
   ) {}
 
   number(value: number): void {
-    if (this.numberCount === this.values.length) {
-      const grown = new Float64Array(Math.max(Math.ceil(this.values.length * 1.5), this.estimate()));
-      grown.set(this.values);
-      this.values = grown;
-    }
+    if (this.numberCount === this.values.length) this.grow(1);
     this.values[this.numberCount++] = value;
+  }
+
+  /** Room for `more` numbers past those held. */
+  private grow(more: number): void {
+    const grown = new Float64Array(Math.max(Math.ceil(this.values.length * 1.5), this.estimate(), this.numberCount + more));
+    grown.set(this.values.subarray(0, this.numberCount));
+    this.values = grown;
   }
 
   /** A batch of a Parquet integer or number column: the same as number() (and counts) per cell, in one loop. */
   typedNumbers(kinds: Uint8Array, values: Float64Array, rows: number, float: boolean): void {
     this.seen += rows;
-    if (this.numberCount + rows > this.values.length) {
-      const grown = new Float64Array(Math.max(Math.ceil(this.values.length * 1.5), this.estimate(), this.numberCount + rows));
-      grown.set(this.values.subarray(0, this.numberCount));
-      this.values = grown;
-    }
+    if (this.numberCount + rows > this.values.length) this.grow(rows);
     const out = this.values;
     let count = this.numberCount;
     let decimals = 0;
@@ -117,14 +116,12 @@ class ColumnReader {
         counts[code]! += 1;
       }
     }
-    this.overflow ??= new Map();
     for (let k = 0; k < distinct; k++) {
       const code = order[k]!;
       const count = counts[code]!;
       counts[code] = 0;
       this.textCount += count;
-      const text = texts[code]!;
-      this.overflow.set(text, (this.overflow.get(text) ?? 0) + count);
+      this.textOverflow(texts[code]!, count);
     }
   }
 
@@ -145,9 +142,9 @@ class ColumnReader {
     this.textOverflow(value);
   }
 
-  private textOverflow(value: string): void {
+  private textOverflow(value: string, count = 1): void {
     this.overflow ??= new Map();
-    this.overflow.set(value, (this.overflow.get(value) ?? 0) + 1);
+    this.overflow.set(value, (this.overflow.get(value) ?? 0) + count);
   }
 
   finish(rows: number): SideColumn {

@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, workerData } from 'node:worker_threads';
 import { BOOTSTRAP_ROLE, envCount, threadScript } from '../threads.js';
-import { batchCount, resampleBatches, startBootstrap } from './bootstrap.js';
+import { batchCount, resampleBatches, resampleHere, startBootstrap } from './bootstrap.js';
 import type { BootstrapOptions, BootstrapResult, ResamplePlan, ResampleValues } from './bootstrap.js';
 import type { Scored } from './score.js';
 
@@ -95,11 +95,8 @@ export async function bootstrapOnThreads(
   const { plan, values } = run;
   const batches = batchCount(plan.resamples);
   const work = plan.mine.n * plan.resamples * (plan.theirs ? 2 : 1);
-  if (script === null || threads <= 1 || work < minWork || batches < 2) {
-    let next = 0;
-    resampleBatches(plan, values, () => (next < batches ? next++ : -1));
-    return { result: run.result(), threads: 1, batches, helperBatches: 0 };
-  }
+  if (script === null || threads <= 1 || work < minWork || batches < 2)
+    return { result: resampleHere(run), threads: 1, batches, helperBatches: 0 };
 
   const counters = new Int32Array(new SharedArrayBuffer(12));
   const job: HelperJob = { role: BOOTSTRAP_ROLE, plan, values, counters, batches };

@@ -1384,7 +1384,11 @@ export function startBootstrap(
  * On this thread; bootstrap-threads.ts shares the batches out between threads, with the same result.
  */
 export function bootstrapMetrics(candidate: Scored, baseline: Scored | string | null, options: BootstrapOptions = {}): BootstrapResult {
-  const run = startBootstrap(candidate, baseline, options);
+  return resampleHere(startBootstrap(candidate, baseline, options));
+}
+
+/** Draws every batch of `run` on this thread, in order; its result. */
+export function resampleHere(run: BootstrapRun): BootstrapResult {
   const batches = batchCount(run.plan.resamples);
   let next = 0;
   resampleBatches(run.plan, run.values, () => (next < batches ? next++ : -1));

@@ -29,7 +29,8 @@ export interface Binned {
   bins: Uint8Array;
   /**
    * Row-major rows x perRow: the histogram positions (slot x 3) each row counts in: one per
-   * column outside one-hot groups, one per group (its hot column's value-1 bin).
+   * column outside one-hot groups, one per group (its hot column's value-1 bin). In shared
+   * memory, read by the histogram helper thread (threads.ts).
    */
   slots: Int32Array;
   perRow: number;

@@ -216,10 +216,7 @@ export function boost(
   let helpers: FillHelperPool | null = null;
   if (threaded) {
     histograms = sharedArray(Float64Array, 8, mostHistograms * histSize);
-    // binTraining puts the slots in shared memory; a copy only for Binned made otherwise (tests).
-    const slots = binned.slots.buffer instanceof SharedArrayBuffer ? binned.slots : sharedArray(Int32Array, 4, binned.slots.length);
-    if (slots !== binned.slots) slots.set(binned.slots);
-    helpers = startHelpers({ slots, perRow: binned.perRow, rows, grad, hess, histograms, histSize });
+    helpers = startHelpers({ slots: binned.slots, perRow: binned.perRow, rows, grad, hess, histograms, histSize });
     if (!helpers) histograms = null;
   }
   try {
