@@ -27,7 +27,8 @@ export type CategoricalMode = 'native' | 'one-hot';
 export type TreeFeature =
   | { name: string; kind: 'numeric' }
   | { name: string; kind: 'one-hot'; categories: string[] }
-  | { name: string; kind: 'categorical'; categories: string[] };
+  /** counts: each category's training rows (the export orders its graph positions by them). */
+  | { name: string; kind: 'categorical'; categories: string[]; counts: number[] };
 
 /** How the features become tree columns; `width` columns in all. */
 export interface TreeLayout {
@@ -63,11 +64,8 @@ export function treeLayout(
       const text = textAt(column, r);
       if (text !== null) counts.set(text, (counts.get(text) ?? 0) + 1);
     }
-    const categories = [...counts.entries()]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, maxBins)
-      .map(([value]) => value);
-    return { name: feature.name, kind: 'categorical', categories };
+    const kept = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, maxBins);
+    return { name: feature.name, kind: 'categorical', categories: kept.map(([value]) => value), counts: kept.map(([, n]) => n) };
   });
   return { features, width: features.reduce((w, f) => w + featureWidth(f), 0) };
 }

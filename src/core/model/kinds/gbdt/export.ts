@@ -13,25 +13,27 @@
  *   (an edge of bins.ts: float32 inputs go exactly the way training binned them);
  *   nodes_missing_value_tracks_true sends NaN the way training chose. base_values hold the
  *   initial raw scores.
- * - A categorical split (a set of categories going left) is a chain of BRANCH_EQ nodes on
- *   the category index, one per category of the smaller side (true: that side; the last
- *   one's false: the other), each with the same missing-value flag (NaN goes to the chain's
- *   side when set, else falls through every node to the other side). Exact: the indices
- *   are small integers in float32. A split with every known category on one side (missing
- *   values alone on the other) is one node, BRANCH_LEQ +Infinity (true for every index,
- *   false for NaN). Why not ai.onnx.ml opset 5's TreeEnsemble, whose BRANCH_MEMBER tests a
- *   set in one node: both ONNX Runtimes here (1.30, node and web) run it, but onnx's checker
- *   before 1.16 rejects it ("No Op registered for TreeEnsemble with domain_version of 5"),
- *   and so would any runtime older than ai.onnx.ml opset 5 (onnx 1.16); and the opset is per graph, under which
- *   TreeEnsembleClassifier is deprecated (ONNX Runtime refuses it), so the classifier would
- *   become TreeEnsemble + Add + Sigmoid/Softmax + ArgMax. The cost grows with
- *   the sets. On the training benchmark's data (100,000 rows, 5 text columns of 8 to 40
- *   values, 100 trees) the same trees as an opset-5 graph take 110 KB and this one 393 KB,
- *   and scoring 20,000 rows takes about the same CPU time (onnxruntime-node 171 ms against
- *   202 ms, onnxruntime-web 181 against 191; noisy) with the same probabilities (1.2e-7).
- *   With a 200-value text column (bench/score.mjs) the chains are most of the graph (39,331
- *   of 44,470 nodes, leaves 74 levels deep on average), and scoring falls to about 27,000
- *   rows/s on one thread: ONNX Runtime walks each chain node by node.
+ * - A categorical split (a set of categories going left) is a chain of BRANCH_LEQ nodes
+ *   on the category's graph position. The LabelEncoder maps each category to its
+ *   position, not its training index, in an order chosen per column so that chains are
+ *   short where the rows are (categoryPositions). The positions cut into runs that go the
+ *   same way; a chain of r - 1 nodes cuts between them from the lowest position up, at
+ *   half-integers (exact in float32): node j's true child is run j's side, its false
+ *   child node j + 1, the last node's false child the last run's side. Missing values
+ *   (NaN: missing, "", never seen, beyond max_bins) go true at the first node whose run
+ *   goes their way (run 0 or 1). A split with every known category on one side (missing
+ *   values alone on the other) is one node, BRANCH_LEQ +Infinity (true for every
+ *   position, false for NaN).
+ *   - Not a balanced search of the runs: ONNX Runtime takes each node's false child as a
+ *     node of its own ("False node must always be the next node"); only true children
+ *     may be shared, so a search whose leaves share the two sides cannot be written.
+ *   - Not ai.onnx.ml opset 5's TreeEnsemble, whose BRANCH_MEMBER tests a set in one node:
+ *     onnx's checker before 1.16 rejects it ("No Op registered for TreeEnsemble with
+ *     domain_version of 5"), as would any runtime older than that opset, and under that
+ *     opset TreeEnsembleClassifier is deprecated (ONNX Runtime refuses it).
+ *   - The export before this one chained BRANCH_EQ nodes, one per category of the smaller
+ *     side. With a 200-value text column that the trees split on often
+ *     (bench/score.mjs), leaves sat 74 levels deep on average.
  * - Two classes: one score per tree for class index 1 (class_ids 0, the operator's binary
  *   case), post_transform LOGISTIC: probabilities [1 - p, p]. More: one tree per class per
  *   iteration (class_ids = the class), post_transform SOFTMAX. The operator's label output
@@ -58,43 +60,114 @@ export interface GbdtModel {
   ensemble: Ensemble;
 }
 
-/** A categorical split node as exported (the module's header): the indices tested, and where each outcome goes. */
+/**
+ * A categorical split as exported (the module's header): the graph's category positions
+ * (0 to k - 1) cut into runs that go the same way, searched by BRANCH_LEQ nodes.
+ */
 interface CategoricalNode {
-  /** BRANCH_EQ on each (in order); empty: one BRANCH_LEQ +Infinity node (true unless missing). */
-  equals: number[];
-  /** The child taken on a match (or, for the missing test, on any index). */
-  onTrue: number;
-  onFalse: number;
-  missingTrue: boolean;
+  /** Where each run starts (ascending, the first 0); one run: every known category on one side. */
+  starts: number[];
+  /** Whether each run goes left. */
+  goesLeft: boolean[];
+  missingLeft: boolean;
 }
 
-/** How a categorical node of `tree` (its column has `k` categories) is exported. */
-function categoricalNode(tree: Tree, node: number, k: number): CategoricalNode {
+/** How a categorical node of `tree` is exported, its column's categories at graph positions `position`. */
+function categoricalNode(tree: Tree, node: number, position: Int32Array): CategoricalNode {
   const set = tree.categories[node]!;
-  const left: number[] = [];
-  const right: number[] = [];
-  for (let c = 0; c < k; c++) (set[c] === 1 ? left : right).push(c);
+  const k = position.length;
+  const leftAt = new Uint8Array(k);
+  for (let c = 0; c < k; c++) leftAt[position[c]!] = set[c]!;
+  const starts: number[] = [];
+  const goesLeft: boolean[] = [];
+  for (let p = 0; p < k; p++)
+    if (p === 0 || leftAt[p] !== leftAt[p - 1]) {
+      starts.push(p);
+      goesLeft.push(leftAt[p] === 1);
+    }
   const missingLeft = tree.missingLeft[node]!;
-  const [l, r] = [tree.left[node]!, tree.right[node]!];
-  if (left.length === 0 || right.length === 0) {
-    // Every known category on one side, so missing values alone on the other.
-    const knownLeft = right.length === 0;
-    if (missingLeft === knownLeft) throw new Error('exportEnsemble: a categorical split with an empty side');
-    return { equals: [], onTrue: knownLeft ? l : r, onFalse: knownLeft ? r : l, missingTrue: false };
+  if (starts.length === 1 && goesLeft[0] === missingLeft) throw new Error('exportEnsemble: a categorical split with an empty side');
+  return { starts, goesLeft, missingLeft };
+}
+
+/** Mean of the leaf values under `node`, and how many leaves. */
+function leafMean(tree: Tree, node: number): number {
+  let sum = 0;
+  let count = 0;
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (tree.feature[n]! < 0) {
+      sum += tree.value[n]!;
+      count++;
+    } else stack.push(tree.left[n]!, tree.right[n]!);
   }
-  const chainLeft = left.length <= right.length;
-  return {
-    equals: chainLeft ? left : right,
-    onTrue: chainLeft ? l : r,
-    onFalse: chainLeft ? r : l,
-    missingTrue: missingLeft === chainLeft,
-  };
+  return sum / count;
+}
+
+/** The rows a chain (treeAttributes) walks, summed over `sets` (each set's training rows per category in `counts`). */
+function chainCost(sets: Uint8Array[], position: Int32Array, counts: readonly number[]): number {
+  const k = position.length;
+  const at = new Int32Array(k);
+  for (let c = 0; c < k; c++) at[position[c]!] = c;
+  let cost = 0;
+  for (const set of sets) {
+    // Rows at run j walk j + 1 nodes, those of the last run as many as the one before.
+    let run = 0;
+    const walked: number[] = [];
+    for (let p = 0; p < k; p++) {
+      if (p > 0 && set[at[p]!] !== set[at[p - 1]!]) run++;
+      walked.push(run + 1);
+    }
+    for (let p = 0; p < k; p++) cost += counts[at[p]!]! * Math.min(walked[p]!, Math.max(1, run));
+  }
+  return cost;
+}
+
+/**
+ * The graph position of each category of each native text column (null for other
+ * columns). A split is a chain over runs of neighbouring positions (treeAttributes), so
+ * a row's walk is shorter when its category sits early and when sets are few runs. Of
+ * three orders, each column takes the one whose chains walk the fewest training rows
+ * (chainCost; ties to the earlier): most frequent first (the layout's own order: most
+ * rows leave a chain at once, best where a column's sets look random), and by the
+ * score, up and down (categories sorted by how far their side of each split raises the
+ * score: the mean leaf value under their side minus under the other, summed over the
+ * column's splits; a split sorts its node's categories by gradient, so in this order an
+ * informative column's sets are one or a few runs).
+ */
+export function categoryPositions(ens: Ensemble, layout: TreeLayout): Array<Int32Array | null> {
+  const features = layout.features;
+  const sets = features.map((): Uint8Array[] => []);
+  const scores = features.map((f) => (f.kind === 'categorical' && f.categories.length > 0 ? new Float64Array(f.categories.length) : null));
+  for (const tree of ens.trees)
+    tree.categories.forEach((set, node) => {
+      if (!set) return;
+      const f = tree.feature[node]!;
+      const score = scores[f]!;
+      sets[f]!.push(set);
+      const lift = leafMean(tree, tree.left[node]!) - leafMean(tree, tree.right[node]!);
+      for (let c = 0; c < score.length; c++) score[c] = score[c]! + (set[c] === 1 ? lift : -lift);
+    });
+  return features.map((feature, f) => {
+    const score = scores[f];
+    if (!score || feature.kind !== 'categorical') return null;
+    const positionsOf = (order: number[]) => {
+      const position = new Int32Array(order.length);
+      order.forEach((c, p) => (position[c] = p));
+      return position;
+    };
+    const byScore = Array.from(score.keys()).sort((a, b) => score[a]! - score[b]! || a - b);
+    const candidates = [positionsOf(Array.from(score.keys())), positionsOf(byScore), positionsOf([...byScore].reverse())];
+    const costs = candidates.map((position) => chainCost(sets[f]!, position, feature.counts));
+    return candidates[costs.indexOf(Math.min(...costs))]!;
+  });
 }
 
 /** The node attributes every tree ensemble operator shares (nodes_*), and each leaf's (tree, node, output, weight). */
 function treeAttributes(
   ens: Ensemble,
-  layout: TreeLayout,
+  positions: Array<Int32Array | null>,
 ): { nodes: Message[]; leaves: { tree: number[]; node: number[]; id: number[]; weight: number[] } } {
   const treeIds: number[] = [];
   const nodeIds: number[] = [];
@@ -105,19 +178,18 @@ function treeAttributes(
   const falseIds: number[] = [];
   const missingTrue: number[] = [];
   const leaves = { tree: [] as number[], node: [] as number[], id: [] as number[], weight: [] as number[] };
-  const categories = categoricalColumns(layout);
   ens.trees.forEach((tree, t) => {
     const output = t % ens.outputs;
     const count = tree.feature.length;
-    // Node ids in the graph: in tree order, a categorical split taking one id per node of its chain.
-    const chains = Array.from({ length: count }, (_, node) =>
-      tree.categories[node] ? categoricalNode(tree, node, categories[tree.feature[node]!]!) : null,
+    // Node ids in the graph: in tree order, a categorical split taking one id per node of its search.
+    const splits = Array.from({ length: count }, (_, node) =>
+      tree.categories[node] ? categoricalNode(tree, node, positions[tree.feature[node]!]!) : null,
     );
     const ids = new Int32Array(count);
     let next = 0;
     for (let node = 0; node < count; node++) {
       ids[node] = next;
-      next += Math.max(1, chains[node]?.equals.length ?? 1);
+      next += Math.max(1, (splits[node]?.starts.length ?? 2) - 1);
     }
     const push = (id: number, feature: number, mode: string, value: number, onTrue: number, onFalse: number, missing: boolean) => {
       treeIds.push(t);
@@ -132,28 +204,36 @@ function treeAttributes(
     for (let node = 0; node < count; node++) {
       const f = tree.feature[node]!;
       const id = ids[node]!;
-      const chain = chains[node];
+      const split = splits[node];
+      const [left, right] = [ids[tree.left[node]!]!, ids[tree.right[node]!]!];
       if (f < 0) {
         push(id, 0, 'LEAF', 0, 0, 0, false);
         leaves.tree.push(t);
         leaves.node.push(id);
         leaves.id.push(output);
         leaves.weight.push(tree.value[node]!);
-      } else if (!chain)
-        push(id, f, 'BRANCH_LEQ', tree.threshold[node]!, ids[tree.left[node]!]!, ids[tree.right[node]!]!, tree.missingLeft[node]!);
-      else if (chain.equals.length === 0) push(id, f, 'BRANCH_LEQ', Infinity, ids[chain.onTrue]!, ids[chain.onFalse]!, false);
-      else
-        chain.equals.forEach((c, j) =>
+      } else if (!split) push(id, f, 'BRANCH_LEQ', tree.threshold[node]!, left, right, tree.missingLeft[node]!);
+      else if (split.starts.length === 1)
+        // Every known category on one side, missing values alone on the other: true for any position, false for NaN.
+        push(id, f, 'BRANCH_LEQ', Infinity, split.goesLeft[0] ? left : right, split.goesLeft[0] ? right : left, false);
+      else {
+        // A chain, one node per cut between runs from the lowest position up: node j's true
+        // is run j's side, its false node j + 1 (the last one's false the last run's side).
+        // Missing values go true at the first node whose run goes their way (run 0 or 1).
+        const { starts, goesLeft, missingLeft } = split;
+        const last = starts.length - 2;
+        const missingAt = goesLeft[0] === missingLeft ? 0 : 1;
+        for (let j = 0; j <= last; j++)
           push(
             id + j,
             f,
-            'BRANCH_EQ',
-            c,
-            ids[chain.onTrue]!,
-            j < chain.equals.length - 1 ? id + j + 1 : ids[chain.onFalse]!,
-            chain.missingTrue,
-          ),
-        );
+            'BRANCH_LEQ',
+            starts[j + 1]! - 0.5,
+            goesLeft[j] ? left : right,
+            j < last ? id + j + 1 : goesLeft[j + 1] ? left : right,
+            j === missingAt,
+          );
+      }
     }
   });
   return {
@@ -176,7 +256,7 @@ function treeAttributes(
  * subgraph when text is one-hot, else each number as given and each text column's
  * category index.
  */
-function treeFeatures(g: GraphBuilder, pre: Preprocessor, layout: TreeLayout): string {
+function treeFeatures(g: GraphBuilder, pre: Preprocessor, layout: TreeLayout, positions: Array<Int32Array | null>): string {
   if (!layout.features.some((f) => f.kind === 'categorical')) return encodedFeatures(g, pre, 'raw');
   const columns = layout.features.map((feature, i) => {
     if (feature.kind === 'numeric') return feature.name;
@@ -192,10 +272,7 @@ function treeFeatures(g: GraphBuilder, pre: Preprocessor, layout: TreeLayout): s
       domain: ML,
       attributes: [
         attr.strings('keys_strings', feature.categories),
-        attr.floats(
-          'values_floats',
-          feature.categories.map((_, c) => c),
-        ),
+        attr.floats('values_floats', Array.from(positions[i]!)),
         attr.float('default_float', NaN),
       ],
     });
@@ -211,8 +288,9 @@ export function exportEnsemble(pre: Preprocessor, model: GbdtModel, meta: { algo
   const target = pre.target;
   const essential = target.task === 'classification' ? ONNX_OUTPUTS.probabilities : ONNX_OUTPUTS.variable;
   const g = graphBuilderFor(pre, essential, 'exportEnsemble');
-  const x = treeFeatures(g, pre, layout);
-  const { nodes, leaves } = treeAttributes(ens, layout);
+  const positions = categoryPositions(ens, layout);
+  const x = treeFeatures(g, pre, layout, positions);
+  const { nodes, leaves } = treeAttributes(ens, positions);
   const outputs: Message[] = [];
   if (target.task === 'regression') {
     const sum = g.node('TreeEnsembleRegressor', [x], 'trees/standardized', {
