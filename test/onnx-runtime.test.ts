@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTable } from '../src/core/data/table.js';
 import type { Table } from '../src/core/data/table.js';
@@ -23,6 +23,7 @@ import {
   resolveOnnxRuntimeNode,
   runtimeChoice,
   sessionError,
+  sessionThreads,
 } from '../src/core/onnx/runtime.js';
 import type { OnnxRuntime } from '../src/core/onnx/runtime.js';
 import { prng } from './support/random.js';
@@ -127,6 +128,37 @@ describe('choosing the runtime (MLOPS_ONNX_RUNTIME)', () => {
     expect(error.hint).toContain(INSTALL_ONNXRUNTIME_NODE);
     expect(INSTALL_ONNXRUNTIME_NODE).toBe('npm install onnxruntime-node --onnxruntime-node-install=skip');
     expect((await loadOnnxRuntime('auto', { searchFrom: [nowhere] })).name).toBe('web');
+  });
+});
+
+describe('threads per native run (MLOPS_ONNX_THREADS)', () => {
+  const withThreads = <T>(value: string | undefined, run: () => T): T => {
+    const before = process.env.MLOPS_ONNX_THREADS;
+    if (value === undefined) delete process.env.MLOPS_ONNX_THREADS;
+    else process.env.MLOPS_ONNX_THREADS = value;
+    try {
+      return run();
+    } finally {
+      if (before === undefined) delete process.env.MLOPS_ONNX_THREADS;
+      else process.env.MLOPS_ONNX_THREADS = before;
+    }
+  };
+
+  test('batch scoring takes the cores (at most 4), a server one thread per request; the variable overrides both', () => {
+    const cores = Math.min(4, availableParallelism());
+    expect(withThreads(undefined, () => [sessionThreads('batch'), sessionThreads('requests')])).toEqual([cores, 1]);
+    expect(withThreads('0', () => [sessionThreads('batch'), sessionThreads('requests')])).toEqual([cores, 1]);
+    expect(withThreads('3', () => [sessionThreads('batch'), sessionThreads('requests')])).toEqual([3, 3]);
+    for (const bad of ['two', '-1', '1.5']) {
+      let error: unknown;
+      try {
+        withThreads(bad, () => sessionThreads('batch'));
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).message).toContain(`MLOPS_ONNX_THREADS: "${bad}"`);
+    }
   });
 });
 

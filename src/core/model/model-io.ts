@@ -22,6 +22,7 @@ import { openOnnxModel } from './onnx-model.js';
 import type { OnnxModel } from './onnx-model.js';
 import { PREPROCESS_FORMAT, preprocessSignature } from './preprocess.js';
 import type { Preprocessor } from './preprocess.js';
+import type { SessionUse } from '../onnx/runtime.js';
 
 /** The graph of every model directory. */
 export const MODEL_FILE = 'model.onnx';
@@ -100,8 +101,8 @@ export async function readModelGraph(
   );
 }
 
-/** Loads a model directory: its graph through ONNX Runtime, with the card's signature. */
-export async function loadModel(dir: string, log: (line: string) => void = () => {}): Promise<LoadedModel> {
+/** Loads a model directory: its graph through ONNX Runtime, with the card's signature; `use`: runtime.ts SessionUse. */
+export async function loadModel(dir: string, log: (line: string) => void = () => {}, use: SessionUse = 'batch'): Promise<LoadedModel> {
   let card: ModelCard | null;
   try {
     card = existsSync(join(dir, 'model-card.json')) ? await readContract('modelCard', dir) : null;
@@ -120,6 +121,7 @@ export async function loadModel(dir: string, log: (line: string) => void = () =>
     algorithm: trainer?.kind === 'builtin' && typeof trainer.algorithm === 'string' ? trainer.algorithm : 'onnx',
     signature: legacy ?? cardSignature(card),
     log,
+    use,
   });
   return { model, card };
 }

@@ -24,7 +24,7 @@ import { UserError } from '../errors.js';
 import { inspectOnnx, stripZipMap } from '../onnx/graph.js';
 import type { GraphInfo, ValueInfo } from '../onnx/graph.js';
 import { createSession } from '../onnx/runtime.js';
-import type { OnnxRuntime, OnnxRuntimeName } from '../onnx/runtime.js';
+import type { OnnxRuntime, OnnxRuntimeName, SessionUse } from '../onnx/runtime.js';
 import type { ModelSignature, ModelTarget, SignatureFeature, TabularModel } from './model.js';
 
 /** Rows scored per run of the graph: bounds the memory of feeds and outputs. */
@@ -67,6 +67,8 @@ export interface OpenOnnxModelOptions {
   /** What the model card says (features in a single tensor's column order, target, classes), when there is one. */
   signature?: Partial<ModelSignature> & { features?: SignatureFeature[] };
   log?: (line: string) => void;
+  /** How the session is used (runtime.ts SessionUse); default batch. */
+  use?: SessionUse;
 }
 
 /** A graph value as loaded: name, element type (ONNX Runtime's names, null when not a tensor) and shape (null when unknown). */
@@ -816,7 +818,7 @@ export async function openOnnxModel(bytes: Uint8Array, options: OpenOnnxModelOpt
       `${shownPath}: output "${name}" is a ZipMap (a list of per-row maps, which ONNX Runtime cannot return in JavaScript); replaced by the probability tensor it is built from.`,
     );
   const graph = stripped.stripped.length > 0 ? inspectOnnx(stripped.bytes, shownPath) : info;
-  const { session, runtime } = await createSession(stripped.bytes, shownPath);
+  const { session, runtime } = await createSession(stripped.bytes, shownPath, undefined, options.use);
   try {
     const inputs = values(session.inputNames, session.inputMetadata, graph.inputs);
     const outputs = values(session.outputNames, session.outputMetadata, graph.outputs);

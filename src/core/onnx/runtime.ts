@@ -14,11 +14,13 @@
  * naming the file and what to do.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cwd } from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Ort from 'onnxruntime-web';
 import { UserError } from '../errors.js';
+import { envCount } from '../threads.js';
 import { inspectOnnx } from './graph.js';
 
 /** The ONNX Runtime JavaScript API (onnxruntime-common), as both runtimes export it. */
@@ -212,18 +214,30 @@ function loadWeb(): Promise<OnnxRuntime> {
 }
 
 /**
- * Session options both runtimes take: full graph optimization, errors only in the log,
- * and (native) one thread per run unless MLOPS_ONNX_THREADS says more: a server runs
- * many small requests at once, and on a shared runner's two cores ONNX Runtime's own
- * thread pool measured slower than one thread (`npm run bench:score`).
+ * How a session is used. `batch`: one caller scoring large batches (predict, evaluate,
+ * train's checks), where the native runtime runs each batch on up to 4 cores (tree
+ * ensembles score about 1.8x faster on two cores than on one, `npm run bench:score`).
+ * `requests`: a server, running many small requests at once, one thread each.
  */
-function sessionOptions(runtime: OnnxRuntime): Ort.InferenceSession.SessionOptions {
-  const threads = Number(process.env.MLOPS_ONNX_THREADS);
+export type SessionUse = 'batch' | 'requests';
+
+/** Threads per native run: MLOPS_ONNX_THREADS when set (0: by use), else by `use` (SessionUse). */
+export function sessionThreads(use: SessionUse): number {
+  const threads = envCount('MLOPS_ONNX_THREADS');
+  if (threads) return threads;
+  return use === 'batch' ? Math.max(1, Math.min(4, availableParallelism())) : 1;
+}
+
+/**
+ * Session options both runtimes take: full graph optimization, errors only in the log,
+ * and (native) sessionThreads per run.
+ */
+function sessionOptions(runtime: OnnxRuntime, use: SessionUse): Ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [runtime.name === 'node' ? 'cpu' : 'wasm'],
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
-    ...(runtime.name === 'node' ? { intraOpNumThreads: Number.isInteger(threads) && threads > 0 ? threads : 1, interOpNumThreads: 1 } : {}),
+    ...(runtime.name === 'node' ? { intraOpNumThreads: sessionThreads(use), interOpNumThreads: 1 } : {}),
   };
 }
 
@@ -236,10 +250,11 @@ export async function createSession(
   bytes: Uint8Array,
   shownPath: string,
   runtime?: OnnxRuntime,
+  use: SessionUse = 'batch',
 ): Promise<{ session: Ort.InferenceSession; runtime: OnnxRuntime }> {
   const rt = runtime ?? (await onnxRuntime());
   try {
-    return { session: await rt.ort.InferenceSession.create(bytes, sessionOptions(rt)), runtime: rt };
+    return { session: await rt.ort.InferenceSession.create(bytes, sessionOptions(rt, use)), runtime: rt };
   } catch (error) {
     throw sessionError(error, bytes, shownPath, rt);
   }

@@ -200,7 +200,7 @@ export function isFinitePrediction(p: Prediction): boolean {
  * the server refuses such answers per request (see server.ts).
  */
 export async function loadServedModel(dir: string, identity: ModelIdentity): Promise<ServedModel> {
-  const loaded = await loadModel(dir);
+  const loaded = await loadModel(dir, undefined, 'requests');
   // Read before the caller removes a pulled folder: the server keeps the profile (monitoring, the missing-value policy).
   const { profile, reason } = await loadTrainingProfile(dir);
   const served = new ServedModel(identity, loaded, profile, reason);
