@@ -49,7 +49,7 @@ import { ONNX_OUTPUTS, encodedFeatures, featureInputs, graphBuilderFor, integerC
 import type { GraphBuilder } from '../../export-onnx.js';
 import type { Preprocessor } from '../../preprocess.js';
 import type { Ensemble, Tree } from './boost.js';
-import { categoricalColumns, treeInput } from './columns.js';
+import { treeInput } from './columns.js';
 import type { TreeLayout } from './columns.js';
 
 const ML = 'ai.onnx.ml';
