@@ -299,6 +299,24 @@ describe('an unterminated quote', () => {
   });
 });
 
+describe('JSON Lines with keys that come and go', () => {
+  test('a key only in the first rows is missing (NaN, null) in every later row, however many', async () => {
+    const lines = ['{"a": 1, "t": "x", "b": 0}'];
+    for (let i = 1; i <= 2000; i++) lines.push(i === 1500 ? '{"b": 1500, "t": "y"}' : `{"b": ${i}}`);
+    const table = await readTable([await dataFile('sparse.jsonl', `${lines.join('\n')}\n`)]);
+    expect(table.rows).toBe(2001);
+    const column = (name: string) => table.columns.find((c) => c.name === name)!;
+    for (const c of table.columns) expect(c.numbers.length).toBe(2001);
+    expect(column('a').numbers[0]).toBe(1);
+    expect(Number.isNaN(column('a').numbers[1500])).toBe(true);
+    expect(Number.isNaN(column('a').numbers[2000])).toBe(true);
+    expect(column('b').numbers[2000]).toBe(2000);
+    const t = column('t').texts!;
+    expect(t.length).toBe(2001);
+    expect([t[0], t[1], t[1500], t[2000]]).toEqual(['x', null, 'y', null]);
+  });
+});
+
 describe('an output that is an input', () => {
   test('the same file by path, hard link or symbolic link is refused; another file or a new one is not', async () => {
     const input = await dataFile('input.csv', 'a\n1\n');
