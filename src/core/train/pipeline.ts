@@ -27,6 +27,7 @@ import { seededRandom, shuffleInPlace } from '../model/random.js';
 import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '../profile/profile.js';
 import type { ColumnProfileState } from '../profile/profile.js';
 import { scanData } from '../validate/scan.js';
+import type { ScanResult } from '../validate/scan.js';
 import type { RunCache } from '../../ports/storage.js';
 import { describeModelFile, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import { openOnnxModel } from '../model/onnx-model.js';
@@ -129,6 +130,10 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
   await mkdir(staging, { recursive: true });
   let outcome: TrainOutcome;
   try {
+    // The training files' profile first: reading them again after the fit would hold the
+    // scan's buffers on top of what the fit leaves (the table, ONNX Runtime), and the peak
+    // memory would be their sum.
+    const scan = await scanData(job.files, { format: job.format, nullValues: job.nullValues });
     const result = job.command ? await runTrainer(job, job.command, staging, ports) : await fitBuiltin(job, staging, ports);
     const card: ModelCard = {
       format: MODEL_CARD_FORMAT,
@@ -155,7 +160,7 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
         : {}),
     };
     await writeContract('modelCard', staging, card);
-    await writeTrainingProfile(job, staging, result.predictions, ports);
+    await writeTrainingProfile(job, scan, staging, result.predictions, ports);
     await rm(modelDir, { recursive: true, force: true });
     await mkdir(dirname(modelDir), { recursive: true });
     await rename(staging, modelDir);
@@ -661,8 +666,13 @@ async function importanceOf(model: OnnxModel, split: Split, job: TrainJob, ports
  * same mergeable profile validate-data writes) plus the model's predictions, so a
  * registered version carries the reference that drift-check compares production with.
  */
-async function writeTrainingProfile(job: TrainJob, dir: string, predictions: ColumnProfileState | null, ports: TrainPorts): Promise<void> {
-  const scan = await scanData(job.files, { format: job.format, nullValues: job.nullValues });
+async function writeTrainingProfile(
+  job: TrainJob,
+  scan: ScanResult,
+  dir: string,
+  predictions: ColumnProfileState | null,
+  ports: TrainPorts,
+): Promise<void> {
   // Paths as the project names them (relative to the working directory), never the training machine's own.
   const profile = {
     ...scan.profile,
