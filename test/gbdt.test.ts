@@ -317,6 +317,36 @@ describe('training', () => {
     expect(right / rows.length).toBeGreaterThan(floor);
   });
 
+  test.each(['binary', 'multi', 'regression'] as const)(
+    '%s: each iteration reports the mean training and validation loss of the trees so far',
+    (kind) => {
+      const table = dataTable(1200, kind, 41);
+      const logs: Array<{ loss: number; valLoss: number | null }> = [];
+      const { job, pre } = makeJob(table, 'y', { max_iter: 12, n_iter_no_change: 0 });
+      job.onEpoch = (log) => logs.push({ loss: log.loss, valLoss: log.valLoss });
+      const result = trainGbdt(job);
+      expect(logs.length).toBe(12);
+      // The kept trees (up to the best validation loss): their losses, from the TypeScript prediction.
+      const meanLoss = (rows: readonly number[], y: Float32Array | Int32Array) => {
+        const predicted = predictEnsemble(pre, result, table, rows);
+        let sum = 0;
+        if (pre.target.task === 'regression') {
+          const { mean, std } = pre.target;
+          for (let i = 0; i < rows.length; i++) sum += ((predicted[i]! - mean) / std - y[i]!) ** 2;
+        } else {
+          const C = pre.target.classes.length;
+          for (let i = 0; i < rows.length; i++) sum -= Math.log(predicted[i * C + y[i]!]!);
+        }
+        return sum / rows.length;
+      };
+      const best = logs[result.best - 1]!;
+      expect(best.loss).toBeCloseTo(meanLoss(job.rows.train, job.train.y as Float32Array | Int32Array), 6);
+      expect(best.valLoss!).toBeCloseTo(meanLoss(job.rows.validation, job.validation!.y as Float32Array | Int32Array), 6);
+      // Boosting lowers the training loss every iteration.
+      for (let i = 1; i < logs.length; i++) expect(logs[i]!.loss).toBeLessThan(logs[i - 1]!.loss);
+    },
+  );
+
   test('regression learns (held-out R² above 0.9), in the target units', () => {
     const table = dataTable(3000, 'regression', 12);
     const { job, pre } = makeJob(table, 'y');

@@ -263,8 +263,9 @@ function boostWith(
   let bestLoss = valHistory[0] ?? Infinity;
   let stoppedEarly = false;
   let iterations = 0;
+  // The gradients at the current scores; the same pass gives the training loss there.
+  let loss = gradients(objective, raw, y, K, grad, hess, probs);
   for (let it = 1; it <= params.maxIter; it++) {
-    gradients(objective, raw, y, K, grad, hess, probs);
     for (let k = 0; k < K; k++) {
       const tree = grower.grow(
         grad.subarray(k * n, (k + 1) * n),
@@ -281,8 +282,8 @@ function boostWith(
       if (val) for (let i = 0; i < nVal; i++) rawVal[i * K + k] = rawVal[i * K + k]! + leafValue(tree, val.bins, i * width, binned.nBins);
     }
     iterations = it;
-    const loss = meanLoss(objective, raw, y, K, probs);
     let valLoss: number | null = null;
+    let stop = false;
     if (val) {
       valLoss = meanLoss(objective, rawVal, val.y, K, probs);
       valHistory.push(valLoss);
@@ -290,18 +291,21 @@ function boostWith(
         bestLoss = valLoss;
         best = it;
       }
+      if (params.nIterNoChange > 0 && valHistory.length > params.nIterNoChange) {
+        const reference = valHistory[valHistory.length - 1 - params.nIterNoChange]!;
+        let improved = false;
+        for (let j = valHistory.length - params.nIterNoChange; j < valHistory.length; j++)
+          if (valHistory[j]! < reference - params.tol) improved = true;
+        stop = !improved;
+      }
     } else best = it;
+    // The loss after this iteration: from the next iteration's gradients when there is one.
+    loss = stop || it === params.maxIter ? meanLoss(objective, raw, y, K, probs) : gradients(objective, raw, y, K, grad, hess, probs);
     onIteration(it, loss, valLoss);
     if (!Number.isFinite(loss)) break;
-    if (val && params.nIterNoChange > 0 && valHistory.length > params.nIterNoChange) {
-      const reference = valHistory[valHistory.length - 1 - params.nIterNoChange]!;
-      let improved = false;
-      for (let j = valHistory.length - params.nIterNoChange; j < valHistory.length; j++)
-        if (valHistory[j]! < reference - params.tol) improved = true;
-      if (!improved) {
-        stoppedEarly = true;
-        break;
-      }
+    if (stop) {
+      stoppedEarly = true;
+      break;
     }
   }
   // At least one iteration, as scikit-learn (a graph needs a tree).
@@ -350,10 +354,6 @@ function initialScores(objective: Objective, y: Int32Array | Float32Array, class
   return logs.map((l) => l - mean);
 }
 
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
-
 /** Softmax of raw[offset .. offset + K) into out. */
 function softmax(raw: Float64Array, offset: number, K: number, out: Float64Array): void {
   let max = -Infinity;
@@ -363,7 +363,10 @@ function softmax(raw: Float64Array, offset: number, K: number, out: Float64Array
   for (let k = 0; k < K; k++) out[k]! /= sum;
 }
 
-/** Gradients and hessians (class-major: [k * n + i]) at the raw scores. */
+/**
+ * Gradients and hessians (class-major: [k * n + i]) at the raw scores; returns the mean
+ * loss there, the same number meanLoss gives (the same terms summed in the same order).
+ */
 function gradients(
   objective: Objective,
   raw: Float64Array,
@@ -372,18 +375,27 @@ function gradients(
   grad: Float64Array,
   hess: Float64Array,
   probs: Float64Array,
-): void {
+): number {
   const n = y.length;
+  if (n === 0) return NaN;
+  let sum = 0;
   if (objective === 'squared_error') {
     for (let i = 0; i < n; i++) {
-      grad[i] = raw[i]! - y[i]!;
+      const d = raw[i]! - y[i]!;
+      grad[i] = d;
       hess[i] = 1;
+      sum += d ** 2;
     }
   } else if (objective === 'log_loss') {
     for (let i = 0; i < n; i++) {
-      const p = sigmoid(raw[i]!);
+      // sigmoid's p, and meanLoss's log(1 + e^-z) for the true class's margin z, from one exp.
+      const x = raw[i]!;
+      const e = Math.exp(x >= 0 ? -x : x);
+      const p = x >= 0 ? 1 / (1 + e) : e / (1 + e);
       grad[i] = p - y[i]!;
       hess[i] = p * (1 - p);
+      const z = y[i] === 1 ? x : -x;
+      sum += z >= 0 ? Math.log1p(e) : -z + Math.log1p(e);
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -394,8 +406,10 @@ function gradients(
         grad[k * n + i] = p - (k === label ? 1 : 0);
         hess[k * n + i] = p * (1 - p);
       }
+      sum -= Math.log(Math.max(1e-300, probs[label]!));
     }
   }
+  return sum / n;
 }
 
 /** Mean loss: squared error, log loss or softmax log loss. */
