@@ -28,6 +28,7 @@ import { ColumnProfileBuilder, PREDICTION_COLUMN, TRAINING_PROFILE_FILE } from '
 import type { ColumnProfileState } from '../profile/profile.js';
 import { scanData } from '../validate/scan.js';
 import type { ScanResult } from '../validate/scan.js';
+import { progressLine } from '../validate/validate.js';
 import type { RunCache } from '../../ports/storage.js';
 import { describeModelFile, MODEL_FILE, modelFileDigest } from '../model/model-io.js';
 import { openOnnxModel } from '../model/onnx-model.js';
@@ -133,7 +134,13 @@ export async function trainModel(job: TrainJob, ports: TrainPorts): Promise<Trai
     // The training files' profile first: reading them again after the fit would hold the
     // scan's buffers on top of what the fit leaves (the table, ONNX Runtime), and the peak
     // memory would be their sum.
-    const scan = await scanData(job.files, { format: job.format, nullValues: job.nullValues });
+    const scan = await scanData(job.files, {
+      format: job.format,
+      nullValues: job.nullValues,
+      // Large files: a line every 2 s (the profile comes before the fit's own lines).
+      progressIntervalMs: 2000,
+      onProgress: (p) => ports.info(`Profiling the training data: ${progressLine(p)}`),
+    });
     const result = job.command ? await runTrainer(job, job.command, staging, ports) : await fitBuiltin(job, staging, ports);
     const card: ModelCard = {
       format: MODEL_CARD_FORMAT,
