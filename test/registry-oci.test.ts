@@ -22,7 +22,8 @@ import {
 import { ALIAS_UNSET_ARTIFACT_TYPE, OciStore, VERSION_RECORD_MEDIA_TYPE } from '../src/adapters/registry/oci-store.js';
 import { registryAuth } from '../src/adapters/registry.js';
 import { ModelRegistry } from '../src/core/registry/registry.js';
-import { OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
+import { BearerProxy, OciRegistry as TestRegistry, registryUnavailable } from './support/oci-registry.js';
+import type { ProxyFault } from './support/oci-registry.js';
 import { testBlessing, testCard, userError, writeTree } from './support/registry.js';
 
 const NAMESPACE = 'acme';
@@ -326,6 +327,70 @@ const title = 'OCI store against a real docker-registry';
     // Resolving the foreign tag by number stays an error naming it.
     expect((await userError(reg.resolve('mixed', '2'))).message).toMatch(/not a model version registered by this tool/);
     expect((await reg.register('mixed', dir, { card: null, blessing: null })).version).toBe(3);
+  });
+
+  describe('a manifest PUT refused as the registry does while writers link the same blobs (400 DIGEST_INVALID)', () => {
+    const digestInvalid = (tag: string, times: number, before?: () => Promise<void>): ProxyFault => ({
+      method: 'PUT',
+      path: new RegExp(`/manifests/${tag}$`),
+      status: 400,
+      code: 'DIGEST_INVALID',
+      message: 'provided digest did not match uploaded content',
+      times,
+      before,
+    });
+    const through = async (faults: ProxyFault[], run: (reg: ModelRegistry, proxy: BearerProxy) => Promise<void>) => {
+      const proxy = await BearerProxy.start(server.host, { users: { ci: { password: 'ci-secret', push: true } }, faults });
+      try {
+        const auth = { username: 'ci', password: 'ci-secret' };
+        await run(
+          new ModelRegistry(new OciStore({ registry: proxy.host, namespace: 'racing', insecure: true, settleMs: 20, auth })),
+          proxy,
+        );
+      } finally {
+        await proxy.close();
+      }
+    };
+    const injected = (proxy: BearerProxy, tag: string) =>
+      proxy.requests.filter((r) => r.endsWith(`/manifests/${tag} 400 (injected)`)).length;
+
+    test('createVersion puts the manifest again, after checking the tag: the version is created', async () => {
+      await through([digestInvalid('v1', 2)], async (reg, proxy) => {
+        const version = await reg.register('twice', modelDir, { card, blessing });
+        expect(version.version).toBe(1);
+        expect(injected(proxy, 'v1')).toBe(2);
+        expect((await reg.resolve('twice', 'v1')).digest).toBe(version.digest);
+      });
+    });
+
+    test('a competitor that takes the tag between two tries keeps it: this writer moves to the next number', async () => {
+      // The competitor registers straight on the registry while this writer's first PUT is refused.
+      const competitor = new ModelRegistry(new OciStore({ registry: server.host, namespace: 'racing', insecure: true, settleMs: 20 }));
+      let theirs = '';
+      const before = async () => {
+        theirs = (await competitor.register('contest', modelDir, { card: null, blessing: null })).digest;
+      };
+      await through([digestInvalid('v1', 1, before)], async (reg, proxy) => {
+        const mine = await reg.register('contest', modelDir, { card, blessing });
+        expect(injected(proxy, 'v1')).toBe(1);
+        expect(mine.version).toBe(2);
+        expect((await reg.resolve('contest', 'v1')).digest).toBe(theirs);
+      });
+    });
+
+    test('other errors are not tried again, nor DIGEST_INVALID past four tries: a UserError naming the code', async () => {
+      const manifestInvalid: ProxyFault = { ...digestInvalid('v1', 1), code: 'MANIFEST_INVALID', message: 'manifest invalid' };
+      await through([manifestInvalid], async (reg, proxy) => {
+        expect((await userError(reg.register('refused', modelDir, { card, blessing }))).message).toContain('400 MANIFEST_INVALID');
+        expect(injected(proxy, 'v1')).toBe(1);
+        expect(await reg.list('refused')).toEqual([]);
+      });
+      await through([digestInvalid('v1', 4)], async (reg, proxy) => {
+        expect((await userError(reg.register('exhausted', modelDir, { card, blessing }))).message).toContain('400 DIGEST_INVALID');
+        expect(injected(proxy, 'v1')).toBe(4);
+        expect(await reg.list('exhausted')).toEqual([]);
+      });
+    });
   });
 });
 

@@ -180,6 +180,20 @@ export interface BearerProxyOptions {
   paginateTags?: boolean;
   /** The token service the challenge names (default: this proxy's own /token): another origin's, to test where credentials go. */
   realm?: string;
+  /** Errors to answer instead of the registry: the next `times` requests of `method` whose path matches (after `before`, if any). */
+  faults?: ProxyFault[];
+}
+
+/** An error answer the proxy gives in the registry's place (BearerProxyOptions.faults). */
+export interface ProxyFault {
+  method: string;
+  path: RegExp;
+  status: number;
+  code: string;
+  message: string;
+  times: number;
+  /** Run before answering (say, a competing writer's request to the registry). */
+  before?: () => Promise<void>;
 }
 
 /**
@@ -267,6 +281,16 @@ export class BearerProxy {
           : JSON.stringify({ errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] }),
       );
       req.resume();
+      return;
+    }
+    const fault = this.options.faults?.find((f) => f.times > 0 && f.method === req.method && f.path.test(url.pathname));
+    if (fault) {
+      fault.times--;
+      req.resume();
+      await fault.before?.();
+      this.requests.push(`${req.method} ${url.pathname} ${fault.status} (injected)`);
+      res.writeHead(fault.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: fault.code, message: fault.message }] }));
       return;
     }
     if (this.options.paginateTags && req.method === 'GET' && url.pathname.endsWith('/tags/list')) return this.tagPage(res, url, name!);

@@ -261,6 +261,18 @@ interface CachedToken {
   expiresAt: number;
 }
 
+/** A registry's error answer: a UserError that keeps the HTTP status and the error code (DIGEST_INVALID, ...; "" when none). */
+export class RegistryError extends UserError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** A client for one repository of an OCI registry. */
 export class OciClient {
   readonly registry: string;
@@ -734,13 +746,13 @@ export class OciClient {
     );
   }
 
-  /** Throws the registry's error as a UserError: what failed, the status and error code, and a hint. */
+  /** Throws the registry's error as a RegistryError: what failed, the status and error code, and a hint. */
   private async fail(res: Response, action: string, known?: { code: string; message: string }): Promise<never> {
     const { code, message } = known ?? (await readError(res));
     const detail = code
       ? `${res.status} ${code}${message ? ` (${message})` : ''}`
       : `${res.status} ${res.statusText || 'unexpected answer'}`;
-    throw new UserError(`${action} on ${this.name} failed: ${detail}`, this.hint(res.status, code, action));
+    throw new RegistryError(`${action} on ${this.name} failed: ${detail}`, this.hint(res.status, code, action), res.status, code);
   }
 
   private hint(status: number, code: string, action: string): string {

@@ -35,7 +35,9 @@
  * time and re-reads vN; when vN is not its own manifest (another writer won the race), it answers null and the registry tries n + 1. Every
  * manifest carries a random writer id, so two writers never produce the same bytes. A writer whose PUT lands
  * later than the settle time after a competitor's re-read could still overwrite that competitor's version:
- * the settle time (default 300 ms) is chosen to be far longer than a PUT takes. Aliases are last-writer-wins,
+ * the settle time (default 300 ms) is chosen to be far longer than a PUT takes. A PUT the registry refuses
+ * with 400 DIGEST_INVALID (the distribution registry does, reading a blob link another writer is writing) is
+ * tried again, up to 4 times, each time after the HEAD again. Aliases are last-writer-wins,
  * as tags are in every OCI registry: the compare-and-swap checks where the tag points, then moves it, and the
  * alias history is read, changed and written back, so two alias moves at the same moment can lose one
  * history event (never the alias itself). `atomicAliases` is false for this store.
@@ -52,6 +54,7 @@ import {
   MODEL_CONFIG_MEDIA_TYPE,
   OCI_MANIFEST_MEDIA_TYPE,
   OciClient,
+  RegistryError,
   TITLE_ANNOTATION,
   buildManifest,
   layerMediaType,
@@ -80,6 +83,8 @@ const SOURCE_ANNOTATION = 'org.opencontainers.image.source';
 const REVISION_ANNOTATION = 'org.opencontainers.image.revision';
 
 const VERSION_TAG = /^v(\d+)$/;
+/** Tries of a version's manifest PUT the registry refuses while racing writers link the same blobs (createVersion). */
+const MANIFEST_ATTEMPTS = 4;
 
 export interface OciStoreOptions {
   /** host or host:port, without a scheme (ghcr.io, localhost:5000). */
@@ -185,8 +190,21 @@ export class OciStore implements ModelStore {
     const manifest = buildManifest({ config: configBlob, layers, annotations });
     // Everything is uploaded before the tag is checked, so that the check and the PUT are back to back: the
     // shorter that window, the less likely a competitor's PUT of the same tag lands unseen.
-    if ((await client.headManifest(tag)) !== null) return null;
-    const digest = await client.putManifest(tag, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST_MEDIA_TYPE);
+    let digest: string | null = null;
+    for (let attempt = 1; digest === null; attempt++) {
+      if ((await client.headManifest(tag)) !== null) return null;
+      try {
+        digest = await client.putManifest(tag, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST_MEDIA_TYPE);
+      } catch (error) {
+        // The distribution registry checks a manifest's blobs by reading their links; while another writer links
+        // the same blob (writers of one version share the config and file blobs), it can read a link half written
+        // and answer 400 DIGEST_INVALID. The same PUT succeeds a moment later; the tag is checked again first, so
+        // a retry never overwrites a competitor that won meanwhile.
+        const racing = error instanceof RegistryError && error.status === 400 && error.code === 'DIGEST_INVALID';
+        if (!racing || attempt >= MANIFEST_ATTEMPTS) throw error;
+        await sleep(100 * attempt * (1 + Math.random()));
+      }
+    }
     // Give a competitor's PUT of the same tag that was already under way the time to land, then check.
     const settleMs = this.options.settleMs ?? 300;
     await sleep(settleMs * (1 + Math.random() * 0.5));
