@@ -378,6 +378,18 @@ const title = 'OCI store against a real docker-registry';
       });
     });
 
+    test('the ledger, an alias and its history are put again too', async () => {
+      const faults = [digestInvalid('version-ledger', 1), digestInvalid('production', 1), digestInvalid('alias-history', 1)];
+      await through(faults, async (reg, proxy) => {
+        const version = await reg.register('lists', modelDir, { card, blessing });
+        await reg.setAlias('lists', 'production', version.version);
+        for (const tag of ['version-ledger', 'production', 'alias-history']) expect(injected(proxy, tag)).toBe(1);
+        expect(await reg.aliases('lists')).toEqual({ production: 1 });
+        expect((await reg.aliasHistory('lists', 'production')).map((event) => event.version)).toEqual([1]);
+        expect((await reg.list('lists')).map((v) => v.version)).toEqual([1]);
+      });
+    });
+
     test('other errors are not tried again, nor DIGEST_INVALID past four tries: a UserError naming the code', async () => {
       const manifestInvalid: ProxyFault = { ...digestInvalid('v1', 1), code: 'MANIFEST_INVALID', message: 'manifest invalid' };
       await through([manifestInvalid], async (reg, proxy) => {

@@ -35,9 +35,9 @@
  * time and re-reads vN; when vN is not its own manifest (another writer won the race), it answers null and the registry tries n + 1. Every
  * manifest carries a random writer id, so two writers never produce the same bytes. A writer whose PUT lands
  * later than the settle time after a competitor's re-read could still overwrite that competitor's version:
- * the settle time (default 300 ms) is chosen to be far longer than a PUT takes. A PUT the registry refuses
- * with 400 DIGEST_INVALID (the distribution registry does, reading a blob link another writer is writing) is
- * tried again, up to 4 times, each time after the HEAD again. Aliases are last-writer-wins,
+ * the settle time (default 300 ms) is chosen to be far longer than a PUT takes. A manifest PUT the registry
+ * refuses with 400 DIGEST_INVALID while writers race is tried again (putManifestRacing), a version's after the
+ * HEAD again. Aliases are last-writer-wins,
  * as tags are in every OCI registry: the compare-and-swap checks where the tag points, then moves it, and the
  * alias history is read, changed and written back, so two alias moves at the same moment can lose one
  * history event (never the alias itself). `atomicAliases` is false for this store.
@@ -190,21 +190,14 @@ export class OciStore implements ModelStore {
     const manifest = buildManifest({ config: configBlob, layers, annotations });
     // Everything is uploaded before the tag is checked, so that the check and the PUT are back to back: the
     // shorter that window, the less likely a competitor's PUT of the same tag lands unseen.
-    let digest: string | null = null;
-    for (let attempt = 1; digest === null; attempt++) {
-      if ((await client.headManifest(tag)) !== null) return null;
-      try {
-        digest = await client.putManifest(tag, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST_MEDIA_TYPE);
-      } catch (error) {
-        // The distribution registry checks a manifest's blobs by reading their links; while another writer links
-        // the same blob (writers of one version share the config and file blobs), it can read a link half written
-        // and answer 400 DIGEST_INVALID. The same PUT succeeds a moment later; the tag is checked again first, so
-        // a retry never overwrites a competitor that won meanwhile.
-        const racing = error instanceof RegistryError && error.status === 400 && error.code === 'DIGEST_INVALID';
-        if (!racing || attempt >= MANIFEST_ATTEMPTS) throw error;
-        await sleep(100 * attempt * (1 + Math.random()));
-      }
-    }
+    const digest = await putManifestRacing(
+      client,
+      tag,
+      Buffer.from(JSON.stringify(manifest)),
+      OCI_MANIFEST_MEDIA_TYPE,
+      async () => (await client.headManifest(tag)) === null,
+    );
+    if (digest === null) return null;
     // Give a competitor's PUT of the same tag that was already under way the time to land, then check.
     const settleMs = this.options.settleMs ?? 300;
     await sleep(settleMs * (1 + Math.random() * 0.5));
@@ -289,7 +282,7 @@ export class OciStore implements ModelStore {
     if (current !== change.previous) return { swapped: false, current };
     if (change.version !== null) {
       const fetched = await client.getManifest(`v${change.version}`);
-      await client.putManifest(change.alias, fetched.bytes, fetched.mediaType);
+      await putManifestRacing(client, change.alias, fetched.bytes, fetched.mediaType);
     } else {
       const empty = await client.pushBlob(EMPTY_BLOB);
       const unset = buildManifest({
@@ -297,7 +290,7 @@ export class OciStore implements ModelStore {
         config: { digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE },
         layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
       });
-      await client.putManifest(change.alias, unset);
+      await putManifestRacing(client, change.alias, Buffer.from(JSON.stringify(unset)), OCI_MANIFEST_MEDIA_TYPE);
     }
     await this.appendHistory(client, model, change);
     return { swapped: true };
@@ -418,7 +411,35 @@ async function writeListTag(client: OciClient, tag: string, artifactType: string
     layers: [{ digest: empty.digest, size: empty.size, mediaType: EMPTY_MEDIA_TYPE }],
     annotations: { [CREATED_ANNOTATION]: at },
   });
-  await client.putManifest(tag, manifest);
+  await putManifestRacing(client, tag, Buffer.from(JSON.stringify(manifest)), OCI_MANIFEST_MEDIA_TYPE);
+}
+
+/**
+ * PUTs a manifest at `tag`, as another writer may be doing with the same blobs. The
+ * distribution registry checks a manifest's blobs by reading their links, and while another
+ * writer links the same blob (writers of one version share its config and file blobs, every
+ * list tag the empty blob) it can read a link half written and answer 400 DIGEST_INVALID; the
+ * same PUT succeeds a moment later. So that answer is tried again, up to MANIFEST_ATTEMPTS
+ * times, each time after `mayPut` (createVersion checks the tag is still free, so a retry never
+ * overwrites a competitor that won meanwhile). The digest put, or null when `mayPut` says no.
+ */
+async function putManifestRacing(
+  client: OciClient,
+  tag: string,
+  bytes: Buffer,
+  mediaType: string,
+  mayPut: () => Promise<boolean> = async () => true,
+): Promise<string | null> {
+  for (let attempt = 1; ; attempt++) {
+    if (!(await mayPut())) return null;
+    try {
+      return await client.putManifest(tag, bytes, mediaType);
+    } catch (error) {
+      const racing = error instanceof RegistryError && error.status === 400 && error.code === 'DIGEST_INVALID';
+      if (!racing || attempt >= MANIFEST_ATTEMPTS) throw error;
+      await sleep(100 * attempt * (1 + Math.random()));
+    }
+  }
 }
 
 function versionNumbers(tags: string[]): number[] {
