@@ -72,9 +72,8 @@ interface CategoricalNode {
   missingLeft: boolean;
 }
 
-/** How a categorical node of `tree` is exported, its column's categories at graph positions `position`. */
-function categoricalNode(tree: Tree, node: number, position: Int32Array): CategoricalNode {
-  const set = tree.categories[node]!;
+/** A set's runs: where each run of neighbouring graph positions going the same way starts, and whether it goes left. */
+function runsOf(set: Uint8Array, position: Int32Array): { starts: number[]; goesLeft: boolean[] } {
   const k = position.length;
   const leftAt = new Uint8Array(k);
   for (let c = 0; c < k; c++) leftAt[position[c]!] = set[c]!;
@@ -85,12 +84,18 @@ function categoricalNode(tree: Tree, node: number, position: Int32Array): Catego
       starts.push(p);
       goesLeft.push(leftAt[p] === 1);
     }
+  return { starts, goesLeft };
+}
+
+/** How a categorical node of `tree` is exported, its column's categories at graph positions `position`. */
+function categoricalNode(tree: Tree, node: number, position: Int32Array): CategoricalNode {
+  const { starts, goesLeft } = runsOf(tree.categories[node]!, position);
   const missingLeft = tree.missingLeft[node]!;
   if (starts.length === 1 && goesLeft[0] === missingLeft) throw new Error('exportEnsemble: a categorical split with an empty side');
   return { starts, goesLeft, missingLeft };
 }
 
-/** Mean of the leaf values under `node`, and how many leaves. */
+/** The mean of the leaf values under `node`. */
 function leafMean(tree: Tree, node: number): number {
   let sum = 0;
   let count = 0;
@@ -107,19 +112,14 @@ function leafMean(tree: Tree, node: number): number {
 
 /** The rows a chain (treeAttributes) walks, summed over `sets` (each set's training rows per category in `counts`). */
 function chainCost(sets: Uint8Array[], position: Int32Array, counts: readonly number[]): number {
-  const k = position.length;
-  const at = new Int32Array(k);
-  for (let c = 0; c < k; c++) at[position[c]!] = c;
   let cost = 0;
   for (const set of sets) {
-    // Rows at run j walk j + 1 nodes, those of the last run as many as the one before.
-    let run = 0;
-    const walked: number[] = [];
-    for (let p = 0; p < k; p++) {
-      if (p > 0 && set[at[p]!] !== set[at[p - 1]!]) run++;
-      walked.push(run + 1);
-    }
-    for (let p = 0; p < k; p++) cost += counts[at[p]!]! * Math.min(walked[p]!, Math.max(1, run));
+    // Rows at run j walk j + 1 nodes, those of the last run as many as the one before (one node for a single run).
+    const { starts } = runsOf(set, position);
+    const nodes = Math.max(1, starts.length - 1);
+    const runAt = new Int32Array(position.length);
+    for (let j = 1; j < starts.length; j++) runAt.fill(j, starts[j]!, starts[j + 1]);
+    for (let c = 0; c < position.length; c++) cost += counts[c]! * Math.min(runAt[position[c]!]! + 1, nodes);
   }
   return cost;
 }
@@ -181,7 +181,7 @@ function treeAttributes(
   ens.trees.forEach((tree, t) => {
     const output = t % ens.outputs;
     const count = tree.feature.length;
-    // Node ids in the graph: in tree order, a categorical split taking one id per node of its search.
+    // Node ids in the graph: in tree order, a categorical split taking one id per node of its chain.
     const splits = Array.from({ length: count }, (_, node) =>
       tree.categories[node] ? categoricalNode(tree, node, positions[tree.feature[node]!]!) : null,
     );
