@@ -15,34 +15,16 @@ import { bootstrapOnThreads } from '../src/core/evaluate/bootstrap-threads.js';
 import type { Scored } from '../src/core/evaluate/score.js';
 import { BUNDLES, makeTempDir, removeTempDirs, runAction } from './support/action-runner.js';
 import { prng } from './support/random.js';
+import { classifiedRows } from './support/scored.js';
+import type { Classified } from './support/scored.js';
 
 afterAll(async () => {
   await removeTempDirs();
 });
 
 /** n rows of a k-class classifier that is right about 70% of the time, with scores; seeded. */
-function classified(k: number, n: number, seed: number): Extract<Scored, { task: 'classification' }> {
-  const rand = prng(seed);
-  const yTrue: number[] = [];
-  const yPred: number[] = [];
-  const scores: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const t = Math.floor(rand() * k);
-    const raw = Array.from({ length: k }, (_, c) => rand() + (c === t ? 0.6 : 0));
-    const sum = raw.reduce((a, b) => a + b, 0);
-    const row = raw.map((v) => v / sum);
-    yTrue.push(t);
-    yPred.push(row.indexOf(Math.max(...row)));
-    scores.push(row);
-  }
-  return {
-    task: 'classification',
-    classes: Array.from({ length: k }, (_, c) => `c${c}`),
-    rows: yTrue.map((_, i) => i),
-    yTrue,
-    yPred,
-    scores,
-  };
+function classified(k: number, n: number, seed: number): Classified {
+  return classifiedRows(k, n, prng(seed), { skill: 0.6 });
 }
 
 /** The bootstrap with its batches claimed in the order `order` gives (each once). */

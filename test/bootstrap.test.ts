@@ -24,8 +24,9 @@ import type { EvaluationReportData } from '../src/core/evaluate/report-model.js'
 import { fullMetrics, scalarMetrics } from '../src/core/evaluate/score.js';
 import type { Scored } from '../src/core/evaluate/score.js';
 import { userErrorOf } from './support/errors.js';
+import { classifiedRows } from './support/scored.js';
+import type { Classified } from './support/scored.js';
 
-type Classified = Extract<Scored, { task: 'classification' }>;
 type Regressed = Extract<Scored, { task: 'regression' }>;
 
 // ---------------------------------------------------------------------------------------------
@@ -42,21 +43,7 @@ function random(seed: number): () => number {
 
 /** A classifier on n rows: scores rounded to `decimals` (so many ties), predictions their argmax. */
 function classified(k: number, n: number, seed: number, decimals = 1, skill = 0.5): Classified {
-  const rand = random(seed);
-  const yTrue: number[] = [];
-  const yPred: number[] = [];
-  const scores: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const t = Math.floor(rand() * k);
-    const raw = Array.from({ length: k }, (_, c) => rand() + (c === t ? skill : 0));
-    const sum = raw.reduce((a, b) => a + b, 0);
-    const row = raw.map((v) => Math.round((v / sum) * 10 ** decimals) / 10 ** decimals);
-    yTrue.push(t);
-    yPred.push(row.indexOf(Math.max(...row)));
-    scores.push(row);
-  }
-  const classes = Array.from({ length: k }, (_, c) => `c${c}`);
-  return { task: 'classification', classes, rows: yTrue.map((_, i) => i), yTrue, yPred, scores };
+  return classifiedRows(k, n, random(seed), { skill, decimals });
 }
 
 /** A regressor on n rows, values rounded to whole numbers (ties, and zeros for the MAPE). */
