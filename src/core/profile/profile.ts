@@ -76,22 +76,12 @@ export class ColumnProfileBuilder {
    * epoch ms for datetimes); `text` is required for strings and datetimes.
    */
   add(kind: Kind, value: number, text: string | null, textHash = -1): void {
+    if (kind === Kind.Integer || kind === Kind.Number) {
+      this.addNumber(kind, value);
+      return;
+    }
     this.counts[kind]! += 1;
     switch (kind) {
-      case Kind.Integer:
-      case Kind.Number: {
-        if (this.n++ === 0) this.shift = value;
-        const d = value - this.shift;
-        this.sum += d;
-        this.sumSquares += d * d;
-        if (value < this.min) this.min = value;
-        if (value > this.max) this.max = value;
-        this.sketch.update(value);
-        const hash = hashNumber(value);
-        this.hll.addHash(hash);
-        this.numberCounts.add(value, hash);
-        return;
-      }
       case Kind.String: {
         const s = text ?? '';
         this.hll.addHash(textHash >= 0 ? textHash : hashString(s));
@@ -123,6 +113,21 @@ export class ColumnProfileBuilder {
       default:
         return;
     }
+  }
+
+  /** Adds one value of kind Integer or Number (`add`'s numeric path, called directly where the kind is known). */
+  addNumber(kind: typeof Kind.Integer | typeof Kind.Number, value: number): void {
+    this.counts[kind]! += 1;
+    if (this.n++ === 0) this.shift = value;
+    const d = value - this.shift;
+    this.sum += d;
+    this.sumSquares += d * d;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    this.sketch.update(value);
+    const hash = hashNumber(value);
+    this.hll.addHash(hash);
+    this.numberCounts.add(value, hash);
   }
 
   toState(): ColumnProfileState {

@@ -86,7 +86,6 @@ export class DatasetState {
   /** Files in reading order; checkers and samples refer to them by index. */
   readonly files: string[] = [];
   readonly malformed = new Map<string, Tally>();
-  private readonly field = new FieldText();
   private readonly stringText = new StringText();
 
   constructor(readonly settings: ReaderSettings) {
@@ -128,53 +127,7 @@ export class DatasetState {
    * `header` maps field positions to columns.
    */
   recordSink(fileIndex: number, header: ColumnScan[], firstRow: number): RecordSink & { row: number } {
-    const classifier = this.classifier;
-    const field = this.field;
-    const malformed = this.malformedTally(this.files[fileIndex]!);
-    const file = this.files[fileIndex]!;
-    const width = header.length;
-    const decodeField = () => field.text();
-    return {
-      row: firstRow - 1,
-      record(buf, starts, ends, flags, count, line) {
-        const row = ++this.row;
-        let bad = count !== width;
-        for (let i = 0; i < count && i < width; i++) {
-          const f = flags[i]!;
-          if (f & FIELD_MALFORMED) bad = true;
-          const column = header[i]!;
-          const start = starts[i]!;
-          const end = ends[i]!;
-          field.set(buf, start, end, f);
-          const kind = classifier.classify(buf, start, end);
-          const value = classifier.value;
-          if (kind === Kind.String) {
-            const slot = column.interner.intern(buf, start, end, f, decodeField);
-            if (slot >= 0) {
-              field.cached = column.interner.texts[slot]!;
-              column.profile.add(kind, value, field.cached, column.interner.hashes[slot]!);
-            } else column.profile.add(kind, value, field.text());
-          } else column.profile.add(kind, value, kind === Kind.Datetime ? field.text() : null);
-          if (column.checker !== null) column.checker.check(kind, value, field, fileIndex, row, line);
-        }
-        for (let i = count; i < width; i++) {
-          const column = header[i]!;
-          column.profile.add(Kind.Null, 0, null);
-          column.checker?.check(Kind.Null, 0, field, fileIndex, row, line);
-        }
-        if (bad) {
-          const open = unterminatedField(flags, count);
-          let why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
-          if (open >= 0) {
-            const message = unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line));
-            malformed.note ??= message;
-            why = `${message} (${why})`;
-          }
-          const preview = decodeText(buf, starts[0]!, ends[count - 1]!);
-          malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
-        }
-      },
-    };
+    return new ColumnBatchSink(this, fileIndex, header, firstRow);
   }
 
   /** One JSON Lines record (already parsed). */
@@ -293,5 +246,156 @@ export class DatasetState {
       })),
       malformed: [...this.malformed].map(([file, tally]) => ({ file, tally: tally.toState() })),
     };
+  }
+}
+
+/** Rows a sink holds back before reading them a column at a time; fewer for wide files (at most BATCH_FIELDS fields). */
+const BATCH_ROWS = 2048;
+const BATCH_FIELDS = 1 << 16;
+
+/**
+ * Delimited records, read a column at a time: well-formed records are held back (their fields'
+ * offsets) until a batch is full or `tokenize` returns, then each column's values go through
+ * its profile and checks in one loop. Each column sees its values in row order, as record by
+ * record reading would give them, so profiles and samples are the same. A malformed record
+ * (wrong field count, bad quoting) ends the batch and is read on its own, in its place.
+ */
+class ColumnBatchSink implements RecordSink {
+  row: number;
+  private readonly width: number;
+  private readonly capacity: number;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly flags: Uint8Array;
+  private readonly lines: Float64Array;
+  private buf: Buffer | null = null;
+  /** Records held back, and the row number of the first. */
+  private held = 0;
+  private firstRow = 0;
+  private readonly file: string;
+  private readonly field = new FieldText();
+  private readonly decodeField = () => this.field.text();
+
+  constructor(
+    private readonly state: DatasetState,
+    private readonly fileIndex: number,
+    private readonly header: ColumnScan[],
+    firstRow: number,
+  ) {
+    this.row = firstRow - 1;
+    this.width = header.length;
+    this.capacity = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_FIELDS / Math.max(1, this.width))));
+    this.starts = new Int32Array(this.capacity * this.width);
+    this.ends = new Int32Array(this.capacity * this.width);
+    this.flags = new Uint8Array(this.capacity * this.width);
+    this.lines = new Float64Array(this.capacity);
+    this.file = state.files[fileIndex]!;
+  }
+
+  record(buf: Buffer, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void {
+    const row = ++this.row;
+    const width = this.width;
+    let bad = count !== width;
+    for (let i = 0; i < count && !bad; i++) if (flags[i]! & FIELD_MALFORMED) bad = true;
+    if (bad) {
+      this.flush();
+      this.malformedRecord(buf, starts, ends, flags, count, line, row);
+      return;
+    }
+    if (this.held > 0 && buf !== this.buf) this.flush();
+    if (this.held === 0) {
+      this.buf = buf;
+      this.firstRow = row;
+    }
+    const base = this.held * width;
+    this.starts.set(starts.subarray(0, width), base);
+    this.ends.set(ends.subarray(0, width), base);
+    this.flags.set(flags.subarray(0, width), base);
+    this.lines[this.held] = line;
+    if (++this.held === this.capacity) this.flush();
+  }
+
+  /** Reads the records held back, a column at a time. */
+  flush(): void {
+    const count = this.held;
+    if (count === 0) return;
+    this.held = 0;
+    const buf = this.buf!;
+    this.buf = null;
+    const { width, starts, ends, flags, lines, field, fileIndex, firstRow } = this;
+    const classifier = this.state.classifier;
+    for (let c = 0; c < width; c++) {
+      const column = this.header[c]!;
+      const profile = column.profile;
+      const checker = column.checker;
+      for (let r = 0, j = c; r < count; r++, j += width) {
+        const start = starts[j]!;
+        const end = ends[j]!;
+        const kind = classifier.classify(buf, start, end);
+        const value = classifier.value;
+        if (kind === Kind.Number || kind === Kind.Integer) {
+          profile.addNumber(kind, value);
+          if (checker === null || checker.passesNumber(kind, value)) continue;
+          field.set(buf, start, end, flags[j]!);
+        } else {
+          field.set(buf, start, end, flags[j]!);
+          this.addOther(column, kind, value, buf, start, end, flags[j]!);
+          if (checker === null) continue;
+        }
+        checker.check(kind, value, field, fileIndex, firstRow + r, lines[r]!);
+      }
+    }
+  }
+
+  /** Profiles a value that is not a number (the current field). */
+  private addOther(column: ColumnScan, kind: Kind, value: number, buf: Buffer, start: number, end: number, flags: number): void {
+    const field = this.field;
+    if (kind === Kind.String) {
+      const slot = column.interner.intern(buf, start, end, flags, this.decodeField);
+      if (slot >= 0) {
+        field.cached = column.interner.texts[slot]!;
+        column.profile.add(kind, value, field.cached, column.interner.hashes[slot]!);
+      } else column.profile.add(kind, value, field.text());
+    } else column.profile.add(kind, value, kind === Kind.Datetime ? field.text() : null);
+  }
+
+  /** A record whose field count or quoting is wrong: its fields are read as they are, and the record is reported. */
+  private malformedRecord(
+    buf: Buffer,
+    starts: Int32Array,
+    ends: Int32Array,
+    flags: Uint8Array,
+    count: number,
+    line: number,
+    row: number,
+  ): void {
+    const { width, field, fileIndex, file } = this;
+    const classifier = this.state.classifier;
+    for (let i = 0; i < count && i < width; i++) {
+      const column = this.header[i]!;
+      const start = starts[i]!;
+      const end = ends[i]!;
+      field.set(buf, start, end, flags[i]!);
+      const kind = classifier.classify(buf, start, end);
+      const value = classifier.value;
+      if (kind === Kind.Number || kind === Kind.Integer) column.profile.addNumber(kind, value);
+      else this.addOther(column, kind, value, buf, start, end, flags[i]!);
+      column.checker?.check(kind, value, field, fileIndex, row, line);
+    }
+    for (let i = count; i < width; i++) {
+      const column = this.header[i]!;
+      column.profile.add(Kind.Null, 0, null);
+      column.checker?.check(Kind.Null, 0, field, fileIndex, row, line);
+    }
+    const malformed = this.state.malformedTally(file);
+    const open = unterminatedField(flags, count);
+    let why = count !== width ? `${count} fields where the header has ${width}` : 'bad quoting';
+    if (open >= 0) {
+      const message = unterminatedQuoteMessage(file, openingQuote(buf, starts, flags, open, line));
+      malformed.note ??= message;
+      why = `${message} (${why})`;
+    }
+    const preview = decodeText(buf, starts[0]!, ends[count - 1]!);
+    malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
   }
 }

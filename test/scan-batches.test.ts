@@ -1,0 +1,218 @@
+// Delimited records are read a column at a time, in batches (dataset-state.ts, ColumnBatchSink).
+// These tests hold that reading to what reading record by record gives: the same profile of
+// every column, bit for bit, and the same counts, samples, rows and lines of every check, across
+// batch ends, malformed records, quoted line breaks and wide files.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DelimitedTokenizer, FIELD_ESCAPED_QUOTES, FIELD_MALFORMED, unescapeQuotes } from '../src/core/data/delimited.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../src/core/data/values.js';
+import { ColumnProfileBuilder } from '../src/core/profile/profile.js';
+import { parseSchema, schemaColumn } from '../src/core/schema/schema.js';
+import type { DataSchema } from '../src/core/schema/schema.js';
+import { ColumnChecker } from '../src/core/validate/column-checks.js';
+import { scanData } from '../src/core/validate/scan.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'scan-batches-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A seeded stream of numbers in [0, 1). */
+function random(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Reads a CSV record by record, as validate-data did before it read columns in batches: each
+ * field classified, profiled and checked in file order. Returns each column's profile and checks.
+ */
+function recordByRecord(text: string, schema: DataSchema, file: string) {
+  const classifier = new ValueClassifier(DEFAULT_NULL_VALUES);
+  const buf = Buffer.from(text);
+  const tokenizer = new DelimitedTokenizer(44);
+  let names: string[] = [];
+  const profiles: ColumnProfileBuilder[] = [];
+  const checkers: Array<ColumnChecker | null> = [];
+  const files = [file];
+  let malformed = 0;
+  let row = 0;
+  const offset = tokenizer.tokenize(
+    buf,
+    0,
+    buf.length,
+    true,
+    {
+      record(b, starts, ends, flags, count) {
+        for (let i = 0; i < count; i++) names.push(decodeText(b, starts[i]!, ends[i]!));
+      },
+    },
+    1,
+  );
+  names = names.slice();
+  for (const name of names) {
+    profiles.push(new ColumnProfileBuilder(name));
+    const columnSchema = schemaColumn(schema, name);
+    checkers.push(columnSchema ? new ColumnChecker(name, columnSchema, 5, files) : null);
+  }
+  tokenizer.tokenize(buf, offset, buf.length, true, {
+    record(b, starts, ends, flags, count, line) {
+      row++;
+      let bad = count !== names.length;
+      for (let i = 0; i < count && i < names.length; i++) {
+        if (flags[i]! & FIELD_MALFORMED) bad = true;
+        const raw = decodeText(b, starts[i]!, ends[i]!);
+        const text = flags[i]! & FIELD_ESCAPED_QUOTES ? unescapeQuotes(raw) : raw;
+        const kind = classifier.classify(b, starts[i]!, ends[i]!);
+        const value = classifier.value;
+        profiles[i]!.add(kind, value, kind === Kind.String || kind === Kind.Datetime ? text : null);
+        checkers[i]?.check(kind, value, { text: () => text }, 0, row, line);
+      }
+      for (let i = count; i < names.length; i++) {
+        profiles[i]!.add(Kind.Null, 0, null);
+        checkers[i]?.check(Kind.Null, 0, { text: () => '' }, 0, row, line);
+      }
+      if (bad) malformed++;
+    },
+  });
+  return { names, profiles: profiles.map((p) => p.toState()), checkers: checkers.map((c) => c?.toState() ?? null), malformed, rows: row };
+}
+
+const SCHEMA = `
+version: 1
+columns:
+  ranged: { type: number, min: -1, max: 1 }
+  whole: { type: integer }
+  text: { type: string }
+  code: { type: string, domain: ['1', '2', 'x'] }
+  id: { type: integer, unique: true }
+  when: { type: datetime, min: '2020-01-01' }
+  odd: { type: number, allow_nan: true }
+`;
+
+/** Rows of every kind of value, with malformed records at and around the batch ends (2,048 rows) and quoted line breaks. */
+function mixedCsv(rows: number, seed: number): string {
+  const next = random(seed);
+  const lines = ['ranged,whole,text,code,id,when,odd,free'];
+  const badAt = new Set([2047, 2048, 2049, 4096, 4200]);
+  for (let r = 1; r <= rows; r++) {
+    if (badAt.has(r)) {
+      lines.push(r % 2 === 0 ? '1,2,3' : '0.5,1,"a"b,1,7,2021-01-01,1,2');
+      continue;
+    }
+    const u = next();
+    const ranged = u < 0.02 ? '' : u < 0.05 ? 'NA' : ((next() - 0.5) * 2.2).toFixed(4);
+    const whole = next() < 0.01 ? '2.5' : String(Math.floor(next() * 100) - 50);
+    const textU = next();
+    const text =
+      textU < 0.01
+        ? '"two\nlines"'
+        : textU < 0.02
+          ? '"say ""hi"""'
+          : textU < 0.5
+            ? String(Math.floor(next() * 20))
+            : `w${Math.floor(next() * 30)}`;
+    const code = ['1', '2', 'x', '3', '1.0', ''][Math.floor(next() * 6)]!;
+    const id = next() < 0.005 ? '17' : String(r);
+    const when = next() < 0.02 ? '2019-06-01' : next() < 0.01 ? 'soon' : `2021-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}`;
+    const odd = ['NaN', 'Infinity', '-inf', '1e400', '3', '0.25', '-7.125', 'true'][Math.floor(next() * 8)]!;
+    const free = next() < 0.3 ? (next() * 1000).toFixed(2) : next() < 0.5 ? 'FALSE' : '';
+    lines.push([ranged, whole, text, code, id, when, odd, free].join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+describe('column batches read what record-by-record reading reads', () => {
+  test.each([
+    ['one thread', 0],
+    ['two reader threads', 2],
+  ])('mixed values, malformed records at batch ends, quoted line breaks (%s)', async (_label, threads) => {
+    const text = mixedCsv(6000, 7);
+    const path = join(dir, `mixed-${threads}.csv`);
+    await writeFile(path, text);
+    const schema = parseSchema(SCHEMA, 'schema.yaml');
+    const expected = recordByRecord(text, schema, path);
+    const result = await scanData([path], { schema, threads, parallelMinBytes: 1, mergeable: true });
+    expect(result.rows).toBe(expected.rows);
+    const malformed = result.anomalies.find((a) => a.kind === 'malformed_row');
+    expect(malformed?.unexpectedCount).toBe(expected.malformed);
+    expect(malformed?.samples.map((s) => s.row)).toEqual([2047, 2048, 2049, 4096, 4200]);
+    for (const [i, name] of expected.names.entries()) {
+      const profile = result.profile.columns.find((c) => c.name === name)!;
+      if (threads === 0) expect(profile).toEqual(expected.profiles[i]);
+      // Threads merge their profiles: the counts are exact, the sketches merged.
+      else expect(profile.counts).toEqual(expected.profiles[i]!.counts);
+    }
+    const checkers = result.shard!.checkers.map((c) => c.toState());
+    for (const [k, checker] of checkers.entries()) {
+      const want = expected.checkers[expected.names.indexOf(result.shard!.checkers[k]!.name)]!;
+      expect({ ...checker, unique: null }).toEqual({ ...want, unique: null });
+      if (want.unique) expect(new Set(checker.unique!.map(([value]) => value))).toEqual(new Set(want.unique.map(([value]) => value)));
+    }
+    // The checks did find something on each side of the batch ends.
+    const ranged = checkers[0]!.tallies;
+    expect(ranged.aboveMax.count + ranged.belowMin.count).toBeGreaterThan(100);
+    expect(checkers[4]!.tallies.duplicates.count).toBeGreaterThan(10);
+  });
+
+  test('a wide file (batches of fewer rows) and a last batch cut short', async () => {
+    const next = random(11);
+    const width = 200;
+    const names = Array.from({ length: width }, (_, i) => `c${i}`);
+    const lines = [names.join(',')];
+    for (let r = 0; r < 700; r++) lines.push(names.map(() => (next() < 0.05 ? 'oops' : (next() * 10).toFixed(3))).join(','));
+    const text = `${lines.join('\n')}\n`;
+    const path = join(dir, 'wide.csv');
+    await writeFile(path, text);
+    const schemaText = `version: 1\ncolumns:\n${names.map((n) => `  ${n}: { type: number, max: 9 }`).join('\n')}\n`;
+    const schema = parseSchema(schemaText, 'schema.yaml');
+    const expected = recordByRecord(text, schema, path);
+    const result = await scanData([path], { schema, threads: 0, mergeable: true });
+    for (const [i, name] of names.entries()) expect(result.profile.columns.find((c) => c.name === name)).toEqual(expected.profiles[i]);
+    expect(result.shard!.checkers.map((c) => c.toState())).toEqual(expected.checkers);
+  });
+});
+
+describe('ColumnChecker.passesNumber', () => {
+  test.each([
+    ['number with bounds', '{ type: number, min: 0, max: 10 }'],
+    ['integer', '{ type: integer, max: 5 }'],
+    ['string', '{ type: string }'],
+    ['a domain of numbers', "{ type: number, domain: ['1', '2'] }"],
+    ['unique', '{ type: number, unique: true }'],
+    ['datetime', '{ type: datetime }'],
+    ['bounds with mostly', '{ type: number, min: { value: 1, mostly: 0.5 } }'],
+  ])('counts and tallies as check alone does (%s)', (_label, column) => {
+    const schema = parseSchema(`version: 1\ncolumns:\n  x: ${column}\n`, 'schema.yaml');
+    const files = ['f.csv'];
+    const plain = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const fast = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const next = random(3);
+    let passed = 0;
+    for (let row = 1; row <= 2000; row++) {
+      const integer = next() < 0.5;
+      const value = integer ? Math.floor(next() * 14) - 2 : (next() - 0.2) * 14;
+      const kind = integer ? Kind.Integer : Kind.Number;
+      const text = { text: () => String(value) };
+      plain.check(kind, value, text, 0, row, row + 1);
+      if (fast.passesNumber(kind, value)) passed++;
+      else fast.check(kind, value, text, 0, row, row + 1);
+    }
+    expect(fast.toState()).toEqual(plain.toState());
+    const state = plain.toState();
+    const failed = Object.values(state.tallies).reduce((sum, t) => sum + t.count, 0);
+    // Where a check sees every value (domain, unique), nothing takes the fast path.
+    if (/domain|unique/.test(column)) expect(passed).toBe(0);
+    else if (failed < 2000) expect(passed).toBeGreaterThan(0);
+  });
+});
