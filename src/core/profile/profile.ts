@@ -80,18 +80,13 @@ export class ColumnProfileBuilder {
       this.addNumber(kind, value);
       return;
     }
+    if (kind === Kind.String) {
+      const s = text ?? '';
+      this.addStrings(s, textHash >= 0 ? textHash : hashString(s), 1);
+      return;
+    }
     this.counts[kind]! += 1;
     switch (kind) {
-      case Kind.String: {
-        const s = text ?? '';
-        this.hll.addHash(textHash >= 0 ? textHash : hashString(s));
-        this.top.add(s);
-        this.lenCount++;
-        this.lenSum += s.length;
-        if (s.length < this.lenMin) this.lenMin = s.length;
-        if (s.length > this.lenMax) this.lenMax = s.length;
-        return;
-      }
       case Kind.Boolean: {
         const s = value ? 'true' : 'false';
         this.hll.addHash(hashString(s));
@@ -128,6 +123,25 @@ export class ColumnProfileBuilder {
     const hash = hashNumber(value);
     this.hll.addHash(hash);
     this.numberCounts.add(value, hash);
+  }
+
+  /** Adds `count` copies of one string whose hash is `textHash`: what `count` calls of `add(Kind.String, 0, text, textHash)` add. */
+  addStrings(text: string, textHash: number, count: number): void {
+    this.counts[Kind.String]! += count;
+    this.hll.addHash(textHash);
+    this.top.add(text, count);
+    this.lenCount += count;
+    this.lenSum += text.length * count;
+    if (text.length < this.lenMin) this.lenMin = text.length;
+    if (text.length > this.lenMax) this.lenMax = text.length;
+  }
+
+  /**
+   * Whether `distinct` more texts fit in the frequent-items summary before it must prune: until
+   * then the summary counts exactly, so its values may be added in any order (counted by text).
+   */
+  takesTexts(distinct: number): boolean {
+    return this.top.size + distinct <= 2 * this.top.capacity;
   }
 
   toState(): ColumnProfileState {

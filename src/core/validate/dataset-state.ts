@@ -275,6 +275,10 @@ class ColumnBatchSink implements RecordSink {
   private readonly file: string;
   private readonly field = new FieldText();
   private readonly decodeField = () => this.field.text();
+  /** A column's held-back strings (interner slots, in row order), and their counts by slot while adding them. */
+  private readonly slots: Int32Array;
+  private readonly slotCounts: Float64Array;
+  private readonly touched: Int32Array;
 
   constructor(
     private readonly state: DatasetState,
@@ -289,6 +293,10 @@ class ColumnBatchSink implements RecordSink {
     this.ends = new Int32Array(this.capacity * this.width);
     this.flags = new Uint8Array(this.capacity * this.width);
     this.lines = new Float64Array(this.capacity);
+    this.slots = new Int32Array(this.capacity);
+    const interned = header.reduce((most, column) => Math.max(most, column.interner.texts.length), 0);
+    this.slotCounts = new Float64Array(interned);
+    this.touched = new Int32Array(interned);
     this.file = state.files[fileIndex]!;
   }
 
@@ -307,10 +315,16 @@ class ColumnBatchSink implements RecordSink {
       this.buf = buf;
       this.firstRow = row;
     }
+    // Copied field by field: a subarray per record would cost more than the copy.
     const base = this.held * width;
-    this.starts.set(starts.subarray(0, width), base);
-    this.ends.set(ends.subarray(0, width), base);
-    this.flags.set(flags.subarray(0, width), base);
+    const heldStarts = this.starts;
+    const heldEnds = this.ends;
+    const heldFlags = this.flags;
+    for (let i = 0; i < width; i++) {
+      heldStarts[base + i] = starts[i]!;
+      heldEnds[base + i] = ends[i]!;
+      heldFlags[base + i] = flags[i]!;
+    }
     this.lines[this.held] = line;
     if (++this.held === this.capacity) this.flush();
   }
@@ -322,12 +336,15 @@ class ColumnBatchSink implements RecordSink {
     this.held = 0;
     const buf = this.buf!;
     this.buf = null;
-    const { width, starts, ends, flags, lines, field, fileIndex, firstRow } = this;
+    const { width, starts, ends, flags, lines, field, fileIndex, firstRow, slots } = this;
     const classifier = this.state.classifier;
     for (let c = 0; c < width; c++) {
       const column = this.header[c]!;
-      const profile = column.profile;
-      const checker = column.checker;
+      const { profile, checker, interner } = column;
+      // A column's strings are held back (as interner slots) and counted by text, until a value
+      // that must be added in its place (a boolean, date, NaN or a text not interned) comes.
+      let counting = true;
+      let strings = 0;
       for (let r = 0, j = c; r < count; r++, j += width) {
         const start = starts[j]!;
         const end = ends[j]!;
@@ -339,24 +356,46 @@ class ColumnBatchSink implements RecordSink {
           field.set(buf, start, end, flags[j]!);
         } else {
           field.set(buf, start, end, flags[j]!);
-          this.addOther(column, kind, value, buf, start, end, flags[j]!);
+          const slot = kind === Kind.String ? interner.intern(buf, start, end, flags[j]!, this.decodeField) : -1;
+          if (slot >= 0) {
+            field.cached = interner.texts[slot]!;
+            if (counting) slots[strings++] = slot;
+            else profile.addStrings(field.cached, interner.hashes[slot]!, 1);
+          } else {
+            if (counting && kind !== Kind.Null) {
+              counting = false;
+              addInOrder(profile, interner, slots, strings);
+            }
+            profile.add(kind, value, kind === Kind.String || kind === Kind.Datetime ? field.text() : null);
+          }
           if (checker === null) continue;
         }
         checker.check(kind, value, field, fileIndex, firstRow + r, lines[r]!);
       }
+      if (counting && strings > 0) this.addCounted(profile, interner, strings);
     }
   }
 
-  /** Profiles a value that is not a number (the current field). */
-  private addOther(column: ColumnScan, kind: Kind, value: number, buf: Buffer, start: number, end: number, flags: number): void {
-    const field = this.field;
-    if (kind === Kind.String) {
-      const slot = column.interner.intern(buf, start, end, flags, this.decodeField);
-      if (slot >= 0) {
-        field.cached = column.interner.texts[slot]!;
-        column.profile.add(kind, value, field.cached, column.interner.hashes[slot]!);
-      } else column.profile.add(kind, value, field.text());
-    } else column.profile.add(kind, value, kind === Kind.Datetime ? field.text() : null);
+  /**
+   * Adds a column's held-back strings counted by text, when the frequent-items summary has room
+   * for them all (it then counts exactly, and the order of adds does not matter); else in order.
+   */
+  private addCounted(profile: ColumnProfileBuilder, interner: StringInterner, strings: number): void {
+    const { slots, slotCounts, touched } = this;
+    let distinct = 0;
+    for (let i = 0; i < strings; i++) {
+      const slot = slots[i]!;
+      const before = slotCounts[slot]!;
+      slotCounts[slot] = before + 1;
+      if (before === 0) touched[distinct++] = slot;
+    }
+    const counted = profile.takesTexts(distinct);
+    for (let i = 0; i < distinct; i++) {
+      const slot = touched[i]!;
+      if (counted) profile.addStrings(interner.texts[slot]!, interner.hashes[slot]!, slotCounts[slot]!);
+      slotCounts[slot] = 0;
+    }
+    if (!counted) addInOrder(profile, interner, slots, strings);
   }
 
   /** A record whose field count or quoting is wrong: its fields are read as they are, and the record is reported. */
@@ -378,8 +417,7 @@ class ColumnBatchSink implements RecordSink {
       field.set(buf, start, end, flags[i]!);
       const kind = classifier.classify(buf, start, end);
       const value = classifier.value;
-      if (kind === Kind.Number || kind === Kind.Integer) column.profile.addNumber(kind, value);
-      else this.addOther(column, kind, value, buf, start, end, flags[i]!);
+      column.profile.add(kind, value, kind === Kind.String || kind === Kind.Datetime ? field.text() : null);
       column.checker?.check(kind, value, field, fileIndex, row, line);
     }
     for (let i = count; i < width; i++) {
@@ -398,4 +436,9 @@ class ColumnBatchSink implements RecordSink {
     const preview = decodeText(buf, starts[0]!, ends[count - 1]!);
     malformed.add(file, row, line, `${why}: ${preview.length > 120 ? `${preview.slice(0, 120)}…` : preview}`);
   }
+}
+
+/** Adds held-back strings (interner slots) one by one, in row order. */
+function addInOrder(profile: ColumnProfileBuilder, interner: StringInterner, slots: Int32Array, strings: number): void {
+  for (let i = 0; i < strings; i++) profile.addStrings(interner.texts[slots[i]!]!, interner.hashes[slots[i]!]!, 1);
 }
