@@ -211,6 +211,36 @@ describe('UTF-16, UTF-32 and other encodings', () => {
     }
   });
 
+  test('read into memory handed in (allocate): the same bytes and the same error at the same offset', async () => {
+    const good = 'a,b\n' + Array.from({ length: 300 }, (_, i) => `${i},é€😀\n`).join('');
+    const clean = await dataFile('given.csv', good);
+    const bad = await dataFile('given-bad.csv', Buffer.concat([Buffer.from(good), Buffer.from([0x31, 0x2c, 0xff, 0x0a])]));
+    for (const size of [1, 3, 64, Buffer.byteLength(good), 1 << 20]) {
+      let given = 0;
+      const allocate = (n: number) => {
+        expect(n).toBe(size);
+        given++;
+        return Buffer.alloc(n, 0x78); // stale bytes, as in memory read into before
+      };
+      const opened = await openSource(clean, size, clean, allocate);
+      const parts: Buffer[] = [];
+      for await (const chunk of opened.chunks) parts.push(Buffer.from(chunk));
+      expect(Buffer.concat(parts).toString('utf8')).toBe(good);
+      expect(opened.bytesRead()).toBe(Buffer.byteLength(good));
+      expect(given).toBe(Math.floor(Buffer.byteLength(good) / size) + 1);
+      const failing = await openSource(bad, size, bad, allocate);
+      const error = await (async () => {
+        for await (const chunk of failing.chunks) void chunk;
+      })().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect((error as UserError).message).toContain(
+        `the byte 0xFF at byte ${(Buffer.byteLength(good) + 2).toLocaleString('en-US')} (line 302)`,
+      );
+    }
+  });
+
   test('UTF-8 with a BOM still reads, the BOM left out of the first column name', async () => {
     const file = await dataFile('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
     const result = await scanData([file], { threads: 0, schema: null });

@@ -37,7 +37,8 @@ type ToReader =
 
 /** A reader's columns of a Parquet file: [position in the file, name read as]. */
 export type ParquetShare = Array<[number, string]>;
-type FromReader = { type: 'done' } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
+/** A reader is done with a message; a block's memory comes back with it, to be read into again. */
+type FromReader = { type: 'done'; buffer?: ArrayBuffer } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
 
 /** The reader thread's loop. */
 export function runReaderThread(): void {
@@ -78,7 +79,8 @@ export function runReaderThread(): void {
         }
         const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
         tokenizer.tokenize(buf, 0, buf.length, true, sink);
-        port.postMessage({ type: 'done' } satisfies FromReader);
+        // Nothing holds on to the block once tokenize returns (the sink has read its records).
+        port.postMessage({ type: 'done', buffer: message.buffer } satisfies FromReader, [message.buffer]);
       } else {
         port.postMessage({ type: 'state', state: state.toState() } satisfies FromReader);
       }
@@ -102,6 +104,8 @@ export class ReaderPool {
   private readonly states: Array<ReaderState | undefined> = [];
   private received = 0;
   private nextReader = 0;
+  /** Blocks' memory the readers handed back. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(
     size: number,
@@ -114,8 +118,10 @@ export class ReaderPool {
       const worker = new Worker(script, { workerData: { role: READER_ROLE, settings } });
       const reader: Reader = { worker, inFlight: 0 };
       worker.on('message', (message: FromReader) => {
-        if (message.type === 'done') reader.inFlight--;
-        else if (message.type === 'state') {
+        if (message.type === 'done') {
+          reader.inFlight--;
+          if (message.buffer && this.spare.length < MAX_SPARE_BLOCKS) this.spare.push(message.buffer);
+        } else if (message.type === 'state') {
           this.states[i] = message.state;
           this.received++;
         } else this.failure = new Error(`a data reader failed: ${message.message}`);
@@ -173,6 +179,14 @@ export class ReaderPool {
     reader.worker.postMessage(message, headCopy === null ? [message.buffer] : [message.buffer, headCopy]);
   }
 
+  /** Memory for a block of `size` bytes: one a reader handed back when there is one that size, else new. */
+  block(size: number): Buffer {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      if (this.spare[i]!.byteLength === size) return Buffer.from(this.spare.splice(i, 1)[0]!);
+    }
+    return Buffer.allocUnsafeSlow(size);
+  }
+
   /** Readers in the pool. */
   get size(): number {
     return this.readers.length;
@@ -206,6 +220,9 @@ export class ReaderPool {
     await Promise.all(this.readers.map(({ worker }) => worker.terminate()));
   }
 }
+
+/** Blocks' memory kept to be read into again (about what the readers hold at once). */
+const MAX_SPARE_BLOCKS = 8;
 
 /** True when buf's memory is its own: it can be moved to a reader thread as it is. */
 export function ownsMemory(buf: Buffer): boolean {

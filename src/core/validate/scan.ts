@@ -164,7 +164,14 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         hasHeader = result.hasHeader;
         bytes += result.bytes;
       } else {
-        const source = await openSource(path, parallel ? BLOCK_BYTES : undefined, file);
+        if (parallel && pool === null) pool = new ReaderPool(threads, settings);
+        const blocks = pool;
+        const source = await openSource(
+          path,
+          parallel ? BLOCK_BYTES : undefined,
+          file,
+          parallel && blocks ? (size) => blocks.block(size) : undefined,
+        );
         reading.bytesRead = () => source.bytesRead();
         reading.size = source.size;
         const chunks = (async function* () {
@@ -187,7 +194,6 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
           }
         } else {
           const delimiter = format === 'tsv' ? 9 : 44;
-          if (parallel && pool === null) pool = new ReaderPool(threads, settings);
           const result = await readDelimited(chunks, file, fileIndex, delimiter, state, parallel ? pool : null, anomalies, seen, live);
           fileRows = result.rows;
           hasHeader = result.hasHeader;
