@@ -12,6 +12,7 @@ import { ColumnProfileBuilder } from '../src/core/profile/profile.js';
 import { parseSchema, schemaColumn } from '../src/core/schema/schema.js';
 import type { DataSchema } from '../src/core/schema/schema.js';
 import { ColumnChecker } from '../src/core/validate/column-checks.js';
+import { DatasetState } from '../src/core/validate/dataset-state.js';
 import { scanData } from '../src/core/validate/scan.js';
 
 let dir: string;
@@ -37,8 +38,8 @@ function random(seed: number): () => number {
  * Reads a CSV record by record, as validate-data did before it read columns in batches: each
  * field classified, profiled and checked in file order. Returns each column's profile and checks.
  */
-function recordByRecord(text: string, schema: DataSchema, file: string) {
-  const classifier = new ValueClassifier(DEFAULT_NULL_VALUES);
+function recordByRecord(text: string, schema: DataSchema, file: string, nullValues: readonly string[] = DEFAULT_NULL_VALUES) {
+  const classifier = new ValueClassifier(nullValues);
   const buf = Buffer.from(text);
   const tokenizer = new DelimitedTokenizer(44);
   let names: string[] = [];
@@ -226,5 +227,151 @@ describe('ColumnChecker.passesNumber', () => {
     // Where a check sees every value (domain, unique), nothing takes the fast path.
     if (/domain|unique/.test(column)) expect(passed).toBe(0);
     else if (failed < 2000) expect(passed).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Feeds `text` (a header line, then records) to a batch sink in pieces of `piece` bytes, as
+ * scan.ts feeds chunks: each call reads the whole records of what is pending. Returns the
+ * columns' profiles and checks.
+ */
+function throughSink(text: string, schema: DataSchema, piece: number, nullValues: readonly string[] = DEFAULT_NULL_VALUES) {
+  const state = new DatasetState({ schema, nullValues, sampleLimit: 5 });
+  state.files.push('f.csv');
+  const all = Buffer.from(text);
+  const headerEnd = all.indexOf(10) + 1;
+  const names = all
+    .toString('utf8', 0, headerEnd)
+    .replace(/\r?\n$/, '')
+    .split(',');
+  const header = names.map((name) => state.columnFor(name));
+  const sink = state.recordSink(0, header, 1);
+  const tokenizer = new DelimitedTokenizer(44);
+  tokenizer.line = 2;
+  let pending: Buffer | null = null;
+  for (let at = headerEnd; at < all.length; at += piece) {
+    // A fresh copy each time, as chunks are: the sink must not keep what it was given.
+    const chunk = Buffer.from(all.subarray(at, Math.min(all.length, at + piece)));
+    const buf: Buffer = pending === null ? chunk : Buffer.concat([pending, chunk]);
+    const consumed = sink.readRecords(tokenizer, buf, 0, buf.length, false);
+    pending = consumed < buf.length ? Buffer.from(buf.subarray(consumed)) : null;
+    buf.fill(0x7e, 0, consumed);
+  }
+  if (pending !== null) sink.readRecords(tokenizer, pending, 0, pending.length, true);
+  const states = state.toState().columns;
+  return {
+    rows: sink.row,
+    profiles: names.map((name) => states.find((c) => c.name === name)!.profile),
+    checkers: names.map((name) => states.find((c) => c.name === name)!.checker),
+    malformed: state.malformed.get('f.csv')?.count ?? 0,
+    samples: state.malformed.get('f.csv')?.samples ?? [],
+  };
+}
+
+/** Quote-free records of every shape the fast path meets: plain decimals and near misses, nulls, blank lines, CRLF, ragged rows. */
+function plainCsv(rows: number, seed: number, withQuotes: boolean): string {
+  const next = random(seed);
+  const shapes = [
+    '0',
+    '-0',
+    '007',
+    '12',
+    '-999',
+    '3.25',
+    '-3.25',
+    '5.',
+    '-',
+    '-.5',
+    '.5',
+    '+3',
+    '1e5',
+    '2E-3',
+    '123456789012345',
+    '1234567890123456',
+    '0.1234567890123456',
+    '12.5x',
+    'NA',
+    '',
+    'N/A',
+    'abc',
+    '9007199254740993',
+    '1.8014398509481985',
+    '-0.36028797018963971',
+    '72057594037927945.5',
+    '-12.000',
+  ];
+  let text = 'a,b,c,d\n';
+  for (let r = 0; r < rows; r++) {
+    const u = next();
+    const end = next() < 0.3 ? '\r\n' : '\n';
+    if (u < 0.03)
+      text += end; // a blank line
+    else if (u < 0.06)
+      text += `1,2${end}`; // too few fields
+    else if (u < 0.08)
+      text += `1,2,3,4,5${end}`; // too many
+    else if (withQuotes && u < 0.1) text += `"q,${r}",2,"3""",4${end}`;
+    else {
+      const fields = Array.from({ length: 4 }, () =>
+        next() < 0.6 ? (next() * 200 - 100).toFixed(Math.floor(next() * 5)) : shapes[Math.floor(next() * shapes.length)]!,
+      );
+      text += fields.join(',') + end;
+    }
+  }
+  // The input ends without a line feed, on a delimiter (one more, empty, field).
+  return `${text}7,8,9,`;
+}
+
+const PLAIN_SCHEMA = parseSchema(
+  `version: 1
+columns:
+  a: { type: number, min: -50, max: 50 }
+  b: { type: integer }
+  c: { type: string }
+  d: { type: number, unique: true }
+`,
+  'schema.yaml',
+);
+
+describe('the fast path for lines without quotes reads what tokenize and the classifier read', () => {
+  test.each([
+    [1, false],
+    [7, false],
+    [64, true],
+    [4096, false],
+    [4096, true],
+    [1 << 20, false],
+  ])('pieces of %i bytes (quotes in some lines: %s)', (piece, withQuotes) => {
+    for (const seed of [1, 2, 3]) {
+      const text = plainCsv(3000, seed, withQuotes);
+      const expected = recordByRecord(text, PLAIN_SCHEMA, 'f.csv');
+      const got = throughSink(text, PLAIN_SCHEMA, piece);
+      expect(got.rows).toBe(expected.rows);
+      expect(got.malformed).toBe(expected.malformed);
+      expect(got.profiles).toEqual(expected.profiles);
+      expect(got.checkers).toEqual(expected.checkers);
+    }
+  });
+
+  test('null tokens that look like numbers stay nulls ("-999", "12"), their neighbours numbers', () => {
+    const nulls = ['', '-999', '12'];
+    const text = plainCsv(2000, 9, false);
+    const expected = recordByRecord(text, PLAIN_SCHEMA, 'f.csv', nulls);
+    const got = throughSink(text, PLAIN_SCHEMA, 4096, nulls);
+    expect(got.profiles).toEqual(expected.profiles);
+    expect(got.checkers).toEqual(expected.checkers);
+    const b = got.profiles[1]!;
+    expect(b.counts.null).toBeGreaterThan(0);
+    expect(b.counts.integer).toBeGreaterThan(0);
+  });
+
+  test('malformed rows keep their rows, lines and text', () => {
+    const text = 'a,b,c,d\n1,2,3,4\r\n\n5,6\n7,8,9,10\n1,2,3,4,5\n';
+    const got = throughSink(text, PLAIN_SCHEMA, 3);
+    expect(got.rows).toBe(4);
+    expect(got.samples.map((s) => [s.row, s.line, s.value])).toEqual([
+      [2, 4, '2 fields where the header has 4: 5,6'],
+      [4, 6, '5 fields where the header has 4: 1,2,3,4,5'],
+    ]);
   });
 });

@@ -39,7 +39,7 @@ export class DelimitedTokenizer {
   /** 1-based line number of the next record. */
   line = 1;
 
-  constructor(private readonly delimiter: number) {}
+  constructor(readonly delimiter: number) {}
 
   /**
    * Tokenizes complete records in buf[start, end) and returns the offset where the

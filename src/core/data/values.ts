@@ -40,6 +40,16 @@ export function decodeText(buf: Buffer, start: number, end: number): string {
 }
 
 /**
+ * The number whose decimal digits, read as an integer, are `mantissa` (at most 2^53), with
+ * `fractionDigits` (at most 22) of them after the point: exact, as one division by an exact
+ * power of ten is (Clinger's fast path).
+ */
+export function plainDecimal(mantissa: number, fractionDigits: number, negative: boolean): number {
+  const magnitude = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits]!;
+  return negative ? -magnitude : magnitude;
+}
+
+/**
  * Classifies fields. After `classify` returns a numeric, boolean or datetime kind,
  * `value` holds the number (boolean as 0/1, datetime as epoch milliseconds).
  */
@@ -58,6 +68,11 @@ export class ValueClassifier {
       max = Math.max(max, bytes.length);
     }
     this.nullMaxLength = max;
+  }
+
+  /** Whether a field that starts with this byte may be a null token (the others are never looked up). */
+  mayBeNull(firstByte: number): boolean {
+    return this.nullFirstBytes[firstByte] === 1;
   }
 
   /** Classifies bytes [start, end) of `buf`. */
@@ -176,8 +191,7 @@ export class ValueClassifier {
     const power = exponent - fractionDigits;
     // Exact when the digits fit in 53 bits and the power of ten is exact (Clinger's fast path).
     if (mantissa <= Number.MAX_SAFE_INTEGER && power >= -22 && power <= 22) {
-      const magnitude = power === 0 ? mantissa : power > 0 ? mantissa * POW10[power]! : mantissa / POW10[-power]!;
-      this.value = negative ? -magnitude : magnitude;
+      this.value = power > 0 ? (negative ? -mantissa : mantissa) * POW10[power]! : plainDecimal(mantissa, -power, negative);
     } else {
       this.value = Number(buf.toString('latin1', start, end)); // digits, signs, dot, e: ASCII
       if (!Number.isFinite(this.value)) return Kind.Infinity;

@@ -4,6 +4,7 @@
  * holds one; each parallel reader holds another, and their states merge.
  */
 import {
+  DelimitedTokenizer,
   FIELD_ESCAPED_QUOTES,
   FIELD_MALFORMED,
   openingQuote,
@@ -14,7 +15,7 @@ import {
 import type { RecordSink } from '../data/delimited.js';
 import { ParquetCellText } from '../data/parquet.js';
 import type { ParquetColumnBatch, ParquetFile } from '../data/parquet.js';
-import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText } from '../data/values.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText, plainDecimal } from '../data/values.js';
 import { UserError } from '../errors.js';
 import { ColumnProfileBuilder } from '../profile/profile.js';
 import { StringInterner } from '../profile/string-interner.js';
@@ -126,7 +127,7 @@ export class DatasetState {
    * A sink for delimited records of one file, numbering rows from `firstRow`.
    * `header` maps field positions to columns.
    */
-  recordSink(fileIndex: number, header: ColumnScan[], firstRow: number): RecordSink & { row: number } {
+  recordSink(fileIndex: number, header: ColumnScan[], firstRow: number): ColumnBatchSink {
     return new ColumnBatchSink(this, fileIndex, header, firstRow);
   }
 
@@ -249,6 +250,14 @@ export class DatasetState {
   }
 }
 
+/** A held-back field whose kind is not known yet (the classifier reads it). */
+const UNREAD = 255;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+/** The most digits a plain decimal may have to be read on the fast path (exact in a double). */
+const PLAIN_DIGITS = 15;
+
 /** Rows a sink holds back before reading them a column at a time; fewer for wide files (at most BATCH_FIELDS fields). */
 const BATCH_ROWS = 2048;
 const BATCH_FIELDS = 1 << 16;
@@ -260,13 +269,16 @@ const BATCH_FIELDS = 1 << 16;
  * record reading would give them, so profiles and samples are the same. A malformed record
  * (wrong field count, bad quoting) ends the batch and is read on its own, in its place.
  */
-class ColumnBatchSink implements RecordSink {
+export class ColumnBatchSink implements RecordSink {
   row: number;
   private readonly width: number;
   private readonly capacity: number;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private readonly flags: Uint8Array;
+  /** Each held-back field's kind when it was read as a plain decimal on the way (its number in `values`), else UNREAD. */
+  private readonly kinds: Uint8Array;
+  private readonly values: Float64Array;
   private readonly lines: Float64Array;
   private buf: Buffer | null = null;
   /** Records held back, and the row number of the first. */
@@ -292,6 +304,8 @@ class ColumnBatchSink implements RecordSink {
     this.starts = new Int32Array(this.capacity * this.width);
     this.ends = new Int32Array(this.capacity * this.width);
     this.flags = new Uint8Array(this.capacity * this.width);
+    this.kinds = new Uint8Array(this.capacity * this.width);
+    this.values = new Float64Array(this.capacity * this.width);
     this.lines = new Float64Array(this.capacity);
     this.slots = new Int32Array(this.capacity);
     const interned = header.reduce((most, column) => Math.max(most, column.interner.texts.length), 0);
@@ -320,13 +334,142 @@ class ColumnBatchSink implements RecordSink {
     const heldStarts = this.starts;
     const heldEnds = this.ends;
     const heldFlags = this.flags;
+    const heldKinds = this.kinds;
     for (let i = 0; i < width; i++) {
       heldStarts[base + i] = starts[i]!;
       heldEnds[base + i] = ends[i]!;
       heldFlags[base + i] = flags[i]!;
+      heldKinds[base + i] = UNREAD;
     }
     this.lines[this.held] = line;
     if (++this.held === this.capacity) this.flush();
+  }
+
+  /**
+   * Reads the records of buf[start, end) as `tokenizer.tokenize` would (with this sink) and returns
+   * where the first incomplete record begins; `tokenizer.line` moves on with them. Lines before
+   * the first quote character take a faster path, which finds the fields and reads plain decimal
+   * numbers in one pass over the bytes.
+   */
+  readRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
+    const quote = buf.indexOf(QUOTE, start);
+    const plainEnd = quote < 0 || quote >= end ? end : buf.lastIndexOf(LF, quote) + 1;
+    if (plainEnd <= start) return tokenizer.tokenize(buf, start, end, final, this);
+    const next = this.plainRecords(tokenizer, buf, start, plainEnd, final && plainEnd === end);
+    if (next < plainEnd || plainEnd === end) {
+      this.flush();
+      return next;
+    }
+    return tokenizer.tokenize(buf, next, end, final, this);
+  }
+
+  /**
+   * `tokenize`'s rules for bytes without a quote character: fields end at the delimiter, records
+   * at a line feed (a CR before it, or before the end of the input, is left out), a blank line is
+   * no record, and a delimiter ending the input adds an empty field. A field that is a plain
+   * decimal (-?digits[.digits], at most 15 digits, no null token starting that way) is read on the
+   * way, as the classifier reads it. A record with the wrong number of fields goes to `tokenize`,
+   * which reports it. Returns where the first incomplete record begins.
+   */
+  private plainRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
+    const { width, starts, ends, flags, kinds, values } = this;
+    const delimiter = tokenizer.delimiter;
+    const classifier = this.state.classifier;
+    let pos = start;
+    let line = tokenizer.line;
+    records: while (pos < end) {
+      if (this.held > 0 && buf !== this.buf) this.flush();
+      const recordStart = pos;
+      const base = this.held * width;
+      let count = 0;
+      /** What ended the last field: the delimiter, a line feed, or -1 (the end of the input). */
+      let b = 0;
+      for (;;) {
+        const fieldStart = pos;
+        let i = pos;
+        const negative = i < end && buf[i] === 45;
+        if (negative) i++;
+        const digitsStart = i;
+        let mantissa = 0;
+        while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
+          mantissa = mantissa * 10 + (b - 48);
+          i++;
+        }
+        const whole = i - digitsStart;
+        let fraction = 0;
+        let plain = whole > 0;
+        if (plain && i < end && buf[i] === 46) {
+          const fractionStart = ++i;
+          while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
+            mantissa = mantissa * 10 + (b - 48);
+            i++;
+          }
+          fraction = i - fractionStart;
+          plain = fraction > 0; // "5." is a number, but not a plain one
+        }
+        let e = i;
+        while (e < end && (b = buf[e]!) !== delimiter && b !== LF) e++;
+        if (e >= end) {
+          if (!final) {
+            pos = recordStart;
+            break records;
+          }
+          b = -1;
+        }
+        // A CR before the line feed or the end of the input is not part of the field.
+        const fieldEnd = b !== delimiter && e > fieldStart && buf[e - 1] === CR ? e - 1 : e;
+        if (count < width) {
+          const j = base + count;
+          starts[j] = fieldStart;
+          ends[j] = fieldEnd;
+          flags[j] = 0;
+          if (plain && i === fieldEnd && whole + fraction <= PLAIN_DIGITS && !classifier.mayBeNull(buf[fieldStart]!)) {
+            kinds[j] = fraction > 0 ? Kind.Number : Kind.Integer;
+            values[j] = plainDecimal(mantissa, fraction, negative);
+          } else kinds[j] = UNREAD;
+        }
+        count++;
+        if (b !== delimiter) {
+          pos = b === LF ? e + 1 : end;
+          break;
+        }
+        pos = e + 1;
+        if (pos >= end) {
+          if (!final) {
+            pos = recordStart;
+            break records;
+          }
+          // A delimiter at the very end of the input: one more empty field.
+          if (count < width) {
+            starts[base + count] = pos;
+            ends[base + count] = pos;
+            flags[base + count] = 0;
+            kinds[base + count] = UNREAD;
+          }
+          count++;
+          break;
+        }
+      }
+      const recordLine = line;
+      if (b === LF) line++;
+      // A blank line (one empty field) is not a record.
+      if (count === 1 && starts[base] === ends[base]) continue;
+      if (count !== width) {
+        tokenizer.line = recordLine;
+        tokenizer.tokenize(buf, recordStart, pos, true, this);
+        continue;
+      }
+      const row = ++this.row;
+      if (this.held === 0) {
+        this.buf = buf;
+        this.firstRow = row;
+      }
+      this.lines[this.held] = recordLine;
+      if (++this.held === this.capacity) this.flush();
+      continue;
+    }
+    tokenizer.line = line;
+    return pos;
   }
 
   /** Reads the records held back, a column at a time. */
@@ -336,7 +479,7 @@ class ColumnBatchSink implements RecordSink {
     this.held = 0;
     const buf = this.buf!;
     this.buf = null;
-    const { width, starts, ends, flags, lines, field, fileIndex, firstRow, slots } = this;
+    const { width, starts, ends, flags, kinds, values, lines, field, fileIndex, firstRow, slots } = this;
     const classifier = this.state.classifier;
     for (let c = 0; c < width; c++) {
       const column = this.header[c]!;
@@ -348,8 +491,16 @@ class ColumnBatchSink implements RecordSink {
       for (let r = 0, j = c; r < count; r++, j += width) {
         const start = starts[j]!;
         const end = ends[j]!;
-        const kind = classifier.classify(buf, start, end);
-        const value = classifier.value;
+        const known = kinds[j]!;
+        let kind: Kind;
+        let value: number;
+        if (known === UNREAD) {
+          kind = classifier.classify(buf, start, end);
+          value = classifier.value;
+        } else {
+          kind = known as Kind;
+          value = values[j]!;
+        }
         if (kind === Kind.Number || kind === Kind.Integer) {
           profile.addNumber(kind, value);
           if (checker === null || checker.passesNumber(kind, value)) continue;

@@ -75,10 +75,10 @@ export function runReaderThread(): void {
         const sink = state.recordSink(message.fileIndex, columns, message.baseRow + 1);
         if (message.head !== null) {
           const head = Buffer.from(message.head);
-          tokenizer.tokenize(head, 0, head.length, true, sink);
+          sink.readRecords(tokenizer, head, 0, head.length, true);
         }
         const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
-        tokenizer.tokenize(buf, 0, buf.length, true, sink);
+        sink.readRecords(tokenizer, buf, 0, buf.length, true);
         // Nothing holds on to the block once tokenize returns (the sink has read its records).
         port.postMessage({ type: 'done', buffer: message.buffer } satisfies FromReader, [message.buffer]);
       } else {

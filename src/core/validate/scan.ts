@@ -31,7 +31,7 @@ import { envCount } from '../threads.js';
 import type { Anomaly } from './anomalies.js';
 import type { ColumnChecker } from './column-checks.js';
 import { DatasetState } from './dataset-state.js';
-import type { ColumnScan, ReaderState } from './dataset-state.js';
+import type { ColumnBatchSink, ColumnScan, ReaderState } from './dataset-state.js';
 import { judgeDataset } from './judge.js';
 import { ownsMemory, parallelReadingAvailable, ReaderPool } from './parallel.js';
 import type { ParquetShare } from './parallel.js';
@@ -359,7 +359,7 @@ async function readDelimited(
     },
   };
   let rows = 0;
-  let sink: (RecordSink & { row: number }) | null = null;
+  let sink: ColumnBatchSink | null = null;
   let pending: Buffer | null = null;
   const handle = async (buf: Buffer, final: boolean): Promise<Buffer | null> => {
     let offset = 0;
@@ -386,7 +386,7 @@ async function readDelimited(
       return tail;
     } else {
       const before = sink!.row;
-      consumed = tokenizer.tokenize(buf, offset, buf.length, final, sink!);
+      consumed = sink!.readRecords(tokenizer, buf, offset, buf.length, final);
       rows += sink!.row - before;
     }
     live.rows = rows;
