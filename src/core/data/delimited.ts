@@ -201,69 +201,60 @@ export class DelimitedTokenizer {
         return this.endCount(end, records);
       }
     }
+    // Past the first quote, each record is found by searching for its line feed and for quotes
+    // (native searches, not a loop over every byte): a quote opens a quoted field only at a field's
+    // start, and the record ends at the first line feed outside a quoted field.
+    let nextQuote = quote;
     while (pos < end) {
       const recordStart = pos;
       let newlines = 0;
-      let blank = true;
+      let scan = pos;
       for (;;) {
-        if (pos < end && buf[pos] === QUOTE) {
-          blank = false;
-          const fieldStart = pos + 1;
-          let i = fieldStart;
-          let close = -1;
-          for (;;) {
-            const q = indexOfByte(buf, QUOTE, i, end);
-            if (q < 0) break;
-            if (q + 1 < end && buf[q + 1] === QUOTE) {
-              i = q + 2;
-              continue;
-            }
-            if (q + 1 >= end && !final) break;
-            close = q;
-            break;
-          }
-          if (close < 0) {
-            if (!final) return this.endCount(recordStart, records);
-            newlines += countByte(buf, LF, fieldStart, end);
-            pos = end;
-          } else {
-            newlines += countByte(buf, LF, fieldStart, close);
-            pos = close + 1;
-          }
-          // Anything after the closing quote, up to the delimiter or line end, belongs to this field.
-          while (pos < end && buf[pos] !== delimiter && buf[pos] !== LF) pos++;
-        } else {
-          const fieldStart = pos;
-          while (pos < end) {
-            const c = buf[pos]!;
-            if (c === delimiter || c === LF) break;
-            pos++;
-          }
-          if (pos > fieldStart && !(pos - fieldStart === 1 && buf[fieldStart] === CR)) blank = false;
-        }
-        if (pos >= end) {
-          if (!final) return this.endCount(recordStart, records);
-          if (!blank) records++;
+        if (nextQuote >= 0 && nextQuote < scan) nextQuote = indexOfByte(buf, QUOTE, scan, end);
+        const nl = indexOfByte(buf, LF, scan, end);
+        if (nextQuote < 0 || (nl >= 0 && nl < nextQuote)) {
+          // No quote before the line feed (or the end of the input): the record ends there.
+          const recordEnd = nl >= 0 ? nl : end;
+          if (nl < 0 && !final) return this.endCount(recordStart, records);
+          const length = recordEnd - recordStart;
+          // A blank line (nothing, or a lone CR) is not a record.
+          if (!(length === 0 || (length === 1 && buf[recordStart] === CR))) records++;
+          if (nl >= 0) newlines++;
           this.line += newlines;
-          return this.endCount(pos, records);
+          pos = nl >= 0 ? nl + 1 : end;
+          break;
         }
-        if (buf[pos] === delimiter) {
-          blank = false;
-          pos++;
-          if (pos >= end) {
-            if (!final) return this.endCount(recordStart, records);
-            records++;
-            this.line += newlines;
-            return this.endCount(pos, records);
-          }
+        const q = nextQuote;
+        if (q > recordStart && buf[q - 1] !== delimiter) {
+          // A quote inside an unquoted field is text.
+          scan = q + 1;
           continue;
         }
-        // Line feed: the record ends.
-        pos++;
-        newlines++;
-        if (!blank) records++;
-        this.line += newlines;
-        break;
+        // An opening quote: find the closing one ("" is an escaped quote).
+        let i = q + 1;
+        let close = -1;
+        for (;;) {
+          const c = indexOfByte(buf, QUOTE, i, end);
+          if (c < 0) break;
+          if (c + 1 < end && buf[c + 1] === QUOTE) {
+            i = c + 2;
+            continue;
+          }
+          if (c + 1 >= end && !final) break; // may be the first of an escaped pair: wait for more
+          close = c;
+          break;
+        }
+        if (close < 0) {
+          if (!final) return this.endCount(recordStart, records);
+          // Never closed: the field, and the record, run to the end of the input.
+          newlines += countByte(buf, LF, q + 1, end);
+          records++;
+          this.line += newlines;
+          pos = end;
+          break;
+        }
+        newlines += countByte(buf, LF, q + 1, close);
+        scan = close + 1;
       }
     }
     return this.endCount(pos, records);
