@@ -300,6 +300,8 @@ function plainCsv(rows: number, seed: number, withQuotes: boolean): string {
     '72057594037927945.5',
     '-12.000',
   ];
+  // Quoted fields the fast path reads (simple ones) and those it leaves to the tokenizer.
+  const quotedShapes = ['"x,y"', '"12"', '""', '"-3.5"', '"NA"', '"a"b', '"two\nlines"', '"say ""hi"""', '"cr"\r5', '"open'];
   let text = 'a,b,c,d\n';
   for (let r = 0; r < rows; r++) {
     const u = next();
@@ -312,14 +314,17 @@ function plainCsv(rows: number, seed: number, withQuotes: boolean): string {
       text += `1,2,3,4,5${end}`; // too many
     else if (withQuotes && u < 0.1) text += `"q,${r}",2,"3""",4${end}`;
     else {
-      const fields = Array.from({ length: 4 }, () =>
-        next() < 0.6 ? (next() * 200 - 100).toFixed(Math.floor(next() * 5)) : shapes[Math.floor(next() * shapes.length)]!,
-      );
+      const pick = () => {
+        const v = next();
+        if (withQuotes && v < 0.15) return quotedShapes[Math.floor(next() * quotedShapes.length)]!;
+        return v < 0.6 ? (next() * 200 - 100).toFixed(Math.floor(next() * 5)) : shapes[Math.floor(next() * shapes.length)]!;
+      };
+      const fields = Array.from({ length: 4 }, pick);
       text += fields.join(',') + end;
     }
   }
-  // The input ends without a line feed, on a delimiter (one more, empty, field).
-  return `${text}7,8,9,`;
+  // The input ends without a line feed: on a delimiter (one more, empty, field), or (with quotes) on a quoted field.
+  return withQuotes ? `${text}7,8,9,"tail"` : `${text}7,8,9,`;
 }
 
 const PLAIN_SCHEMA = parseSchema(
@@ -363,6 +368,16 @@ describe('the fast path for lines without quotes reads what tokenize and the cla
     const b = got.profiles[1]!;
     expect(b.counts.null).toBeGreaterThan(0);
     expect(b.counts.integer).toBeGreaterThan(0);
+  });
+
+  test('in a one-column file, a quoted empty field is a row (a null), a blank line is none', () => {
+    const text = 'a\n""\n\n1\r\n""';
+    const expected = recordByRecord(text, PLAIN_SCHEMA, 'f.csv');
+    const got = throughSink(text, PLAIN_SCHEMA, 1 << 20);
+    expect(got.rows).toBe(3);
+    expect(expected.rows).toBe(3);
+    expect(got.profiles[0]).toEqual(expected.profiles[0]);
+    expect(got.profiles[0]!.counts.null).toBe(2);
   });
 
   test('malformed rows keep their rows, lines and text', () => {

@@ -53,6 +53,15 @@ export class DelimitedTokenizer {
     return next;
   }
 
+  /**
+   * Tokenizes the next record of buf[start, end) (after any blank lines) and returns where the
+   * one after it begins (`start` when it is incomplete), without the sink's `flush`: for a sink
+   * that reads most records itself and hands the tokenizer only some.
+   */
+  tokenizeOne(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink): number {
+    return this.records(buf, start, end, final, sink, 1);
+  }
+
   private records(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink, maxRecords: number): number {
     const delimiter = this.delimiter;
     let pos = start;

@@ -7,6 +7,7 @@ import {
   DelimitedTokenizer,
   FIELD_ESCAPED_QUOTES,
   FIELD_MALFORMED,
+  FIELD_QUOTED,
   openingQuote,
   unescapeQuotes,
   unterminatedField,
@@ -347,36 +348,49 @@ export class ColumnBatchSink implements RecordSink {
 
   /**
    * Reads the records of buf[start, end) as `tokenizer.tokenize` would (with this sink) and returns
-   * where the first incomplete record begins; `tokenizer.line` moves on with them. Lines before
-   * the first quote character take a faster path, which finds the fields and reads plain decimal
-   * numbers in one pass over the bytes.
+   * where the first incomplete record begins; `tokenizer.line` moves on with them. Most records
+   * take a faster path, which finds the fields and reads plain decimal numbers in one pass over
+   * the bytes; a record it does not read (a quoted field with a doubled quote or a line break,
+   * bad quoting, a wrong number of fields) goes to the tokenizer, one record at a time.
    */
   readRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
-    const quote = buf.indexOf(QUOTE, start);
-    const plainEnd = quote < 0 || quote >= end ? end : buf.lastIndexOf(LF, quote) + 1;
-    if (plainEnd <= start) return tokenizer.tokenize(buf, start, end, final, this);
-    const next = this.plainRecords(tokenizer, buf, start, plainEnd, final && plainEnd === end);
-    if (next < plainEnd || plainEnd === end) {
-      this.flush();
-      return next;
+    let pos = start;
+    while (pos < end) {
+      const next = this.fastRecords(tokenizer, buf, pos, end, final);
+      if (!this.stoppedAtHard) {
+        pos = next;
+        break;
+      }
+      const after = tokenizer.tokenizeOne(buf, next, end, final, this);
+      if (after === next) {
+        pos = next; // incomplete: the next call has the rest
+        break;
+      }
+      pos = after;
     }
-    return tokenizer.tokenize(buf, next, end, final, this);
+    this.flush();
+    return pos;
   }
 
+  /** Whether the last `fastRecords` stopped at a record it does not read (rather than at the end of the input or an incomplete record). */
+  private stoppedAtHard = false;
+
   /**
-   * `tokenize`'s rules for bytes without a quote character: fields end at the delimiter, records
-   * at a line feed (a CR before it, or before the end of the input, is left out), a blank line is
-   * no record, and a delimiter ending the input adds an empty field. A field that is a plain
-   * decimal (-?digits[.digits], at most 15 digits, no null token starting that way) is read on the
-   * way, as the classifier reads it. A record with the wrong number of fields goes to `tokenize`,
-   * which reports it. Returns where the first incomplete record begins.
+   * `tokenize`'s rules for the usual records: fields end at the delimiter, records at a line feed
+   * (a CR before it, or before the end of the input, is left out), a blank line is no record, a
+   * delimiter ending the input adds an empty field, and a quoted field without doubled quotes or
+   * line breaks is its text. A field that is a plain decimal (-?digits[.digits], at most 15
+   * digits, no null token starting that way) is read on the way, as the classifier reads it.
+   * Returns where it stopped: the end, an incomplete record, or (with `stoppedAtHard`) a record
+   * it leaves to the tokenizer.
    */
-  private plainRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
+  private fastRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
     const { width, starts, ends, flags, kinds, values } = this;
     const delimiter = tokenizer.delimiter;
     const classifier = this.state.classifier;
     let pos = start;
     let line = tokenizer.line;
+    this.stoppedAtHard = false;
     records: while (pos < end) {
       if (this.held > 0 && buf !== this.buf) this.flush();
       const recordStart = pos;
@@ -386,6 +400,51 @@ export class ColumnBatchSink implements RecordSink {
       let b = 0;
       for (;;) {
         const fieldStart = pos;
+        if (pos < end && buf[pos] === QUOTE) {
+          // A quoted field: read here only when it closes before the end, holds no doubled
+          // quote nor line feed, and the delimiter or a line end follows it.
+          const close = buf.indexOf(QUOTE, pos + 1);
+          const after = close + 1;
+          const next = after < end ? buf[after]! : -1;
+          const lineFeed = buf.indexOf(LF, pos + 1);
+          const lineEnd = next === CR && after + 1 < end && buf[after + 1] === LF;
+          if (close < 0 || after >= end || (lineFeed >= 0 && lineFeed < close) || (next !== delimiter && next !== LF && !lineEnd)) {
+            this.stoppedAtHard = true;
+            pos = recordStart;
+            break records;
+          }
+          if (count < width) {
+            const j = base + count;
+            starts[j] = pos + 1;
+            ends[j] = close;
+            flags[j] = FIELD_QUOTED;
+            kinds[j] = UNREAD;
+          }
+          count++;
+          b = lineEnd ? LF : next;
+          const e = lineEnd ? after + 1 : after;
+          if (b === LF) {
+            pos = e + 1;
+            break;
+          }
+          pos = e + 1;
+          if (pos >= end) {
+            if (!final) {
+              pos = recordStart;
+              break records;
+            }
+            if (count < width) {
+              starts[base + count] = pos;
+              ends[base + count] = pos;
+              flags[base + count] = 0;
+              kinds[base + count] = UNREAD;
+            }
+            count++;
+            b = -1;
+            break;
+          }
+          continue;
+        }
         let i = pos;
         const negative = i < end && buf[i] === 45;
         if (negative) i++;
@@ -447,17 +506,20 @@ export class ColumnBatchSink implements RecordSink {
             kinds[base + count] = UNREAD;
           }
           count++;
+          b = -1;
           break;
         }
       }
       const recordLine = line;
       if (b === LF) line++;
-      // A blank line (one empty field) is not a record.
-      if (count === 1 && starts[base] === ends[base]) continue;
+      // A blank line (one empty unquoted field) is not a record.
+      if (count === 1 && starts[base] === ends[base] && flags[base] === 0) continue;
       if (count !== width) {
-        tokenizer.line = recordLine;
-        tokenizer.tokenize(buf, recordStart, pos, true, this);
-        continue;
+        // The tokenizer reads it again, and reports it.
+        this.stoppedAtHard = true;
+        line = recordLine;
+        pos = recordStart;
+        break;
       }
       const row = ++this.row;
       if (this.held === 0) {
@@ -466,7 +528,6 @@ export class ColumnBatchSink implements RecordSink {
       }
       this.lines[this.held] = recordLine;
       if (++this.held === this.capacity) this.flush();
-      continue;
     }
     tokenizer.line = line;
     return pos;
