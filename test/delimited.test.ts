@@ -378,8 +378,41 @@ describe('maxRecords', () => {
   });
 });
 
+/**
+ * countRecords must cut where tokenize cuts and count what tokenize emits, or rows and lines drift:
+ * at every split of `text` into a first piece and the rest (as the final piece).
+ */
+function expectCountsAsTokenize(text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  for (let cut = 0; cut <= buf.length; cut++) {
+    const reference = new DelimitedTokenizer(COMMA);
+    const counter = new DelimitedTokenizer(COMMA);
+    const sink = collector();
+    const piece = Buffer.from(buf.subarray(0, cut));
+    const offset = reference.tokenize(piece, 0, piece.length, false, sink);
+    const counted = counter.countRecords(piece, 0, piece.length, false);
+    expect({ text, cut, offset: counted, records: counter.counted, line: counter.line }).toEqual({
+      text,
+      cut,
+      offset,
+      records: sink.records.length,
+      line: reference.line,
+    });
+    const rest = Buffer.concat([piece.subarray(offset), buf.subarray(cut)]);
+    const before = sink.records.length;
+    reference.tokenize(rest, 0, rest.length, true, sink);
+    const end = counter.countRecords(rest, 0, rest.length, true);
+    expect({ text, cut, end, records: counter.counted, line: counter.line }).toEqual({
+      text,
+      cut,
+      end: rest.length,
+      records: sink.records.length - before,
+      line: reference.line,
+    });
+  }
+}
+
 describe('countRecords (the block splitter of parallel reading)', () => {
-  // countRecords must cut where tokenize cuts and count what tokenize emits, or rows and lines drift.
   const documents = [
     'id,name,score\n1,alice,3.5\n2,bob,4\n3,carol,\n',
     'id,name\r\n1,"Smith, J"\r\n2,"say ""hi"""\r\n3,"two\r\nlines"\r\n',
@@ -400,34 +433,7 @@ describe('countRecords (the block splitter of parallel reading)', () => {
 
   test.each(documents.map((d) => [JSON.stringify(d).slice(0, 40), d]))(
     '%s: same cut, count and lines as tokenize at every split',
-    (_name, text) => {
-      const buf = Buffer.from(text, 'utf8');
-      for (let cut = 0; cut <= buf.length; cut++) {
-        const reference = new DelimitedTokenizer(COMMA);
-        const counter = new DelimitedTokenizer(COMMA);
-        const sink = collector();
-        const piece = Buffer.from(buf.subarray(0, cut));
-        const offset = reference.tokenize(piece, 0, piece.length, false, sink);
-        const counted = counter.countRecords(piece, 0, piece.length, false);
-        expect({ cut, offset: counted, records: counter.counted, line: counter.line }).toEqual({
-          cut,
-          offset,
-          records: sink.records.length,
-          line: reference.line,
-        });
-        // Then the rest, as the final piece.
-        const rest = Buffer.concat([piece.subarray(offset), buf.subarray(cut)]);
-        const before = sink.records.length;
-        reference.tokenize(rest, 0, rest.length, true, sink);
-        const end = counter.countRecords(rest, 0, rest.length, true);
-        expect({ cut, end, records: counter.counted, line: counter.line }).toEqual({
-          cut,
-          end: rest.length,
-          records: sink.records.length - before,
-          line: reference.line,
-        });
-      }
-    },
+    (_name, text) => expectCountsAsTokenize(text),
   );
 });
 
@@ -444,33 +450,7 @@ describe('countRecords on random documents', () => {
     for (let d = 0; d < 400; d++) {
       const length = 1 + Math.floor(next() * 40);
       const text = Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('');
-      const buf = Buffer.from(text, 'utf8');
-      for (let cut = 0; cut <= buf.length; cut++) {
-        const reference = new DelimitedTokenizer(COMMA);
-        const counter = new DelimitedTokenizer(COMMA);
-        const sink = collector();
-        const piece = Buffer.from(buf.subarray(0, cut));
-        const offset = reference.tokenize(piece, 0, piece.length, false, sink);
-        const counted = counter.countRecords(piece, 0, piece.length, false);
-        expect({ text, cut, offset: counted, records: counter.counted, line: counter.line }).toEqual({
-          text,
-          cut,
-          offset,
-          records: sink.records.length,
-          line: reference.line,
-        });
-        const rest = Buffer.concat([piece.subarray(offset), buf.subarray(cut)]);
-        const before = sink.records.length;
-        reference.tokenize(rest, 0, rest.length, true, sink);
-        const end = counter.countRecords(rest, 0, rest.length, true);
-        expect({ text, cut, end, records: counter.counted, line: counter.line }).toEqual({
-          text,
-          cut,
-          end: rest.length,
-          records: sink.records.length - before,
-          line: reference.line,
-        });
-      }
+      expectCountsAsTokenize(text);
     }
   });
 });

@@ -400,6 +400,8 @@ export class ColumnBatchSink implements RecordSink {
       let b = 0;
       for (;;) {
         const fieldStart = pos;
+        /** Where the field ends: at the delimiter or line feed after it, or the end of the input. */
+        let e: number;
         if (pos < end && buf[pos] === QUOTE) {
           // A quoted field: read here only when it closes before the end, holds no doubled
           // quote nor line feed, and the delimiter or a line end follows it.
@@ -420,72 +422,51 @@ export class ColumnBatchSink implements RecordSink {
             flags[j] = FIELD_QUOTED;
             kinds[j] = UNREAD;
           }
-          count++;
           b = lineEnd ? LF : next;
-          const e = lineEnd ? after + 1 : after;
-          if (b === LF) {
-            pos = e + 1;
-            break;
-          }
-          pos = e + 1;
-          if (pos >= end) {
-            if (!final) {
-              pos = recordStart;
-              break records;
-            }
-            if (count < width) {
-              starts[base + count] = pos;
-              ends[base + count] = pos;
-              flags[base + count] = 0;
-              kinds[base + count] = UNREAD;
-            }
-            count++;
-            b = -1;
-            break;
-          }
-          continue;
-        }
-        let i = pos;
-        const negative = i < end && buf[i] === 45;
-        if (negative) i++;
-        const digitsStart = i;
-        let mantissa = 0;
-        while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
-          mantissa = mantissa * 10 + (b - 48);
-          i++;
-        }
-        const whole = i - digitsStart;
-        let fraction = 0;
-        let plain = whole > 0;
-        if (plain && i < end && buf[i] === 46) {
-          const fractionStart = ++i;
+          e = lineEnd ? after + 1 : after;
+        } else {
+          let i = pos;
+          const negative = i < end && buf[i] === 45;
+          if (negative) i++;
+          const digitsStart = i;
+          let mantissa = 0;
           while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
             mantissa = mantissa * 10 + (b - 48);
             i++;
           }
-          fraction = i - fractionStart;
-          plain = fraction > 0; // "5." is a number, but not a plain one
-        }
-        let e = i;
-        while (e < end && (b = buf[e]!) !== delimiter && b !== LF) e++;
-        if (e >= end) {
-          if (!final) {
-            pos = recordStart;
-            break records;
+          const whole = i - digitsStart;
+          let fraction = 0;
+          let plain = whole > 0;
+          if (plain && i < end && buf[i] === 46) {
+            const fractionStart = ++i;
+            while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
+              mantissa = mantissa * 10 + (b - 48);
+              i++;
+            }
+            fraction = i - fractionStart;
+            plain = fraction > 0; // "5." is a number, but not a plain one
           }
-          b = -1;
-        }
-        // A CR before the line feed or the end of the input is not part of the field.
-        const fieldEnd = b !== delimiter && e > fieldStart && buf[e - 1] === CR ? e - 1 : e;
-        if (count < width) {
-          const j = base + count;
-          starts[j] = fieldStart;
-          ends[j] = fieldEnd;
-          flags[j] = 0;
-          if (plain && i === fieldEnd && whole + fraction <= PLAIN_DIGITS && !classifier.mayBeNull(buf[fieldStart]!)) {
-            kinds[j] = fraction > 0 ? Kind.Number : Kind.Integer;
-            values[j] = plainDecimal(mantissa, fraction, negative);
-          } else kinds[j] = UNREAD;
+          e = i;
+          while (e < end && (b = buf[e]!) !== delimiter && b !== LF) e++;
+          if (e >= end) {
+            if (!final) {
+              pos = recordStart;
+              break records;
+            }
+            b = -1;
+          }
+          // A CR before the line feed or the end of the input is not part of the field.
+          const fieldEnd = b !== delimiter && e > fieldStart && buf[e - 1] === CR ? e - 1 : e;
+          if (count < width) {
+            const j = base + count;
+            starts[j] = fieldStart;
+            ends[j] = fieldEnd;
+            flags[j] = 0;
+            if (plain && i === fieldEnd && whole + fraction <= PLAIN_DIGITS && !classifier.mayBeNull(buf[fieldStart]!)) {
+              kinds[j] = fraction > 0 ? Kind.Number : Kind.Integer;
+              values[j] = plainDecimal(mantissa, fraction, negative);
+            } else kinds[j] = UNREAD;
+          }
         }
         count++;
         if (b !== delimiter) {
