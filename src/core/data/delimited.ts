@@ -21,11 +21,6 @@ export interface RecordSink {
    * `line` is the 1-based line of the file where the record starts.
    */
   record(buf: Buffer, starts: Int32Array, ends: Int32Array, flags: Uint8Array, count: number, line: number): void;
-  /**
-   * Called as `tokenize` returns. A sink that holds records back (to read them a column at
-   * a time) finishes them here: `buf` and the arrays may change once `tokenize` has returned.
-   */
-  flush?(): void;
 }
 
 const QUOTE = 34;
@@ -48,21 +43,6 @@ export class DelimitedTokenizer {
    * With `maxRecords`, it stops after that many records and returns where the next begins.
    */
   tokenize(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink, maxRecords = Infinity): number {
-    const next = this.records(buf, start, end, final, sink, maxRecords);
-    sink.flush?.();
-    return next;
-  }
-
-  /**
-   * Tokenizes the next record of buf[start, end) (after any blank lines) and returns where the
-   * one after it begins (`start` when it is incomplete), without the sink's `flush`: for a sink
-   * that reads most records itself and hands the tokenizer only some.
-   */
-  tokenizeOne(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink): number {
-    return this.records(buf, start, end, final, sink, 1);
-  }
-
-  private records(buf: Buffer, start: number, end: number, final: boolean, sink: RecordSink, maxRecords: number): number {
     const delimiter = this.delimiter;
     let pos = start;
     let emitted = 0;

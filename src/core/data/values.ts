@@ -80,7 +80,7 @@ export class ValueClassifier {
     const length = end - start;
     if (length === 0) return this.nullValues.has('') ? Kind.Null : Kind.String;
     const first = buf[start]!;
-    if (length <= this.nullMaxLength && this.nullFirstBytes[first] === 1 && this.nullValues.has(decodeText(buf, start, end))) {
+    if (length <= this.nullMaxLength && this.mayBeNull(first) && this.nullValues.has(decodeText(buf, start, end))) {
       return Kind.Null;
     }
     // Digits, sign or dot: try the fast number path.

@@ -4,7 +4,6 @@
  * holds one; each parallel reader holds another, and their states merge.
  */
 import {
-  DelimitedTokenizer,
   FIELD_ESCAPED_QUOTES,
   FIELD_MALFORMED,
   FIELD_QUOTED,
@@ -13,7 +12,7 @@ import {
   unterminatedField,
   unterminatedQuoteMessage,
 } from '../data/delimited.js';
-import type { RecordSink } from '../data/delimited.js';
+import type { DelimitedTokenizer, RecordSink } from '../data/delimited.js';
 import { ParquetCellText } from '../data/parquet.js';
 import type { ParquetColumnBatch, ParquetFile } from '../data/parquet.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText, plainDecimal } from '../data/values.js';
@@ -265,7 +264,7 @@ const BATCH_FIELDS = 1 << 16;
 
 /**
  * Delimited records, read a column at a time: well-formed records are held back (their fields'
- * offsets) until a batch is full or `tokenize` returns, then each column's values go through
+ * offsets) until a batch is full or `readRecords` returns, then each column's values go through
  * its profile and checks in one loop. Each column sees its values in row order, as record by
  * record reading would give them, so profiles and samples are the same. A malformed record
  * (wrong field count, bad quoting) ends the batch and is read on its own, in its place.
@@ -361,7 +360,7 @@ export class ColumnBatchSink implements RecordSink {
         pos = next;
         break;
       }
-      const after = tokenizer.tokenizeOne(buf, next, end, final, this);
+      const after = tokenizer.tokenize(buf, next, end, final, this, 1);
       if (after === next) {
         pos = next; // incomplete: the next call has the rest
         break;
@@ -515,7 +514,7 @@ export class ColumnBatchSink implements RecordSink {
   }
 
   /** Reads the records held back, a column at a time. */
-  flush(): void {
+  private flush(): void {
     const count = this.held;
     if (count === 0) return;
     this.held = 0;

@@ -79,7 +79,7 @@ export function runReaderThread(): void {
         }
         const buf = Buffer.from(message.buffer, message.byteOffset, message.length);
         sink.readRecords(tokenizer, buf, 0, buf.length, true);
-        // Nothing holds on to the block once tokenize returns (the sink has read its records).
+        // Nothing holds on to the block once readRecords returns (the sink has read its records).
         port.postMessage({ type: 'done', buffer: message.buffer } satisfies FromReader, [message.buffer]);
       } else {
         port.postMessage({ type: 'state', state: state.toState() } satisfies FromReader);

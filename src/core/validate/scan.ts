@@ -164,14 +164,8 @@ export async function scanData(files: readonly string[], options: ScanOptions = 
         hasHeader = result.hasHeader;
         bytes += result.bytes;
       } else {
-        if (parallel && pool === null) pool = new ReaderPool(threads, settings);
-        const blocks = pool;
-        const source = await openSource(
-          path,
-          parallel ? BLOCK_BYTES : undefined,
-          file,
-          parallel && blocks ? (size) => blocks.block(size) : undefined,
-        );
+        const blocks = parallel ? (pool ??= new ReaderPool(threads, settings)) : null;
+        const source = await openSource(path, parallel ? BLOCK_BYTES : undefined, file, blocks ? (size) => blocks.block(size) : undefined);
         reading.bytesRead = () => source.bytesRead();
         reading.size = source.size;
         const chunks = (async function* () {
