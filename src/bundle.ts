@@ -50,12 +50,20 @@ export async function runCli(): Promise<void> {
 
 /**
  * For benchmarks (bench/*.mjs), which time the library itself rather than a command:
- * the model directory loader and the table reader, as the steps use them.
+ * the model directory loader and the table reader, as the steps use them, and the quantile
+ * sketch of the column profiles with the accuracy parameter they use.
  */
 export async function benchmarkHooks(): Promise<{
   loadModel: typeof import('./core/model/model-io.js').loadModel;
   readTable: typeof import('./core/data/table.js').readTable;
+  KllSketch: typeof import('./core/sketch/kll.js').KllSketch;
+  KLL_K: number;
 }> {
-  const [{ loadModel }, { readTable }] = await Promise.all([import('./core/model/model-io.js'), import('./core/data/table.js')]);
-  return { loadModel, readTable };
+  const [{ loadModel }, { readTable }, { KllSketch }, { KLL_K }] = await Promise.all([
+    import('./core/model/model-io.js'),
+    import('./core/data/table.js'),
+    import('./core/sketch/kll.js'),
+    import('./core/profile/profile.js'),
+  ]);
+  return { loadModel, readTable, KllSketch, KLL_K };
 }
