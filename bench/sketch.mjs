@@ -2,6 +2,9 @@
 // profiles use), through the built bundle: time per value added, and rank error against the exact
 // quantiles, at the sizes validate-data sketches. A column of the short-number benchmark (5.7 M
 // rows) puts 2.85 M values into each of two reader threads' sketches, and 5.7 M into one thread's.
+// Two ways of adding the same values, side by side: one at a time (`update`: DataSketches' policy
+// throughout), and as column profiles add them (`BatchedSketch`: from 65,536 values on, level 0
+// takes up to 2,048 values at once and sorts them together).
 //   npm run build && node bench/sketch.mjs
 //   node bench/sketch.mjs --sizes 100000,1000000 --seeds 4      (a quicker look)
 // Options: --sizes N,N,... (values per sketch; default 1000000,2850000,5700000), --seeds N (sketches
@@ -31,8 +34,24 @@ if (!Number.isInteger(seeds) || seeds < 1) throw new Error(`--seeds: "${opts.see
 const bundlePath = resolve(opts.dist ?? 'dist', 'bundle/index.js');
 const bundle = await import(pathToFileURL(bundlePath).href);
 if (typeof bundle.benchmarkHooks !== 'function') throw new Error(`${bundlePath} has no benchmarkHooks(): rebuild (npm run build)`);
-const { KllSketch, KLL_K } = await bundle.benchmarkHooks();
-if (typeof KllSketch !== 'function') throw new Error(`${bundlePath}: benchmarkHooks() gives no KllSketch: rebuild (npm run build)`);
+const { KllSketch, BatchedSketch, KLL_K } = await bundle.benchmarkHooks();
+if (typeof KllSketch !== 'function' || typeof BatchedSketch !== 'function') {
+  throw new Error(`${bundlePath}: benchmarkHooks() gives no KllSketch and BatchedSketch: rebuild (npm run build)`);
+}
+
+/** The two ways, each building a sketch of data[0, n) with a coin-flip seed. */
+const WAYS = {
+  'one at a time': (data, seed) => {
+    const sketch = new KllSketch(KLL_K, seed);
+    for (let i = 0; i < data.length; i++) sketch.update(data[i]);
+    return sketch;
+  },
+  'as profiles add them': (data, seed) => {
+    const batched = new BatchedSketch(seed);
+    for (let i = 0; i < data.length; i++) batched.add(data[i]);
+    return batched.flush();
+  },
+};
 
 /** Seeded xorshift32 uniforms in (0, 1). */
 function uniforms(seed) {
@@ -118,11 +137,7 @@ function median(values) {
 const pct = (x) => `${(100 * x).toFixed(3)}%`;
 
 // Warm up: the first sketch of a run would otherwise time the compiler too.
-{
-  const warm = KINDS.uniform(1_000_000);
-  const sketch = new KllSketch(KLL_K);
-  for (let i = 0; i < warm.length; i++) sketch.update(warm[i]);
-}
+for (const build of Object.values(WAYS)) build(KINDS.uniform(1_000_000), 1);
 
 const bound = KllSketch.normalizedRankError(KLL_K);
 const rows = [];
@@ -130,19 +145,22 @@ for (const n of sizes) {
   for (const [kind, make] of Object.entries(KINDS)) {
     const data = make(n);
     const sorted = Float64Array.from(data).sort();
-    const times = [];
-    let largest = 0;
-    let rms = 0;
-    let retained = 0;
-    for (let seed = 1; seed <= seeds; seed++) {
-      const sketch = new KllSketch(KLL_K, seed * 7919);
-      const started = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) sketch.update(data[i]);
-      times.push(Number(process.hrtime.bigint() - started) / n);
-      const errors = rankErrors(sketch, sorted);
-      largest = Math.max(largest, errors.largest);
-      rms += errors.rms / seeds;
-      retained = Math.max(retained, sketch.retained);
+    const ways = {};
+    for (const [way, build] of Object.entries(WAYS)) {
+      const times = [];
+      let largest = 0;
+      let rms = 0;
+      let retained = 0;
+      for (let seed = 1; seed <= seeds; seed++) {
+        const started = process.hrtime.bigint();
+        const sketch = build(data, seed * 7919);
+        times.push(Number(process.hrtime.bigint() - started) / n);
+        const errors = rankErrors(sketch, sorted);
+        largest = Math.max(largest, errors.largest);
+        rms += errors.rms / seeds;
+        retained = Math.max(retained, sketch.retained);
+      }
+      ways[way] = { ns: median(times), largest, rms, retained };
     }
     let numpy = null;
     if (python) {
@@ -155,26 +173,37 @@ for (const n of sizes) {
         rmSync(file, { force: true });
       }
     }
-    const row = { n, kind, ns: median(times), numpy, largest, rms, retained };
+    const row = { n, kind, ways, numpy };
     rows.push(row);
-    process.stderr.write(
-      `  ${n.toLocaleString('en-US')} ${kind}: ${row.ns.toFixed(1)} ns/value${numpy === null ? '' : ` (NumPy exact ${numpy.toFixed(1)})`}, rank error ${pct(largest)} largest, ${pct(rms)} rms\n`,
-    );
+    for (const [way, r] of Object.entries(ways)) {
+      process.stderr.write(
+        `  ${n.toLocaleString('en-US')} ${kind}, ${way}: ${r.ns.toFixed(1)} ns/value, rank error ${pct(r.largest)} largest, ${pct(r.rms)} rms\n`,
+      );
+    }
+    if (numpy !== null) process.stderr.write(`  ${n.toLocaleString('en-US')} ${kind}, NumPy exact: ${numpy.toFixed(1)} ns/value\n`);
   }
 }
 
 console.log(
-  `\nquantile sketch of the column profiles: KLL, k = ${KLL_K} (documented bound ${pct(bound)} at 99% confidence); ${seeds} sketches (coin-flip seeds) per row; ` +
+  `\nquantile sketch of the column profiles: KLL, k = ${KLL_K} (documented bound ${pct(bound)} at 99% confidence); ${seeds} sketches (coin-flip seeds) per row and way; ` +
     `time per value is the median over them; NumPy: ${python ? 'np.quantile of the 999 q on the column in memory, best of 3' : 'not found'}; node ${process.version}`,
 );
-console.log('| values | data | sketch ns/value | NumPy exact ns/value | largest rank error | rms rank error | items kept |');
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+const [one, profiles] = Object.keys(WAYS);
+console.log(
+  `| values | data | ns/value ${one} | ns/value ${profiles} | NumPy exact ns/value | largest rank error ${one} | largest ${profiles} | rms ${one} | rms ${profiles} | items kept ${one} / ${profiles} |`,
+);
+console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
+  const a = r.ways[one];
+  const b = r.ways[profiles];
   console.log(
-    `| ${r.n.toLocaleString('en-US')} | ${r.kind} | ${r.ns.toFixed(1)} | ${r.numpy === null ? '' : r.numpy.toFixed(1)} | ${pct(r.largest)} | ${pct(r.rms)} | ${r.retained} |`,
+    `| ${r.n.toLocaleString('en-US')} | ${r.kind} | ${a.ns.toFixed(1)} | ${b.ns.toFixed(1)} | ${r.numpy === null ? '' : r.numpy.toFixed(1)} | ${pct(a.largest)} | ${pct(b.largest)} | ${pct(a.rms)} | ${pct(b.rms)} | ${a.retained} / ${b.retained} |`,
   );
 }
-const worst = Math.max(...rows.map((r) => r.largest));
-console.log(
-  `\nlargest rank error of all ${rows.length * seeds} sketches: ${pct(worst)} (bound ${pct(bound)}): ${worst <= bound ? 'within' : 'OVER'}`,
-);
+for (const way of Object.keys(WAYS)) {
+  const worst = Math.max(...rows.map((r) => r.ways[way].largest));
+  const meanRms = rows.reduce((sum, r) => sum + r.ways[way].rms, 0) / rows.length;
+  console.log(
+    `${way}: largest rank error of all ${rows.length * seeds} sketches ${pct(worst)} (bound ${pct(bound)}: ${worst <= bound ? 'within' : 'OVER'}), mean rms ${pct(meanRms)}`,
+  );
+}

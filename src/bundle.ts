@@ -57,13 +57,14 @@ export async function benchmarkHooks(): Promise<{
   loadModel: typeof import('./core/model/model-io.js').loadModel;
   readTable: typeof import('./core/data/table.js').readTable;
   KllSketch: typeof import('./core/sketch/kll.js').KllSketch;
+  BatchedSketch: typeof import('./core/profile/profile.js').BatchedSketch;
   KLL_K: number;
 }> {
-  const [{ loadModel }, { readTable }, { KllSketch }, { KLL_K }] = await Promise.all([
+  const [{ loadModel }, { readTable }, { KllSketch }, { BatchedSketch, KLL_K }] = await Promise.all([
     import('./core/model/model-io.js'),
     import('./core/data/table.js'),
     import('./core/sketch/kll.js'),
     import('./core/profile/profile.js'),
   ]);
-  return { loadModel, readTable, KllSketch, KLL_K };
+  return { loadModel, readTable, KllSketch, BatchedSketch, KLL_K };
 }

@@ -1,4 +1,6 @@
 import { FrequentItems, HASH_SEED, HyperLogLog, KllSketch, hashNumber, hashString } from '../src/core/sketch/index.js';
+import { BATCH_FROM, sortPrefix } from '../src/core/sketch/kll.js';
+import { BatchedSketch } from '../src/core/profile/profile.js';
 import { prng } from './support/random.js';
 
 const N = 1_000_000;
@@ -181,6 +183,116 @@ describe('KllSketch', () => {
     const outside = good.levels.map((l) => [...l]);
     outside[0]!.push(5000);
     expect(bad({ levels: outside })).toThrow(/within \[min, max\]/);
+  });
+});
+
+/** A sketch of `data` given in batches of `batch` values (the last one shorter). */
+function batchedSketchOf(data: Float64Array, batch: number, k = 256, seed?: number): KllSketch {
+  const sketch = new KllSketch(k, seed);
+  for (let start = 0; start < data.length; start += batch) {
+    const part = data.slice(start, start + batch);
+    sketch.updateBatch(part, part.length);
+  }
+  return sketch;
+}
+
+describe('KllSketch.updateBatch', () => {
+  test('sortPrefix sorts like a stable numeric sort, and leaves the rest of the array alone', () => {
+    const r = prng(21);
+    const kinds: Array<() => number> = [
+      () => r() * 2 - 1,
+      () => Math.round((r() * 20 - 10) * 1e4) / 1e4,
+      // Exponents across the whole range, both signs.
+      () => (r() < 0.5 ? -1 : 1) * Math.exp((r() - 0.5) * 1400),
+      () => Math.floor(r() * 5) - 2,
+      // Neighbours whose high 32 bits are equal: only the low word orders them.
+      () => 1 + r() * 1e-12,
+      () => -1 - r() * 1e-12,
+      () => (r() < 0.5 ? 5e-324 : -5e-324) * Math.floor(r() * 1000),
+      () => (r() < 0.5 ? Number.MAX_VALUE : -Number.MAX_VALUE) * r(),
+    ];
+    for (let t = 0; t < 400; t++) {
+      const len = 1 + Math.floor(r() * 3000);
+      const make = kinds[t % kinds.length]!;
+      const a = Float64Array.from({ length: len + 3 }, make);
+      const rest = a.slice(len);
+      const want = Array.from(a.subarray(0, len)).sort((x, y) => x - y);
+      sortPrefix(a, len);
+      expect(Array.from(a.subarray(0, len), (v) => v + 0)).toEqual(want.map((v) => v + 0));
+      expect(a.slice(len)).toEqual(rest);
+    }
+    // -0 and 0 are equal: both kept, in some order, among the other values.
+    const zeros = Float64Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : i - 50));
+    sortPrefix(zeros, zeros.length);
+    expect(Array.from(zeros, (v) => v + 0)).toEqual(Array.from(zeros, (v) => v + 0).sort((x, y) => x - y));
+    expect(zeros.filter((v) => Object.is(v, -0))).toHaveLength(34);
+  });
+
+  test('is update one at a time while the sketch holds fewer than BATCH_FROM values', () => {
+    const data = distributions.normal!(BATCH_FROM);
+    for (const batch of [1, 7, 2048, BATCH_FROM]) {
+      expect(batchedSketchOf(data, batch).toJSON()).toEqual(sketchOf(data).toJSON());
+    }
+  });
+
+  for (const [name, make] of Object.entries(distributions)) {
+    test(`past BATCH_FROM: rank error < ${RANK_TOLERANCE} on 1M ${name} values, exact n/min/max, merged shards`, () => {
+      const data = make(N);
+      const sorted = Float64Array.from(data).sort();
+      const single = batchedSketchOf(data, 2048);
+      expect([single.n, single.min, single.max]).toEqual([N, sorted[0], sorted[N - 1]]);
+      const e1 = rankErrors(single, data);
+      expect(e1.quantile).toBeLessThan(RANK_TOLERANCE);
+      expect(e1.cdf).toBeLessThan(RANK_TOLERANCE);
+      expect(single.retained).toBeLessThan(3 * 256 + 8 * 20);
+      // No less accurate than one at a time (the same data, the same seed), with room for chance.
+      expect(e1.quantile).toBeLessThan(2 * Math.max(rankErrors(sketchOf(data), data).quantile, 0.002));
+
+      const cut = Math.floor(N * 0.37);
+      const merged = batchedSketchOf(data.subarray(0, cut), 1000, 256, 11);
+      merged.merge(batchedSketchOf(data.subarray(cut), 3000, 256, 12));
+      expect([merged.n, merged.min, merged.max]).toEqual([N, sorted[0], sorted[N - 1]]);
+      const e2 = rankErrors(merged, data);
+      expect(e2.quantile).toBeLessThan(RANK_TOLERANCE);
+      expect(e2.cdf).toBeLessThan(RANK_TOLERANCE);
+    });
+  }
+
+  test('skips non-finite values, is deterministic, and survives a JSON round trip', () => {
+    const r = prng(5);
+    const data = Float64Array.from({ length: 300_000 }, (_, i) => (i % 97 === 0 ? [NaN, Infinity, -Infinity][i % 3]! : r() - 0.5));
+    const finite = data.filter((v) => Number.isFinite(v));
+    const a = batchedSketchOf(data, 2048);
+    expect([a.n, a.min, a.max]).toEqual([finite.length, finite.reduce((m, v) => Math.min(m, v)), finite.reduce((m, v) => Math.max(m, v))]);
+    expect(batchedSketchOf(data, 2048).toJSON()).toEqual(a.toJSON());
+    expect(batchedSketchOf(data, 2048, 256, 3).toJSON()).not.toEqual(a.toJSON());
+
+    const half = batchedSketchOf(data.subarray(0, 150_000), 2048);
+    const copy = KllSketch.fromJSON(JSON.parse(JSON.stringify(half.toJSON())));
+    const rest = data.slice(150_000);
+    for (const s of [half, copy])
+      for (let i = 0; i < rest.length; i += 2048) s.updateBatch(rest.subarray(i, i + 2048), Math.min(2048, rest.length - i));
+    expect(copy.toJSON()).toEqual(half.toJSON());
+    // Every level the batches reached is sorted, which fromJSON checks.
+    expect(() => KllSketch.fromJSON(copy.toJSON())).not.toThrow();
+  });
+
+  test('BatchedSketch gives the sketch of every number added, batched as profiles batch them', () => {
+    const data = distributions.uniform!(200_000);
+    const batched = new BatchedSketch(9);
+    for (const v of data) batched.add(v);
+    const sketch = batched.flush();
+    expect([sketch.n, sketch.min, sketch.max]).toEqual([
+      data.length,
+      data.reduce((m, v) => Math.min(m, v)),
+      data.reduce((m, v) => Math.max(m, v)),
+    ]);
+    expect(rankErrors(sketch, data).quantile).toBeLessThan(RANK_TOLERANCE);
+    // The same numbers in the same order give the same sketch; flushing again adds nothing.
+    const again = new BatchedSketch(9);
+    for (const v of data) again.add(v);
+    expect(again.flush().toJSON()).toEqual(sketch.toJSON());
+    expect(batched.flush().n).toBe(data.length);
   });
 });
 

@@ -22,6 +22,8 @@ export const KLL_K = 256;
 /** Distinct values kept exactly before the frequent-items summary starts to approximate. */
 export const FREQUENT_CAPACITY = 1024;
 const DATETIME_SALT = 0x5bd1e995;
+/** Numbers a column's quantile sketch is given together (`KllSketch.updateBatch`). */
+const SKETCH_BATCH = 2048;
 
 export type KindCounts = Record<KindName, number>;
 
@@ -44,6 +46,35 @@ export interface DatasetProfile {
   columns: ColumnProfileState[];
 }
 
+/**
+ * A column's quantile sketch (KLL with k = KLL_K), given its numbers one at a time: it holds them
+ * back and hands them over together (`KllSketch.updateBatch`), up to SKETCH_BATCH at once.
+ */
+export class BatchedSketch {
+  private readonly sketch: KllSketch;
+  /** Numbers not yet in the sketch; the buffer grows up to SKETCH_BATCH. */
+  private pending = new Float64Array(16);
+  private count = 0;
+
+  /** @param seed the sketch's coin-flip seed (KllSketch's default when left out). */
+  constructor(seed?: number) {
+    this.sketch = new KllSketch(KLL_K, seed);
+  }
+
+  add(value: number): void {
+    if (this.count === this.pending.length) this.flush();
+    this.pending[this.count++] = value;
+  }
+
+  /** The sketch, with every number added so far. */
+  flush(): KllSketch {
+    this.sketch.updateBatch(this.pending, this.count);
+    this.count = 0;
+    if (this.pending.length < SKETCH_BATCH) this.pending = new Float64Array(Math.min(SKETCH_BATCH, 4 * this.pending.length));
+    return this.sketch;
+  }
+}
+
 export class ColumnProfileBuilder {
   readonly counts = new Float64Array(KIND_NAMES.length);
   private n = 0;
@@ -53,7 +84,7 @@ export class ColumnProfileBuilder {
   private sumSquares = 0;
   private min = Infinity;
   private max = -Infinity;
-  private readonly sketch = new KllSketch(KLL_K);
+  private readonly quantiles = new BatchedSketch();
   private readonly hll = new HyperLogLog(12);
   private readonly top = new FrequentItems(FREQUENT_CAPACITY);
   private readonly numberCounts = new NumberCounts(FREQUENT_CAPACITY);
@@ -119,7 +150,7 @@ export class ColumnProfileBuilder {
     this.sumSquares += d * d;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    this.sketch.update(value);
+    this.quantiles.add(value);
     const hash = hashNumber(value);
     this.hll.addHash(hash);
     this.numberCounts.add(value, hash);
@@ -158,7 +189,7 @@ export class ColumnProfileBuilder {
               m2: Math.max(0, this.sumSquares - (this.sum * this.sum) / this.n),
               min: this.min,
               max: this.max,
-              sketch: this.sketch.toJSON(),
+              sketch: this.quantiles.flush().toJSON(),
             }
           : null,
       distinct: this.hll.toJSON(),

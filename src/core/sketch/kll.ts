@@ -25,8 +25,10 @@ const M = 8;
 const MAX_K = 65535;
 const MAX_LEVELS = 60;
 const DEFAULT_SEED = 0x9e3779b9;
-/** Up to this length level 0 is sorted by insertion sort (faster than a native sort on a subarray view). */
+/** Up to this length level 0 is sorted by insertion sort; longer, by radix. */
 const INSERTION_SORT_MAX = 64;
+/** `updateBatch` adds values one at a time until the sketch holds this many: a small sketch is DataSketches', value for value. */
+export const BATCH_FROM = 1 << 16;
 
 /** Plain-JSON state of a {@link KllSketch}; `levels[h]` holds the items of weight 2^h. */
 export interface KllState {
@@ -51,9 +53,26 @@ function levelCapacity(k: number, numLevels: number, level: number): number {
   return Math.max(M, Math.round((k * 2 ** depth) / 3 ** depth));
 }
 
-function sortPrefix(a: Float64Array, len: number): void {
+/** Scratch of `radixSort`, grown to the longest prefix sorted so far. */
+let radixKeys = new Uint32Array(0);
+let radixKeysOut = new Uint32Array(0);
+let radixValuesOut = new Float64Array(0);
+/** The three digits' counts, one after another (11, 11 and 10 bits). */
+const RADIX_COUNTS = new Int32Array(3 << 11);
+
+/** Whether doubles are stored low word first (the radix sort reads their high words). */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** Sorts a[0, len) ascending, stably (finite values; exported for its tests). */
+export function sortPrefix(a: Float64Array, len: number): void {
   if (len > INSERTION_SORT_MAX) {
-    (len === a.length ? a : a.subarray(0, len)).sort();
+    // Already in order (a sorted column): nothing to do, found in one pass that a column in no
+    // order leaves after a value or two.
+    let ordered = 1;
+    while (ordered < len && a[ordered - 1]! <= a[ordered]!) ordered++;
+    if (ordered === len) return;
+    if (LITTLE_ENDIAN) radixSort(a, len);
+    else (len === a.length ? a : a.subarray(0, len)).sort();
     return;
   }
   for (let i = 1; i < len; i++) {
@@ -65,6 +84,75 @@ function sortPrefix(a: Float64Array, len: number): void {
     }
     a[j + 1] = v;
   }
+}
+
+/**
+ * Sorts a[0, len) ascending (finite values): a stable radix sort on the high 32 bits of each
+ * double (sign, exponent and 20 bits of mantissa, mapped so that their unsigned order is the
+ * numbers' order), in passes of 11, 11 and 10 bits (the counts of all three taken in one go),
+ * skipping a pass where every value has the same digit; then an insertion pass orders the rare
+ * neighbours whose high bits are equal, by value. Values that are equal keep their order. No
+ * branch depends on the order of the values except in that last pass, where almost nothing
+ * moves: several times faster than the native sort on a few thousand values, and what makes a
+ * large level-0 compaction cheap.
+ */
+function radixSort(a: Float64Array, len: number): void {
+  if (radixKeys.length < len) {
+    const size = Math.max(len, 2 * radixKeys.length);
+    radixKeys = new Uint32Array(size);
+    radixKeysOut = new Uint32Array(size);
+    radixValuesOut = new Float64Array(size);
+  }
+  const words = new Uint32Array(a.buffer, a.byteOffset, 2 * len);
+  const counts = RADIX_COUNTS;
+  counts.fill(0);
+  let keys = radixKeys;
+  for (let i = 0; i < len; i++) {
+    const high = words[2 * i + 1]!;
+    // Negative numbers: every bit flipped (larger magnitudes first); others: the sign bit set.
+    const key = (high ^ ((high >> 31) | 0x80000000)) >>> 0;
+    keys[i] = key;
+    counts[key & 0x7ff]!++;
+    counts[2048 + ((key >>> 11) & 0x7ff)]!++;
+    counts[4096 + (key >>> 22)]!++;
+  }
+  let values: Float64Array = a;
+  let keysOut = radixKeysOut;
+  let valuesOut: Float64Array = radixValuesOut;
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = 11 * pass;
+    const base = 2048 * pass;
+    if (counts[base + ((keys[0]! >>> shift) & 0x7ff)] === len) continue;
+    let total = 0;
+    for (let d = base; d < base + 2048; d++) {
+      const c = counts[d]!;
+      counts[d] = total;
+      total += c;
+    }
+    for (let i = 0; i < len; i++) {
+      const key = keys[i]!;
+      const at = counts[base + ((key >>> shift) & 0x7ff)]!++;
+      keysOut[at] = key;
+      valuesOut[at] = values[i]!;
+    }
+    const k = keys;
+    keys = keysOut;
+    keysOut = k;
+    const v = values;
+    values = valuesOut;
+    valuesOut = v;
+  }
+  for (let i = 1; i < len; i++) {
+    const v = values[i]!;
+    if (!(values[i - 1]! > v)) continue;
+    let j = i - 1;
+    while (j >= 0 && values[j]! > v) {
+      values[j + 1] = values[j]!;
+      j--;
+    }
+    values[j + 1] = v;
+  }
+  if (values !== a) a.set(values.subarray(0, len));
 }
 
 export class KllSketch {
@@ -136,6 +224,30 @@ export class KllSketch {
     if (x - x !== 0) return;
     if (this.n0 >= this.limit0) this.compress();
     this.buf0[this.n0++] = x;
+  }
+
+  /**
+   * Adds values[0, count), as `update` one at a time would, until the sketch holds BATCH_FROM
+   * values. From there, the values join level 0 together and the sketch compresses once: a
+   * compaction of level 0 then sorts them all (by radix) and moves half of them up, where
+   * one at a time would have sorted and moved them some 14 at a time. Each compaction of a
+   * level can move any rank by at most its weight, so fewer compactions of level 0 add less
+   * error, not more; the higher levels keep their capacities. The result depends only on the
+   * values and how they were batched, so it is deterministic too.
+   */
+  updateBatch(values: Float64Array, count: number): void {
+    let i = 0;
+    for (; i < count && this.n < BATCH_FROM; i++) this.update(values[i]!);
+    if (i === count) return;
+    if (this.n0 + count - i > this.buf0.length) this.growLevel0(Math.max(this.n0 + count - i, 2 * this.buf0.length));
+    const buf = this.buf0;
+    let n0 = this.n0;
+    for (; i < count; i++) {
+      const x = values[i]!;
+      if (x - x === 0) buf[n0++] = x;
+    }
+    this.n0 = n0;
+    if (n0 >= this.limit0) this.compress();
   }
 
   /**
