@@ -446,7 +446,9 @@ export class ColumnBatchSink implements RecordSink {
             plain = fraction > 0; // "5." is a number, but not a plain one
           }
           e = i;
-          while (e < end && (b = buf[e]!) !== delimiter && b !== LF) e++;
+          // b is buf[i] (the loops above read the byte that stopped them): a field that is a plain
+          // number ends right there. Past the end of the input there is nothing to search.
+          if (b !== delimiter && b !== LF) while (e < end && (b = buf[e]!) !== delimiter && b !== LF) e++;
           if (e >= end) {
             if (!final) {
               pos = recordStart;
@@ -530,18 +532,21 @@ export class ColumnBatchSink implements RecordSink {
       let counting = true;
       let strings = 0;
       for (let r = 0, j = c; r < count; r++, j += width) {
+        const known = kinds[j]!;
+        if (known !== UNREAD) {
+          // A plain decimal, read on the way (Integer or Number).
+          const plain = known as typeof Kind.Integer | typeof Kind.Number;
+          const value = values[j]!;
+          profile.addNumber(plain, value);
+          if (checker === null || checker.passesNumber(plain, value)) continue;
+          field.set(buf, starts[j]!, ends[j]!, flags[j]!);
+          checker.check(plain, value, field, fileIndex, firstRow + r, lines[r]!);
+          continue;
+        }
         const start = starts[j]!;
         const end = ends[j]!;
-        const known = kinds[j]!;
-        let kind: Kind;
-        let value: number;
-        if (known === UNREAD) {
-          kind = classifier.classify(buf, start, end);
-          value = classifier.value;
-        } else {
-          kind = known as Kind;
-          value = values[j]!;
-        }
+        const kind = classifier.classify(buf, start, end);
+        const value = classifier.value;
         if (kind === Kind.Number || kind === Kind.Integer) {
           profile.addNumber(kind, value);
           if (checker === null || checker.passesNumber(kind, value)) continue;
