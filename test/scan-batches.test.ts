@@ -230,6 +230,40 @@ describe('ColumnChecker.passesNumber', () => {
   });
 });
 
+describe('ColumnChecker.passesString', () => {
+  test.each([
+    ['string', '{ type: string }'],
+    ['a domain', "{ type: string, domain: ['a', 'b', 'c'] }"],
+    ['a domain with mostly', "{ type: string, domain: { values: ['a', 'b'], mostly: 0.5 } }"],
+    ['unique', '{ type: string, unique: true }'],
+    ['number', '{ type: number }'],
+    ['boolean', '{ type: boolean }'],
+  ])('counts and tallies as check alone does (%s)', (_label, column) => {
+    const schema = parseSchema(`version: 1\ncolumns:\n  x: ${column}\n`, 'schema.yaml');
+    const files = ['f.csv'];
+    const plain = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const fast = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const texts = ['a', 'b', 'c', 'd', 'e', '__proto__', ''];
+    const next = random(4);
+    let passed = 0;
+    for (let row = 1; row <= 2000; row++) {
+      // Slots as an interner hands them out: one per text, here far apart.
+      const pick = Math.floor(next() * texts.length);
+      const value = texts[pick]!;
+      const text = { text: () => value };
+      plain.check(Kind.String, 0, text, 0, row, row + 1);
+      if (fast.passesString(pick * 1000, value)) passed++;
+      else fast.check(Kind.String, 0, text, 0, row, row + 1);
+    }
+    expect(fast.toState()).toEqual(plain.toState());
+    const failed = Object.values(plain.toState().tallies).reduce((sum, t) => sum + t.count, 0);
+    // A unique check sees every value; a type that takes no strings lets none through.
+    if (/unique|number|boolean/.test(column)) expect(passed).toBe(0);
+    else expect(passed).toBe(2000 - failed);
+    if (/domain/.test(column)) expect(failed).toBeGreaterThan(0);
+  });
+});
+
 /**
  * Feeds `text` (a header line, then records) to a batch sink in pieces of `piece` bytes, as
  * scan.ts feeds chunks: each call reads the whole records of what is pending. Returns the

@@ -81,6 +81,10 @@ export type TallyName = (typeof TALLY_NAMES)[number];
 
 const FILE_STRIDE = 4294967296;
 
+const UNSEEN = 0;
+const PASSES = 1;
+const FAILS = 2;
+
 export class ColumnChecker {
   readonly type: ResolvedCheck<ColumnTypeName>;
   private readonly min?: ResolvedCheck<number>;
@@ -106,6 +110,8 @@ export class ColumnChecker {
   private readonly plainKinds: number;
   private readonly plainMin: number;
   private readonly plainMax: number;
+  /** `passesString`'s verdict per interner slot: UNSEEN, PASSES or FAILS. */
+  private slotVerdicts = new Uint8Array(0);
   checked = 0;
   readonly wrongType: Tally;
   readonly belowMin: Tally;
@@ -186,6 +192,31 @@ export class ColumnChecker {
    */
   passesNumber(kind: Kind, value: number): boolean {
     if ((this.plainKinds & (1 << kind)) === 0 || value < this.plainMin || value > this.plainMax) return false;
+    this.checked++;
+    return true;
+  }
+
+  /**
+   * The fast path for a string the column's interner holds in `slot`, whose text is `text`: when
+   * it passes every check, counts it and returns true, as `check` would; otherwise counts nothing
+   * and returns false, and `check` must see it. Without a unique check, whether a string passes
+   * depends on its text alone, so each slot's verdict is worked out once.
+   */
+  passesString(slot: number, text: string): boolean {
+    if (slot >= this.slotVerdicts.length) {
+      const grown = new Uint8Array(Math.max(slot + 1, 2 * this.slotVerdicts.length, 64));
+      grown.set(this.slotVerdicts);
+      this.slotVerdicts = grown;
+    }
+    let verdict = this.slotVerdicts[slot]!;
+    if (verdict === UNSEEN) {
+      const passes =
+        (this.acceptedKinds & (1 << Kind.String)) !== 0 &&
+        this.unique === null &&
+        (this.domain === undefined || this.domain.value.has(text));
+      verdict = this.slotVerdicts[slot] = passes ? PASSES : FAILS;
+    }
+    if (verdict !== PASSES) return false;
     this.checked++;
     return true;
   }

@@ -558,6 +558,7 @@ export class ColumnBatchSink implements RecordSink {
             field.cached = interner.texts[slot]!;
             if (counting) slots[strings++] = slot;
             else profile.addStrings(field.cached, interner.hashes[slot]!, 1);
+            if (checker === null || checker.passesString(slot, field.cached)) continue;
           } else {
             if (counting && kind !== Kind.Null) {
               counting = false;
