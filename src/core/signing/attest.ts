@@ -12,10 +12,11 @@
 import type { SerializedBundle } from '@sigstore/bundle';
 import { attachFolderBundle, findFolderBundles } from './folder.js';
 import { attachBundle, findBundles, type ReferrerClient, type ReferrersApi } from './oci.js';
-import { signStatement, type SigningConfig } from './sign.js';
+import type { SigningConfig } from './sign.js';
 import { evaluationStatement, type AttestedVersion, type EvaluationStatement } from './statement.js';
 import type { SignatureStore } from '../../ports/registry.js';
-import { SignatureError, verifyVersionSignatures, type VerificationPolicy, type VerifiedAttestation } from './verify.js';
+import { SignatureError } from './common.js';
+import type { VerificationPolicy, VerifiedAttestation } from './verify.js';
 
 export type { SignatureStore } from '../../ports/registry.js';
 
@@ -56,6 +57,8 @@ export interface SignedVersion {
 /** Signs a registered version's attestation and stores it beside the version. */
 export async function signVersion(version: AttestedVersion, store: SignatureStore, config: SigningConfig): Promise<SignedVersion> {
   const statement = evaluationStatement(version);
+  // Sigstore's libraries load here, and in checkBeforeLoad, only when a version is signed or verified.
+  const { signStatement } = await import('./sign.js');
   const signed = await signStatement(statement, config);
   const where = await store.attach(version.model, version.digest, signed.bytes);
   return { statement, bundle: signed.bundle, where };
@@ -98,6 +101,7 @@ export async function checkBeforeLoad(
         'Name the workflow that signs (signing.verify.identities) or the public key (signing.verify.public_keys).',
       );
     }
+    const { verifyVersionSignatures } = await import('./verify.js');
     return { status: 'verified', attestation: verifyVersionSignatures(subject, bundles, policy) };
   } catch (error) {
     if (options.required) throw error;

@@ -39,7 +39,7 @@
  */
 import { createHash } from 'node:crypto';
 import { UserError } from '../errors.js';
-import { BUNDLE_MEDIA_TYPE } from './sign.js';
+import { BUNDLE_MEDIA_TYPE } from './common.js';
 import { EVALUATION_PREDICATE_TYPE } from './statement.js';
 import type { StoredBundle } from './verify.js';
 

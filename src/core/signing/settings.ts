@@ -32,7 +32,8 @@ import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
 import type { SigningSettings } from './schema.js';
 import type { SigningConfig } from './sign.js';
-import { GITHUB_ACTIONS_ISSUER, publicGoodTrustedRoot, readTrustedRoot, type VerificationPolicy } from './verify.js';
+import { GITHUB_ACTIONS_ISSUER } from './common.js';
+import type { VerificationPolicy } from './verify.js';
 
 export { SignatureVerifySettings, SigningSettings } from './schema.js';
 
@@ -162,8 +163,8 @@ export async function verificationPolicyFrom(
     identities.length === 0 && !verify.trusted_root
       ? undefined
       : verify.trusted_root
-        ? await readTrustedRoot(resolve(verify.trusted_root))
-        : await publicGoodTrustedRoot({ cachePath: context.tufCachePath });
+        ? await (await import('./verify.js')).readTrustedRoot(resolve(verify.trusted_root))
+        : await (await import('./verify.js')).publicGoodTrustedRoot({ cachePath: context.tufCachePath });
   return {
     trustedRoot,
     identities,

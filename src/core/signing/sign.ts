@@ -32,8 +32,7 @@ export const PUBLIC_FULCIO_URL = 'https://fulcio.sigstore.dev';
 export const PUBLIC_REKOR_URL = 'https://rekor.sigstore.dev';
 /** The audience Fulcio expects in an OIDC token. */
 export const SIGSTORE_AUDIENCE = 'sigstore';
-/** The bundle media type this module writes. */
-export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+export { BUNDLE_MEDIA_TYPE } from './common.js';
 
 export interface KeylessSigning {
   mode: 'keyless';

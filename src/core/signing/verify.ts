@@ -32,37 +32,12 @@ import { Verifier, VerificationError, toSignedEntity, toTrustMaterial, type KeyF
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { GITHUB_ACTIONS_ISSUER, SignatureError, type SignatureFailure } from './common.js';
 import { keyId } from './sign.js';
 import { IN_TOTO_PAYLOAD_TYPE, parseStatement, subjectDigests, type EvaluationStatement } from './statement.js';
 import type { StoredBundle } from '../../ports/registry.js';
 
-/** The issuer of GitHub Actions' OIDC tokens, as Fulcio writes it into certificates. */
-export const GITHUB_ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
-
-/** Why a version's signature was refused. */
-export type SignatureFailure =
-  /** No signature is stored beside the version. */
-  | 'missing'
-  /** The statement is for other bytes than the version being loaded. */
-  | 'tampered'
-  /** Signed by a workflow (or issuer) the policy does not accept. */
-  | 'identity'
-  /** Signed by a CA, log or key the trusted root and policy do not trust. */
-  | 'untrusted'
-  /** A keyless signature without a transparency log entry (or timestamp) proving when it was made. */
-  | 'no-log'
-  /** Not a bundle, not our statement, or a signature or log entry that does not verify. */
-  | 'invalid';
-
-export class SignatureError extends UserError {
-  constructor(
-    readonly reason: SignatureFailure,
-    message: string,
-    hint?: string,
-  ) {
-    super(message, hint);
-  }
-}
+export { GITHUB_ACTIONS_ISSUER, SignatureError, type SignatureFailure } from './common.js';
 
 /** Whom to trust. At least one of `identities` and `publicKeys`. */
 export interface VerificationPolicy {
