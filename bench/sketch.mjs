@@ -75,6 +75,10 @@ const KINDS = {
     return Float64Array.from({ length: n }, () => u() * 1000 - 500);
   },
   'ascending (an id column)': (n) => Float64Array.from({ length: n }, (_, i) => i),
+  'epoch milliseconds over 10 minutes, in no order': (n) => {
+    const u = uniforms(4);
+    return Float64Array.from({ length: n }, () => 1.7e12 + Math.floor(u() * 6e5));
+  },
   'five values': (n) => {
     const u = uniforms(3);
     return Float64Array.from({ length: n }, () => Math.floor(u() * 5));

@@ -208,6 +208,11 @@ describe('KllSketch.updateBatch', () => {
       // Neighbours whose high 32 bits are equal: only the low word orders them.
       () => 1 + r() * 1e-12,
       () => -1 - r() * 1e-12,
+      // Large numbers in a narrow range (epoch milliseconds, ids): long runs of equal high words,
+      // ordered by the low words; and a mix of short and long runs, of both signs.
+      () => 1.7e12 + Math.floor(r() * 6e5),
+      () => -1e15 - Math.floor(r() * 1e6),
+      () => (r() < 0.5 ? -1 : 1) * (1e6 + Math.floor(r() * 40) + Math.round(r() * 1e4) / 1e4),
       () => (r() < 0.5 ? 5e-324 : -5e-324) * Math.floor(r() * 1000),
       () => (r() < 0.5 ? Number.MAX_VALUE : -Number.MAX_VALUE) * r(),
     ];
