@@ -40,6 +40,24 @@ export function decodeText(buf: Buffer, start: number, end: number): string {
 }
 
 /**
+ * The integer written by a whole part (value `whole`) and then `fractionDigits` fraction digits
+ * (value `fraction`), each part of at most 9 digits and both of at most 15: exact.
+ */
+export function joinDigits(whole: number, fraction: number, fractionDigits: number): number {
+  return whole * POW10[fractionDigits]! + fraction;
+}
+
+/** The integer written by the digits of buf[start, end), a decimal point among them skipped (at most 15 digits: exact). */
+export function digitsValue(buf: Uint8Array, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b !== 46) value = value * 10 + (b - 48);
+  }
+  return value;
+}
+
+/**
  * The number whose decimal digits, read as an integer, are `mantissa` (at most 2^53), with
  * `fractionDigits` (at most 22) of them after the point: exact, as one division by an exact
  * power of ten is (Clinger's fast path).

@@ -15,7 +15,7 @@ import {
 import type { DelimitedTokenizer, RecordSink } from '../data/delimited.js';
 import { ParquetCellText } from '../data/parquet.js';
 import type { ParquetColumnBatch, ParquetFile } from '../data/parquet.js';
-import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText, plainDecimal } from '../data/values.js';
+import { DEFAULT_NULL_VALUES, Kind, ValueClassifier, decodeText, digitsValue, joinDigits, plainDecimal } from '../data/values.js';
 import { UserError } from '../errors.js';
 import { ColumnProfileBuilder } from '../profile/profile.js';
 import { StringInterner } from '../profile/string-interner.js';
@@ -428,18 +428,21 @@ export class ColumnBatchSink implements RecordSink {
           const negative = i < end && buf[i] === 45;
           if (negative) i++;
           const digitsStart = i;
-          let mantissa = 0;
+          // Each part's digits as a 32-bit integer (exact up to 9 digits): the multiply-adds of
+          // the integer unit are about twice as quick, one after another, as a double's.
+          let wholeValue = 0;
           while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
-            mantissa = mantissa * 10 + (b - 48);
+            wholeValue = (wholeValue * 10 + (b - 48)) | 0;
             i++;
           }
           const whole = i - digitsStart;
           let fraction = 0;
+          let fractionValue = 0;
           let plain = whole > 0;
           if (plain && i < end && buf[i] === 46) {
             const fractionStart = ++i;
             while (i < end && (b = buf[i]!) >= 48 && b <= 57) {
-              mantissa = mantissa * 10 + (b - 48);
+              fractionValue = (fractionValue * 10 + (b - 48)) | 0;
               i++;
             }
             fraction = i - fractionStart;
@@ -465,6 +468,8 @@ export class ColumnBatchSink implements RecordSink {
             flags[j] = 0;
             if (plain && i === fieldEnd && whole + fraction <= PLAIN_DIGITS && !classifier.mayBeNull(buf[fieldStart]!)) {
               kinds[j] = fraction > 0 ? Kind.Number : Kind.Integer;
+              const mantissa =
+                whole <= 9 && fraction <= 9 ? joinDigits(wholeValue, fractionValue, fraction) : digitsValue(buf, digitsStart, i);
               values[j] = plainDecimal(mantissa, fraction, negative);
             } else kinds[j] = UNREAD;
           }
