@@ -156,15 +156,6 @@ export class ColumnProfileBuilder {
     this.numberCounts.add(value, hash);
   }
 
-  /**
-   * `addNumber` of values[index]. The number stays unboxed on its way in: a call with a number
-   * argument that is not inlined must allocate it on the heap, and validate-data's column loop
-   * adds tens of millions.
-   */
-  addNumberAt(kind: typeof Kind.Integer | typeof Kind.Number, values: Float64Array, index: number): void {
-    this.addNumber(kind, values[index]!);
-  }
-
   /** Adds `count` copies of one string whose hash is `textHash`: what `count` calls of `add(Kind.String, 0, text, textHash)` add. */
   addStrings(text: string, textHash: number, count: number): void {
     this.counts[Kind.String]! += count;

@@ -541,8 +541,8 @@ export class ColumnBatchSink implements RecordSink {
         if (known !== UNREAD) {
           // A plain decimal, read on the way (Integer or Number).
           const plain = known as typeof Kind.Integer | typeof Kind.Number;
-          profile.addNumberAt(plain, values, j);
           const value = values[j]!;
+          profile.addNumber(plain, value);
           if (checker === null || checker.passesNumber(plain, value)) continue;
           field.set(buf, starts[j]!, ends[j]!, flags[j]!);
           checker.check(plain, value, field, fileIndex, firstRow + r, lines[r]!);
