@@ -65,6 +65,16 @@ const RADIX_COUNTS = new Int32Array(3 << 11);
 /** Runs of values with equal high words up to this long are ordered by insertion; longer, by their low words. */
 const RUN_INSERTION_MAX = 16;
 
+/** Scratch of `updateBatch`, shared by every sketch: level 0 with the batch, and two buffers the items moved up alternate between. */
+let batchValues: Float64Array = new Float64Array(0);
+let batchMerged: Float64Array = new Float64Array(0);
+let batchMergedOther: Float64Array = new Float64Array(0);
+
+/** `a`, or a larger array when it holds fewer than `size` (its contents are not kept). */
+function atLeast(a: Float64Array, size: number): Float64Array {
+  return a.length >= size ? a : new Float64Array(Math.max(size, 2 * a.length));
+}
+
 /** Whether doubles are stored low word first (the radix sort reads their high words). */
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
@@ -293,15 +303,24 @@ export class KllSketch {
     let i = 0;
     for (; i < count && this.n < BATCH_FROM; i++) this.update(values[i]!);
     if (i === count) return;
-    if (this.n0 + count - i > this.buf0.length) this.growLevel0(Math.max(this.n0 + count - i, 2 * this.buf0.length));
-    const buf = this.buf0;
-    let n0 = this.n0;
+    // Level 0 and the finite rest of the batch, together.
+    batchValues = atLeast(batchValues, this.n0 + count - i);
+    const all = batchValues;
+    all.set(this.buf0.subarray(0, this.n0));
+    let pop = this.n0;
     for (; i < count; i++) {
       const x = values[i]!;
-      if (x - x === 0) buf[n0++] = x;
+      if (x - x === 0) all[pop++] = x;
     }
-    this.n0 = n0;
-    if (n0 >= this.limit0) this.compress();
+    if (pop >= this.limit0 && pop >= this.caps[0]! && this.lv.length > 1) {
+      this.compactBatch(all, pop);
+      return;
+    }
+    // Below capacity, or level 0 below its own: level 0 takes them, and the sketch compresses as usual.
+    if (pop > this.buf0.length) this.growLevel0(Math.max(pop, 2 * this.buf0.length));
+    this.buf0.set(all.subarray(0, pop));
+    this.n0 = pop;
+    if (pop >= this.limit0) this.compress();
   }
 
   /**
@@ -467,6 +486,86 @@ export class KllSketch {
       if (v > this.hi) this.hi = v;
     }
     return this;
+  }
+
+  /**
+   * What `compress` does to a level 0 of `pop` values (all[0, pop), at least its capacity, the
+   * sketch at full capacity), without holding them in the levels: level 0 is compacted, and the
+   * items moved up go on up in scratch, merged with each level's items and compacted, for as long
+   * as `compress` would compact that level next. The level where they stop keeps them; `compress`
+   * then goes on as it would. The same coin flips, in the same order, give the same sketch; only
+   * the levels' arrays stay small (a cascade through levels grown to hold it would keep them large).
+   */
+  private compactBatch(all: Float64Array, pop: number): void {
+    sortPrefix(all, pop);
+    if (all[0]! < this.lo) this.lo = all[0]!;
+    if (all[pop - 1]! > this.hi) this.hi = all[pop - 1]!;
+    const odd0 = pop & 1;
+    let start = odd0 + this.coin();
+    let carried = pop >>> 1;
+    if (odd0 === 1) {
+      // (A sketch read from JSON holds arrays of exactly its items, maybe none.)
+      if (this.buf0.length === 0) this.growLevel0(16);
+      this.buf0[0] = all[0]!;
+    }
+    this.n0 = odd0;
+    this.flushed += pop - odd0;
+    this.limit0 -= pop >>> 1;
+    if (this.limit0 > this.buf0.length) this.growLevel0(this.limit0);
+    // The items moved up: src[start], src[start + 2], ... (`carried` of them).
+    let src = all;
+    for (let h = 1; ; h++) {
+      const s = this.sz[h]!;
+      const total = s + carried;
+      batchMerged = atLeast(batchMerged, total);
+      batchMergedOther = atLeast(batchMergedOther, total);
+      const out = src === batchMerged ? batchMergedOther : batchMerged;
+      // Level h's items and the ones moved up, merged as `absorb` merges them (level h's first among equals).
+      const level = this.lv[h]!;
+      let a = 0;
+      let o = 0;
+      let j = start;
+      const end = start + 2 * carried;
+      while (a < s && j < end) {
+        const d = level[a]!;
+        const v = src[j]!;
+        if (d <= v) {
+          out[o++] = d;
+          a++;
+        } else {
+          out[o++] = v;
+          j += 2;
+        }
+      }
+      while (a < s) out[o++] = level[a++]!;
+      for (; j < end; j += 2) out[o++] = src[j]!;
+      // `compress` compacts level h next only when the sketch is at capacity and level h is at or over
+      // its own (every level below holds at most one item now). Otherwise level h keeps them.
+      if (this.n0 < this.limit0 || total < this.caps[h]!) {
+        if (total > level.length) this.lv[h] = new Float64Array(Math.max(total, 2 * level.length));
+        this.lv[h]!.set(out.subarray(0, total));
+        this.sz[h] = total;
+        break;
+      }
+      // compact(h): a new level first when h is the top, as compact does.
+      if (h === this.lv.length - 1) {
+        this.sz[h] = total;
+        this.addLevel();
+        this.refresh();
+      }
+      const odd = total & 1;
+      start = odd + this.coin();
+      carried = total >>> 1;
+      if (odd === 1) {
+        if (this.lv[h]!.length === 0) this.lv[h] = new Float64Array(16);
+        this.lv[h]![0] = out[0]!;
+      }
+      this.sz[h] = odd;
+      this.limit0 += total - odd - (total >>> 1);
+      if (this.limit0 > this.buf0.length) this.growLevel0(this.limit0);
+      src = out;
+    }
+    this.compress();
   }
 
   /** Compacts levels (the lowest at or over capacity first) until the sketch is below total capacity. */
