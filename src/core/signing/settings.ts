@@ -159,12 +159,14 @@ export async function verificationPolicyFrom(
     }
   }
   if (identities.length === 0 && publicKeys.length === 0) return null;
-  const trustedRoot =
-    identities.length === 0 && !verify.trusted_root
-      ? undefined
-      : verify.trusted_root
-        ? await (await import('./verify.js')).readTrustedRoot(resolve(verify.trusted_root))
-        : await (await import('./verify.js')).publicGoodTrustedRoot({ cachePath: context.tufCachePath });
+  let trustedRoot: VerificationPolicy['trustedRoot'];
+  if (identities.length > 0 || verify.trusted_root) {
+    // Sigstore's libraries load only here, where a root of trust is needed.
+    const { publicGoodTrustedRoot, readTrustedRoot } = await import('./verify.js');
+    trustedRoot = verify.trusted_root
+      ? await readTrustedRoot(resolve(verify.trusted_root))
+      : await publicGoodTrustedRoot({ cachePath: context.tufCachePath });
+  }
   return {
     trustedRoot,
     identities,

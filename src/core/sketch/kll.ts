@@ -90,15 +90,7 @@ export function sortPrefix(a: Float64Array, len: number): void {
     else (len === a.length ? a : a.subarray(0, len)).sort();
     return;
   }
-  for (let i = 1; i < len; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
+  insertionSort(a, 0, len);
 }
 
 /**

@@ -539,7 +539,9 @@ export class ColumnBatchSink implements RecordSink {
       for (let r = 0, j = c; r < count; r++, j += width) {
         const known = kinds[j]!;
         if (known !== UNREAD) {
-          // A plain decimal, read on the way (Integer or Number).
+          // A plain decimal, read on the way (Integer or Number). The branch below does the same
+          // for a classified number; this one stays apart because folding the two was measured 2%
+          // slower: the offsets of a plain number's text are read only when a check fails.
           const plain = known as typeof Kind.Integer | typeof Kind.Number;
           const value = values[j]!;
           profile.addNumber(plain, value);
