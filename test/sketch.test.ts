@@ -1,5 +1,5 @@
 import { FrequentItems, HASH_SEED, HyperLogLog, KllSketch, hashNumber, hashString } from '../src/core/sketch/index.js';
-import { BATCH_FROM, sortPrefix } from '../src/core/sketch/kll.js';
+import { BATCH_FROM, sortPrefix, useWasmSort } from '../src/core/sketch/kll.js';
 import { BatchedSketch } from '../src/core/profile/profile.js';
 import { prng } from './support/random.js';
 
@@ -196,41 +196,79 @@ function batchedSketchOf(data: Float64Array, batch: number, k = 256, seed?: numb
   return sketch;
 }
 
+/** Kinds of data the sorts are tried on, drawing from r. */
+function sortKinds(r: () => number): Array<() => number> {
+  return [
+    () => r() * 2 - 1,
+    () => Math.round((r() * 20 - 10) * 1e4) / 1e4,
+    // Exponents across the whole range, both signs.
+    () => (r() < 0.5 ? -1 : 1) * Math.exp((r() - 0.5) * 1400),
+    () => Math.floor(r() * 5) - 2,
+    // Neighbours whose high 32 bits are equal: only the low word orders them.
+    () => 1 + r() * 1e-12,
+    () => -1 - r() * 1e-12,
+    // Large numbers in a narrow range (epoch milliseconds, ids): long runs of equal high words,
+    // ordered by the low words; and a mix of short and long runs, of both signs.
+    () => 1.7e12 + Math.floor(r() * 6e5),
+    () => -1e15 - Math.floor(r() * 1e6),
+    () => (r() < 0.5 ? -1 : 1) * (1e6 + Math.floor(r() * 40) + Math.round(r() * 1e4) / 1e4),
+    () => (r() < 0.5 ? 5e-324 : -5e-324) * Math.floor(r() * 1000),
+    () => (r() < 0.5 ? Number.MAX_VALUE : -Number.MAX_VALUE) * r(),
+  ];
+}
+
 describe('KllSketch.updateBatch', () => {
-  test('sortPrefix sorts like a stable numeric sort, and leaves the rest of the array alone', () => {
-    const r = prng(21);
-    const kinds: Array<() => number> = [
-      () => r() * 2 - 1,
-      () => Math.round((r() * 20 - 10) * 1e4) / 1e4,
-      // Exponents across the whole range, both signs.
-      () => (r() < 0.5 ? -1 : 1) * Math.exp((r() - 0.5) * 1400),
-      () => Math.floor(r() * 5) - 2,
-      // Neighbours whose high 32 bits are equal: only the low word orders them.
-      () => 1 + r() * 1e-12,
-      () => -1 - r() * 1e-12,
-      // Large numbers in a narrow range (epoch milliseconds, ids): long runs of equal high words,
-      // ordered by the low words; and a mix of short and long runs, of both signs.
-      () => 1.7e12 + Math.floor(r() * 6e5),
-      () => -1e15 - Math.floor(r() * 1e6),
-      () => (r() < 0.5 ? -1 : 1) * (1e6 + Math.floor(r() * 40) + Math.round(r() * 1e4) / 1e4),
-      () => (r() < 0.5 ? 5e-324 : -5e-324) * Math.floor(r() * 1000),
-      () => (r() < 0.5 ? Number.MAX_VALUE : -Number.MAX_VALUE) * r(),
-    ];
-    for (let t = 0; t < 400; t++) {
-      const len = 1 + Math.floor(r() * 3000);
-      const make = kinds[t % kinds.length]!;
-      const a = Float64Array.from({ length: len + 3 }, make);
-      const rest = a.slice(len);
-      const want = Array.from(a.subarray(0, len)).sort((x, y) => x - y);
-      sortPrefix(a, len);
-      expect(Array.from(a.subarray(0, len), (v) => v + 0)).toEqual(want.map((v) => v + 0));
-      expect(a.slice(len)).toEqual(rest);
+  afterEach(() => {
+    useWasmSort(true);
+  });
+
+  test.each(['WebAssembly', 'JavaScript'])(
+    'sortPrefix (%s) sorts like a stable numeric sort, and leaves the rest of the array alone',
+    (engine) => {
+      expect(useWasmSort(engine === 'WebAssembly')).toBe(engine === 'WebAssembly');
+      const r = prng(21);
+      const kinds: Array<() => number> = sortKinds(r);
+      for (let t = 0; t < 400; t++) {
+        // Now and then longer than the WebAssembly sort's first memory holds.
+        const len = t % 40 === 39 ? 5000 + Math.floor(r() * 30000) : 1 + Math.floor(r() * 3000);
+        const make = kinds[t % kinds.length]!;
+        const a = Float64Array.from({ length: len + 3 }, make);
+        const rest = a.slice(len);
+        const want = Array.from(a.subarray(0, len)).sort((x, y) => x - y);
+        sortPrefix(a, len);
+        expect(Array.from(a.subarray(0, len), (v) => v + 0)).toEqual(want.map((v) => v + 0));
+        expect(a.slice(len)).toEqual(rest);
+      }
+      // -0 and 0 are equal: both kept, in some order, among the other values.
+      const zeros = Float64Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : i - 50));
+      sortPrefix(zeros, zeros.length);
+      expect(Array.from(zeros, (v) => v + 0)).toEqual(Array.from(zeros, (v) => v + 0).sort((x, y) => x - y));
+      expect(zeros.filter((v) => Object.is(v, -0))).toHaveLength(34);
+    },
+  );
+
+  test('the WebAssembly and JavaScript sorts give the same arrays, bit for bit, and so the same sketches', () => {
+    const r = prng(22);
+    const kinds = sortKinds(r);
+    kinds.push(() => (r() < 0.5 ? -0 : 0) + Math.floor(r() * 3) - 1);
+    for (let t = 0; t < 240; t++) {
+      const len = 65 + Math.floor(r() * 6000);
+      const data = Float64Array.from({ length: len }, kinds[t % kinds.length]!);
+      const sorted: number[][] = [];
+      for (const wasm of [true, false]) {
+        useWasmSort(wasm);
+        const a = Float64Array.from(data);
+        sortPrefix(a, len);
+        sorted.push(Array.from(new Uint32Array(a.buffer)));
+      }
+      expect(sorted[0]).toEqual(sorted[1]);
     }
-    // -0 and 0 are equal: both kept, in some order, among the other values.
-    const zeros = Float64Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? -0 : i % 3 === 1 ? 0 : i - 50));
-    sortPrefix(zeros, zeros.length);
-    expect(Array.from(zeros, (v) => v + 0)).toEqual(Array.from(zeros, (v) => v + 0).sort((x, y) => x - y));
-    expect(zeros.filter((v) => Object.is(v, -0))).toHaveLength(34);
+    const data = distributions.normal!(300_000);
+    const states = [true, false].map((wasm) => {
+      useWasmSort(wasm);
+      return batchedSketchOf(data, 2048).toJSON();
+    });
+    expect(states[0]).toEqual(states[1]);
   });
 
   test('is update one at a time while the sketch holds fewer than BATCH_FROM values', () => {
