@@ -1,4 +1,5 @@
-import { FrequentItems, HASH_SEED, HyperLogLog, KllSketch, hashNumber, hashString } from '../src/core/sketch/index.js';
+import { FrequentItems, HASH_SEED, HyperLogLog, KllSketch, hashNumber, hashNumbers, hashString } from '../src/core/sketch/index.js';
+import { NumberCounts } from '../src/core/profile/number-counts.js';
 import { BATCH_FROM, sortPrefix, useWasmSort } from '../src/core/sketch/kll.js';
 import { BatchedSketch } from '../src/core/profile/profile.js';
 import { prng } from './support/random.js';
@@ -398,6 +399,29 @@ describe('hashes', () => {
     }
     expect(hashNumber(-0)).toBe(hashNumber(0));
     expect(hashNumber(1)).not.toBe(hashNumber(2));
+  });
+
+  test('hashNumbers, addHashes and addAll do what hashNumber, addHash and add do one value at a time', () => {
+    const r = prng(31);
+    const values = Float64Array.from({ length: 3000 }, (_, i) =>
+      i % 7 === 0 ? -0 : i % 11 === 0 ? 0 : i % 13 === 0 ? 5e-324 : Math.round((r() - 0.5) * 2000) / 10,
+    );
+    const hashes = new Uint32Array(values.length);
+    hashNumbers(values, values.length, hashes);
+    expect(Array.from(hashes)).toEqual(Array.from(values, (x) => hashNumber(x)));
+    const one = new HyperLogLog(12);
+    const batch = new HyperLogLog(12);
+    for (const h of hashes) one.addHash(h);
+    batch.addHashes(hashes, hashes.length);
+    expect(batch.toJSON()).toEqual(one.toJSON());
+    // Past its capacity the exact counts give up, the same way either way.
+    for (const capacity of [64, 4096]) {
+      const a = new NumberCounts(capacity);
+      const b = new NumberCounts(capacity);
+      values.forEach((x, i) => a.add(x, hashes[i]!));
+      b.addAll(values, hashes, values.length);
+      expect([b.overflowed, b.size, [...b.entries()]]).toEqual([a.overflowed, a.size, [...a.entries()]]);
+    }
   });
 });
 

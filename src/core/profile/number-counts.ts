@@ -41,6 +41,11 @@ export class NumberCounts {
     this.size++;
   }
 
+  /** `add` of each of values[0, count), with its hash in hashes. */
+  addAll(values: Float64Array, hashes: Uint32Array, count: number): void {
+    for (let i = 0; i < count && !this.overflowed; i++) this.add(values[i]!, hashes[i]!);
+  }
+
   /** [value, count] pairs (unordered). */
   *entries(): IterableIterator<[number, number]> {
     for (let i = 0; i < this.used.length; i++) if (this.used[i] === 1) yield [this.keys[i]!, this.counts[i]!];

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FrequentItems, HyperLogLog, KllSketch, hashNumber, hashString } from '../sketch/index.js';
+import { FrequentItems, HyperLogLog, KllSketch, hashNumber, hashNumbers, hashString } from '../sketch/index.js';
 import type { FrequentItemsState, HllState, KllState } from '../sketch/index.js';
 import { KIND_NAMES, Kind } from '../data/values.js';
 import { NumberCounts } from './number-counts.js';
@@ -48,7 +48,8 @@ export interface DatasetProfile {
 
 /**
  * A column's quantile sketch (KLL with k = KLL_K), given its numbers one at a time: it holds them
- * back and hands them over together (`KllSketch.updateBatch`), up to SKETCH_BATCH at once.
+ * back and hands them over together (`KllSketch.updateBatch`), up to SKETCH_BATCH at once, each
+ * batch first to `onBatch` when given (the column profile's other summaries of its numbers).
  */
 export class BatchedSketch {
   private readonly sketch: KllSketch;
@@ -57,7 +58,10 @@ export class BatchedSketch {
   private count = 0;
 
   /** @param seed the sketch's coin-flip seed (KllSketch's default when left out). */
-  constructor(seed?: number) {
+  constructor(
+    seed?: number,
+    private readonly onBatch: ((values: Float64Array, count: number) => void) | null = null,
+  ) {
     this.sketch = new KllSketch(KLL_K, seed);
   }
 
@@ -68,12 +72,16 @@ export class BatchedSketch {
 
   /** The sketch, with every number added so far. */
   flush(): KllSketch {
+    if (this.count > 0) this.onBatch?.(this.pending, this.count);
     this.sketch.updateBatch(this.pending, this.count);
     this.count = 0;
     if (this.pending.length < SKETCH_BATCH) this.pending = new Float64Array(Math.min(SKETCH_BATCH, 4 * this.pending.length));
     return this.sketch;
   }
 }
+
+/** The hashes of a batch of numbers (`ColumnProfileBuilder.summarize`), shared by every column. */
+let batchHashes = new Uint32Array(SKETCH_BATCH);
 
 export class ColumnProfileBuilder {
   readonly counts = new Float64Array(KIND_NAMES.length);
@@ -84,7 +92,8 @@ export class ColumnProfileBuilder {
   private sumSquares = 0;
   private min = Infinity;
   private max = -Infinity;
-  private readonly quantiles = new BatchedSketch();
+  /** A column's numbers wait here in batches; each batch goes to `summarize`, then to the quantile sketch. */
+  private readonly quantiles = new BatchedSketch(undefined, (values, count) => this.summarize(values, count));
   private readonly hll = new HyperLogLog(12);
   private readonly top = new FrequentItems(FREQUENT_CAPACITY);
   private readonly numberCounts = new NumberCounts(FREQUENT_CAPACITY);
@@ -144,16 +153,38 @@ export class ColumnProfileBuilder {
   /** Adds one value of kind Integer or Number (`add`'s numeric path, called directly where the kind is known). */
   addNumber(kind: typeof Kind.Integer | typeof Kind.Number, value: number): void {
     this.counts[kind]! += 1;
-    if (this.n++ === 0) this.shift = value;
-    const d = value - this.shift;
-    this.sum += d;
-    this.sumSquares += d * d;
-    if (value < this.min) this.min = value;
-    if (value > this.max) this.max = value;
     this.quantiles.add(value);
-    const hash = hashNumber(value);
-    this.hll.addHash(hash);
-    this.numberCounts.add(value, hash);
+  }
+
+  /**
+   * A batch of the column's numbers, in the order they came, into the moments, min and max, the
+   * distinct count and the exact counts: the same operations in the same order as one number at
+   * a time, so the same results, in loops that keep their running values in registers.
+   */
+  private summarize(values: Float64Array, count: number): void {
+    if (this.n === 0) this.shift = values[0]!;
+    this.n += count;
+    const shift = this.shift;
+    let sum = this.sum;
+    let sumSquares = this.sumSquares;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < count; i++) {
+      const value = values[i]!;
+      const d = value - shift;
+      sum += d;
+      sumSquares += d * d;
+      if (value < min) min = value;
+      if (value > max) max = value;
+    }
+    this.sum = sum;
+    this.sumSquares = sumSquares;
+    this.min = min;
+    this.max = max;
+    if (batchHashes.length < count) batchHashes = new Uint32Array(Math.max(count, SKETCH_BATCH));
+    hashNumbers(values, count, batchHashes);
+    this.hll.addHashes(batchHashes, count);
+    if (!this.numberCounts.overflowed) this.numberCounts.addAll(values, batchHashes, count);
   }
 
   /** Adds `count` copies of one string whose hash is `textHash`: what `count` calls of `add(Kind.String, 0, text, textHash)` add. */
@@ -176,6 +207,8 @@ export class ColumnProfileBuilder {
   }
 
   toState(): ColumnProfileState {
+    // Numbers still held back go into every summary first.
+    const sketch = this.quantiles.flush();
     const top = FrequentItems.fromJSON(this.top.toJSON());
     if (!this.numberCounts.overflowed) for (const [value, count] of this.numberCounts.entries()) top.add(String(value), count);
     return {
@@ -189,7 +222,7 @@ export class ColumnProfileBuilder {
               m2: Math.max(0, this.sumSquares - (this.sum * this.sum) / this.n),
               min: this.min,
               max: this.max,
-              sketch: this.quantiles.flush().toJSON(),
+              sketch: sketch.toJSON(),
             }
           : null,
       distinct: this.hll.toJSON(),

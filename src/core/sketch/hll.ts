@@ -70,6 +70,23 @@ export function hashNumber(x: number): number {
   return fmix32(mixBlock(mixBlock(HASH_SEED, U32[0]!), U32[1]!) ^ 8);
 }
 
+/** `hashNumber` of each of values[0, count), into out[0, count) (little-endian doubles: their words read in place). */
+export function hashNumbers(values: Float64Array, count: number, out: Uint32Array): void {
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < count; i++) out[i] = hashNumber(values[i]!);
+    return;
+  }
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * count);
+  for (let i = 0; i < count; i++) {
+    const low = words[2 * i]!;
+    let high = words[2 * i + 1]!;
+    if (low === 0 && high === 0x80000000) high = 0; // -0 hashes as 0
+    out[i] = fmix32(mixBlock(mixBlock(HASH_SEED, low), high) ^ 8);
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
 /** Plain-JSON state of a {@link HyperLogLog}; `registers` is base64 of the 2^p register bytes. */
 export interface HllState {
   p: number;
@@ -102,6 +119,20 @@ export class HyperLogLog {
     // The sentinel bit caps the rank at 32 - p + 1 when the remaining bits are all zero.
     const r = clz32((h << this.p) | this.sentinel) + 1;
     if (r > this.registers[i]!) this.registers[i] = r;
+  }
+
+  /** `addHash` of each of hashes[0, count). */
+  addHashes(hashes: Uint32Array, count: number): void {
+    const registers = this.registers;
+    const shift = this.shift;
+    const p = this.p;
+    const sentinel = this.sentinel;
+    for (let i = 0; i < count; i++) {
+      const h = hashes[i]!;
+      const at = h >>> shift;
+      const r = clz32((h << p) | sentinel) + 1;
+      if (r > registers[at]!) registers[at] = r;
+    }
   }
 
   /** Estimated number of distinct hashes added (0 when empty). */
