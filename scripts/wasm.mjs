@@ -21,7 +21,13 @@ export function wasmModuleSource(name, bytes) {
 /** Compiles one .wat file's text to WebAssembly bytes. */
 export async function compileWat(name, text) {
   const wabt = await wabtInit();
-  const module = wabt.parseWat(name, text, { bulk_memory: true });
+  let module;
+  try {
+    module = wabt.parseWat(name, text, { bulk_memory: true });
+  } catch (error) {
+    // wabt's message names the file, line and column of each error.
+    throw new Error(String(error instanceof Error ? error.message : error).replace(/^parseWat failed:\n/, ''));
+  }
   try {
     module.resolveNames();
     module.validate();
@@ -46,7 +52,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const check = process.argv.includes('--check');
   let stale = 0;
   for (const { wat, ts } of watFiles('src')) {
-    const source = wasmModuleSource(basename(wat), await compileWat(basename(wat), readFileSync(wat, 'utf8')));
+    let bytes;
+    try {
+      bytes = await compileWat(basename(wat), readFileSync(wat, 'utf8'));
+    } catch (error) {
+      console.error(`${wat}: ${error.message}`);
+      process.exit(1);
+    }
+    const source = wasmModuleSource(basename(wat), bytes);
     const current = existsSync(ts) ? readFileSync(ts, 'utf8') : null;
     if (current === source) continue;
     if (check) {

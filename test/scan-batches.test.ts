@@ -14,6 +14,7 @@ import type { DataSchema } from '../src/core/schema/schema.js';
 import { ColumnChecker } from '../src/core/validate/column-checks.js';
 import { DatasetState } from '../src/core/validate/dataset-state.js';
 import { scanData } from '../src/core/validate/scan.js';
+import { useWasmRecords } from '../src/core/validate/wasm-records.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -22,6 +23,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** The two readers of the usual records: WebAssembly (records.wat) and JavaScript (`fastRecords`). */
+const ENGINES = ['WebAssembly', 'JavaScript'];
+
+/** The tests of the describe block read the usual records with `engine`. */
+function readingIn(engine: string): void {
+  beforeAll(() => {
+    expect(useWasmRecords(engine === 'WebAssembly')).toBe(engine === 'WebAssembly');
+  });
+  afterAll(() => {
+    useWasmRecords(true);
+  });
+}
 
 /** A seeded stream of numbers in [0, 1). */
 function random(seed: number): () => number {
@@ -143,7 +157,9 @@ function mixedCsv(rows: number, seed: number): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-describe('column batches read what record-by-record reading reads', () => {
+describe.each(ENGINES)('column batches read what record-by-record reading reads (%s)', (engine) => {
+  readingIn(engine);
+
   test.each([
     ['one thread', 0],
     ['two reader threads', 2],
@@ -372,7 +388,9 @@ columns:
   'schema.yaml',
 );
 
-describe('the fast path for lines without quotes reads what tokenize and the classifier read', () => {
+describe.each(ENGINES)('the fast path for lines without quotes reads what tokenize and the classifier read (%s)', (engine) => {
+  readingIn(engine);
+
   test.each([
     [1, false],
     [7, false],

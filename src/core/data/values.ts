@@ -24,7 +24,8 @@ export type KindName = (typeof KIND_NAMES)[number];
 /** Text values read as missing (null) unless the configuration says otherwise. */
 export const DEFAULT_NULL_VALUES = ['', 'NA', 'N/A', 'null', 'NULL', 'Null', 'None', '#N/A'];
 
-const POW10 = [
+/** Exact powers of ten, 10^0 to 10^22 (the fast path of Clinger). */
+export const POW10 = [
   1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 const NUMBER_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -91,6 +92,11 @@ export class ValueClassifier {
   /** Whether a field that starts with this byte may be a null token (the others are never looked up). */
   mayBeNull(firstByte: number): boolean {
     return this.nullFirstBytes[firstByte] === 1;
+  }
+
+  /** 1 at each byte a null token starts with, else 0 (256 entries; do not change them). */
+  get nullFirstByteTable(): Uint8Array {
+    return this.nullFirstBytes;
   }
 
   /** Classifies bytes [start, end) of `buf`. */

@@ -24,6 +24,8 @@ import type { ColumnProfileState } from '../profile/profile.js';
 import type { DataSchema } from '../schema/schema.js';
 import { schemaColumn } from '../schema/schema.js';
 import { ColumnChecker, Tally } from './column-checks.js';
+import { SCAN_FULL, SCAN_HARD, UNREAD, wasmRecords } from './wasm-records.js';
+import type { WasmRecords } from './wasm-records.js';
 import type { CheckerState, TallyState, ValueText } from './column-checks.js';
 
 export interface ReaderSettings {
@@ -250,8 +252,6 @@ export class DatasetState {
   }
 }
 
-/** A held-back field whose kind is not known yet (the classifier reads it). */
-const UNREAD = 255;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -273,13 +273,19 @@ export class ColumnBatchSink implements RecordSink {
   row: number;
   private readonly width: number;
   private readonly capacity: number;
-  private readonly starts: Int32Array;
-  private readonly ends: Int32Array;
-  private readonly flags: Uint8Array;
+  /**
+   * The thread's WebAssembly reader of the usual records (records.wat), or null: the JavaScript
+   * path (`fastRecords`) then reads them. With it, the batch lives in its memory (the arrays below
+   * are views of it, taken again whenever the sink starts a batch) and the bytes read are copied there.
+   */
+  private readonly wasm: WasmRecords | null;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private flags: Uint8Array;
   /** Each held-back field's kind when it was read as a plain decimal on the way (its number in `values`), else UNREAD. */
-  private readonly kinds: Uint8Array;
-  private readonly values: Float64Array;
-  private readonly lines: Float64Array;
+  private kinds: Uint8Array;
+  private values: Float64Array;
+  private lines: Float64Array;
   private buf: Buffer | null = null;
   /** Records held back, and the row number of the first. */
   private held = 0;
@@ -301,12 +307,18 @@ export class ColumnBatchSink implements RecordSink {
     this.row = firstRow - 1;
     this.width = header.length;
     this.capacity = Math.max(1, Math.min(BATCH_ROWS, Math.floor(BATCH_FIELDS / Math.max(1, this.width))));
-    this.starts = new Int32Array(this.capacity * this.width);
-    this.ends = new Int32Array(this.capacity * this.width);
-    this.flags = new Uint8Array(this.capacity * this.width);
-    this.kinds = new Uint8Array(this.capacity * this.width);
-    this.values = new Float64Array(this.capacity * this.width);
-    this.lines = new Float64Array(this.capacity);
+    const wasm = wasmRecords();
+    this.wasm = wasm !== null && this.capacity * this.width <= wasm.fieldsCapacity && this.capacity <= wasm.linesCapacity ? wasm : null;
+    if (this.wasm !== null) {
+      ({ starts: this.starts, ends: this.ends, flags: this.flags, kinds: this.kinds, values: this.values, lines: this.lines } = this.wasm);
+    } else {
+      this.starts = new Int32Array(this.capacity * this.width);
+      this.ends = new Int32Array(this.capacity * this.width);
+      this.flags = new Uint8Array(this.capacity * this.width);
+      this.kinds = new Uint8Array(this.capacity * this.width);
+      this.values = new Float64Array(this.capacity * this.width);
+      this.lines = new Float64Array(this.capacity);
+    }
     this.slots = new Int32Array(this.capacity);
     const interned = header.reduce((most, column) => Math.max(most, column.interner.texts.length), 0);
     this.slotCounts = new Float64Array(interned);
@@ -326,6 +338,7 @@ export class ColumnBatchSink implements RecordSink {
     }
     if (this.held > 0 && buf !== this.buf) this.flush();
     if (this.held === 0) {
+      if (this.wasm !== null) this.takeWasm(this.wasm);
       this.buf = buf;
       this.firstRow = row;
     }
@@ -353,9 +366,29 @@ export class ColumnBatchSink implements RecordSink {
    * bad quoting, a wrong number of fields) goes to the tokenizer, one record at a time.
    */
   readRecords(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
+    const wasm = this.wasm;
+    if (wasm === null) return this.readFrom(tokenizer, buf, start, end, final);
+    // The bytes go to the WebAssembly memory, and are read there (offsets into that copy).
+    this.flush();
+    wasm.take(this);
+    const input = wasm.load(buf, start, end, this.state.classifier);
+    this.takeWasm(wasm);
+    return start + this.readFrom(tokenizer, input, 0, end - start, final);
+  }
+
+  /** Takes the WebAssembly memory for a batch, and views of it (new ones when it has grown). */
+  private takeWasm(wasm: WasmRecords): void {
+    wasm.take(this);
+    ({ starts: this.starts, ends: this.ends, flags: this.flags, kinds: this.kinds, values: this.values, lines: this.lines } = wasm);
+  }
+
+  private readFrom(tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
     let pos = start;
     while (pos < end) {
-      const next = this.fastRecords(tokenizer, buf, pos, end, final);
+      const next =
+        this.wasm !== null
+          ? this.wasmRecords(this.wasm, tokenizer, buf, pos, end, final)
+          : this.fastRecords(tokenizer, buf, pos, end, final);
       if (!this.stoppedAtHard) {
         pos = next;
         break;
@@ -373,6 +406,34 @@ export class ColumnBatchSink implements RecordSink {
 
   /** Whether the last `fastRecords` stopped at a record it does not read (rather than at the end of the input or an incomplete record). */
   private stoppedAtHard = false;
+
+  /** `fastRecords` in WebAssembly (records.wat): buf is the copy in its memory. */
+  private wasmRecords(wasm: WasmRecords, tokenizer: DelimitedTokenizer, buf: Buffer, start: number, end: number, final: boolean): number {
+    const { exports } = wasm;
+    if (this.held > 0 && buf !== this.buf) this.flush();
+    this.stoppedAtHard = false;
+    let pos = start;
+    for (;;) {
+      const held = this.held;
+      const status = exports.scan(pos, end, final ? 1 : 0, this.width, held, this.capacity, tokenizer.delimiter, tokenizer.line);
+      const now = exports.stopHeld.value;
+      if (now > held) {
+        if (held === 0) {
+          this.buf = buf;
+          this.firstRow = this.row + 1;
+        }
+        this.row += now - held;
+        this.held = now;
+      }
+      pos = exports.stopPos.value;
+      tokenizer.line = exports.stopLine.value;
+      if (status !== SCAN_FULL) {
+        this.stoppedAtHard = status === SCAN_HARD;
+        return pos;
+      }
+      this.flush();
+    }
+  }
 
   /**
    * `tokenize`'s rules for the usual records: fields end at the delimiter, records at a line feed
@@ -521,7 +582,7 @@ export class ColumnBatchSink implements RecordSink {
   }
 
   /** Reads the records held back, a column at a time. */
-  private flush(): void {
+  flush(): void {
     const count = this.held;
     if (count === 0) return;
     this.held = 0;
