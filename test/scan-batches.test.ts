@@ -212,6 +212,55 @@ describe.each(ENGINES)('column batches read what record-by-record reading reads 
   });
 });
 
+describe('the WebAssembly reader of the usual records, shared by the sinks of a thread', () => {
+  test('two sinks take its memory in turn, and neither loses the records it holds there', () => {
+    expect(useWasmRecords(true)).toBe(true);
+    const texts = [plainCsv(3000, 21, false), plainCsv(3000, 22, true)];
+    const sinks = texts.map((text) => {
+      const state = new DatasetState({ schema: PLAIN_SCHEMA, nullValues: DEFAULT_NULL_VALUES, sampleLimit: 5 });
+      state.files.push('f.csv');
+      const all = Buffer.from(text);
+      const headerEnd = all.indexOf(10) + 1;
+      const names = all.toString('utf8', 0, headerEnd).trimEnd().split(',');
+      const tokenizer = new DelimitedTokenizer(44);
+      tokenizer.line = 2;
+      return {
+        state,
+        names,
+        all,
+        at: headerEnd,
+        tokenizer,
+        sink: state.recordSink(
+          0,
+          names.map((name) => state.columnFor(name)),
+          1,
+        ),
+      };
+    });
+    const [first, second] = sinks as [(typeof sinks)[0], (typeof sinks)[0]];
+    const piece = 5000;
+    while (first.at < first.all.length || second.at < second.all.length) {
+      // The first sink is given records one at a time (the tokenizer's path): it holds them in the
+      // shared memory until the second sink takes it to read its own piece.
+      if (first.at < first.all.length) {
+        const buf = first.all.subarray(first.at, Math.min(first.all.length, first.at + piece));
+        first.at += first.tokenizer.tokenize(buf, 0, buf.length, first.at + piece >= first.all.length, first.sink, 1);
+      }
+      if (second.at < second.all.length) {
+        const buf = Buffer.from(second.all.subarray(second.at, Math.min(second.all.length, second.at + piece)));
+        second.at += second.sink.readRecords(second.tokenizer, buf, 0, buf.length, second.at + piece >= second.all.length);
+      }
+    }
+    first.sink.flush();
+    for (const [i, { state, names }] of sinks.entries()) {
+      const expected = recordByRecord(texts[i]!, PLAIN_SCHEMA, 'f.csv');
+      const columns = state.toState().columns;
+      expect(names.map((name) => columns.find((c) => c.name === name)!.profile)).toEqual(expected.profiles);
+      expect(names.map((name) => columns.find((c) => c.name === name)!.checker)).toEqual(expected.checkers);
+    }
+  });
+});
+
 describe('ColumnChecker.passesNumber', () => {
   test.each([
     ['number with bounds', '{ type: number, min: 0, max: 10 }'],

@@ -7,15 +7,16 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 // @ts-expect-error: a plain .mjs script, without type declarations
 import { compileWat, wasmModuleSource, watFiles } from '../scripts/wasm.mjs';
-import { WASM_BYTES } from '../src/core/sketch/radix-wasm.js';
+import { WASM_BYTES as RADIX } from '../src/core/sketch/radix-wasm.js';
+import { WASM_BYTES as RECORDS } from '../src/core/validate/records-wasm.js';
 
 type WatFile = { wat: string; ts: string };
 
 describe('hand-written WebAssembly', () => {
   const files = (watFiles as (dir: string) => WatFile[])('src');
 
-  test('radix.wat is among the files compiled', () => {
-    expect(files.map((file) => file.wat)).toContain('src/core/sketch/radix.wat');
+  test('the files compiled are radix.wat and records.wat', () => {
+    expect(files.map((file) => file.wat)).toEqual(['src/core/sketch/radix.wat', 'src/core/validate/records.wat']);
   });
 
   test.each(files.map((file) => [file.wat, file.ts]))('%s compiles to what %s holds', async (wat, ts) => {
@@ -23,18 +24,43 @@ describe('hand-written WebAssembly', () => {
     expect(readFileSync(ts, 'utf8')).toBe(wasmModuleSource(basename(wat), bytes));
   });
 
-  test('the radix sort module exports its memory, setCapacity and sort', () => {
+  test.each([
+    ['radix.wat', RADIX, ['memory:memory', 'setCapacity:function', 'sort:function']],
+    [
+      'records.wat',
+      RECORDS,
+      [
+        'endsOffset:global',
+        'fieldsCapacity:global',
+        'flagsOffset:global',
+        'inputOffset:global',
+        'kindsOffset:global',
+        'linesCapacity:global',
+        'linesOffset:global',
+        'mayBeNullOffset:global',
+        'memory:memory',
+        'pow10Offset:global',
+        'scan:function',
+        'setCodes:function',
+        'startsOffset:global',
+        'stopHeld:global',
+        'stopLine:global',
+        'stopPos:global',
+        'valuesOffset:global',
+      ],
+    ],
+  ])('%s is a valid module with the exports its caller uses', (_name, bytes, exports) => {
     const wasm = (
       globalThis as unknown as {
         WebAssembly: { Module: { new (b: Uint8Array): object; exports(m: object): Array<{ name: string; kind: string }> } };
       }
     ).WebAssembly;
-    const module = new wasm.Module(Uint8Array.from(atob(WASM_BYTES), (c) => c.charCodeAt(0)));
+    const module = new wasm.Module(Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0)));
     expect(
       wasm.Module.exports(module)
         .map(({ name, kind }) => `${name}:${kind}`)
         .sort(),
-    ).toEqual(['memory:memory', 'setCapacity:function', 'sort:function']);
+    ).toEqual(exports);
   });
 
   test('a broken .wat is refused with the line of its error', async () => {
