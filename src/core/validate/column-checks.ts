@@ -209,16 +209,20 @@ export class ColumnChecker {
       this.slotVerdicts = grown;
     }
     let verdict = this.slotVerdicts[slot]!;
-    if (verdict === UNSEEN) {
-      const passes =
-        (this.acceptedKinds & (1 << Kind.String)) !== 0 &&
-        this.unique === null &&
-        (this.domain === undefined || this.domain.value.has(text));
-      verdict = this.slotVerdicts[slot] = passes ? PASSES : FAILS;
-    }
+    if (verdict === UNSEEN) verdict = this.slotVerdicts[slot] = this.stringPasses(text) ? PASSES : FAILS;
     if (verdict !== PASSES) return false;
     this.checked++;
     return true;
+  }
+
+  /**
+   * Whether a string whose text is `text` passes every check by its text alone (there is no
+   * unique check), counting nothing: a caller that lets it through counts it (`checked`).
+   */
+  stringPasses(text: string): boolean {
+    return (
+      (this.acceptedKinds & (1 << Kind.String)) !== 0 && this.unique === null && (this.domain === undefined || this.domain.value.has(text))
+    );
   }
 
   /** Checks one value (`value` is the number for numeric kinds, epoch ms for datetimes). */

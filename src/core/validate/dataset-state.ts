@@ -209,6 +209,8 @@ export class DatasetState {
     const profile = column.profile;
     const { kinds, values, codes, texts } = batch;
     const count = kinds.length;
+    const checker = column.checker;
+    if (codes !== null && this.parquetTexts(fileIndex, column, batch, firstRow, cell)) return;
     if (codes !== null) {
       // Each distinct text is hashed once per batch (a dictionary's texts are shared by its rows).
       const hashes = new Int32Array(texts!.length).fill(-1);
@@ -230,14 +232,71 @@ export class DatasetState {
         const kind = kinds[i]! as Kind;
         profile.add(kind, values[i]!, kind === Kind.Datetime ? batch.text(i) : null);
       }
-    } else for (let i = 0; i < count; i++) profile.add(kinds[i]! as Kind, values[i]!, null);
-    const checker = column.checker;
+    } else {
+      for (let i = 0; i < count; i++) {
+        const kind = kinds[i]! as Kind;
+        if (kind === Kind.Number || kind === Kind.Integer) profile.addNumber(kind, values[i]!);
+        else profile.add(kind, values[i]!, null);
+      }
+    }
     if (checker === null) return;
     cell.column = batch;
     for (let i = 0; i < count; i++) {
+      const kind = kinds[i]! as Kind;
+      const value = values[i]!;
+      // A number within the checks' bounds passes without its text (as in delimited reading).
+      if (checker.passesNumber(kind, value)) continue;
       cell.row = i;
-      checker.check(kinds[i]! as Kind, values[i]!, cell, fileIndex, firstRow + i, 0);
+      checker.check(kind, value, cell, fileIndex, firstRow + i, 0);
     }
+  }
+
+  /**
+   * A text column's batch whose values are all strings or nulls: each distinct text is counted,
+   * hashed and checked once (its checks pass or not by its text alone without a unique check), and
+   * the profile takes each text with its count when its frequent-items summary has room for them
+   * all (it then counts exactly, so the order does not matter). Returns false, having done nothing,
+   * when the batch holds other kinds or the summary has no room: the caller then reads it in order.
+   */
+  private parquetTexts(fileIndex: number, column: ColumnScan, batch: ParquetColumnBatch, firstRow: number, cell: ParquetCellText): boolean {
+    const { kinds, codes, texts } = batch;
+    const count = kinds.length;
+    const tally = new Float64Array(texts!.length);
+    let nulls = 0;
+    for (let i = 0; i < count; i++) {
+      const kind = kinds[i]!;
+      if (kind === Kind.Null) nulls++;
+      else if (kind === Kind.String) tally[codes![i]!]!++;
+      else return false;
+    }
+    let distinct = 0;
+    for (let code = 0; code < tally.length; code++) if (tally[code]! > 0) distinct++;
+    const profile = column.profile;
+    if (!profile.takesTexts(distinct)) return false;
+    if (nulls > 0) profile.addNulls(nulls);
+    for (let code = 0; code < tally.length; code++) {
+      if (tally[code]! > 0) profile.addStrings(texts![code]!, hashString(texts![code]!), tally[code]!);
+    }
+    const checker = column.checker;
+    if (checker === null) return true;
+    // Each text's verdict once: 1 passes, 2 fails (and `check` sees each of its values).
+    const verdicts = new Uint8Array(texts!.length);
+    cell.column = batch;
+    for (let i = 0; i < count; i++) {
+      const kind = kinds[i]! as Kind;
+      if (kind === Kind.String) {
+        const code = codes![i]!;
+        let verdict = verdicts[code]!;
+        if (verdict === 0) verdict = verdicts[code] = checker.stringPasses(texts![code]!) ? 1 : 2;
+        if (verdict === 1) {
+          checker.checked++;
+          continue;
+        }
+      }
+      cell.row = i;
+      checker.check(kind, NaN, cell, fileIndex, firstRow + i, 0);
+    }
+    return true;
   }
 
   toState(): ReaderState {
