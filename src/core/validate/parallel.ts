@@ -2,8 +2,8 @@
  * Parallel reading of delimited and Parquet files. For a delimited file the main thread
  * reads the file, finds whole records with the same tokenizer and hands each block of
  * records, with the row and line it starts at, to a reader thread. A Parquet file is
- * shared out by columns: each reader opens it and reads its columns, all rows, so every
- * column is profiled in row order by one reader, as on one thread. Readers profile and
+ * shared out by columns, one at a time to whichever reader is free: it opens the file and reads
+ * that column, all rows, so every column is profiled in row order by one reader, as on one thread. Readers profile and
  * check their rows; at the end their states merge with the main thread's (profiles are
  * mergeable, tallies add up). Workers run this same bundle (see threads.ts).
  */
@@ -35,7 +35,7 @@ type ToReader =
   | { type: 'parquet'; fileIndex: number; file: string; path: string; columns: ParquetShare }
   | { type: 'finish' };
 
-/** A reader's columns of a Parquet file: [position in the file, name read as]. */
+/** Parquet columns to read: [position in the file, name read as]. */
 export type ParquetShare = Array<[number, string]>;
 /** A reader is done with a message; a block's memory comes back with it, to be read into again. */
 type FromReader = { type: 'done'; buffer?: ArrayBuffer } | { type: 'state'; state: ReaderState } | { type: 'error'; message: string };
@@ -192,15 +192,17 @@ export class ReaderPool {
     return this.readers.length;
   }
 
-  /** Hands each reader its share of a Parquet file's columns (a reader with none gets nothing) and waits until all are read. */
-  async readParquet(fileIndex: number, file: string, path: string, shares: readonly ParquetShare[]): Promise<void> {
-    for (let i = 0; i < this.readers.length; i++) {
-      const columns = shares[i];
-      if (!columns || columns.length === 0) continue;
-      const reader = this.readers[i]!;
-      await this.waitFor(() => reader.inFlight < this.depth);
+  /**
+   * Reads a Parquet file's columns on the readers, a column at a time to whichever reader is free,
+   * in the order given (the largest first), and waits until all are read. A column is read whole,
+   * in row order, by one reader, so what is read does not depend on which reader reads it.
+   */
+  async readParquet(fileIndex: number, file: string, path: string, columns: ParquetShare): Promise<void> {
+    for (const column of columns) {
+      await this.waitFor(() => this.readers.some((r) => r.inFlight === 0));
+      const reader = this.readers.find((r) => r.inFlight === 0)!;
       reader.inFlight++;
-      reader.worker.postMessage({ type: 'parquet', fileIndex, file, path, columns } satisfies ToReader);
+      reader.worker.postMessage({ type: 'parquet', fileIndex, file, path, columns: [column] } satisfies ToReader);
     }
     await this.waitFor(() => this.readers.every((r) => r.inFlight === 0));
   }

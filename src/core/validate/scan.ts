@@ -478,9 +478,9 @@ function dedupeHeader(raw: string[], file: string, anomalies: Anomaly[]): string
 
 /**
  * One Parquet file, batch by batch: each column's typed values go to its profile and checks.
- * With a pool, its columns are shared out among the reader threads (by bytes on disk), each
- * reading its columns in row order. A file of 0 bytes is reported as empty (as an empty CSV
- * is); one that is not Parquet, or is truncated, stops the scan with what to do.
+ * With a pool, its columns are shared out among the reader threads (the largest first, each to
+ * the next reader free), each read whole in row order. A file of 0 bytes is reported as empty
+ * (as an empty CSV is); one that is not Parquet, or is truncated, stops the scan with what to do.
  */
 async function readParquet(
   path: string,
@@ -510,17 +510,16 @@ async function readParquet(
   }
   if (pool !== null && names.length > 1 && parquet.rows > 0) {
     await parquet.close();
-    // Largest columns first, each to the reader with the fewest bytes so far.
+    // The costliest columns first, each to the next reader that is free, so that the last ones are
+    // short. Text columns first: their dictionary codes take few bytes on disk, but every row still
+    // goes through the profile and checks. Then the others, the largest first.
     const bytes = parquet.columnBytes();
-    const shares: ParquetShare[] = Array.from({ length: pool.size }, () => []);
-    const loads = new Array<number>(pool.size).fill(0);
-    for (const index of names.map((_, i) => i).sort((x, y) => bytes[y]! - bytes[x]! || x - y)) {
-      const reader = loads.indexOf(Math.min(...loads));
-      shares[reader]!.push([index, names[index]!]);
-      loads[reader]! += bytes[index]!;
-    }
-    for (const share of shares) share.sort((x, y) => x[0] - y[0]);
-    await pool.readParquet(fileIndex, file, path, shares);
+    const text = parquet.columns.map((c) => (c.type === 'text' ? 1 : 0));
+    const order: ParquetShare = names
+      .map((_, i) => i)
+      .sort((x, y) => text[y]! - text[x]! || bytes[y]! - bytes[x]! || x - y)
+      .map((index) => [index, names[index]!]);
+    await pool.readParquet(fileIndex, file, path, order);
     live.rows = parquet.rows;
     reading.bytesRead = () => parquet.size;
     progress();
