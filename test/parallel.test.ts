@@ -4,7 +4,7 @@
  * down to the sample rows and their line numbers. The generator knows every value
  * it wrote, so the counts and the bad rows are checked against it too.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
@@ -384,6 +384,30 @@ describe('parallel reading (dist/cli/index.js, MLOPS_READER_THREADS)', () => {
     const second = await readFile(join(dir, 'parallel-again', 'profile.json'), 'utf8');
     expect(again.results.rows).toBe(parallel.results.rows);
     expect(second === first).toBe(true);
+  });
+
+  test('a Parquet file read by reader threads, a column at a time to whichever is free: the same profile.json, byte for byte, and the same anomalies', async () => {
+    await copyFile(join(import.meta.dirname, 'fixtures', 'parquet', 'rust-types.parquet'), join(dir, 'types.parquet'));
+    await writeFile(
+      join(dir, 'parquet-schema.yaml'),
+      'columns:\n  cat: { type: string, domain: [red, green] }\n  i32: { type: integer, min: 0 }\n',
+    );
+    const read = async (env: Record<string, string>, out: string) => {
+      const run = await runCli(['validate-data', '--data', 'types.parquet', '--schema', 'parquet-schema.yaml', '--output-dir', out], {
+        cwd: dir,
+        env,
+      });
+      expect(run.code).toBe(1);
+      const results = JSON.parse(await readFile(join(dir, out, 'validation.json'), 'utf8'));
+      return { profile: await readFile(join(dir, out, 'profile.json'), 'utf8'), anomalies: results.anomalies };
+    };
+    const one = await read(SINGLE, 'parquet-single');
+    expect(one.anomalies.map((a: { kind: string }) => a.kind)).toEqual(expect.arrayContaining(['below_min', 'not_in_domain']));
+    for (const out of ['parquet-parallel', 'parquet-parallel-again']) {
+      const two = await read(PARALLEL, out);
+      expect(two.profile === one.profile).toBe(true);
+      expect(two.anomalies).toEqual(one.anomalies);
+    }
   });
 
   test('an invalid MLOPS_READER_THREADS is a user error naming the variable', async () => {
