@@ -6,8 +6,8 @@
 ;; sort on the high 32 bits of each double (sign, exponent, 20 bits of mantissa), mapped so that
 ;; their unsigned order is the numbers' order, in passes of 11, 11 and 10 bits (a pass is skipped
 ;; where every key has the same digit). Then each run of values with equal high words is ordered
-;; by insertion when it holds at most 16; a longer run is left for the caller (it sorts those by
-;; their low words) and sort returns 1, else 0.
+;; by insertion when it holds at most 16; a longer run not already in order is left for the caller
+;; (it sorts those by their low words) and sort returns 1, else 0.
 ;;
 ;; Memory: the digit counts (3 x 2048 i32) at 0, then, for the capacity set by setCapacity(c),
 ;; VALUES (c f64) at 24576, the spare values (c f64), the keys (c i32) and the spare keys (c i32):
@@ -126,7 +126,20 @@
                 (local.set $end (i32.add (local.get $end) (i32.const 1)))
                 (br $endLoop)))
             (if (i32.gt_u (i32.sub (local.get $end) (local.get $start)) (i32.const 16))
-              (then (local.set $long (i32.const 1)))
+              (then
+                ;; Left for the caller unless already in order (as a run of one value repeated is).
+                (local.set $j (i32.add (local.get $start) (i32.const 1)))
+                (block $checked
+                  (loop $orderLoop
+                    (br_if $checked (i32.ge_u (local.get $j) (local.get $end)))
+                    (if (f64.gt
+                          (f64.load (i32.add (local.get $from) (i32.shl (i32.sub (local.get $j) (i32.const 1)) (i32.const 3))))
+                          (f64.load (i32.add (local.get $from) (i32.shl (local.get $j) (i32.const 3)))))
+                      (then
+                        (local.set $long (i32.const 1))
+                        (br $checked)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $orderLoop))))
               (else
                 (local.set $j (i32.add (local.get $start) (i32.const 1)))
                 (block $insertDone
