@@ -136,7 +136,7 @@ class WasmRadix {
   }
 }
 
-/** This thread's WebAssembly sort: undefined until first needed, null where WebAssembly cannot run (as under node --jitless). */
+/** This thread's WebAssembly sort: undefined until first needed, null when the module cannot be instantiated (or `useWasmSort(false)`). */
 let wasmRadix: WasmRadix | null | undefined;
 
 /** What this module uses of the WebAssembly global (the project's type libraries do not declare it). */

@@ -123,7 +123,7 @@ interface WasmApi {
   Instance: new (module: object) => { exports: unknown };
 }
 
-/** This thread's: undefined until first asked for, null where WebAssembly cannot run (as under node --jitless) or when turned off. */
+/** This thread's: undefined until first asked for, null when the module cannot be instantiated or when turned off. */
 let shared: WasmRecords | null | undefined;
 
 function load(): WasmRecords | null {
@@ -137,7 +137,7 @@ function load(): WasmRecords | null {
   }
 }
 
-/** This thread's WebAssembly record reader, or null where it cannot run (or `useWasmRecords(false)` turned it off). */
+/** This thread's WebAssembly record reader, or null when its module cannot be instantiated (or `useWasmRecords(false)` turned it off). */
 export function wasmRecords(): WasmRecords | null {
   if (shared === undefined) shared = load();
   return shared;
