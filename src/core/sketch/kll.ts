@@ -20,6 +20,7 @@
  *   same error guarantee (for the smaller k of the two).
  */
 
+import { instantiateWasm } from '../wasm.js';
 import { WASM_BYTES as RADIX_WASM } from './radix-wasm.js';
 
 /** Minimum capacity of any level (DataSketches' M). */
@@ -139,21 +140,9 @@ class WasmRadix {
 /** This thread's WebAssembly sort: undefined until first needed, null when the module cannot be instantiated (or `useWasmSort(false)`). */
 let wasmRadix: WasmRadix | null | undefined;
 
-/** What this module uses of the WebAssembly global (the project's type libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
 function loadWasmRadix(): WasmRadix | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const module = new wasm.Module(Uint8Array.from(atob(RADIX_WASM), (c) => c.charCodeAt(0)));
-    return new WasmRadix(new wasm.Instance(module).exports as RadixExports);
-  } catch {
-    return null;
-  }
+  const exports = instantiateWasm(RADIX_WASM);
+  return exports === null ? null : new WasmRadix(exports as RadixExports);
 }
 
 /**

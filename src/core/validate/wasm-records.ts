@@ -8,6 +8,7 @@
 import { FIELD_QUOTED } from '../data/delimited.js';
 import { Kind, POW10 } from '../data/values.js';
 import type { ValueClassifier } from '../data/values.js';
+import { instantiateWasm } from '../wasm.js';
 import { WASM_BYTES } from './records-wasm.js';
 
 /** A held-back field whose kind is not known yet (the classifier reads it). */
@@ -117,24 +118,12 @@ export class WasmRecords {
   }
 }
 
-/** What this module uses of the WebAssembly global (the project's type libraries do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-
 /** This thread's: undefined until first asked for, null when the module cannot be instantiated or when turned off. */
 let shared: WasmRecords | null | undefined;
 
 function load(): WasmRecords | null {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (wasm === undefined) return null;
-  try {
-    const module = new wasm.Module(Uint8Array.from(atob(WASM_BYTES), (c) => c.charCodeAt(0)));
-    return new WasmRecords(new wasm.Instance(module).exports as RecordsExports);
-  } catch {
-    return null;
-  }
+  const exports = instantiateWasm(WASM_BYTES);
+  return exports === null ? null : new WasmRecords(exports as RecordsExports);
 }
 
 /** This thread's WebAssembly record reader, or null when its module cannot be instantiated (or `useWasmRecords(false)` turned it off). */
