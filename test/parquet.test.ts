@@ -208,6 +208,20 @@ describe('reading what each writer was given', () => {
     expect(read.get('no_null')!.map((c) => c.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   });
 
+  test('opened again with the footer an earlier open read: the same values; a footer of another size is not used', async () => {
+    const first = await openParquet(fixture('rust-types.parquet'));
+    const footer = first.footer;
+    await first.close();
+    const again = await cells(fixture('rust-types.parquet'), { footer });
+    expect(again).toEqual(await cells(fixture('rust-types.parquet')));
+    // Another file's footer (another size) is not taken for this one's.
+    const other = await openParquet(fixture('duckdb-types.parquet'));
+    const stale = other.footer;
+    await other.close();
+    expect(stale.size).not.toBe(footer.size);
+    expect(await cells(fixture('rust-types.parquet'), { footer: stale })).toEqual(again);
+  });
+
   test('null values are the configured ones, as for the other formats', async () => {
     const read = await cells(fixture('duckdb-types.parquet'), { nullValues: ['x1'] });
     expect(read.get('name')!.slice(3, 5)).toEqual([

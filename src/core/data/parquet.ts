@@ -123,6 +123,17 @@ export interface ParquetReadOptions {
   batchRows?: number;
   /** How messages name the file (default: its path). */
   name?: string;
+  /**
+   * The file's footer as an earlier open read it (`ParquetFile.footer`), used again when the file
+   * still has that size: a reader thread opens the file once per column it is given.
+   */
+  footer?: ParquetFooter;
+}
+
+/** A Parquet file's footer, as read, with the file's size then. */
+export interface ParquetFooter {
+  readonly size: number;
+  readonly metadata: FileMetaData;
 }
 
 export const DEFAULT_BATCH_ROWS = 65536;
@@ -200,7 +211,7 @@ export async function openParquet(path: string, options: ParquetReadOptions = {}
         `${name}: the file is empty (0 bytes), not a Parquet file`,
         'Write the file again; a Parquet file with no rows still holds its schema.',
       );
-    const metadata = await readFooter(handle, size, name);
+    const metadata = options.footer?.size === size ? options.footer.metadata : await readFooter(handle, size, name);
     return new ParquetFile(handle, size, metadata, name, options);
   } catch (error) {
     await handle.close();
@@ -463,6 +474,11 @@ export class ParquetFile {
   /** Bytes of pages after decompression so far. */
   bytesDecoded(): number {
     return this.decoded;
+  }
+
+  /** The footer as read, to open the file again without reading it (`ParquetReadOptions.footer`). */
+  get footer(): ParquetFooter {
+    return { size: this.size, metadata: this.metadata };
   }
 
   async close(): Promise<void> {

@@ -431,13 +431,18 @@ export class ColumnBatchSink implements RecordSink {
     this.flush();
     wasm.take(this);
     const input = wasm.load(buf, start, end, this.state.classifier);
-    this.takeWasm(wasm);
+    this.viewWasm(wasm);
     return start + this.readFrom(tokenizer, input, 0, end - start, final);
   }
 
-  /** Takes the WebAssembly memory for a batch, and views of it (new ones when it has grown). */
+  /** Takes the WebAssembly memory for a batch, and views of it. */
   private takeWasm(wasm: WasmRecords): void {
     wasm.take(this);
+    this.viewWasm(wasm);
+  }
+
+  /** The batch's arrays: views of the WebAssembly memory (new ones when it has grown). */
+  private viewWasm(wasm: WasmRecords): void {
     ({ starts: this.starts, ends: this.ends, flags: this.flags, kinds: this.kinds, values: this.values, lines: this.lines } = wasm);
   }
 

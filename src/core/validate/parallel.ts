@@ -2,14 +2,16 @@
  * Parallel reading of delimited and Parquet files. For a delimited file the main thread
  * reads the file, finds whole records with the same tokenizer and hands each block of
  * records, with the row and line it starts at, to a reader thread. A Parquet file is
- * shared out by columns, one at a time to whichever reader is free: it opens the file and reads
- * that column, all rows, so every column is profiled in row order by one reader, as on one thread. Readers profile and
- * check their rows; at the end their states merge with the main thread's (profiles are
- * mergeable, tallies add up). Workers run this same bundle (see threads.ts).
+ * shared out by columns, one at a time to whichever reader is free: it opens the file (its
+ * footer read once per reader) and reads that column, all rows, so every column is profiled in
+ * row order by one reader, as on one thread. Readers profile and check their rows; at the end
+ * their states merge with the main thread's (profiles are mergeable, tallies add up). Workers
+ * run this same bundle (see threads.ts).
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { DelimitedTokenizer } from '../data/delimited.js';
 import { openParquet } from '../data/parquet.js';
+import type { ParquetFooter } from '../data/parquet.js';
 import { READER_ROLE, threadScript } from '../threads.js';
 import { DatasetState } from './dataset-state.js';
 import type { ColumnScan, ReaderSettings, ReaderState } from './dataset-state.js';
@@ -45,6 +47,8 @@ export function runReaderThread(): void {
   const port = parentPort!;
   const state = new DatasetState((workerData as { settings: ReaderSettings }).settings);
   const headers = new Map<number, { columns: ColumnScan[]; delimiter: number }>();
+  /** Each Parquet file's footer, read with its first column and used again for the next ones. */
+  const footers = new Map<number, ParquetFooter>();
   // Messages are handled one after another, also those that read a Parquet file (asynchronously).
   let queue: Promise<void> = Promise.resolve();
   port.on('message', (message: ToReader) => {
@@ -58,7 +62,9 @@ export function runReaderThread(): void {
           nullValues: state.settings.nullValues,
           name: message.file,
           columnIndexes: new Set(message.columns.map(([index]) => index)),
+          footer: footers.get(message.fileIndex),
         });
+        footers.set(message.fileIndex, parquet.footer);
         await state.readParquet(
           message.fileIndex,
           parquet,

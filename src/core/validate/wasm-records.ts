@@ -14,9 +14,7 @@ import { WASM_BYTES } from './records-wasm.js';
 /** A held-back field whose kind is not known yet (the classifier reads it). */
 export const UNREAD = 255;
 
-/** What `scan` returns (records.wat). */
-export const SCAN_END = 0;
-export const SCAN_INCOMPLETE = 1;
+/** What `scan` returns (records.wat) that its caller tells apart: 0 (the end of the input) and 1 (an incomplete record) both stop it where `stopPos` says. */
 export const SCAN_HARD = 2;
 export const SCAN_FULL = 3;
 
