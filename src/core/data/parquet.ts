@@ -25,9 +25,16 @@
  * and into the garbage it leaves. Its page-level pieces (footer and page-header parsing,
  * RLE/bit-packing, PLAIN, DELTA_*, BYTE_STREAM_SPLIT) are fast, and a flat column needs no
  * assembly: definition levels of 0/1 go into a Uint8Array and values straight into typed
- * arrays, which is what this module does. Compression: snappy, zstd and LZ4 through
- * hyparquet-compressors (snappy as wasm inlined in the JS, zstd in pure JS); gzip and brotli
- * through node:zlib (7.1 s against hyparquet-compressors' 17.6 s on the gzip copy of the file).
+ * arrays, which is what this module does. Compression: snappy in this project's WebAssembly
+ * (below), zstd and LZ4 through hyparquet-compressors (zstd in pure JS); gzip and brotli through
+ * node:zlib (7.1 s against hyparquet-compressors' 17.6 s on the gzip copy of the file).
+ *
+ * The pages most files are made of decode in WebAssembly (pages.wat, wasm-pages.ts): snappy
+ * straight into the module's memory, definition levels, dictionary indices, and PLAIN doubles and
+ * integers spread out to a kind and a number a row, in one pass over the page, where hyparquet's
+ * decoders and a JavaScript copy took four (and hysnappy, the snappy of hyparquet-compressors,
+ * instantiates its module again for each page and copies its output out). When WebAssembly is not
+ * there, the JavaScript decoders read every page, with the same results (tests compare the two).
  * Maintenance (registry): hyparquet 1.33.0 on 2026-11-08, 20+ releases in 2026; parquet-wasm
  * 0.8.0 on 2026-09-19; @duckdb/node-api 1.5.6-r.1 on 2026-09-29. hyparquet is pinned exactly to
  * 1.31.5, the version hyparquet-writer (predict's Parquet output) pins, so the bundle holds one
@@ -66,6 +73,7 @@
  * row group. validate-data reads a large file's columns on several threads (parallel.ts).
  */
 import { isUtf8 } from 'node:buffer';
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -77,6 +85,8 @@ import { byteStreamSplit, readRleBitPackedHybrid } from 'hyparquet/src/encoding.
 import { compressors } from 'hyparquet-compressors';
 import { UserError } from '../errors.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from './values.js';
+import { PlainType, wasmPages } from './wasm-pages.js';
+import type { WasmPages } from './wasm-pages.js';
 
 /** How a Parquet column's values read: the value model's types. */
 export type ParquetValueType = 'integer' | 'number' | 'boolean' | 'datetime' | 'text';
@@ -186,6 +196,34 @@ interface DecodedPage {
   /** Dictionary-encoded: each present value's dictionary index. */
   indices: Int32Array | null;
   values: Values | null;
+  /** Decoded a row at a time (WasmPages.plainPage): each row's kind and number, nulls included. */
+  rowKinds: Uint8Array | null;
+  rowValues: Float64Array | null;
+}
+
+/** A column's arrays for a page's rows decoded a row at a time, or its dictionary indices, reused page after page. */
+class PageRows {
+  kinds = new Uint8Array(0);
+  values = new Float64Array(0);
+  private codes = new Int32Array(0);
+  /** The column's last window of the file (a compressed column's next window is read into it). */
+  window: Buffer | null = null;
+
+  /** An array for `count` dictionary indices (valid until the next call). */
+  indices(count: number): Int32Array {
+    if (this.codes.length < count) this.codes = new Int32Array(count);
+    return this.codes.subarray(0, count);
+  }
+
+  /** Holds `kinds` and `values` (of one length), copied. */
+  hold(kinds: Uint8Array, values: Float64Array): void {
+    if (this.kinds.length < kinds.length) {
+      this.kinds = new Uint8Array(kinds.length);
+      this.values = new Float64Array(kinds.length);
+    }
+    this.kinds.set(kinds);
+    this.values.set(values);
+  }
 }
 
 /**
@@ -224,6 +262,24 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+/**
+ * Bytes [position, position + length) of the file, read now (into `into` when it is long enough,
+ * else a new buffer; shorter at the end of the file). Pages are read this way: blocking reads, from
+ * the page cache mostly, measured faster on reader threads (which have nothing else to do) than
+ * asynchronous ones, whose copy runs on another thread of the two cores and comes back through
+ * the event loop.
+ */
+function readAtNow(fd: number, position: number, length: number, into: Buffer | null): Buffer {
+  const buf = into !== null && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const bytesRead = readSync(fd, buf, done, length - done, position + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
@@ -419,6 +475,8 @@ export class ParquetFile {
   private readonly classifier: ValueClassifier;
   private readonly nullValues: Set<string>;
   private readonly batchRows: number;
+  /** @internal This thread's WebAssembly page decoder (null when it cannot be used: the JavaScript decoders read every page). */
+  readonly pages: WasmPages | null = wasmPages();
 
   constructor(
     private readonly handle: FileHandle,
@@ -491,14 +549,15 @@ export class ParquetFile {
   async *batches(): AsyncGenerator<ParquetBatch> {
     try {
       const columns = this.plans.map((plan) => new ColumnBatch(plan.column, this.batchRows));
+      const pageRows = this.plans.map(() => new PageRows());
       let firstRow = 0;
       for (let g = 0; g < this.metadata.row_groups.length; g++) {
         const group = this.metadata.row_groups[g]!;
         const groupRows = Number(group.num_rows);
-        const cursors = this.plans.map((plan) => new ColumnCursor(this, plan, group.columns[plan.leaf]!.meta_data!, g));
+        const cursors = this.plans.map((plan, c) => new ColumnCursor(this, plan, group.columns[plan.leaf]!.meta_data!, g, pageRows[c]!));
         for (let done = 0; done < groupRows;) {
           const rows = Math.min(this.batchRows, groupRows - done);
-          for (let c = 0; c < cursors.length; c++) await cursors[c]!.fill(columns[c]!, rows);
+          for (let c = 0; c < cursors.length; c++) cursors[c]!.fill(columns[c]!, rows);
           yield { rows, firstRow, rowGroup: g, columns };
           done += rows;
           firstRow += rows;
@@ -510,8 +569,8 @@ export class ParquetFile {
   }
 
   /** @internal */
-  async readBytes(position: number, length: number): Promise<Buffer> {
-    const buf = await readAt(this.handle, position, length);
+  readBytes(position: number, length: number, into: Buffer | null): Buffer {
+    const buf = readAtNow(this.handle.fd, position, length, into);
     this.read += buf.length;
     return buf;
   }
@@ -649,6 +708,7 @@ class ColumnCursor {
     private readonly plan: ColumnPlan,
     private readonly meta: ColumnMetaData,
     private readonly rowGroup: number,
+    private readonly pageRows: PageRows,
   ) {
     const data = Number(meta.data_page_offset);
     const dictionary = Number(meta.dictionary_page_offset ?? 0);
@@ -666,7 +726,7 @@ class ColumnCursor {
   }
 
   /** Fills `rows` rows of `out` from the chunk. */
-  async fill(out: ColumnBatch, rows: number): Promise<void> {
+  fill(out: ColumnBatch, rows: number): void {
     out.resize(rows);
     out.conversion = this.plan.conversion;
     if (out.codes) {
@@ -675,7 +735,7 @@ class ColumnCursor {
     }
     let filled = 0;
     while (filled < rows) {
-      if (this.page === null || this.pageRow >= this.page.rows) await this.nextDataPage();
+      if (this.page === null || this.pageRow >= this.page.rows) this.nextDataPage();
       const take = Math.min(rows - filled, this.page!.rows - this.pageRow);
       this.copy(out, filled, take);
       filled += take;
@@ -685,6 +745,13 @@ class ColumnCursor {
 
   private copy(out: ColumnBatch, at: number, count: number): void {
     const page = this.page!;
+    const rowEnd = this.pageRow + count;
+    if (page.rowKinds !== null) {
+      out.kinds.set(page.rowKinds.subarray(this.pageRow, rowEnd), at);
+      out.values.set(page.rowValues!.subarray(this.pageRow, rowEnd), at);
+      this.pageRow = rowEnd;
+      return;
+    }
     const present = page.present;
     const kinds = out.kinds;
     const values = out.values;
@@ -692,10 +759,12 @@ class ColumnCursor {
     const source = page.indices ? this.dictionary! : page.values!;
     const indices = page.indices;
     let v = this.pageValue;
-    const rowEnd = this.pageRow + count;
-    if (type === 'text') {
+    if (type === 'text' && indices !== null) {
+      // Dictionary codes: the dictionary's texts were classified when it was read.
       const codes = out.codes!;
-      const direct = indices === null ? source.texts! : null;
+      const size = this.dictionaryTexts;
+      const textKinds = this.textKinds;
+      const textValues = this.textValues;
       for (let row = this.pageRow, i = at; row < rowEnd; row++, i++) {
         if (present !== null && present[row] === 0) {
           kinds[i] = Kind.Null;
@@ -703,8 +772,23 @@ class ColumnCursor {
           codes[i] = -1;
           continue;
         }
-        const code = direct === null ? indices![v++]! : this.addText(direct[v++]!);
-        if (code >= this.texts.length) throw this.corrupt(`dictionary index ${code} out of range`);
+        const code = indices[v++]!;
+        if (code >>> 0 >= size) throw this.corrupt(`dictionary index ${code} out of range`);
+        codes[i] = code;
+        kinds[i] = textKinds[code]!;
+        values[i] = textValues[code]!;
+      }
+    } else if (type === 'text') {
+      const codes = out.codes!;
+      const direct = source.texts!;
+      for (let row = this.pageRow, i = at; row < rowEnd; row++, i++) {
+        if (present !== null && present[row] === 0) {
+          kinds[i] = Kind.Null;
+          values[i] = NaN;
+          codes[i] = -1;
+          continue;
+        }
+        const code = this.addText(direct[v++]!);
         codes[i] = code;
         kinds[i] = this.textKinds[code]!;
         values[i] = this.textValues[code]!;
@@ -720,7 +804,7 @@ class ColumnCursor {
           continue;
         }
         const index = indices === null ? v++ : indices[v++]!;
-        if (index >= numbers.length) throw this.corrupt(`dictionary index ${index} out of range`);
+        if (index >>> 0 >= numbers.length) throw this.corrupt(`dictionary index ${index} out of range`);
         const value = numbers[index]!;
         values[i] = value;
         if (outSub) outSub[i] = sub![index]!;
@@ -757,12 +841,14 @@ class ColumnCursor {
   }
 
   /** Bytes [position, position + length) of the chunk, from the window (read again when they are not in it). */
-  private async bytes(position: number, length: number): Promise<Buffer> {
+  private bytes(position: number, length: number): Buffer {
     if (position < this.windowStart || position + length > this.windowStart + this.window.length) {
       const wanted = Math.min(Math.max(length, WINDOW_BYTES), this.end - position);
       if (wanted < length) throw this.corrupt('a page runs past the end of its column chunk');
-      // A new buffer each time: views of earlier windows (uncompressed pages) stay valid.
-      this.window = await this.file.readBytes(position, wanted);
+      // Compressed pages are decompressed before the next read: their column's window is reused.
+      // Uncompressed pages are read in place (their values may be views), so each window is new.
+      this.window = this.file.readBytes(position, wanted, this.meta.codec === 'UNCOMPRESSED' ? null : this.pageRows.window);
+      this.pageRows.window = this.window;
       this.windowStart = position;
       if (this.window.length < length)
         throw new UserError(`${this.where()}: the file ends inside this column: it is truncated`, 'Write or copy the file again.');
@@ -771,11 +857,11 @@ class ColumnCursor {
     return this.window.subarray(at, at + length);
   }
 
-  private async nextPage(): Promise<{ header: PageHeader; data: Buffer } | null> {
+  private nextPage(): { header: PageHeader; data: Buffer } | null {
     if (this.position >= this.end) return null;
     let want = Math.min(this.end - this.position, 64 * 1024);
     for (;;) {
-      const buf = await this.bytes(this.position, want);
+      const buf = this.bytes(this.position, want);
       const reader: DataReader = { view: new DataView(buf.buffer, buf.byteOffset, buf.length), offset: 0 };
       let header: PageHeader;
       try {
@@ -791,15 +877,15 @@ class ColumnCursor {
       const start = this.position + reader.offset;
       if (!(header.compressed_page_size >= 0) || start + header.compressed_page_size > this.end)
         throw this.corrupt('a page runs past the end of its column chunk');
-      const data = await this.bytes(start, header.compressed_page_size);
+      const data = this.bytes(start, header.compressed_page_size);
       this.position = start + header.compressed_page_size;
       return { header, data };
     }
   }
 
-  private async nextDataPage(): Promise<void> {
+  private nextDataPage(): void {
     for (;;) {
-      const next = await this.nextPage();
+      const next = this.nextPage();
       if (next === null)
         throw this.corrupt(`the column chunk ends after ${this.rowsRead + (this.page?.rows ?? 0)} rows, before the row group's last row`);
       const { header, data } = next;
@@ -826,7 +912,8 @@ class ColumnCursor {
   private decompress(data: Buffer, size: number): Uint8Array {
     const codec = this.meta.codec;
     if (codec === 'UNCOMPRESSED') return data;
-    const out = decompressorOf(codec)!(data, size);
+    const pages = this.file.pages;
+    const out = codec === 'SNAPPY' && pages !== null ? pages.snappy(data, size) : decompressorOf(codec)!(data, size);
     if (out.length !== size) throw this.corrupt(`a page decompresses to ${out.length} bytes where its header says ${size}`);
     this.file.countDecoded(size);
     return out;
@@ -848,19 +935,58 @@ class ColumnCursor {
   private readDataPage(header: PageHeader, data: Buffer): DecodedPage {
     const info = header.data_page_header;
     if (!info) throw this.corrupt('a data page has no header');
+    const rows = info.num_values;
+    const optional = this.plan.optional;
+    if (optional && info.definition_level_encoding !== 'RLE')
+      throw this.unsupportedEncoding(`${info.definition_level_encoding} definition levels`);
+    const pages = this.file.pages;
+    const plain = pages === null ? -1 : this.plainType(info.encoding);
+    if (plain >= 0) {
+      // Doubles and integers: decompressed (snappy), their levels read and spread out to rows in WebAssembly.
+      const size = header.uncompressed_page_size;
+      const codec = this.meta.codec;
+      const snappy = codec === 'SNAPPY';
+      const input = snappy || codec === 'UNCOMPRESSED' ? data : this.decompress(data, size);
+      if (snappy) this.file.countDecoded(size);
+      const decoded = pages!.plainPage(input, snappy, size, rows, optional, plain as PlainType);
+      this.pageRows.hold(decoded.kinds, decoded.values);
+      return { rows, present: null, indices: null, values: null, rowKinds: this.pageRows.kinds, rowValues: this.pageRows.values };
+    }
     const page = this.decompress(data, header.uncompressed_page_size);
     const reader = readerOf(page);
-    const rows = info.num_values;
     let present: Uint8Array | null = null;
     let count = rows;
-    if (this.plan.optional) {
-      if (info.definition_level_encoding !== 'RLE') throw this.unsupportedEncoding(`${info.definition_level_encoding} definition levels`);
-      present = new Uint8Array(rows);
-      readRleBitPackedHybrid(reader, 1, present);
-      count = countOnes(present);
+    if (optional) {
+      if (pages !== null) {
+        const length = reader.view.getUint32(reader.offset, true);
+        const start = reader.offset + 4;
+        if (length > page.length - start) throw this.corrupt("a page's definition levels run past its end");
+        ({ present, count } = pages.levels(page, start, start + length, rows));
+        reader.offset = start + length;
+      } else {
+        present = new Uint8Array(rows);
+        readRleBitPackedHybrid(reader, 1, present);
+        count = countOnes(present);
+      }
       if (count === rows) present = null;
     }
     return this.values(reader, page, info.encoding, rows, present, count);
+  }
+
+  /** How `WasmPages.plainPage` reads this column's values in pages of `encoding`, or -1 when it does not. */
+  private plainType(encoding: string): number {
+    if (encoding !== 'PLAIN') return -1;
+    const conversion = this.plan.conversion;
+    switch (this.meta.type) {
+      case 'DOUBLE':
+        return conversion.to === 'float64' ? PlainType.Double : -1;
+      case 'INT32':
+        return conversion.to === 'int' ? (conversion.unsigned ? PlainType.Uint32 : PlainType.Int32) : -1;
+      case 'INT64':
+        return conversion.to === 'int' ? (conversion.unsigned ? PlainType.Uint64 : PlainType.Int64) : -1;
+      default:
+        return -1;
+    }
   }
 
   private readDataPageV2(header: PageHeader, data: Buffer): DecodedPage {
@@ -894,12 +1020,19 @@ class ColumnCursor {
   ): DecodedPage {
     if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
       if (!this.dictionary) throw this.corrupt('a dictionary-encoded page comes before any dictionary');
-      const indices = new Int32Array(count);
       const width = count > 0 ? page[reader.offset++]! : 0;
-      if (width > 0) readRleBitPackedHybrid(reader, width, indices, page.length - reader.offset);
-      return { rows, present, indices, values: null };
+      const pages = this.file.pages;
+      let indices: Int32Array;
+      if (width > 0 && pages !== null) {
+        indices = this.pageRows.indices(count);
+        pages.indices(page, reader.offset, page.length, width, indices);
+      } else {
+        indices = new Int32Array(count);
+        if (width > 0) readRleBitPackedHybrid(reader, width, indices, page.length - reader.offset);
+      }
+      return { rows, present, indices, values: null, rowKinds: null, rowValues: null };
     }
-    return { rows, present, indices: null, values: this.decodeValues(reader, page, encoding, count) };
+    return { rows, present, indices: null, values: this.decodeValues(reader, page, encoding, count), rowKinds: null, rowValues: null };
   }
 
   private unsupportedEncoding(encoding: string): UserError {
