@@ -70,6 +70,22 @@ export class BatchedSketch {
     this.pending[this.count++] = value;
   }
 
+  /** Adds values[from, to), in order (as `add` would one at a time). */
+  addRange(values: Float64Array, from: number, to: number): void {
+    let pending = this.pending;
+    let count = this.count;
+    for (let i = from; i < to; i++) {
+      if (count === pending.length) {
+        this.count = count;
+        this.flush();
+        pending = this.pending;
+        count = 0;
+      }
+      pending[count++] = values[i]!;
+    }
+    this.count = count;
+  }
+
   /** The sketch, with every number added so far. */
   flush(): KllSketch {
     if (this.count > 0) this.onBatch?.(this.pending, this.count);
@@ -154,6 +170,12 @@ export class ColumnProfileBuilder {
   addNumber(kind: typeof Kind.Integer | typeof Kind.Number, value: number): void {
     this.counts[kind]! += 1;
     this.quantiles.add(value);
+  }
+
+  /** Adds values[from, to), numbers of one kind, in order (as `addNumber` one at a time). */
+  addNumbers(kind: typeof Kind.Integer | typeof Kind.Number, values: Float64Array, from: number, to: number): void {
+    this.counts[kind]! += to - from;
+    this.quantiles.addRange(values, from, to);
   }
 
   /**

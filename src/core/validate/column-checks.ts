@@ -197,6 +197,24 @@ export class ColumnChecker {
   }
 
   /**
+   * `passesNumber` for values[from, to), all of one kind (Integer or Number): counts those that
+   * pass up to the first that does not, and returns its index (`to` when all pass).
+   */
+  passesNumbers(kind: Kind, values: Float64Array, from: number, to: number): number {
+    if ((this.plainKinds & (1 << kind)) === 0) return from;
+    const min = this.plainMin;
+    const max = this.plainMax;
+    let i = from;
+    while (i < to) {
+      const value = values[i]!;
+      if (value < min || value > max) break;
+      i++;
+    }
+    this.checked += i - from;
+    return i;
+  }
+
+  /**
    * The fast path for a string the column's interner holds in `slot`, whose text is `text`: when
    * it passes every check, counts it and returns true, as `check` would; otherwise counts nothing
    * and returns false, and `check` must see it. Without a unique check, whether a string passes

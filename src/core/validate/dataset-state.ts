@@ -233,11 +233,32 @@ export class DatasetState {
         profile.add(kind, values[i]!, kind === Kind.Datetime ? batch.text(i) : null);
       }
     } else {
-      for (let i = 0; i < count; i++) {
+      // Numbers, a run of one kind at a time: into the profile, then past the checks up to the first
+      // that fails one (which `check` sees, then the run goes on after it).
+      cell.column = batch;
+      for (let i = 0; i < count;) {
         const kind = kinds[i]! as Kind;
-        if (kind === Kind.Number || kind === Kind.Integer) profile.addNumber(kind, values[i]!);
-        else profile.add(kind, values[i]!, null);
+        if (kind !== Kind.Number && kind !== Kind.Integer) {
+          profile.add(kind, values[i]!, null);
+          if (checker !== null) {
+            cell.row = i;
+            checker.check(kind, values[i]!, cell, fileIndex, firstRow + i, 0);
+          }
+          i++;
+          continue;
+        }
+        let end = i + 1;
+        while (end < count && kinds[end] === kind) end++;
+        profile.addNumbers(kind, values, i, end);
+        if (checker !== null) {
+          for (let at = checker.passesNumbers(kind, values, i, end); at < end; at = checker.passesNumbers(kind, values, at + 1, end)) {
+            cell.row = at;
+            checker.check(kind, values[at]!, cell, fileIndex, firstRow + at, 0);
+          }
+        }
+        i = end;
       }
+      return;
     }
     if (checker === null) return;
     cell.column = batch;
@@ -261,7 +282,7 @@ export class DatasetState {
   private parquetTexts(fileIndex: number, column: ColumnScan, batch: ParquetColumnBatch, firstRow: number, cell: ParquetCellText): boolean {
     const { kinds, codes, texts } = batch;
     const count = kinds.length;
-    const tally = new Float64Array(texts!.length);
+    const tally = new Int32Array(texts!.length);
     let nulls = 0;
     for (let i = 0; i < count; i++) {
       const kind = kinds[i]!;
@@ -282,6 +303,7 @@ export class DatasetState {
     // Each text's verdict once: 1 passes, 2 fails (and `check` sees each of its values).
     const verdicts = new Uint8Array(texts!.length);
     cell.column = batch;
+    let passed = 0;
     for (let i = 0; i < count; i++) {
       const kind = kinds[i]! as Kind;
       if (kind === Kind.String) {
@@ -289,13 +311,14 @@ export class DatasetState {
         let verdict = verdicts[code]!;
         if (verdict === 0) verdict = verdicts[code] = checker.stringPasses(texts![code]!) ? 1 : 2;
         if (verdict === 1) {
-          checker.checked++;
+          passed++;
           continue;
         }
       }
       cell.row = i;
       checker.check(kind, NaN, cell, fileIndex, firstRow + i, 0);
     }
+    checker.checked += passed;
     return true;
   }
 
