@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 // @ts-expect-error: a plain .mjs script, without type declarations
 import { compileWat, wasmModuleSource, watFiles } from '../scripts/wasm.mjs';
+import { WASM_BYTES as PAGES } from '../src/core/data/pages-wasm.js';
 import { WASM_BYTES as RADIX } from '../src/core/sketch/radix-wasm.js';
 import { WASM_BYTES as RECORDS } from '../src/core/validate/records-wasm.js';
 
@@ -15,8 +16,12 @@ type WatFile = { wat: string; ts: string };
 describe('hand-written WebAssembly', () => {
   const files = (watFiles as (dir: string) => WatFile[])('src');
 
-  test('the files compiled are radix.wat and records.wat', () => {
-    expect(files.map((file) => file.wat)).toEqual(['src/core/sketch/radix.wat', 'src/core/validate/records.wat']);
+  test('the files compiled are pages.wat, radix.wat and records.wat', () => {
+    expect(files.map((file) => file.wat)).toEqual([
+      'src/core/data/pages.wat',
+      'src/core/sketch/radix.wat',
+      'src/core/validate/records.wat',
+    ]);
   });
 
   test.each(files.map((file) => [file.wat, file.ts]))('%s compiles to what %s holds', async (wat, ts) => {
@@ -25,6 +30,11 @@ describe('hand-written WebAssembly', () => {
   });
 
   test.each([
+    [
+      'pages.wat',
+      PAGES,
+      ['expand:function', 'indices:function', 'levels:function', 'memory:memory', 'setCodes:function', 'snappy:function'],
+    ],
     ['radix.wat', RADIX, ['memory:memory', 'setCapacity:function', 'sort:function']],
     [
       'records.wat',
