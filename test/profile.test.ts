@@ -113,6 +113,26 @@ describe('ColumnProfileBuilder counts', () => {
   });
 });
 
+describe('ColumnProfileBuilder.addNumbers', () => {
+  test('runs of numbers make the same state as one at a time, across the batches of the sketch', () => {
+    const next = prng(21);
+    const values = Float64Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? Math.floor(next() * 50) : next() * 1000 - 500));
+    const one = new ColumnProfileBuilder('x');
+    const runs = new ColumnProfileBuilder('x');
+    for (let from = 0; from < values.length;) {
+      const to = Math.min(values.length, from + 1 + Math.floor(next() * 3000));
+      const kind = from % 2 === 0 ? Kind.Number : Kind.Integer;
+      for (let i = from; i < to; i++) one.addNumber(kind, values[i]!);
+      runs.addNumbers(kind, values, from, to);
+      one.add(Kind.Null, 0, null);
+      runs.add(Kind.Null, 0, null);
+      from = to;
+    }
+    expect(runs.toState()).toEqual(one.toState());
+    expect(runs.toState().counts.integer + runs.toState().counts.number).toBe(values.length);
+  });
+});
+
 describe('moments', () => {
   test('mean, std (sample), min and max equal exact values', () => {
     const values = [2, 4, 4, 4, 5, 5, 7, 9];

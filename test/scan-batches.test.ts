@@ -295,6 +295,42 @@ describe('ColumnChecker.passesNumber', () => {
   });
 });
 
+describe('ColumnChecker.passesNumbers', () => {
+  test.each([
+    ['number with bounds', '{ type: number, min: 0, max: 10 }'],
+    ['integer', '{ type: integer, max: 5 }'],
+    ['a domain of numbers', "{ type: number, domain: ['1', '2'] }"],
+    ['unique', '{ type: number, unique: true }'],
+    ['bounds with mostly', '{ type: number, min: { value: 1, mostly: 0.5 } }'],
+  ])('a run at a time, counts and tallies as check alone does (%s)', (_label, column) => {
+    const schema = parseSchema(`version: 1\ncolumns:\n  x: ${column}\n`, 'schema.yaml');
+    const files = ['f.parquet'];
+    const plain = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const runs = new ColumnChecker('x', schemaColumn(schema, 'x')!, 5, files);
+    const next = random(5);
+    const values = Float64Array.from({ length: 3000 }, () => Math.floor((next() - 0.2) * 14));
+    for (let row = 0; row < values.length; row++)
+      plain.check(Kind.Integer, values[row]!, { text: () => String(values[row]) }, 0, row + 1, 0);
+    // Runs of 1 to 60 values, each checked past its first failure to its end.
+    let failures = 0;
+    for (let from = 0; from < values.length;) {
+      const to = Math.min(values.length, from + 1 + Math.floor(next() * 60));
+      for (
+        let at = runs.passesNumbers(Kind.Integer, values, from, to);
+        at < to;
+        at = runs.passesNumbers(Kind.Integer, values, at + 1, to)
+      ) {
+        failures++;
+        runs.check(Kind.Integer, values[at]!, { text: () => String(values[at]) }, 0, at + 1, 0);
+      }
+      from = to;
+    }
+    expect(runs.toState()).toEqual(plain.toState());
+    if (/domain|unique/.test(column)) expect(failures).toBe(values.length);
+    else expect(failures).toBeLessThan(values.length);
+  });
+});
+
 describe('ColumnChecker.passesString', () => {
   test.each([
     ['string', '{ type: string }'],
