@@ -1,0 +1,1 @@
+export const id=903;export const ids=[903];export const modules={52903:(t,n,e)=>{function instantiateWasm(t){const n=globalThis.WebAssembly;if(void 0===n)return null;try{return new n.Instance(new n.Module(Uint8Array.from(atob(t),t=>t.charCodeAt(0)))).exports}catch{return null}}e.d(n,{n:()=>instantiateWasm})}};
