@@ -18,18 +18,7 @@ import { openParquet } from '../src/core/data/parquet.js';
 import { Kind } from '../src/core/data/values.js';
 import { PageError, PlainType, useWasmPages, wasmPages } from '../src/core/data/wasm-pages.js';
 import type { WasmPages } from '../src/core/data/wasm-pages.js';
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as random } from './support/random.js';
 
 function bytesOf(values: number[]): Uint8Array {
   return Uint8Array.from(values);

@@ -759,12 +759,11 @@ class ColumnCursor {
     const source = page.indices ? this.dictionary! : page.values!;
     const indices = page.indices;
     let v = this.pageValue;
-    if (type === 'text' && indices !== null) {
-      // Dictionary codes: the dictionary's texts were classified when it was read.
+    if (type === 'text') {
       const codes = out.codes!;
+      const direct = indices === null ? source.texts! : null;
+      // A dictionary index points into the dictionary's texts (a plain page's texts are added after them).
       const size = this.dictionaryTexts;
-      const textKinds = this.textKinds;
-      const textValues = this.textValues;
       for (let row = this.pageRow, i = at; row < rowEnd; row++, i++) {
         if (present !== null && present[row] === 0) {
           kinds[i] = Kind.Null;
@@ -772,23 +771,11 @@ class ColumnCursor {
           codes[i] = -1;
           continue;
         }
-        const code = indices[v++]!;
-        if (code >>> 0 >= size) throw this.corrupt(`dictionary index ${code} out of range`);
-        codes[i] = code;
-        kinds[i] = textKinds[code]!;
-        values[i] = textValues[code]!;
-      }
-    } else if (type === 'text') {
-      const codes = out.codes!;
-      const direct = source.texts!;
-      for (let row = this.pageRow, i = at; row < rowEnd; row++, i++) {
-        if (present !== null && present[row] === 0) {
-          kinds[i] = Kind.Null;
-          values[i] = NaN;
-          codes[i] = -1;
-          continue;
-        }
-        const code = this.addText(direct[v++]!);
+        let code: number;
+        if (direct === null) {
+          code = indices![v++]!;
+          if (code >>> 0 >= size) throw this.corrupt(`dictionary index ${code} out of range`);
+        } else code = this.addText(direct[v++]!);
         codes[i] = code;
         kinds[i] = this.textKinds[code]!;
         values[i] = this.textValues[code]!;
