@@ -5,7 +5,7 @@
  * each physical type; and every Parquet fixture, and a file of many pages, read batch by batch the
  * same with WebAssembly as with the JavaScript decoders.
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,7 @@ import { writeRleBitPackedHybrid } from 'hyparquet-writer/src/encoding.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { openParquet } from '../src/core/data/parquet.js';
 import { Kind } from '../src/core/data/values.js';
-import { PageError, PlainType, useWasmPages, wasmPages } from '../src/core/data/wasm-pages.js';
-import type { WasmPages } from '../src/core/data/wasm-pages.js';
+import { PageError, PlainType, WasmPages, useWasmPages, wasmPages } from '../src/core/data/wasm-pages.js';
 import { prng as random } from './support/random.js';
 
 function bytesOf(values: number[]): Uint8Array {
@@ -263,7 +262,7 @@ describe('PLAIN pages spread out to rows', () => {
   test.each(typed)('%s, every row holding one, snappy and not', (_name, type, raw, numbers) => {
     const data = page(null, raw);
     for (const snappy of [false, true]) {
-      const rows = pages.plainPage(snappy ? snappyCompress(data) : data, snappy, data.length, numbers.length, false, type);
+      const rows = pages.plainPage(snappy ? snappyCompress(data) : data, snappy, data.length, numbers.length, null, type);
       expect(Array.from(rows.kinds)).toEqual(numbers.map((n) => kindOf(type, n)));
       expect(Array.from(rows.values)).toEqual(numbers);
       // -0 stays -0.
@@ -271,11 +270,21 @@ describe('PLAIN pages spread out to rows', () => {
     }
   });
 
-  test.each(typed)('%s between nulls', (_name, type, raw, numbers) => {
+  test.each(
+    typed.flatMap(([name, ...rest]) => [[`${name} (data page v1)`, ...rest, 1] as const, [`${name} (data page v2)`, ...rest, 2] as const]),
+  )('%s between nulls', (_name, type, raw, numbers, version) => {
     // Nulls first, between every two values, and last.
     const levels = [0, ...numbers.flatMap((_, i) => (i === 0 ? [1] : [0, 1])), 0, 0];
-    const data = page(levels, raw);
-    const rows = pages.plainPage(snappyCompress(data), true, data.length, levels.length, true, type);
+    // Version 1: the levels, with their length, start the page; version 2: they come apart, not compressed.
+    const data = version === 1 ? page(levels, raw) : raw;
+    const rows = pages.plainPage(
+      snappyCompress(data),
+      true,
+      data.length,
+      levels.length,
+      version === 1 ? 'inline' : hybrid(levels, 1),
+      type,
+    );
     let v = 0;
     const expectedKinds = levels.map((l) => (l === 0 ? Kind.Null : kindOf(type, numbers[v++]!)));
     v = 0;
@@ -290,11 +299,17 @@ describe('PLAIN pages spread out to rows', () => {
     ['levels that end early', () => page(null, Uint8Array.from([0, 0, 0, 0])), 2, 'definition levels end'],
   ])('%s: refused', (_name, make, rows, message) => {
     const data = make();
-    expect(() => pages.plainPage(data, false, data.length, rows as number, true, PlainType.Double)).toThrow(message as string);
+    expect(() => pages.plainPage(data, false, data.length, rows as number, 'inline', PlainType.Double)).toThrow(message as string);
   });
 
   test('a page of another size than its header says: refused', () => {
-    expect(() => pages.plainPage(new Uint8Array(16), false, 24, 3, false, PlainType.Double)).toThrow('where its header says 24');
+    expect(() => pages.plainPage(new Uint8Array(16), false, 24, 3, null, PlainType.Double)).toThrow('where its header says 24');
+  });
+
+  test('levels apart (data page v2) that end before the last row: refused', () => {
+    expect(() => pages.plainPage(new Uint8Array(16), false, 16, 3, Uint8Array.from([4, 1]), PlainType.Double)).toThrow(
+      'definition levels end',
+    );
   });
 });
 
@@ -335,9 +350,16 @@ describe('files read the same with WebAssembly as without', () => {
     const fixtures = join(import.meta.dirname, 'fixtures', 'parquet');
     const names = (await readdir(fixtures)).filter((n) => n.endsWith('.parquet') && !/list|struct|blob/.test(n));
     expect(names.length).toBeGreaterThanOrEqual(12);
-    for (const name of names) {
-      const withWasm = await read(join(fixtures, name), true);
-      expect({ name, batches: await read(join(fixtures, name), false) }).toEqual({ name, batches: withWasm });
+    const spy = jest.spyOn(WasmPages.prototype, 'plainPage');
+    try {
+      for (const name of names) {
+        const withWasm = await read(join(fixtures, name), true);
+        expect({ name, batches: await read(join(fixtures, name), false) }).toEqual({ name, batches: withWasm });
+      }
+      // Pages of version 1 went through WebAssembly.
+      expect(spy.mock.calls.map((call) => call[4])).toContain('inline');
+    } finally {
+      spy.mockRestore();
     }
   });
 
@@ -359,6 +381,12 @@ describe('files read the same with WebAssembly as without', () => {
     });
     const path = join(dir, 'pages.parquet');
     await writeFile(path, new Uint8Array(buffer));
+    const spy = jest.spyOn(WasmPages.prototype, 'plainPage');
+    await read(path, true);
+    // hyparquet-writer writes data pages v2: levels apart went through WebAssembly, on 2 columns of 14 pages each and one required.
+    expect(spy.mock.calls.filter((call) => call[4] instanceof Uint8Array).length).toBeGreaterThanOrEqual(20);
+    expect(spy.mock.calls.map((call) => call[4])).toContain(null);
+    spy.mockRestore();
     for (const batchRows of [1000, 65536]) {
       const withWasm = await read(path, true, batchRows);
       // Row groups of 7,000, 7,000, 7,000, 7,000 and 2,000 rows; 5 columns.

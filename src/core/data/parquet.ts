@@ -31,7 +31,7 @@
  *
  * The pages most files are made of decode in WebAssembly (pages.wat, wasm-pages.ts): snappy
  * straight into the module's memory, definition levels, dictionary indices, and PLAIN doubles and
- * integers spread out to a kind and a number a row, in one pass over the page, where hyparquet's
+ * integers (data pages v1 and v2) spread out to a kind and a number a row, in one pass, where hyparquet's
  * decoders and a JavaScript copy took four (and hysnappy, the snappy of hyparquet-compressors,
  * instantiates its module again for each page and copies its output out). When WebAssembly is not
  * there, the JavaScript decoders read every page, with the same results (tests compare the two).
@@ -86,7 +86,7 @@ import { compressors } from 'hyparquet-compressors';
 import { UserError } from '../errors.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from './values.js';
 import { PlainType, wasmPages } from './wasm-pages.js';
-import type { WasmPages } from './wasm-pages.js';
+import type { PlainRows, WasmPages } from './wasm-pages.js';
 
 /** How a Parquet column's values read: the value model's types. */
 export type ParquetValueType = 'integer' | 'number' | 'boolean' | 'datetime' | 'text';
@@ -935,9 +935,7 @@ class ColumnCursor {
       const snappy = codec === 'SNAPPY';
       const input = snappy || codec === 'UNCOMPRESSED' ? data : this.decompress(data, size);
       if (snappy) this.file.countDecoded(size);
-      const decoded = pages!.plainPage(input, snappy, size, rows, optional, plain as PlainType);
-      this.pageRows.hold(decoded.kinds, decoded.values);
-      return { rows, present: null, indices: null, values: null, rowKinds: this.pageRows.kinds, rowValues: this.pageRows.values };
+      return this.plainRows(pages!.plainPage(input, snappy, size, rows, optional ? 'inline' : null, plain as PlainType), rows);
     }
     const page = this.decompress(data, header.uncompressed_page_size);
     const reader = readerOf(page);
@@ -958,6 +956,12 @@ class ColumnCursor {
       if (count === rows) present = null;
     }
     return this.values(reader, page, info.encoding, rows, present, count);
+  }
+
+  /** A page decoded a row at a time, held in the column's arrays. */
+  private plainRows(decoded: PlainRows, rows: number): DecodedPage {
+    this.pageRows.hold(decoded.kinds, decoded.values);
+    return { rows, present: null, indices: null, values: null, rowKinds: this.pageRows.kinds, rowValues: this.pageRows.values };
   }
 
   /** How `WasmPages.plainPage` reads this column's values in pages of `encoding`, or -1 when it does not. */
@@ -981,6 +985,24 @@ class ColumnCursor {
     if (!info) throw this.corrupt('a data page has no header');
     const levels = info.repetition_levels_byte_length + info.definition_levels_byte_length;
     const rows = info.num_values;
+    const pages = this.file.pages;
+    const plain = pages === null ? -1 : this.plainType(info.encoding);
+    if (plain >= 0) {
+      // As for version 1 pages, with the levels apart and not compressed, and the values compressed or not.
+      const size = header.uncompressed_page_size - levels;
+      const stored = data.subarray(levels);
+      const snappy = this.meta.codec === 'SNAPPY' && info.is_compressed !== false && size > 0;
+      const input = snappy || info.is_compressed === false || size === 0 ? stored : this.decompress(stored, size);
+      if (snappy) this.file.countDecoded(size);
+      const levelBytes =
+        this.plan.optional && info.num_nulls > 0
+          ? data.subarray(info.repetition_levels_byte_length, info.repetition_levels_byte_length + info.definition_levels_byte_length)
+          : null;
+      return this.plainRows(
+        pages!.plainPage(size === 0 ? stored.subarray(0, 0) : input, snappy, size, rows, levelBytes, plain as PlainType),
+        rows,
+      );
+    }
     let present: Uint8Array | null = null;
     if (this.plan.optional && info.num_nulls > 0) {
       present = new Uint8Array(rows);

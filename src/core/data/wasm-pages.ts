@@ -113,16 +113,27 @@ export class WasmPages {
   }
 
   /**
-   * A data page (version 1) of a flat column of PLAIN doubles or integers: `data` as stored (snappy
-   * when `snappy`, else already decompressed), `size` bytes decompressed, `rows` rows, definition
-   * levels first when `optional`. Returns each row's kind and number.
+   * A data page of a flat column of PLAIN doubles or integers: `data` as stored (snappy when
+   * `snappy`, else already decompressed), `size` bytes decompressed, `rows` rows. Definition levels
+   * are `'inline'` at the page's start with their length first (data pages v1 of an optional
+   * column), `levels` when given apart (data pages v2 with nulls), or none (every row holds a value).
+   * Returns each row's kind and number.
    */
-  plainPage(data: Uint8Array, snappy: boolean, size: number, rows: number, optional: boolean, type: PlainType): PlainRows {
+  plainPage(
+    data: Uint8Array,
+    snappy: boolean,
+    size: number,
+    rows: number,
+    levels: 'inline' | Uint8Array | null,
+    type: PlainType,
+  ): PlainRows {
     const e = this.exports;
-    const input = BASE;
+    const apart = levels instanceof Uint8Array ? levels : null;
+    const levelsIn = BASE;
+    const input = align(levelsIn + (apart?.length ?? 0) + SLACK);
     const page = snappy ? align(input + data.length + SLACK) : input;
-    const levels = align(page + size + SLACK);
-    const kinds = align(levels + rows + SLACK);
+    const present = align(page + size + SLACK);
+    const kinds = align(present + rows + SLACK);
     const values = align(kinds + rows + SLACK);
     const bytes = this.reserve(values + 8 * rows + SLACK);
     bytes.set(data, input);
@@ -132,18 +143,19 @@ export class WasmPages {
     } else if (data.length !== size) throw new PageError(`it holds ${data.length} bytes where its header says ${size}`);
     let at = page;
     let count = rows;
-    let present = 0;
-    if (optional) {
+    if (levels === 'inline') {
       if (size < 4) throw new PageError('it ends before its definition levels');
       const length = bytes[page]! | (bytes[page + 1]! << 8) | (bytes[page + 2]! << 16) | (bytes[page + 3]! << 24);
       if (length < 0 || length > size - 4) throw new PageError('its definition levels run past its end');
-      count = e.levels(page + 4, page + 4 + length, rows, levels);
-      if (count < 0) throw new PageError('its definition levels end before its last row or hold a level above 1');
+      count = e.levels(page + 4, page + 4 + length, rows, present);
       at = page + 4 + length;
-      if (count < rows) present = levels;
+    } else if (apart !== null) {
+      bytes.set(apart, levelsIn);
+      count = e.levels(levelsIn, levelsIn + apart.length, rows, present);
     }
+    if (count < 0) throw new PageError('its definition levels end before its last row or hold a level above 1');
     if (count * WIDTHS[type]! > page + size - at) throw new PageError(`it ends before its ${count} values`);
-    e.expand(present, rows, at, type, kinds, values);
+    e.expand(count < rows ? present : 0, rows, at, type, kinds, values);
     return {
       kinds: bytes.subarray(kinds, kinds + rows),
       values: new Float64Array(bytes.buffer, values, rows),
