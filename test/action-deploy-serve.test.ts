@@ -101,7 +101,14 @@ beforeAll(async () => {
   await writeFile(join(dir, 'keys', 'mlops.key'), keys.privateKey);
   await writeFile(join(dir, 'keys', 'mlops.pub'), keys.publicKey);
   const config = await readFile(join(dir, 'mlops.yaml'), 'utf8');
-  await writeFile(join(dir, 'mlops.yaml'), `${config}\nsigning:\n  key: keys/mlops.key\n  verify:\n    public_keys: [keys/mlops.pub]\n`);
+  // The latency check compares two p99s of a few milliseconds measured on a shared machine: a busy
+  // moment doubles one of them. Its limit is wide here (the comparison itself is tested in canary.test.ts),
+  // so these tests turn on what they are about: errors, shares, promotion and rollback.
+  const canary = `\nenvironments:\n  production:\n    canary:\n      max_p99_ratio: 1000\n`;
+  await writeFile(
+    join(dir, 'mlops.yaml'),
+    `${config}${canary}\nsigning:\n  key: keys/mlops.key\n  verify:\n    public_keys: [keys/mlops.pub]\n`,
+  );
   await writeFile(join(dir, 'mlops-unsigned.yaml'), `${config}\nsigning:\n  mode: off\n`);
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v1
   ok(await runAction(BUNDLES.register, { cwd: dir, inputs: { config: 'mlops.yaml' } })); // v2
