@@ -86,7 +86,7 @@ import { compressors } from 'hyparquet-compressors';
 import { UserError } from '../errors.js';
 import { DEFAULT_NULL_VALUES, Kind, ValueClassifier } from './values.js';
 import { PlainType, wasmPages } from './wasm-pages.js';
-import type { PlainRows, WasmPages } from './wasm-pages.js';
+import type { WasmPages } from './wasm-pages.js';
 
 /** How a Parquet column's values read: the value model's types. */
 export type ParquetValueType = 'integer' | 'number' | 'boolean' | 'datetime' | 'text';
@@ -928,15 +928,8 @@ class ColumnCursor {
       throw this.unsupportedEncoding(`${info.definition_level_encoding} definition levels`);
     const pages = this.file.pages;
     const plain = pages === null ? -1 : this.plainType(info.encoding);
-    if (plain >= 0) {
-      // Doubles and integers: decompressed (snappy), their levels read and spread out to rows in WebAssembly.
-      const size = header.uncompressed_page_size;
-      const codec = this.meta.codec;
-      const snappy = codec === 'SNAPPY';
-      const input = snappy || codec === 'UNCOMPRESSED' ? data : this.decompress(data, size);
-      if (snappy) this.file.countDecoded(size);
-      return this.plainRows(pages!.plainPage(input, snappy, size, rows, optional ? 'inline' : null, plain as PlainType), rows);
-    }
+    // Doubles and integers: their levels read and spread out to rows in WebAssembly.
+    if (plain >= 0) return this.plainPage(data, header.uncompressed_page_size, true, rows, optional ? 'inline' : null, plain as PlainType);
     const page = this.decompress(data, header.uncompressed_page_size);
     const reader = readerOf(page);
     let present: Uint8Array | null = null;
@@ -958,8 +951,25 @@ class ColumnCursor {
     return this.values(reader, page, info.encoding, rows, present, count);
   }
 
-  /** A page decoded a row at a time, held in the column's arrays. */
-  private plainRows(decoded: PlainRows, rows: number): DecodedPage {
+  /**
+   * A page of PLAIN doubles or integers decoded a row at a time (`WasmPages.plainPage`), held in the
+   * column's arrays: `stored` as in the file (`compressed` with the column's codec or not), `size`
+   * bytes decompressed. Snappy is decompressed in WebAssembly, other codecs here first.
+   */
+  private plainPage(
+    stored: Buffer,
+    size: number,
+    compressed: boolean,
+    rows: number,
+    levels: 'inline' | Uint8Array | null,
+    type: PlainType,
+  ): DecodedPage {
+    const snappy = compressed && size > 0 && this.meta.codec === 'SNAPPY';
+    let input: Uint8Array = stored;
+    if (snappy) this.file.countDecoded(size);
+    else if (size === 0) input = stored.subarray(0, 0);
+    else if (compressed) input = this.decompress(stored, size);
+    const decoded = this.file.pages!.plainPage(input, snappy, size, rows, levels, type);
     this.pageRows.hold(decoded.kinds, decoded.values);
     return { rows, present: null, indices: null, values: null, rowKinds: this.pageRows.kinds, rowValues: this.pageRows.values };
   }
@@ -989,19 +999,12 @@ class ColumnCursor {
     const plain = pages === null ? -1 : this.plainType(info.encoding);
     if (plain >= 0) {
       // As for version 1 pages, with the levels apart and not compressed, and the values compressed or not.
-      const size = header.uncompressed_page_size - levels;
-      const stored = data.subarray(levels);
-      const snappy = this.meta.codec === 'SNAPPY' && info.is_compressed !== false && size > 0;
-      const input = snappy || info.is_compressed === false || size === 0 ? stored : this.decompress(stored, size);
-      if (snappy) this.file.countDecoded(size);
       const levelBytes =
         this.plan.optional && info.num_nulls > 0
           ? data.subarray(info.repetition_levels_byte_length, info.repetition_levels_byte_length + info.definition_levels_byte_length)
           : null;
-      return this.plainRows(
-        pages!.plainPage(size === 0 ? stored.subarray(0, 0) : input, snappy, size, rows, levelBytes, plain as PlainType),
-        rows,
-      );
+      const size = header.uncompressed_page_size - levels;
+      return this.plainPage(data.subarray(levels), size, info.is_compressed !== false, rows, levelBytes, plain as PlainType);
     }
     let present: Uint8Array | null = null;
     if (this.plan.optional && info.num_nulls > 0) {

@@ -6,7 +6,7 @@
  * column cursors of a thread share one instance without holding anything in it.
  */
 import { Kind } from './values.js';
-import { instantiateWasm } from '../wasm.js';
+import { WasmModule } from '../wasm.js';
 import { WASM_BYTES } from './pages-wasm.js';
 
 interface PagesExports {
@@ -74,14 +74,19 @@ export class WasmPages {
     return this.bytes;
   }
 
+  /** Decompresses the snappy block [input, input + length) of the memory to [output, output + size). */
+  private unsnappy(input: number, length: number, output: number, size: number): void {
+    const status = this.exports.snappy(input, length, output, size);
+    if (status !== 0) throw new PageError(SNAPPY_ERRORS[status] ?? `snappy status ${status}`);
+  }
+
   /** The snappy block `data` decompressed to `size` bytes (a new array). */
   snappy(data: Uint8Array, size: number): Uint8Array {
     const input = BASE;
     const output = align(input + data.length + SLACK);
     const bytes = this.reserve(output + size + SLACK);
     bytes.set(data, input);
-    const status = this.exports.snappy(input, data.length, output, size);
-    if (status !== 0) throw new PageError(SNAPPY_ERRORS[status] ?? `snappy status ${status}`);
+    this.unsnappy(input, data.length, output, size);
     return bytes.slice(output, output + size);
   }
 
@@ -137,10 +142,8 @@ export class WasmPages {
     const values = align(kinds + rows + SLACK);
     const bytes = this.reserve(values + 8 * rows + SLACK);
     bytes.set(data, input);
-    if (snappy) {
-      const status = e.snappy(input, data.length, page, size);
-      if (status !== 0) throw new PageError(SNAPPY_ERRORS[status] ?? `snappy status ${status}`);
-    } else if (data.length !== size) throw new PageError(`it holds ${data.length} bytes where its header says ${size}`);
+    if (snappy) this.unsnappy(input, data.length, page, size);
+    else if (data.length !== size) throw new PageError(`it holds ${data.length} bytes where its header says ${size}`);
     let at = page;
     let count = rows;
     if (levels === 'inline') {
@@ -163,18 +166,11 @@ export class WasmPages {
   }
 }
 
-/** This thread's: undefined until first asked for, null when the module cannot be instantiated or when turned off. */
-let shared: WasmPages | null | undefined;
-
-function load(): WasmPages | null {
-  const exports = instantiateWasm(WASM_BYTES);
-  return exports === null ? null : new WasmPages(exports as PagesExports);
-}
+const pagesModule = new WasmModule(WASM_BYTES, (exports) => new WasmPages(exports as PagesExports));
 
 /** This thread's WebAssembly page decoder, or null when its module cannot be instantiated (or `useWasmPages(false)` turned it off). */
 export function wasmPages(): WasmPages | null {
-  if (shared === undefined) shared = load();
-  return shared;
+  return pagesModule.get();
 }
 
 /**
@@ -183,6 +179,5 @@ export function wasmPages(): WasmPages | null {
  * whether it is in use.
  */
 export function useWasmPages(on: boolean): boolean {
-  shared = on ? (shared ?? load()) : null;
-  return shared !== null;
+  return pagesModule.use(on);
 }

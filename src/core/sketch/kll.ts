@@ -20,7 +20,7 @@
  *   same error guarantee (for the smaller k of the two).
  */
 
-import { instantiateWasm } from '../wasm.js';
+import { WasmModule } from '../wasm.js';
 import { WASM_BYTES as RADIX_WASM } from './radix-wasm.js';
 
 /** Minimum capacity of any level (DataSketches' M). */
@@ -90,8 +90,11 @@ export function sortPrefix(a: Float64Array, len: number): void {
     while (ordered < len && a[ordered - 1]! <= a[ordered]!) ordered++;
     if (ordered === len) return;
     if (!LITTLE_ENDIAN) (len === a.length ? a : a.subarray(0, len)).sort();
-    else if (wasmRadix !== null && (wasmRadix ??= loadWasmRadix()) !== null) wasmRadix.sort(a, len);
-    else radixSort(a, len);
+    else {
+      const radix = radixModule.get();
+      if (radix !== null) radix.sort(a, len);
+      else radixSort(a, len);
+    }
     return;
   }
   insertionSort(a, 0, len);
@@ -137,13 +140,8 @@ class WasmRadix {
   }
 }
 
-/** This thread's WebAssembly sort: undefined until first needed, null when the module cannot be instantiated (or `useWasmSort(false)`). */
-let wasmRadix: WasmRadix | null | undefined;
-
-function loadWasmRadix(): WasmRadix | null {
-  const exports = instantiateWasm(RADIX_WASM);
-  return exports === null ? null : new WasmRadix(exports as RadixExports);
-}
+/** This thread's WebAssembly sort (null when the module cannot be instantiated, or after `useWasmSort(false)`). */
+const radixModule = new WasmModule(RADIX_WASM, (exports) => new WasmRadix(exports as RadixExports));
 
 /**
  * Whether `sortPrefix` sorts in WebAssembly (when it can run here); `false` makes it use the
@@ -151,8 +149,7 @@ function loadWasmRadix(): WasmRadix | null {
  * the WebAssembly sort is in use.
  */
 export function useWasmSort(on: boolean): boolean {
-  wasmRadix = on ? (wasmRadix ?? loadWasmRadix()) : null;
-  return wasmRadix !== null;
+  return radixModule.use(on);
 }
 
 /**

@@ -8,7 +8,7 @@
 import { FIELD_QUOTED } from '../data/delimited.js';
 import { Kind, POW10 } from '../data/values.js';
 import type { ValueClassifier } from '../data/values.js';
-import { instantiateWasm } from '../wasm.js';
+import { WasmModule } from '../wasm.js';
 import { WASM_BYTES } from './records-wasm.js';
 
 /** A held-back field whose kind is not known yet (the classifier reads it). */
@@ -116,18 +116,11 @@ export class WasmRecords {
   }
 }
 
-/** This thread's: undefined until first asked for, null when the module cannot be instantiated or when turned off. */
-let shared: WasmRecords | null | undefined;
-
-function load(): WasmRecords | null {
-  const exports = instantiateWasm(WASM_BYTES);
-  return exports === null ? null : new WasmRecords(exports as RecordsExports);
-}
+const recordsModule = new WasmModule(WASM_BYTES, (exports) => new WasmRecords(exports as RecordsExports));
 
 /** This thread's WebAssembly record reader, or null when its module cannot be instantiated (or `useWasmRecords(false)` turned it off). */
 export function wasmRecords(): WasmRecords | null {
-  if (shared === undefined) shared = load();
-  return shared;
+  return recordsModule.get();
 }
 
 /**
@@ -135,6 +128,5 @@ export function wasmRecords(): WasmRecords | null {
  * use the JavaScript path (the tests and benchmarks compare the two). Returns whether it is in use.
  */
 export function useWasmRecords(on: boolean): boolean {
-  shared = on ? (shared ?? load()) : null;
-  return shared !== null;
+  return recordsModule.use(on);
 }
